@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './media.ts';
+export * from './messages.ts';
+export * from './limits.ts';

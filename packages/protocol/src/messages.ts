@@ -1,0 +1,172 @@
+/**
+ * The signaling protocol: one table of client->server requests (each acknowledged with an
+ * {@link Ack}) and one of server->client notifications. Runtime schemas are the source of truth;
+ * the TypeScript types derive from them.
+ */
+import { z } from 'zod';
+import {
+  DtlsParametersSchema,
+  IdSchema,
+  RtpCapabilitiesSchema,
+  RtpParametersSchema,
+  type DtlsParameters,
+  type IceCandidate,
+  type IceParameters,
+  type RtpCapabilities,
+  type RtpParameters,
+} from './media.ts';
+import type { Ack } from './errors.ts';
+
+/** Who a connection is: bound by its token, never by anything the client says later. */
+export const RoleSchema = z.enum(['camera', 'viewer']);
+export type Role = z.infer<typeof RoleSchema>;
+
+/**
+ * What a producer carries. Cameras publish `camera` video and `microphone` audio; viewers publish
+ * `talkback` audio that is routed to cameras (push-to-talk).
+ */
+export const SourceSchema = z.enum(['camera', 'microphone', 'talkback']);
+export type Source = z.infer<typeof SourceSchema>;
+
+const label = z.string().trim().min(1).max(64);
+
+/** A producer as announced to peers allowed to consume it. */
+export interface ProducerInfo {
+  producerId: string;
+  peerId: string;
+  /** Human label of the publishing device ("Front door"). */
+  label: string;
+  kind: 'audio' | 'video';
+  source: Source;
+  paused: boolean;
+  /** Number of simulcast layers (1 = no simulcast). */
+  layers: number;
+}
+
+/** An entry of RTCConfiguration.iceServers. */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface JoinResponse {
+  peerId: string;
+  siteId: string;
+  role: Role;
+  routerRtpCapabilities: RtpCapabilities;
+  iceServers: IceServer[];
+  /** Producers this peer may consume, present at join time. */
+  producers: ProducerInfo[];
+}
+
+export interface TransportInfo {
+  id: string;
+  iceParameters: IceParameters;
+  iceCandidates: IceCandidate[];
+  dtlsParameters: DtlsParameters;
+}
+
+export interface ConsumerInfo {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: RtpParameters;
+  /** 'simulcast' when layers can be chosen with setConsumerLayers. */
+  type: 'simple' | 'simulcast' | 'svc' | 'pipe';
+}
+
+/** Request schemas, by event name. */
+export const RequestSchemas = {
+  join: z.strictObject({ label: label.optional() }),
+  createTransport: z.strictObject({ direction: z.enum(['send', 'recv']) }),
+  connectTransport: z.strictObject({ transportId: IdSchema, dtlsParameters: DtlsParametersSchema }),
+  restartIce: z.strictObject({ transportId: IdSchema }),
+  closeTransport: z.strictObject({ transportId: IdSchema }),
+  produce: z.strictObject({
+    transportId: IdSchema,
+    kind: z.enum(['audio', 'video']),
+    rtpParameters: RtpParametersSchema,
+    source: SourceSchema,
+    paused: z.boolean().optional(),
+    /** For talkback: the camera peer to talk to (default: every camera of the site). */
+    targetPeerId: IdSchema.optional(),
+  }),
+  closeProducer: z.strictObject({ producerId: IdSchema }),
+  pauseProducer: z.strictObject({ producerId: IdSchema }),
+  resumeProducer: z.strictObject({ producerId: IdSchema }),
+  consume: z.strictObject({
+    transportId: IdSchema,
+    producerId: IdSchema,
+    rtpCapabilities: RtpCapabilitiesSchema,
+  }),
+  resumeConsumer: z.strictObject({ consumerId: IdSchema }),
+  closeConsumer: z.strictObject({ consumerId: IdSchema }),
+  setConsumerLayers: z.strictObject({
+    consumerId: IdSchema,
+    spatialLayer: z.number().int().min(0).max(3),
+    temporalLayer: z.number().int().min(0).max(3).optional(),
+  }),
+} as const;
+
+export type RequestName = keyof typeof RequestSchemas;
+export type RequestOf<K extends RequestName> = z.infer<(typeof RequestSchemas)[K]>;
+
+/** Response payloads, by event name. */
+export interface ResponseMap {
+  join: JoinResponse;
+  createTransport: TransportInfo;
+  connectTransport: Record<string, never>;
+  restartIce: { iceParameters: IceParameters };
+  closeTransport: Record<string, never>;
+  produce: { producerId: string };
+  closeProducer: Record<string, never>;
+  pauseProducer: Record<string, never>;
+  resumeProducer: Record<string, never>;
+  consume: ConsumerInfo;
+  resumeConsumer: Record<string, never>;
+  closeConsumer: Record<string, never>;
+  setConsumerLayers: Record<string, never>;
+}
+
+export const REQUEST_NAMES = Object.keys(RequestSchemas) as RequestName[];
+
+export function isRequestName(name: string): name is RequestName {
+  return Object.prototype.hasOwnProperty.call(RequestSchemas, name);
+}
+
+/** Server->client notifications. */
+export interface NotificationMap {
+  /** A producer this peer may consume appeared. */
+  producerAdded: ProducerInfo;
+  /** A producer went away; its consumers are closed too. */
+  producerClosed: { producerId: string };
+  producerPaused: { producerId: string };
+  producerResumed: { producerId: string };
+  /** The server closed one of this peer's consumers (e.g. its producer left). */
+  consumerClosed: { consumerId: string };
+  /** Current simulcast layers of a consumer changed (null: nothing flowing). */
+  consumerLayersChanged: { consumerId: string; spatialLayer: number | null };
+  /**
+   * The media session was torn down server side (worker died and the site moved to a new one).
+   * Signaling stays up: the client must create transports again and re-publish/re-consume.
+   */
+  mediaReset: { reason: string; routerRtpCapabilities: RtpCapabilities };
+}
+
+export type NotificationName = keyof NotificationMap;
+
+/** socket.io typed events, client -> server. */
+export type ClientToServerEvents = {
+  [K in RequestName]: (payload: RequestOf<K>, ack: (res: Ack<ResponseMap[K]>) => void) => void;
+};
+
+/** socket.io typed events, server -> client. */
+export type ServerToClientEvents = {
+  [K in NotificationName]: (payload: NotificationMap[K]) => void;
+};
+
+/** What a client puts in socket.io's `auth` at connect time. */
+export interface HandshakeAuth {
+  token: string;
+}

@@ -1,0 +1,92 @@
+import type { ErrorCode } from '@porchlight/protocol';
+
+/**
+ * Codes the client itself produces, next to the wire {@link ErrorCode}s the server sends.
+ * - TIMEOUT: no acknowledgement within the request timeout.
+ * - NOT_CONNECTED: the signaling socket is down (the request was not sent).
+ * - CLOSED: the client (or the object used) was closed.
+ * - MEDIA_RESET: the media session was torn down while the operation ran; the client redoes it.
+ * - UNSUPPORTED: this browser cannot do it (no WebRTC, cannot send this kind).
+ * - GAVE_UP: the reconnect policy ran out of attempts.
+ */
+export type ClientErrorCode =
+  | 'TIMEOUT'
+  | 'NOT_CONNECTED'
+  | 'CLOSED'
+  | 'MEDIA_RESET'
+  | 'UNSUPPORTED'
+  | 'GAVE_UP';
+
+export type PorchlightErrorCode = ErrorCode | ClientErrorCode;
+
+/** Base of every error the SDK throws or emits. Switch on `code`, not on the message. */
+export class PorchlightError extends Error {
+  override readonly name: string = 'PorchlightError';
+  constructor(
+    readonly code: PorchlightErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The server acknowledged a request with an error. */
+export class RequestError extends PorchlightError {
+  override readonly name = 'RequestError';
+  constructor(
+    readonly request: string,
+    code: ErrorCode,
+    message: string,
+  ) {
+    super(code, `${request}: ${message}`);
+  }
+}
+
+/** A request got no acknowledgement in time. */
+export class RequestTimeoutError extends PorchlightError {
+  override readonly name = 'RequestTimeoutError';
+  constructor(
+    readonly request: string,
+    readonly timeoutMs: number,
+  ) {
+    super('TIMEOUT', `${request}: no answer within ${timeoutMs} ms`);
+  }
+}
+
+/** The signaling socket is not connected. */
+export class NotConnectedError extends PorchlightError {
+  override readonly name = 'NotConnectedError';
+  constructor(what: string) {
+    super('NOT_CONNECTED', `${what}: not connected`);
+  }
+}
+
+/** The client or object was closed. */
+export class ClosedError extends PorchlightError {
+  override readonly name = 'ClosedError';
+  constructor(what: string) {
+    super('CLOSED', `${what}: closed`);
+  }
+}
+
+/** The media session the operation ran on was torn down (mediaReset or reconnect). */
+export class MediaResetError extends PorchlightError {
+  override readonly name = 'MediaResetError';
+  constructor(what: string) {
+    super('MEDIA_RESET', `${what}: media session was reset`);
+  }
+}
+
+export function isPorchlightError(err: unknown, code?: PorchlightErrorCode): err is PorchlightError {
+  return err instanceof PorchlightError && (code === undefined || err.code === code);
+}
+
+/** Wraps anything thrown (mediasoup-client errors, DOMExceptions) so listeners get one type. */
+export function toPorchlightError(err: unknown, fallback: PorchlightErrorCode = 'INTERNAL'): PorchlightError {
+  if (err instanceof PorchlightError) return err;
+  const name = err instanceof Error ? err.name : '';
+  const code: PorchlightErrorCode = name === 'UnsupportedError' ? 'UNSUPPORTED' : fallback;
+  const message = err instanceof Error ? err.message : String(err);
+  return new PorchlightError(code, message, { cause: err });
+}

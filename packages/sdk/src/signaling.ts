@@ -1,0 +1,246 @@
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import type {
+  Ack,
+  HandshakeAuth,
+  NotificationMap,
+  NotificationName,
+  RequestName,
+  RequestOf,
+  ResponseMap,
+} from '@porchlight/protocol';
+import { backoffDelay, mayRetry } from './backoff.ts';
+import type { ReconnectPolicy } from './defaults.ts';
+import { TypedEmitter } from './emitter.ts';
+import {
+  ClosedError,
+  NotConnectedError,
+  PorchlightError,
+  RequestError,
+  RequestTimeoutError,
+  type PorchlightErrorCode,
+} from './errors.ts';
+
+export type SocketIoOptions = Partial<ManagerOptions & SocketOptions>;
+
+export interface SignalingOptions {
+  url: string;
+  token: string;
+  requestTimeoutMs: number;
+  reconnect: ReconnectPolicy;
+  socketOptions?: SocketIoOptions;
+}
+
+/** One server notification, discriminated by name. */
+export type Notification = {
+  [K in NotificationName]: { name: K; payload: NotificationMap[K] };
+}[NotificationName];
+
+const NOTIFICATION_NAMES = [
+  'producerAdded',
+  'producerClosed',
+  'producerPaused',
+  'producerResumed',
+  'consumerClosed',
+  'consumerLayersChanged',
+  'mediaReset',
+] as const satisfies readonly NotificationName[];
+
+// Fails to compile when the protocol gains a notification this list does not subscribe to.
+type MissingNotification = Exclude<NotificationName, (typeof NOTIFICATION_NAMES)[number]>;
+const exhaustive: MissingNotification extends never ? true : false = true;
+void exhaustive;
+
+/** Handshake rejections that no amount of retrying fixes. */
+const FATAL_HANDSHAKE_CODES: ReadonlySet<string> = new Set(['UNAUTHORIZED', 'FORBIDDEN']);
+
+export type SignalingEvents = {
+  /** The socket is connected; the peer does not exist server-side until it joins. */
+  up: [];
+  /** The socket dropped; the server has already forgotten this peer. */
+  down: [reason: string];
+  /** A reconnect attempt is scheduled. */
+  retrying: [attempt: number, delayMs: number];
+  /** Reconnecting is pointless (bad token) or the policy gave up. */
+  fatal: [error: PorchlightError];
+  notification: [notification: Notification];
+};
+
+/**
+ * The socket.io connection: typed requests with timeouts, notifications, and the reconnect loop.
+ * socket.io's own reconnection is off so the backoff follows our {@link ReconnectPolicy}
+ * (multiplier and all) and so a bad token stops the loop instead of retrying forever.
+ */
+export class Signaling extends TypedEmitter<SignalingEvents> {
+  private readonly socket: Socket;
+  private readonly pending = new Set<(error: PorchlightError) => void>();
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private started = false;
+  private closed = false;
+  private readonly removeOnlineListener: () => void;
+
+  constructor(private readonly options: SignalingOptions) {
+    super();
+    const auth: HandshakeAuth = { token: options.token };
+    this.socket = io(options.url, {
+      transports: ['websocket'],
+      ...options.socketOptions,
+      auth,
+      autoConnect: false,
+      reconnection: false,
+    });
+    this.socket.on('connect', this.onConnect);
+    this.socket.on('connect_error', this.onConnectError);
+    this.socket.on('disconnect', this.onDisconnect);
+    for (const name of NOTIFICATION_NAMES) {
+      this.socket.on(name, (payload: unknown) => {
+        this.safeEmit('notification', { name, payload } as Notification);
+      });
+    }
+    this.removeOnlineListener = this.listenForOnline();
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.socket.connect();
+  }
+
+  /**
+   * Drops the connection and reconnects with backoff; used when joining failed in a way a fresh
+   * connection may fix (server restarting, UNAVAILABLE).
+   */
+  restart(): void {
+    if (this.closed) return;
+    this.socket.disconnect();
+    this.scheduleRetry();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.removeOnlineListener();
+    this.rejectPending(new ClosedError('request'));
+    this.socket.disconnect();
+    this.socket.removeAllListeners();
+    this.removeAllListeners();
+  }
+
+  /** Sends a request and resolves with the acknowledged data, or rejects with a named error. */
+  request<K extends RequestName>(name: K, payload: RequestOf<K>): Promise<ResponseMap[K]> {
+    if (this.closed) return Promise.reject(new ClosedError(name));
+    // socket.io would buffer the emit and replay it after reconnecting, for a peer that no
+    // longer exists. Fail now instead.
+    if (!this.socket.connected) return Promise.reject(new NotConnectedError(name));
+    const timeoutMs = this.options.requestTimeoutMs;
+    return new Promise<ResponseMap[K]>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: PorchlightError): void => {
+        if (settled) return;
+        settled = true;
+        this.pending.delete(fail);
+        reject(error);
+      };
+      this.pending.add(fail);
+      this.socket.timeout(timeoutMs).emit(name, payload, (err: Error | null, ack: unknown) => {
+        if (settled) return;
+        if (err) {
+          fail(this.socket.connected ? new RequestTimeoutError(name, timeoutMs) : new NotConnectedError(name));
+          return;
+        }
+        if (!isAck(ack)) {
+          fail(new PorchlightError('INTERNAL', `${name}: malformed acknowledgement`));
+          return;
+        }
+        if (!ack.ok) {
+          fail(new RequestError(name, ack.error.code, ack.error.message));
+          return;
+        }
+        settled = true;
+        this.pending.delete(fail);
+        resolve(ack.data as ResponseMap[K]);
+      });
+    });
+  }
+
+  private readonly onConnect = (): void => {
+    this.attempt = 0;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.safeEmit('up');
+  };
+
+  private readonly onConnectError = (err: Error & { data?: unknown }): void => {
+    if (this.closed) return;
+    const code = handshakeCode(err);
+    if (code !== undefined && FATAL_HANDSHAKE_CODES.has(code)) {
+      this.safeEmit('fatal', new PorchlightError(code as PorchlightErrorCode, `connect: ${err.message}`));
+      return;
+    }
+    this.scheduleRetry();
+  };
+
+  private readonly onDisconnect = (reason: string): void => {
+    this.rejectPending(new NotConnectedError('request'));
+    if (this.closed) return;
+    this.safeEmit('down', reason);
+    // Our own disconnect() (restart/close) schedules or stops by itself.
+    if (reason !== 'io client disconnect') this.scheduleRetry();
+  };
+
+  private scheduleRetry(): void {
+    if (this.closed || this.retryTimer !== undefined) return;
+    this.attempt++;
+    if (!mayRetry(this.options.reconnect, this.attempt)) {
+      this.safeEmit('fatal', new PorchlightError('GAVE_UP', `gave up after ${this.attempt - 1} reconnect attempts`));
+      return;
+    }
+    const delay = backoffDelay(this.options.reconnect, this.attempt);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.closed && !this.socket.connected) this.socket.connect();
+    }, delay);
+    this.safeEmit('retrying', this.attempt, delay);
+  }
+
+  /** When the browser says the network is back, retry now instead of waiting out the backoff. */
+  private listenForOnline(): () => void {
+    const target = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
+    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') {
+      return () => undefined;
+    }
+    const onOnline = (): void => {
+      if (this.closed || this.retryTimer === undefined) return;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      this.socket.connect();
+    };
+    globalThis.addEventListener('online', onOnline);
+    return () => globalThis.removeEventListener('online', onOnline);
+  }
+
+  private rejectPending(error: PorchlightError): void {
+    for (const fail of [...this.pending]) fail(error);
+  }
+}
+
+function isAck(value: unknown): value is Ack<unknown> {
+  if (typeof value !== 'object' || value === null || !('ok' in value)) return false;
+  if (value.ok === true) return true;
+  const error = (value as { error?: unknown }).error;
+  return typeof error === 'object' && error !== null && 'code' in error;
+}
+
+/** The error code a handshake rejection carries: `err.data.code`, else the message itself. */
+function handshakeCode(err: Error & { data?: unknown }): string | undefined {
+  const data = err.data;
+  if (typeof data === 'object' && data !== null && 'code' in data && typeof data.code === 'string') {
+    return data.code;
+  }
+  return /^[A-Z_]+$/.test(err.message) ? err.message : undefined;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs whatever is missing, idempotently: Debian packages, npm packages, the mediasoup worker
+# (built offline, cached outside the repo) and the web app build. Safe to run before every start/test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*"; }
+
+APT_PACKAGES=(
+  chromium ffmpeg coturn
+  # mediasoup worker build (offline, against Debian's libraries)
+  meson ninja-build pkg-config build-essential python3
+  libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  SUDO=''
+  [ "$(id -u)" -eq 0 ] || SUDO='sudo'
+  log "apt: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  log 'apt: all packages present'
+fi
+
+# npm: reinstall only when the lockfile changed since the last install.
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+stamp=node_modules/.porchlight-lock
+if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
+  log 'npm: npm ci'
+  # mediasoup's own postinstall downloads a prebuilt worker (no internet here): allowScripts denies
+  # it on npm 11, MEDIASOUP_WORKER_BIN makes older npm skip it too. We build the worker below.
+  MEDIASOUP_WORKER_BIN=/nonexistent npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" >"$stamp"
+else
+  log 'npm: node_modules up to date'
+fi
+
+bash scripts/mediasoup-worker/build.sh

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every test: static checks, unit + integration (vitest, real mediasoup), end-to-end (Playwright,
+# Debian's Chromium with fake devices). Prints one "N passed, N failed" line at the end.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p test-results
+status=0
+step() {
+  printf '\n=== %s ===\n' "$1"
+  shift
+  "$@" || { echo "FAILED: $*"; status=1; }
+}
+
+step 'lint' npx eslint .
+step 'format' npx prettier --check .
+step 'typecheck' npm run -s typecheck
+step 'build web app' npm run -s build
+step 'unit + integration' npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+step 'end-to-end' npx playwright test
+node scripts/test-summary.mjs test-results/vitest.json test-results/playwright.json || status=1
+exit $status

@@ -1,0 +1,48 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Every option with its default. Docs: docs/configuration.md. */
+export const defaults = {
+  /** Interface the HTTPS + socket.io server listens on. */
+  host: '0.0.0.0',
+  /** HTTPS port. 0 picks a free port (tests). */
+  port: 8443,
+  /** Host name or IP printed in links and used by browsers; default: first LAN IPv4, else localhost. */
+  publicHost: '',
+  /** Directory for the database, secrets, generated TLS cert and recordings. */
+  dataDir: path.resolve(process.cwd(), '.data'),
+  tls: {
+    /** PEM certificate chain; when unset a self-signed cert is generated in dataDir/tls. */
+    certFile: '',
+    /** PEM private key; required when certFile is set. */
+    keyFile: '',
+  },
+  media: {
+    /** mediasoup workers; default one per core. */
+    numWorkers: os.cpus().length,
+    /** IP the WebRtcServer binds. */
+    listenIp: '0.0.0.0',
+    /** IP or host name put in ICE candidates; default: publicHost if it is an IP, else first LAN IPv4. */
+    announcedAddress: '',
+    /** First media port: worker i listens on rtcPort + i over both UDP and TCP. 0 = ephemeral (tests). */
+    rtcPort: 40000,
+    /** mediasoup worker log level. */
+    workerLogLevel: 'warn' as 'debug' | 'warn' | 'error' | 'none',
+    /** Initial available outgoing bitrate per transport (bps). */
+    initialOutgoingBitrate: 1_000_000,
+  },
+  auth: {
+    /** HMAC secret for tokens (>= 32 chars); default: generated once into dataDir/secrets. */
+    tokenSecret: '',
+    /** Lifetime of viewer tokens minted by the dev bootstrap (seconds). */
+    viewerTokenTtl: 7 * 24 * 3600,
+    /** Lifetime of camera tokens minted by the dev bootstrap (seconds). */
+    cameraTokenTtl: 30 * 24 * 3600,
+  },
+  signaling: {
+    /** Seconds an unauthenticated or idle socket may wait for its join. */
+    joinTimeoutMs: 10_000,
+  },
+  /** Create a first site and print links at start-up. */
+  devBootstrap: true,
+};

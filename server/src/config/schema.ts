@@ -1,0 +1,64 @@
+import net from 'node:net';
+import { z } from 'zod';
+import { defaults } from './defaults.ts';
+
+const port = z.number().int().min(0).max(65535);
+
+/** The validated configuration. Unknown keys are rejected so typos fail loudly. */
+export const ConfigSchema = z
+  .strictObject({
+    host: z.string().min(1).default(defaults.host),
+    port: port.default(defaults.port),
+    publicHost: z.string().default(defaults.publicHost),
+    dataDir: z.string().min(1).default(defaults.dataDir),
+    tls: z
+      .strictObject({
+        certFile: z.string().default(defaults.tls.certFile),
+        keyFile: z.string().default(defaults.tls.keyFile),
+      })
+      .default(defaults.tls),
+    media: z
+      .strictObject({
+        numWorkers: z.number().int().min(1).max(64).default(defaults.media.numWorkers),
+        listenIp: z.string().refine((v) => net.isIP(v) !== 0, 'must be an IP address').default(defaults.media.listenIp),
+        announcedAddress: z.string().default(defaults.media.announcedAddress),
+        rtcPort: port.default(defaults.media.rtcPort),
+        workerLogLevel: z.enum(['debug', 'warn', 'error', 'none']).default(defaults.media.workerLogLevel),
+        initialOutgoingBitrate: z.number().int().min(100_000).default(defaults.media.initialOutgoingBitrate),
+      })
+      .default(defaults.media),
+    auth: z
+      .strictObject({
+        tokenSecret: z
+          .string()
+          .refine((v) => v === '' || v.length >= 32, 'must be at least 32 characters')
+          .default(defaults.auth.tokenSecret),
+        viewerTokenTtl: z.number().int().min(60).default(defaults.auth.viewerTokenTtl),
+        cameraTokenTtl: z.number().int().min(60).default(defaults.auth.cameraTokenTtl),
+      })
+      .default(defaults.auth),
+    signaling: z
+      .strictObject({ joinTimeoutMs: z.number().int().min(100).default(defaults.signaling.joinTimeoutMs) })
+      .default(defaults.signaling),
+    devBootstrap: z.boolean().default(defaults.devBootstrap),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.tls.certFile === '') !== (c.tls.keyFile === '')) {
+      ctx.addIssue({ code: 'custom', path: ['tls'], message: 'certFile and keyFile must be set together' });
+    }
+    const last = c.media.rtcPort + c.media.numWorkers - 1;
+    if (c.media.rtcPort !== 0 && last > 65535) {
+      ctx.addIssue({ code: 'custom', path: ['media', 'rtcPort'], message: `rtcPort + numWorkers exceeds 65535` });
+    }
+    if (c.port !== 0 && c.media.rtcPort !== 0 && c.port >= c.media.rtcPort && c.port <= last) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['port'],
+        message: `HTTPS port ${c.port} collides with media ports ${c.media.rtcPort}-${last}`,
+      });
+    }
+  });
+
+export type Config = z.output<typeof ConfigSchema>;
+/** What callers may pass: everything optional. */
+export type ConfigInput = z.input<typeof ConfigSchema>;

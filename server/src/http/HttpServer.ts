@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { PorchlightError } from '../errors.ts';
+import { Logger } from '../util/Logger.ts';
+import type { TlsMaterial } from './tls.ts';
+
+const logger = new Logger('HttpServer');
+
+export interface HttpServerOptions {
+  tls: TlsMaterial;
+  /** Built web apps to serve at `/` (SPA fallback to index.html). Skipped when missing. */
+  staticRoot: string | undefined;
+}
+
+/** Security headers on every response. getUserMedia needs the secure context TLS gives. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'strict-transport-security': 'max-age=31536000',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'permissions-policy': 'camera=(self), microphone=(self)',
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' wss:; " +
+    "script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+};
+
+/** Builds the HTTPS server (fastify). socket.io attaches to `app.server`. */
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    https: { cert: options.tls.cert, key: options.tls.key },
+    logger: false,
+    bodyLimit: 64 * 1024,
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+  });
+  app.setErrorHandler((error, _req, reply) => {
+    if (error instanceof PorchlightError) {
+      return reply.status(error.httpStatus).send({ error: { code: error.code, message: error.message } });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return reply.status(status).send({ error: { code: 'BAD_REQUEST', message: (error as Error).message } });
+    }
+    logger.error('unhandled HTTP error', { error });
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+  });
+
+  // Liveness only: says nothing about the deployment, so it needs no credentials.
+  app.get('/healthz', async () => ({ ok: true }));
+
+  const root = options.staticRoot;
+  if (root && fs.existsSync(path.join(root, 'index.html'))) {
+    await app.register(fastifyStatic, { root, index: ['index.html'], wildcard: false });
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/socket.io')) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
+    });
+  } else {
+    logger.warn('web app not built; serving API only', { root });
+  }
+  return app;
+}

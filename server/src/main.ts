@@ -1,0 +1,71 @@
+import { devBootstrap } from './bootstrap/devBootstrap.ts';
+import { loadConfig } from './config/loadConfig.ts';
+import { ConfigError } from './errors.ts';
+import { PorchlightServer } from './Server.ts';
+import { Logger } from './util/Logger.ts';
+
+const logger = new Logger('main');
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`porchlight: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const server = await PorchlightServer.create(config);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('signal received', { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  const lines = [`Porchlight is running at ${server.url}`];
+  if (config.devBootstrap) {
+    const links = await devBootstrap({
+      dataDir: config.dataDir,
+      baseUrl: server.url,
+      tokens: server.tokens,
+      viewerTtl: config.auth.viewerTokenTtl,
+      cameraTtl: config.auth.cameraTokenTtl,
+    });
+    lines.push(
+      `Site "${links.site.name}" (${links.site.siteId})`,
+      '',
+      'Watch (homeowner) - open on a laptop or phone:',
+      `  ${links.viewerUrl}`,
+      '',
+      'Camera - open on the device that should become a camera:',
+      `  ${links.cameraUrl}`,
+      '',
+      'The certificate is self-signed: accept the browser warning once per device.',
+    );
+  }
+  process.stdout.write('\n' + lines.join('\n') + '\n\n');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`porchlight: ${error.message}\n`);
+    process.exit(2);
+  }
+  logger.error('failed to start', { error });
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+import type { types } from 'mediasoup';
+import type { NotificationMap, NotificationName, Role, Source } from '@porchlight/protocol';
+import { PorchlightError } from '../errors.ts';
+
+/** Extra facts we keep on every producer's appData. */
+export interface ProducerAppData extends types.AppData {
+  source: Source;
+  peerId: string;
+  label: string;
+  targetPeerId: string | undefined;
+}
+
+export type Notify = <K extends NotificationName>(name: K, payload: NotificationMap[K]) => void;
+
+export interface PeerOptions {
+  id: string;
+  siteId: string;
+  role: Role;
+  label: string;
+  /** Sends a notification to this peer's socket. */
+  notify: Notify;
+}
+
+/**
+ * A connected client (camera or viewer) inside a Room: owns its transports, producers and
+ * consumers. All lookups are scoped to this peer, so ids from other peers or sites are NOT_FOUND.
+ */
+export class Peer {
+  readonly id: string;
+  readonly siteId: string;
+  readonly role: Role;
+  readonly label: string;
+  readonly notify: Notify;
+  readonly transports = new Map<string, types.WebRtcTransport>();
+  readonly producers = new Map<string, types.Producer<ProducerAppData>>();
+  readonly consumers = new Map<string, types.Consumer>();
+  #closed = false;
+
+  constructor(options: PeerOptions) {
+    this.id = options.id;
+    this.siteId = options.siteId;
+    this.role = options.role;
+    this.label = options.label;
+    this.notify = options.notify;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  transport(id: string): types.WebRtcTransport {
+    const t = this.transports.get(id);
+    if (!t) throw PorchlightError.notFound('transport');
+    return t;
+  }
+
+  producer(id: string): types.Producer<ProducerAppData> {
+    const p = this.producers.get(id);
+    if (!p) throw PorchlightError.notFound('producer');
+    return p;
+  }
+
+  consumer(id: string): types.Consumer {
+    const c = this.consumers.get(id);
+    if (!c) throw PorchlightError.notFound('consumer');
+    return c;
+  }
+
+  /** Closes every media object (their close events clean up the maps). */
+  closeMedia(): void {
+    for (const t of [...this.transports.values()]) t.close();
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.closeMedia();
+  }
+}

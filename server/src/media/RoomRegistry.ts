@@ -1,0 +1,41 @@
+import { Room } from './Room.ts';
+import type { WorkerPool } from './WorkerPool.ts';
+
+/** Creates one Room per site on demand; concurrent joins of a new site share one creation. */
+export class RoomRegistry {
+  readonly #rooms = new Map<string, Room>();
+  readonly #pending = new Map<string, Promise<Room>>();
+  readonly #pool: WorkerPool;
+  readonly #initialOutgoingBitrate: number;
+
+  constructor(pool: WorkerPool, initialOutgoingBitrate: number) {
+    this.#pool = pool;
+    this.#initialOutgoingBitrate = initialOutgoingBitrate;
+  }
+
+  get rooms(): ReadonlyMap<string, Room> {
+    return this.#rooms;
+  }
+
+  async getOrCreate(siteId: string): Promise<Room> {
+    const existing = this.#rooms.get(siteId);
+    if (existing && !existing.closed) return existing;
+    const pending = this.#pending.get(siteId);
+    if (pending) return pending;
+    const creation = Room.create({ siteId, pool: this.#pool, initialOutgoingBitrate: this.#initialOutgoingBitrate })
+      .then((room) => {
+        this.#rooms.set(siteId, room);
+        room.once('close', () => {
+          if (this.#rooms.get(siteId) === room) this.#rooms.delete(siteId);
+        });
+        return room;
+      })
+      .finally(() => this.#pending.delete(siteId));
+    this.#pending.set(siteId, creation);
+    return creation;
+  }
+
+  closeAll(): void {
+    for (const room of [...this.#rooms.values()]) room.close();
+  }
+}

@@ -1,0 +1,53 @@
+import type { RequestName, RequestOf, ResponseMap } from '@porchlight/protocol';
+import type { Peer } from '../media/Peer.ts';
+import type { Room } from '../media/Room.ts';
+
+/** What a request handler gets: the joined peer and its room. */
+export interface HandlerContext {
+  peer: Peer;
+  room: Room;
+}
+
+type Handler<K extends RequestName> = (ctx: HandlerContext, req: RequestOf<K>) => Promise<ResponseMap[K]>;
+
+const empty = {} as Record<string, never>;
+
+/** Requests served after `join`, one entry per protocol event (join itself is the session's). */
+export const handlers: { [K in Exclude<RequestName, 'join'>]: Handler<K> } = {
+  createTransport: ({ room, peer }, req) => room.createTransport(peer, req),
+  connectTransport: async ({ room, peer }, req) => {
+    await room.connectTransport(peer, req);
+    return empty;
+  },
+  restartIce: ({ room, peer }, req) => room.restartIce(peer, req),
+  closeTransport: async ({ peer }, req) => {
+    peer.transport(req.transportId).close();
+    return empty;
+  },
+  produce: ({ room, peer }, req) => room.produce(peer, req),
+  closeProducer: async ({ room, peer }, req) => {
+    room.closeProducer(peer, req.producerId);
+    return empty;
+  },
+  pauseProducer: async ({ room, peer }, req) => {
+    await room.pauseProducer(peer, req.producerId);
+    return empty;
+  },
+  resumeProducer: async ({ room, peer }, req) => {
+    await room.resumeProducer(peer, req.producerId);
+    return empty;
+  },
+  consume: ({ room, peer }, req) => room.consume(peer, req),
+  resumeConsumer: async ({ room, peer }, req) => {
+    await room.resumeConsumer(peer, req.consumerId);
+    return empty;
+  },
+  closeConsumer: async ({ room, peer }, req) => {
+    room.closeConsumer(peer, req.consumerId);
+    return empty;
+  },
+  setConsumerLayers: async ({ room, peer }, req) => {
+    await room.setConsumerLayers(peer, req);
+    return empty;
+  },
+};

@@ -1,0 +1,5 @@
+import { ensureFixtures } from '../support/fixtures.ts';
+
+export default function globalSetup(): void {
+  ensureFixtures();
+}

@@ -1,0 +1,101 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { startTestServer, type TestServer } from '../support/testServer.ts';
+import { expectVideoAdvancing, presentedFrames, sampleBars, statsOf } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let ts: TestServer;
+let camera: Page;
+let viewer: Page;
+
+async function open(browser: Browser, token: string): Promise<Page> {
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await ctx.newPage();
+  await page.goto(`${ts.url}/#token=${token}`);
+  return page;
+}
+
+async function liveProducerId(page: Page): Promise<string> {
+  const id = await page.getByTestId('live-video').first().getAttribute('data-producer-id');
+  expect(id).toBeTruthy();
+  return id!;
+}
+
+test.beforeAll(async ({ browser }) => {
+  // Two workers, as on a 2-core box: a killed worker's site moves to the other one.
+  ts = await startTestServer({ media: { numWorkers: 2 } });
+  camera = await open(browser, await ts.mint('camera', { label: 'Front door' }));
+  await expect(camera.getByTestId('camera-status')).toHaveText('publishing', { timeout: 30_000 });
+  viewer = await open(browser, await ts.mint('viewer'));
+});
+
+test.afterAll(async () => {
+  await camera?.context().close();
+  await viewer?.context().close();
+  await ts?.close();
+});
+
+test('viewer decodes the camera: frames grow and the picture is the test pattern', async () => {
+  await expect(viewer.getByTestId('live-video')).toHaveCount(1, { timeout: 20_000 });
+  await expect.poll(async () => (await statsOf(viewer)).video.framesDecoded, { timeout: 20_000 }).toBeGreaterThan(0);
+  const first = (await statsOf(viewer)).video.framesDecoded;
+  await expect.poll(async () => (await statsOf(viewer)).video.framesDecoded).toBeGreaterThan(first + 10);
+  await expectVideoAdvancing(viewer);
+  await expect.poll(async () => (await sampleBars(viewer)).ok, { timeout: 15_000 }).toBe(true);
+  expect(await viewer.getByTestId('live-video').first().textContent()).toBe('');
+});
+
+test("push-to-talk: the viewer's microphone is heard at the camera", async () => {
+  expect((await statsOf(camera)).audio.totalAudioEnergy).toBe(0);
+  const ptt = viewer.getByTestId('ptt').first();
+  await ptt.dispatchEvent('pointerdown');
+  await expect
+    .poll(async () => (await statsOf(camera)).audio.totalAudioEnergy, { timeout: 20_000 })
+    .toBeGreaterThan(0);
+  await ptt.dispatchEvent('pointerup');
+});
+
+test('worker killed mid-session: the viewer sees video again within 5 s without reloading', async () => {
+  await viewer.evaluate(() => ((window as unknown as { loadMark: number }).loadMark = 42));
+  const before = await liveProducerId(viewer);
+  const room = ts.server.rooms.rooms.get(ts.siteId);
+  expect(room).toBeTruthy();
+  const pid = room!.workerPid;
+  const workersBefore = ts.server.pool.slots.map((s) => s.worker.pid);
+  expect(workersBefore).toContain(pid);
+
+  const t0 = Date.now();
+  process.kill(pid, 'SIGKILL');
+  // A new producer (the camera re-published) whose frames advance in the same page.
+  await expect
+    .poll(async () => viewer.getByTestId('live-video').first().getAttribute('data-producer-id'), { timeout: 5_000 })
+    .not.toBe(before);
+  const after = await liveProducerId(viewer);
+  const n0 = await presentedFrames(viewer, after);
+  await expect.poll(async () => presentedFrames(viewer, after), { timeout: Math.max(100, 5_000 - (Date.now() - t0)), intervals: [100] }).toBeGreaterThan(n0);
+  const recoveryMs = Date.now() - t0;
+  test.info().annotations.push({ type: 'recovery-ms', description: String(recoveryMs) });
+  expect(recoveryMs).toBeLessThan(5_000);
+  expect(await viewer.evaluate(() => (window as unknown as { loadMark?: number }).loadMark)).toBe(42);
+
+  // The dead worker was replaced: the pool is whole again with a new process.
+  await expect.poll(() => ts.server.pool.slots.length, { timeout: 10_000 }).toBe(workersBefore.length);
+  expect(ts.server.pool.slots.map((s) => s.worker.pid)).not.toContain(pid);
+  await expect.poll(async () => (await sampleBars(viewer)).ok, { timeout: 15_000 }).toBe(true);
+});
+
+test("the viewer's socket drops: it reconnects and resumes", async () => {
+  const sockets = [...ts.server.signaling.io.sockets.sockets.values()].filter(
+    (s) => s.data.identity.role === 'viewer',
+  );
+  expect(sockets).toHaveLength(1);
+  const before = sockets[0]!.id;
+  // Kill the transport under the socket (what a network drop looks like), not a polite disconnect.
+  sockets[0]!.conn.close();
+  await expect
+    .poll(() => [...ts.server.signaling.io.sockets.sockets.values()].some((s) => s.data.identity.role === 'viewer' && s.id !== before), { timeout: 15_000 })
+    .toBe(true);
+  await expect(viewer.getByTestId('connection-state')).toHaveText('connected', { timeout: 15_000 });
+  await expectVideoAdvancing(viewer);
+  await expect.poll(async () => (await sampleBars(viewer)).ok, { timeout: 15_000 }).toBe(true);
+});
