@@ -54,7 +54,8 @@ fi
 # --- 2. cache -----------------------------------------------------------------
 [[ -f $MS_DIR/package.json ]] || die "mediasoup not found at $MS_DIR"
 MS_VERSION=$(node -p "require(process.argv[1]).version" "$MS_DIR/package.json")
-KEY=$MS_VERSION-r$RECIPE_REV
+# Distro and arch are part of the key: the binary links dynamically to Debian's libraries.
+KEY=$MS_VERSION-r$RECIPE_REV-$(. /etc/os-release && echo "$ID$VERSION_ID")-$(uname -m)
 CACHE_DIR=${PORCHLIGHT_CACHE:-$HOME/.cache/porchlight}/mediasoup-worker/$KEY
 CACHE_BIN=$CACHE_DIR/mediasoup-worker
 mkdir -p "$CACHE_DIR"
@@ -85,7 +86,8 @@ log "cache: miss $KEY, building mediasoup $MS_VERSION from source"
 
 # --- 3. prepare a private copy of the worker sources ---------------------------
 BUILD_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-worker-build.XXXXXX")
-trap 'rm -rf "$BUILD_ROOT"' EXIT
+# Clean up on success; keep sources + logs for inspection on failure.
+trap 'if [[ $? -eq 0 ]]; then rm -rf "$BUILD_ROOT"; else log "build dir kept: $BUILD_ROOT"; fi' EXIT
 W=$BUILD_ROOT/worker
 cp -a "$MS_DIR/worker" "$W"
 rm -rf "$W/out"
@@ -130,7 +132,7 @@ t0=$SECONDS
 # a parallel build could race the generator.
 { ninja -C "$W/build" fbs/FBS &&
   ninja -C "$W/build" -j"$(nproc)" mediasoup-worker; } >"$BUILD_ROOT/build.log" 2>&1 ||
-  { grep -E -m 20 'error|FAILED' "$BUILD_ROOT/build.log" >&2; tail -n 20 "$BUILD_ROOT/build.log" >&2
+  { grep -E -m 20 'error|FAILED' "$BUILD_ROOT/build.log" >&2 || true; tail -n 20 "$BUILD_ROOT/build.log" >&2
     die "ninja build failed"; }
 log "compile: ok ($((SECONDS - t0))s, $(nproc) jobs)"
 

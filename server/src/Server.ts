@@ -89,7 +89,7 @@ export class PorchlightServer {
       logger.info('listening', { url: server.url, workers: pool.slots.length });
       return server;
     } catch (error) {
-      pool.close();
+      await pool.close();
       await http?.close();
       throw error;
     }
@@ -111,7 +111,7 @@ export class PorchlightServer {
       logger.info('shutting down');
       await this.signaling.close();
       this.rooms.closeAll();
-      this.pool.close();
+      await this.pool.close();
       await this.http.close();
       logger.info('stopped');
     })();

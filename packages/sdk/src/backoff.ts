@@ -36,7 +36,8 @@ export function resolvePolicy(
     throw new RangeError('reconnect policy: need 0 <= initialDelayMs <= maxDelayMs');
   }
   if (!(policy.multiplier >= 1)) throw new RangeError('reconnect policy: multiplier must be >= 1');
-  if (!(policy.maxAttempts >= 0)) throw new RangeError('reconnect policy: maxAttempts must be >= 0');
+  if (!(policy.maxAttempts >= 0))
+    throw new RangeError('reconnect policy: maxAttempts must be >= 0');
   return policy;
 }
 

@@ -2,28 +2,37 @@ import { describe, expect, it } from 'vitest';
 import type { types } from 'mediasoup-client';
 import { audioCodecOptions, pickAudioCodec, pickVideoCodec } from './codecs.ts';
 
-const vp8: types.RtpCodecCapability = { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 };
+const vp8: types.RtpCodecCapability = {
+  kind: 'video',
+  mimeType: 'video/VP8',
+  preferredPayloadType: 96,
+  clockRate: 90000,
+};
 const h264Baseline: types.RtpCodecCapability = {
   kind: 'video',
   mimeType: 'video/H264',
+  preferredPayloadType: 100,
   clockRate: 90000,
   parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' },
 };
 const h264Mode0: types.RtpCodecCapability = {
   kind: 'video',
   mimeType: 'video/H264',
+  preferredPayloadType: 100,
   clockRate: 90000,
   parameters: { 'packetization-mode': 0, 'profile-level-id': '42e01f' },
 };
 const h264High: types.RtpCodecCapability = {
   kind: 'video',
   mimeType: 'video/H264',
+  preferredPayloadType: 100,
   clockRate: 90000,
   parameters: { 'packetization-mode': 1, 'profile-level-id': '640032' },
 };
 const opus: types.RtpCodecCapability = {
   kind: 'audio',
   mimeType: 'audio/opus',
+  preferredPayloadType: 111,
   clockRate: 48000,
   channels: 2,
 };

@@ -50,6 +50,8 @@ export function audioCodecOptions(): ProducerCodecOptions {
 }
 
 /** The opus codec of the capabilities, if any. */
-export function pickAudioCodec(capabilities: types.RtpCapabilities): types.RtpCodecCapability | undefined {
+export function pickAudioCodec(
+  capabilities: types.RtpCapabilities,
+): types.RtpCodecCapability | undefined {
   return (capabilities.codecs ?? []).find((c) => c.mimeType.toLowerCase() === 'audio/opus');
 }

@@ -14,7 +14,9 @@ const logListenerError: ListenerErrorHandler = (event, error) => {
 };
 
 export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
-  private readonly listeners = new Map<keyof E, Set<Listener<never[]>>>();
+  // Stored untyped: the map cannot express "the set for K holds listeners of E[K]"; on/off/emit
+  // are the only accessors and are typed per event.
+  private readonly listeners = new Map<keyof E, Set<unknown>>();
 
   constructor(private readonly onListenerError: ListenerErrorHandler = logListenerError) {}
 
@@ -25,7 +27,7 @@ export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
       set = new Set();
       this.listeners.set(event, set);
     }
-    set.add(listener as Listener<never[]>);
+    set.add(listener);
     return () => this.off(event, listener);
   }
 
@@ -39,7 +41,7 @@ export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
   }
 
   off<K extends keyof E>(event: K, listener: Listener<E[K]>): void {
-    this.listeners.get(event)?.delete(listener as Listener<never[]>);
+    this.listeners.get(event)?.delete(listener);
   }
 
   listenerCount<K extends keyof E>(event: K): number {
@@ -60,7 +62,7 @@ export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
     // Copy: listeners may remove themselves (once) while we iterate.
     for (const listener of [...set]) {
       try {
-        (listener as unknown as Listener<E[K]>)(...args);
+        (listener as Listener<E[K]>)(...args);
       } catch (error) {
         this.onListenerError(String(event), error);
       }

@@ -10,8 +10,10 @@ export function chooseEncodings(
   width: number | undefined,
   simulcast: boolean,
 ): types.RtpEncodingParameters[] | undefined {
-  if (!simulcast || width === undefined || !(width >= SIMULCAST.twoLayersMinWidth)) return undefined;
-  const ladder = width >= SIMULCAST.threeLayersMinWidth ? SIMULCAST.threeLayers : SIMULCAST.twoLayers;
+  if (!simulcast || width === undefined || !(width >= SIMULCAST.twoLayersMinWidth))
+    return undefined;
+  const ladder =
+    width >= SIMULCAST.threeLayersMinWidth ? SIMULCAST.threeLayers : SIMULCAST.twoLayers;
   return ladder.map((layer) => ({
     scaleResolutionDownBy: layer.scaleResolutionDownBy,
     maxBitrate: layer.maxBitrate,

@@ -10,12 +10,7 @@ import type { ErrorCode } from '@porchlight/protocol';
  * - GAVE_UP: the reconnect policy ran out of attempts.
  */
 export type ClientErrorCode =
-  | 'TIMEOUT'
-  | 'NOT_CONNECTED'
-  | 'CLOSED'
-  | 'MEDIA_RESET'
-  | 'UNSUPPORTED'
-  | 'GAVE_UP';
+  'TIMEOUT' | 'NOT_CONNECTED' | 'CLOSED' | 'MEDIA_RESET' | 'UNSUPPORTED' | 'GAVE_UP';
 
 export type PorchlightErrorCode = ErrorCode | ClientErrorCode;
 
@@ -78,12 +73,18 @@ export class MediaResetError extends PorchlightError {
   }
 }
 
-export function isPorchlightError(err: unknown, code?: PorchlightErrorCode): err is PorchlightError {
+export function isPorchlightError(
+  err: unknown,
+  code?: PorchlightErrorCode,
+): err is PorchlightError {
   return err instanceof PorchlightError && (code === undefined || err.code === code);
 }
 
 /** Wraps anything thrown (mediasoup-client errors, DOMExceptions) so listeners get one type. */
-export function toPorchlightError(err: unknown, fallback: PorchlightErrorCode = 'INTERNAL'): PorchlightError {
+export function toPorchlightError(
+  err: unknown,
+  fallback: PorchlightErrorCode = 'INTERNAL',
+): PorchlightError {
   if (err instanceof PorchlightError) return err;
   const name = err instanceof Error ? err.name : '';
   const code: PorchlightErrorCode = name === 'UnsupportedError' ? 'UNSUPPORTED' : fallback;

@@ -15,7 +15,12 @@ function producer(producerId: string, over: Partial<ProducerInfo> = {}): Produce
   };
 }
 
-const identity: SourceIdentity = { peerId: 'peer-a', label: 'Front door', kind: 'video', source: 'camera' };
+const identity: SourceIdentity = {
+  peerId: 'peer-a',
+  label: 'Front door',
+  kind: 'video',
+  source: 'camera',
+};
 const none = { claimed: new Set<string>(), dead: new Set<string>() };
 
 describe('findReplacement', () => {
@@ -40,7 +45,9 @@ describe('findReplacement', () => {
   });
 
   it('never returns a producer it already lost', () => {
-    expect(findReplacement(identity, [producer('p1')], { ...none, dead: new Set(['p1']) })).toBeUndefined();
+    expect(
+      findReplacement(identity, [producer('p1')], { ...none, dead: new Set(['p1']) }),
+    ).toBeUndefined();
   });
 
   it('ignores other sources and kinds', () => {

@@ -22,10 +22,13 @@ export function findReplacement(
   context: MatchContext,
 ): ProducerInfo | undefined {
   const fitting = [...candidates].filter(
-    (p) => p.source === identity.source && p.kind === identity.kind && !context.dead.has(p.producerId),
+    (p) =>
+      p.source === identity.source && p.kind === identity.kind && !context.dead.has(p.producerId),
   );
   const samePeer = fitting.find((p) => p.peerId === identity.peerId);
   if (samePeer) return samePeer;
-  const sameLabel = fitting.filter((p) => p.label === identity.label && !context.claimed.has(p.producerId));
+  const sameLabel = fitting.filter(
+    (p) => p.label === identity.label && !context.claimed.has(p.producerId),
+  );
   return sameLabel.length === 1 ? sameLabel[0] : undefined;
 }

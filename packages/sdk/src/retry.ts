@@ -7,7 +7,10 @@ import { isPorchlightError, type PorchlightErrorCode } from './errors.ts';
  * TIMEOUT is deliberately absent: the server may have done it, and doing it twice (two producers
  * for one track) is worse than failing.
  */
-export const TRANSIENT_CODES: ReadonlySet<PorchlightErrorCode> = new Set(['UNAVAILABLE', 'RATE_LIMITED']);
+export const TRANSIENT_CODES: ReadonlySet<PorchlightErrorCode> = new Set([
+  'UNAVAILABLE',
+  'RATE_LIMITED',
+]);
 
 /**
  * Runs `task`, retrying with backoff while it fails with a transient code and `signal` is not

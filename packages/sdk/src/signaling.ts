@@ -150,7 +150,11 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
       this.socket.timeout(timeoutMs).emit(name, payload, (err: Error | null, ack: unknown) => {
         if (settled) return;
         if (err) {
-          fail(this.socket.connected ? new RequestTimeoutError(name, timeoutMs) : new NotConnectedError(name));
+          fail(
+            this.socket.connected
+              ? new RequestTimeoutError(name, timeoutMs)
+              : new NotConnectedError(name),
+          );
           return;
         }
         if (!isAck(ack)) {
@@ -179,7 +183,10 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
     if (this.closed) return;
     const code = handshakeCode(err);
     if (code !== undefined && FATAL_HANDSHAKE_CODES.has(code)) {
-      this.safeEmit('fatal', new PorchlightError(code as PorchlightErrorCode, `connect: ${err.message}`));
+      this.safeEmit(
+        'fatal',
+        new PorchlightError(code as PorchlightErrorCode, `connect: ${err.message}`),
+      );
       return;
     }
     this.scheduleRetry();
@@ -197,7 +204,10 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
     if (this.closed || this.retryTimer !== undefined) return;
     this.attempt++;
     if (!mayRetry(this.options.reconnect, this.attempt)) {
-      this.safeEmit('fatal', new PorchlightError('GAVE_UP', `gave up after ${this.attempt - 1} reconnect attempts`));
+      this.safeEmit(
+        'fatal',
+        new PorchlightError('GAVE_UP', `gave up after ${this.attempt - 1} reconnect attempts`),
+      );
       return;
     }
     const delay = backoffDelay(this.options.reconnect, this.attempt);
@@ -211,7 +221,10 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
   /** When the browser says the network is back, retry now instead of waiting out the backoff. */
   private listenForOnline(): () => void {
     const target = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
-    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') {
+    if (
+      typeof target.addEventListener !== 'function' ||
+      typeof target.removeEventListener !== 'function'
+    ) {
       return () => undefined;
     }
     const onOnline = (): void => {
@@ -239,7 +252,12 @@ function isAck(value: unknown): value is Ack<unknown> {
 /** The error code a handshake rejection carries: `err.data.code`, else the message itself. */
 function handshakeCode(err: Error & { data?: unknown }): string | undefined {
   const data = err.data;
-  if (typeof data === 'object' && data !== null && 'code' in data && typeof data.code === 'string') {
+  if (
+    typeof data === 'object' &&
+    data !== null &&
+    'code' in data &&
+    typeof data.code === 'string'
+  ) {
     return data.code;
   }
   return /^[A-Z_]+$/.test(err.message) ? err.message : undefined;

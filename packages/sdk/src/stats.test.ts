@@ -22,8 +22,22 @@ describe('sampleReports + StatsAccumulator', () => {
         report('recv1', [
           videoIn('v1', 10, { frameWidth: 320, frameHeight: 180, framesPerSecond: 15 }),
           videoIn('v2', 20, { frameWidth: 1280, frameHeight: 720, framesPerSecond: 30 }),
-          { id: 'a1', type: 'inbound-rtp', kind: 'audio', totalAudioEnergy: 0.5, audioLevel: 0.1, bytesReceived: 7 },
-          { id: 'a2', type: 'inbound-rtp', mediaType: 'audio', totalAudioEnergy: 0.25, audioLevel: 0.3, bytesReceived: 3 },
+          {
+            id: 'a1',
+            type: 'inbound-rtp',
+            kind: 'audio',
+            totalAudioEnergy: 0.5,
+            audioLevel: 0.1,
+            bytesReceived: 7,
+          },
+          {
+            id: 'a2',
+            type: 'inbound-rtp',
+            mediaType: 'audio',
+            totalAudioEnergy: 0.25,
+            audioLevel: 0.3,
+            bytesReceived: 3,
+          },
         ]),
       ]),
     );
@@ -52,17 +66,25 @@ describe('sampleReports + StatsAccumulator', () => {
     );
     expect(stats.outbound).toEqual({ bytesSent: 350, framesEncoded: 11 });
     const audioOnly = new StatsAccumulator().summarize(
-      sampleReports([report('send2', [{ id: 'o3', type: 'outbound-rtp', kind: 'audio', bytesSent: 50 }])]),
+      sampleReports([
+        report('send2', [{ id: 'o3', type: 'outbound-rtp', kind: 'audio', bytesSent: 50 }]),
+      ]),
     );
     expect(audioOnly.outbound).toEqual({ bytesSent: 50 });
   });
 
   it('keeps counters monotonic when a transport is replaced (media reset)', () => {
     const acc = new StatsAccumulator();
-    expect(acc.summarize(sampleReports([report('recv1', [videoIn('v', 500)])])).video.framesDecoded).toBe(500);
+    expect(
+      acc.summarize(sampleReports([report('recv1', [videoIn('v', 500)])])).video.framesDecoded,
+    ).toBe(500);
     // New transport, counters restart at 3; the old 500 must not be lost.
-    expect(acc.summarize(sampleReports([report('recv2', [videoIn('v', 3)])])).video.framesDecoded).toBe(503);
-    expect(acc.summarize(sampleReports([report('recv2', [videoIn('v', 10)])])).video.framesDecoded).toBe(510);
+    expect(
+      acc.summarize(sampleReports([report('recv2', [videoIn('v', 3)])])).video.framesDecoded,
+    ).toBe(503);
+    expect(
+      acc.summarize(sampleReports([report('recv2', [videoIn('v', 10)])])).video.framesDecoded,
+    ).toBe(510);
     // No transport at all for a moment.
     expect(acc.summarize(sampleReports([])).video.framesDecoded).toBe(510);
   });
@@ -70,7 +92,9 @@ describe('sampleReports + StatsAccumulator', () => {
   it('folds a stream restarted under the same id', () => {
     const acc = new StatsAccumulator();
     acc.summarize(sampleReports([report('t', [videoIn('v', 100)])]));
-    expect(acc.summarize(sampleReports([report('t', [videoIn('v', 4)])])).video.framesDecoded).toBe(104);
+    expect(acc.summarize(sampleReports([report('t', [videoIn('v', 4)])])).video.framesDecoded).toBe(
+      104,
+    );
   });
 
   it('finds the selected pair through the transport stat', () => {
@@ -78,7 +102,13 @@ describe('sampleReports + StatsAccumulator', () => {
       sampleReports([
         report('recv', [
           { id: 'T', type: 'transport', selectedCandidatePairId: 'CP2' },
-          { id: 'CP1', type: 'candidate-pair', localCandidateId: 'L1', nominated: true, state: 'succeeded' },
+          {
+            id: 'CP1',
+            type: 'candidate-pair',
+            localCandidateId: 'L1',
+            nominated: true,
+            state: 'succeeded',
+          },
           { id: 'CP2', type: 'candidate-pair', localCandidateId: 'L2' },
           { id: 'L1', type: 'local-candidate', candidateType: 'host' },
           { id: 'L2', type: 'local-candidate', candidateType: 'relay' },
@@ -92,7 +122,13 @@ describe('sampleReports + StatsAccumulator', () => {
     const stats = new StatsAccumulator().summarize(
       sampleReports([
         report('recv', [
-          { id: 'CP', type: 'candidate-pair', localCandidateId: 'L', nominated: true, state: 'succeeded' },
+          {
+            id: 'CP',
+            type: 'candidate-pair',
+            localCandidateId: 'L',
+            nominated: true,
+            state: 'succeeded',
+          },
           { id: 'L', type: 'local-candidate', candidateType: 'srflx' },
         ]),
         report('send', [

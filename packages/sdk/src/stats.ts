@@ -95,7 +95,9 @@ export interface Sample {
   candidatePairType?: CandidateType;
 }
 
-function selectedLocalCandidateType(stats: Map<string, Record<string, unknown>>): CandidateType | undefined {
+function selectedLocalCandidateType(
+  stats: Map<string, Record<string, unknown>>,
+): CandidateType | undefined {
   let pair: Record<string, unknown> | undefined;
   for (const stat of stats.values()) {
     if (stat['type'] === 'transport' && typeof stat['selectedCandidatePairId'] === 'string') {
@@ -107,7 +109,10 @@ function selectedLocalCandidateType(stats: Map<string, Record<string, unknown>>)
     for (const stat of stats.values()) {
       if (stat['type'] !== 'candidate-pair') continue;
       // Firefox flags `selected`; Chrome without a transport stat: nominated + succeeded.
-      if (stat['selected'] === true || (stat['nominated'] === true && stat['state'] === 'succeeded')) {
+      if (
+        stat['selected'] === true ||
+        (stat['nominated'] === true && stat['state'] === 'succeeded')
+      ) {
         pair = stat;
         break;
       }
@@ -116,12 +121,19 @@ function selectedLocalCandidateType(stats: Map<string, Record<string, unknown>>)
   const localId = pair?.['localCandidateId'];
   const local = typeof localId === 'string' ? stats.get(localId) : undefined;
   const type = local?.['candidateType'];
-  return type === 'host' || type === 'srflx' || type === 'prflx' || type === 'relay' ? type : undefined;
+  return type === 'host' || type === 'srflx' || type === 'prflx' || type === 'relay'
+    ? type
+    : undefined;
 }
 
 /** Extracts what we need from the reports, in order (receive transport first). */
 export function sampleReports(reports: readonly LabelledReport[]): Sample {
-  const sample: Sample = { counters: new Map(), videos: [], audioLevels: [], hasOutboundVideo: false };
+  const sample: Sample = {
+    counters: new Map(),
+    videos: [],
+    audioLevels: [],
+    hasOutboundVideo: false,
+  };
   for (const { transportId, report } of reports) {
     const byId = new Map<string, Record<string, unknown>>();
     report.forEach((stat) => {
@@ -191,7 +203,10 @@ export class StatsAccumulator {
       outbound: { bytesSent: total.bytesSent },
     };
     const largest = sample.videos.reduce<Sample['videos'][number] | undefined>(
-      (best, v) => (!best || (v.width ?? 0) * (v.height ?? 0) > (best.width ?? 0) * (best.height ?? 0) ? v : best),
+      (best, v) =>
+        !best || (v.width ?? 0) * (v.height ?? 0) > (best.width ?? 0) * (best.height ?? 0)
+          ? v
+          : best,
       undefined,
     );
     if (largest?.fps !== undefined) stats.video.framesPerSecond = largest.fps;

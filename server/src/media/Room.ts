@@ -87,6 +87,10 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   get workerPid(): number {
     return this.#slot.worker.pid;
   }
+  /** The current router (replaced after a worker death); for monitoring and benchmarks. */
+  get router(): types.Router {
+    return this.#router;
+  }
   get rtpCapabilities(): RtpCapabilities {
     return this.#router.rtpCapabilities as RtpCapabilities;
   }

@@ -52,7 +52,7 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
     try {
       for (let i = 0; i < options.numWorkers; i++) pool.#slots[i] = await pool.#spawn(i);
     } catch (error) {
-      pool.close();
+      await pool.close();
       throw error;
     }
     logger.info('workers started', { count: options.numWorkers, pids: pool.slots.map((s) => s.worker.pid) });
@@ -93,11 +93,23 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
     return Promise.all(this.slots.map(async (s) => ({ pid: s.worker.pid, usage: await s.worker.getResourceUsage() })));
   }
 
-  close(): void {
+  /** Closes every worker and resolves once their processes have exited (bounded wait). Idempotent. */
+  async close(timeoutMs = 3000): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const slot of this.slots) slot.worker.close();
+    const exits = this.slots.map(
+      (slot) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, timeoutMs);
+          slot.worker.once('subprocessclose', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          slot.worker.close();
+        }),
+    );
     this.#slots.fill(undefined);
+    await Promise.all(exits);
   }
 
   async #spawn(index: number): Promise<WorkerSlot> {

@@ -1,0 +1,52 @@
+import { useRef } from 'react';
+import type { Feed } from '../store/index.ts';
+import { useStore } from '../store/index.ts';
+import { usePreferredLayer } from '../hooks/usePreferredLayer.ts';
+import { LiveVideo } from './LiveVideo.tsx';
+import { PttButton } from './PttButton.tsx';
+import { RemoteAudio } from './RemoteAudio.tsx';
+
+interface Props {
+  video: Feed;
+  audio: Feed | undefined;
+  focused: boolean;
+  hidden: boolean;
+}
+
+/** One camera in the live-view grid: video, its sound (muted by default) and push-to-talk. */
+export function CameraTile({ video, audio, focused, hidden }: Props) {
+  const ref = useRef<HTMLElement>(null);
+  usePreferredLayer(ref, video.subscription, video.layers);
+  const unmuted = useStore((s) => s.unmuted[video.id] === true);
+  const toggleMuted = useStore((s) => s.toggleMuted);
+  const toggleFocus = useStore((s) => s.toggleFocus);
+
+  const classes = ['tile', focused && 'tile--focused', hidden && 'tile--hidden']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <article
+      ref={ref}
+      className={classes}
+      data-peer-id={video.peerId}
+      onClick={() => toggleFocus(video.id)}
+    >
+      <LiveVideo feed={video} />
+      {audio && <RemoteAudio feed={audio} muted={!unmuted} testId="camera-audio" />}
+      {video.state === 'waiting' && <span className="tile__overlay">Reconnecting…</span>}
+      <div className="tile__bar" onClick={(event) => event.stopPropagation()}>
+        <span className="tile__label">{video.label}</span>
+        <button
+          type="button"
+          className="icon-btn"
+          aria-pressed={unmuted}
+          disabled={!audio}
+          onClick={() => toggleMuted(video.id)}
+        >
+          {unmuted ? 'Mute' : 'Unmute'}
+        </button>
+        <PttButton peerId={video.peerId} label={video.label} />
+      </div>
+    </article>
+  );
+}

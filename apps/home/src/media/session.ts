@@ -1,0 +1,50 @@
+import { PorchlightClient } from '@porchlight/sdk';
+import { useStore } from '../store/index.ts';
+import { autoWatch } from './autoWatch.ts';
+import { TalkController } from './talk.ts';
+
+declare global {
+  interface Window {
+    /** Test hook: end-to-end tests call window.porchlight.client.getStats(). */
+    porchlight?: { client: PorchlightClient };
+  }
+}
+
+/**
+ * One connection to the server: creates the client, mirrors it into the store, watches what is
+ * announced and owns push-to-talk. Returns a function that ends it all.
+ */
+export function startSession(token: string, label: string): () => void {
+  const client = new PorchlightClient({ token, ...(label ? { label } : {}) });
+  window.porchlight = { client };
+
+  const store = useStore.getState();
+  store.setClient(client);
+  store.clearFeeds();
+  store.setConnectionState(client.state);
+  const talk = new TalkController(client, {
+    onTalkingTo: (peerId) => useStore.getState().setTalkingTo(peerId),
+    onMicError: (message) => useStore.getState().setMicError(message),
+  });
+  store.setTalkController(talk);
+
+  const offs = [
+    client.on('stateChanged', (state) => useStore.getState().setConnectionState(state)),
+    client.on('joined', (info) => useStore.getState().setJoined(info.role, info.peerId)),
+    client.on('producersChanged', (producers) => useStore.getState().setProducers(producers)),
+    client.on('error', (error) =>
+      useStore.getState().setError({ code: error.code, message: error.message }),
+    ),
+  ];
+  const stopWatching = autoWatch(client);
+
+  // Failures surface through the 'error' event and the 'closed' state.
+  client.connect().catch(() => undefined);
+
+  return () => {
+    stopWatching();
+    talk.close();
+    client.close();
+    for (const off of offs) off();
+  };
+}

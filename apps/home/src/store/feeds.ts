@@ -1,0 +1,73 @@
+import type { StateCreator } from 'zustand';
+import type { Source, Subscription, SubscriptionState } from '@porchlight/sdk';
+import type { Store } from './index.ts';
+
+/** A subscription as the UI sees it: a snapshot plus the live object for attaching media. */
+export interface Feed {
+  /** Stable across media resets (the producer id is not): use as React key. */
+  id: string;
+  subscription: Subscription;
+  producerId: string;
+  peerId: string;
+  label: string;
+  kind: 'audio' | 'video';
+  source: Source;
+  state: SubscriptionState;
+  layers: number;
+}
+
+export interface FeedsSlice {
+  feeds: Record<string, Feed>;
+  /** Feed id of the enlarged tile (single view), if any. */
+  focusedFeedId: string | null;
+  /** Video feed ids whose camera audio is unmuted. */
+  unmuted: Record<string, true>;
+
+  syncFeed(subscription: Subscription): void;
+  removeFeed(id: string): void;
+  clearFeeds(): void;
+  toggleFocus(id: string): void;
+  toggleMuted(id: string): void;
+}
+
+function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
+
+function snapshot(subscription: Subscription): Feed {
+  const p = subscription.producer;
+  return {
+    id: subscription.localId,
+    subscription,
+    producerId: p.producerId,
+    peerId: p.peerId,
+    label: p.label,
+    kind: subscription.kind,
+    source: subscription.source,
+    state: subscription.state,
+    layers: p.layers,
+  };
+}
+
+export const createFeedsSlice: StateCreator<Store, [], [], FeedsSlice> = (set) => ({
+  feeds: {},
+  focusedFeedId: null,
+  unmuted: {},
+
+  syncFeed: (subscription) =>
+    set((s) => ({ feeds: { ...s.feeds, [subscription.localId]: snapshot(subscription) } })),
+  removeFeed: (id) =>
+    set((s) => ({
+      feeds: without(s.feeds, id),
+      unmuted: without(s.unmuted, id),
+      focusedFeedId: s.focusedFeedId === id ? null : s.focusedFeedId,
+    })),
+  clearFeeds: () => set({ feeds: {}, focusedFeedId: null, unmuted: {} }),
+  toggleFocus: (id) => set((s) => ({ focusedFeedId: s.focusedFeedId === id ? null : id })),
+  toggleMuted: (id) =>
+    set((s) => ({
+      unmuted: s.unmuted[id] ? without(s.unmuted, id) : { ...s.unmuted, [id]: true },
+    })),
+});

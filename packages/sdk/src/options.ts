@@ -1,0 +1,90 @@
+import type { types } from 'mediasoup-client';
+import { resolvePolicy } from './backoff.ts';
+import {
+  DEFAULT_ICE_POLICY,
+  DEFAULT_RECONNECT_POLICY,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_RESUBSCRIBE_GRACE_MS,
+  DEFAULT_TRANSIENT_RETRY_POLICY,
+  type IcePolicy,
+  type ReconnectPolicy,
+} from './defaults.ts';
+import type { SocketIoOptions } from './signaling.ts';
+
+/** Longest label the protocol accepts. */
+const MAX_LABEL_LENGTH = 64;
+
+export interface ClientOptions {
+  /** Server origin. Default: the page's origin (`location.origin`); required outside browsers. */
+  url?: string;
+  /** Access token (camera or viewer); the server derives role and site from it. */
+  token: string;
+  /** Name shown to other peers ("Front door"), sent when joining. Default: none, the server picks. */
+  label?: string;
+  /** Signaling reconnect policy, merged over DEFAULT_RECONNECT_POLICY. */
+  reconnect?: Partial<ReconnectPolicy>;
+  /** Use TURN relay candidates only (iceTransportPolicy 'relay'). Default false. */
+  forceRelay?: boolean;
+  /** How long a request waits for its acknowledgement (ms). Default DEFAULT_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
+  /**
+   * mediasoup-client Device options, e.g. a `handlerFactory` for Node with a WebRTC port.
+   * Default: detect the browser.
+   */
+  device?: types.DeviceOptions;
+  /** Extra socket.io-client options (e.g. `rejectUnauthorized: false` in Node tests). */
+  socketOptions?: SocketIoOptions;
+  /** ICE restart timing, merged over DEFAULT_ICE_POLICY. */
+  ice?: Partial<IcePolicy>;
+  /**
+   * How long a subscription whose producer vanished waits for its source to come back (ms).
+   * Default DEFAULT_RESUBSCRIBE_GRACE_MS.
+   */
+  resubscribeGraceMs?: number;
+}
+
+export interface ResolvedOptions {
+  url: string;
+  token: string;
+  label: string | undefined;
+  reconnect: ReconnectPolicy;
+  transientRetry: ReconnectPolicy;
+  forceRelay: boolean;
+  requestTimeoutMs: number;
+  device: types.DeviceOptions;
+  socketOptions: SocketIoOptions;
+  ice: IcePolicy;
+  resubscribeGraceMs: number;
+}
+
+function defaultUrl(): string | undefined {
+  return typeof location !== 'undefined' ? location.origin : undefined;
+}
+
+/** Trimmed and cut to what the server accepts; empty means "let the server pick". */
+export function normalizeLabel(label: string | undefined): string | undefined {
+  const trimmed = label?.trim().slice(0, MAX_LABEL_LENGTH).trim();
+  return trimmed ? trimmed : undefined;
+}
+
+export function resolveClientOptions(options: ClientOptions): ResolvedOptions {
+  const url = options.url ?? defaultUrl();
+  if (!url) throw new TypeError('PorchlightClient: `url` is required outside a browser page');
+  if (!options.token) throw new TypeError('PorchlightClient: `token` is required');
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!(requestTimeoutMs > 0))
+    throw new RangeError('PorchlightClient: requestTimeoutMs must be > 0');
+  return {
+    url,
+    token: options.token,
+    label: normalizeLabel(options.label),
+    reconnect: resolvePolicy(DEFAULT_RECONNECT_POLICY, options.reconnect),
+    transientRetry: { ...DEFAULT_TRANSIENT_RETRY_POLICY },
+    forceRelay: options.forceRelay ?? false,
+    requestTimeoutMs,
+    device: options.device ?? {},
+    socketOptions: options.socketOptions ?? {},
+    ice: { ...DEFAULT_ICE_POLICY, ...options.ice },
+    resubscribeGraceMs: options.resubscribeGraceMs ?? DEFAULT_RESUBSCRIBE_GRACE_MS,
+  };
+}

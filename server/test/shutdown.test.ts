@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TokenService } from '../src/auth/TokenService.ts';
+import { connectRaw } from '../../tests/support/rawClient.ts';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('the server process', () => {
+  it('refuses illegal config at start-up with a clear message and exit code 2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      cwd: repo,
+      env: { ...process.env, PORCHLIGHT_PORT: 'abc' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/PORCHLIGHT_PORT: expected an integer/);
+  });
+
+  it('on SIGTERM closes peers and workers, then exits 0', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-main-'));
+    const secret = 's'.repeat(40);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      cwd: repo,
+      env: {
+        ...process.env,
+        PORCHLIGHT_HOST: '127.0.0.1',
+        PORCHLIGHT_PUBLIC_HOST: '127.0.0.1',
+        PORCHLIGHT_PORT: '0',
+        PORCHLIGHT_RTC_PORT: '0',
+        PORCHLIGHT_WORKERS: '1',
+        PORCHLIGHT_MEDIA_LISTEN_IP: '127.0.0.1',
+        PORCHLIGHT_DATA_DIR: dataDir,
+        PORCHLIGHT_TOKEN_SECRET: secret,
+        PORCHLIGHT_LOG_LEVEL: 'info',
+      },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 30_000);
+      child.stdout.on('data', () => {
+        const m = /Porchlight is running at (https:\/\/\S+)/.exec(out);
+        if (m && out.includes('Camera -')) {
+          clearTimeout(t);
+          resolve(m[1]!);
+        }
+      });
+    });
+    // The printed links carry working tokens for the bootstrap site.
+    expect(out).toMatch(/#token=ey/);
+    const workerPid = Number(/workers started .*pids=\[(\d+)\]/.exec(out)?.[1]);
+    expect(alive(workerPid)).toBe(true);
+
+    const tokens = new TokenService(secret);
+    const client = await connectRaw(url, await tokens.mint({ subject: 't', siteId: 's', role: 'viewer', ttlSeconds: 60 }));
+    expect((await client.request('join', {})).ok).toBe(true);
+    expect((await client.request('createTransport', { direction: 'recv' })).ok).toBe(true);
+    const disconnected = new Promise<string>((r) => client.socket.once('disconnect', r));
+
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code).toBe(0);
+    expect(await disconnected).toBeTruthy();
+    expect(out).toMatch(/peer left/);
+    expect(out).toMatch(/stopped/);
+    expect(alive(workerPid)).toBe(false);
+    client.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+});

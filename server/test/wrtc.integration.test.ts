@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PorchlightClient } from '@porchlight/sdk';
+import { startTestServer, type TestServer } from '../../tests/support/testServer.ts';
+import { frameCounter, installWrtcGlobals, syntheticCamera, YUV } from '../../tests/support/wrtc.ts';
+
+installWrtcGlobals();
+
+async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function client(ts: TestServer, token: string, label?: string): PorchlightClient {
+  return new PorchlightClient({
+    url: ts.url,
+    token,
+    ...(label ? { label } : {}),
+    device: { handlerName: 'Chrome111' },
+    socketOptions: { rejectUnauthorized: false },
+  });
+}
+
+describe('non-browser WebRTC peers through the SFU (@roamhq/wrtc + SDK)', () => {
+  let ts: TestServer;
+  const cleanup: (() => void)[] = [];
+
+  beforeAll(async () => {
+    ts = await startTestServer();
+  });
+  afterAll(async () => {
+    for (const c of cleanup.reverse()) c();
+    await ts?.close();
+  });
+
+  it('a camera publishes, a viewer consumes, and frames of the right picture are decoded', async () => {
+    const cam = client(ts, await ts.mint('camera'), 'Porch');
+    cleanup.push(() => cam.close());
+    await cam.connect();
+    expect(cam.role).toBe('camera');
+    const source = syntheticCamera(320, 240, YUV.red);
+    cleanup.push(source.stop);
+    const pub = await cam.publish(source.track, { source: 'camera', simulcast: false });
+    expect(pub).toBeTruthy();
+
+    const viewer = client(ts, await ts.mint('viewer'));
+    cleanup.push(() => viewer.close());
+    await viewer.connect();
+    await until('the camera to be announced', () => viewer.producers.some((p) => p.source === 'camera'));
+    const info = viewer.producers.find((p) => p.source === 'camera')!;
+    expect(info.label).toBe('Porch');
+    const sub = await viewer.watch(info.producerId);
+    const counter = frameCounter(sub.track!);
+    cleanup.push(counter.stop);
+
+    await until('30 decoded frames', () => counter.state.frames >= 30);
+    expect(counter.state.width).toBe(320);
+    expect(counter.state.height).toBe(240);
+    // Red in BT.601 has Y≈81: a black (16) or grey (128) picture would fail this.
+    expect(counter.state.meanY).toBeGreaterThan(65);
+    expect(counter.state.meanY).toBeLessThan(100);
+    const stats = await viewer.getStats();
+    expect(stats.video.framesDecoded).toBeGreaterThan(0);
+    expect(stats.video.bytesReceived).toBeGreaterThan(0);
+  });
+
+  it("a viewer of another site is never told about this site's camera", async () => {
+    const stranger = client(ts, await ts.mint('viewer', { siteId: 'elsewhere' }));
+    cleanup.push(() => stranger.close());
+    await stranger.connect();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stranger.producers).toHaveLength(0);
+  });
+});
