@@ -51,13 +51,19 @@ function arg(name: string): string | undefined {
 }
 
 const opts = {
-  steps: (arg('steps') ?? '25,50,100,200,400,600,800').split(',').map(Number).filter((n) => n > 0),
+  steps: (arg('steps') ?? '25,50,100,200,400,600,800')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0),
   windowS: Number(arg('window') ?? 5),
   warmupS: Number(arg('warmup') ?? 2),
   /** Main sweep with SRTP consumers instead of plain RTP. */
   srtp: arg('srtp') === 'true',
   /** Short second sweep with SRTP-encrypting consumers (closer to WebRTC cost); "" to skip. */
-  srtpCheck: (arg('srtp-check') ?? '100,300').split(',').map(Number).filter((n) => n > 0),
+  srtpCheck: (arg('srtp-check') ?? '100,300')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0),
   liveEncode: arg('live-encode') === 'true',
   /** Stop sweeping (and report what we have) once this many seconds have passed. */
   budgetS: Number(arg('budget') ?? 330),
@@ -67,12 +73,18 @@ if (arg('srtp-check') === 'true' || arg('srtp-check') === '') opts.srtpCheck = [
 const STOP_LOSS_PCT = 5;
 const STOP_WORKER_CPU_PCT = 95;
 const CLEAN_LOSS_PCT = 1;
+/** A step counts as clean with < 1% loss and every consumer's stream advancing. */
+const isClean = (s: StepResult): boolean => s.lossPct < CLEAN_LOSS_PCT && s.starvedConsumers === 0;
 
 // ---------------------------------------------------------------------------------------------
 // Media parameters shared by both variants
 
 const PAYLOAD_TYPE = 102;
-const H264_PARAMS = { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 };
+const H264_PARAMS = {
+  'packetization-mode': 1,
+  'profile-level-id': '42e01f',
+  'level-asymmetry-allowed': 1,
+};
 const BARE_CODECS: types.RouterRtpCodecCapability[] = [
   { kind: 'video', mimeType: 'video/H264', clockRate: 90000, parameters: H264_PARAMS },
 ];
@@ -80,7 +92,13 @@ const BARE_CODECS: types.RouterRtpCodecCapability[] = [
 function producerRtpParameters(ssrc: number): types.RtpParameters {
   return {
     codecs: [
-      { mimeType: 'video/H264', payloadType: PAYLOAD_TYPE, clockRate: 90000, parameters: H264_PARAMS, rtcpFeedback: [] },
+      {
+        mimeType: 'video/H264',
+        payloadType: PAYLOAD_TYPE,
+        clockRate: 90000,
+        parameters: H264_PARAMS,
+        rtcpFeedback: [],
+      },
     ],
     encodings: [{ ssrc }],
     rtcp: { cname: `ffmpeg-${ssrc}`, reducedSize: false },
@@ -96,18 +114,28 @@ const CONSUMER_CAPS: types.RtpCapabilities = {
       preferredPayloadType: PAYLOAD_TYPE,
       clockRate: 90000,
       parameters: H264_PARAMS,
-      rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
+      rtcpFeedback: [
+        { type: 'nack' },
+        { type: 'nack', parameter: 'pli' },
+        { type: 'ccm', parameter: 'fir' },
+      ],
     },
   ],
   headerExtensions: [],
 };
 
-const SRTP_SUITE: types.SrtpCryptoSuite = 'AES_CM_128_HMAC_SHA1_80';
-const SRTP_KEY = randomBytes(30).toString('base64');
+const SRTP_SUITE = (arg('srtp-suite') ?? 'AES_CM_128_HMAC_SHA1_80') as types.SrtpCryptoSuite;
+/** Master key + salt: 30 bytes for AES_CM_128, 28 for AEAD_AES_128_GCM, 44 for AEAD_AES_256_GCM. */
+const SRTP_KEY = randomBytes(
+  SRTP_SUITE === 'AEAD_AES_256_GCM' ? 44 : SRTP_SUITE === 'AEAD_AES_128_GCM' ? 28 : 30,
+).toString('base64');
 const LOOPBACK: types.TransportListenInfo = { protocol: 'udp', ip: '127.0.0.1' };
 
 /** Consumer side: one transport per consumer, sending to its sink (SRTP: encrypted, not decrypted). */
-function consumerTransportOptions(srtp: boolean, appData: types.AppData): types.PlainTransportOptions {
+function consumerTransportOptions(
+  srtp: boolean,
+  appData: types.AppData,
+): types.PlainTransportOptions {
   return {
     listenInfo: LOOPBACK,
     rtcpMux: true,
@@ -126,17 +154,40 @@ async function connectToSink(t: types.PlainTransport, port: number, srtp: boolea
 }
 
 /** Producer side: comedia (ffmpeg's source ports are learnt), separate RTCP port like ffmpeg. */
-async function producerTransport(router: types.Router, appData: types.AppData): Promise<types.PlainTransport> {
-  return router.createPlainTransport({ listenInfo: LOOPBACK, rtcpMux: false, comedia: true, appData });
+async function producerTransport(
+  router: types.Router,
+  appData: types.AppData,
+): Promise<types.PlainTransport> {
+  return router.createPlainTransport({
+    listenInfo: LOOPBACK,
+    rtcpMux: false,
+    comedia: true,
+    appData,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // ffmpeg
 
 const ENCODE_ARGS = [
-  '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency',
-  '-b:v', '1M', '-maxrate', '1M', '-bufsize', '500k', '-g', '60',
-  '-pix_fmt', 'yuv420p', '-profile:v', 'baseline',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-tune',
+  'zerolatency',
+  '-b:v',
+  '1M',
+  '-maxrate',
+  '1M',
+  '-bufsize',
+  '500k',
+  '-g',
+  '60',
+  '-pix_fmt',
+  'yuv420p',
+  '-profile:v',
+  'baseline',
 ];
 
 /**
@@ -148,8 +199,23 @@ function prepareClip(dir: string): string {
   const clip = path.join(dir, 'clip.ts');
   execFileSync(
     'ffmpeg',
-    ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'lavfi',
-      '-i', 'testsrc2=size=1280x720:rate=30', '-t', '20', ...ENCODE_ARGS, '-f', 'mpegts', clip],
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1280x720:rate=30',
+      '-t',
+      '20',
+      ...ENCODE_ARGS,
+      '-f',
+      'mpegts',
+      clip,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 },
   );
   return clip;
@@ -160,9 +226,18 @@ function startFfmpeg(clip: string, ssrc: number, port: number, rtcpPort: number)
     ? ['-re', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', ...ENCODE_ARGS]
     : ['-re', '-stream_loop', '-1', '-i', clip, '-map', '0:v:0', '-c', 'copy'];
   const args = [
-    '-hide_banner', '-loglevel', 'error', '-nostdin', ...input,
-    '-payload_type', String(PAYLOAD_TYPE), '-ssrc', String(ssrc),
-    '-f', 'rtp', `rtp://127.0.0.1:${port}?rtcpport=${rtcpPort}&pkt_size=1200`,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    ...input,
+    '-payload_type',
+    String(PAYLOAD_TYPE),
+    '-ssrc',
+    String(ssrc),
+    '-f',
+    'rtp',
+    `rtp://127.0.0.1:${port}?rtcpport=${rtcpPort}&pkt_size=1200`,
   ];
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('error', (e) => console.error('[fanout] ffmpeg failed to start:', e.message));
@@ -204,7 +279,11 @@ interface Variant {
 const cpuOf = (u: types.WorkerResourceUsage): number => u.ru_utime + u.ru_stime;
 
 /** Runs `fn` over items with at most `limit` in flight. */
-async function inBatches<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+async function inBatches<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < items.length; i += limit) {
     await Promise.all(items.slice(i, i + limit).map((item, j) => fn(item, i + j)));
   }
@@ -215,7 +294,10 @@ async function bareVariant(sweep: string, srtp: boolean, clip: string): Promise<
   const router = await worker.createRouter({ mediaCodecs: BARE_CODECS });
   const send = await producerTransport(router, {});
   const ssrc = 11_110_000 + Math.floor(Math.random() * 1e6);
-  const producer = await send.produce({ kind: 'video', rtpParameters: producerRtpParameters(ssrc) });
+  const producer = await send.produce({
+    kind: 'video',
+    rtpParameters: producerRtpParameters(ssrc),
+  });
   const ffmpeg = startFfmpeg(clip, ssrc, send.tuple.localPort, send.rtcpTuple?.localPort ?? 0);
   const consumers: types.Consumer[] = [];
   return {
@@ -231,7 +313,13 @@ async function bareVariant(sweep: string, srtp: boolean, clip: string): Promise<
       await inBatches(ports, 32, async (port) => {
         const t = await router.createPlainTransport(consumerTransportOptions(srtp, {}));
         await connectToSink(t, port, srtp);
-        consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: CONSUMER_CAPS, paused: false }));
+        consumers.push(
+          await t.consume({
+            producerId: producer.id,
+            rtpCapabilities: CONSUMER_CAPS,
+            paused: false,
+          }),
+        );
       });
     },
     pause: () => producer.pause(),
@@ -254,7 +342,13 @@ async function porchlightVariant(sweep: string, srtp: boolean, clip: string): Pr
     const router = room.router;
     const noop = (): void => {};
     // The camera: a Peer in the Room, publishing through Room.produce (policy checks included).
-    const camera = new Peer({ id: randomUUID(), siteId: ts.siteId, role: 'camera', label: 'bench camera', notify: noop });
+    const camera = new Peer({
+      id: randomUUID(),
+      siteId: ts.siteId,
+      role: 'camera',
+      label: 'bench camera',
+      notify: noop,
+    });
     room.join(camera);
     const send = await producerTransport(router, { direction: 'send' });
     // Room only calls produce/consume and reads appData on a peer's transport; a PlainTransport
@@ -295,7 +389,9 @@ async function porchlightVariant(sweep: string, srtp: boolean, clip: string): Pr
             notify: noop,
           });
           room.join(viewer);
-          const t = await router.createPlainTransport(consumerTransportOptions(srtp, { direction: 'recv' }));
+          const t = await router.createPlainTransport(
+            consumerTransportOptions(srtp, { direction: 'recv' }),
+          );
           viewer.transports.set(t.id, t as unknown as types.WebRtcTransport);
           await connectToSink(t, port, srtp);
           const info = await room.consume(viewer, {
@@ -356,14 +452,19 @@ export interface StepResult {
   producerLostPackets: number;
   expectedPackets: number;
   receivedPackets: number;
-  /** 1 - received / (producer packets x N) over the window. */
+  /**
+   * Packets lost in the window, from the sinks' RTP sequence numbers: sum over consumers of
+   * (expected - received) / expected. Robust to the sink process reading its buffers late.
+   */
   lossPct: number;
+  /** received / (producer packets x N) in the window, %: below 100 also when sinks lag behind. */
+  deliveryPct: number;
   /**
    * 1 - sink packets / consumer-sent packets, between quiescent points around the step (producer
    * paused): loss after the worker sent (kernel buffers, sink process), not inside the SFU.
    */
   sinkSideLossPct: number;
-  /** Consumers that got less than 95% of the producer's packets in the window. */
+  /** Consumers whose stream advanced by less than 95% of the producer's packets in the window. */
   starvedConsumers: number;
   sinkMbps: number;
   sinkCpuPct: number;
@@ -425,7 +526,12 @@ async function activate(v: Variant, sink: ChildRpc): Promise<number> {
   return activationS;
 }
 
-async function measure(v: Variant, sink: ChildRpc, n: number, nominalPps: number): Promise<StepResult> {
+async function measure(
+  v: Variant,
+  sink: ChildRpc,
+  n: number,
+  nominalPps: number,
+): Promise<StepResult> {
   // Quiescent counters (producer paused) for the sink-side loss split.
   const sent0 = await consumerSentPackets(v);
   const sinkQ0 = await sink.request<SinkTotals>('totals', { group: v.group });
@@ -445,6 +551,10 @@ async function measure(v: Variant, sink: ChildRpc, n: number, nominalPps: number
   const workerCpuMs = b.workerCpuMs - a.workerCpuMs;
   const workerCpuPct = (workerCpuMs / (dt * 1000)) * 100;
   const sentQ = sent1 - sent0;
+  let seqExpected = 0;
+  for (const [i, e] of b.sink.expectedPerSocket.entries())
+    seqExpected += e - (a.sink.expectedPerSocket[i] ?? 0);
+  const seqReceived = received;
   const producerPps = producerPackets / dt;
   return {
     variant: v.name,
@@ -460,9 +570,15 @@ async function measure(v: Variant, sink: ChildRpc, n: number, nominalPps: number
     producerLostPackets: b.producerLost - a.producerLost,
     expectedPackets: expected,
     receivedPackets: received,
-    lossPct: expected > 0 ? Math.max(0, (1 - received / expected) * 100) : Number.NaN,
-    sinkSideLossPct: sentQ > 0 ? Math.max(0, (1 - (sinkQ1.rtpPackets - sinkQ0.rtpPackets) / sentQ) * 100) : Number.NaN,
-    starvedConsumers: b.sink.perSocket.filter((p, i) => p - (a.sink.perSocket[i] ?? 0) < producerPackets * 0.95).length,
+    lossPct: seqExpected > 0 ? Math.max(0, (1 - seqReceived / seqExpected) * 100) : Number.NaN,
+    deliveryPct: expected > 0 ? (received / expected) * 100 : Number.NaN,
+    sinkSideLossPct:
+      sentQ > 0
+        ? Math.max(0, (1 - (sinkQ1.rtpPackets - sinkQ0.rtpPackets) / sentQ) * 100)
+        : Number.NaN,
+    starvedConsumers: b.sink.expectedPerSocket.filter(
+      (e, i) => e - (a.sink.expectedPerSocket[i] ?? 0) < producerPackets * 0.95,
+    ).length,
     sinkMbps: ((b.sink.rtpBytes - a.sink.rtpBytes) * 8) / dt / 1e6,
     sinkCpuPct: ((b.sink.cpuMs - a.sink.cpuMs) / (dt * 1000)) * 100,
     ffmpegCpuPct: ((b.ffmpegCpuMs - a.ffmpegCpuMs) / (dt * 1000)) * 100,
@@ -478,7 +594,8 @@ function stepLine(r: StepResult): string {
   return (
     `  ${(r.variant + (r.srtp ? '/srtp' : '')).padEnd(15)} N=${String(r.n).padStart(4)}  worker ${fmt(r.workerCpuPct).padStart(5)}%  ` +
     `${fmt(r.cpuPerConsumerPct, 3)}%/consumer  ${fmt(r.usPerForwardedPacket, 2)} µs/pkt  loss ${fmt(r.lossPct, 2)}% ` +
-    `(sink-side ${fmt(r.sinkSideLossPct, 2)}%)  sink ${fmt(r.sinkMbps)} Mbps cpu ${fmt(r.sinkCpuPct)}%  ` +
+    `(sink-side ${fmt(r.sinkSideLossPct, 2)}%, delivered ${fmt(r.deliveryPct, 1)}%` +
+    `${r.starvedConsumers ? `, ${r.starvedConsumers} starved` : ''})  sink ${fmt(r.sinkMbps)} Mbps cpu ${fmt(r.sinkCpuPct)}%  ` +
     `ingest ${fmt(r.producerMbps, 2)} Mbps${r.ingestDegraded ? ' DEGRADED' : ''}  machine ${fmt(r.machineBusyPct)}%` +
     `${r.kernelRcvbufDrops > 0 ? `  rcvbuf drops ${r.kernelRcvbufDrops}` : ''}${r.retried ? '  (retry)' : ''}`
   );
@@ -525,14 +642,17 @@ function summarizeVariant(v: Variant): VariantSummary {
   const sorted = [...v.steps].sort((a, b) => a.n - b.n);
   let maxClean = 0;
   for (const s of sorted) {
-    if (s.lossPct < CLEAN_LOSS_PCT) maxClean = s.n;
+    if (isClean(s)) maxClean = s.n;
     else break;
   }
   const clean = sorted.filter((s) => s.n <= maxClean);
   const at = clean[clean.length - 1];
   const fit =
     clean.length >= 2
-      ? linearFit(clean.map((s) => s.n), clean.map((s) => s.workerCpuPct))
+      ? linearFit(
+          clean.map((s) => s.n),
+          clean.map((s) => s.workerCpuPct),
+        )
       : { slope: at?.cpuPerConsumerPct ?? Number.NaN, intercept: 0 };
   const largest = Math.max(0, ...v.steps.map((s) => s.n));
   return {
@@ -542,7 +662,9 @@ function summarizeVariant(v: Variant): VariantSummary {
     cpuPerConsumerPct: at?.cpuPerConsumerPct ?? Number.NaN,
     marginalCpuPerConsumerPct: fit.slope,
     fixedCpuPct: fit.intercept,
-    usPerForwardedPacket: median(clean.filter((s) => s.n >= 100).map((s) => s.usPerForwardedPacket)),
+    usPerForwardedPacket: median(
+      clean.filter((s) => s.n >= 100).map((s) => s.usPerForwardedPacket),
+    ),
     projectedConsumersPerCore: fit.slope > 0 ? 100 / fit.slope : Number.NaN,
     stoppedBecause: v.done ?? 'end of sweep',
   };
@@ -556,14 +678,18 @@ async function runSweep(
   sink: ChildRpc,
   deadline: number,
 ): Promise<SweepResult> {
-  console.log(`[fanout] sweep "${label}": ${srtp ? 'SRTP' : 'plain RTP'} consumers, N = ${steps.join(', ')}`);
+  console.log(
+    `[fanout] sweep "${label}": ${srtp ? 'SRTP' : 'plain RTP'} consumers, N = ${steps.join(', ')}`,
+  );
   const variants: Variant[] = [];
   try {
     variants.push(await bareVariant(label, srtp, clip));
     variants.push(await porchlightVariant(label, srtp, clip));
     // Start paused; each step resumes only the variant it measures.
     for (const v of variants) await v.pause();
-    console.log(`[fanout] workers: ${variants.map((v) => `${v.name}=${v.workerPid}`).join(' ')}, sink pid ${sink.pid}`);
+    console.log(
+      `[fanout] workers: ${variants.map((v) => `${v.name}=${v.workerPid}`).join(' ')}, sink pid ${sink.pid}`,
+    );
     for (const [k, n] of steps.entries()) {
       // Alternate the order (ABBA...) so drift and noise do not favour one variant.
       const order = k % 2 === 0 ? variants : [...variants].reverse();
@@ -573,7 +699,11 @@ async function runSweep(
           v.done = `time budget reached before N=${n}`;
           continue;
         }
-        const ports = await sink.request<number[]>('open', { group: v.group, count: n - v.consumers.length }, 60_000);
+        const ports = await sink.request<number[]>(
+          'open',
+          { group: v.group, count: n - v.consumers.length },
+          60_000,
+        );
         await v.addConsumers(ports);
         const nominal = median(v.steps.filter((s) => !s.ingestDegraded).map((s) => s.producerPps));
         let r = await measure(v, sink, n, nominal);
@@ -583,30 +713,34 @@ async function runSweep(
         }
         v.steps.push(r);
         console.log(stepLine(r));
-        if (r.lossPct > STOP_LOSS_PCT) v.done = `loss ${fmt(r.lossPct, 1)}% > ${STOP_LOSS_PCT}% at N=${n}`;
-        else if (r.workerCpuPct > STOP_WORKER_CPU_PCT) v.done = `worker CPU ${fmt(r.workerCpuPct)}% at N=${n}`;
+        if (r.lossPct > STOP_LOSS_PCT)
+          v.done = `loss ${fmt(r.lossPct, 1)}% > ${STOP_LOSS_PCT}% at N=${n}`;
+        else if (r.starvedConsumers > n * 0.05)
+          v.done = `${r.starvedConsumers} consumers starved at N=${n}`;
+        else if (r.workerCpuPct > STOP_WORKER_CPU_PCT)
+          v.done = `worker CPU ${fmt(r.workerCpuPct)}% at N=${n}`;
       }
       if (variants.every((v) => v.done)) break;
     }
   } finally {
-    for (const v of variants) await v.close().catch((e: unknown) => console.error('[fanout] close failed', e));
+    for (const v of variants)
+      await v.close().catch((e: unknown) => console.error('[fanout] close failed', e));
   }
   const [bare, ours] = variants as [Variant, Variant];
   const sb = summarizeVariant(bare);
   const sp = summarizeVariant(ours);
   const matched = bare.steps
     .map((b) => ({ b, p: ours.steps.find((p) => p.n === b.n) }))
-    .filter(
-      (x): x is { b: StepResult; p: StepResult } =>
-        !!x.p && x.b.lossPct < CLEAN_LOSS_PCT && x.p.lossPct < CLEAN_LOSS_PCT,
-    );
+    .filter((x): x is { b: StepResult; p: StepResult } => !!x.p && isClean(x.b) && isClean(x.p));
   return {
     label,
     srtp,
     steps: { bare: bare.steps, porchlight: ours.steps },
     summary: { bare: sb, porchlight: sp },
     ratios: {
-      cpuPerConsumerMedianOfMatchedSteps: median(matched.map(({ b, p }) => ratio(p.workerCpuPct, b.workerCpuPct))),
+      cpuPerConsumerMedianOfMatchedSteps: median(
+        matched.map(({ b, p }) => ratio(p.workerCpuPct, b.workerCpuPct)),
+      ),
       matchedSteps: matched.length,
       marginalCpuPerConsumer: ratio(sp.marginalCpuPerConsumerPct, sb.marginalCpuPerConsumerPct),
       usPerForwardedPacket: ratio(sp.usPerForwardedPacket, sb.usPerForwardedPacket),
@@ -629,7 +763,9 @@ function stepRows(sw: SweepResult): (string | number)[][] {
       fmt(r.workerCpuPct),
       fmt(r.cpuPerConsumerPct, 3),
       fmt(r.usPerForwardedPacket, 2),
-      fmt(r.lossPct, 2) + (r.sinkSideLossPct >= 0.01 ? ` (sink ${fmt(r.sinkSideLossPct, 2)})` : ''),
+      fmt(r.lossPct, 2) +
+        (r.sinkSideLossPct >= 0.01 ? ` (sink ${fmt(r.sinkSideLossPct, 2)})` : '') +
+        (r.starvedConsumers ? ` ⚠${r.starvedConsumers} starved` : ''),
       fmt(r.sinkMbps),
       fmt(r.sinkCpuPct),
       fmt(r.producerMbps, 2) + (r.ingestDegraded ? ' ⚠' : ''),
@@ -652,7 +788,15 @@ const STEP_HEADERS = [
 
 function summaryTable(sw: SweepResult): string {
   return mdTable(
-    ['variant', 'max N (<1% loss)', 'CPU/consumer at max N', 'marginal CPU/consumer', 'µs/pkt', 'projected consumers/core', 'stopped'],
+    [
+      'variant',
+      'max N (<1% loss)',
+      'CPU/consumer at max N',
+      'marginal CPU/consumer',
+      'µs/pkt',
+      'projected consumers/core',
+      'stopped',
+    ],
     [sw.summary.bare, sw.summary.porchlight].map((s) => [
       s.variant,
       lb(s),
@@ -675,12 +819,15 @@ function ratioLine(sw: SweepResult): string {
 }
 
 /** SRTP cost relative to plain RTP at the same N and variant (worker CPU ratio). */
-function srtpOverPlain(plain: SweepResult, srtp: SweepResult): { n: number; variant: string; ratio: number }[] {
+function srtpOverPlain(
+  plain: SweepResult,
+  srtp: SweepResult,
+): { n: number; variant: string; ratio: number }[] {
   const out: { n: number; variant: string; ratio: number }[] = [];
   for (const variant of ['bare', 'porchlight'] as const) {
     for (const s of srtp.steps[variant]) {
       const p = plain.steps[variant].find((x) => x.n === s.n);
-      if (p && p.lossPct < CLEAN_LOSS_PCT && s.lossPct < CLEAN_LOSS_PCT)
+      if (p && isClean(p) && isClean(s))
         out.push({ n: s.n, variant, ratio: ratio(s.usPerForwardedPacket, p.usPerForwardedPacket) });
     }
   }
@@ -708,10 +855,25 @@ async function main(): Promise<void> {
     const clip = opts.liveEncode ? '' : prepareClip(tmp);
     await sink.waitEvent('ready');
     // The main sweep gets ~75% of the budget; the SRTP check what is left.
-    const mainDeadline = t0 + opts.budgetS * 1000 * (opts.srtpCheck.length && !opts.srtp ? 0.75 : 1);
-    primary = await runSweep(opts.srtp ? 'srtp' : 'plain', opts.srtp, opts.steps, clip, sink, mainDeadline);
+    const mainDeadline =
+      t0 + opts.budgetS * 1000 * (opts.srtpCheck.length && !opts.srtp ? 0.75 : 1);
+    primary = await runSweep(
+      opts.srtp ? 'srtp' : 'plain',
+      opts.srtp,
+      opts.steps,
+      clip,
+      sink,
+      mainDeadline,
+    );
     if (opts.srtpCheck.length && !opts.srtp && secondsSince(t0) < opts.budgetS - 30) {
-      check = await runSweep('srtp-check', true, opts.srtpCheck, clip, sink, t0 + opts.budgetS * 1000);
+      check = await runSweep(
+        'srtp-check',
+        true,
+        opts.srtpCheck,
+        clip,
+        sink,
+        t0 + opts.budgetS * 1000,
+      );
     }
   } finally {
     await sink.close();
@@ -721,13 +883,16 @@ async function main(): Promise<void> {
   const srtpRatios = check ? srtpOverPlain(primary, check) : [];
   const srtpRatio = median(srtpRatios.map((r) => r.ratio));
   const bareRef = primary.summary.bare;
-  const ingest = median([...primary.steps.bare, ...primary.steps.porchlight].map((s) => s.producerMbps));
+  const ingest = median(
+    [...primary.steps.bare, ...primary.steps.porchlight].map((s) => s.producerMbps),
+  );
 
   const md: string[] = [
     `One ~${fmt(ingest, 2)} Mbps H264 720p30 producer (ffmpeg → plain RTP) fanned out to N ` +
       `${primary.srtp ? 'SRTP' : 'plain-RTP'} consumers on ONE worker; UDP sinks in a child process on the same ` +
       `${machine.nproc}-core machine; ${opts.windowS} s window per step, variants alternated. ` +
-      `"loss" = 1 − sink packets / (producer packets × N); "(sink …)" = part lost after the worker sent it.`,
+      `"loss" = RTP sequence gaps seen by the sinks in the window; "(sink …)" = part lost after the worker ` +
+      `sent it (consumer stats vs sink counts); "starved" = consumers whose stream did not advance.`,
     '',
     mdTable(STEP_HEADERS, stepRows(primary)),
     '',
@@ -738,7 +903,7 @@ async function main(): Promise<void> {
   if (check) {
     md.push(
       '',
-      `SRTP check (consumers encrypt AES_CM_128_HMAC_SHA1_80, as WebRTC does):`,
+      `SRTP check (consumers encrypt with ${SRTP_SUITE}, as WebRTC does):`,
       '',
       mdTable(STEP_HEADERS, stepRows(check)),
       '',
@@ -756,7 +921,12 @@ async function main(): Promise<void> {
 
   recordResult(
     'fanout',
-    { options: opts, main: primary, srtpCheck: check ?? null, srtpOverPlain: { perStep: srtpRatios, median: srtpRatio } },
+    {
+      options: opts,
+      main: primary,
+      srtpCheck: check ?? null,
+      srtpOverPlain: { perStep: srtpRatios, median: srtpRatio },
+    },
     md.join('\n'),
     { durationSeconds, machine },
   );
@@ -783,7 +953,9 @@ async function main(): Promise<void> {
     '  Caveat: sinks, ffmpeg and both workers share this machine with other tenants; loss can come from the sink ' +
       'process (see sink-side loss and sink CPU) rather than the SFU, and "machine busy" shows contention.',
   );
-  console.log(`[fanout] done in ${durationSeconds.toFixed(0)} s; results in bench/results/latest.{json,md}`);
+  console.log(
+    `[fanout] done in ${durationSeconds.toFixed(0)} s; results in bench/results/latest.{json,md}`,
+  );
 }
 
 main().then(

@@ -24,12 +24,20 @@ interface RpcEvent {
 
 export class ChildRpc {
   readonly child: ChildProcess;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   #nextId = 1;
   #exited = false;
 
   /** Forks `script` under tsx, with extra node flags (e.g. --expose-gc) and environment. */
-  static fork(script: string, args: string[] = [], nodeFlags: string[] = [], env: NodeJS.ProcessEnv = {}): ChildRpc {
+  static fork(
+    script: string,
+    args: string[] = [],
+    nodeFlags: string[] = [],
+    env: NodeJS.ProcessEnv = {},
+  ): ChildRpc {
     const child = fork(script, args, {
       env: { ...process.env, ...env },
       // Resolved here so the child finds tsx whatever its cwd.
@@ -113,7 +121,10 @@ export class ChildRpc {
 type Handler = (payload: never) => unknown;
 
 /** Child side: answers requests with `handlers[type](payload)`. 'close' is answered, then exits. */
-export function serveRpc(handlers: Record<string, Handler>, onClose?: () => Promise<void> | void): void {
+export function serveRpc(
+  handlers: Record<string, Handler>,
+  onClose?: () => Promise<void> | void,
+): void {
   if (!process.send) throw new Error('serveRpc: no IPC channel (start this file with fork)');
   const send = (m: RpcResponse | RpcEvent): void => {
     process.send?.(m);
@@ -132,7 +143,11 @@ export function serveRpc(handlers: Record<string, Handler>, onClose?: () => Prom
         const result = await h(msg.payload as never);
         send({ id: msg.id, ok: true, result });
       } catch (error) {
-        send({ id: msg.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+        send({
+          id: msg.id,
+          ok: false,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     })();
   });

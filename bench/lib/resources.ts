@@ -97,7 +97,10 @@ export interface UdpCounters {
 /** Kernel UDP counters (whole network namespace) from /proc/net/snmp. */
 export function udpCounters(): UdpCounters {
   try {
-    const lines = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+    const lines = fs
+      .readFileSync('/proc/net/snmp', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('Udp:'));
     const keys = (lines[0] ?? '').split(/\s+/).slice(1);
     const vals = (lines[1] ?? '').split(/\s+/).slice(1).map(Number);
     const get = (k: string): number => vals[keys.indexOf(k)] ?? Number.NaN;

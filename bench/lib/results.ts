@@ -34,7 +34,12 @@ export interface ResultsFile {
 function readResults(): ResultsFile {
   try {
     const parsed = JSON.parse(fs.readFileSync(RESULTS_JSON, 'utf8')) as Partial<ResultsFile>;
-    if (parsed && typeof parsed === 'object' && parsed.benches && typeof parsed.benches === 'object') {
+    if (
+      parsed &&
+      typeof parsed === 'object' &&
+      parsed.benches &&
+      typeof parsed.benches === 'object'
+    ) {
       return { updated: parsed.updated ?? '', benches: parsed.benches };
     }
   } catch {
@@ -52,8 +57,12 @@ function writeAtomic(file: string, text: string): void {
 /** Renders latest.md from the JSON (one section per bench, alphabetical). */
 export function renderMarkdown(results: ResultsFile): string {
   const out: string[] = ['# Porchlight benchmark results', ''];
-  out.push(`Updated ${results.updated}. Regenerated from \`latest.json\`; numbers are from a shared, noisy`);
-  out.push('machine: compare ratios measured in the same run rather than absolute values across runs.');
+  out.push(
+    `Updated ${results.updated}. Regenerated from \`latest.json\`; numbers are from a shared, noisy`,
+  );
+  out.push(
+    'machine: compare ratios measured in the same run rather than absolute values across runs.',
+  );
   out.push('');
   for (const name of Object.keys(results.benches).sort()) {
     const b = results.benches[name];
@@ -98,6 +107,7 @@ export function recordResult(
 
 /** A markdown table; cells are stringified as given. */
 export function mdTable(headers: string[], rows: (string | number)[][]): string {
-  const line = (cells: (string | number)[]): string => `| ${cells.map((c) => String(c)).join(' | ')} |`;
+  const line = (cells: (string | number)[]): string =>
+    `| ${cells.map((c) => String(c)).join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }

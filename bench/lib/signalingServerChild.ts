@@ -35,7 +35,8 @@ export interface MemSample {
 }
 
 const mode = process.argv[2];
-if (mode !== 'porchlight' && mode !== 'bare') throw new Error('usage: signalingServerChild.ts porchlight|bare');
+if (mode !== 'porchlight' && mode !== 'bare')
+  throw new Error('usage: signalingServerChild.ts porchlight|bare');
 if (!process.env['PORCHLIGHT_LOG_LEVEL']) Logger.setLevel('warn');
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -48,7 +49,13 @@ async function settledMemory(): Promise<Omit<MemSample, 'sockets' | 'sessions'>>
     await new Promise((r) => setTimeout(r, 100));
   }
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  };
 }
 
 async function main(): Promise<void> {

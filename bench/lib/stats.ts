@@ -40,7 +40,10 @@ export function stddev(values: readonly number[]): number {
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export function summarize(values: readonly number[]): Summary {
@@ -59,7 +62,10 @@ export function summarize(values: readonly number[]): Summary {
 }
 
 /** Least-squares line y = intercept + slope * x. */
-export function linearFit(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number } {
+export function linearFit(
+  xs: readonly number[],
+  ys: readonly number[],
+): { slope: number; intercept: number } {
   const n = Math.min(xs.length, ys.length);
   if (n < 2) return { slope: Number.NaN, intercept: Number.NaN };
   const mx = mean(xs.slice(0, n));

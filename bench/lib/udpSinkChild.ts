@@ -16,6 +16,11 @@ export interface SinkTotals {
   rtcpPackets: number;
   /** RTP packets per socket (same order as opened). */
   perSocket: number[];
+  /**
+   * RTP packets expected per socket from its sequence numbers (extended highest - first + 1, RFC
+   * 3550 style): expected - received = lost, however late the sink reads its buffers.
+   */
+  expectedPerSocket: number[];
   /** This process's CPU (ms, user + system) so far. */
   cpuMs: number;
   /** hrtime of the sample (ms). */
@@ -27,6 +32,9 @@ interface Group {
   rtpPackets: number[];
   rtpBytes: number[];
   rtcpPackets: number[];
+  /** First sequence number seen (-1: none yet) and extended highest sequence number. */
+  firstSeq: number[];
+  extSeq: number[];
 }
 
 /** Receive buffer asked for; Linux caps it at net.core.rmem_max (and doubles it). */
@@ -36,7 +44,7 @@ const groups = new Map<string, Group>();
 function group(name: string): Group {
   let g = groups.get(name);
   if (!g) {
-    g = { sockets: [], rtpPackets: [], rtpBytes: [], rtcpPackets: [] };
+    g = { sockets: [], rtpPackets: [], rtpBytes: [], rtcpPackets: [], firstSeq: [], extSeq: [] };
     groups.set(name, g);
   }
   return g;
@@ -49,15 +57,30 @@ async function openOne(g: Group): Promise<number> {
   g.rtpPackets.push(0);
   g.rtpBytes.push(0);
   g.rtcpPackets.push(0);
+  g.firstSeq.push(-1);
+  g.extSeq.push(-1);
   sock.on('message', (msg) => {
+    if (msg.length < 12) return;
     // RFC 5761: with rtcp-mux, RTCP has packet type 192-223 in the second byte.
-    const pt = msg.length > 1 ? (msg[1] as number) : 0;
+    const pt = msg[1] as number;
     if (pt >= 192 && pt <= 223) {
       g.rtcpPackets[i]!++;
-    } else {
-      g.rtpPackets[i]!++;
-      g.rtpBytes[i]! += msg.length;
+      return;
     }
+    g.rtpPackets[i]!++;
+    g.rtpBytes[i]! += msg.length;
+    // Sequence numbers stay in clear with SRTP too.
+    const seq = msg.readUInt16BE(2);
+    const ext = g.extSeq[i]!;
+    if (ext < 0) {
+      g.firstSeq[i] = seq;
+      g.extSeq[i] = seq;
+      return;
+    }
+    let delta = seq - (ext & 0xffff);
+    if (delta < -32768) delta += 65536;
+    else if (delta > 32768) delta -= 65536;
+    if (delta > 0) g.extSeq[i] = ext + delta;
   });
   sock.on('error', (err) => console.error('[sink] socket error', err.message));
   await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
@@ -88,6 +111,7 @@ serveRpc(
         rtpBytes: sum(g.rtpBytes),
         rtcpPackets: sum(g.rtcpPackets),
         perSocket: [...g.rtpPackets],
+        expectedPerSocket: g.extSeq.map((e, k) => (e < 0 ? 0 : e - g.firstSeq[k]! + 1)),
         cpuMs: (cpu.user + cpu.system) / 1000,
         atMs: performance.now(),
       };

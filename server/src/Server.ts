@@ -58,7 +58,9 @@ export class PorchlightServer {
 
   static async create(config: Config, overrides: ServerOverrides = {}): Promise<PorchlightServer> {
     const publicHost = resolvePublicHost(config.publicHost);
-    const tokens = new TokenService(config.auth.tokenSecret || loadOrCreateSecret(config.dataDir, 'token-secret'));
+    const tokens = new TokenService(
+      config.auth.tokenSecret || loadOrCreateSecret(config.dataDir, 'token-secret'),
+    );
     const tls = loadTls({
       certFile: config.tls.certFile,
       keyFile: config.tls.keyFile,
@@ -75,7 +77,10 @@ export class PorchlightServer {
     let http: FastifyInstance | undefined;
     try {
       const rooms = new RoomRegistry(pool, config.media.initialOutgoingBitrate);
-      http = await createHttpServer({ tls, staticRoot: overrides.staticRoot ?? DEFAULT_STATIC_ROOT });
+      http = await createHttpServer({
+        tls,
+        staticRoot: overrides.staticRoot ?? DEFAULT_STATIC_ROOT,
+      });
       const signaling = new SignalingServer({
         httpServer: http.server,
         tokens,
@@ -85,7 +90,15 @@ export class PorchlightServer {
         joinTimeoutMs: config.signaling.joinTimeoutMs,
       });
       await http.listen({ host: config.host, port: config.port });
-      const server = new PorchlightServer({ config, publicHost, tokens, pool, rooms, http, signaling });
+      const server = new PorchlightServer({
+        config,
+        publicHost,
+        tokens,
+        pool,
+        rooms,
+        http,
+        signaling,
+      });
       logger.info('listening', { url: server.url, workers: pool.slots.length });
       return server;
     } catch (error) {

@@ -67,7 +67,10 @@ describe('the server process', () => {
     expect(alive(workerPid)).toBe(true);
 
     const tokens = new TokenService(secret);
-    const client = await connectRaw(url, await tokens.mint({ subject: 't', siteId: 's', role: 'viewer', ttlSeconds: 60 }));
+    const client = await connectRaw(
+      url,
+      await tokens.mint({ subject: 't', siteId: 's', role: 'viewer', ttlSeconds: 60 }),
+    );
     expect((await client.request('join', {})).ok).toBe(true);
     expect((await client.request('createTransport', { direction: 'recv' })).ok).toBe(true);
     const disconnected = new Promise<string>((r) => client.socket.once('disconnect', r));

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
-import { connectRaw, fakeVp8RtpParameters, vp8RtpCapabilities, type RawClient } from '../../tests/support/rawClient.ts';
+import {
+  connectRaw,
+  fakeVp8RtpParameters,
+  vp8RtpCapabilities,
+  type RawClient,
+} from '../../tests/support/rawClient.ts';
 import { startTestServer, type TestServer } from '../../tests/support/testServer.ts';
 
 type Data = Record<string, unknown>;
@@ -41,14 +46,20 @@ describe('hostile and malformed signaling input', () => {
   async function assertStillServing(): Promise<void> {
     const res = await viewer.request<Data>('createTransport', { direction: 'recv' });
     expect(res.ok).toBe(true);
-    if (res.ok) expect((await viewer.request('closeTransport', { transportId: res.data['id'] })).ok).toBe(true);
+    if (res.ok)
+      expect((await viewer.request('closeTransport', { transportId: res.data['id'] })).ok).toBe(
+        true,
+      );
     expect(ts.server.pool.slots[0]?.worker.pid).toBe(workerPid);
     expect(ts.server.pool.slots[0]?.worker.closed).toBe(false);
   }
 
   it('answers unknown events with UNKNOWN_EVENT', async () => {
     const res = await viewer.request('dropDatabase', { all: true });
-    expect(res).toEqual({ ok: false, error: { code: 'UNKNOWN_EVENT', message: expect.any(String) } });
+    expect(res).toEqual({
+      ok: false,
+      error: { code: 'UNKNOWN_EVENT', message: expect.any(String) },
+    });
     await assertStillServing();
   });
 
@@ -60,9 +71,15 @@ describe('hostile and malformed signaling input', () => {
     ['an unknown enum value', ['createTransport', { direction: 'sideways' }]],
     ['an extra field', ['createTransport', { direction: 'send', admin: true }]],
     ['a number id', ['connectTransport', { transportId: 42, dtlsParameters: {} }]],
-    ['an array for an object', ['consume', { transportId: 'x', producerId: 'y', rtpCapabilities: [] }]],
+    [
+      'an array for an object',
+      ['consume', { transportId: 'x', producerId: 'y', rtpCapabilities: [] }],
+    ],
     ['an overlong id', ['resumeConsumer', { consumerId: 'x'.repeat(1000) }]],
-    ['a prototype-polluting key', ['closeProducer', JSON.parse('{"__proto__": {"polluted": 1}, "producerId": "p"}')]],
+    [
+      'a prototype-polluting key',
+      ['closeProducer', JSON.parse('{"__proto__": {"polluted": 1}, "producerId": "p"}')],
+    ],
   ])('refuses %s with BAD_REQUEST', async (_name, [event, ...args]) => {
     const res = await viewer.request(event as string, ...(args as unknown[]));
     expect(res.ok).toBe(false);
@@ -79,7 +96,10 @@ describe('hostile and malformed signaling input', () => {
       transportId: t.data['id'],
       kind: 'video',
       source: 'camera',
-      rtpParameters: { codecs: [{ mimeType: 'video/NOPE', payloadType: 99, clockRate: 90000 }], encodings: [{ ssrc: 1 }] },
+      rtpParameters: {
+        codecs: [{ mimeType: 'video/NOPE', payloadType: 99, clockRate: 90000 }],
+        encodings: [{ ssrc: 1 }],
+      },
     });
     expect(res.ok).toBe(false);
     if (!res.ok) expect(res.error.code).toBe('BAD_REQUEST');
@@ -88,7 +108,9 @@ describe('hostile and malformed signaling input', () => {
 
   it('closes the socket of an oversized payload and keeps serving others', async () => {
     const victim = await connectRaw(ts.url, await ts.mint('viewer'));
-    const closed = new Promise<string>((resolve) => victim.socket.once('disconnect', (r) => resolve(r)));
+    const closed = new Promise<string>((resolve) =>
+      victim.socket.once('disconnect', (r) => resolve(r)),
+    );
     victim.socket.emit('join', { label: 'x'.repeat(512 * 1024) }, () => undefined);
     expect(await closed).toBeTruthy();
     await assertStillServing();
@@ -135,12 +157,16 @@ describe('hostile and malformed signaling input', () => {
     expect(ok.ok).toBe(true);
   });
 
-  it("forbids a role from consuming or publishing what it may not", async () => {
+  it('forbids a role from consuming or publishing what it may not', async () => {
     const cam2 = await connectRaw(ts.url, await ts.mint('camera'));
     await cam2.request('join', {});
     const t = await cam2.request<Data>('createTransport', { direction: 'recv' });
     if (!t.ok) throw new Error(t.error.message);
-    const res = await cam2.request('consume', { transportId: t.data['id'], producerId, rtpCapabilities: vp8RtpCapabilities });
+    const res = await cam2.request('consume', {
+      transportId: t.data['id'],
+      producerId,
+      rtpCapabilities: vp8RtpCapabilities,
+    });
     expect(res.ok === false && res.error.code).toBe('FORBIDDEN');
     cam2.close();
 
@@ -205,8 +231,12 @@ describe('hostile and malformed signaling input', () => {
       const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
       const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Data;
       expect(await refused(`${b64({ alg: 'none', typ: 'JWT' })}.${p}.`)).toMatch(/UNAUTHORIZED/);
-      expect(await refused(`${h}.${b64({ ...payload, role: 'camera' })}.${s}`)).toMatch(/UNAUTHORIZED/);
-      expect(await refused(`${h}.${b64({ ...payload, site: 'other' })}.${s}`)).toMatch(/UNAUTHORIZED/);
+      expect(await refused(`${h}.${b64({ ...payload, role: 'camera' })}.${s}`)).toMatch(
+        /UNAUTHORIZED/,
+      );
+      expect(await refused(`${h}.${b64({ ...payload, site: 'other' })}.${s}`)).toMatch(
+        /UNAUTHORIZED/,
+      );
     });
   });
 

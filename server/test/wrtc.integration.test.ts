@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PorchlightClient } from '@porchlight/sdk';
 import { startTestServer, type TestServer } from '../../tests/support/testServer.ts';
-import { frameCounter, installWrtcGlobals, syntheticCamera, YUV } from '../../tests/support/wrtc.ts';
+import {
+  frameCounter,
+  installWrtcGlobals,
+  syntheticCamera,
+  YUV,
+} from '../../tests/support/wrtc.ts';
 
 installWrtcGlobals();
 
@@ -48,7 +53,9 @@ describe('non-browser WebRTC peers through the SFU (@roamhq/wrtc + SDK)', () => 
     const viewer = client(ts, await ts.mint('viewer'));
     cleanup.push(() => viewer.close());
     await viewer.connect();
-    await until('the camera to be announced', () => viewer.producers.some((p) => p.source === 'camera'));
+    await until('the camera to be announced', () =>
+      viewer.producers.some((p) => p.source === 'camera'),
+    );
     const info = viewer.producers.find((p) => p.source === 'camera')!;
     expect(info.label).toBe('Porch');
     const sub = await viewer.watch(info.producerId);

@@ -20,14 +20,20 @@ export async function statsOf(page: Page): Promise<PageStats> {
 /** Frames presented so far by the first live video (counted by the browser's compositor). */
 export async function presentedFrames(page: Page, producerId?: string): Promise<number> {
   return page.evaluate((id) => {
-    const sel = id ? `[data-testid="live-video"][data-producer-id="${id}"]` : '[data-testid="live-video"]';
+    const sel = id
+      ? `[data-testid="live-video"][data-producer-id="${id}"]`
+      : '[data-testid="live-video"]';
     const v = document.querySelector<HTMLVideoElement>(sel);
     return v ? v.getVideoPlaybackQuality().totalVideoFrames : 0;
   }, producerId);
 }
 
 /** Waits until the first live video keeps presenting new frames. */
-export async function expectVideoAdvancing(page: Page, producerId?: string, timeout = 15_000): Promise<void> {
+export async function expectVideoAdvancing(
+  page: Page,
+  producerId?: string,
+  timeout = 15_000,
+): Promise<void> {
   let last = -1;
   await expect
     .poll(
@@ -47,24 +53,27 @@ export async function expectVideoAdvancing(page: Page, producerId?: string, time
  * Returns the sampled colours for the failure message.
  */
 export async function sampleBars(page: Page): Promise<{ ok: boolean; samples: number[][] }> {
-  return page.evaluate((bars) => {
-    const v = document.querySelector<HTMLVideoElement>('[data-testid="live-video"]');
-    if (!v || v.videoWidth === 0) return { ok: false, samples: [] };
-    const c = document.createElement('canvas');
-    c.width = v.videoWidth;
-    c.height = v.videoHeight;
-    const g = c.getContext('2d', { willReadFrequently: true })!;
-    g.drawImage(v, 0, 0);
-    const samples: number[][] = [];
-    let ok = true;
-    bars.forEach((expected, i) => {
-      const x = Math.floor(((i + 0.5) / bars.length) * c.width);
-      const y = Math.floor(c.height * 0.3);
-      const d = g.getImageData(x, y, 1, 1).data;
-      const got = [d[0]!, d[1]!, d[2]!];
-      samples.push(got);
-      if (expected.some((e, k) => Math.abs(e - got[k]!) > 48)) ok = false;
-    });
-    return { ok, samples };
-  }, SMPTE_BARS as [number, number, number][]);
+  return page.evaluate(
+    (bars) => {
+      const v = document.querySelector<HTMLVideoElement>('[data-testid="live-video"]');
+      if (!v || v.videoWidth === 0) return { ok: false, samples: [] };
+      const c = document.createElement('canvas');
+      c.width = v.videoWidth;
+      c.height = v.videoHeight;
+      const g = c.getContext('2d', { willReadFrequently: true })!;
+      g.drawImage(v, 0, 0);
+      const samples: number[][] = [];
+      let ok = true;
+      bars.forEach((expected, i) => {
+        const x = Math.floor(((i + 0.5) / bars.length) * c.width);
+        const y = Math.floor(c.height * 0.3);
+        const d = g.getImageData(x, y, 1, 1).data;
+        const got = [d[0]!, d[1]!, d[2]!];
+        samples.push(got);
+        if (expected.some((e, k) => Math.abs(e - got[k]!) > 48)) ok = false;
+      });
+      return { ok, samples };
+    },
+    SMPTE_BARS as [number, number, number][],
+  );
 }

@@ -37,9 +37,13 @@ test.afterAll(async () => {
 
 test('viewer decodes the camera: frames grow and the picture is the test pattern', async () => {
   await expect(viewer.getByTestId('live-video')).toHaveCount(1, { timeout: 20_000 });
-  await expect.poll(async () => (await statsOf(viewer)).video.framesDecoded, { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => (await statsOf(viewer)).video.framesDecoded, { timeout: 20_000 })
+    .toBeGreaterThan(0);
   const first = (await statsOf(viewer)).video.framesDecoded;
-  await expect.poll(async () => (await statsOf(viewer)).video.framesDecoded).toBeGreaterThan(first + 10);
+  await expect
+    .poll(async () => (await statsOf(viewer)).video.framesDecoded)
+    .toBeGreaterThan(first + 10);
   await expectVideoAdvancing(viewer);
   await expect.poll(async () => (await sampleBars(viewer)).ok, { timeout: 15_000 }).toBe(true);
   expect(await viewer.getByTestId('live-video').first().textContent()).toBe('');
@@ -48,11 +52,14 @@ test('viewer decodes the camera: frames grow and the picture is the test pattern
 test("push-to-talk: the viewer's microphone is heard at the camera", async () => {
   expect((await statsOf(camera)).audio.totalAudioEnergy).toBe(0);
   const ptt = viewer.getByTestId('ptt').first();
-  await ptt.dispatchEvent('pointerdown');
+  // A real press: hover, then hold the mouse button down.
+  await ptt.hover();
+  await viewer.mouse.down();
+  await expect(camera.getByTestId('talking-indicator')).toBeVisible();
   await expect
     .poll(async () => (await statsOf(camera)).audio.totalAudioEnergy, { timeout: 20_000 })
     .toBeGreaterThan(0);
-  await ptt.dispatchEvent('pointerup');
+  await viewer.mouse.up();
 });
 
 test('worker killed mid-session: the viewer sees video again within 5 s without reloading', async () => {
@@ -68,18 +75,29 @@ test('worker killed mid-session: the viewer sees video again within 5 s without 
   process.kill(pid, 'SIGKILL');
   // A new producer (the camera re-published) whose frames advance in the same page.
   await expect
-    .poll(async () => viewer.getByTestId('live-video').first().getAttribute('data-producer-id'), { timeout: 5_000 })
+    .poll(async () => viewer.getByTestId('live-video').first().getAttribute('data-producer-id'), {
+      timeout: 5_000,
+    })
     .not.toBe(before);
   const after = await liveProducerId(viewer);
   const n0 = await presentedFrames(viewer, after);
-  await expect.poll(async () => presentedFrames(viewer, after), { timeout: Math.max(100, 5_000 - (Date.now() - t0)), intervals: [100] }).toBeGreaterThan(n0);
+  await expect
+    .poll(async () => presentedFrames(viewer, after), {
+      timeout: Math.max(100, 5_000 - (Date.now() - t0)),
+      intervals: [100],
+    })
+    .toBeGreaterThan(n0);
   const recoveryMs = Date.now() - t0;
   test.info().annotations.push({ type: 'recovery-ms', description: String(recoveryMs) });
   expect(recoveryMs).toBeLessThan(5_000);
-  expect(await viewer.evaluate(() => (window as unknown as { loadMark?: number }).loadMark)).toBe(42);
+  expect(await viewer.evaluate(() => (window as unknown as { loadMark?: number }).loadMark)).toBe(
+    42,
+  );
 
   // The dead worker was replaced: the pool is whole again with a new process.
-  await expect.poll(() => ts.server.pool.slots.length, { timeout: 10_000 }).toBe(workersBefore.length);
+  await expect
+    .poll(() => ts.server.pool.slots.length, { timeout: 10_000 })
+    .toBe(workersBefore.length);
   expect(ts.server.pool.slots.map((s) => s.worker.pid)).not.toContain(pid);
   await expect.poll(async () => (await sampleBars(viewer)).ok, { timeout: 15_000 }).toBe(true);
 });
@@ -93,7 +111,13 @@ test("the viewer's socket drops: it reconnects and resumes", async () => {
   // Kill the transport under the socket (what a network drop looks like), not a polite disconnect.
   sockets[0]!.conn.close();
   await expect
-    .poll(() => [...ts.server.signaling.io.sockets.sockets.values()].some((s) => s.data.identity.role === 'viewer' && s.id !== before), { timeout: 15_000 })
+    .poll(
+      () =>
+        [...ts.server.signaling.io.sockets.sockets.values()].some(
+          (s) => s.data.identity.role === 'viewer' && s.id !== before,
+        ),
+      { timeout: 15_000 },
+    )
     .toBe(true);
   await expect(viewer.getByTestId('connection-state')).toHaveText('connected', { timeout: 15_000 });
   await expectVideoAdvancing(viewer);

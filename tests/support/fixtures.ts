@@ -31,6 +31,28 @@ export function ensureFixtures(): void {
     execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, tmp]);
     fs.renameSync(tmp, out);
   };
-  make(VIDEO_Y4M, ['-f', 'lavfi', '-i', 'smptebars=size=640x480:rate=30', '-t', '2', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe']);
-  make(AUDIO_WAV, ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '5', '-ac', '1', '-f', 'wav']);
+  make(VIDEO_Y4M, [
+    '-f',
+    'lavfi',
+    '-i',
+    'smptebars=size=640x480:rate=30',
+    '-t',
+    '2',
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'yuv4mpegpipe',
+  ]);
+  make(AUDIO_WAV, [
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    '-t',
+    '5',
+    '-ac',
+    '1',
+    '-f',
+    'wav',
+  ]);
 }

@@ -42,7 +42,14 @@ export function connectRaw(url: string, token: unknown): Promise<RawClient> {
 export function fakeVp8RtpParameters(ssrc = 11111111) {
   return {
     mid: '0',
-    codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }] }],
+    codecs: [
+      {
+        mimeType: 'video/VP8',
+        payloadType: 101,
+        clockRate: 90000,
+        rtcpFeedback: [{ type: 'nack' }],
+      },
+    ],
     headerExtensions: [],
     encodings: [{ ssrc }],
     rtcp: { cname: 'test', reducedSize: true },
@@ -52,8 +59,20 @@ export function fakeVp8RtpParameters(ssrc = 11111111) {
 /** Receive capabilities of a VP8 + Opus endpoint. */
 export const vp8RtpCapabilities = {
   codecs: [
-    { kind: 'audio', mimeType: 'audio/opus', preferredPayloadType: 100, clockRate: 48000, channels: 2 },
-    { kind: 'video', mimeType: 'video/VP8', preferredPayloadType: 101, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }] },
+    {
+      kind: 'audio',
+      mimeType: 'audio/opus',
+      preferredPayloadType: 100,
+      clockRate: 48000,
+      channels: 2,
+    },
+    {
+      kind: 'video',
+      mimeType: 'video/VP8',
+      preferredPayloadType: 101,
+      clockRate: 90000,
+      rtcpFeedback: [{ type: 'nack' }],
+    },
   ],
   headerExtensions: [],
 };

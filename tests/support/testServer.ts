@@ -12,7 +12,10 @@ export interface TestServer {
   /** https://127.0.0.1:<port> */
   url: string;
   siteId: string;
-  mint(role: Role, options?: { siteId?: string; ttlSeconds?: number; label?: string }): Promise<string>;
+  mint(
+    role: Role,
+    options?: { siteId?: string; ttlSeconds?: number; label?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -31,7 +34,13 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
       dataDir,
       devBootstrap: false,
       ...overrides,
-      media: { numWorkers: 1, listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', rtcPort: 0, ...overrides.media },
+      media: {
+        numWorkers: 1,
+        listenIp: '127.0.0.1',
+        announcedAddress: '127.0.0.1',
+        rtcPort: 0,
+        ...overrides.media,
+      },
     },
     {},
   );

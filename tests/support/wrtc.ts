@@ -25,11 +25,16 @@ export function installWrtcGlobals(): typeof wrtc {
 export const YUV = { red: [81, 90, 240], blue: [41, 240, 110] } as const;
 
 /** A synthetic camera: an RTCVideoSource fed with solid I420 frames at `fps`. */
-export function syntheticCamera(width: number, height: number, yuv: readonly [number, number, number], fps = 30) {
+export function syntheticCamera(
+  width: number,
+  height: number,
+  yuv: readonly [number, number, number],
+  fps = 30,
+) {
   const w = installWrtcGlobals();
   const source = new w.nonstandard.RTCVideoSource();
   const track = source.createTrack();
-  const frame = new Uint8ClampedArray(width * height * 1.5);
+  const frame = new Uint8Array(width * height * 1.5);
   frame.fill(yuv[0], 0, width * height);
   frame.fill(yuv[1], width * height, width * height * 1.25);
   frame.fill(yuv[2], width * height * 1.25);
@@ -48,7 +53,10 @@ export function frameCounter(track: MediaStreamTrack) {
   const w = installWrtcGlobals();
   const sink = new w.nonstandard.RTCVideoSink(track as never);
   const state = { frames: 0, width: 0, height: 0, meanY: 0 };
-  sink.onframe = ({ frame }: { frame: { width: number; height: number; data: Uint8Array } }) => {
+  sink.onframe = (event: Event) => {
+    const { frame } = event as unknown as {
+      frame: { width: number; height: number; data: Uint8Array };
+    };
     state.frames++;
     state.width = frame.width;
     state.height = frame.height;

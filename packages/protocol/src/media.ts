@@ -9,11 +9,16 @@ const shortStr = z.string().max(256);
 const num = z.number().finite();
 const int = z.number().int();
 const paramValue = z.union([z.string().max(256), num, z.boolean()]);
-const codecParameters = z.record(z.string().max(64), paramValue).refine((o) => Object.keys(o).length <= 32, {
-  message: 'too many codec parameters',
-});
+const codecParameters = z
+  .record(z.string().max(64), paramValue)
+  .refine((o) => Object.keys(o).length <= 32, {
+    message: 'too many codec parameters',
+  });
 
-const rtcpFeedback = z.object({ type: z.string().max(32), parameter: z.string().max(32).optional() });
+const rtcpFeedback = z.object({
+  type: z.string().max(32),
+  parameter: z.string().max(32).optional(),
+});
 
 export const RtpCodecCapabilitySchema = z.object({
   kind: z.enum(['audio', 'video']),
@@ -79,7 +84,11 @@ export const RtpParametersSchema = z.object({
     .optional(),
   encodings: z.array(rtpEncoding).max(4).optional(),
   rtcp: z
-    .object({ cname: shortStr.optional(), reducedSize: z.boolean().optional(), mux: z.boolean().optional() })
+    .object({
+      cname: shortStr.optional(),
+      reducedSize: z.boolean().optional(),
+      mux: z.boolean().optional(),
+    })
     .optional(),
   msid: z.string().max(256).optional(),
 });

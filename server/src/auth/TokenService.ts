@@ -64,7 +64,8 @@ export class TokenService {
 
   /** Throws UNAUTHORIZED with a reason a client may see. */
   async verify(token: unknown): Promise<Identity> {
-    if (typeof token !== 'string' || token.length === 0) throw PorchlightError.unauthorized('token missing');
+    if (typeof token !== 'string' || token.length === 0)
+      throw PorchlightError.unauthorized('token missing');
     if (token.length > MAX_TOKEN_LENGTH) throw PorchlightError.unauthorized('token too long');
     let payload: unknown;
     try {
@@ -75,12 +76,20 @@ export class TokenService {
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw PorchlightError.unauthorized('token expired');
+      if (error instanceof joseErrors.JWTExpired)
+        throw PorchlightError.unauthorized('token expired');
       throw PorchlightError.unauthorized('token invalid');
     }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw PorchlightError.unauthorized('token claims invalid');
     const c = claims.data;
-    return { subject: c.sub, siteId: c.site, role: c.role, label: c.label, expiresAt: c.exp, tokenId: c.jti };
+    return {
+      subject: c.sub,
+      siteId: c.site,
+      role: c.role,
+      label: c.label,
+      expiresAt: c.exp,
+      tokenId: c.jti,
+    };
   }
 }

@@ -33,7 +33,10 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   let node = target;
   for (const key of path.slice(0, -1)) {
     const next = node[key];
-    node = (typeof next === 'object' && next !== null ? next : (node[key] = {})) as Record<string, unknown>;
+    node = (typeof next === 'object' && next !== null ? next : (node[key] = {})) as Record<
+      string,
+      unknown
+    >;
   }
   node[path[path.length - 1]!] = value;
 }
@@ -58,31 +61,39 @@ export function loadConfig(
     }
     try {
       const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('not an object');
       input = parsed as Record<string, unknown>;
     } catch (e) {
-      throw new ConfigError(`PORCHLIGHT_CONFIG: ${file} is not a JSON object: ${(e as Error).message}`);
+      throw new ConfigError(
+        `PORCHLIGHT_CONFIG: ${file} is not a JSON object: ${(e as Error).message}`,
+      );
     }
   }
   for (const [name, spec] of Object.entries(ENV)) {
     const raw = env[name];
-    if (raw !== undefined && raw !== '') setPath(input, spec.path, parseEnvValue(name, raw, spec.type));
+    if (raw !== undefined && raw !== '')
+      setPath(input, spec.path, parseEnvValue(name, raw, spec.type));
   }
   const merged = deepMerge(input, overrides as Record<string, unknown>);
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    const lines = result.error.issues.map(
+      (i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`,
+    );
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return result.data;
 }
 
-function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+function deepMerge(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
-    out[k] =
-      isPlain(v) && isPlain(prev) ? deepMerge(prev, v) : v;
+    out[k] = isPlain(v) && isPlain(prev) ? deepMerge(prev, v) : v;
   }
   return out;
 }
@@ -90,4 +101,3 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
 function isPlain(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-

@@ -20,11 +20,20 @@ export const ConfigSchema = z
     media: z
       .strictObject({
         numWorkers: z.number().int().min(1).max(64).default(defaults.media.numWorkers),
-        listenIp: z.string().refine((v) => net.isIP(v) !== 0, 'must be an IP address').default(defaults.media.listenIp),
+        listenIp: z
+          .string()
+          .refine((v) => net.isIP(v) !== 0, 'must be an IP address')
+          .default(defaults.media.listenIp),
         announcedAddress: z.string().default(defaults.media.announcedAddress),
         rtcPort: port.default(defaults.media.rtcPort),
-        workerLogLevel: z.enum(['debug', 'warn', 'error', 'none']).default(defaults.media.workerLogLevel),
-        initialOutgoingBitrate: z.number().int().min(100_000).default(defaults.media.initialOutgoingBitrate),
+        workerLogLevel: z
+          .enum(['debug', 'warn', 'error', 'none'])
+          .default(defaults.media.workerLogLevel),
+        initialOutgoingBitrate: z
+          .number()
+          .int()
+          .min(100_000)
+          .default(defaults.media.initialOutgoingBitrate),
       })
       .default(defaults.media),
     auth: z
@@ -38,17 +47,27 @@ export const ConfigSchema = z
       })
       .default(defaults.auth),
     signaling: z
-      .strictObject({ joinTimeoutMs: z.number().int().min(100).default(defaults.signaling.joinTimeoutMs) })
+      .strictObject({
+        joinTimeoutMs: z.number().int().min(100).default(defaults.signaling.joinTimeoutMs),
+      })
       .default(defaults.signaling),
     devBootstrap: z.boolean().default(defaults.devBootstrap),
   })
   .superRefine((c, ctx) => {
     if ((c.tls.certFile === '') !== (c.tls.keyFile === '')) {
-      ctx.addIssue({ code: 'custom', path: ['tls'], message: 'certFile and keyFile must be set together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls'],
+        message: 'certFile and keyFile must be set together',
+      });
     }
     const last = c.media.rtcPort + c.media.numWorkers - 1;
     if (c.media.rtcPort !== 0 && last > 65535) {
-      ctx.addIssue({ code: 'custom', path: ['media', 'rtcPort'], message: `rtcPort + numWorkers exceeds 65535` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['media', 'rtcPort'],
+        message: `rtcPort + numWorkers exceeds 65535`,
+      });
     }
     if (c.port !== 0 && c.media.rtcPort !== 0 && c.port >= c.media.rtcPort && c.port <= last) {
       ctx.addIssue({

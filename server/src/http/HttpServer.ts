@@ -38,11 +38,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
   app.setErrorHandler((error, _req, reply) => {
     if (error instanceof PorchlightError) {
-      return reply.status(error.httpStatus).send({ error: { code: error.code, message: error.message } });
+      return reply
+        .status(error.httpStatus)
+        .send({ error: { code: error.code, message: error.message } });
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
-      return reply.status(status).send({ error: { code: 'BAD_REQUEST', message: (error as Error).message } });
+      return reply
+        .status(status)
+        .send({ error: { code: 'BAD_REQUEST', message: (error as Error).message } });
     }
     logger.error('unhandled HTTP error', { error });
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
@@ -55,7 +59,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   if (root && fs.existsSync(path.join(root, 'index.html'))) {
     await app.register(fastifyStatic, { root, index: ['index.html'], wildcard: false });
     app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/socket.io')) {
+      if (
+        req.method === 'GET' &&
+        !req.url.startsWith('/api/') &&
+        !req.url.startsWith('/socket.io')
+      ) {
         return reply.type('text/html').sendFile('index.html');
       }
       return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });

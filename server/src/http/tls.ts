@@ -19,7 +19,12 @@ export interface TlsMaterial {
  * Returns the configured cert/key, or a self-signed cert kept in `dataDir/tls` (generated on first
  * run, regenerated when it expires or no longer covers `hosts`).
  */
-export function loadTls(options: { certFile: string; keyFile: string; dataDir: string; hosts: string[] }): TlsMaterial {
+export function loadTls(options: {
+  certFile: string;
+  keyFile: string;
+  dataDir: string;
+  hosts: string[];
+}): TlsMaterial {
   if (options.certFile) {
     try {
       return {
@@ -42,18 +47,23 @@ export function loadTls(options: { certFile: string; keyFile: string; dataDir: s
     }
   }
   logger.info('generating self-signed certificate', { hosts: options.hosts });
-  const altNames = options.hosts.map((h) => (/^[\d.]+$/.test(h) || h.includes(':') ? { type: 7, ip: h } : { type: 2, value: h }));
-  const pems = selfsigned.generate([{ name: 'commonName', value: options.hosts[0] ?? 'localhost' }], {
-    days: 825,
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames },
-    ],
-  });
+  const altNames = options.hosts.map((h) =>
+    /^[\d.]+$/.test(h) || h.includes(':') ? { type: 7, ip: h } : { type: 2, value: h },
+  );
+  const pems = selfsigned.generate(
+    [{ name: 'commonName', value: options.hosts[0] ?? 'localhost' }],
+    {
+      days: 825,
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames },
+      ],
+    },
+  );
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(keyFile, pems.private, { mode: 0o600 });
   fs.writeFileSync(certFile, pems.cert, { mode: 0o644 });

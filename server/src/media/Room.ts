@@ -67,7 +67,10 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     return new Room(options, slot, router);
   }
 
-  static async #placeRouter(pool: WorkerPool, siteId: string): Promise<{ slot: WorkerSlot; router: types.Router }> {
+  static async #placeRouter(
+    pool: WorkerPool,
+    siteId: string,
+  ): Promise<{ slot: WorkerSlot; router: types.Router }> {
     const slot = await pool.acquire();
     const router = await slot.worker.createRouter({ mediaCodecs, appData: { siteId } });
     slot.routers++;
@@ -117,7 +120,8 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
 
   async createTransport(peer: Peer, req: RequestOf<'createTransport'>): Promise<TransportInfo> {
     await this.ready();
-    if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER) throw PorchlightError.conflict('too many transports');
+    if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER)
+      throw PorchlightError.conflict('too many transports');
     const transport = await this.#router.createWebRtcTransport({
       webRtcServer: this.#slot.webRtcServer,
       enableUdp: true,
@@ -139,10 +143,15 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   async connectTransport(peer: Peer, req: RequestOf<'connectTransport'>): Promise<void> {
     await this.ready();
     const transport = peer.transport(req.transportId);
-    await mediasoupCall(() => transport.connect({ dtlsParameters: req.dtlsParameters as types.DtlsParameters }));
+    await mediasoupCall(() =>
+      transport.connect({ dtlsParameters: req.dtlsParameters as types.DtlsParameters }),
+    );
   }
 
-  async restartIce(peer: Peer, req: RequestOf<'restartIce'>): Promise<{ iceParameters: types.IceParameters }> {
+  async restartIce(
+    peer: Peer,
+    req: RequestOf<'restartIce'>,
+  ): Promise<{ iceParameters: types.IceParameters }> {
     await this.ready();
     const iceParameters = await peer.transport(req.transportId).restartIce();
     return { iceParameters };
@@ -151,11 +160,15 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   async produce(peer: Peer, req: RequestOf<'produce'>): Promise<{ producerId: string }> {
     await this.ready();
     if (!mayPublish(peer.role, req.source, req.kind)) {
-      throw PorchlightError.forbidden(`a ${peer.role} may not publish ${req.kind} as ${req.source}`);
+      throw PorchlightError.forbidden(
+        `a ${peer.role} may not publish ${req.kind} as ${req.source}`,
+      );
     }
     const transport = peer.transport(req.transportId);
-    if (transport.appData['direction'] !== 'send') throw PorchlightError.badRequest('transport is not a send transport');
-    if (peer.producers.size >= MAX_PRODUCERS_PER_PEER) throw PorchlightError.conflict('too many producers');
+    if (transport.appData['direction'] !== 'send')
+      throw PorchlightError.badRequest('transport is not a send transport');
+    if (peer.producers.size >= MAX_PRODUCERS_PER_PEER)
+      throw PorchlightError.conflict('too many producers');
     if (req.targetPeerId !== undefined) {
       const target = this.#peers.get(req.targetPeerId);
       if (!target || target.role !== 'camera') throw PorchlightError.notFound('target camera');
@@ -178,12 +191,21 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
       // During relocation every peer gets one mediaReset instead of a storm of closes.
-      if (!this.#relocation && !this.#closed) this.#broadcast(producer, 'producerClosed', { producerId: producer.id });
+      if (!this.#relocation && !this.#closed)
+        this.#broadcast(producer, 'producerClosed', { producerId: producer.id });
     });
-    producer.observer.on('pause', () => this.#broadcast(producer, 'producerPaused', { producerId: producer.id }));
-    producer.observer.on('resume', () => this.#broadcast(producer, 'producerResumed', { producerId: producer.id }));
+    producer.observer.on('pause', () =>
+      this.#broadcast(producer, 'producerPaused', { producerId: producer.id }),
+    );
+    producer.observer.on('resume', () =>
+      this.#broadcast(producer, 'producerResumed', { producerId: producer.id }),
+    );
     this.#broadcast(producer, 'producerAdded', producerInfo(producer));
-    logger.debug('producer created', { peerId: peer.id, producerId: producer.id, source: req.source });
+    logger.debug('producer created', {
+      peerId: peer.id,
+      producerId: producer.id,
+      source: req.source,
+    });
     return { producerId: producer.id };
   }
 
@@ -194,13 +216,16 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
       throw PorchlightError.forbidden('not allowed to consume this producer');
     }
     const transport = peer.transport(req.transportId);
-    if (transport.appData['direction'] !== 'recv') throw PorchlightError.badRequest('transport is not a recv transport');
-    if (peer.consumers.size >= MAX_CONSUMERS_PER_PEER) throw PorchlightError.conflict('too many consumers');
+    if (transport.appData['direction'] !== 'recv')
+      throw PorchlightError.badRequest('transport is not a recv transport');
+    if (peer.consumers.size >= MAX_CONSUMERS_PER_PEER)
+      throw PorchlightError.conflict('too many consumers');
     const rtpCapabilities = req.rtpCapabilities as types.RtpCapabilities;
     const canConsume = await mediasoupCall(async () =>
       this.#router.canConsume({ producerId: producer.id, rtpCapabilities }),
     );
-    if (!canConsume) throw PorchlightError.badRequest('rtpCapabilities cannot receive this producer');
+    if (!canConsume)
+      throw PorchlightError.badRequest('rtpCapabilities cannot receive this producer');
     const consumer = await mediasoupCall(() =>
       transport.consume({ producerId: producer.id, rtpCapabilities, paused: true }),
     );
@@ -210,7 +235,10 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
       if (!this.#relocation) peer.notify('consumerClosed', { consumerId: consumer.id });
     });
     consumer.on('layerschange', (layers) =>
-      peer.notify('consumerLayersChanged', { consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null }),
+      peer.notify('consumerLayersChanged', {
+        consumerId: consumer.id,
+        spatialLayer: layers?.spatialLayer ?? null,
+      }),
     );
     return {
       id: consumer.id,
@@ -275,10 +303,17 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
       this.#slot = slot;
       this.#router = router;
       this.#watchRouter();
-      logger.warn('room relocated after worker death', { siteId: this.siteId, from, to: slot.index });
+      logger.warn('room relocated after worker death', {
+        siteId: this.siteId,
+        from,
+        to: slot.index,
+      });
       this.safeEmit('relocated', slot.index);
       for (const peer of this.#peers.values()) {
-        peer.notify('mediaReset', { reason: 'worker restarted', routerRtpCapabilities: this.rtpCapabilities });
+        peer.notify('mediaReset', {
+          reason: 'worker restarted',
+          routerRtpCapabilities: this.rtpCapabilities,
+        });
       }
     } catch (error) {
       logger.error('room relocation failed, closing room', { siteId: this.siteId, error });

@@ -22,7 +22,11 @@ export class RoomRegistry {
     if (existing && !existing.closed) return existing;
     const pending = this.#pending.get(siteId);
     if (pending) return pending;
-    const creation = Room.create({ siteId, pool: this.#pool, initialOutgoingBitrate: this.#initialOutgoingBitrate })
+    const creation = Room.create({
+      siteId,
+      pool: this.#pool,
+      initialOutgoingBitrate: this.#initialOutgoingBitrate,
+    })
       .then((room) => {
         this.#rooms.set(siteId, room);
         room.once('close', () => {

@@ -55,13 +55,18 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
       await pool.close();
       throw error;
     }
-    logger.info('workers started', { count: options.numWorkers, pids: pool.slots.map((s) => s.worker.pid) });
+    logger.info('workers started', {
+      count: options.numWorkers,
+      pids: pool.slots.map((s) => s.worker.pid),
+    });
     return pool;
   }
 
-  /** Live slots. */
+  /** Live slots. mediasoup closes a dead worker's routers before emitting `died`, so check it here too. */
   get slots(): WorkerSlot[] {
-    return this.#slots.filter((s): s is WorkerSlot => s !== undefined);
+    return this.#slots.filter(
+      (s): s is WorkerSlot => s !== undefined && !s.worker.died && !s.worker.closed,
+    );
   }
 
   get closed(): boolean {
@@ -71,7 +76,10 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
   /** The live worker with fewest routers; waits for a respawn if none is live. */
   async acquire(timeoutMs = 15_000): Promise<WorkerSlot> {
     const pick = (): WorkerSlot | undefined =>
-      this.slots.reduce<WorkerSlot | undefined>((best, s) => (!best || s.routers < best.routers ? s : best), undefined);
+      this.slots.reduce<WorkerSlot | undefined>(
+        (best, s) => (!best || s.routers < best.routers ? s : best),
+        undefined,
+      );
     const now = pick();
     if (now) return now;
     return new Promise((resolve, reject) => {
@@ -90,7 +98,12 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
 
   /** Resource usage of every live worker (for stats and benchmarks). */
   async usage(): Promise<{ pid: number; usage: types.WorkerResourceUsage }[]> {
-    return Promise.all(this.slots.map(async (s) => ({ pid: s.worker.pid, usage: await s.worker.getResourceUsage() })));
+    return Promise.all(
+      this.slots.map(async (s) => ({
+        pid: s.worker.pid,
+        usage: await s.worker.getResourceUsage(),
+      })),
+    );
   }
 
   /** Closes every worker and resolves once their processes have exited (bounded wait). Idempotent. */
@@ -117,7 +130,11 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
     const worker = await mediasoup.createWorker({ logLevel: o.logLevel });
     try {
       const port = o.rtcPort === 0 ? undefined : o.rtcPort + index;
-      const base = { ip: o.listenIp, announcedAddress: o.announcedAddress, ...(port ? { port } : {}) };
+      const base = {
+        ip: o.listenIp,
+        announcedAddress: o.announcedAddress,
+        ...(port ? { port } : {}),
+      };
       const webRtcServer = await worker.createWebRtcServer({
         listenInfos: [
           { protocol: 'udp', ...base },
@@ -135,7 +152,11 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
 
   #onDied(slot: WorkerSlot, error: Error): void {
     if (this.#closed) return;
-    logger.warn('worker died, respawning', { index: slot.index, pid: slot.worker.pid, error: error.message });
+    logger.warn('worker died, respawning', {
+      index: slot.index,
+      pid: slot.worker.pid,
+      error: error.message,
+    });
     this.#slots[slot.index] = undefined;
     this.safeEmit('workerDied', slot.index, error);
     void this.#respawn(slot.index, this.#options.respawnDelayMs ?? 100);

@@ -10,7 +10,11 @@ export const mediaCodecs: types.RouterRtpCodecCapability[] = [
     kind: 'video',
     mimeType: 'video/H264',
     clockRate: 90000,
-    parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
+    parameters: {
+      'packetization-mode': 1,
+      'profile-level-id': '42e01f',
+      'level-asymmetry-allowed': 1,
+    },
   },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
 ];

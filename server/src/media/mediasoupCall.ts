@@ -8,7 +8,10 @@ export async function mediasoupCall<T>(fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof TypeError || (error instanceof Error && error.name === 'UnsupportedError')) {
+    if (
+      error instanceof TypeError ||
+      (error instanceof Error && error.name === 'UnsupportedError')
+    ) {
       throw PorchlightError.badRequest(error.message);
     }
     throw error;

@@ -12,7 +12,10 @@ export class RateLimiter {
 
   take(): boolean {
     const now = performance.now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.ratePerSecond);
+    this.#tokens = Math.min(
+      this.burst,
+      this.#tokens + ((now - this.#last) / 1000) * this.ratePerSecond,
+    );
     this.#last = now;
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;

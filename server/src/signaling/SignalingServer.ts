@@ -19,7 +19,12 @@ export interface SignalingServerOptions extends SessionDeps {
  * exists, so no unauthenticated socket reaches the SFU.
  */
 export class SignalingServer {
-  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  readonly io: Server<
+    ClientToServerEvents,
+    ServerToClientEvents,
+    Record<string, never>,
+    SocketData
+  >;
   readonly #sessions = new Set<SignalingSession>();
   #closed = false;
 
@@ -32,7 +37,8 @@ export class SignalingServer {
     });
     this.io.use((socket, next) => {
       const auth: unknown = socket.handshake.auth;
-      const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+      const token =
+        typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
       options.tokens.verify(token).then(
         (identity) => {
           socket.data.identity = identity;
@@ -41,7 +47,11 @@ export class SignalingServer {
         (error: unknown) => {
           const message = error instanceof PorchlightError ? error.message : 'unauthorized';
           logger.debug('handshake refused', { address: socket.handshake.address, reason: message });
-          next(Object.assign(new Error(`UNAUTHORIZED: ${message}`), { data: { code: 'UNAUTHORIZED', message } }));
+          next(
+            Object.assign(new Error(`UNAUTHORIZED: ${message}`), {
+              data: { code: 'UNAUTHORIZED', message },
+            }),
+          );
         },
       );
     });
@@ -67,6 +77,6 @@ export class SignalingServer {
     this.io.disconnectSockets(true);
     for (const s of this.#sessions) s.close();
     this.#sessions.clear();
-    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+    await this.io.close();
   }
 }

@@ -24,7 +24,12 @@ import { RateLimiter } from './RateLimiter.ts';
 
 const logger = new Logger('SignalingSession');
 
-export type PorchlightSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type PorchlightSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 export interface SocketData {
   identity: Identity;
@@ -62,7 +67,8 @@ export class SignalingSession {
     }, deps.joinTimeoutMs);
     // A session never outlives its token.
     const msLeft = this.#identity.expiresAt * 1000 - Date.now();
-    if (msLeft < 2 ** 31 - 1) this.#expiryTimer = setTimeout(() => socket.disconnect(true), Math.max(0, msLeft));
+    if (msLeft < 2 ** 31 - 1)
+      this.#expiryTimer = setTimeout(() => socket.disconnect(true), Math.max(0, msLeft));
   }
 
   close(): void {
@@ -80,7 +86,8 @@ export class SignalingSession {
     const reply = (res: Ack<unknown>): void => {
       if (ack) ack(res);
     };
-    const fail = (code: ErrorCode, message: string): void => reply({ ok: false, error: { code, message } });
+    const fail = (code: ErrorCode, message: string): void =>
+      reply({ ok: false, error: { code, message } });
 
     if (!this.#limiter.take()) return fail(ErrorCode.RateLimited, 'too many requests');
     if (!isRequestName(event)) {
@@ -92,7 +99,10 @@ export class SignalingSession {
     const parsed = RequestSchemas[event].safeParse(args[0]);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return fail(ErrorCode.BadRequest, `${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`);
+      return fail(
+        ErrorCode.BadRequest,
+        `${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`,
+      );
     }
     try {
       const data = await this.#handle(event, parsed.data);

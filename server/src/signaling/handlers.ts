@@ -8,7 +8,10 @@ export interface HandlerContext {
   room: Room;
 }
 
-type Handler<K extends RequestName> = (ctx: HandlerContext, req: RequestOf<K>) => Promise<ResponseMap[K]>;
+type Handler<K extends RequestName> = (
+  ctx: HandlerContext,
+  req: RequestOf<K>,
+) => Promise<ResponseMap[K]>;
 
 const empty = {} as Record<string, never>;
 

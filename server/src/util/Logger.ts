@@ -45,7 +45,9 @@ export class Logger {
       extra =
         ' ' +
         Object.entries(fields)
-          .map(([k, v]) => `${k}=${v instanceof Error ? (v.stack ?? v.message) : JSON.stringify(v)}`)
+          .map(
+            ([k, v]) => `${k}=${v instanceof Error ? (v.stack ?? v.message) : JSON.stringify(v)}`,
+          )
           .join(' ');
     }
     const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${this.name}] ${msg}${extra}\n`;
