@@ -33,6 +33,7 @@ export async function expectVideoAdvancing(
   page: Page,
   producerId?: string,
   timeout = 15_000,
+  intervalMs = 250,
 ): Promise<void> {
   let last = -1;
   await expect
@@ -43,7 +44,7 @@ export async function expectVideoAdvancing(
         last = n;
         return advancing;
       },
-      { timeout, intervals: [250] },
+      { timeout, intervals: [intervalMs] },
     )
     .toBe(true);
 }

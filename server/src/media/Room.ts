@@ -211,7 +211,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
 
   async consume(peer: Peer, req: RequestOf<'consume'>): Promise<ConsumerInfo> {
     await this.ready();
-    const producer = this.#findProducer(req.producerId);
+    const producer = this.findProducer(req.producerId);
     if (!mayConsume(peer.role, peer.id, factsOf(producer))) {
       throw PorchlightError.forbidden('not allowed to consume this producer');
     }
@@ -249,8 +249,17 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     };
   }
 
+  /** Consumers of one producer across the site's peers (monitoring and tests). */
+  consumersOf(producerId: string): types.Consumer[] {
+    const out: types.Consumer[] = [];
+    for (const p of this.#peers.values()) {
+      for (const c of p.consumers.values()) if (c.producerId === producerId) out.push(c);
+    }
+    return out;
+  }
+
   /** Every producer of this site, by id; other sites' ids are simply not found. */
-  #findProducer(producerId: string): types.Producer<ProducerAppData> {
+  findProducer(producerId: string): types.Producer<ProducerAppData> {
     for (const p of this.#peers.values()) {
       const producer = p.producers.get(producerId);
       if (producer) return producer;
