@@ -421,8 +421,11 @@ async function porchlightVariant(sweep: string, srtp: boolean, clip: string): Pr
 // ---------------------------------------------------------------------------------------------
 // Measurement
 
+/** Each source is timestamped on its own (midpoint of its request): a busy sink answering late must
+ * not stretch or shrink the worker's interval. */
 interface Snapshot {
-  atMs: number;
+  workerAtMs: number;
+  producerAtMs: number;
   workerCpuMs: number;
   producerPackets: number;
   producerBytes: number;
@@ -475,20 +478,32 @@ export interface StepResult {
   kernelRcvbufDrops: number;
   /** Seconds from resume until every sink had packets (consumers wait for a keyframe). */
   activationS: number;
-  /** Ingest ran below 85% of its nominal rate (machine starved ffmpeg): CPU figures understate. */
-  ingestDegraded: boolean;
+  /** Ingest rate outside 85-115% of nominal (ffmpeg starved, or bursting to catch up). */
+  ingestAbnormal: boolean;
+  /**
+   * Abnormal ingest while the machine was >= 90% busy and the worker itself was not saturated:
+   * the step measured other tenants' load, not the SFU. Neither counts as clean nor stops the sweep.
+   */
+  contended: boolean;
   /** This is the second try of the step (the first had degraded ingest). */
   retried: boolean;
 }
 
+async function timed<T>(p: Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const value = await p;
+  return [value, (t0 + performance.now()) / 2];
+}
+
 async function snapshot(v: Variant, sink: ChildRpc): Promise<Snapshot> {
-  const [workerCpuMs, stats, sinkTotals] = await Promise.all([
-    v.workerCpuMs(),
-    v.producer.getStats(),
+  const [[workerCpuMs, workerAtMs], [stats, producerAtMs], sinkTotals] = await Promise.all([
+    timed(v.workerCpuMs()),
+    timed(v.producer.getStats()),
     sink.request<SinkTotals>('totals', { group: v.group }),
   ]);
   return {
-    atMs: performance.now(),
+    workerAtMs,
+    producerAtMs,
     workerCpuMs,
     producerPackets: stats.reduce((s, x) => s + x.packetCount, 0),
     producerBytes: stats.reduce((s, x) => s + x.byteCount, 0),
@@ -544,18 +559,25 @@ async function measure(
   const sent1 = await consumerSentPackets(v);
   const sinkQ1 = await sink.request<SinkTotals>('totals', { group: v.group });
 
-  const dt = (b.atMs - a.atMs) / 1000;
+  const dt = (b.producerAtMs - a.producerAtMs) / 1000;
+  const workerDt = (b.workerAtMs - a.workerAtMs) / 1000;
+  const sinkDt = (b.sink.atMs - a.sink.atMs) / 1000;
   const producerPackets = b.producerPackets - a.producerPackets;
   const expected = producerPackets * n;
   const received = b.sink.rtpPackets - a.sink.rtpPackets;
   const workerCpuMs = b.workerCpuMs - a.workerCpuMs;
-  const workerCpuPct = (workerCpuMs / (dt * 1000)) * 100;
+  const workerCpuPct = (workerCpuMs / (workerDt * 1000)) * 100;
   const sentQ = sent1 - sent0;
   let seqExpected = 0;
   for (const [i, e] of b.sink.expectedPerSocket.entries())
     seqExpected += e - (a.sink.expectedPerSocket[i] ?? 0);
   const seqReceived = received;
   const producerPps = producerPackets / dt;
+  const machineBusyPct = systemBusyPct(a.sys, b.sys);
+  // ffmpeg -re starved by other load sends less, then bursts to catch up: either way the step
+  // did not see the nominal stream.
+  const abnormal =
+    Number.isFinite(nominalPps) && (producerPps < 0.85 * nominalPps || producerPps > 1.15 * nominalPps);
   return {
     variant: v.name,
     srtp: v.srtp,
@@ -563,7 +585,8 @@ async function measure(
     windowS: dt,
     workerCpuPct,
     cpuPerConsumerPct: workerCpuPct / n,
-    usPerForwardedPacket: expected > 0 ? (workerCpuMs * 1000) / expected : Number.NaN,
+    // CPU rate x time of the producer's interval: both intervals are ~windowS long.
+    usPerForwardedPacket: expected > 0 ? (workerCpuPct * 10 * dt * 1000) / expected : Number.NaN,
     producerPps,
     producerMbps: ((b.producerBytes - a.producerBytes) * 8) / dt / 1e6,
     producerPackets,
@@ -579,13 +602,14 @@ async function measure(
     starvedConsumers: b.sink.expectedPerSocket.filter(
       (e, i) => e - (a.sink.expectedPerSocket[i] ?? 0) < producerPackets * 0.95,
     ).length,
-    sinkMbps: ((b.sink.rtpBytes - a.sink.rtpBytes) * 8) / dt / 1e6,
-    sinkCpuPct: ((b.sink.cpuMs - a.sink.cpuMs) / (dt * 1000)) * 100,
+    sinkMbps: ((b.sink.rtpBytes - a.sink.rtpBytes) * 8) / sinkDt / 1e6,
+    sinkCpuPct: ((b.sink.cpuMs - a.sink.cpuMs) / (sinkDt * 1000)) * 100,
     ffmpegCpuPct: ((b.ffmpegCpuMs - a.ffmpegCpuMs) / (dt * 1000)) * 100,
-    machineBusyPct: systemBusyPct(a.sys, b.sys),
+    machineBusyPct,
     kernelRcvbufDrops: b.udp.rcvbufErrors - a.udp.rcvbufErrors,
     activationS,
-    ingestDegraded: Number.isFinite(nominalPps) && producerPps < 0.85 * nominalPps,
+    ingestAbnormal: abnormal,
+    contended: abnormal && machineBusyPct >= 90 && workerCpuPct < 90,
     retried: false,
   };
 }
@@ -596,7 +620,8 @@ function stepLine(r: StepResult): string {
     `${fmt(r.cpuPerConsumerPct, 3)}%/consumer  ${fmt(r.usPerForwardedPacket, 2)} µs/pkt  loss ${fmt(r.lossPct, 2)}% ` +
     `(sink-side ${fmt(r.sinkSideLossPct, 2)}%, delivered ${fmt(r.deliveryPct, 1)}%` +
     `${r.starvedConsumers ? `, ${r.starvedConsumers} starved` : ''})  sink ${fmt(r.sinkMbps)} Mbps cpu ${fmt(r.sinkCpuPct)}%  ` +
-    `ingest ${fmt(r.producerMbps, 2)} Mbps${r.ingestDegraded ? ' DEGRADED' : ''}  machine ${fmt(r.machineBusyPct)}%` +
+    `ingest ${fmt(r.producerMbps, 2)} Mbps${r.ingestAbnormal ? ' ABNORMAL' : ''}  machine ${fmt(r.machineBusyPct)}%` +
+    `${r.contended ? '  CONTENDED' : ''}` +
     `${r.kernelRcvbufDrops > 0 ? `  rcvbuf drops ${r.kernelRcvbufDrops}` : ''}${r.retried ? '  (retry)' : ''}`
   );
 }
@@ -768,7 +793,7 @@ function stepRows(sw: SweepResult): (string | number)[][] {
         (r.starvedConsumers ? ` ⚠${r.starvedConsumers} starved` : ''),
       fmt(r.sinkMbps),
       fmt(r.sinkCpuPct),
-      fmt(r.producerMbps, 2) + (r.ingestDegraded ? ' ⚠' : ''),
+      fmt(r.producerMbps, 2) + (r.contended ? ' ⚠contended' : r.ingestAbnormal ? ' ⚠' : ''),
       fmt(r.machineBusyPct),
     ]);
 }

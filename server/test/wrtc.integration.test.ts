@@ -80,4 +80,43 @@ describe('non-browser WebRTC peers through the SFU (@roamhq/wrtc + SDK)', () => 
     await new Promise((r) => setTimeout(r, 500));
     expect(stranger.producers).toHaveLength(0);
   });
+
+  it('with a single worker: a killed worker is respawned and frames flow again', async () => {
+    const solo = await startTestServer({ media: { numWorkers: 1 } });
+    try {
+      const cam = client(solo, await solo.mint('camera'), 'Garage');
+      await cam.connect();
+      const source = syntheticCamera(320, 240, YUV.blue);
+      await cam.publish(source.track, { source: 'camera', simulcast: false });
+      const viewer = client(solo, await solo.mint('viewer'));
+      await viewer.connect();
+      await until('the camera', () => viewer.producers.some((p) => p.source === 'camera'));
+      const sub = await viewer.watch(
+        viewer.producers.find((p) => p.source === 'camera')!.producerId,
+      );
+      const counter = frameCounter(sub.track!);
+      await until('frames before the kill', () => counter.state.frames >= 10);
+
+      let newTrack: MediaStreamTrack | undefined;
+      sub.on('trackChanged', (track) => (newTrack = track));
+      const oldPid = solo.server.pool.slots[0]!.worker.pid;
+      process.kill(oldPid, 'SIGKILL');
+      await until('the worker to be respawned', () => {
+        const pid = solo.server.pool.slots[0]?.worker.pid;
+        return pid !== undefined && pid !== oldPid;
+      });
+      // The subscription follows the camera's new producer and swaps in a new track.
+      await until('the subscription to get a new track', () => newTrack !== undefined);
+      const again = frameCounter(newTrack!);
+      await until('frames after the respawn', () => again.state.frames >= 10);
+      expect(again.state.meanY).toBeLessThan(60); // blue: Y≈41
+      again.stop();
+      counter.stop();
+      viewer.close();
+      cam.close();
+      source.stop();
+    } finally {
+      await solo.close();
+    }
+  });
 });
