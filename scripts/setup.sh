@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 log() { printf '[setup] %s\n' "$*"; }
 
 APT_PACKAGES=(
-  chromium ffmpeg coturn
+  chromium ffmpeg coturn postgresql
   # mediasoup worker build (offline, against Debian's libraries)
   meson ninja-build pkg-config build-essential python3
   libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler

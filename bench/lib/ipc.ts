@@ -74,19 +74,31 @@ export class ChildRpc {
 
   /** Resolves when the child sends `{ event }` (e.g. 'ready'), with its data. */
   waitEvent<T>(event: string, timeoutMs = 30_000): Promise<T> {
+    if (this.#exited) return Promise.reject(new Error('child has exited'));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const done = (): void => {
+        clearTimeout(timer);
         this.child.off('message', onMsg);
+        this.child.off('exit', onExit);
+      };
+      const timer = setTimeout(() => {
+        done();
         reject(new Error(`child did not send "${event}" within ${timeoutMs} ms`));
       }, timeoutMs);
       const onMsg = (msg: RpcResponse | RpcEvent): void => {
         if ('event' in msg && msg.event === event) {
-          clearTimeout(timer);
-          this.child.off('message', onMsg);
+          done();
           resolve(msg.data as T);
         }
       };
+      const onExit = (code: number | null, signal: string | null): void => {
+        done();
+        reject(
+          new Error(`child exited (code ${code}, signal ${signal}) before sending "${event}"`),
+        );
+      };
       this.child.on('message', onMsg);
+      this.child.once('exit', onExit);
     });
   }
 

@@ -48,6 +48,35 @@ function readResults(): ResultsFile {
   return { updated: '', benches: {} };
 }
 
+/**
+ * Serializes read-modify-write across processes (benches may finish at the same moment): an
+ * O_EXCL lock file, taken over when older than 30 s (a crashed writer).
+ */
+function withLock<T>(fn: () => T): T {
+  const lock = path.join(RESULTS_DIR, '.latest.lock');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(lock, 'wx'));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 30_000) fs.rmSync(lock, { force: true });
+      } catch {
+        // vanished meanwhile: retry
+      }
+      if (Date.now() > deadline) break; // give up waiting; last writer wins
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
 function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, text);
@@ -90,18 +119,23 @@ export function recordResult(
   options: { durationSeconds?: number; machine?: MachineInfo } = {},
 ): { json: string; md: string } {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const results = readResults();
-  const now = new Date().toISOString();
-  results.updated = now;
-  results.benches[name] = {
-    timestamp: now,
-    ...(options.durationSeconds !== undefined ? { durationSeconds: options.durationSeconds } : {}),
-    machine: options.machine ?? machineInfo(),
-    data,
-    markdown,
-  };
-  writeAtomic(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`);
-  writeAtomic(RESULTS_MD, renderMarkdown(results));
+  const machine = options.machine ?? machineInfo();
+  withLock(() => {
+    const results = readResults();
+    const now = new Date().toISOString();
+    results.updated = now;
+    results.benches[name] = {
+      timestamp: now,
+      ...(options.durationSeconds !== undefined
+        ? { durationSeconds: options.durationSeconds }
+        : {}),
+      machine,
+      data,
+      markdown,
+    };
+    writeAtomic(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`);
+    writeAtomic(RESULTS_MD, renderMarkdown(results));
+  });
   return { json: RESULTS_JSON, md: RESULTS_MD };
 }
 

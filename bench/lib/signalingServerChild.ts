@@ -19,7 +19,6 @@ import { Server } from 'socket.io';
 import { Limits } from '@porchlight/protocol';
 import { loadTls } from '../../server/src/http/tls.ts';
 import { Logger } from '../../server/src/util/Logger.ts';
-import { startTestServer } from '../../tests/support/testServer.ts';
 import { emitEvent, serveRpc } from './ipc.ts';
 
 export interface MemSample {
@@ -60,12 +59,14 @@ async function settledMemory(): Promise<Omit<MemSample, 'sockets' | 'sessions'>>
 
 async function main(): Promise<void> {
   if (mode === 'porchlight') {
+    // Imported here so the bare baseline never loads (or depends on) the Porchlight server.
+    const { startTestServer } = await import('../../tests/support/testServer.ts');
     const ts = await startTestServer({ media: { numWorkers: 1 } });
     serveRpc(
       {
         mint: async ({ count }: { count: number }) => {
           const out: string[] = [];
-          for (let i = 0; i < count; i++) out.push(await ts.mint('viewer', { ttlSeconds: 3600 }));
+          for (let i = 0; i < count; i++) out.push(await ts.mint('viewer'));
           return out;
         },
         mem: async (): Promise<MemSample> => ({
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     },
     async () => {
       io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   );

@@ -3,20 +3,28 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { IceServer } from '@porchlight/protocol';
-import { TokenService } from './auth/TokenService.ts';
+import { buildOpenApi } from './api/openapi.ts';
+import { registerRoutes } from './api/registerRoutes.ts';
+import { routes } from './api/routes/index.ts';
 import type { Config } from './config/schema.ts';
 import { createHttpServer } from './http/HttpServer.ts';
 import { loadTls } from './http/tls.ts';
+import { createIdentity, type Identity } from './identity/createIdentity.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
 import { WorkerPool } from './media/WorkerPool.ts';
 import { resolveAnnouncedAddress, resolvePublicHost } from './network.ts';
 import { loadOrCreateSecret } from './secrets.ts';
 import { SignalingServer } from './signaling/SignalingServer.ts';
+import { createStore } from './store/createStore.ts';
+import type { Store } from './store/types.ts';
 import { Logger } from './util/Logger.ts';
 
 const logger = new Logger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULT_STATIC_ROOT = path.resolve(here, '../../apps/home/dist');
+const VERSION = '0.1.0';
+/** Expired provisioning codes and refresh tokens are purged this often. */
+const PURGE_INTERVAL_MS = 60_000;
 
 export interface ServerOverrides {
   /** Where the built web app lives (default apps/home/dist). */
@@ -31,17 +39,18 @@ export interface ServerOverrides {
 export class PorchlightServer {
   readonly config: Config;
   readonly publicHost: string;
-  readonly tokens: TokenService;
+  readonly identity: Identity;
   readonly pool: WorkerPool;
   readonly rooms: RoomRegistry;
   readonly http: FastifyInstance;
   readonly signaling: SignalingServer;
+  readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
   private constructor(parts: {
     config: Config;
     publicHost: string;
-    tokens: TokenService;
+    identity: Identity;
     pool: WorkerPool;
     rooms: RoomRegistry;
     http: FastifyInstance;
@@ -49,33 +58,38 @@ export class PorchlightServer {
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
-    this.tokens = parts.tokens;
+    this.identity = parts.identity;
     this.pool = parts.pool;
     this.rooms = parts.rooms;
     this.http = parts.http;
     this.signaling = parts.signaling;
+    this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
+    this.#purgeTimer.unref();
   }
 
   static async create(config: Config, overrides: ServerOverrides = {}): Promise<PorchlightServer> {
     const publicHost = resolvePublicHost(config.publicHost);
-    const tokens = new TokenService(
-      config.auth.tokenSecret || loadOrCreateSecret(config.dataDir, 'token-secret'),
-    );
+    const secret = config.auth.tokenSecret || loadOrCreateSecret(config.dataDir, 'token-secret');
     const tls = loadTls({
       certFile: config.tls.certFile,
       keyFile: config.tls.keyFile,
       dataDir: config.dataDir,
       hosts: [...new Set([publicHost, 'localhost', '127.0.0.1'])],
     });
-    const pool = await WorkerPool.create({
-      numWorkers: config.media.numWorkers,
-      listenIp: config.media.listenIp,
-      announcedAddress: resolveAnnouncedAddress(config.media.announcedAddress, publicHost),
-      rtcPort: config.media.rtcPort,
-      logLevel: config.media.workerLogLevel,
+    const store: Store = await createStore({
+      url: config.database.url || `sqlite:${path.join(config.dataDir, 'porchlight.db')}`,
     });
+    let pool: WorkerPool | undefined;
     let http: FastifyInstance | undefined;
     try {
+      const identity = createIdentity({ store, secret });
+      pool = await WorkerPool.create({
+        numWorkers: config.media.numWorkers,
+        listenIp: config.media.listenIp,
+        announcedAddress: resolveAnnouncedAddress(config.media.announcedAddress, publicHost),
+        rtcPort: config.media.rtcPort,
+        logLevel: config.media.workerLogLevel,
+      });
       const rooms = new RoomRegistry(pool, config.media.initialOutgoingBitrate);
       http = await createHttpServer({
         tls,
@@ -83,29 +97,44 @@ export class PorchlightServer {
       });
       const signaling = new SignalingServer({
         httpServer: http.server,
-        tokens,
+        authenticator: identity.authenticator,
+        events: identity.events,
+        authorizer: identity.authorizer,
+        store,
+        registry: identity.registry,
         rooms,
-        // Managed TURN credentials are added by the TURN module; until then, host/srflx only.
+        // Managed TURN credentials are added by the TURN module; until then, host candidates only.
         iceServers: (): IceServer[] => [],
         joinTimeoutMs: config.signaling.joinTimeoutMs,
       });
+      const openApi = buildOpenApi(routes, VERSION);
+      http.get('/api/openapi.json', async () => openApi);
+      const boundHttp = http;
+      const publicUrl = (): string =>
+        PorchlightServer.#url(publicHost, (boundHttp.server.address() as AddressInfo).port);
+      registerRoutes(http, routes, identity.apiContext(publicUrl), identity.authenticator);
       await http.listen({ host: config.host, port: config.port });
       const server = new PorchlightServer({
         config,
         publicHost,
-        tokens,
+        identity,
         pool,
         rooms,
         http,
         signaling,
       });
-      logger.info('listening', { url: server.url, workers: pool.slots.length });
+      logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
     } catch (error) {
-      await pool.close();
+      await pool?.close();
       await http?.close();
+      await store.close();
       throw error;
     }
+  }
+
+  static #url(host: string, port: number): string {
+    return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
   /** The port actually bound (differs from config when it was 0). */
@@ -114,18 +143,28 @@ export class PorchlightServer {
   }
 
   get url(): string {
-    const host = this.publicHost.includes(':') ? `[${this.publicHost}]` : this.publicHost;
-    return `https://${host}:${this.port}`;
+    return PorchlightServer.#url(this.publicHost, this.port);
+  }
+
+  async #purge(): Promise<void> {
+    try {
+      await this.identity.provisioning.purgeExpired();
+      await this.identity.refreshTokens.purgeExpired();
+    } catch (error) {
+      logger.warn('purge failed', { error });
+    }
   }
 
   /** Graceful shutdown: signaling first (peers leave, transports close), then workers. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       logger.info('shutting down');
+      clearInterval(this.#purgeTimer);
       await this.signaling.close();
       this.rooms.closeAll();
       await this.pool.close();
       await this.http.close();
+      await this.identity.store.close();
       logger.info('stopped');
     })();
     return this.#closing;

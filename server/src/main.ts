@@ -39,21 +39,28 @@ async function main(): Promise<void> {
 
   const lines = [`Porchlight is running at ${server.url}`];
   if (config.devBootstrap) {
-    const links = await devBootstrap({
+    const boot = await devBootstrap({
+      identity: server.identity,
       dataDir: config.dataDir,
       baseUrl: server.url,
-      tokens: server.tokens,
-      viewerTtl: config.auth.viewerTokenTtl,
-      cameraTtl: config.auth.cameraTokenTtl,
+      codeTtlSeconds: config.auth.bootstrapCodeTtl,
     });
     lines.push(
-      `Site "${links.site.name}" (${links.site.siteId})`,
+      `Site "${boot.site.name}" (${boot.site.id})`,
       '',
-      'Watch (homeowner) - open on a laptop or phone:',
-      `  ${links.viewerUrl}`,
+      'Watch (homeowner) - open on a laptop or phone and log in:',
+      `  ${boot.viewerUrl}`,
+      `  e-mail:   ${boot.ownerEmail}`,
+      boot.ownerPassword
+        ? `  password: ${boot.ownerPassword}   (from ${boot.passwordFile})`
+        : `  password: the one you set (the initial one was in ${boot.passwordFile})`,
       '',
-      'Camera - open on the device that should become a camera:',
-      `  ${links.cameraUrl}`,
+      'Camera - open on the device that should become a camera (single use, valid until',
+      `${new Date(boot.cameraCodeExpiresAt).toISOString()}; a new link is printed at every start):`,
+      `  ${boot.cameraUrl}`,
+      '',
+      'Admin dashboard:',
+      `  ${server.url}/admin/`,
       '',
       'The certificate is self-signed: accept the browser warning once per device.',
     );

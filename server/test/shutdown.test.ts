@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TokenService } from '../src/auth/TokenService.ts';
 import { connectRaw } from '../../tests/support/rawClient.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -61,16 +60,23 @@ describe('the server process', () => {
         }
       });
     });
-    // The printed links carry working tokens for the bootstrap site.
-    expect(out).toMatch(/#token=ey/);
+    // The printed login works, and the printed camera link carries a provisioning code.
+    expect(out).toMatch(/#provision=[A-Z0-9-]+/);
+    const password = /password: (\S+)/.exec(out)?.[1];
+    expect(password).toBeTruthy();
     const workerPid = Number(/workers started .*pids=\[(\d+)\]/.exec(out)?.[1]);
     expect(alive(workerPid)).toBe(true);
 
-    const tokens = new TokenService(secret);
-    const client = await connectRaw(
-      url,
-      await tokens.mint({ subject: 't', siteId: 's', role: 'viewer', ttlSeconds: 60 }),
-    );
+    // Log in over the real REST API with the printed password (self-signed cert: this test only).
+    process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0';
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@porchlight.local', password }),
+    });
+    expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const client = await connectRaw(url, accessToken);
     expect((await client.request('join', {})).ok).toBe(true);
     expect((await client.request('createTransport', { direction: 'recv' })).ok).toBe(true);
     const disconnected = new Promise<string>((r) => client.socket.once('disconnect', r));

@@ -41,7 +41,7 @@ describe('non-browser WebRTC peers through the SFU (@roamhq/wrtc + SDK)', () => 
   });
 
   it('a camera publishes, a viewer consumes, and frames of the right picture are decoded', async () => {
-    const cam = client(ts, await ts.mint('camera'), 'Porch');
+    const cam = client(ts, await ts.mint('camera', { label: 'Porch' }));
     cleanup.push(() => cam.close());
     await cam.connect();
     expect(cam.role).toBe('camera');
@@ -84,7 +84,7 @@ describe('non-browser WebRTC peers through the SFU (@roamhq/wrtc + SDK)', () => 
   it('with a single worker: a killed worker is respawned and frames flow again', async () => {
     const solo = await startTestServer({ media: { numWorkers: 1 } });
     try {
-      const cam = client(solo, await solo.mint('camera'), 'Garage');
+      const cam = client(solo, await solo.mint('camera', { label: 'Garage' }));
       await cam.connect();
       const source = syntheticCamera(320, 240, YUV.blue);
       await cam.publish(source.track, { source: 'camera', simulcast: false });

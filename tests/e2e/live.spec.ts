@@ -120,7 +120,7 @@ test('worker killed mid-session: the viewer sees video again within 5 s without 
 
 test("the viewer's socket drops: it reconnects and resumes", async () => {
   const sockets = [...ts.server.signaling.io.sockets.sockets.values()].filter(
-    (s) => s.data.identity.role === 'viewer',
+    (s) => s.data.principal.kind === 'account',
   );
   expect(sockets).toHaveLength(1);
   const before = sockets[0]!.id;
@@ -130,7 +130,7 @@ test("the viewer's socket drops: it reconnects and resumes", async () => {
     .poll(
       () =>
         [...ts.server.signaling.io.sockets.sockets.values()].some(
-          (s) => s.data.identity.role === 'viewer' && s.id !== before,
+          (s) => s.data.principal.kind === 'account' && s.id !== before,
         ),
       { timeout: 15_000 },
     )

@@ -1,31 +1,50 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@porchlight/protocol';
 import { PorchlightServer } from '../../server/src/Server.ts';
+import { AccessTokens } from '../../server/src/auth/services/AccessTokens.ts';
 import { loadConfig } from '../../server/src/config/loadConfig.ts';
 import type { ConfigInput } from '../../server/src/config/schema.ts';
+import type { Grant, SiteRole } from '../../server/src/store/types.ts';
+
+export interface MintOptions {
+  siteId?: string;
+  /** Issue a token that expired this long ago (seconds) instead of a fresh one. */
+  expiredSecondsAgo?: number;
+  /** Device name (camera) or display name (viewer). */
+  label?: string;
+  /** Viewer: role on the site (default owner) and optional device scope. */
+  siteRole?: SiteRole;
+  deviceIds?: string[];
+}
 
 export interface TestServer {
   server: PorchlightServer;
   /** https://127.0.0.1:<port> */
   url: string;
   siteId: string;
-  mint(
-    role: Role,
-    options?: { siteId?: string; ttlSeconds?: number; label?: string },
-  ): Promise<string>;
+  secret: string;
+  /**
+   * A real credential through the real identity model: 'camera' provisions a device in the site
+   * (code -> credential -> device token); 'viewer' creates a person with a grant (access token).
+   */
+  mint(role: Role, options?: MintOptions): Promise<string>;
+  /** Like mint, also returning the account or device id. */
+  mintWithId(role: Role, options?: MintOptions): Promise<{ token: string; id: string }>;
+  ensureSite(siteId: string): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * A real server on port 0 with real mediasoup workers, bound to loopback, with a throwaway data
- * directory. Used by integration and end-to-end tests alike.
+ * A real server on port 0 with real mediasoup workers and a real SQLite database, bound to
+ * loopback, with a throwaway data directory. Used by integration and end-to-end tests alike.
  */
 export async function startTestServer(overrides: ConfigInput = {}): Promise<TestServer> {
   process.env['PORCHLIGHT_LOG_LEVEL'] ??= 'warn';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-test-'));
+  const secret = randomBytes(32).toString('base64url');
   const config = loadConfig(
     {
       host: '127.0.0.1',
@@ -34,6 +53,7 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
       dataDir,
       devBootstrap: false,
       ...overrides,
+      auth: { tokenSecret: secret, ...overrides.auth },
       media: {
         numWorkers: 1,
         listenIp: '127.0.0.1',
@@ -45,19 +65,73 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
     {},
   );
   const server = await PorchlightServer.create(config);
+  const { store, provisioning, accessTokens } = server.identity;
   const siteId = randomUUID();
+
+  const ensureSite = async (id: string): Promise<void> => {
+    if (!(await store.getSite(id)))
+      await store.createSite({ id, name: `Site ${id.slice(0, 8)}`, createdAt: Date.now() });
+  };
+  const tokensAt = (o: MintOptions): AccessTokens =>
+    o.expiredSecondsAgo === undefined
+      ? accessTokens
+      : new AccessTokens({ secret, now: () => Date.now() - 600_000 - o.expiredSecondsAgo! * 1000 });
+
+  const mintWithId = async (
+    role: Role,
+    o: MintOptions = {},
+  ): Promise<{ token: string; id: string }> => {
+    const site = o.siteId ?? siteId;
+    await ensureSite(site);
+    if (role === 'camera') {
+      const code = await provisioning.createCode({
+        siteId: site,
+        kind: 'camera',
+        name: o.label ?? 'Camera',
+        createdBy: 'test',
+      });
+      const { device } = await provisioning.redeem(code.code, {
+        userAgent: 'test',
+        firmware: null,
+        address: '127.0.0.1',
+      });
+      return { token: (await tokensAt(o).issueDevice(device)).token, id: device.id };
+    }
+    const accountId = randomUUID();
+    await store.createAccount({
+      id: accountId,
+      email: `${accountId}@test.invalid`,
+      displayName: o.label ?? 'Viewer',
+      passwordHash: 'x',
+      isAdmin: false,
+      createdAt: Date.now(),
+      disabledAt: null,
+    });
+    const grant: Grant = {
+      id: randomUUID(),
+      accountId,
+      siteId: site,
+      role: o.siteRole ?? 'owner',
+      deviceIds: o.deviceIds ?? null,
+      validFrom: null,
+      validUntil: null,
+      createdBy: null,
+      createdAt: Date.now(),
+      revokedAt: null,
+    };
+    await store.createGrant(grant);
+    return { token: (await tokensAt(o).issueAccount(accountId)).token, id: accountId };
+  };
+
+  await ensureSite(siteId);
   return {
     server,
     url: `https://127.0.0.1:${server.port}`,
     siteId,
-    mint: (role, o = {}) =>
-      server.tokens.mint({
-        subject: `${role}-${randomUUID().slice(0, 8)}`,
-        siteId: o.siteId ?? siteId,
-        role,
-        ...(o.label ? { label: o.label } : {}),
-        ttlSeconds: o.ttlSeconds ?? 600,
-      }),
+    secret,
+    mint: async (role, o) => (await mintWithId(role, o)).token,
+    mintWithId,
+    ensureSite,
     close: async () => {
       await server.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -78,7 +78,8 @@ export interface ConsumerInfo {
 
 /** Request schemas, by event name. */
 export const RequestSchemas = {
-  join: z.strictObject({ label: label.optional() }),
+  /** siteId: which site to watch (accounts with several sites); devices always join their own. */
+  join: z.strictObject({ label: label.optional(), siteId: IdSchema.optional() }),
   createTransport: z.strictObject({ direction: z.enum(['send', 'recv']) }),
   connectTransport: z.strictObject({ transportId: IdSchema, dtlsParameters: DtlsParametersSchema }),
   restartIce: z.strictObject({ transportId: IdSchema }),

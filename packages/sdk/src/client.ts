@@ -255,8 +255,11 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
   private async join(connection: number): Promise<void> {
     const signaling = this.signaling;
     if (!signaling) return;
-    const label = this.options.label;
-    const payload: RequestOf<'join'> = label !== undefined ? { label } : {};
+    const { label, siteId } = this.options;
+    const payload: RequestOf<'join'> = {
+      ...(label !== undefined ? { label } : {}),
+      ...(siteId !== undefined ? { siteId } : {}),
+    };
     const response = await signaling.request('join', payload);
     if (connection !== this.connection) return;
 

@@ -8,9 +8,16 @@ import type { ErrorCode } from '@porchlight/protocol';
  * - MEDIA_RESET: the media session was torn down while the operation ran; the client redoes it.
  * - UNSUPPORTED: this browser cannot do it (no WebRTC, cannot send this kind).
  * - GAVE_UP: the reconnect policy ran out of attempts.
+ * - NETWORK: an HTTP request did not get an answer (offline, DNS, TLS, server down).
  */
 export type ClientErrorCode =
-  'TIMEOUT' | 'NOT_CONNECTED' | 'CLOSED' | 'MEDIA_RESET' | 'UNSUPPORTED' | 'GAVE_UP';
+  | 'TIMEOUT'
+  | 'NOT_CONNECTED'
+  | 'CLOSED'
+  | 'MEDIA_RESET'
+  | 'UNSUPPORTED'
+  | 'GAVE_UP'
+  | 'NETWORK';
 
 export type PorchlightErrorCode = ErrorCode | ClientErrorCode;
 
@@ -35,6 +42,26 @@ export class RequestError extends PorchlightError {
     message: string,
   ) {
     super(code, `${request}: ${message}`);
+  }
+}
+
+/**
+ * The REST API answered with an error (`{ error: { code, message } }`), or did not answer at all
+ * (`code: 'NETWORK'`, `status: 0`).
+ */
+export class ApiError extends PorchlightError {
+  override readonly name = 'ApiError';
+  /** For RATE_LIMITED: how long to wait, from `Retry-After` or the message, when given. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    code: PorchlightErrorCode,
+    message: string,
+    /** HTTP status; 0 when there was no response. */
+    readonly status: number,
+    extra: { retryAfterSeconds?: number | undefined; cause?: unknown } = {},
+  ) {
+    super(code, message, 'cause' in extra ? { cause: extra.cause } : undefined);
+    this.retryAfterSeconds = extra.retryAfterSeconds;
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type ReconnectPolicy,
 } from './defaults.ts';
 import type { SocketIoOptions } from './signaling.ts';
+import type { TokenSource } from './token.ts';
 
 /** Longest label the protocol accepts. */
 const MAX_LABEL_LENGTH = 64;
@@ -17,8 +18,17 @@ const MAX_LABEL_LENGTH = 64;
 export interface ClientOptions {
   /** Server origin. Default: the page's origin (`location.origin`); required outside browsers. */
   url?: string;
-  /** Access token (camera or viewer); the server derives role and site from it. */
-  token: string;
+  /**
+   * Who this is: an account access token (people), a device token (cameras) or an API key; the
+   * server derives the role from it. Tokens expire, so pass a provider to have a fresh one at
+   * every connect and reconnect (it gets `{ forceRefresh: true }` after the server refused one).
+   */
+  token: TokenSource;
+  /**
+   * Site to watch, sent when joining. Needed by accounts with several sites; devices always join
+   * their own. Default: none, the server picks the caller's only site.
+   */
+  siteId?: string;
   /** Name shown to other peers ("Front door"), sent when joining. Default: none, the server picks. */
   label?: string;
   /** Signaling reconnect policy, merged over DEFAULT_RECONNECT_POLICY. */
@@ -45,7 +55,8 @@ export interface ClientOptions {
 
 export interface ResolvedOptions {
   url: string;
-  token: string;
+  token: TokenSource;
+  siteId: string | undefined;
   label: string | undefined;
   reconnect: ReconnectPolicy;
   transientRetry: ReconnectPolicy;
@@ -77,6 +88,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedOptions {
   return {
     url,
     token: options.token,
+    siteId: options.siteId || undefined,
     label: normalizeLabel(options.label),
     reconnect: resolvePolicy(DEFAULT_RECONNECT_POLICY, options.reconnect),
     transientRetry: { ...DEFAULT_TRANSIENT_RETRY_POLICY },

@@ -17,14 +17,16 @@ import {
   PorchlightError,
   RequestError,
   RequestTimeoutError,
+  toPorchlightError,
   type PorchlightErrorCode,
 } from './errors.ts';
+import { resolveToken, type TokenSource } from './token.ts';
 
 export type SocketIoOptions = Partial<ManagerOptions & SocketOptions>;
 
 export interface SignalingOptions {
   url: string;
-  token: string;
+  token: TokenSource;
   requestTimeoutMs: number;
   reconnect: ReconnectPolicy;
   socketOptions?: SocketIoOptions;
@@ -60,7 +62,7 @@ export type SignalingEvents = {
   down: [reason: string];
   /** A reconnect attempt is scheduled. */
   retrying: [attempt: number, delayMs: number];
-  /** Reconnecting is pointless (bad token) or the policy gave up. */
+  /** Reconnecting is pointless (bad token, no token to be had) or the policy gave up. */
   fatal: [error: PorchlightError];
   notification: [notification: Notification];
 };
@@ -69,6 +71,11 @@ export type SignalingEvents = {
  * The socket.io connection: typed requests with timeouts, notifications, and the reconnect loop.
  * socket.io's own reconnection is off so the backoff follows our {@link ReconnectPolicy}
  * (multiplier and all) and so a bad token stops the loop instead of retrying forever.
+ *
+ * Every attempt ("dial") first asks the token source for a token, then connects with it: tokens
+ * expire, and a reconnect hours later needs a fresh one. A handshake refused as UNAUTHORIZED is
+ * retried once at once with a forced refresh when the source is a provider (the cached token may
+ * have been revoked or expired early), and is fatal after that.
  */
 export class Signaling extends TypedEmitter<SignalingEvents> {
   private readonly socket: Socket;
@@ -77,15 +84,23 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
   private closed = false;
+  /** The token of the current attempt, read by socket.io's `auth` callback. */
+  private token = '';
+  /** A dial is waiting for its token. */
+  private dialing = false;
+  /** Ask the provider for a fresh token on the next dial. */
+  private refreshNext = false;
+  /** The one immediate retry after UNAUTHORIZED was used (reset once connected). */
+  private retriedUnauthorized = false;
   private readonly removeOnlineListener: () => void;
 
   constructor(private readonly options: SignalingOptions) {
     super();
-    const auth: HandshakeAuth = { token: options.token };
     this.socket = io(options.url, {
       transports: ['websocket'],
       ...options.socketOptions,
-      auth,
+      // Read at every connect, so each attempt carries the token its dial fetched.
+      auth: (cb) => cb({ token: this.token } satisfies HandshakeAuth),
       autoConnect: false,
       reconnection: false,
     });
@@ -107,7 +122,7 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
   start(): void {
     if (this.started || this.closed) return;
     this.started = true;
-    this.socket.connect();
+    this.dial();
   }
 
   /**
@@ -172,8 +187,37 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
     });
   }
 
+  /** One connection attempt: a token from the source, then the socket. */
+  private dial(): void {
+    if (this.closed || this.dialing || this.socket.connected) return;
+    this.dialing = true;
+    const forceRefresh = this.refreshNext;
+    this.refreshNext = false;
+    resolveToken(this.options.token, { forceRefresh }).then(
+      (token) => {
+        this.dialing = false;
+        if (this.closed || this.socket.connected) return;
+        this.token = token;
+        this.socket.connect();
+      },
+      (error: unknown) => {
+        this.dialing = false;
+        if (this.closed) return;
+        const e = toPorchlightError(error);
+        // The provider says no token will come (logged out, device removed): stop here.
+        if (FATAL_HANDSHAKE_CODES.has(e.code)) {
+          this.safeEmit('fatal', e);
+          return;
+        }
+        // Anything else (offline, server restarting) is retried like a failed connect.
+        this.scheduleRetry();
+      },
+    );
+  }
+
   private readonly onConnect = (): void => {
     this.attempt = 0;
+    this.retriedUnauthorized = false;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.safeEmit('up');
@@ -182,6 +226,16 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
   private readonly onConnectError = (err: Error & { data?: unknown }): void => {
     if (this.closed) return;
     const code = handshakeCode(err);
+    if (
+      code === 'UNAUTHORIZED' &&
+      typeof this.options.token === 'function' &&
+      !this.retriedUnauthorized
+    ) {
+      this.retriedUnauthorized = true;
+      this.refreshNext = true;
+      this.dial();
+      return;
+    }
     if (code !== undefined && FATAL_HANDSHAKE_CODES.has(code)) {
       this.safeEmit(
         'fatal',
@@ -213,7 +267,7 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
     const delay = backoffDelay(this.options.reconnect, this.attempt);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (!this.closed && !this.socket.connected) this.socket.connect();
+      this.dial();
     }, delay);
     this.safeEmit('retrying', this.attempt, delay);
   }
@@ -231,7 +285,7 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
       if (this.closed || this.retryTimer === undefined) return;
       clearTimeout(this.retryTimer);
       this.retryTimer = undefined;
-      this.socket.connect();
+      this.dial();
     };
     globalThis.addEventListener('online', onOnline);
     return () => globalThis.removeEventListener('online', onOnline);

@@ -1,8 +1,8 @@
 import type { Role, Source } from '@porchlight/protocol';
 
 /**
- * Media policy of the minimum identity model: which role may publish and watch which source.
- * (The full per-resource policy model replaces this table, behind the same two functions.)
+ * Source semantics: which role publishes and watches which source. Whether a given principal may
+ * do it on a given device is decided by the Authorizer (auth/policy/), which the Room also asks.
  */
 const publishable: Record<Role, ReadonlySet<Source>> = {
   camera: new Set(['camera', 'microphone']),
@@ -30,6 +30,10 @@ export interface ProducerFacts {
   targetPeerId: string | undefined;
 }
 
+/**
+ * Whether the source semantics allow it (role and addressing). Permission on the device is the
+ * Authorizer's question, asked by the Room on top of this.
+ */
 export function mayConsume(role: Role, peerId: string, producer: ProducerFacts): boolean {
   if (producer.ownerPeerId === peerId) return false;
   if (!consumable[role].has(producer.source)) return false;

@@ -1,62 +1,94 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type { TokenService } from '../auth/TokenService.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Identity } from '../identity/createIdentity.ts';
+import type { Site } from '../store/types.ts';
 
-export interface BootstrapSite {
-  siteId: string;
-  name: string;
-}
+export const BOOTSTRAP_OWNER_EMAIL = 'owner@porchlight.local';
 
-export interface BootstrapLinks {
-  site: BootstrapSite;
+export interface BootstrapResult {
+  site: Site;
+  ownerEmail: string;
+  /** The initial password, while its file exists (delete the file once you changed it). */
+  ownerPassword: string | undefined;
+  passwordFile: string;
+  /** Where a person logs in to watch. */
   viewerUrl: string;
+  /** One-time link that turns a browser into a camera of the site. */
   cameraUrl: string;
+  cameraCodeExpiresAt: number;
 }
 
 /**
- * Dev bootstrap: makes sure a first site exists (kept in dataDir/bootstrap.json) and mints a
- * viewer link and a camera link for it. Tokens ride in the URL fragment, which browsers never send
- * to the server, so they stay out of access logs and Referer headers.
+ * Dev bootstrap for `npm start`: on first run, creates an owner (platform admin) with a random
+ * password kept in dataDir/secrets (0600) and a first site; on every run, a fresh single-use
+ * camera provisioning link. The code rides in the URL fragment, which browsers never send to a
+ * server, so it stays out of logs and Referer headers.
  */
-export async function devBootstrap(options: {
+export async function devBootstrap(o: {
+  identity: Identity;
   dataDir: string;
   baseUrl: string;
-  tokens: TokenService;
-  viewerTtl: number;
-  cameraTtl: number;
-}): Promise<BootstrapLinks> {
-  const file = path.join(options.dataDir, 'bootstrap.json');
-  let site: BootstrapSite | undefined;
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<BootstrapSite>;
-    if (typeof parsed.siteId === 'string' && typeof parsed.name === 'string') {
-      site = { siteId: parsed.siteId, name: parsed.name };
-    }
-  } catch {
-    // First run (or an unreadable file, which we replace).
+  codeTtlSeconds: number;
+}): Promise<BootstrapResult> {
+  const { store, passwords, provisioning } = o.identity;
+  const passwordFile = path.join(o.dataDir, 'secrets', 'initial-owner-password');
+  let owner = await store.getAccountByEmail(BOOTSTRAP_OWNER_EMAIL);
+  if (!owner && (await store.countAccounts()) === 0) {
+    const password = randomBytes(12).toString('base64url');
+    fs.mkdirSync(path.dirname(passwordFile), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(passwordFile, password + '\n', { mode: 0o600 });
+    owner = {
+      id: randomUUID(),
+      email: BOOTSTRAP_OWNER_EMAIL,
+      displayName: 'Owner',
+      passwordHash: await passwords.hash(password),
+      isAdmin: true,
+      createdAt: Date.now(),
+      disabledAt: null,
+    };
+    await store.createAccount(owner);
   }
+  let site = (await store.listSites())[0];
   if (!site) {
-    site = { siteId: randomUUID(), name: 'Home' };
-    fs.mkdirSync(options.dataDir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(site, null, 2) + '\n', { mode: 0o600 });
+    site = { id: randomUUID(), name: 'Home', createdAt: Date.now() };
+    await store.createSite(site);
+    if (owner) {
+      await store.createGrant({
+        id: randomUUID(),
+        accountId: owner.id,
+        siteId: site.id,
+        role: 'owner',
+        deviceIds: null,
+        validFrom: null,
+        validUntil: null,
+        createdBy: null,
+        createdAt: Date.now(),
+        revokedAt: null,
+      });
+    }
   }
-  const viewer = await options.tokens.mint({
-    subject: 'owner',
-    siteId: site.siteId,
-    role: 'viewer',
-    ttlSeconds: options.viewerTtl,
+  const devices = await store.listDevices(site.id);
+  const code = await provisioning.createCode({
+    siteId: site.id,
+    kind: 'camera',
+    name: `Camera ${devices.filter((d) => d.credentialHash !== null).length + 1}`,
+    createdBy: owner?.id ?? 'bootstrap',
+    ttlSeconds: o.codeTtlSeconds,
   });
-  const camera = await options.tokens.mint({
-    subject: `camera-${randomUUID().slice(0, 8)}`,
-    siteId: site.siteId,
-    role: 'camera',
-    label: 'Camera',
-    ttlSeconds: options.cameraTtl,
-  });
+  let ownerPassword: string | undefined;
+  try {
+    ownerPassword = fs.readFileSync(passwordFile, 'utf8').trim();
+  } catch {
+    ownerPassword = undefined;
+  }
   return {
     site,
-    viewerUrl: `${options.baseUrl}/#token=${viewer}`,
-    cameraUrl: `${options.baseUrl}/#token=${camera}`,
+    ownerEmail: owner?.email ?? BOOTSTRAP_OWNER_EMAIL,
+    ownerPassword,
+    passwordFile,
+    viewerUrl: `${o.baseUrl}/`,
+    cameraUrl: `${o.baseUrl}/#provision=${encodeURIComponent(code.code)}`,
+    cameraCodeExpiresAt: code.expiresAt,
   };
 }

@@ -34,10 +34,12 @@ export const defaults = {
   auth: {
     /** HMAC secret for tokens (>= 32 chars); default: generated once into dataDir/secrets. */
     tokenSecret: '',
-    /** Lifetime of viewer tokens minted by the dev bootstrap (seconds). */
-    viewerTokenTtl: 7 * 24 * 3600,
-    /** Lifetime of camera tokens minted by the dev bootstrap (seconds). */
-    cameraTokenTtl: 30 * 24 * 3600,
+    /** Lifetime of the camera provisioning code printed by the dev bootstrap (seconds). */
+    bootstrapCodeTtl: 24 * 3600,
+  },
+  database: {
+    /** `sqlite:<file>` or `postgres://...`; default: SQLite file dataDir/porchlight.db. */
+    url: '',
   },
   signaling: {
     /** Seconds an unauthenticated or idle socket may wait for its join. */

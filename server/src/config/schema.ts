@@ -42,10 +42,25 @@ export const ConfigSchema = z
           .string()
           .refine((v) => v === '' || v.length >= 32, 'must be at least 32 characters')
           .default(defaults.auth.tokenSecret),
-        viewerTokenTtl: z.number().int().min(60).default(defaults.auth.viewerTokenTtl),
-        cameraTokenTtl: z.number().int().min(60).default(defaults.auth.cameraTokenTtl),
+        bootstrapCodeTtl: z
+          .number()
+          .int()
+          .min(60)
+          .max(24 * 3600)
+          .default(defaults.auth.bootstrapCodeTtl),
       })
       .default(defaults.auth),
+    database: z
+      .strictObject({
+        url: z
+          .string()
+          .refine(
+            (v) => v === '' || /^(sqlite:|postgres(ql)?:\/\/)/.test(v),
+            'must start with sqlite: or postgres://',
+          )
+          .default(defaults.database.url),
+      })
+      .default(defaults.database),
     signaling: z
       .strictObject({
         joinTimeoutMs: z.number().int().min(100).default(defaults.signaling.joinTimeoutMs),

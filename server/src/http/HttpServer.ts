@@ -38,6 +38,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
   app.setErrorHandler((error, _req, reply) => {
     if (error instanceof PorchlightError) {
+      const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.ceil(retryAfter)));
       return reply
         .status(error.httpStatus)
         .send({ error: { code: error.code, message: error.message } });

@@ -1,11 +1,15 @@
 import type { types } from 'mediasoup';
 import type { NotificationMap, NotificationName, Role, Source } from '@porchlight/protocol';
+import type { Action } from '../auth/policy/actions.ts';
+import type { Resource } from '../auth/policy/resources.ts';
 import { PorchlightError } from '../errors.ts';
 
 /** Extra facts we keep on every producer's appData. */
 export interface ProducerAppData extends types.AppData {
   source: Source;
   peerId: string;
+  /** The publishing device (cameras); authorization is per device. */
+  deviceId: string | undefined;
   label: string;
   targetPeerId: string | undefined;
 }
@@ -17,6 +21,10 @@ export interface PeerOptions {
   siteId: string;
   role: Role;
   label: string;
+  /** The device this peer is (camera role), if any. */
+  deviceId: string | undefined;
+  /** Asks the Authorizer about this peer's current principal. */
+  can: (action: Action, resource: Resource) => boolean;
   /** Sends a notification to this peer's socket. */
   notify: Notify;
 }
@@ -30,6 +38,8 @@ export class Peer {
   readonly siteId: string;
   readonly role: Role;
   readonly label: string;
+  readonly deviceId: string | undefined;
+  readonly can: (action: Action, resource: Resource) => boolean;
   readonly notify: Notify;
   readonly transports = new Map<string, types.WebRtcTransport>();
   readonly producers = new Map<string, types.Producer<ProducerAppData>>();
@@ -41,6 +51,8 @@ export class Peer {
     this.siteId = options.siteId;
     this.role = options.role;
     this.label = options.label;
+    this.deviceId = options.deviceId;
+    this.can = options.can;
     this.notify = options.notify;
   }
 

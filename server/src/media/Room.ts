@@ -7,6 +7,7 @@ import type {
   TransportInfo,
 } from '@porchlight/protocol';
 import { mayConsume, mayPublish } from '../auth/policy.ts';
+import { deviceResource } from '../auth/policy/resources.ts';
 import { PorchlightError } from '../errors.ts';
 import { EnhancedEventEmitter } from '../util/EnhancedEventEmitter.ts';
 import { Logger } from '../util/Logger.ts';
@@ -169,13 +170,25 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
       throw PorchlightError.badRequest('transport is not a send transport');
     if (peer.producers.size >= MAX_PRODUCERS_PER_PEER)
       throw PorchlightError.conflict('too many producers');
-    if (req.targetPeerId !== undefined) {
-      const target = this.#peers.get(req.targetPeerId);
-      if (!target || target.role !== 'camera') throw PorchlightError.notFound('target camera');
+    if (req.source === 'talkback') {
+      // Talk-back is always addressed to one camera, and needs stream:talk on that device.
+      const target = req.targetPeerId === undefined ? undefined : this.#peers.get(req.targetPeerId);
+      if (!target || target.role !== 'camera' || target.deviceId === undefined) {
+        throw PorchlightError.notFound('target camera');
+      }
+      if (!peer.can('stream:talk', deviceResource(this.siteId, target.deviceId))) {
+        throw PorchlightError.forbidden('not allowed to talk through this camera');
+      }
+    } else if (
+      peer.deviceId === undefined ||
+      !peer.can('stream:publish', deviceResource(this.siteId, peer.deviceId))
+    ) {
+      throw PorchlightError.forbidden('not allowed to publish');
     }
     const appData: ProducerAppData = {
       source: req.source,
       peerId: peer.id,
+      deviceId: peer.deviceId,
       label: peer.label,
       targetPeerId: req.targetPeerId,
     };
@@ -212,7 +225,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   async consume(peer: Peer, req: RequestOf<'consume'>): Promise<ConsumerInfo> {
     await this.ready();
     const producer = this.findProducer(req.producerId);
-    if (!mayConsume(peer.role, peer.id, factsOf(producer))) {
+    if (!this.#mayConsume(peer, producer)) {
       throw PorchlightError.forbidden('not allowed to consume this producer');
     }
     const transport = peer.transport(req.transportId);
@@ -260,18 +273,16 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
 
   /** Every producer of this site, by id; other sites' ids are simply not found. */
   findProducer(producerId: string): types.Producer<ProducerAppData> {
-    for (const p of this.#peers.values()) {
-      const producer = p.producers.get(producerId);
-      if (producer) return producer;
-    }
-    throw PorchlightError.notFound('producer');
+    const producer = this.#producerById(producerId);
+    if (!producer) throw PorchlightError.notFound('producer');
+    return producer;
   }
 
   #visibleProducers(peer: Peer): ProducerInfo[] {
     const out: ProducerInfo[] = [];
     for (const other of this.#peers.values()) {
       for (const producer of other.producers.values()) {
-        if (mayConsume(peer.role, peer.id, factsOf(producer))) out.push(producerInfo(producer));
+        if (this.#mayConsume(peer, producer)) out.push(producerInfo(producer));
       }
     }
     return out;
@@ -283,12 +294,69 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     name: K,
     payload: K extends 'producerAdded' ? ProducerInfo : { producerId: string },
   ): void {
-    const facts = factsOf(producer);
     for (const peer of this.#peers.values()) {
-      if (mayConsume(peer.role, peer.id, facts)) {
+      if (this.#mayConsume(peer, producer)) {
         (peer.notify as (n: string, p: unknown) => void)(name, payload);
       }
     }
+  }
+
+  /** Source semantics (role, addressing) and the Authorizer's permission on the device. */
+  #mayConsume(peer: Peer, producer: types.Producer<ProducerAppData>): boolean {
+    if (!mayConsume(peer.role, peer.id, factsOf(producer))) return false;
+    const a = producer.appData;
+    if (a.source === 'talkback') {
+      return (
+        peer.deviceId !== undefined &&
+        peer.can('stream:receive-talk', deviceResource(this.siteId, peer.deviceId))
+      );
+    }
+    return (
+      a.deviceId !== undefined &&
+      peer.can('stream:view-live', deviceResource(this.siteId, a.deviceId))
+    );
+  }
+
+  /**
+   * After a peer's permissions changed: closes what it may no longer consume or publish.
+   * Returns how many media objects were closed.
+   */
+  revalidate(peer: Peer): number {
+    let closed = 0;
+    for (const consumer of [...peer.consumers.values()]) {
+      const producer = this.#producerById(consumer.producerId);
+      if (!producer || !this.#mayConsume(peer, producer)) {
+        consumer.close();
+        peer.notify('consumerClosed', { consumerId: consumer.id });
+        closed++;
+      }
+    }
+    for (const producer of [...peer.producers.values()]) {
+      const a = producer.appData;
+      const ok =
+        a.source === 'talkback'
+          ? a.targetPeerId !== undefined &&
+            this.#peers.get(a.targetPeerId)?.deviceId !== undefined &&
+            peer.can(
+              'stream:talk',
+              deviceResource(this.siteId, this.#peers.get(a.targetPeerId)!.deviceId!),
+            )
+          : peer.deviceId !== undefined &&
+            peer.can('stream:publish', deviceResource(this.siteId, peer.deviceId));
+      if (!ok) {
+        producer.close();
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  #producerById(id: string): types.Producer<ProducerAppData> | undefined {
+    for (const p of this.#peers.values()) {
+      const producer = p.producers.get(id);
+      if (producer) return producer;
+    }
+    return undefined;
   }
 
   #watchRouter(): void {

@@ -2,8 +2,9 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { Limits, type ClientToServerEvents, type ServerToClientEvents } from '@porchlight/protocol';
-import type { TokenService } from '../auth/TokenService.ts';
 import { PorchlightError } from '../errors.ts';
+import type { Authenticator } from '../identity/Authenticator.ts';
+import type { IdentityEvents, PrincipalRef } from '../identity/IdentityEvents.ts';
 import { Logger } from '../util/Logger.ts';
 import { SignalingSession, type SessionDeps, type SocketData } from './SignalingSession.ts';
 
@@ -11,12 +12,13 @@ const logger = new Logger('SignalingServer');
 
 export interface SignalingServerOptions extends SessionDeps {
   httpServer: HttpsServer | HttpServer;
-  tokens: TokenService;
+  authenticator: Pick<Authenticator, 'authenticate'>;
+  events: IdentityEvents;
 }
 
 /**
- * socket.io endpoint. The handshake middleware verifies the token before any event handler
- * exists, so no unauthenticated socket reaches the SFU.
+ * socket.io endpoint. The handshake middleware authenticates before any event handler exists,
+ * so no unauthenticated socket reaches the SFU. Identity changes re-authorize live sessions.
  */
 export class SignalingServer {
   readonly io: Server<
@@ -26,9 +28,14 @@ export class SignalingServer {
     SocketData
   >;
   readonly #sessions = new Set<SignalingSession>();
+  readonly #events: IdentityEvents;
+  readonly #onPrincipalChanged = (who: PrincipalRef): void => {
+    for (const s of this.#sessions) if (s.concerns(who.kind, who.id)) void s.reauthorize();
+  };
   #closed = false;
 
   constructor(options: SignalingServerOptions) {
+    this.#events = options.events;
     this.io = new Server(options.httpServer, {
       maxHttpBufferSize: Limits.maxMessageBytes,
       serveClient: false,
@@ -39,13 +46,15 @@ export class SignalingServer {
       const auth: unknown = socket.handshake.auth;
       const token =
         typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
-      options.tokens.verify(token).then(
-        (identity) => {
-          socket.data.identity = identity;
+      options.authenticator.authenticate(token).then(
+        (principal) => {
+          socket.data.principal = principal;
           next();
         },
         (error: unknown) => {
           const message = error instanceof PorchlightError ? error.message : 'unauthorized';
+          if (!(error instanceof PorchlightError))
+            logger.error('authentication failed unexpectedly', { error });
           logger.debug('handshake refused', { address: socket.handshake.address, reason: message });
           next(
             Object.assign(new Error(`UNAUTHORIZED: ${message}`), {
@@ -64,6 +73,7 @@ export class SignalingServer {
       this.#sessions.add(session);
       socket.on('disconnect', () => this.#sessions.delete(session));
     });
+    this.#events.on('principalChanged', this.#onPrincipalChanged);
   }
 
   get sessionCount(): number {
@@ -74,6 +84,7 @@ export class SignalingServer {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#events.off('principalChanged', this.#onPrincipalChanged);
     this.io.disconnectSockets(true);
     for (const s of this.#sessions) s.close();
     this.#sessions.clear();

@@ -13,11 +13,16 @@ import {
   type RequestOf,
   type ServerToClientEvents,
 } from '@porchlight/protocol';
-import type { Identity } from '../auth/TokenService.ts';
+import type { Authorizer } from '../auth/policy/Authorizer.ts';
+import { nextWindowEdge } from '../auth/policy/evaluate.ts';
+import type { Principal } from '../auth/policy/Principal.ts';
+import { deviceResource, siteResource } from '../auth/policy/resources.ts';
 import { PorchlightError, toWireError } from '../errors.ts';
+import type { DeviceRegistry } from '../identity/DeviceRegistry.ts';
 import { Peer } from '../media/Peer.ts';
 import type { Room } from '../media/Room.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
+import type { Store } from '../store/types.ts';
 import { Logger } from '../util/Logger.ts';
 import { handlers } from './handlers.ts';
 import { RateLimiter } from './RateLimiter.ts';
@@ -32,52 +37,120 @@ export type PorchlightSocket = Socket<
 >;
 
 export interface SocketData {
-  identity: Identity;
+  principal: Principal;
 }
 
 export interface SessionDeps {
   rooms: RoomRegistry;
-  iceServers: (identity: Identity) => IceServer[];
+  authorizer: Authorizer;
+  store: Pick<Store, 'listSites'>;
+  registry: DeviceRegistry;
+  iceServers: (principal: Principal) => IceServer[];
   joinTimeoutMs: number;
 }
 
 /**
  * One authenticated socket. Every incoming event goes through `#dispatch`: unknown names,
  * invalid payloads and rate overruns are answered with an error ack and never reach the SFU.
+ * The principal is re-read from the store when identity changes (`reauthorize`): a revoked
+ * device or person is disconnected, a narrowed grant closes what is no longer allowed.
  */
 export class SignalingSession {
   readonly #socket: PorchlightSocket;
-  readonly #identity: Identity;
   readonly #deps: SessionDeps;
   readonly #limiter = new RateLimiter(Limits.requestsPerSecond, Limits.requestsPerSecond * 2);
+  #principal: Principal;
   #joined: { peer: Peer; room: Room } | undefined;
   #joining = false;
   #closed = false;
   readonly #joinTimer: NodeJS.Timeout;
-  readonly #expiryTimer: NodeJS.Timeout | undefined;
+  #windowTimer: NodeJS.Timeout | undefined;
 
   constructor(socket: PorchlightSocket, deps: SessionDeps) {
     this.#socket = socket;
-    this.#identity = socket.data.identity;
+    this.#principal = socket.data.principal;
     this.#deps = deps;
     socket.onAny((event: string, ...args: unknown[]) => void this.#dispatch(event, args));
     socket.on('disconnect', () => this.close());
     this.#joinTimer = setTimeout(() => {
       if (!this.#joined) socket.disconnect(true);
     }, deps.joinTimeoutMs);
-    // A session never outlives its token.
-    const msLeft = this.#identity.expiresAt * 1000 - Date.now();
-    if (msLeft < 2 ** 31 - 1)
-      this.#expiryTimer = setTimeout(() => socket.disconnect(true), Math.max(0, msLeft));
+    this.#armWindowTimer();
+  }
+
+  get principal(): Principal {
+    return this.#principal;
+  }
+
+  /** Whether an identity change about `kind/id` concerns this session. */
+  concerns(kind: Principal['kind'], id: string): boolean {
+    const p = this.#principal;
+    // A person's change also applies to the API keys acting for them.
+    return (
+      (p.kind === kind && p.id === id) ||
+      (kind === 'account' && p.kind === 'apikey' && p.account.id === id)
+    );
+  }
+
+  /** Re-reads the principal and enforces what it may still do. */
+  async reauthorize(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      this.#principal = await this.#deps.authorizer.refresh(this.#principal);
+    } catch (error) {
+      logger.info('principal no longer valid, disconnecting', {
+        kind: this.#principal.kind,
+        id: this.#principal.id,
+        reason: (error as Error).message,
+      });
+      this.#socket.disconnect(true);
+      return;
+    }
+    this.#armWindowTimer();
+    const joined = this.#joined;
+    if (!joined) return;
+    if (!this.#mayJoin(joined.room.siteId)) {
+      logger.info('site access lost, disconnecting', {
+        kind: this.#principal.kind,
+        id: this.#principal.id,
+        siteId: joined.room.siteId,
+      });
+      this.#socket.disconnect(true);
+      return;
+    }
+    joined.room.revalidate(joined.peer);
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#joinTimer);
-    clearTimeout(this.#expiryTimer);
-    if (this.#joined) this.#joined.room.leave(this.#joined.peer);
+    clearTimeout(this.#windowTimer);
+    if (this.#joined) {
+      this.#joined.room.leave(this.#joined.peer);
+      if (this.#principal.kind === 'device') void this.#deps.registry.offline(this.#principal.id);
+    }
     this.#joined = undefined;
+  }
+
+  /** Grants with time windows: re-check when the next window opens or closes. */
+  #armWindowTimer(): void {
+    clearTimeout(this.#windowTimer);
+    const edge = nextWindowEdge(this.#principal.statements, Date.now());
+    if (edge === null) return;
+    const delay = Math.min(edge - Date.now() + 50, 2 ** 31 - 1);
+    this.#windowTimer = setTimeout(() => void this.reauthorize(), delay);
+  }
+
+  #mayJoin(siteId: string): boolean {
+    const p = this.#principal;
+    if (p.kind === 'device') {
+      return (
+        p.device.siteId === siteId &&
+        this.#deps.authorizer.can(p, 'stream:publish', deviceResource(siteId, p.device.id))
+      );
+    }
+    return this.#deps.authorizer.can(p, 'site:read', siteResource(siteId));
   }
 
   async #dispatch(event: string, args: unknown[]): Promise<void> {
@@ -126,19 +199,42 @@ export class SignalingSession {
     return handler(this.#joined, req);
   }
 
+  /** The site to join: a device's own; for people, the one asked for or their only one. */
+  async #siteFor(req: RequestOf<'join'>): Promise<string> {
+    const p = this.#principal;
+    if (p.kind === 'device') {
+      if (req.siteId !== undefined && req.siteId !== p.device.siteId)
+        throw PorchlightError.forbidden('a device joins its own site');
+      return p.device.siteId;
+    }
+    if (req.siteId !== undefined) return req.siteId;
+    const sites = (await this.#deps.store.listSites()).filter((s) => this.#mayJoin(s.id));
+    if (sites.length === 1) return sites[0]!.id;
+    if (sites.length === 0) throw PorchlightError.forbidden('no site available to this account');
+    throw PorchlightError.badRequest('siteId is required: this account has several sites');
+  }
+
   async #join(req: RequestOf<'join'>): Promise<JoinResponse> {
     if (this.#joined || this.#joining) throw PorchlightError.conflict('already joined');
     this.#joining = true;
     try {
-      const id = this.#identity;
-      const room = await this.#deps.rooms.getOrCreate(id.siteId);
+      const p = this.#principal;
+      const siteId = await this.#siteFor(req);
+      if (!this.#mayJoin(siteId)) throw PorchlightError.forbidden('not allowed on this site');
+      const room = await this.#deps.rooms.getOrCreate(siteId);
       await room.ready();
       if (this.#closed) throw PorchlightError.unavailable('session closed');
+      const isDevice = p.kind === 'device';
       const peer = new Peer({
         id: randomUUID(),
-        siteId: id.siteId,
-        role: id.role,
-        label: req.label ?? id.label ?? (id.role === 'camera' ? 'Camera' : 'Viewer'),
+        siteId,
+        role: isDevice ? 'camera' : 'viewer',
+        // A device is known by its registered name; a person by what they asked for.
+        label: isDevice
+          ? p.device.name
+          : (req.label ?? (p.kind === 'account' ? p.account.displayName : p.key.name)),
+        deviceId: isDevice ? p.device.id : undefined,
+        can: (action, resource) => this.#deps.authorizer.can(this.#principal, action, resource),
         notify: (name, payload) => {
           (this.#socket.emit as (n: string, p: unknown) => boolean)(name, payload);
         },
@@ -146,12 +242,18 @@ export class SignalingSession {
       const producers = room.join(peer);
       this.#joined = { peer, room };
       clearTimeout(this.#joinTimer);
+      if (isDevice) {
+        void this.#deps.registry.online(p.device.id, {
+          address: this.#socket.handshake.address,
+          userAgent: (this.#socket.handshake.headers['user-agent'] ?? '').slice(0, 256) || null,
+        });
+      }
       return {
         peerId: peer.id,
-        siteId: id.siteId,
-        role: id.role,
+        siteId,
+        role: peer.role,
         routerRtpCapabilities: room.rtpCapabilities,
-        iceServers: this.#deps.iceServers(id),
+        iceServers: this.#deps.iceServers(p),
         producers,
       };
     } finally {

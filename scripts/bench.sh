@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Benchmarks (not tests): each writes its section into bench/results/latest.json and regenerates
+# bench/results/latest.md. Loopback only; bounded in time (fan-out ~4 min, signaling ~1 min).
+# Each bench also runs alone with options, e.g. `node --import tsx bench/fanout.ts --steps=25,100`
+# (see the header comment of each file).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# 5,000 client sockets here plus 5,000 in the server child; fan-out opens ~2,000 UDP sockets.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+export PORCHLIGHT_LOG_LEVEL="${PORCHLIGHT_LOG_LEVEL:-warn}"
+
+run() {
+  local file=$1
+  shift
+  printf '\n=== %s ===\n' "$file"
+  local t0=$SECONDS
+  node --import tsx "$file" "$@"
+  printf '=== %s: %ss ===\n' "$file" "$((SECONDS - t0))"
+}
+
+run bench/fanout.ts
+run bench/signalingMemory.ts
+if [ -f bench/joinToFirstFrame.ts ]; then
+  run bench/joinToFirstFrame.ts
+fi
+
+printf '\n'
+cat bench/results/latest.md

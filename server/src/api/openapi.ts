@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { RouteDef } from './Route.ts';
+
+const toSchema = (s: z.ZodType) => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  return rest;
+};
+
+/**
+ * OpenAPI 3.1 description generated from the same zod schemas that validate requests, so the
+ * document cannot drift from what the server accepts.
+ */
+export function buildOpenApi(
+  routes: readonly RouteDef[],
+  version: string,
+): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const parameters: unknown[] = [];
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
+      if (!schema) continue;
+      const js = toSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, prop] of Object.entries(js.properties ?? {})) {
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (js.required ?? []).includes(name),
+          schema: prop,
+        });
+      }
+    }
+    const security = r.auth === 'public' ? [] : [{ bearer: [] }];
+    paths[path] ??= {};
+    paths[path][r.method.toLowerCase()] = {
+      summary: r.summary,
+      tags: [r.tag],
+      security,
+      'x-porchlight-action': typeof r.auth === 'object' ? r.auth.action : r.auth,
+      ...(parameters.length ? { parameters } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: toSchema(r.body) } },
+            },
+          }
+        : {}),
+      responses: {
+        [String(r.status ?? 200)]: { description: 'success' },
+        '400': { $ref: '#/components/responses/Error' },
+        ...(r.auth !== 'public' ? { '401': { $ref: '#/components/responses/Error' } } : {}),
+        ...(typeof r.auth === 'object' ? { '403': { $ref: '#/components/responses/Error' } } : {}),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Porchlight API', version },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'access token, device token or API key (plk_...)',
+        },
+      },
+      responses: {
+        Error: {
+          description: 'error',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  error: {
+                    type: 'object',
+                    properties: { code: { type: 'string' }, message: { type: 'string' } },
+                    required: ['code', 'message'],
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { siteResource } from '../../auth/policy/resources.ts';
+import { PorchlightError } from '../../errors.ts';
+import type { Principal } from '../../auth/policy/Principal.ts';
+import { route } from '../Route.ts';
+import { Empty, Id, Scope, Text } from '../schemas.ts';
+import { apiKeyView } from '../views.ts';
+
+/** API keys belong to a person; keys and devices cannot mint keys. */
+function accountOf(p: Principal | undefined) {
+  if (p?.kind !== 'account')
+    throw PorchlightError.forbidden('only a logged-in person can manage API keys');
+  return p.account;
+}
+
+export const apiKeyRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/api-keys',
+    summary: "The caller's API keys (never the secrets).",
+    tag: 'api-keys',
+    auth: 'authenticated',
+    query: Empty,
+    handler: async ({ principal }, ctx) =>
+      (await ctx.store.listApiKeys(accountOf(principal).id)).map(apiKeyView),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/api-keys',
+    summary: 'Create a scoped API key for integrations; the secret is shown once.',
+    tag: 'api-keys',
+    auth: 'authenticated',
+    body: z.strictObject({
+      name: Text(64),
+      scopes: z.array(Scope).min(1).max(20),
+      siteId: Id.optional(),
+    }),
+    status: 201,
+    handler: async ({ principal, body, ip }, ctx) => {
+      const account = accountOf(principal);
+      // A key may only carry actions its owner can do somewhere (or on its site).
+      for (const scope of body.scopes) {
+        const ok = body.siteId
+          ? ctx.authorizer.can(principal!, scope, siteResource(body.siteId)) ||
+            ctx.authorizer.can(principal!, scope, `${siteResource(body.siteId)}/device/any`)
+          : principal!.statements.some(
+              (s) =>
+                s.effect === 'allow' &&
+                s.actions.some(
+                  (a) =>
+                    a === '*' ||
+                    a === scope ||
+                    (a.endsWith(':*') && scope.startsWith(a.slice(0, -1))),
+                ),
+            );
+        if (!ok) throw PorchlightError.forbidden(`you cannot grant ${scope}`);
+      }
+      const r = await ctx.apiKeys.create(account.id, {
+        name: body.name,
+        scopes: body.scopes,
+        siteId: body.siteId ?? null,
+      });
+      await ctx.audit.record({
+        principal,
+        action: 'apikey.create',
+        outcome: 'success',
+        ip,
+        detail: { keyId: r.record.id, scopes: body.scopes },
+      });
+      return { key: r.key, apiKey: apiKeyView(r.record) };
+    },
+  }),
+  route({
+    method: 'DELETE',
+    path: '/api/v1/api-keys/:keyId',
+    summary: 'Revoke an API key; connections using it are cut within seconds.',
+    tag: 'api-keys',
+    auth: 'authenticated',
+    params: z.strictObject({ keyId: Id }),
+    status: 204,
+    handler: async ({ principal, params, ip }, ctx) => {
+      const account = accountOf(principal);
+      const key = await ctx.store.getApiKey(params.keyId);
+      if (!key || key.accountId !== account.id) throw PorchlightError.notFound('api key');
+      await ctx.apiKeys.revoke(key.id);
+      ctx.events.safeEmit('principalChanged', { kind: 'apikey', id: key.id });
+      await ctx.audit.record({
+        principal,
+        action: 'apikey.revoke',
+        outcome: 'success',
+        ip,
+        detail: { keyId: key.id },
+      });
+    },
+  }),
+];

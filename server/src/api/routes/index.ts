@@ -1,0 +1,17 @@
+import type { RouteDef } from '../Route.ts';
+import { adminRoutes } from './admin.ts';
+import { apiKeyRoutes } from './apiKeys.ts';
+import { authRoutes } from './auth.ts';
+import { deviceRoutes } from './devices.ts';
+import { grantRoutes } from './grants.ts';
+import { siteRoutes } from './sites.ts';
+
+/** The route table: the API server, the OpenAPI document and the authorization matrix test all read it. */
+export const routes: readonly RouteDef[] = [
+  ...authRoutes,
+  ...siteRoutes,
+  ...grantRoutes,
+  ...deviceRoutes,
+  ...apiKeyRoutes,
+  ...adminRoutes,
+];

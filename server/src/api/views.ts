@@ -1,0 +1,51 @@
+import type { Account, ApiKey, Device, Grant, Site } from '../store/types.ts';
+
+/** What the API returns: never a hash, never a secret. */
+export const accountView = (a: Account) => ({
+  id: a.id,
+  email: a.email,
+  displayName: a.displayName,
+  isAdmin: a.isAdmin,
+  disabled: a.disabledAt !== null,
+  createdAt: a.createdAt,
+});
+
+export const siteView = (s: Site) => ({ id: s.id, name: s.name, createdAt: s.createdAt });
+
+export const grantView = (g: Grant) => ({
+  id: g.id,
+  accountId: g.accountId,
+  siteId: g.siteId,
+  role: g.role,
+  deviceIds: g.deviceIds,
+  validFrom: g.validFrom,
+  validUntil: g.validUntil,
+  createdAt: g.createdAt,
+  revoked: g.revokedAt !== null,
+});
+
+export const deviceView = (d: Device) => ({
+  id: d.id,
+  siteId: d.siteId,
+  kind: d.kind,
+  name: d.name,
+  provisioned: d.credentialHash !== null,
+  revoked: d.revokedAt !== null,
+  online: d.online,
+  lastSeenAt: d.lastSeenAt,
+  lastAddress: d.lastAddress,
+  userAgent: d.userAgent,
+  firmware: d.firmware,
+  bitrate: d.bitrate,
+  createdAt: d.createdAt,
+});
+
+export const apiKeyView = (k: ApiKey) => ({
+  id: k.id,
+  name: k.name,
+  scopes: k.scopes,
+  siteId: k.siteId,
+  createdAt: k.createdAt,
+  lastUsedAt: k.lastUsedAt,
+  revoked: k.revokedAt !== null,
+});

@@ -1,0 +1,90 @@
+import { PorchlightError } from '../../errors.ts';
+import type { ApiKey, Device, Store } from '../../store/types.ts';
+import type { Action } from './actions.ts';
+import { evaluate, type Decision } from './evaluate.ts';
+import type { Principal } from './Principal.ts';
+import type { Resource } from './resources.ts';
+import { ADMIN_STATEMENTS, statementsForDevice, statementsForGrant } from './roles.ts';
+import { scopeToApiKey } from './scopeToApiKey.ts';
+
+/**
+ * The one place authorization is decided, for sockets, REST routes and recording URLs alike.
+ * Principals are built fresh from the store, so revocations apply to the next decision.
+ */
+export class Authorizer {
+  readonly #store: Store;
+  readonly #now: () => number;
+
+  constructor(store: Store, now: () => number = Date.now) {
+    this.#store = store;
+    this.#now = now;
+  }
+
+  async accountPrincipal(accountId: string): Promise<Principal> {
+    const account = await this.#store.getAccount(accountId);
+    if (!account || account.disabledAt !== null)
+      throw PorchlightError.unauthorized('account unavailable');
+    const grants = await this.#store.listGrantsForAccount(accountId);
+    const statements = account.isAdmin ? [...ADMIN_STATEMENTS] : grants.flatMap(statementsForGrant);
+    return { kind: 'account', id: account.id, account, statements };
+  }
+
+  devicePrincipal(device: Device): Principal {
+    if (device.revokedAt !== null) throw PorchlightError.unauthorized('device revoked');
+    return {
+      kind: 'device',
+      id: device.id,
+      device,
+      statements: statementsForDevice(device.siteId, device.id),
+    };
+  }
+
+  async apiKeyPrincipal(key: ApiKey): Promise<Principal> {
+    if (key.revokedAt !== null) throw PorchlightError.unauthorized('api key revoked');
+    const owner = await this.accountPrincipal(key.accountId);
+    if (owner.kind !== 'account') throw PorchlightError.unauthorized();
+    return {
+      kind: 'apikey',
+      id: key.id,
+      key,
+      account: owner.account,
+      statements: scopeToApiKey(owner.statements, key),
+    };
+  }
+
+  /** Re-reads the principal from the store (grants, revocations). */
+  async refresh(p: Principal): Promise<Principal> {
+    switch (p.kind) {
+      case 'account':
+        return this.accountPrincipal(p.id);
+      case 'device': {
+        const device = await this.#store.getDevice(p.id);
+        if (!device) throw PorchlightError.unauthorized('device unavailable');
+        return this.devicePrincipal(device);
+      }
+      case 'apikey': {
+        const key = await this.#store.getApiKey(p.id);
+        if (!key) throw PorchlightError.unauthorized('api key unavailable');
+        return this.apiKeyPrincipal(key);
+      }
+    }
+  }
+
+  decide(p: Principal, action: Action, resource: Resource): Decision {
+    return evaluate(p.statements, action, resource, this.#now());
+  }
+
+  can(p: Principal, action: Action, resource: Resource): boolean {
+    return this.decide(p, action, resource).allowed;
+  }
+
+  /** Throws FORBIDDEN unless allowed. */
+  assert(p: Principal, action: Action, resource: Resource): void {
+    if (!this.can(p, action, resource)) throw PorchlightError.forbidden(`not allowed: ${action}`);
+  }
+
+  /** Site ids where the principal may do `action` on the site itself or something in it. */
+  sitesWith(p: Principal, action: Action, candidates: readonly string[]): string[] {
+    return candidates.filter((s) => this.can(p, action, `site/${s}`));
+  }
+}

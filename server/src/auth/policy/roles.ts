@@ -1,0 +1,83 @@
+import type { Grant, SiteRole } from '../../store/types.ts';
+import type { Action } from './actions.ts';
+import { deviceResource, siteResource } from './resources.ts';
+
+/** One IAM-style statement. Deny beats allow; no statement means deny. */
+export interface Statement {
+  effect: 'allow' | 'deny';
+  actions: string[];
+  resources: string[];
+  /** Unix ms window in which the statement applies (guest access between two dates). */
+  notBefore?: number;
+  notAfter?: number;
+}
+
+/**
+ * Roles are bundles of actions. Stream actions apply to the grant's devices (all of the site's,
+ * or only the listed ones); site-level actions apply to the site.
+ */
+export const ROLE_ACTIONS: Record<SiteRole, { stream: Action[]; site: Action[] }> = {
+  owner: {
+    stream: ['stream:view-live', 'stream:view-recording', 'stream:talk'],
+    site: [
+      'site:read',
+      'site:manage',
+      'member:manage',
+      'device:provision',
+      'device:manage',
+      'audit:read',
+    ],
+  },
+  member: {
+    stream: ['stream:view-live', 'stream:view-recording', 'stream:talk'],
+    site: ['site:read'],
+  },
+  guest: {
+    stream: ['stream:view-live'],
+    site: ['site:read'],
+  },
+  installer: {
+    stream: ['stream:view-live'],
+    site: ['site:read', 'device:provision', 'device:manage'],
+  },
+};
+
+/** The statements a grant gives. Revoked grants give none. */
+export function statementsForGrant(grant: Grant): Statement[] {
+  if (grant.revokedAt !== null) return [];
+  const role = ROLE_ACTIONS[grant.role];
+  const window = {
+    ...(grant.validFrom !== null ? { notBefore: grant.validFrom } : {}),
+    ...(grant.validUntil !== null ? { notAfter: grant.validUntil } : {}),
+  };
+  const site = siteResource(grant.siteId);
+  const devices =
+    grant.deviceIds === null
+      ? [`${site}/*`]
+      : grant.deviceIds.map((d) => deviceResource(grant.siteId, d));
+  return [
+    {
+      effect: 'allow',
+      actions: role.site,
+      resources: [site, ...(grant.deviceIds === null ? [`${site}/*`] : [])],
+      ...window,
+    },
+    { effect: 'allow', actions: role.stream, resources: devices, ...window },
+  ];
+}
+
+/** Platform admins may do everything. */
+export const ADMIN_STATEMENTS: Statement[] = [
+  { effect: 'allow', actions: ['*'], resources: ['*'] },
+];
+
+/** A device may publish its own media and hear talk-back addressed to it; nothing else. */
+export function statementsForDevice(siteId: string, deviceId: string): Statement[] {
+  return [
+    {
+      effect: 'allow',
+      actions: ['stream:publish', 'stream:receive-talk'],
+      resources: [deviceResource(siteId, deviceId)],
+    },
+  ];
+}

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { PorchlightError } from '../../errors.ts';
+import type { Account, Store } from '../../store/types.ts';
+import type { AccessTokens } from './AccessTokens.ts';
+import { ipBucket } from './ipBucket.ts';
+import { LoginRateLimiter } from './LoginRateLimiter.ts';
+import type { PasswordHasher } from './passwords.ts';
+import { RateLimitedError } from './RateLimitedError.ts';
+import type { RefreshTokens } from './RefreshTokens.ts';
+
+export type LoginStore = Pick<Store, 'getAccount' | 'getAccountByEmail' | 'updateAccount'>;
+
+export interface LoginServiceOptions {
+  store: LoginStore;
+  passwords: PasswordHasher;
+  accessTokens: AccessTokens;
+  refreshTokens: RefreshTokens;
+  /** Failures per e-mail address. Default: 5 in 15 min, then 1 min doubling to 1 h. */
+  accountLimiter?: LoginRateLimiter;
+  /**
+   * Failures per client address (IPv6 per /64). Default: 20 in 15 min, then 1 min doubling to
+   * 1 h — higher than per account, because a household or office shares one address.
+   */
+  ipLimiter?: LoginRateLimiter;
+}
+
+/** An account as shown to its owner: never the password hash. */
+export type PublicAccount = Omit<Account, 'passwordHash'>;
+
+export interface Session {
+  accessToken: string;
+  /** Unix ms. */
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+  /** Unix ms. */
+  refreshTokenExpiresAt: number;
+  account: PublicAccount;
+}
+
+const BAD_CREDENTIALS = 'invalid email or password';
+
+/**
+ * Password login and the session lifecycle (refresh, logout). Failures say only "invalid email or
+ * password", cost the same scrypt work whether or not the e-mail exists, and count against both
+ * the e-mail and the client address; a locked key is refused with RATE_LIMITED before any work.
+ */
+export class LoginService {
+  readonly #store: LoginStore;
+  readonly #passwords: PasswordHasher;
+  readonly #access: AccessTokens;
+  readonly #refresh: RefreshTokens;
+  readonly #accountLimiter: LoginRateLimiter;
+  readonly #ipLimiter: LoginRateLimiter;
+  /** Verified against for unknown e-mails so they take as long as wrong passwords. */
+  readonly #dummyHash: Promise<string>;
+
+  constructor(o: LoginServiceOptions) {
+    this.#store = o.store;
+    this.#passwords = o.passwords;
+    this.#access = o.accessTokens;
+    this.#refresh = o.refreshTokens;
+    this.#accountLimiter = o.accountLimiter ?? new LoginRateLimiter();
+    this.#ipLimiter = o.ipLimiter ?? new LoginRateLimiter({ maxFailures: 20 });
+    // Hashed up front with the current parameters, so it costs what a real verify costs.
+    this.#dummyHash = o.passwords.hash(randomBytes(24).toString('base64url'));
+    this.#dummyHash.catch(() => {}); // surfaced when awaited
+  }
+
+  /**
+   * Throws RateLimitedError (RATE_LIMITED, retryAfterSeconds) while the e-mail or the address is
+   * locked out, UNAUTHORIZED on wrong credentials or a disabled account.
+   */
+  async login(email: string, password: string, ip: string): Promise<Session> {
+    const emailKey = normalizeEmail(email);
+    const ipKey = ipBucket(ip);
+    const wait = Math.max(
+      this.#accountLimiter.retryAfterSeconds(emailKey),
+      this.#ipLimiter.retryAfterSeconds(ipKey),
+    );
+    if (wait > 0) throw new RateLimitedError(wait);
+
+    const account = emailKey.length <= 254 ? await this.#store.getAccountByEmail(emailKey) : null;
+    const ok = await this.#passwords.verify(
+      typeof password === 'string' ? password : '',
+      account?.passwordHash ?? (await this.#dummyHash),
+    );
+    if (!account || !ok) {
+      this.#accountLimiter.recordFailure(emailKey);
+      this.#ipLimiter.recordFailure(ipKey);
+      throw PorchlightError.unauthorized(BAD_CREDENTIALS);
+    }
+    // Only now, so a guesser cannot tell disabled accounts from wrong passwords.
+    if (account.disabledAt !== null) throw PorchlightError.unauthorized('account disabled');
+    // Success forgives the e-mail, not the address: otherwise an attacker with one valid account
+    // could reset their address's counter between guesses at others.
+    this.#accountLimiter.reset(emailKey);
+    await this.#upgradeHash(account, password);
+    return this.#session(account, await this.#refresh.issue(account.id));
+  }
+
+  /**
+   * Rotates a refresh token into a new session pair. UNAUTHORIZED when the token is invalid,
+   * reused (the family is revoked), expired, or the account is gone or disabled.
+   */
+  async refresh(refreshToken: string): Promise<Session> {
+    const next = await this.#refresh.rotate(refreshToken);
+    const account = await this.#store.getAccount(next.accountId);
+    if (!account || account.disabledAt !== null) {
+      await this.#refresh.revokeAll(next.accountId);
+      throw PorchlightError.unauthorized(account ? 'account disabled' : 'token invalid');
+    }
+    return this.#session(account, next);
+  }
+
+  /** Ends the session of this refresh token. Unknown tokens are ignored (logout always succeeds). */
+  async logout(refreshToken: string): Promise<void> {
+    await this.#refresh.revoke(refreshToken);
+  }
+
+  async #session(
+    account: Account,
+    refresh: { token: string; expiresAt: number },
+  ): Promise<Session> {
+    const access = await this.#access.issueAccount(account.id);
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt: refresh.expiresAt,
+      account: toPublicAccount(account),
+    };
+  }
+
+  /** Re-hashes with current parameters after a successful login; never fails the login. */
+  async #upgradeHash(account: Account, password: string): Promise<void> {
+    if (!this.#passwords.needsRehash(account.passwordHash)) return;
+    try {
+      const passwordHash = await this.#passwords.hash(password);
+      await this.#store.updateAccount(account.id, { passwordHash });
+    } catch {
+      // A password below today's minimum cannot be re-hashed; keep the old hash.
+    }
+  }
+}
+
+export function toPublicAccount(account: Account): PublicAccount {
+  return {
+    id: account.id,
+    email: account.email,
+    displayName: account.displayName,
+    isAdmin: account.isAdmin,
+    createdAt: account.createdAt,
+    disabledAt: account.disabledAt,
+  };
+}
+
+function normalizeEmail(email: string): string {
+  return (typeof email === 'string' ? email : '').trim().toLowerCase().slice(0, 320);
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { PorchlightError } from '../../errors.ts';
+import type { RefreshToken, Store } from '../../store/types.ts';
+import { randomSecret, sha256Hex } from './crypto.ts';
+
+export const REFRESH_TOKEN_PREFIX = 'plr_';
+const FORMAT = /^plr_[A-Za-z0-9_-]{43}$/;
+
+export type RefreshTokenStore = Pick<
+  Store,
+  | 'createRefreshToken'
+  | 'getRefreshTokenByHash'
+  | 'markRefreshTokenUsed'
+  | 'revokeRefreshFamily'
+  | 'revokeRefreshTokensForAccount'
+  | 'deleteExpiredRefreshTokens'
+>;
+
+export interface RefreshTokensOptions {
+  store: RefreshTokenStore;
+  /** Unix ms. Default Date.now. */
+  now?: () => number;
+  /**
+   * Lifetime of each token. Default 30 days. Every rotation starts a fresh lifetime, so a session
+   * used at least once a month lives on; revokeAll (password change, disable) ends it.
+   */
+  ttlSeconds?: number;
+}
+
+/** A refresh token as handed to the client: the plaintext exists only here. */
+export interface IssuedRefreshToken {
+  token: string;
+  id: string;
+  accountId: string;
+  familyId: string;
+  /** Unix ms. */
+  expiresAt: number;
+}
+
+/**
+ * Opaque refresh tokens (`plr_` + 32 random bytes), stored as SHA-256 and rotated on every use.
+ * All tokens descending from one login form a family; presenting a token that was already
+ * rotated means it was copied (the thief or the owner used it second), so the whole family is
+ * revoked and both parties must log in again.
+ */
+export class RefreshTokens {
+  readonly #store: RefreshTokenStore;
+  readonly #now: () => number;
+  readonly #ttlMs: number;
+
+  constructor(o: RefreshTokensOptions) {
+    this.#store = o.store;
+    this.#now = o.now ?? Date.now;
+    this.#ttlMs = (o.ttlSeconds ?? 30 * 24 * 3600) * 1000;
+  }
+
+  /** Starts a new family (a new login session). */
+  issue(accountId: string): Promise<IssuedRefreshToken> {
+    return this.#issue(accountId, randomUUID());
+  }
+
+  /**
+   * Exchanges a valid token for its successor in the same family. Throws UNAUTHORIZED 'token
+   * invalid' (unknown, revoked, reused — the family is then revoked) or 'token expired'.
+   */
+  async rotate(token: string): Promise<IssuedRefreshToken> {
+    const record = await this.#find(token);
+    if (!record || record.revokedAt !== null) throw PorchlightError.unauthorized('token invalid');
+    const now = this.#now();
+    if (record.usedAt !== null) return this.#reused(record, now);
+    if (record.expiresAt <= now) throw PorchlightError.unauthorized('token expired');
+    // The store marks it used atomically: of two concurrent rotations only one wins, and the
+    // loser is treated as reuse.
+    if (!(await this.#store.markRefreshTokenUsed(record.id, now))) return this.#reused(record, now);
+    return this.#issue(record.accountId, record.familyId);
+  }
+
+  /** Ends the session the token belongs to (logout). Unknown tokens are ignored; returns whether one was found. */
+  async revoke(token: string): Promise<boolean> {
+    const record = await this.#find(token);
+    if (!record) return false;
+    await this.#store.revokeRefreshFamily(record.familyId, this.#now());
+    return true;
+  }
+
+  /** Ends every session of an account; returns how many tokens were revoked. */
+  revokeAll(accountId: string): Promise<number> {
+    return this.#store.revokeRefreshTokensForAccount(accountId, this.#now());
+  }
+
+  /** Deletes expired tokens; returns how many. */
+  purgeExpired(): Promise<number> {
+    return this.#store.deleteExpiredRefreshTokens(this.#now());
+  }
+
+  async #issue(accountId: string, familyId: string): Promise<IssuedRefreshToken> {
+    const token = REFRESH_TOKEN_PREFIX + randomSecret(32);
+    const now = this.#now();
+    const record: RefreshToken = {
+      id: randomUUID(),
+      accountId,
+      familyId,
+      tokenHash: sha256Hex(token),
+      expiresAt: now + this.#ttlMs,
+      createdAt: now,
+      usedAt: null,
+      revokedAt: null,
+    };
+    await this.#store.createRefreshToken(record);
+    return { token, id: record.id, accountId, familyId, expiresAt: record.expiresAt };
+  }
+
+  #find(token: string): Promise<RefreshToken | null> {
+    if (typeof token !== 'string' || !FORMAT.test(token)) return Promise.resolve(null);
+    return this.#store.getRefreshTokenByHash(sha256Hex(token));
+  }
+
+  async #reused(record: RefreshToken, now: number): Promise<never> {
+    await this.#store.revokeRefreshFamily(record.familyId, now);
+    throw PorchlightError.unauthorized('token invalid');
+  }
+}

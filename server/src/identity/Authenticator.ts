@@ -1,0 +1,56 @@
+import type { Authorizer } from '../auth/policy/Authorizer.ts';
+import type { Principal } from '../auth/policy/Principal.ts';
+import type { AccessTokens } from '../auth/services/AccessTokens.ts';
+import type { ApiKeys } from '../auth/services/ApiKeys.ts';
+import type { Provisioning } from '../auth/services/Provisioning.ts';
+import { PorchlightError } from '../errors.ts';
+
+/** Reads the `typ` claim without trusting it: it only picks which verification to run. */
+function unverifiedTyp(token: string): unknown {
+  const payload = token.split('.')[1];
+  if (!payload || payload.length > 4096) return undefined;
+  try {
+    return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { typ?: unknown })
+      .typ;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Turns a bearer credential into a principal, for sockets and REST alike: an API key (`plk_...`),
+ * a device token, or an account access token. Anything else is UNAUTHORIZED.
+ */
+export class Authenticator {
+  readonly #tokens: AccessTokens;
+  readonly #apiKeys: ApiKeys;
+  readonly #provisioning: Provisioning;
+  readonly #authorizer: Authorizer;
+
+  constructor(deps: {
+    tokens: AccessTokens;
+    apiKeys: ApiKeys;
+    provisioning: Provisioning;
+    authorizer: Authorizer;
+  }) {
+    this.#tokens = deps.tokens;
+    this.#apiKeys = deps.apiKeys;
+    this.#provisioning = deps.provisioning;
+    this.#authorizer = deps.authorizer;
+  }
+
+  async authenticate(bearer: unknown): Promise<Principal> {
+    if (typeof bearer !== 'string' || bearer.length === 0)
+      throw PorchlightError.unauthorized('token missing');
+    if (bearer.length > 4096) throw PorchlightError.unauthorized('token too long');
+    if (bearer.startsWith('plk_')) {
+      return this.#authorizer.apiKeyPrincipal(await this.#apiKeys.authenticate(bearer));
+    }
+    if (unverifiedTyp(bearer) === 'device') {
+      const claims = await this.#tokens.verifyDevice(bearer);
+      return this.#authorizer.devicePrincipal(await this.#provisioning.checkDeviceToken(claims));
+    }
+    const claims = await this.#tokens.verifyAccount(bearer);
+    return this.#authorizer.accountPrincipal(claims.accountId);
+  }
+}

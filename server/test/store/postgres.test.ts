@@ -1,0 +1,137 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../../../tests/support/postgres.ts';
+import { createStore } from '../../src/store/createStore.ts';
+import { MigrationError, StoreConfigError } from '../../src/store/errors.ts';
+import { MIGRATIONS } from '../../src/store/migrations.ts';
+import { PostgresStore } from '../../src/store/PostgresStore.ts';
+import { describeStoreContract } from './storeContract.ts';
+
+// A real server, started once for this file. If it cannot start, every test here fails with the
+// start-up error: a throwing beforeAll would only mark them skipped, and the summary line would
+// read as if PostgreSQL support had passed.
+let server: TestPostgres | undefined;
+let startError: unknown;
+beforeAll(async () => {
+  try {
+    server = await startPostgres();
+  } catch (error) {
+    startError = error;
+  }
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+}, 60_000);
+
+function url(): string {
+  if (!server) throw startError ?? new Error('PostgreSQL test server is not running');
+  return server.url;
+}
+
+/** A fresh schema per store: tests stay independent without a server per test. */
+let schemas = 0;
+const freshSchema = (): string => `t${process.pid}_${++schemas}`;
+
+async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+describeStoreContract('PostgreSQL', () =>
+  PostgresStore.create({ connectionString: url(), schema: freshSchema() }),
+);
+
+describe('PostgresStore', () => {
+  it('migrates once when many processes start together (advisory lock)', async () => {
+    const schema = freshSchema();
+    const stores = await Promise.all(
+      Array.from({ length: 4 }, () => PostgresStore.create({ connectionString: url(), schema })),
+    );
+    await Promise.all(stores.map((s) => s.close()));
+    const rows = await withClient(
+      async (c) =>
+        (await c.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`)).rows,
+    );
+    expect(rows).toStrictEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+  });
+
+  it('uses BIGINT times, JSONB arrays and BOOLEAN flags', async () => {
+    const schema = freshSchema();
+    await (await PostgresStore.create({ connectionString: url(), schema })).close();
+    const types = await withClient(async (c) => {
+      const { rows } = await c.query<{
+        table_name: string;
+        column_name: string;
+        data_type: string;
+      }>(
+        `SELECT table_name, column_name, data_type FROM information_schema.columns
+          WHERE table_schema = $1 AND (table_name, column_name) IN
+            (('accounts', 'created_at'), ('accounts', 'is_admin'), ('grants', 'device_ids'),
+             ('api_keys', 'scopes'), ('audit_events', 'detail'), ('audit_events', 'id'),
+             ('devices', 'online'))
+          ORDER BY table_name, column_name`,
+        [schema],
+      );
+      return rows.map((r) => `${r.table_name}.${r.column_name}:${r.data_type}`);
+    });
+    expect(types).toStrictEqual([
+      'accounts.created_at:bigint',
+      'accounts.is_admin:boolean',
+      'api_keys.scopes:jsonb',
+      'audit_events.detail:jsonb',
+      'audit_events.id:bigint',
+      'devices.online:boolean',
+      'grants.device_ids:jsonb',
+    ]);
+  });
+
+  it('keeps schemas apart', async () => {
+    const a = await PostgresStore.create({ connectionString: url(), schema: freshSchema() });
+    const b = await PostgresStore.create({ connectionString: url(), schema: freshSchema() });
+    await a.createSite({ id: 's1', name: 'A', createdAt: 1 });
+    expect(await b.getSite('s1')).toBeNull();
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('refuses a schema migrated by a newer build', async () => {
+    const schema = freshSchema();
+    await (await PostgresStore.create({ connectionString: url(), schema })).close();
+    await withClient((c) =>
+      c.query(
+        `INSERT INTO "${schema}".schema_migrations (version, name, applied_at) VALUES (9999, 'x', 1)`,
+      ),
+    );
+    await expect(PostgresStore.create({ connectionString: url(), schema })).rejects.toBeInstanceOf(
+      MigrationError,
+    );
+  });
+
+  it('refuses an illegal schema name', async () => {
+    await expect(
+      PostgresStore.create({ connectionString: url(), schema: 'x"; DROP SCHEMA public; --' }),
+    ).rejects.toBeInstanceOf(StoreConfigError);
+  });
+
+  it('fails fast, closing its pool, when the server is unreachable', async () => {
+    await expect(
+      PostgresStore.create({ connectionString: 'postgres://nobody@127.0.0.1:1/none' }),
+    ).rejects.toThrow(/ECONNREFUSED|connect/);
+  });
+
+  it('is what createStore builds for a postgres:// URL, schema from the query string', async () => {
+    const schema = freshSchema();
+    const store = await createStore({ url: `${url()}?schema=${schema}` });
+    expect(store.kind).toBe('postgres');
+    await store.createSite({ id: 's1', name: 'Home', createdAt: 1 });
+    await store.close();
+    const names = await withClient(
+      async (c) => (await c.query(`SELECT name FROM "${schema}".sites`)).rows,
+    );
+    expect(names).toStrictEqual([{ name: 'Home' }]);
+  });
+});
