@@ -63,6 +63,10 @@ export class PostgresStore extends SqlStore {
         `illegal PostgreSQL schema name ${JSON.stringify(schema)}: use lower-case letters, digits and _`,
       );
     }
+    if (schema !== null && hasOptionsParameter(options.connectionString)) {
+      // pg lets the URL's `options` override ours, which would silently drop the search_path.
+      throw new StoreConfigError('give either a schema or an `options` URL parameter, not both');
+    }
     const pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.maxConnections ?? 10,
@@ -118,6 +122,14 @@ export class PostgresStore extends SqlStore {
 
   #assertOpen(): void {
     if (this.#closing !== undefined) throw new StoreClosedError(this.kind);
+  }
+}
+
+function hasOptionsParameter(connectionString: string): boolean {
+  try {
+    return new URL(connectionString).searchParams.has('options');
+  } catch {
+    return false; // Not a URL (e.g. a bare socket path): pg reports that itself.
   }
 }
 

@@ -117,6 +117,15 @@ describe('PostgresStore', () => {
     ).rejects.toBeInstanceOf(StoreConfigError);
   });
 
+  it('refuses a schema together with an options URL parameter that would override it', async () => {
+    await expect(
+      PostgresStore.create({
+        connectionString: `${url()}?options=-c%20search_path%3Dpublic`,
+        schema: freshSchema(),
+      }),
+    ).rejects.toBeInstanceOf(StoreConfigError);
+  });
+
   it('fails fast, closing its pool, when the server is unreachable', async () => {
     await expect(
       PostgresStore.create({ connectionString: 'postgres://nobody@127.0.0.1:1/none' }),
