@@ -152,7 +152,7 @@ export class DuplicateError extends Error {
 /**
  * The repository. Methods that look one thing up return null when it is missing; methods that
  * change one thing return whether it existed. Implementations must make `redeemProvisioningCode`
- * and `rotateRefreshToken` atomic (single-use under concurrency).
+ * and `markRefreshTokenUsed` atomic (single-use under concurrency).
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';

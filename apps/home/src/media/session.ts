@@ -1,4 +1,4 @@
-import { PorchlightClient } from '@porchlight/sdk';
+import { PorchlightClient, type TokenSource } from '@porchlight/sdk';
 import { useStore } from '../store/index.ts';
 import { autoWatch } from './autoWatch.ts';
 import { TalkController } from './talk.ts';
@@ -12,10 +12,11 @@ declare global {
 
 /**
  * One connection to the server: creates the client, mirrors it into the store, watches what is
- * announced and owns push-to-talk. Returns a function that ends it all.
+ * announced and owns push-to-talk. Returns a function that ends it all. `token` is usually a
+ * provider, asked at every (re)connect; `siteId` picks the site for people with several.
  */
-export function startSession(token: string, label: string): () => void {
-  const client = new PorchlightClient({ token, ...(label ? { label } : {}) });
+export function startSession(token: TokenSource, siteId: string | null): () => void {
+  const client = new PorchlightClient({ token, ...(siteId ? { siteId } : {}) });
   window.porchlight = { client };
 
   const store = useStore.getState();

@@ -1,0 +1,147 @@
+import type { StateCreator } from 'zustand';
+import type { DeviceTokens, SessionAccount, TokenSource } from '@porchlight/sdk';
+import { describeApiError, isCode } from '../api-errors.ts';
+import { deviceTokens, storeCredential } from '../auth/device.ts';
+import { forgetLinkToken } from '../auth/link-token.ts';
+import { publicApi, session } from '../auth/services.ts';
+import type { Store } from './index.ts';
+
+/**
+ * Who this page is:
+ * - provisioning: redeeming a `#provision=` code to become a camera;
+ * - camera: a provisioned device (credential in storage);
+ * - cameraRemoved: the owner removed this camera (or rotated its credential);
+ * - link: a session from a `#token=` link (tests, kiosks);
+ * - login / person: a person, logged out / in.
+ */
+export type Mode = 'provisioning' | 'camera' | 'cameraRemoved' | 'link' | 'login' | 'person';
+
+export type ProvisionStatus = 'provisioning' | 'provisioned' | 'failed';
+
+export interface AuthSlice {
+  mode: Mode;
+  account: SessionAccount | null;
+  /** What the live connection authenticates with; null when there is none to make. */
+  liveToken: TokenSource | null;
+  /** This camera's name as the owner set it. */
+  deviceName: string | null;
+  provisionCode: string | null;
+  provisionStatus: ProvisionStatus;
+  provisionMessage: string | null;
+
+  startProvisioning(code: string): void;
+  /** Redeems provisionCode once (guarded: effects may run twice). */
+  redeemProvisionCode(): Promise<void>;
+  startCamera(credential: string): void;
+  /** Stop being a camera here (the owner should also remove it). */
+  forgetCamera(): void;
+  startLink(token: string): void;
+  startPerson(): void;
+  login(email: string, password: string): Promise<void>;
+  logout(): Promise<void>;
+  /** The session ended elsewhere: refused refresh token, or logout in another tab. */
+  sessionEnded(message: string | null): void;
+}
+
+/** The camera's token source and its listeners, replaced when the credential changes. */
+let camera: { tokens: DeviceTokens; offs: (() => void)[] } | null = null;
+
+function stopCamera(): void {
+  for (const off of camera?.offs ?? []) off();
+  camera = null;
+}
+
+export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get) => ({
+  mode: 'login',
+  account: null,
+  liveToken: null,
+  deviceName: null,
+  provisionCode: null,
+  provisionStatus: 'provisioning',
+  provisionMessage: null,
+
+  startProvisioning: (code) =>
+    set({
+      mode: 'provisioning',
+      provisionCode: code,
+      provisionStatus: 'provisioning',
+      provisionMessage: null,
+    }),
+
+  redeemProvisionCode: async () => {
+    const code = get().provisionCode;
+    if (!code) return;
+    // Single use: make sure a second call (StrictMode effects) does not burn a second attempt.
+    set({ provisionCode: null, provisionStatus: 'provisioning', provisionMessage: null });
+    try {
+      const { credential, device } = await publicApi.provision(code);
+      storeCredential(credential);
+      set({ provisionStatus: 'provisioned', provisionMessage: null, deviceName: device.name });
+      get().startCamera(credential);
+    } catch (error) {
+      const message = isCode(error, 'UNAUTHORIZED')
+        ? 'This setup link is not valid: it was already used, it has expired, or the camera was removed.'
+        : describeApiError(error);
+      set({ provisionStatus: 'failed', provisionMessage: message });
+    }
+  },
+
+  startCamera: (credential) => {
+    stopCamera();
+    const tokens = deviceTokens(credential);
+    const offs = [
+      tokens.on('device', (device) => set({ deviceName: device.name })),
+      tokens.on('refused', () => {
+        // The credential itself is dead: keeping it would only repeat this on every load.
+        storeCredential(null);
+        stopCamera();
+        set({ mode: 'cameraRemoved', liveToken: null });
+      }),
+    ];
+    camera = { tokens, offs };
+    set({ mode: 'camera', liveToken: tokens.getToken });
+  },
+
+  forgetCamera: () => {
+    storeCredential(null);
+    stopCamera();
+    get().startPerson();
+  },
+
+  startLink: (token) => set({ mode: 'link', liveToken: token }),
+
+  startPerson: () => {
+    const account = session.account;
+    if (!account) {
+      set({ mode: 'login', account: null, liveToken: null });
+      return;
+    }
+    set({ mode: 'person', account, liveToken: session.getToken });
+    void get().loadSites();
+  },
+
+  login: async (email, password) => {
+    get().setBanner(null);
+    try {
+      await session.login(email, password);
+    } catch (error) {
+      get().setBanner(describeApiError(error));
+      return;
+    }
+    get().startPerson();
+  },
+
+  logout: async () => {
+    get().resetSite();
+    set({ mode: 'login', account: null, liveToken: null });
+    forgetLinkToken();
+    await session.logout();
+  },
+
+  sessionEnded: (message) => {
+    if (get().mode !== 'person') return;
+    get().resetSite();
+    set({ mode: 'login', account: null, liveToken: null });
+    get().setBanner(message);
+  },
+});
