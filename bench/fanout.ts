@@ -677,7 +677,7 @@ interface VariantSummary {
   variant: string;
   /** Largest N measured with < 1% loss (and every smaller N clean too). */
   maxCleanN: number;
-  /** True when maxCleanN is the largest N measured: the real limit lies beyond the sweep. */
+  /** No failure above maxCleanN except contended steps: the real limit lies beyond it. */
   maxCleanNIsLowerBound: boolean;
   /** Worker CPU / N at maxCleanN (% of one core per consumer). */
   cpuPerConsumerPct: number;
@@ -726,11 +726,11 @@ function summarizeVariant(v: Variant): VariantSummary {
           clean.map((s) => s.workerCpuPct),
         )
       : { slope: at?.cpuPerConsumerPct ?? Number.NaN, intercept: 0 };
-  const largest = Math.max(0, ...v.steps.map((s) => s.n));
   return {
     variant: v.name,
     maxCleanN: maxClean,
-    maxCleanNIsLowerBound: maxClean > 0 && maxClean === largest,
+    // A lower bound when nothing above it failed for the SFU's own reasons (contended steps say nothing).
+    maxCleanNIsLowerBound: maxClean > 0 && !sorted.some((s) => s.n > maxClean && !s.contended),
     cpuPerConsumerPct: at?.cpuPerConsumerPct ?? Number.NaN,
     marginalCpuPerConsumerPct: fit.slope,
     fixedCpuPct: fit.intercept,

@@ -21,14 +21,14 @@ import { Logger } from './util/Logger.ts';
 
 const logger = new Logger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DEFAULT_STATIC_ROOT = path.resolve(here, '../../apps/home/dist');
+const APPS_DIR = path.resolve(here, '../../apps');
 const VERSION = '0.1.0';
 /** Expired provisioning codes and refresh tokens are purged this often. */
 const PURGE_INTERVAL_MS = 60_000;
 
 export interface ServerOverrides {
-  /** Where the built web app lives (default apps/home/dist). */
-  staticRoot?: string;
+  /** Where the built web apps live (default: the repo's apps/ folder). */
+  appsDir?: string;
 }
 
 /**
@@ -91,9 +91,13 @@ export class PorchlightServer {
         logLevel: config.media.workerLogLevel,
       });
       const rooms = new RoomRegistry(pool, config.media.initialOutgoingBitrate);
+      const appsDir = overrides.appsDir ?? APPS_DIR;
       http = await createHttpServer({
         tls,
-        staticRoot: overrides.staticRoot ?? DEFAULT_STATIC_ROOT,
+        apps: [
+          { prefix: '/admin/', root: path.join(appsDir, 'admin', 'dist') },
+          { prefix: '/', root: path.join(appsDir, 'home', 'dist') },
+        ],
       });
       const signaling = new SignalingServer({
         httpServer: http.server,

@@ -1,8 +1,9 @@
 /* global self, caches, fetch, Response -- service worker globals */
 // Minimal service worker: makes the app installable and lets the shell open offline.
 // Network first, always: a fresh build is picked up on the next load. Only same-origin GETs of
-// the app shell are cached; socket.io and anything else pass straight through.
-const CACHE = 'porchlight-shell-v1';
+// the app shell are cached; socket.io, the API, the admin app and anything else pass straight
+// through.
+const CACHE = 'porchlight-shell-v2';
 
 self.addEventListener('install', () => self.skipWaiting());
 
@@ -18,6 +19,8 @@ self.addEventListener('activate', (event) => {
 function isShell(request, url) {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return false;
   if (url.pathname.startsWith('/socket.io')) return false;
+  // The API is never cached; /admin/ is another app whose page must not be cached as this one's.
+  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/admin')) return false;
   return (
     request.mode === 'navigate' ||
     url.pathname.startsWith('/assets/') ||

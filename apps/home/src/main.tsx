@@ -1,18 +1,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { reloadOnNewSecret } from './auth/fragment.ts';
+import { boot } from './boot.ts';
 import { App } from './components/App.tsx';
 import { registerServiceWorker } from './sw-register.ts';
-import { reloadOnNewToken, takeToken } from './token.ts';
 import './styles.css';
 
-const token = takeToken();
-reloadOnNewToken();
+boot();
+reloadOnNewSecret();
 registerServiceWorker();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <App token={token} />
+    <App />
   </StrictMode>,
 );

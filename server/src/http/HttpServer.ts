@@ -10,8 +10,8 @@ const logger = new Logger('HttpServer');
 
 export interface HttpServerOptions {
   tls: TlsMaterial;
-  /** Built web apps to serve at `/` (SPA fallback to index.html). Skipped when missing. */
-  staticRoot: string | undefined;
+  /** Built web apps by URL prefix (SPA fallback to their index.html). Missing ones are skipped. */
+  apps: { prefix: string; root: string }[];
 }
 
 /** Security headers on every response. getUserMedia needs the secure context TLS gives. */
@@ -39,7 +39,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.setErrorHandler((error, _req, reply) => {
     if (error instanceof PorchlightError) {
       const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-      if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.ceil(retryAfter)));
+      if (typeof retryAfter === 'number')
+        reply.header('retry-after', String(Math.ceil(retryAfter)));
       return reply
         .status(error.httpStatus)
         .send({ error: { code: error.code, message: error.message } });
@@ -57,21 +58,34 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   // Liveness only: says nothing about the deployment, so it needs no credentials.
   app.get('/healthz', async () => ({ ok: true }));
 
-  const root = options.staticRoot;
-  if (root && fs.existsSync(path.join(root, 'index.html'))) {
-    await app.register(fastifyStatic, { root, index: ['index.html'], wildcard: false });
-    app.setNotFoundHandler((req, reply) => {
-      if (
-        req.method === 'GET' &&
-        !req.url.startsWith('/api/') &&
-        !req.url.startsWith('/socket.io')
-      ) {
-        return reply.type('text/html').sendFile('index.html');
-      }
-      return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
+  // Built web apps, most specific prefix first; each falls back to its own index.html (SPA).
+  const apps = options.apps
+    .filter((a) => fs.existsSync(path.join(a.root, 'index.html')))
+    .sort((x, y) => y.prefix.length - x.prefix.length);
+  for (const [i, a] of apps.entries()) {
+    await app.register(fastifyStatic, {
+      root: a.root,
+      prefix: a.prefix,
+      index: ['index.html'],
+      wildcard: false,
+      // Only the first registration may decorate the reply with sendFile.
+      decorateReply: i === 0,
     });
-  } else {
-    logger.warn('web app not built; serving API only', { root });
   }
+  for (const missing of options.apps.filter((a) => !apps.includes(a))) {
+    logger.warn('web app not built; not served', { prefix: missing.prefix, root: missing.root });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const spa = apps.find((a) => req.url.startsWith(a.prefix));
+    if (
+      spa &&
+      req.method === 'GET' &&
+      !req.url.startsWith('/api/') &&
+      !req.url.startsWith('/socket.io')
+    ) {
+      return reply.type('text/html').sendFile('index.html', spa.root);
+    }
+    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
+  });
   return app;
 }

@@ -1,37 +1,33 @@
-import { useEffect } from 'react';
-import { loadLabel } from '../label.ts';
-import { startSession } from '../media/session.ts';
 import { useStore } from '../store/index.ts';
-import { CameraMode } from './CameraMode.tsx';
-import { ErrorBanner } from './ErrorBanner.tsx';
-import { FatalError } from './FatalError.tsx';
-import { Header } from './Header.tsx';
-import { NoToken } from './NoToken.tsx';
-import { ViewerMode } from './ViewerMode.tsx';
+import { CameraRemoved } from './CameraRemoved.tsx';
+import { LiveView } from './LiveView.tsx';
+import { LoginForm } from './LoginForm.tsx';
+import { PersonHome } from './PersonHome.tsx';
+import { ProvisionScreen } from './ProvisionScreen.tsx';
+import { Shell } from './Shell.tsx';
 
-export function App({ token }: { token: string | null }) {
-  return token ? <Session token={token} /> : <NoToken />;
-}
-
-function Session({ token }: { token: string }) {
-  const sessionKey = useStore((s) => s.sessionKey);
-  const role = useStore((s) => s.role);
-  const state = useStore((s) => s.connectionState);
-  const error = useStore((s) => s.error);
-
-  useEffect(() => startSession(token, loadLabel()), [token, sessionKey]);
-
+/** One screen per mode (see store/auth.ts). */
+export function App() {
+  const mode = useStore((s) => s.mode);
+  const liveToken = useStore((s) => s.liveToken);
   let body;
-  if (state === 'closed' && error) body = <FatalError error={error} />;
-  else if (role === 'camera') body = <CameraMode />;
-  else if (role === 'viewer') body = <ViewerMode />;
-  else body = <p className="connecting">Connecting to Porchlight…</p>;
-
-  return (
-    <div className="app">
-      <Header />
-      {state !== 'closed' && <ErrorBanner />}
-      <main className="main">{body}</main>
-    </div>
-  );
+  switch (mode) {
+    case 'provisioning':
+      body = <ProvisionScreen />;
+      break;
+    case 'cameraRemoved':
+      body = <CameraRemoved />;
+      break;
+    case 'login':
+      body = <LoginForm />;
+      break;
+    case 'person':
+      body = <PersonHome />;
+      break;
+    case 'camera':
+    case 'link':
+      body = liveToken ? <LiveView token={liveToken} siteId={null} /> : null;
+      break;
+  }
+  return <Shell>{body}</Shell>;
 }

@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
 import { startCamera } from '../media/camera.ts';
 import { useStore } from '../store/index.ts';
-import { LabelForm } from './LabelForm.tsx';
+import { ConfirmButton } from './ConfirmButton.tsx';
 import { LocalPreview } from './LocalPreview.tsx';
+import { ProvisionStatusBadge } from './ProvisionStatusBadge.tsx';
 import { Talkback } from './Talkback.tsx';
 
 const DESCRIPTIONS = {
@@ -18,6 +19,10 @@ export function CameraMode() {
   const status = useStore((s) => s.cameraStatus);
   const error = useStore((s) => s.cameraError);
   const stream = useStore((s) => s.localStream);
+  const mode = useStore((s) => s.mode);
+  const name = useStore((s) => s.deviceName);
+  const provisionStatus = useStore((s) => s.provisionStatus);
+  const justProvisioned = mode === 'camera' && provisionStatus === 'provisioned';
 
   useEffect(() => {
     if (!client) return;
@@ -27,6 +32,11 @@ export function CameraMode() {
 
   return (
     <section className="camera-mode">
+      {justProvisioned && (
+        <p className="success">
+          <ProvisionStatusBadge status="provisioned" /> This device is now the camera “{name}”.
+        </p>
+      )}
       <div className="preview">
         <LocalPreview stream={stream} />
         <span className={`status status--${status}`} data-testid="camera-status">
@@ -35,8 +45,28 @@ export function CameraMode() {
       </div>
       <p className="status-text">{error ?? DESCRIPTIONS[status]}</p>
       <Talkback />
-      <LabelForm />
+      {name && (
+        <p className="hint">
+          Camera name: <strong data-testid="camera-name">{name}</strong> (the owner can rename it
+          under Devices).
+        </p>
+      )}
       <p className="hint">Keep this page open. Plug the device in and disable screen sleep.</p>
+      {mode === 'camera' && <ForgetCamera />}
     </section>
+  );
+}
+
+function ForgetCamera() {
+  const forgetCamera = useStore((s) => s.forgetCamera);
+  return (
+    <ConfirmButton
+      className="link-btn"
+      label="Stop using this device as a camera"
+      confirmLabel="Yes, forget this camera here"
+      onConfirm={forgetCamera}
+    >
+      The owner should also remove it under Devices.
+    </ConfirmButton>
   );
 }

@@ -1,24 +1,35 @@
 import { useEffect } from 'react';
-import { forgetToken } from '../token.ts';
+import { forgetLinkToken } from '../auth/link-token.ts';
 import { useStore } from '../store/index.ts';
 
-const ACCESS_CODES = new Set(['UNAUTHORIZED', 'FORBIDDEN']);
-
-/** The client closed for good: a bad link, or the server stayed unreachable. */
+/** The client closed for good: refused access, or the server stayed unreachable. */
 export function FatalError({ error }: { error: { code: string; message: string } }) {
+  const mode = useStore((s) => s.mode);
   const restart = useStore((s) => s.restartSession);
-  const denied = ACCESS_CODES.has(error.code);
-  // A rejected token is useless on reload too: make the next visit ask for a fresh link.
+  const loadSites = useStore((s) => s.loadSites);
+  const deniedLink =
+    mode === 'link' && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN');
+  // A refused link token is useless on reload too: the next visit asks for a login instead.
   useEffect(() => {
-    if (denied) forgetToken();
-  }, [denied]);
-  if (denied) {
+    if (deniedLink) forgetLinkToken();
+  }, [deniedLink]);
+
+  if (deniedLink) {
     return (
       <section className="notice">
         <h1>This link is not valid</h1>
-        <p>
-          It may have expired. Open the link printed by <code>npm start</code> again.
-        </p>
+        <p>It may have expired. Ask for a new link, or log in.</p>
+      </section>
+    );
+  }
+  if (mode === 'person' && error.code === 'FORBIDDEN') {
+    return (
+      <section className="notice">
+        <h1>No access to this site</h1>
+        <p>Your access may have been revoked or limited in time. Ask the owner of the site.</p>
+        <button type="button" className="btn" onClick={() => void loadSites()}>
+          Check again
+        </button>
       </section>
     );
   }

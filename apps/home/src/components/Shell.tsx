@@ -1,0 +1,13 @@
+import type { ReactNode } from 'react';
+import { ErrorBanner } from './ErrorBanner.tsx';
+import { Header } from './Header.tsx';
+
+export function Shell({ children }: { children: ReactNode }) {
+  return (
+    <div className="app">
+      <Header />
+      <ErrorBanner />
+      <main className="main">{children}</main>
+    </div>
+  );
+}

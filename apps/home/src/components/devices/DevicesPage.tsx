@@ -1,0 +1,55 @@
+import { useEffect } from 'react';
+import { useStore } from '../../store/index.ts';
+import { AddCamera } from './AddCamera.tsx';
+import { DeviceRow } from './DeviceRow.tsx';
+import { RotatedCredential } from './RotatedCredential.tsx';
+
+/** Online status changes by itself: the list is re-read this often while shown. */
+const REFRESH_MS = 10_000;
+
+/** The site's cameras: status, adding (QR code), renaming, rotating, removing. */
+export function DevicesPage() {
+  const devices = useStore((s) => s.devices);
+  const loadDevices = useStore((s) => s.loadDevices);
+  const siteId = useStore((s) => s.siteId);
+
+  useEffect(() => {
+    void loadDevices();
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void loadDevices();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [siteId, loadDevices]);
+
+  const shown = (devices ?? []).filter((d) => !d.revoked);
+  return (
+    <section className="page">
+      <h1>Devices</h1>
+      <AddCamera />
+      <RotatedCredential />
+      {devices === null ? (
+        <p className="muted">Loading…</p>
+      ) : shown.length === 0 ? (
+        <p className="muted">No cameras yet. Add one: any phone or laptop with a browser will do.</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Camera</th>
+              <th>Last seen</th>
+              <th>Address</th>
+              <th>Browser</th>
+              <th>Bitrate</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((device) => (
+              <DeviceRow key={device.id} device={device} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+import type { GrantWithAccount } from '@porchlight/sdk';
+import { formatTime } from '../../format.ts';
+import { useStore } from '../../store/index.ts';
+
+function windowText(grant: GrantWithAccount): string {
+  if (grant.validFrom === null && grant.validUntil === null) return 'Always';
+  const from = grant.validFrom !== null ? `from ${formatTime(grant.validFrom)}` : '';
+  const until = grant.validUntil !== null ? `until ${formatTime(grant.validUntil)}` : '';
+  return [from, until].filter(Boolean).join(' ');
+}
+
+interface Props {
+  grant: GrantWithAccount;
+  deviceNames: ReadonlyMap<string, string>;
+}
+
+export function GrantRow({ grant, deviceNames }: Props) {
+  const revokeGrant = useStore((s) => s.revokeGrant);
+  const cameras =
+    grant.deviceIds === null
+      ? 'All cameras'
+      : grant.deviceIds.map((id) => deviceNames.get(id) ?? 'removed camera').join(', ');
+  return (
+    <tr data-testid="grant-row" data-grant-id={grant.id}>
+      <td>
+        <div>{grant.account?.displayName ?? 'Unknown account'}</div>
+        <div className="muted small">{grant.account?.email}</div>
+      </td>
+      <td>{grant.role}</td>
+      <td>{cameras}</td>
+      <td>{windowText(grant)}</td>
+      <td className="row-actions">
+        {/* One click: revoking is undone by inviting again, and tests click it directly. */}
+        <button
+          type="button"
+          className="icon-btn icon-btn--danger"
+          data-testid="grant-revoke"
+          onClick={() => void revokeGrant(grant.id)}
+        >
+          Revoke
+        </button>
+      </td>
+    </tr>
+  );
+}
