@@ -110,6 +110,7 @@ export class PorchlightServer {
         // Managed TURN credentials are added by the TURN module; until then, host candidates only.
         iceServers: (): IceServer[] => [],
         joinTimeoutMs: config.signaling.joinTimeoutMs,
+        deviceStatsIntervalMs: config.signaling.deviceStatsIntervalMs,
       });
       const openApi = buildOpenApi(routes, VERSION);
       http.get('/api/openapi.json', async () => openApi);

@@ -227,7 +227,9 @@ describe('hostile and malformed signaling input', () => {
     it('refuses a token signed with another key, and accepts the same claims with the right key', async () => {
       const { id } = await ts.mintWithId('viewer');
       const claims = { typ: 'account', sub: id };
-      expect(await refused(await sign(claims, deriveAccessTokenKey('x'.repeat(40))))).toMatch(/UNAUTHORIZED: token invalid/);
+      expect(await refused(await sign(claims, deriveAccessTokenKey('x'.repeat(40))))).toMatch(
+        /UNAUTHORIZED: token invalid/,
+      );
       expect(await refused(await sign(claims, deriveAccessTokenKey(ts.secret)))).toBe('accepted');
     });
 
@@ -238,10 +240,18 @@ describe('hostile and malformed signaling input', () => {
       const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Data;
       const other = await ts.mintWithId('viewer', { siteId: 'other-site' });
       expect(await refused(`${b64({ alg: 'none', typ: 'JWT' })}.${p}.`)).toMatch(/UNAUTHORIZED/);
-      expect(await refused(`${b64({ alg: 'none' })}.${b64({ ...payload, sub: other.id })}.`)).toMatch(/UNAUTHORIZED/);
-      expect(await refused(`${h}.${b64({ ...payload, sub: other.id })}.${s}`)).toMatch(/UNAUTHORIZED/);
-      expect(await refused(`${h}.${b64({ ...payload, typ: 'device' })}.${s}`)).toMatch(/UNAUTHORIZED/);
-      expect(await refused(`${h}.${b64({ ...payload, exp: payload['exp'] as number + 3600 })}.${s}`)).toMatch(/UNAUTHORIZED/);
+      expect(
+        await refused(`${b64({ alg: 'none' })}.${b64({ ...payload, sub: other.id })}.`),
+      ).toMatch(/UNAUTHORIZED/);
+      expect(await refused(`${h}.${b64({ ...payload, sub: other.id })}.${s}`)).toMatch(
+        /UNAUTHORIZED/,
+      );
+      expect(await refused(`${h}.${b64({ ...payload, typ: 'device' })}.${s}`)).toMatch(
+        /UNAUTHORIZED/,
+      );
+      expect(
+        await refused(`${h}.${b64({ ...payload, exp: (payload['exp'] as number) + 3600 })}.${s}`),
+      ).toMatch(/UNAUTHORIZED/);
     });
 
     it('refuses a device token once the device is revoked', async () => {

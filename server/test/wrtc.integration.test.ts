@@ -33,7 +33,7 @@ describe('non-browser WebRTC peers through the SFU (@roamhq/wrtc + SDK)', () => 
   const cleanup: (() => void)[] = [];
 
   beforeAll(async () => {
-    ts = await startTestServer();
+    ts = await startTestServer({ signaling: { deviceStatsIntervalMs: 500 } });
   });
   afterAll(async () => {
     for (const c of cleanup.reverse()) c();
@@ -71,6 +71,19 @@ describe('non-browser WebRTC peers through the SFU (@roamhq/wrtc + SDK)', () => 
     const stats = await viewer.getStats();
     expect(stats.video.framesDecoded).toBeGreaterThan(0);
     expect(stats.video.bytesReceived).toBeGreaterThan(0);
+
+    // The device registry saw the camera come online and measured its bitrate.
+    const { store } = ts.server.identity;
+    const devices = await store.listDevices(ts.siteId);
+    const porch = devices.find((d) => d.name === 'Porch')!;
+    expect(porch.online).toBe(true);
+    expect(porch.lastAddress).toMatch(/127\.0\.0\.1/);
+    let bitrate = 0;
+    for (let i = 0; i < 30 && !(bitrate > 0); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      bitrate = (await store.getDevice(porch.id))?.bitrate ?? 0;
+    }
+    expect(bitrate).toBeGreaterThan(10_000);
   });
 
   it("a viewer of another site is never told about this site's camera", async () => {

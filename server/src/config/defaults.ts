@@ -44,6 +44,8 @@ export const defaults = {
   signaling: {
     /** Seconds an unauthenticated or idle socket may wait for its join. */
     joinTimeoutMs: 10_000,
+    /** How often a camera's publish bitrate is sampled into the device registry. */
+    deviceStatsIntervalMs: 10_000,
   },
   /** Create a first site and print links at start-up. */
   devBootstrap: true,

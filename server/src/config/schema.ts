@@ -64,6 +64,11 @@ export const ConfigSchema = z
     signaling: z
       .strictObject({
         joinTimeoutMs: z.number().int().min(100).default(defaults.signaling.joinTimeoutMs),
+        deviceStatsIntervalMs: z
+          .number()
+          .int()
+          .min(250)
+          .default(defaults.signaling.deviceStatsIntervalMs),
       })
       .default(defaults.signaling),
     devBootstrap: z.boolean().default(defaults.devBootstrap),

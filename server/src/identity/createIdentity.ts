@@ -53,7 +53,12 @@ export function createIdentity(o: { store: Store; secret: string; now?: () => nu
     authorizer,
   });
   // Codes carry ~50 bits and expire in minutes; this keeps guessing far below useful rates.
-  const publicLimiter = new LoginRateLimiter({ maxFailures: 10, windowSeconds: 600, baseLockSeconds: 60, now });
+  const publicLimiter = new LoginRateLimiter({
+    maxFailures: 10,
+    windowSeconds: 600,
+    baseLockSeconds: 60,
+    now,
+  });
 
   return {
     store,

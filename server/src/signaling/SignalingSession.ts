@@ -47,6 +47,7 @@ export interface SessionDeps {
   registry: DeviceRegistry;
   iceServers: (principal: Principal) => IceServer[];
   joinTimeoutMs: number;
+  deviceStatsIntervalMs: number;
 }
 
 /**
@@ -65,6 +66,7 @@ export class SignalingSession {
   #closed = false;
   readonly #joinTimer: NodeJS.Timeout;
   #windowTimer: NodeJS.Timeout | undefined;
+  #statsTimer: NodeJS.Timeout | undefined;
 
   constructor(socket: PorchlightSocket, deps: SessionDeps) {
     this.#socket = socket;
@@ -126,11 +128,25 @@ export class SignalingSession {
     this.#closed = true;
     clearTimeout(this.#joinTimer);
     clearTimeout(this.#windowTimer);
+    clearInterval(this.#statsTimer);
     if (this.#joined) {
       this.#joined.room.leave(this.#joined.peer);
       if (this.#principal.kind === 'device') void this.#deps.registry.offline(this.#principal.id);
     }
     this.#joined = undefined;
+  }
+
+  /** Publish bitrate of a camera (sum over its producers and layers) into the device registry. */
+  async #sampleBitrate(deviceId: string, peer: Peer): Promise<void> {
+    let bps = 0;
+    try {
+      for (const producer of peer.producers.values()) {
+        for (const s of await producer.getStats()) bps += s.bitrate;
+      }
+    } catch {
+      return; // A producer closed mid-sample; the next tick will tell.
+    }
+    if (!this.#closed) await this.#deps.registry.bitrate(deviceId, bps);
   }
 
   /** Grants with time windows: re-check when the next window opens or closes. */
@@ -247,6 +263,10 @@ export class SignalingSession {
           address: this.#socket.handshake.address,
           userAgent: (this.#socket.handshake.headers['user-agent'] ?? '').slice(0, 256) || null,
         });
+        this.#statsTimer = setInterval(
+          () => void this.#sampleBitrate(p.device.id, peer),
+          this.#deps.deviceStatsIntervalMs,
+        );
       }
       return {
         peerId: peer.id,
