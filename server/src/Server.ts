@@ -106,6 +106,7 @@ export class PorchlightServer {
         authorizer: identity.authorizer,
         store,
         registry: identity.registry,
+        audit: identity.audit,
         rooms,
         // Managed TURN credentials are added by the TURN module; until then, host candidates only.
         iceServers: (): IceServer[] => [],

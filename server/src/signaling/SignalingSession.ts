@@ -18,6 +18,7 @@ import { nextWindowEdge } from '../auth/policy/evaluate.ts';
 import type { Principal } from '../auth/policy/Principal.ts';
 import { deviceResource, siteResource } from '../auth/policy/resources.ts';
 import { PorchlightError, toWireError } from '../errors.ts';
+import type { AuditLog } from '../identity/AuditLog.ts';
 import type { DeviceRegistry } from '../identity/DeviceRegistry.ts';
 import { Peer } from '../media/Peer.ts';
 import type { Room } from '../media/Room.ts';
@@ -45,6 +46,7 @@ export interface SessionDeps {
   authorizer: Authorizer;
   store: Pick<Store, 'listSites'>;
   registry: DeviceRegistry;
+  audit: Pick<AuditLog, 'record'>;
   iceServers: (principal: Principal) => IceServer[];
   joinTimeoutMs: number;
   deviceStatsIntervalMs: number;
@@ -136,6 +138,26 @@ export class SignalingSession {
     this.#joined = undefined;
   }
 
+  /** Who watched which camera, and when (one entry per video consumer created). */
+  #auditView(consumer: { producerId: string; kind: string }): void {
+    const joined = this.#joined;
+    if (!joined || consumer.kind !== 'video') return;
+    let deviceId: string | undefined;
+    try {
+      deviceId = joined.room.findProducer(consumer.producerId).appData.deviceId;
+    } catch {
+      return; // The producer left in the meantime.
+    }
+    if (deviceId === undefined) return;
+    void this.#deps.audit.record({
+      principal: this.#principal,
+      action: 'stream.view-live',
+      resource: deviceResource(joined.room.siteId, deviceId),
+      outcome: 'success',
+      ip: this.#socket.handshake.address,
+    });
+  }
+
   /** Publish bitrate of a camera (sum over its producers and layers) into the device registry. */
   async #sampleBitrate(deviceId: string, peer: Peer): Promise<void> {
     let bps = 0;
@@ -196,6 +218,7 @@ export class SignalingSession {
     try {
       const data = await this.#handle(event, parsed.data);
       reply({ ok: true, data });
+      if (event === 'consume') this.#auditView(data as { producerId: string; kind: string });
     } catch (error) {
       reply({
         ok: false,

@@ -1,0 +1,41 @@
+import type { StateCreator } from 'zustand';
+import type { AuditEvent, AuditQuery } from '@porchlight/sdk';
+import { api } from '../services.ts';
+import type { Store } from './index.ts';
+
+export const AUDIT_PAGE_SIZE = 100;
+
+export interface AuditSlice {
+  auditEvents: AuditEvent[] | null;
+  /** The last page was full: there may be older events. */
+  auditMore: boolean;
+
+  /** First page for these filters (paging resets). */
+  searchAudit(siteId: string, filters: AuditQuery): Promise<void>;
+  /** The next (older) page for the same filters. */
+  moreAudit(siteId: string, filters: AuditQuery): Promise<void>;
+}
+
+export const createAuditSlice: StateCreator<Store, [], [], AuditSlice> = (set, get) => ({
+  auditEvents: null,
+  auditMore: false,
+
+  searchAudit: async (siteId, filters) => {
+    set({ auditEvents: null, auditMore: false });
+    const events = await get().attempt(() =>
+      api.listAudit(siteId, { ...filters, limit: AUDIT_PAGE_SIZE }),
+    );
+    set({ auditEvents: events ?? [], auditMore: (events?.length ?? 0) === AUDIT_PAGE_SIZE });
+  },
+
+  moreAudit: async (siteId, filters) => {
+    const current = get().auditEvents ?? [];
+    const oldest = current.at(-1);
+    if (!oldest) return;
+    const events = await get().attempt(() =>
+      api.listAudit(siteId, { ...filters, before: oldest.id, limit: AUDIT_PAGE_SIZE }),
+    );
+    if (!events) return;
+    set({ auditEvents: [...current, ...events], auditMore: events.length === AUDIT_PAGE_SIZE });
+  },
+});
