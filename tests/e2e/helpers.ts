@@ -78,3 +78,40 @@ export async function sampleBars(page: Page): Promise<{ ok: boolean; samples: nu
     SMPTE_BARS as [number, number, number][],
   );
 }
+
+/** Opens a fresh browser context on `url` (self-signed certificate accepted). */
+export async function newPage(
+  browser: import('@playwright/test').Browser,
+  url: string,
+): Promise<Page> {
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  return page;
+}
+
+/** A browser becomes a camera the way a person does it: through a provisioning link. */
+export async function openCamera(
+  browser: import('@playwright/test').Browser,
+  base: string,
+  code: string,
+): Promise<Page> {
+  const page = await newPage(browser, `${base}/#provision=${encodeURIComponent(code)}`);
+  await expect(page.getByTestId('camera-status')).toHaveText('publishing', { timeout: 30_000 });
+  return page;
+}
+
+/** A person logs in through the login form. */
+export async function logIn(
+  browser: import('@playwright/test').Browser,
+  base: string,
+  email: string,
+  password: string,
+): Promise<Page> {
+  const page = await newPage(browser, `${base}/`);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('connection-state')).toHaveText('connected', { timeout: 20_000 });
+  return page;
+}

@@ -1,19 +1,12 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
-import { expectVideoAdvancing, sampleBars, statsOf } from './helpers.ts';
+import { expectVideoAdvancing, logIn, openCamera, sampleBars, statsOf } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 let ts: TestServer;
 let camera: Page;
 let viewer: Page;
-
-async function open(browser: Browser, token: string): Promise<Page> {
-  const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
-  const page = await ctx.newPage();
-  await page.goto(`${ts.url}/#token=${token}`);
-  return page;
-}
 
 async function liveProducerId(page: Page): Promise<string> {
   const id = await page.getByTestId('live-video').first().getAttribute('data-producer-id');
@@ -24,9 +17,18 @@ async function liveProducerId(page: Page): Promise<string> {
 test.beforeAll(async ({ browser }) => {
   // Two workers, as on a 2-core box: a killed worker's site moves to the other one.
   ts = await startTestServer({ media: { numWorkers: 2 } });
-  camera = await open(browser, await ts.mint('camera', { label: 'Front door' }));
-  await expect(camera.getByTestId('camera-status')).toHaveText('publishing', { timeout: 30_000 });
-  viewer = await open(browser, await ts.mint('viewer'));
+  // The real flows: a provisioning link turns a browser into a camera; a person logs in.
+  camera = await openCamera(
+    browser,
+    ts.url,
+    (await ts.provisioningCode({ name: 'Front door' })).code,
+  );
+  await ts.createPerson({
+    email: 'owner@example.com',
+    password: 'owner-password-1',
+    siteRole: 'owner',
+  });
+  viewer = await logIn(browser, ts.url, 'owner@example.com', 'owner-password-1');
 });
 
 test.afterAll(async () => {

@@ -34,6 +34,19 @@ export interface TestServer {
   /** Like mint, also returning the account or device id. */
   mintWithId(role: Role, options?: MintOptions): Promise<{ token: string; id: string }>;
   ensureSite(siteId: string): Promise<void>;
+  /** A person who logs in with a password, optionally with a grant on a site. */
+  createPerson(o: {
+    email: string;
+    password: string;
+    isAdmin?: boolean;
+    siteId?: string;
+    siteRole?: SiteRole;
+  }): Promise<string>;
+  /** A single-use provisioning code for a new camera of the site. */
+  provisioningCode(o?: {
+    siteId?: string;
+    name?: string;
+  }): Promise<{ code: string; deviceId: string }>;
   close(): Promise<void>;
 }
 
@@ -124,7 +137,46 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
   };
 
   await ensureSite(siteId);
+  const createPerson: TestServer['createPerson'] = async (o) => {
+    const id = randomUUID();
+    await store.createAccount({
+      id,
+      email: o.email.toLowerCase(),
+      displayName: o.email.split('@')[0]!,
+      passwordHash: await server.identity.passwords.hash(o.password),
+      isAdmin: o.isAdmin ?? false,
+      createdAt: Date.now(),
+      disabledAt: null,
+    });
+    if (o.siteId !== undefined || o.siteRole !== undefined) {
+      await store.createGrant({
+        id: randomUUID(),
+        accountId: id,
+        siteId: o.siteId ?? siteId,
+        role: o.siteRole ?? 'owner',
+        deviceIds: null,
+        validFrom: null,
+        validUntil: null,
+        createdBy: null,
+        createdAt: Date.now(),
+        revokedAt: null,
+      });
+    }
+    return id;
+  };
   return {
+    createPerson,
+    provisioningCode: async (o = {}) => {
+      const site = o.siteId ?? siteId;
+      await ensureSite(site);
+      const c = await provisioning.createCode({
+        siteId: site,
+        kind: 'camera',
+        name: o.name ?? 'Camera',
+        createdBy: 'test',
+      });
+      return { code: c.code, deviceId: c.deviceId };
+    },
     server,
     url: `https://127.0.0.1:${server.port}`,
     siteId,

@@ -262,6 +262,16 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     };
   }
 
+  /** Producers published by one device (monitoring and tests). */
+  producersOfDevice(deviceId: string): types.Producer<ProducerAppData>[] {
+    const out: types.Producer<ProducerAppData>[] = [];
+    for (const p of this.#peers.values()) {
+      for (const producer of p.producers.values())
+        if (producer.appData.deviceId === deviceId) out.push(producer);
+    }
+    return out;
+  }
+
   /** Consumers of one producer across the site's peers (monitoring and tests). */
   consumersOf(producerId: string): types.Consumer[] {
     const out: types.Consumer[] = [];
