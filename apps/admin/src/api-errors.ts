@@ -1,4 +1,4 @@
-import { ApiError, isPorchlightError } from '@porchlight/sdk';
+import { ApiError, isPorchlightError } from '@porchlight/sdk/rest';
 
 function waitText(seconds: number): string {
   if (seconds < 90) return `${seconds} seconds`;

@@ -14,7 +14,9 @@ export function formatAgo(ms: number, now = Date.now()): string {
 }
 
 export function formatBitrate(bps: number): string {
-  return bps >= 1_000_000 ? `${(bps / 1_000_000).toFixed(1)} Mbit/s` : `${Math.round(bps / 1000)} kbit/s`;
+  return bps >= 1_000_000
+    ? `${(bps / 1_000_000).toFixed(1)} Mbit/s`
+    : `${Math.round(bps / 1000)} kbit/s`;
 }
 
 /** A datetime-local value ("2025-06-01T18:30", local time) as unix ms; undefined when empty. */

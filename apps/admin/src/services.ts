@@ -1,4 +1,4 @@
-import { PorchlightApi, SessionManager } from '@porchlight/sdk';
+import { PorchlightApi, SessionManager } from '@porchlight/sdk/rest';
 
 /**
  * Same origin and same stored session as the home app: logging in here logs in there, and the

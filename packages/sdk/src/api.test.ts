@@ -26,7 +26,7 @@ function fakeFetch(...responses: (Response | (() => Response) | Error)[]): {
     if (!next) throw new Error('unexpected request');
     if (next instanceof Error) throw next;
     return typeof next === 'function' ? next() : next;
-  }) as typeof fetch;
+  }) as typeof globalThis.fetch;
   return { fetch, calls };
 }
 
@@ -136,7 +136,17 @@ describe('PorchlightApi', () => {
     const { fetch, calls } = fakeFetch(json(200, []));
     const api = new PorchlightApi({ url: 'https://h', fetch, getToken: () => 't' });
     await api.listAudit('s', { action: 'grant.create', since: 5, limit: 10 });
-    expect(calls[0]!.url).toBe('https://h/api/v1/sites/s/audit?action=grant.create&since=5&limit=10');
+    expect(calls[0]!.url).toBe(
+      'https://h/api/v1/sites/s/audit?action=grant.create&since=5&limit=10',
+    );
+  });
+
+  it('reports a 200 that is not JSON (an HTML fallback page) as INTERNAL', async () => {
+    const { fetch } = fakeFetch(new Response('<!doctype html>', { status: 200 }));
+    const api = new PorchlightApi({ url: 'https://h', fetch, getToken: () => 't' });
+    const error = await caught(api.listSites());
+    expect(error.code).toBe('INTERNAL');
+    expect(error.status).toBe(200);
   });
 
   it('resolves 204 answers with undefined', async () => {

@@ -100,7 +100,8 @@ async function errorFrom(response: Response): Promise<ApiError> {
     // Not JSON: keep what the status says.
   }
   return new ApiError(code, message, response.status, {
-    retryAfterSeconds: code === 'RATE_LIMITED' ? retryAfterOf(response.headers, message) : undefined,
+    retryAfterSeconds:
+      code === 'RATE_LIMITED' ? retryAfterOf(response.headers, message) : undefined,
   });
 }
 
@@ -274,7 +275,19 @@ export class PorchlightApi {
     }
     if (!response.ok) throw await errorFrom(response);
     if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    try {
+      return (await response.json()) as T;
+    } catch (error) {
+      // E.g. an HTML page from a proxy or an SPA fallback: not the API.
+      throw new ApiError(
+        'INTERNAL',
+        'unexpected answer from the server (not JSON)',
+        response.status,
+        {
+          cause: error,
+        },
+      );
+    }
   }
 
   async #token(forceRefresh: boolean): Promise<string> {

@@ -11,13 +11,7 @@ import type { ErrorCode } from '@porchlight/protocol';
  * - NETWORK: an HTTP request did not get an answer (offline, DNS, TLS, server down).
  */
 export type ClientErrorCode =
-  | 'TIMEOUT'
-  | 'NOT_CONNECTED'
-  | 'CLOSED'
-  | 'MEDIA_RESET'
-  | 'UNSUPPORTED'
-  | 'GAVE_UP'
-  | 'NETWORK';
+  'TIMEOUT' | 'NOT_CONNECTED' | 'CLOSED' | 'MEDIA_RESET' | 'UNSUPPORTED' | 'GAVE_UP' | 'NETWORK';
 
 export type PorchlightErrorCode = ErrorCode | ClientErrorCode;
 

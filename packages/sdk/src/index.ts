@@ -4,45 +4,8 @@
 export { PorchlightClient } from './client.ts';
 export type { ClientEvents, ClientState, JoinInfo, WatchOptions } from './client.ts';
 export type { ClientOptions } from './options.ts';
-export { CachedToken } from './token.ts';
-export type { ExpiringToken, TokenProvider, TokenRequest, TokenSource } from './token.ts';
-export { PorchlightApi } from './api.ts';
-export type { ApiOptions } from './api.ts';
-export { SessionManager, DEFAULT_SESSION_STORAGE_KEY } from './session.ts';
-export type {
-  KeyValueStorage,
-  LockRunner,
-  SessionEndReason,
-  SessionEvents,
-  SessionManagerOptions,
-  StoredSession,
-} from './session.ts';
-export { DeviceTokens } from './device-tokens.ts';
-export type { DeviceTokenEvents, DeviceTokensOptions } from './device-tokens.ts';
-export { SITE_ROLES } from './api-types.ts';
-export type {
-  Account,
-  AccountPatch,
-  ApiKey,
-  AuditEvent,
-  AuditQuery,
-  Device,
-  DeviceKind,
-  DeviceToken,
-  Grant,
-  GrantWithAccount,
-  Me,
-  NewAccount,
-  NewApiKey,
-  NewGrant,
-  NewProvisioningCode,
-  ProvisioningCode,
-  ProvisionResult,
-  Session,
-  SessionAccount,
-  Site,
-  SiteRole,
-} from './api-types.ts';
+// The REST client, logins and their types (also importable alone as @porchlight/sdk/rest).
+export * from './rest.ts';
 export { Publication } from './publication.ts';
 export type { PublicationEvents, PublishOptions } from './publication.ts';
 export { Subscription } from './subscription.ts';
@@ -63,16 +26,13 @@ export {
 } from './defaults.ts';
 export type { IcePolicy, ReconnectPolicy, SimulcastLayer } from './defaults.ts';
 export {
-  ApiError,
   ClosedError,
-  isPorchlightError,
   MediaResetError,
   NotConnectedError,
-  PorchlightError,
   RequestError,
   RequestTimeoutError,
 } from './errors.ts';
-export type { ClientErrorCode, PorchlightErrorCode } from './errors.ts';
+export type { ClientErrorCode } from './errors.ts';
 export { TypedEmitter } from './emitter.ts';
 export type { Listener } from './emitter.ts';
 export { chooseEncodings } from './encodings.ts';

@@ -75,7 +75,7 @@ function fakeAuthServer() {
       default:
         return reply(404, { error: { code: 'NOT_FOUND', message: path } });
     }
-  }) as typeof fetch;
+  }) as typeof globalThis.fetch;
   const refreshes = () => requests.filter((r) => r.path === '/auth/refresh');
   return { fetch, requests, refreshes, revokeAll: () => valid.clear() };
 }
@@ -215,10 +215,14 @@ describe('DeviceTokens', () => {
         );
       issued++;
       return new Response(
-        JSON.stringify({ token: `device-${issued}`, expiresIn: 600, device: { id: 'd', name: 'Porch' } }),
+        JSON.stringify({
+          token: `device-${issued}`,
+          expiresIn: 600,
+          device: { id: 'd', name: 'Porch' },
+        }),
         { status: 200 },
       );
-    }) as typeof fetch;
+    }) as typeof globalThis.fetch;
     return { fetch, issued: () => issued };
   }
 

@@ -73,14 +73,17 @@ async function setup(
 ): Promise<{ server: FakeServer; signaling: Signaling }> {
   const server = await startServer(decide);
   cleanups.push(() => server.close());
-  const signaling = new Signaling({ url: server.url, token, requestTimeoutMs: 2_000, reconnect: fast });
+  const signaling = new Signaling({
+    url: server.url,
+    token,
+    requestTimeoutMs: 2_000,
+    reconnect: fast,
+  });
   cleanups.push(() => signaling.close());
   return { server, signaling };
 }
 
-function next<T extends unknown[]>(
-  on: (listener: (...args: T) => void) => () => void,
-): Promise<T> {
+function next<T extends unknown[]>(on: (listener: (...args: T) => void) => () => void): Promise<T> {
   return new Promise((resolve) => {
     const off = on((...args) => {
       off();
@@ -90,7 +93,10 @@ function next<T extends unknown[]>(
 }
 
 /** A provider handing out t1, t2, … and recording what it was asked. */
-function countingProvider(): { provide: (r: TokenRequest) => Promise<string>; asked: TokenRequest[] } {
+function countingProvider(): {
+  provide: (r: TokenRequest) => Promise<string>;
+  asked: TokenRequest[];
+} {
   const asked: TokenRequest[] = [];
   return {
     asked,

@@ -63,7 +63,8 @@ export class CachedToken {
   /** The cached token if it is still comfortably valid. */
   peek(): string | undefined {
     const current = this.#current;
-    if (!current || current.expiresAt - this.options.now() <= this.options.marginMs) return undefined;
+    if (!current || current.expiresAt - this.options.now() <= this.options.marginMs)
+      return undefined;
     return current.token;
   }
 

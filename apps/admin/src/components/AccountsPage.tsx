@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Account } from '@porchlight/sdk';
+import type { Account } from '@porchlight/sdk/rest';
 import { formatTime } from '../format.ts';
 import { useStore } from '../store/index.ts';
 
@@ -87,7 +87,14 @@ function NewAccountForm() {
 
   const onSubmit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    if (!(await createAccount({ email: email.trim(), displayName: displayName.trim(), password, isAdmin })))
+    if (
+      !(await createAccount({
+        email: email.trim(),
+        displayName: displayName.trim(),
+        password,
+        isAdmin,
+      }))
+    )
       return;
     setEmail('');
     setDisplayName('');

@@ -34,6 +34,7 @@ function AdminPage() {
     case 'site':
       return <SitePage siteId={page.siteId} />;
     case 'audit':
-      return <AuditPage siteId={page.siteId} />;
+      // Keyed: another site starts with fresh filters.
+      return <AuditPage key={page.siteId ?? ''} siteId={page.siteId} />;
   }
 }

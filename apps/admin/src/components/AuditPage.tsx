@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { AuditEvent, AuditQuery } from '@porchlight/sdk';
+import type { AuditEvent, AuditQuery } from '@porchlight/sdk/rest';
 import { formatTime, fromLocalInput } from '../format.ts';
 import { useStore } from '../store/index.ts';
 
@@ -141,7 +141,9 @@ function AuditRow({ event }: { event: AuditEvent }) {
       ? s.accounts?.find((a) => a.id === event.actorId)
       : undefined,
   );
-  const who = account?.email ?? (event.actorId ? `${event.actorType} ${event.actorId.slice(0, 8)}` : event.actorType);
+  const who =
+    account?.email ??
+    (event.actorId ? `${event.actorType} ${event.actorId.slice(0, 8)}` : event.actorType);
   const detail = Object.keys(event.detail).length ? JSON.stringify(event.detail) : '';
   return (
     <tr data-testid="audit-row" data-action={event.action} data-outcome={event.outcome}>

@@ -12,7 +12,12 @@ export function ConfirmButton({ label, confirmLabel, onConfirm, testId }: Props)
   const [asking, setAsking] = useState(false);
   if (!asking) {
     return (
-      <button type="button" className="icon-btn" data-testid={testId} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className="icon-btn"
+        data-testid={testId}
+        onClick={() => setAsking(true)}
+      >
         {label}
       </button>
     );

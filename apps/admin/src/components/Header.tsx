@@ -38,7 +38,12 @@ export function Header() {
       {mode !== 'login' && (
         <span className="account">
           <span className="muted">{account?.email}</span>
-          <button type="button" className="icon-btn" data-testid="logout" onClick={() => void logout()}>
+          <button
+            type="button"
+            className="icon-btn"
+            data-testid="logout"
+            onClick={() => void logout()}
+          >
             Log out
           </button>
         </span>

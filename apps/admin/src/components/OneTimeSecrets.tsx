@@ -30,7 +30,13 @@ export function OneTimeSecrets() {
       {provisioning && (
         <div className="provision">
           {qr && (
-            <img src={qr} alt="QR code of the camera link" width={200} height={200} data-testid="provision-qr" />
+            <img
+              src={qr}
+              alt="QR code of the camera link"
+              width={200}
+              height={200}
+              data-testid="provision-qr"
+            />
           )}
           <div>
             <p>

@@ -36,7 +36,10 @@ export function SiteDevices({ siteId }: { siteId: string }) {
                 <tr key={d.id} data-testid="device-row" data-device-id={d.id} data-state={state}>
                   <td>
                     <span className={`dot dot--${state}`} aria-hidden="true" />
-                    <strong>{d.name}</strong> <span className="muted small">{d.kind}, {state}</span>
+                    <strong>{d.name}</strong>{' '}
+                    <span className="muted small">
+                      {d.kind}, {state}
+                    </span>
                   </td>
                   <td>{d.lastSeenAt !== null ? formatAgo(d.lastSeenAt) : '—'}</td>
                   <td>{d.lastAddress ?? '—'}</td>

@@ -23,11 +23,7 @@ export function SitePage({ siteId }: { siteId: string }) {
       <SiteDevices siteId={siteId} />
       <SitePeople siteId={siteId} />
       <p>
-        <button
-          type="button"
-          className="icon-btn"
-          onClick={() => go({ name: 'audit', siteId })}
-        >
+        <button type="button" className="icon-btn" onClick={() => go({ name: 'audit', siteId })}>
           Audit log of this site
         </button>
       </p>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { SITE_ROLES, type GrantWithAccount, type SiteRole } from '@porchlight/sdk';
+import { SITE_ROLES, type GrantWithAccount, type SiteRole } from '@porchlight/sdk/rest';
 import { formatTime } from '../format.ts';
 import { useStore } from '../store/index.ts';
 
@@ -122,7 +122,11 @@ function AddPerson({ siteId }: { siteId: string }) {
         </label>
         <label className="field">
           <span>Name (new accounts)</span>
-          <input data-testid="invite-name" value={name} onChange={(event) => setName(event.target.value)} />
+          <input
+            data-testid="invite-name"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
         </label>
         <label className="field">
           <span>Initial password (new accounts)</span>

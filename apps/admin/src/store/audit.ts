@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { AuditEvent, AuditQuery } from '@porchlight/sdk';
+import type { AuditEvent, AuditQuery } from '@porchlight/sdk/rest';
 import { api } from '../services.ts';
 import type { Store } from './index.ts';
 

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { SessionAccount } from '@porchlight/sdk';
+import type { SessionAccount } from '@porchlight/sdk/rest';
 import { describeApiError, isCode } from '../api-errors.ts';
 import { api, session } from '../services.ts';
 import type { Store } from './index.ts';

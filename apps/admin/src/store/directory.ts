@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { Account, AccountPatch, NewAccount, Site } from '@porchlight/sdk';
+import type { Account, AccountPatch, NewAccount, Site } from '@porchlight/sdk/rest';
 import { api } from '../services.ts';
 import type { Store } from './index.ts';
 
@@ -36,7 +36,9 @@ export const createDirectorySlice: StateCreator<Store, [], [], DirectorySlice> =
     get().setBanner(null);
     const updated = await get().attempt(() => api.updateAccount(accountId, patch));
     if (updated)
-      set((s) => ({ accounts: s.accounts?.map((a) => (a.id === accountId ? updated : a)) ?? null }));
+      set((s) => ({
+        accounts: s.accounts?.map((a) => (a.id === accountId ? updated : a)) ?? null,
+      }));
   },
 
   loadSites: async () => {

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { Device, GrantWithAccount, NewGrant, ProvisioningCode } from '@porchlight/sdk';
+import type { Device, GrantWithAccount, NewGrant, ProvisioningCode } from '@porchlight/sdk/rest';
 import { api } from '../services.ts';
 import type { Store } from './index.ts';
 

@@ -14,7 +14,14 @@ interface Props {
  * A destructive action in two clicks, inline: no window.confirm (blocked in some embedded
  * browsers, and modal dialogs steal focus from the live view).
  */
-export function ConfirmButton({ label, confirmLabel, onConfirm, className, testId, children }: Props) {
+export function ConfirmButton({
+  label,
+  confirmLabel,
+  onConfirm,
+  className,
+  testId,
+  children,
+}: Props) {
   const [asking, setAsking] = useState(false);
   if (!asking) {
     return (

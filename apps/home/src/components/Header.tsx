@@ -21,8 +21,7 @@ export function Header() {
       {mode === 'person' ? (
         <PersonNav />
       ) : (
-        live &&
-        role && <span className="role">{role === 'camera' ? 'Camera' : 'Live view'}</span>
+        live && role && <span className="role">{role === 'camera' ? 'Camera' : 'Live view'}</span>
       )}
       {live && <ConnectionBadge />}
       {mode === 'person' && <AccountMenu />}

@@ -11,7 +11,19 @@ export function PersonHome() {
   const tab = useStore((s) => s.tab);
   const token = useStore((s) => s.liveToken);
   const isAdmin = useStore((s) => s.account?.isAdmin === true);
+  const failed = useStore((s) => s.sitesFailed);
+  const loadSites = useStore((s) => s.loadSites);
 
+  if (failed) {
+    return (
+      <section className="notice">
+        <h1>Cannot load your sites</h1>
+        <button type="button" className="btn" onClick={() => void loadSites()}>
+          Try again
+        </button>
+      </section>
+    );
+  }
   if (sites === null) return <p className="connecting">Loading your sites…</p>;
   if (sites.length === 0) {
     return (

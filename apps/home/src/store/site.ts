@@ -31,8 +31,10 @@ function managesDevices(me: Me, siteId: string): boolean {
 }
 
 export interface SiteSlice {
-  /** Sites this person can see; null while loading. */
+  /** Sites this person can see; null while loading (or when loading failed). */
   sites: Site[] | null;
+  /** Loading the sites failed (offline, server down): offer to retry. */
+  sitesFailed: boolean;
   siteId: string | null;
   tab: Tab;
   /** Owner pages, shown once the API said yes (hidden on 403). */
@@ -60,20 +62,21 @@ export const createSiteSlice: StateCreator<Store, [], [], SiteSlice> = (set, get
 
   return {
     sites: null,
+    sitesFailed: false,
     siteId: null,
     tab: 'live',
     canManagePeople: false,
     canManageDevices: false,
 
     loadSites: async () => {
-      set({ sites: null });
+      set({ sites: null, sitesFailed: false });
       let sites: Site[];
       try {
         sites = await api.listSites();
       } catch (error) {
         // A refused refresh token ends the session; the session listener shows the login.
         if (!isCode(error, 'UNAUTHORIZED')) get().setBanner(describeApiError(error));
-        set({ sites: [] });
+        set({ sitesFailed: true });
         return;
       }
       set({ sites });
@@ -94,7 +97,14 @@ export const createSiteSlice: StateCreator<Store, [], [], SiteSlice> = (set, get
 
     resetSite: () => {
       get().clearManaged();
-      set({ sites: null, siteId: null, tab: 'live', canManagePeople: false, canManageDevices: false });
+      set({
+        sites: null,
+        sitesFailed: false,
+        siteId: null,
+        tab: 'live',
+        canManagePeople: false,
+        canManageDevices: false,
+      });
     },
   };
 };

@@ -28,9 +28,7 @@ export function DeviceRow({ device }: { device: Device }) {
         ) : (
           <>
             <span className="device-name">{device.name}</span>{' '}
-            <span className="muted small">
-              {state === 'pending' ? 'waiting for setup' : state}
-            </span>
+            <span className="muted small">{state === 'pending' ? 'waiting for setup' : state}</span>
           </>
         )}
       </td>

@@ -30,7 +30,9 @@ export function DevicesPage() {
       {devices === null ? (
         <p className="muted">Loading…</p>
       ) : shown.length === 0 ? (
-        <p className="muted">No cameras yet. Add one: any phone or laptop with a browser will do.</p>
+        <p className="muted">
+          No cameras yet. Add one: any phone or laptop with a browser will do.
+        </p>
       ) : (
         <table className="table">
           <thead>

@@ -1,0 +1,46 @@
+/**
+ * @porchlight/sdk/rest: the REST API client and logins, without the media client. For pages that
+ * never stream (the admin dashboard): importing the package root pulls in mediasoup-client and
+ * socket.io-client, which cost ~400 kB for nothing there.
+ */
+export { PorchlightApi } from './api.ts';
+export type { ApiOptions } from './api.ts';
+export { SessionManager, DEFAULT_SESSION_STORAGE_KEY } from './session.ts';
+export type {
+  KeyValueStorage,
+  LockRunner,
+  SessionEndReason,
+  SessionEvents,
+  SessionManagerOptions,
+  StoredSession,
+} from './session.ts';
+export { DeviceTokens } from './device-tokens.ts';
+export type { DeviceTokenEvents, DeviceTokensOptions } from './device-tokens.ts';
+export { CachedToken } from './token.ts';
+export type { ExpiringToken, TokenProvider, TokenRequest, TokenSource } from './token.ts';
+export { ApiError, isPorchlightError, PorchlightError } from './errors.ts';
+export type { PorchlightErrorCode } from './errors.ts';
+export { SITE_ROLES } from './api-types.ts';
+export type {
+  Account,
+  AccountPatch,
+  ApiKey,
+  AuditEvent,
+  AuditQuery,
+  Device,
+  DeviceKind,
+  DeviceToken,
+  Grant,
+  GrantWithAccount,
+  Me,
+  NewAccount,
+  NewApiKey,
+  NewGrant,
+  NewProvisioningCode,
+  ProvisioningCode,
+  ProvisionResult,
+  Session,
+  SessionAccount,
+  Site,
+  SiteRole,
+} from './api-types.ts';
