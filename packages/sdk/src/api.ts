@@ -30,6 +30,8 @@ export interface ApiOptions {
   getToken?: TokenProvider;
   /** Default: the global fetch. Injectable for Node and tests. */
   fetch?: typeof fetch;
+  /** Unix ms. Default Date.now; injectable for tests. */
+  now?: () => number;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -115,6 +117,8 @@ export class PorchlightApi {
   readonly url: string;
   readonly #getToken: TokenProvider | undefined;
   readonly #fetch: typeof fetch;
+  readonly #now: () => number;
+  #serverOffsetMs = 0;
 
   constructor(options: ApiOptions = {}) {
     const url = options.url ?? (typeof location !== 'undefined' ? location.origin : undefined);
@@ -123,11 +127,21 @@ export class PorchlightApi {
     this.#getToken = options.getToken;
     // Bound: a detached window.fetch throws "Illegal invocation" in browsers.
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * How far the server's clock is ahead of ours (ms), from the `Date` header of the last answer
+   * (0 until then). Expiry times the server sends are in its time: an old phone whose clock is off
+   * by minutes would otherwise think every token expired, or none.
+   */
+  get serverOffsetMs(): number {
+    return this.#serverOffsetMs;
   }
 
   /** The same server with another token source (e.g. a SessionManager's). */
   withToken(getToken: TokenProvider): PorchlightApi {
-    return new PorchlightApi({ url: this.url, getToken, fetch: this.#fetch });
+    return new PorchlightApi({ url: this.url, getToken, fetch: this.#fetch, now: this.#now });
   }
 
   // ---- auth ------------------------------------------------------------------------------
@@ -319,8 +333,10 @@ export class PorchlightApi {
     for (const [key, value] of Object.entries(spec.query ?? {}))
       if (value !== undefined) search.set(key, String(value));
     const qs = search.toString();
+    const sentAt = this.#now();
+    let response: Response;
     try {
-      return await this.#fetch(`${this.url}/api/v1${path}${qs ? `?${qs}` : ''}`, {
+      response = await this.#fetch(`${this.url}/api/v1${path}${qs ? `?${qs}` : ''}`, {
         method,
         headers,
         ...(body !== undefined ? { body } : {}),
@@ -333,5 +349,10 @@ export class PorchlightApi {
         cause: error,
       });
     }
+    const serverDate = Date.parse(response.headers.get('date') ?? '');
+    // The header has whole seconds; against the request's midpoint that is close enough for
+    // renewing a minute early.
+    if (!Number.isNaN(serverDate)) this.#serverOffsetMs = serverDate - (sentAt + this.#now()) / 2;
+    return response;
   }
 }

@@ -191,6 +191,28 @@ describe('SessionManager', () => {
     await expect(session.getToken()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
+  it("renews on the server's clock, not a wrong local one (old phones)", async () => {
+    // `clock` is the server's time here; this device's clock is 15 minutes behind it.
+    const skewed = (async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await server.fetch(input, init);
+      const headers = new Headers(response.headers);
+      headers.set('date', new Date(clock).toUTCString());
+      return new Response(response.body, { status: response.status, headers });
+    }) as typeof globalThis.fetch;
+    const session = new SessionManager({
+      api: new PorchlightApi({ url: 'https://h', fetch: skewed, now: () => clock - 15 * MINUTE }),
+      storage,
+      now: () => clock - 15 * MINUTE,
+    });
+    await session.login('owner@example.test', 'correct horse');
+    // Without correcting, the token would look good for 25 minutes instead of 10.
+    expect(await session.getToken()).toBe('access-1');
+    clock += 8 * MINUTE;
+    expect(await session.getToken()).toBe('access-1');
+    clock += 2 * MINUTE;
+    expect(await session.getToken()).toBe('access-2');
+  });
+
   it('rejects wrong credentials without storing anything', async () => {
     await expect(manager().login('owner@example.test', 'nope')).rejects.toMatchObject({
       code: 'UNAUTHORIZED',

@@ -192,7 +192,10 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
       }
       if (generation !== this.#generation) throw new ApiError('UNAUTHORIZED', 'logged out', 401);
       this.#adopt(session);
-      return { token: session.accessToken, expiresAt: session.accessTokenExpiresAt };
+      return {
+        token: session.accessToken,
+        expiresAt: this.#localTime(session.accessTokenExpiresAt),
+      };
     });
   }
 
@@ -204,13 +207,21 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
       account: session.account,
     };
     this.#writeStorage(this.#stored);
-    this.#access.set({ token: session.accessToken, expiresAt: session.accessTokenExpiresAt });
+    this.#access.set({
+      token: session.accessToken,
+      expiresAt: this.#localTime(session.accessTokenExpiresAt),
+    });
     if (
       previous?.id !== session.account.id ||
       previous.displayName !== session.account.displayName ||
       previous.isAdmin !== session.account.isAdmin
     )
       this.safeEmit('changed', session.account);
+  }
+
+  /** A server timestamp on our clock (see PorchlightApi.serverOffsetMs). */
+  #localTime(serverMs: number): number {
+    return serverMs - this.#api.serverOffsetMs;
   }
 
   #end(reason: SessionEndReason, clearStorage = true): void {
