@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { newPage } from './helpers.ts';
 
@@ -22,11 +22,7 @@ test.afterAll(async () => {
   await ts?.close();
 });
 
-async function adminLogin(
-  browser: import('@playwright/test').Browser,
-  email: string,
-  password: string,
-) {
+async function adminLogin(browser: Browser, email: string, password: string) {
   const page = await newPage(browser, `${ts.url}/admin/`);
   await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill(password);

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { SMPTE_BARS } from '../support/fixtures.ts';
 
 /** Stats a page's PorchlightClient reports (see packages/sdk getStats). */
@@ -80,10 +80,7 @@ export async function sampleBars(page: Page): Promise<{ ok: boolean; samples: nu
 }
 
 /** Opens a fresh browser context on `url` (self-signed certificate accepted). */
-export async function newPage(
-  browser: import('@playwright/test').Browser,
-  url: string,
-): Promise<Page> {
+export async function newPage(browser: Browser, url: string): Promise<Page> {
   const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await ctx.newPage();
   await page.goto(url);
@@ -91,11 +88,7 @@ export async function newPage(
 }
 
 /** A browser becomes a camera the way a person does it: through a provisioning link. */
-export async function openCamera(
-  browser: import('@playwright/test').Browser,
-  base: string,
-  code: string,
-): Promise<Page> {
+export async function openCamera(browser: Browser, base: string, code: string): Promise<Page> {
   const page = await newPage(browser, `${base}/#provision=${encodeURIComponent(code)}`);
   await expect(page.getByTestId('camera-status')).toHaveText('publishing', { timeout: 30_000 });
   return page;
@@ -103,7 +96,7 @@ export async function openCamera(
 
 /** A person logs in through the login form. */
 export async function logIn(
-  browser: import('@playwright/test').Browser,
+  browser: Browser,
   base: string,
   email: string,
   password: string,

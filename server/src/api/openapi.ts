@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import type { RouteDef } from './Route.ts';
 
-const toSchema = (s: z.ZodType) => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, {
-    io: 'input',
-    unrepresentable: 'any',
-  }) as Record<string, unknown>;
-  return rest;
+const toSchema = (s: z.ZodType): Record<string, unknown> => {
+  const schema = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete schema['$schema'];
+  return schema;
 };
 
 /**

@@ -7,6 +7,20 @@ import { startTestServer, type TestServer } from '../../../tests/support/testSer
 
 type Json = Record<string, unknown>;
 
+/** Resolves with the disconnect time, or +Infinity if the socket is still up after `ms`. */
+function disconnectTime(
+  socket: { once(e: 'disconnect', f: () => void): unknown },
+  ms = 5000,
+): Promise<number> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(Number.POSITIVE_INFINITY), ms);
+    socket.once('disconnect', () => {
+      clearTimeout(timer);
+      resolve(Date.now());
+    });
+  });
+}
+
 describe('identity over the REST API', () => {
   let ts: TestServer;
   let adminToken: string;
@@ -178,6 +192,47 @@ describe('identity over the REST API', () => {
     expect(audit.map((e) => e.action)).toEqual(
       expect.arrayContaining(['device.revoke', 'grant.revoke']),
     );
+  });
+
+  it('rotating a device credential cuts its live session; only the new credential works', async () => {
+    const siteId = randomUUID();
+    await ts.ensureSite(siteId);
+    const code = await api<Json>(ts.url, 'POST', `/api/v1/sites/${siteId}/provisioning-codes`, {
+      token: adminToken,
+      body: { name: 'Shed' },
+    });
+    const redeemed = await api<Json>(ts.url, 'POST', '/api/v1/provision', {
+      body: { code: code.body['code'] },
+    });
+    const oldCredential = redeemed.body['credential'] as string;
+    const deviceId = (redeemed.body['device'] as Json)['id'] as string;
+    const tok = await api<Json>(ts.url, 'POST', '/api/v1/devices/token', {
+      body: { credential: oldCredential },
+    });
+    const cam = await connectRaw(ts.url, tok.body['token']);
+    expect((await cam.request('join', {})).ok).toBe(true);
+    const gone = disconnectTime(cam.socket);
+    const t0 = Date.now();
+    const rotated = await api<Json>(
+      ts.url,
+      'POST',
+      `/api/v1/sites/${siteId}/devices/${deviceId}/rotate`,
+      {
+        token: adminToken,
+        body: {},
+      },
+    );
+    expect(rotated.status).toBe(200);
+    expect((await gone) - t0).toBeLessThan(3000);
+    expect(
+      (await api(ts.url, 'POST', '/api/v1/devices/token', { body: { credential: oldCredential } }))
+        .status,
+    ).toBe(401);
+    await expect(connectRaw(ts.url, tok.body['token'])).rejects.toThrow(/UNAUTHORIZED/);
+    const fresh = await api<Json>(ts.url, 'POST', '/api/v1/devices/token', {
+      body: { credential: rotated.body['credential'] },
+    });
+    expect(fresh.status).toBe(200);
   });
 
   it('a disabled account is disconnected and cannot log in', async () => {

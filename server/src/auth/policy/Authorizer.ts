@@ -60,6 +60,10 @@ export class Authorizer {
       case 'device': {
         const device = await this.#store.getDevice(p.id);
         if (!device) throw PorchlightError.unauthorized('device unavailable');
+        // A rotated credential ends the sessions opened with the old one.
+        if (device.credentialGeneration !== p.device.credentialGeneration) {
+          throw PorchlightError.unauthorized('device credential rotated');
+        }
         return this.devicePrincipal(device);
       }
       case 'apikey': {
