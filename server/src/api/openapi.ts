@@ -2,7 +2,10 @@ import { z } from 'zod';
 import type { RouteDef } from './Route.ts';
 
 const toSchema = (s: z.ZodType): Record<string, unknown> => {
-  const schema = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   delete schema['$schema'];
   return schema;
 };
