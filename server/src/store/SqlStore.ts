@@ -15,6 +15,7 @@ import {
   toProvisioningCode,
   toRefreshToken,
   toSite,
+  toTurnUsage,
   type Row,
 } from './rows.ts';
 import type {
@@ -28,8 +29,11 @@ import type {
   NewAuditEvent,
   ProvisioningCode,
   RefreshToken,
+  NewTurnUsage,
   Site,
   Store,
+  TurnUsage,
+  TurnUsageQuery,
 } from './types.ts';
 
 /** What a driver binds. Booleans are the driver's to encode (SQLite has no boolean type). */
@@ -463,6 +467,55 @@ export abstract class SqlStore implements Store {
         ' ORDER BY id DESC LIMIT ?',
       params,
       toAuditEvent,
+    );
+  }
+
+  // TURN usage
+
+  async appendTurnUsage(u: NewTurnUsage): Promise<number> {
+    const { rows } = await this.query(
+      'INSERT INTO turn_usage (at, principal_kind, principal_id, site_id, duration_seconds, bytes_received, bytes_sent) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+      [
+        u.at,
+        u.principalKind,
+        u.principalId,
+        u.siteId,
+        u.durationSeconds,
+        u.bytesReceived,
+        u.bytesSent,
+      ],
+    );
+    return Number(rows[0]?.id);
+  }
+
+  /** Newest first; `since`/`until` inclusive. */
+  async queryTurnUsage(q: TurnUsageQuery): Promise<TurnUsage[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (q.siteId !== undefined) {
+      where.push('site_id = ?');
+      params.push(q.siteId);
+    }
+    if (q.principalId !== undefined) {
+      where.push('principal_id = ?');
+      params.push(q.principalId);
+    }
+    if (q.since !== undefined) {
+      where.push('at >= ?');
+      params.push(q.since);
+    }
+    if (q.until !== undefined) {
+      where.push('at <= ?');
+      params.push(q.until);
+    }
+    params.push(auditLimit(q.limit));
+    return this.#many(
+      'SELECT id, at, principal_kind, principal_id, site_id, duration_seconds, bytes_received, bytes_sent FROM turn_usage' +
+        (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+        ' ORDER BY id DESC LIMIT ?',
+      params,
+      toTurnUsage,
     );
   }
 

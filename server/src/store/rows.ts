@@ -15,6 +15,7 @@ import type {
   RefreshToken,
   Site,
   SiteRole,
+  TurnUsage,
 } from './types.ts';
 
 export type Row = Record<string, unknown>;
@@ -146,5 +147,18 @@ export function toAuditEvent(r: Row): AuditEvent {
     outcome: r.outcome as AuditEvent['outcome'],
     ip: r.ip as string | null,
     detail: json<Record<string, unknown>>(r.detail),
+  };
+}
+
+export function toTurnUsage(r: Row): TurnUsage {
+  return {
+    id: Number(r.id),
+    at: Number(r.at),
+    principalKind: r.principal_kind as string,
+    principalId: r.principal_id as string,
+    siteId: r.site_id as string | null,
+    durationSeconds: Number(r.duration_seconds),
+    bytesReceived: Number(r.bytes_received),
+    bytesSent: Number(r.bytes_sent),
   };
 }

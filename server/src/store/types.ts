@@ -139,6 +139,31 @@ export interface AuditQuery {
   before?: number;
 }
 
+/** One relayed TURN session, recorded when it closed (for metering). */
+export interface TurnUsage {
+  id: number;
+  /** Unix ms when the session closed. */
+  at: number;
+  principalKind: string;
+  principalId: string;
+  siteId: string | null;
+  durationSeconds: number;
+  bytesReceived: number;
+  bytesSent: number;
+}
+
+export type NewTurnUsage = Omit<TurnUsage, 'id'>;
+
+export interface TurnUsageQuery {
+  siteId?: string;
+  principalId?: string;
+  /** Inclusive unix ms bounds on `at`. */
+  since?: number;
+  until?: number;
+  /** Default 100, max 1000; newest first. */
+  limit?: number;
+}
+
 /** Fields of the device registry a status update may change. */
 export type DeviceStatusPatch = Partial<
   Pick<Device, 'online' | 'lastSeenAt' | 'lastAddress' | 'userAgent' | 'firmware' | 'bitrate'>
@@ -222,6 +247,10 @@ export interface Store {
   // Audit
   appendAudit(e: NewAuditEvent): Promise<number>;
   queryAudit(q: AuditQuery): Promise<AuditEvent[]>;
+
+  // TURN usage
+  appendTurnUsage(u: NewTurnUsage): Promise<number>;
+  queryTurnUsage(q: TurnUsageQuery): Promise<TurnUsage[]>;
 
   /** Runs pending migrations (idempotent). Called by the factory before the store is used. */
   migrate(): Promise<void>;

@@ -644,6 +644,46 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('TURN usage', () => {
+      it('appends and queries by site, principal and time, newest first', async () => {
+        const base = {
+          principalKind: 'device',
+          durationSeconds: 61,
+          bytesReceived: 2 ** 40,
+          bytesSent: 12345,
+        };
+        const a = await store.appendTurnUsage({
+          ...base,
+          at: 1000,
+          principalId: 'dev-1',
+          siteId: 'site-1',
+        });
+        const b = await store.appendTurnUsage({
+          ...base,
+          at: 2000,
+          principalId: 'acct-1',
+          siteId: 'site-1',
+        });
+        await store.appendTurnUsage({ ...base, at: 3000, principalId: 'acct-2', siteId: null });
+        expect(b).toBeGreaterThan(a);
+        const site = await store.queryTurnUsage({ siteId: 'site-1' });
+        expect(site.map((u) => u.principalId)).toEqual(['acct-1', 'dev-1']);
+        expect(site[1]).toEqual({
+          id: a,
+          ...base,
+          at: 1000,
+          principalId: 'dev-1',
+          siteId: 'site-1',
+        });
+        expect((await store.queryTurnUsage({ principalId: 'acct-2' }))[0]?.siteId).toBeNull();
+        expect((await store.queryTurnUsage({ since: 2000, until: 2000 })).map((u) => u.id)).toEqual(
+          [b],
+        );
+        expect(await store.queryTurnUsage({ limit: 1 })).toHaveLength(1);
+        expect(await store.queryTurnUsage({ siteId: "x' OR '1'='1" })).toEqual([]);
+      });
+    });
+
     describe('audit', () => {
       it('appends with increasing ids and round-trips JSON detail', async () => {
         const detail = {
