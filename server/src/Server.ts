@@ -109,7 +109,7 @@ export class PorchlightServer {
         audit: identity.audit,
         rooms,
         // Managed TURN credentials are added by the TURN module; until then, host candidates only.
-        iceServers: (): IceServer[] => [],
+        iceServers: () => ({ iceServers: [] as IceServer[] }),
         joinTimeoutMs: config.signaling.joinTimeoutMs,
         deviceStatsIntervalMs: config.signaling.deviceStatsIntervalMs,
       });

@@ -56,6 +56,8 @@ export interface JoinResponse {
   role: Role;
   routerRtpCapabilities: RtpCapabilities;
   iceServers: IceServer[];
+  /** When the TURN credentials in iceServers expire (unix ms); refresh with getIceServers before. */
+  iceServersExpiresAt?: number;
   /** Producers this peer may consume, present at join time. */
   producers: ProducerInfo[];
 }
@@ -84,6 +86,8 @@ export const RequestSchemas = {
   connectTransport: z.strictObject({ transportId: IdSchema, dtlsParameters: DtlsParametersSchema }),
   restartIce: z.strictObject({ transportId: IdSchema }),
   closeTransport: z.strictObject({ transportId: IdSchema }),
+  /** Fresh ICE servers (short-lived TURN credentials) before the current ones expire. */
+  getIceServers: z.strictObject({}),
   produce: z.strictObject({
     transportId: IdSchema,
     kind: z.enum(['audio', 'video']),
@@ -120,6 +124,7 @@ export interface ResponseMap {
   connectTransport: Record<string, never>;
   restartIce: { iceParameters: IceParameters };
   closeTransport: Record<string, never>;
+  getIceServers: { iceServers: IceServer[]; expiresAt?: number };
   produce: { producerId: string };
   closeProducer: Record<string, never>;
   pauseProducer: Record<string, never>;

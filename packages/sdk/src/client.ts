@@ -90,6 +90,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
   private joinInfo: JoinInfo | undefined;
   private joined = false;
   private iceServers: RTCIceServer[] = [];
+  private iceRefreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bumped per socket connection (and on loss): stale join tasks compare against it. */
   private connection = 0;
   /** Bumped whenever media must be rebuilt: stale session openings compare against it. */
@@ -232,6 +233,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
   close(): void {
     if (this._state === 'closed' || this.closing) return;
     this.closing = true;
+    clearTimeout(this.iceRefreshTimer);
     this.connection++;
     this.mediaEpoch++;
     this.teardownMedia();
@@ -266,6 +268,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     this.joined = true;
     this.joinInfo = { peerId: response.peerId, siteId: response.siteId, role: response.role };
     this.iceServers = response.iceServers.map(toRtcIceServer);
+    this.scheduleIceRefresh(connection, response.iceServersExpiresAt);
     const epoch = ++this.mediaEpoch;
     const diff = this.directory.replace(response.producers);
     this.reconcile();
@@ -293,7 +296,38 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     this.signaling?.restart();
   }
 
+  /**
+   * TURN credentials are short-lived: fetch fresh ones at ~80% of their lifetime (and at least 5 s
+   * before expiry) and hand them to live transports, so relayed media never runs on dead ones.
+   */
+  private scheduleIceRefresh(connection: number, expiresAt: number | undefined): void {
+    clearTimeout(this.iceRefreshTimer);
+    if (expiresAt === undefined || this._state === 'closed') return;
+    const lifetime = expiresAt - Date.now();
+    // A skewed clock can make the lifetime look negative: then retry within a minute.
+    const delay = lifetime > 0 ? Math.max(1000, Math.min(lifetime * 0.8, lifetime - 5000)) : 60_000;
+    this.iceRefreshTimer = setTimeout(() => void this.refreshIceServers(connection), delay);
+  }
+
+  private async refreshIceServers(connection: number): Promise<void> {
+    const signaling = this.signaling;
+    if (connection !== this.connection || !signaling || this._state === 'closed') return;
+    try {
+      const r = await signaling.request('getIceServers', {});
+      if (connection !== this.connection) return;
+      this.iceServers = r.iceServers.map(toRtcIceServer);
+      await this.session?.updateIceServers(this.iceServers);
+      this.scheduleIceRefresh(connection, r.expiresAt);
+    } catch (error) {
+      this.reportError(error);
+      if (connection === this.connection) {
+        this.iceRefreshTimer = setTimeout(() => void this.refreshIceServers(connection), 5000);
+      }
+    }
+  }
+
   private onDown(): void {
+    clearTimeout(this.iceRefreshTimer);
     this.connection++;
     this.mediaEpoch++;
     this.joined = false;

@@ -83,6 +83,19 @@ export class MediaSession {
     for (const transport of this.transports) transport.close();
   }
 
+  /**
+   * New TURN credentials: future transports use them, and live ones get them for their next ICE
+   * gathering (restarts), so a relayed path survives the old credentials expiring.
+   */
+  async updateIceServers(iceServers: RTCIceServer[]): Promise<void> {
+    this.options.iceServers = iceServers;
+    await Promise.all(
+      this.transports
+        .filter((t) => !t.closed)
+        .map((t) => t.updateIceServers({ iceServers }).catch(() => undefined)),
+    );
+  }
+
   async produce(params: ProduceParams): Promise<types.Producer> {
     const transport = await this.transport('send');
     const appData: ProduceAppData = { source: params.source, paused: params.paused };

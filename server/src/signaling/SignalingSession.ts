@@ -25,7 +25,7 @@ import type { Room } from '../media/Room.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import type { Store } from '../store/types.ts';
 import { Logger } from '../util/Logger.ts';
-import { handlers } from './handlers.ts';
+import { handlers, type HandlerContext } from './handlers.ts';
 import { RateLimiter } from './RateLimiter.ts';
 
 const logger = new Logger('SignalingSession');
@@ -47,7 +47,11 @@ export interface SessionDeps {
   store: Pick<Store, 'listSites'>;
   registry: DeviceRegistry;
   audit: Pick<AuditLog, 'record'>;
-  iceServers: (principal: Principal) => IceServer[];
+  /** ICE servers for a principal on a site, with the expiry of their TURN credentials. */
+  iceServers: (
+    principal: Principal,
+    siteId: string,
+  ) => { iceServers: IceServer[]; expiresAt?: number };
   joinTimeoutMs: number;
   deviceStatsIntervalMs: number;
 }
@@ -232,10 +236,14 @@ export class SignalingSession {
     if (event === 'join') return this.#join(req as RequestOf<'join'>);
     if (!this.#joined) throw PorchlightError.conflict('join first');
     const handler = handlers[event as Exclude<RequestName, 'join'>] as (
-      ctx: { peer: Peer; room: Room },
+      ctx: HandlerContext,
       r: unknown,
     ) => Promise<unknown>;
-    return handler(this.#joined, req);
+    const { peer, room } = this.#joined;
+    return handler(
+      { peer, room, iceServers: () => this.#deps.iceServers(this.#principal, room.siteId) },
+      req,
+    );
   }
 
   /** The site to join: a device's own; for people, the one asked for or their only one. */
@@ -291,12 +299,14 @@ export class SignalingSession {
           this.#deps.deviceStatsIntervalMs,
         );
       }
+      const ice = this.#deps.iceServers(p, siteId);
       return {
         peerId: peer.id,
         siteId,
         role: peer.role,
         routerRtpCapabilities: room.rtpCapabilities,
-        iceServers: this.#deps.iceServers(p),
+        iceServers: ice.iceServers,
+        ...(ice.expiresAt !== undefined ? { iceServersExpiresAt: ice.expiresAt } : {}),
         producers,
       };
     } finally {

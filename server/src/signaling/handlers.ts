@@ -1,4 +1,4 @@
-import type { RequestName, RequestOf, ResponseMap } from '@porchlight/protocol';
+import type { IceServer, RequestName, RequestOf, ResponseMap } from '@porchlight/protocol';
 import type { Peer } from '../media/Peer.ts';
 import type { Room } from '../media/Room.ts';
 
@@ -6,6 +6,8 @@ import type { Room } from '../media/Room.ts';
 export interface HandlerContext {
   peer: Peer;
   room: Room;
+  /** Fresh ICE servers (short-lived TURN credentials) for this peer. */
+  iceServers: () => { iceServers: IceServer[]; expiresAt?: number };
 }
 
 type Handler<K extends RequestName> = (
@@ -27,6 +29,7 @@ export const handlers: { [K in Exclude<RequestName, 'join'>]: Handler<K> } = {
     peer.transport(req.transportId).close();
     return empty;
   },
+  getIceServers: async ({ iceServers }) => iceServers(),
   produce: ({ room, peer }, req) => room.produce(peer, req),
   closeProducer: async ({ room, peer }, req) => {
     room.closeProducer(peer, req.producerId);
