@@ -316,8 +316,11 @@ describe('socket authorization matrix', () => {
   });
 
   it('every protocol request is covered', () => {
+    // join: below; media requests: produce/consume/talk below, and every other request only
+    // touches the caller's own objects (other ids are NOT_FOUND: signaling.badInput.test.ts).
     const covered = new Set([
       'join',
+      'getIceServers',
       'createTransport',
       'connectTransport',
       'restartIce',
@@ -342,6 +345,11 @@ describe('socket authorization matrix', () => {
       const may = ALLOWED['site:read'].includes(who) || who === 'deviceA1';
       expect(res.ok, `join site A as ${who}`).toBe(may);
       if (!res.ok) expect(res.error.code).toBe('FORBIDDEN');
+      // ICE servers (TURN credentials) only for a joined peer.
+      const ice = await c.request('getIceServers', {});
+      expect(ice.ok === false ? ice.error.code : 'ok', `getIceServers as ${who}`).toBe(
+        may ? 'ok' : 'CONFLICT',
+      );
       c.close();
     }
     await expect(connectRaw(ts.url, undefined)).rejects.toThrow(/UNAUTHORIZED/);
