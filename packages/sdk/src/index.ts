@@ -3,7 +3,7 @@
  */
 export { PorchlightClient } from './client.ts';
 export type { ClientEvents, ClientState, JoinInfo, WatchOptions } from './client.ts';
-export type { ClientOptions } from './options.ts';
+export type { ClientOptions, ForceRelay } from './options.ts';
 // The REST client, logins and their types (also importable alone as @porchlight/sdk/rest).
 export * from './rest.ts';
 export { Publication } from './publication.ts';

@@ -1,6 +1,7 @@
 import type { Device, types } from 'mediasoup-client';
 import type { ConsumerInfo, Source, TransportInfo } from '@porchlight/protocol';
 import type { IcePolicy } from './defaults.ts';
+import type { ForceRelay } from './options.ts';
 import { MediaResetError } from './errors.ts';
 import { IceWatchdog } from './ice-watchdog.ts';
 import type { Signaling } from './signaling.ts';
@@ -16,7 +17,7 @@ export interface MediaSessionOptions {
   device: Device;
   signaling: Signaling;
   iceServers: RTCIceServer[];
-  forceRelay: boolean;
+  forceRelay: ForceRelay;
   ice: IcePolicy;
   /** Non-fatal background failures (ICE restarts). */
   onError: (error: unknown) => void;
@@ -264,7 +265,7 @@ export class MediaSession {
       // mediasoup-client still types the deprecated `ip`; the server may only send `address`.
       iceCandidates: info.iceCandidates.map((c) => ({ ...c, ip: c.ip ?? c.address })),
       dtlsParameters: fromWireDtlsParameters(info.dtlsParameters),
-      iceServers: this.options.iceServers,
+      iceServers: relayServers(this.options.iceServers, this.options.forceRelay),
     };
     if (this.options.forceRelay) options.iceTransportPolicy = 'relay';
     return options;
@@ -278,4 +279,18 @@ export class MediaSession {
     // Already gone server-side (NOT_FOUND) or socket down: nothing left to clean up.
     done.catch(() => undefined);
   }
+}
+
+/** With a forced relay transport, keep only the TURN URLs of that transport. */
+export function relayServers(servers: RTCIceServer[], forceRelay: ForceRelay): RTCIceServer[] {
+  if (forceRelay === true || forceRelay === false) return servers;
+  const keep = (url: string): boolean =>
+    forceRelay === 'tls'
+      ? url.startsWith('turns:')
+      : url.startsWith('turn:') &&
+        (url.includes(`transport=${forceRelay}`) ||
+          (forceRelay === 'udp' && !url.includes('transport=')));
+  return servers
+    .map((s) => ({ ...s, urls: (Array.isArray(s.urls) ? s.urls : [s.urls]).filter(keep) }))
+    .filter((s) => s.urls.length > 0);
 }

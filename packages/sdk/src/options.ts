@@ -15,6 +15,8 @@ import type { TokenSource } from './token.ts';
 /** Longest label the protocol accepts. */
 const MAX_LABEL_LENGTH = 64;
 
+export type ForceRelay = boolean | 'udp' | 'tcp' | 'tls';
+
 export interface ClientOptions {
   /** Server origin. Default: the page's origin (`location.origin`); required outside browsers. */
   url?: string;
@@ -33,8 +35,12 @@ export interface ClientOptions {
   label?: string;
   /** Signaling reconnect policy, merged over DEFAULT_RECONNECT_POLICY. */
   reconnect?: Partial<ReconnectPolicy>;
-  /** Use TURN relay candidates only (iceTransportPolicy 'relay'). Default false. */
-  forceRelay?: boolean;
+  /**
+   * Use TURN relay candidates only (iceTransportPolicy 'relay'), for tests and strict networks.
+   * `true`: any relay; 'udp' | 'tcp' | 'tls': only TURN servers of that transport. Default false:
+   * direct paths first, relay as the fallback ICE picks by itself.
+   */
+  forceRelay?: ForceRelay;
   /** How long a request waits for its acknowledgement (ms). Default DEFAULT_REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number;
   /**
@@ -60,7 +66,7 @@ export interface ResolvedOptions {
   label: string | undefined;
   reconnect: ReconnectPolicy;
   transientRetry: ReconnectPolicy;
-  forceRelay: boolean;
+  forceRelay: ForceRelay;
   requestTimeoutMs: number;
   device: types.DeviceOptions;
   socketOptions: SocketIoOptions;

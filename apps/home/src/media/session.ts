@@ -1,4 +1,4 @@
-import { PorchlightClient, type TokenSource } from '@porchlight/sdk';
+import { PorchlightClient, type ForceRelay, type TokenSource } from '@porchlight/sdk';
 import { useStore } from '../store/index.ts';
 import { autoWatch } from './autoWatch.ts';
 import { TalkController } from './talk.ts';
@@ -11,12 +11,22 @@ declare global {
 }
 
 /**
+ * Diagnostics setting for strict networks and tests: localStorage `porchlight.forceRelay` =
+ * 'any' | 'udp' | 'tcp' | 'tls' sends all media through the TURN relay (of that transport).
+ */
+function forcedRelay(): { forceRelay?: ForceRelay } {
+  const v = globalThis.localStorage?.getItem('porchlight.forceRelay');
+  if (v === 'any') return { forceRelay: true };
+  return v === 'udp' || v === 'tcp' || v === 'tls' ? { forceRelay: v } : {};
+}
+
+/**
  * One connection to the server: creates the client, mirrors it into the store, watches what is
  * announced and owns push-to-talk. Returns a function that ends it all. `token` is usually a
  * provider, asked at every (re)connect; `siteId` picks the site for people with several.
  */
 export function startSession(token: TokenSource, siteId: string | null): () => void {
-  const client = new PorchlightClient({ token, ...(siteId ? { siteId } : {}) });
+  const client = new PorchlightClient({ token, ...(siteId ? { siteId } : {}), ...forcedRelay() });
   window.porchlight = { client };
 
   const store = useStore.getState();
