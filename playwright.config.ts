@@ -1,5 +1,9 @@
 import { defineConfig } from '@playwright/test';
 import { AUDIO_WAV, VIDEO_Y4M } from './tests/support/fixtures.ts';
+import { ensureTestCert } from './tests/support/tlsFixture.ts';
+
+// The test servers' certificate: Chromium trusts its key for HTTPS and for TURN over TLS.
+const testCert = ensureTestCert();
 
 /** Flags measured to work for headless WebRTC as root with fake devices (docs/testing.md). */
 export const chromiumArgs = [
@@ -16,6 +20,7 @@ export const chromiumArgs = [
   '--allow-loopback-in-peer-connection',
   `--use-file-for-fake-video-capture=${VIDEO_Y4M}`,
   `--use-file-for-fake-audio-capture=${AUDIO_WAV}`,
+  `--ignore-certificate-errors-spki-list=${testCert.spki}`,
 ];
 
 export default defineConfig({

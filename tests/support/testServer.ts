@@ -8,6 +8,7 @@ import { AccessTokens } from '../../server/src/auth/services/AccessTokens.ts';
 import { loadConfig } from '../../server/src/config/loadConfig.ts';
 import type { ConfigInput } from '../../server/src/config/schema.ts';
 import type { Grant, SiteRole } from '../../server/src/store/types.ts';
+import { ensureTestCert } from './tlsFixture.ts';
 
 export interface MintOptions {
   siteId?: string;
@@ -58,6 +59,7 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
   process.env['PORCHLIGHT_LOG_LEVEL'] ??= 'warn';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-test-'));
   const secret = randomBytes(32).toString('base64url');
+  const cert = ensureTestCert();
   const config = loadConfig(
     {
       host: '127.0.0.1',
@@ -65,6 +67,7 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
       publicHost: '127.0.0.1',
       dataDir,
       devBootstrap: false,
+      tls: { certFile: cert.certFile, keyFile: cert.keyFile },
       ...overrides,
       auth: { tokenSecret: secret, ...overrides.auth },
       media: {
