@@ -16,6 +16,7 @@ import { resolveAnnouncedAddress, resolvePublicHost } from './network.ts';
 import { loadOrCreateSecret } from './secrets.ts';
 import { SignalingServer } from './signaling/SignalingServer.ts';
 import { createStore } from './store/createStore.ts';
+import { TurnService } from './turn/TurnService.ts';
 import type { Store } from './store/types.ts';
 import { Logger } from './util/Logger.ts';
 
@@ -44,6 +45,8 @@ export class PorchlightServer {
   readonly rooms: RoomRegistry;
   readonly http: FastifyInstance;
   readonly signaling: SignalingServer;
+  /** Managed coturn; undefined when TURN is disabled. */
+  readonly turn: TurnService | undefined;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -55,6 +58,7 @@ export class PorchlightServer {
     rooms: RoomRegistry;
     http: FastifyInstance;
     signaling: SignalingServer;
+    turn: TurnService | undefined;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -63,6 +67,7 @@ export class PorchlightServer {
     this.rooms = parts.rooms;
     this.http = parts.http;
     this.signaling = parts.signaling;
+    this.turn = parts.turn;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -81,15 +86,30 @@ export class PorchlightServer {
     });
     let pool: WorkerPool | undefined;
     let http: FastifyInstance | undefined;
+    let turn: TurnService | undefined;
+    const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ store, secret });
       pool = await WorkerPool.create({
         numWorkers: config.media.numWorkers,
         listenIp: config.media.listenIp,
-        announcedAddress: resolveAnnouncedAddress(config.media.announcedAddress, publicHost),
+        announcedAddress: sfuAddress,
         rtcPort: config.media.rtcPort,
         logLevel: config.media.workerLogLevel,
       });
+      if (config.turn.enabled) {
+        turn = await TurnService.create({
+          config: config.turn,
+          publicHost,
+          listenIp: config.host,
+          sfuAddress,
+          tls: { certFile: tls.certFile, keyFile: tls.keyFile },
+          dataDir: config.dataDir,
+          secret: config.auth.tokenSecret || loadOrCreateSecret(config.dataDir, 'turn-secret'),
+          store,
+        });
+      }
+      const turnService = turn;
       const rooms = new RoomRegistry(pool, config.media.initialOutgoingBitrate);
       const appsDir = overrides.appsDir ?? APPS_DIR;
       http = await createHttpServer({
@@ -108,8 +128,11 @@ export class PorchlightServer {
         registry: identity.registry,
         audit: identity.audit,
         rooms,
-        // Managed TURN credentials are added by the TURN module; until then, host candidates only.
-        iceServers: () => ({ iceServers: [] as IceServer[] }),
+        // Short-lived TURN credentials per connection, bound to who and which site.
+        iceServers: (principal, siteId) =>
+          turnService
+            ? turnService.iceServers(principal, siteId)
+            : { iceServers: [] as IceServer[] },
         joinTimeoutMs: config.signaling.joinTimeoutMs,
         deviceStatsIntervalMs: config.signaling.deviceStatsIntervalMs,
       });
@@ -128,10 +151,12 @@ export class PorchlightServer {
         rooms,
         http,
         signaling,
+        turn,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
     } catch (error) {
+      await turn?.close();
       await pool?.close();
       await http?.close();
       await store.close();
@@ -169,6 +194,7 @@ export class PorchlightServer {
       await this.signaling.close();
       this.rooms.closeAll();
       await this.pool.close();
+      await this.turn?.close();
       await this.http.close();
       await this.identity.store.close();
       logger.info('stopped');

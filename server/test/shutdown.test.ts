@@ -45,6 +45,9 @@ describe('the server process', () => {
         PORCHLIGHT_DATA_DIR: dataDir,
         PORCHLIGHT_TOKEN_SECRET: secret,
         PORCHLIGHT_LOG_LEVEL: 'info',
+        // coturn is started and supervised too, on ports nothing else here uses.
+        PORCHLIGHT_TURN_PORT: String(33478 + (process.pid % 500)),
+        PORCHLIGHT_TURN_TLS_PORT: String(35349 + (process.pid % 500)),
       },
     });
     let out = '';
@@ -66,6 +69,8 @@ describe('the server process', () => {
     expect(password).toBeTruthy();
     const workerPid = Number(/workers started .*pids=\[(\d+)\]/.exec(out)?.[1]);
     expect(alive(workerPid)).toBe(true);
+    const turnPid = Number(/coturn running pid=(\d+)/.exec(out)?.[1]);
+    expect(alive(turnPid)).toBe(true);
 
     // Log in over the real REST API with the printed password (self-signed cert: this test only).
     process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0';
@@ -88,6 +93,7 @@ describe('the server process', () => {
     expect(out).toMatch(/peer left/);
     expect(out).toMatch(/stopped/);
     expect(alive(workerPid)).toBe(false);
+    expect(alive(turnPid)).toBe(false);
     client.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });

@@ -69,6 +69,8 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
       devBootstrap: false,
       tls: { certFile: cert.certFile, keyFile: cert.keyFile },
       ...overrides,
+      // coturn only where a test is about relaying (it needs free fixed ports).
+      turn: { enabled: false, ...overrides.turn },
       auth: { tokenSecret: secret, ...overrides.auth },
       media: {
         numWorkers: 1,

@@ -37,6 +37,23 @@ export const defaults = {
     /** Lifetime of the camera provisioning code printed by the dev bootstrap (seconds). */
     bootstrapCodeTtl: 24 * 3600,
   },
+  turn: {
+    /** Run and supervise coturn (STUN/TURN) so media connects from any network. */
+    enabled: true,
+    /** 'production' denies relaying to private/loopback peers (except the SFU); 'test' allows loopback. */
+    mode: 'production' as 'production' | 'test',
+    /** STUN/TURN over UDP and TCP. */
+    port: 3478,
+    /** TURN over TLS (turns:), with the server's certificate. */
+    tlsPort: 5349,
+    /** Relay port range: each allocation holds one port, so this bounds concurrent relays. */
+    minPort: 49160,
+    maxPort: 49200,
+    /** Lifetime of minted TURN credentials (seconds); clients refresh them before expiry. */
+    credentialTtl: 600,
+    /** Public IP coturn advertises behind NAT ('' = none). */
+    externalIp: '',
+  },
   database: {
     /** `sqlite:<file>` or `postgres://...`; default: SQLite file dataDir/porchlight.db. */
     url: '',

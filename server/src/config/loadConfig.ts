@@ -15,6 +15,10 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' }> =
   PORCHLIGHT_ANNOUNCED_ADDRESS: { path: ['media', 'announcedAddress'], type: 'string' },
   PORCHLIGHT_RTC_PORT: { path: ['media', 'rtcPort'], type: 'int' },
   PORCHLIGHT_TOKEN_SECRET: { path: ['auth', 'tokenSecret'], type: 'string' },
+  PORCHLIGHT_TURN_ENABLED: { path: ['turn', 'enabled'], type: 'bool' },
+  PORCHLIGHT_TURN_PORT: { path: ['turn', 'port'], type: 'int' },
+  PORCHLIGHT_TURN_TLS_PORT: { path: ['turn', 'tlsPort'], type: 'int' },
+  PORCHLIGHT_TURN_EXTERNAL_IP: { path: ['turn', 'externalIp'], type: 'string' },
   PORCHLIGHT_DATABASE_URL: { path: ['database', 'url'], type: 'string' },
   PORCHLIGHT_DEV_BOOTSTRAP: { path: ['devBootstrap'], type: 'bool' },
 };

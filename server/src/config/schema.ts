@@ -50,6 +50,21 @@ export const ConfigSchema = z
           .default(defaults.auth.bootstrapCodeTtl),
       })
       .default(defaults.auth),
+    turn: z
+      .strictObject({
+        enabled: z.boolean().default(defaults.turn.enabled),
+        mode: z.enum(['production', 'test']).default(defaults.turn.mode),
+        port: z.number().int().min(1).max(65535).default(defaults.turn.port),
+        tlsPort: z.number().int().min(1).max(65535).default(defaults.turn.tlsPort),
+        minPort: z.number().int().min(1024).max(65535).default(defaults.turn.minPort),
+        maxPort: z.number().int().min(1024).max(65535).default(defaults.turn.maxPort),
+        credentialTtl: z.number().int().min(60).max(86_400).default(defaults.turn.credentialTtl),
+        externalIp: z
+          .string()
+          .refine((v) => v === '' || net.isIP(v) !== 0, 'must be an IP address')
+          .default(defaults.turn.externalIp),
+      })
+      .default(defaults.turn),
     database: z
       .strictObject({
         url: z
@@ -74,6 +89,20 @@ export const ConfigSchema = z
     devBootstrap: z.boolean().default(defaults.devBootstrap),
   })
   .superRefine((c, ctx) => {
+    if (c.turn.minPort > c.turn.maxPort) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['turn', 'minPort'],
+        message: 'minPort must not exceed maxPort',
+      });
+    }
+    if (c.turn.port === c.turn.tlsPort) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['turn', 'tlsPort'],
+        message: 'tlsPort must differ from port',
+      });
+    }
     if ((c.tls.certFile === '') !== (c.tls.keyFile === '')) {
       ctx.addIssue({
         code: 'custom',

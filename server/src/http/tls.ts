@@ -13,6 +13,7 @@ export interface TlsMaterial {
   /** True when we generated it (browsers will warn once). */
   selfSigned: boolean;
   certFile: string;
+  keyFile: string;
 }
 
 /**
@@ -32,6 +33,7 @@ export function loadTls(options: {
         key: fs.readFileSync(options.keyFile, 'utf8'),
         selfSigned: false,
         certFile: options.certFile,
+        keyFile: options.keyFile,
       };
     } catch (e) {
       throw new ConfigError(`tls: cannot read cert/key: ${(e as Error).message}`);
@@ -43,7 +45,7 @@ export function loadTls(options: {
   if (fs.existsSync(certFile) && fs.existsSync(keyFile)) {
     const cert = fs.readFileSync(certFile, 'utf8');
     if (stillGood(cert, options.hosts)) {
-      return { cert, key: fs.readFileSync(keyFile, 'utf8'), selfSigned: true, certFile };
+      return { cert, key: fs.readFileSync(keyFile, 'utf8'), selfSigned: true, certFile, keyFile };
     }
   }
   logger.info('generating self-signed certificate', { hosts: options.hosts });
@@ -67,7 +69,7 @@ export function loadTls(options: {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(keyFile, pems.private, { mode: 0o600 });
   fs.writeFileSync(certFile, pems.cert, { mode: 0o644 });
-  return { cert: pems.cert, key: pems.private, selfSigned: true, certFile };
+  return { cert: pems.cert, key: pems.private, selfSigned: true, certFile, keyFile };
 }
 
 function stillGood(pem: string, hosts: string[]): boolean {

@@ -56,6 +56,7 @@ const ALLOWED: Record<Action, Who[]> = {
   'device:provision': ['admin', 'ownerA', 'installerA'],
   'device:manage': ['admin', 'ownerA', 'installerA'],
   'audit:read': ['admin', 'ownerA'],
+  'usage:read': ['admin', 'ownerA'],
   'account:manage-keys': [],
   'admin:accounts': ['admin'],
   'admin:sites': ['admin'],
@@ -126,6 +127,9 @@ const EXAMPLES: Record<string, (w: World) => { path: string; body?: unknown }> =
   }),
   'DELETE /api/v1/sites/:siteId': (w) => ({ path: `/api/v1/sites/${w.siteA}` }),
   'GET /api/v1/sites/:siteId/audit': (w) => ({ path: `/api/v1/sites/${w.siteA}/audit?limit=5` }),
+  'GET /api/v1/sites/:siteId/turn-usage': (w) => ({
+    path: `/api/v1/sites/${w.siteA}/turn-usage?limit=5`,
+  }),
   'GET /api/v1/sites/:siteId/grants': (w) => ({ path: `/api/v1/sites/${w.siteA}/grants` }),
   'POST /api/v1/sites/:siteId/grants': (w) => ({
     path: `/api/v1/sites/${w.siteA}/grants`,

@@ -143,4 +143,44 @@ export const siteRoutes = [
         limit: query.limit ?? 100,
       }),
   }),
+  route({
+    method: 'GET',
+    path: '/api/v1/sites/:siteId/turn-usage',
+    summary: 'Relayed TURN sessions of a site (who, how long, bytes), newest first, with totals.',
+    tag: 'metering',
+    auth: { action: 'usage:read', resource: ({ params }) => siteResource(params.siteId) },
+    params: SiteParams,
+    query: z.strictObject({
+      since: z.coerce.number().pipe(Millis).optional(),
+      until: z.coerce.number().pipe(Millis).optional(),
+      limit: z.coerce.number().int().min(1).max(1000).optional(),
+    }),
+    handler: async ({ params, query }, ctx) => {
+      const sessions = await ctx.store.queryTurnUsage({
+        siteId: params.siteId,
+        ...(query.since !== undefined ? { since: query.since } : {}),
+        ...(query.until !== undefined ? { until: query.until } : {}),
+        limit: query.limit ?? 100,
+      });
+      const byPrincipal = new Map<
+        string,
+        { principalKind: string; principalId: string; seconds: number; bytes: number }
+      >();
+      for (const u of sessions) {
+        const t = byPrincipal.get(u.principalId) ?? {
+          principalKind: u.principalKind,
+          principalId: u.principalId,
+          seconds: 0,
+          bytes: 0,
+        };
+        t.seconds += u.durationSeconds;
+        t.bytes += u.bytesReceived + u.bytesSent;
+        byPrincipal.set(u.principalId, t);
+      }
+      return {
+        sessions,
+        totals: [...byPrincipal.values()].map((t) => ({ ...t, minutes: t.seconds / 60 })),
+      };
+    },
+  }),
 ];

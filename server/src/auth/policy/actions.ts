@@ -26,6 +26,8 @@ export const ACTIONS = [
   'device:manage',
   /** Read a site's audit log. */
   'audit:read',
+  /** Read a site's metering (relayed TURN usage, later storage and streaming). */
+  'usage:read',
   /** Manage API keys of one's own account. */
   'account:manage-keys',
   /** Platform administration: accounts, all sites. */

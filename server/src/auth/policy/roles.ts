@@ -26,6 +26,7 @@ export const ROLE_ACTIONS: Record<SiteRole, { stream: Action[]; site: Action[] }
       'device:provision',
       'device:manage',
       'audit:read',
+      'usage:read',
     ],
   },
   member: {

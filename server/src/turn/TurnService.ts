@@ -1,0 +1,126 @@
+import path from 'node:path';
+import net from 'node:net';
+import { TurnSupervisor, iceServersFor, type TurnUsageRecord } from '@porchlight/turn';
+import type { IceServer } from '@porchlight/protocol';
+import type { Principal } from '../auth/policy/Principal.ts';
+import type { Config } from '../config/schema.ts';
+import type { Store } from '../store/types.ts';
+import { Logger } from '../util/Logger.ts';
+
+const logger = new Logger('TurnService');
+
+export interface TurnServiceOptions {
+  config: Config['turn'];
+  /** Host name or IP clients reach coturn at (the public host). */
+  publicHost: string;
+  /** Interface coturn listens on ('' = all). */
+  listenIp: string;
+  /** The SFU's media address: the relay must reach it even in production (private range). */
+  sfuAddress: string;
+  tls: { certFile: string; keyFile: string };
+  dataDir: string;
+  secret: string;
+  store: Pick<Store, 'appendTurnUsage'>;
+}
+
+/**
+ * Managed STUN/TURN: runs coturn under a supervisor (restart on crash, STUN health probe), mints
+ * short-lived TURN REST credentials bound to the identity and site of each connection, and records
+ * relayed usage per identity from coturn's session records.
+ */
+export class TurnService {
+  readonly #supervisor: TurnSupervisor;
+  readonly #options: TurnServiceOptions;
+
+  private constructor(supervisor: TurnSupervisor, options: TurnServiceOptions) {
+    this.#supervisor = supervisor;
+    this.#options = options;
+    supervisor.on('usage', (u) => void this.#record(u));
+    supervisor.on('restarted', (pid) => logger.warn('coturn restarted', { pid }));
+    supervisor.on('unhealthy', (error) =>
+      logger.warn('coturn unhealthy', { error: error.message }),
+    );
+    supervisor.on('healthy', () => logger.info('coturn healthy', { pid: supervisor.pid }));
+  }
+
+  static async create(o: TurnServiceOptions): Promise<TurnService> {
+    const c = o.config;
+    const supervisor = await TurnSupervisor.create({
+      workDir: path.join(o.dataDir, 'turn'),
+      config: {
+        realm: o.publicHost,
+        secrets: [o.secret],
+        mode: c.mode,
+        ...(o.listenIp && o.listenIp !== '0.0.0.0'
+          ? { listeningIps: [o.listenIp], relayIps: [o.listenIp] }
+          : {}),
+        ...(c.externalIp ? { externalIp: c.externalIp } : {}),
+        listeningPort: c.port,
+        tlsListeningPort: c.tlsPort,
+        minPort: c.minPort,
+        maxPort: c.maxPort,
+        certFile: o.tls.certFile,
+        keyFile: o.tls.keyFile,
+        // Production denies private peers; the SFU itself usually lives on one.
+        ...(c.mode === 'production' && net.isIP(o.sfuAddress)
+          ? { allowedPeerIps: [o.sfuAddress] }
+          : {}),
+      },
+    });
+    try {
+      await supervisor.ready();
+    } catch (error) {
+      await supervisor.close();
+      throw error;
+    }
+    logger.info('coturn running', {
+      pid: supervisor.pid,
+      port: c.port,
+      tlsPort: c.tlsPort,
+      mode: c.mode,
+    });
+    return new TurnService(supervisor, o);
+  }
+
+  get supervisor(): TurnSupervisor {
+    return this.#supervisor;
+  }
+
+  /** Credentials for one connection: the TURN username names the principal and the site. */
+  iceServers(principal: Principal, siteId: string): { iceServers: IceServer[]; expiresAt: number } {
+    const credentials = this.#supervisor.mintCredentials(
+      `${principal.kind}.${principal.id}.${siteId}`,
+      this.#options.config.credentialTtl,
+    );
+    const iceServers = iceServersFor({
+      host: this.#options.publicHost,
+      credentials,
+      port: this.#options.config.port,
+      tls: true,
+      tlsPort: this.#options.config.tlsPort,
+    }) as IceServer[];
+    return { iceServers, expiresAt: credentials.expiresAt.getTime() };
+  }
+
+  async #record(u: TurnUsageRecord): Promise<void> {
+    const [kind, id, siteId] = u.userId.split('.');
+    if (!kind || !id) return; // Not minted by us (e.g. a probe).
+    try {
+      await this.#options.store.appendTurnUsage({
+        at: u.endedAt.getTime(),
+        principalKind: kind,
+        principalId: id,
+        siteId: siteId || null,
+        durationSeconds: Math.round(u.durationSeconds),
+        bytesReceived: u.bytesReceived,
+        bytesSent: u.bytesSent,
+      });
+    } catch (error) {
+      logger.error('could not record TURN usage', { error });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#supervisor.close();
+  }
+}

@@ -1,0 +1,161 @@
+import dgram from 'node:dgram';
+import { EventEmitter, once } from 'node:events';
+import {
+  StunAttr,
+  StunClass,
+  StunMessage,
+  StunMethod,
+  longTermKey,
+  type StunAddress,
+} from '../../src/stun.ts';
+
+/**
+ * A small TURN-over-UDP client for tests that need control turnutils_uclient does not give:
+ * keep one allocation open across a secret rotation and refresh it afterwards, present a wrong
+ * REALM, or ask for a permission to a private address without ever sending data to it.
+ * Handles the 401 challenge and 438 stale-nonce retries like a browser's TURN client does.
+ */
+
+export interface TurnTestClientOptions {
+  server: { host: string; port: number };
+  username: string;
+  password: string;
+  /** Present this realm instead of the one the server challenged with (negative tests). */
+  realmOverride?: string;
+  timeoutMs?: number;
+}
+
+export interface TurnResponse {
+  ok: boolean;
+  code?: number;
+  reason?: string;
+  message: StunMessage;
+}
+
+export class TurnTestClient extends EventEmitter<{ data: [peer: StunAddress, data: Buffer] }> {
+  private realm: string | undefined;
+  private nonce: string | undefined;
+  private readonly pending = new Map<string, (m: StunMessage) => void>();
+  /** Requests answered 438 or 401 and retried; tests assert the stale-nonce path ran. */
+  staleNonceRetries = 0;
+
+  private constructor(
+    private readonly socket: dgram.Socket,
+    private readonly options: TurnTestClientOptions,
+  ) {
+    super();
+    socket.on('message', (buf) => this.onMessage(buf));
+  }
+
+  static async create(options: TurnTestClientOptions): Promise<TurnTestClient> {
+    const socket = dgram.createSocket('udp4');
+    socket.bind(0, '127.0.0.1');
+    await once(socket, 'listening');
+    return new TurnTestClient(socket, options);
+  }
+
+  async allocate(lifetime = 600): Promise<TurnResponse & { relayed?: StunAddress }> {
+    const res = await this.request(StunMethod.Allocate, (m) =>
+      m.addUInt32(StunAttr.RequestedTransport, 17 << 24).addUInt32(StunAttr.Lifetime, lifetime),
+    );
+    const relayed = res.message.getXorAddress(StunAttr.XorRelayedAddress);
+    return relayed ? { ...res, relayed } : res;
+  }
+
+  refresh(lifetime: number): Promise<TurnResponse> {
+    return this.request(StunMethod.Refresh, (m) => m.addUInt32(StunAttr.Lifetime, lifetime));
+  }
+
+  createPermission(peerAddress: string): Promise<TurnResponse> {
+    return this.request(StunMethod.CreatePermission, (m) =>
+      m.addXorAddress(StunAttr.XorPeerAddress, { address: peerAddress, port: 0 }),
+    );
+  }
+
+  /** Send indication: unauthenticated, relayed only if a permission for the peer exists. */
+  send(peer: { address: string; port: number }, data: Buffer): void {
+    const m = new StunMessage(StunMethod.Send, StunClass.Indication)
+      .addXorAddress(StunAttr.XorPeerAddress, peer)
+      .add(StunAttr.Data, data);
+    this.socket.send(m.encode({ fingerprint: true }), this.options.server.port, this.options.server.host);
+  }
+
+  close(): void {
+    try {
+      this.socket.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  private async request(
+    method: number,
+    build: (m: StunMessage) => StunMessage,
+    attempt = 0,
+  ): Promise<TurnResponse> {
+    const msg = build(new StunMessage(method, StunClass.Request));
+    let key: Buffer | undefined;
+    if (this.realm !== undefined && this.nonce !== undefined) {
+      const realm = this.options.realmOverride ?? this.realm;
+      msg
+        .addString(StunAttr.Username, this.options.username)
+        .addString(StunAttr.Realm, realm)
+        .addString(StunAttr.Nonce, this.nonce);
+      key = longTermKey(this.options.username, realm, this.options.password);
+    }
+    const response = await this.transact(msg, key);
+    const err = response.getError();
+    if (response.cls === StunClass.ErrorResponse && err) {
+      const nonce = response.getString(StunAttr.Nonce);
+      const realm = response.getString(StunAttr.Realm);
+      // 401 with a fresh challenge (first contact), or 438 stale nonce: retry once with it.
+      if ((err.code === 401 || err.code === 438) && nonce !== undefined && attempt < 2) {
+        const firstContact = this.nonce === undefined;
+        this.nonce = nonce;
+        if (realm !== undefined) this.realm = realm;
+        if (err.code === 438) this.staleNonceRetries++;
+        if (err.code === 438 || firstContact) return this.request(method, build, attempt + 1);
+      }
+      return { ok: false, code: err.code, reason: err.reason, message: response };
+    }
+    return { ok: response.cls === StunClass.SuccessResponse, message: response };
+  }
+
+  private transact(msg: StunMessage, key: Buffer | undefined): Promise<StunMessage> {
+    const id = msg.transactionId.toString('hex');
+    const bytes = msg.encode({ ...(key ? { integrityKey: key } : {}), fingerprint: true });
+    const timeoutMs = this.options.timeoutMs ?? 2000;
+    return new Promise((resolve, reject) => {
+      // UDP: retransmit every 250 ms until answered (RFC 5389 §7.2.1, simplified).
+      const resend = setInterval(() => this.sendRaw(bytes), 250);
+      const timer = setTimeout(() => {
+        clearInterval(resend);
+        this.pending.delete(id);
+        reject(new Error(`TURN request timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, (m) => {
+        clearInterval(resend);
+        clearTimeout(timer);
+        this.pending.delete(id);
+        resolve(m);
+      });
+      this.sendRaw(bytes);
+    });
+  }
+
+  private sendRaw(bytes: Buffer): void {
+    this.socket.send(bytes, this.options.server.port, this.options.server.host);
+  }
+
+  private onMessage(buf: Buffer): void {
+    if (!StunMessage.isStun(buf)) return;
+    const m = StunMessage.decode(buf);
+    if (m.cls === StunClass.Indication && m.method === StunMethod.Data) {
+      const peer = m.getXorAddress(StunAttr.XorPeerAddress);
+      const data = m.get(StunAttr.Data);
+      if (peer && data) this.emit('data', peer, data);
+      return;
+    }
+    this.pending.get(m.transactionId.toString('hex'))?.(m);
+  }
+}
