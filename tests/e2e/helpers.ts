@@ -7,6 +7,7 @@ export interface PageStats {
   audio: { totalAudioEnergy: number; bytesReceived: number };
   outbound: { bytesSent: number };
   candidatePairType?: string;
+  relayProtocol?: string;
 }
 
 export async function statsOf(page: Page): Promise<PageStats> {

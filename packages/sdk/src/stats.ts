@@ -31,6 +31,8 @@ export interface ClientStats {
   };
   /** Local candidate type of the selected ICE pair (receive transport first, else send). */
   candidatePairType?: CandidateType;
+  /** For a relayed pair: how this client reaches the TURN server ('udp' | 'tcp' | 'tls'). */
+  relayProtocol?: string;
 }
 
 /** The part of RTCStatsReport used here (also matches Map-based reports of Node WebRTC ports). */
@@ -93,11 +95,12 @@ export interface Sample {
   audioLevels: number[];
   hasOutboundVideo: boolean;
   candidatePairType?: CandidateType;
+  relayProtocol?: string;
 }
 
-function selectedLocalCandidateType(
+function selectedLocalCandidate(
   stats: Map<string, Record<string, unknown>>,
-): CandidateType | undefined {
+): { type: CandidateType; relayProtocol?: string } | undefined {
   let pair: Record<string, unknown> | undefined;
   for (const stat of stats.values()) {
     if (stat['type'] === 'transport' && typeof stat['selectedCandidatePairId'] === 'string') {
@@ -121,9 +124,9 @@ function selectedLocalCandidateType(
   const localId = pair?.['localCandidateId'];
   const local = typeof localId === 'string' ? stats.get(localId) : undefined;
   const type = local?.['candidateType'];
-  return type === 'host' || type === 'srflx' || type === 'prflx' || type === 'relay'
-    ? type
-    : undefined;
+  if (type !== 'host' && type !== 'srflx' && type !== 'prflx' && type !== 'relay') return undefined;
+  const relayProtocol = local?.['relayProtocol'];
+  return typeof relayProtocol === 'string' ? { type, relayProtocol } : { type };
 }
 
 /** Extracts what we need from the reports, in order (receive transport first). */
@@ -171,8 +174,9 @@ export function sampleReports(reports: readonly LabelledReport[]): Sample {
       sample.counters.set(key, counters);
     }
     if (sample.candidatePairType === undefined) {
-      const type = selectedLocalCandidateType(byId);
-      if (type !== undefined) sample.candidatePairType = type;
+      const local = selectedLocalCandidate(byId);
+      if (local !== undefined) sample.candidatePairType = local.type;
+      if (local?.relayProtocol !== undefined) sample.relayProtocol = local.relayProtocol;
     }
   }
   return sample;
@@ -215,6 +219,7 @@ export class StatsAccumulator {
     if (sample.audioLevels.length > 0) stats.audio.audioLevel = Math.max(...sample.audioLevels);
     if (this.sawOutboundVideo) stats.outbound.framesEncoded = total.framesEncoded;
     if (sample.candidatePairType !== undefined) stats.candidatePairType = sample.candidatePairType;
+    if (sample.relayProtocol !== undefined) stats.relayProtocol = sample.relayProtocol;
     return stats;
   }
 }

@@ -80,6 +80,23 @@ export class TurnTestClient extends EventEmitter<{ data: [peer: StunAddress, dat
     this.socket.send(m.encode({ fingerprint: true }), this.options.server.port, this.options.server.host);
   }
 
+  /** Next Data indication whose payload equals `payload`. */
+  receive(payload: string, timeoutMs = 2000): Promise<StunAddress> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('data', listener);
+        reject(new Error(`no relayed "${payload}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (peer: StunAddress, data: Buffer): void => {
+        if (data.toString() !== payload) return;
+        clearTimeout(timer);
+        this.off('data', listener);
+        resolve(peer);
+      };
+      this.on('data', listener);
+    });
+  }
+
   close(): void {
     try {
       this.socket.close();

@@ -229,3 +229,39 @@ export function uclientSucceeded(output: string, expectedMessages: number): bool
     Number(totals[2]) === expectedMessages
   );
 }
+
+/** Resolves with the first `event` whose args satisfy `predicate`; rejects after timeoutMs. */
+export function waitForEvent<E extends Record<string, unknown[]>, K extends keyof E & string>(
+  emitter: { on(event: K, l: (...args: E[K]) => void): unknown; off(event: K, l: (...args: E[K]) => void): unknown },
+  event: K,
+  predicate: (...args: E[K]) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<E[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for "${event}"`));
+    }, timeoutMs);
+    const listener = (...args: E[K]): void => {
+      if (!predicate(...args)) return;
+      clearTimeout(timer);
+      emitter.off(event, listener);
+      resolve(args);
+    };
+    emitter.on(event, listener);
+  });
+}
+
+/** A UDP echo peer in-process, counting what it received (exact control, unlike turnutils_peer). */
+export async function startCountingPeer(): Promise<{ port: number; received: Buffer[]; close(): void }> {
+  const socket = dgram.createSocket('udp4');
+  const received: Buffer[] = [];
+  socket.on('message', (msg, rinfo) => {
+    received.push(msg);
+    socket.send(msg, rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, LOOPBACK, () => resolve()));
+  return { port: socket.address().port, received, close: () => socket.close() };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
