@@ -10,6 +10,7 @@ export default tseslint.config(
       'test-results/**',
       'playwright-report/**',
       '.data/**',
+      'turn/scratch/**',
       'bench/results/**',
     ],
   },
