@@ -21,9 +21,8 @@ run() {
 
 run bench/fanout.ts
 run bench/signalingMemory.ts
-if [ -f bench/joinToFirstFrame.ts ]; then
-  run bench/joinToFirstFrame.ts
-fi
+run bench/joinToFirstFrame.ts
+run bench/turn.ts
 
 printf '\n'
 cat bench/results/latest.md
