@@ -48,9 +48,15 @@ export interface TurnConfigOptions {
 
 /** TurnConfigOptions with every default applied. */
 export type ResolvedTurnConfig = Required<
-  Omit<TurnConfigOptions, 'externalIp' | 'certFile' | 'keyFile' | 'userDbPath' | 'pidFile' | 'relayThreads'>
+  Omit<
+    TurnConfigOptions,
+    'externalIp' | 'certFile' | 'keyFile' | 'userDbPath' | 'pidFile' | 'relayThreads'
+  >
 > &
-  Pick<TurnConfigOptions, 'externalIp' | 'certFile' | 'keyFile' | 'userDbPath' | 'pidFile' | 'relayThreads'>;
+  Pick<
+    TurnConfigOptions,
+    'externalIp' | 'certFile' | 'keyFile' | 'userDbPath' | 'pidFile' | 'relayThreads'
+  >;
 
 /** Minimum secret length: 32 chars of a random secret is >= 128 bits even as hex. */
 export const MIN_SECRET_LENGTH = 32;
@@ -150,7 +156,11 @@ export class TurnConfig {
     lines.push(`min-port=${o.minPort}`, `max-port=${o.maxPort}`);
     if (o.relayThreads !== undefined) lines.push(`relay-threads=${o.relayThreads}`);
     if (o.certFile !== undefined && o.keyFile !== undefined) {
-      lines.push(`tls-listening-port=${o.tlsListeningPort}`, `cert=${o.certFile}`, `pkey=${o.keyFile}`);
+      lines.push(
+        `tls-listening-port=${o.tlsListeningPort}`,
+        `cert=${o.certFile}`,
+        `pkey=${o.keyFile}`,
+      );
     } else {
       lines.push('no-tls');
     }
@@ -159,7 +169,9 @@ export class TurnConfig {
 
     lines.push('', '# Peer policy.');
     if (o.mode === 'test') {
-      lines.push('# TEST MODE: loopback peers allowed so tests can relay to 127.0.0.1. Never deploy.');
+      lines.push(
+        '# TEST MODE: loopback peers allowed so tests can relay to 127.0.0.1. Never deploy.',
+      );
       lines.push('allow-loopback-peers');
     } else {
       // coturn 4.6 already refuses loopback peers without allow-loopback-peers; the explicit
@@ -175,7 +187,10 @@ export class TurnConfig {
     if (o.logFile !== 'stdout') lines.push('no-stdout-log');
     lines.push('simple-log', 'new-log-timestamp');
     if (o.usageLogging) {
-      lines.push('# Per-session new/usage/closed lines (per request, never per packet).', 'verbose');
+      lines.push(
+        '# Per-session new/usage/closed lines (per request, never per packet).',
+        'verbose',
+      );
     }
     return `${lines.join('\n')}\n`;
   }
@@ -187,7 +202,9 @@ export function renderTurnserverConf(options: TurnConfigOptions): string {
 }
 
 function deniedPeerRanges(o: ResolvedTurnConfig): string[] {
-  const cidrs = DENIED_PEER_CIDRS.filter((c) => o.mode === 'production' || !LOOPBACK_CIDRS.includes(c));
+  const cidrs = DENIED_PEER_CIDRS.filter(
+    (c) => o.mode === 'production' || !LOOPBACK_CIDRS.includes(c),
+  );
   return [...cidrs, ...o.deniedPeerIps].map((c) => toCoturnRange(c));
 }
 
@@ -200,7 +217,10 @@ function validate(o: ResolvedTurnConfig): void {
     throw new TurnConfigError('mode', `must be 'production' or 'test', got ${String(o.mode)}`);
   }
   if (typeof o.realm !== 'string' || !REALM.test(o.realm)) {
-    throw new TurnConfigError('realm', `must be a domain-like name, got ${JSON.stringify(o.realm)}`);
+    throw new TurnConfigError(
+      'realm',
+      `must be a domain-like name, got ${JSON.stringify(o.realm)}`,
+    );
   }
 
   if (!Array.isArray(o.secrets) || o.secrets.length === 0) {
@@ -217,7 +237,10 @@ function validate(o: ResolvedTurnConfig): void {
       );
     }
     if (!SAFE_VALUE.test(s)) {
-      throw new TurnConfigError(`secrets[${i}]`, 'must not contain whitespace, quotes, "#" or "\\"');
+      throw new TurnConfigError(
+        `secrets[${i}]`,
+        'must not contain whitespace, quotes, "#" or "\\"',
+      );
     }
   });
   if (new Set(o.secrets).size !== o.secrets.length) {
@@ -237,20 +260,31 @@ function validate(o: ResolvedTurnConfig): void {
     throw new TurnConfigError('tlsListeningPort', 'must differ from listeningPort');
   }
   for (const field of ['listeningPort', 'tlsListeningPort'] as const) {
-    if (o[field] >= o.minPort && o[field] <= o.maxPort && (field === 'listeningPort' || o.certFile)) {
-      throw new TurnConfigError(field, `${o[field]} lies inside the relay range ${o.minPort}-${o.maxPort}`);
+    if (
+      o[field] >= o.minPort &&
+      o[field] <= o.maxPort &&
+      (field === 'listeningPort' || o.certFile)
+    ) {
+      throw new TurnConfigError(
+        field,
+        `${o[field]} lies inside the relay range ${o.minPort}-${o.maxPort}`,
+      );
     }
   }
 
   for (const field of ['listeningIps', 'relayIps'] as const) {
     for (const ip of o[field]) {
-      if (!net.isIP(ip)) throw new TurnConfigError(field, `not an IP address: ${JSON.stringify(ip)}`);
+      if (!net.isIP(ip))
+        throw new TurnConfigError(field, `not an IP address: ${JSON.stringify(ip)}`);
     }
   }
   if (o.externalIp !== undefined) {
     const parts = o.externalIp.split('/');
     if (parts.length > 2 || parts.some((p) => !net.isIP(p))) {
-      throw new TurnConfigError('externalIp', `must be "public[/private]" IPs, got ${JSON.stringify(o.externalIp)}`);
+      throw new TurnConfigError(
+        'externalIp',
+        `must be "public[/private]" IPs, got ${JSON.stringify(o.externalIp)}`,
+      );
     }
   }
 
@@ -263,7 +297,10 @@ function validate(o: ResolvedTurnConfig): void {
   for (const field of ['certFile', 'keyFile', 'userDbPath', 'pidFile', 'logFile'] as const) {
     const v = o[field];
     if (v !== undefined && (typeof v !== 'string' || !SAFE_VALUE.test(v))) {
-      throw new TurnConfigError(field, `must be a path without whitespace or quotes, got ${JSON.stringify(v)}`);
+      throw new TurnConfigError(
+        field,
+        `must be a path without whitespace or quotes, got ${JSON.stringify(v)}`,
+      );
     }
   }
 
@@ -274,14 +311,23 @@ function validate(o: ResolvedTurnConfig): void {
     }
   }
   if (o.relayThreads !== undefined && (!Number.isInteger(o.relayThreads) || o.relayThreads < 0)) {
-    throw new TurnConfigError('relayThreads', `must be a non-negative integer, got ${String(o.relayThreads)}`);
+    throw new TurnConfigError(
+      'relayThreads',
+      `must be a non-negative integer, got ${String(o.relayThreads)}`,
+    );
   }
 
   if (o.secretStore !== 'sqlite' && o.secretStore !== 'static') {
-    throw new TurnConfigError('secretStore', `must be 'sqlite' or 'static', got ${String(o.secretStore)}`);
+    throw new TurnConfigError(
+      'secretStore',
+      `must be 'sqlite' or 'static', got ${String(o.secretStore)}`,
+    );
   }
   if (o.secretStore === 'sqlite' && o.userDbPath === undefined) {
-    throw new TurnConfigError('userDbPath', "required with secretStore 'sqlite' (the secrets live there)");
+    throw new TurnConfigError(
+      'userDbPath',
+      "required with secretStore 'sqlite' (the secrets live there)",
+    );
   }
 
   for (const field of ['deniedPeerIps', 'allowedPeerIps'] as const) {

@@ -13,9 +13,24 @@ import { TurnConfig } from './TurnConfig.ts';
  * Allocate, a deleted one refused), while sessions keep the key they authenticated with, so
  * rotating here never disturbs a live allocation.
  *
- * coturn creates its other tables itself on first connect; we only need this one, with
- * coturn's own DDL (/usr/share/coturn/schema.sql).
+ * The file is created here with coturn's whole schema and in WAL mode, both measured necessities:
+ * coturn creates missing tables on each thread's first connect, and two threads doing that at
+ * once fail one client's auth ("database is locked" -> 401); with a rollback journal any of our
+ * writes can likewise fail a concurrent coturn read, as coturn sets no busy timeout. In WAL mode
+ * readers and the writer never block each other.
  */
+/** coturn 4.6.1's SQLite schema (its sqlite driver / schema.sql), made idempotent. */
+const COTURN_SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS turnusers_lt (realm varchar(127) default '', name varchar(512), hmackey char(128), PRIMARY KEY (realm,name));
+CREATE TABLE IF NOT EXISTS turn_secret (realm varchar(127) default '', value varchar(256), primary key (realm,value));
+CREATE TABLE IF NOT EXISTS allowed_peer_ip (realm varchar(127) default '', ip_range varchar(256), primary key (realm,ip_range));
+CREATE TABLE IF NOT EXISTS denied_peer_ip (realm varchar(127) default '', ip_range varchar(256), primary key (realm,ip_range));
+CREATE TABLE IF NOT EXISTS turn_origin_to_realm (origin varchar(127),realm varchar(127),primary key (origin));
+CREATE TABLE IF NOT EXISTS turn_realm_option (realm varchar(127) default '', opt varchar(32), value varchar(128), primary key (realm,opt));
+CREATE TABLE IF NOT EXISTS oauth_key (kid varchar(128),ikm_key varchar(256),timestamp bigint default 0,lifetime integer default 0,as_rs_alg varchar(64) default '',realm varchar(127) default '',primary key (kid));
+CREATE TABLE IF NOT EXISTS admin_user (name varchar(32), realm varchar(127), password varchar(127), primary key (name));
+`;
+
 export class TurnSecretStore {
   private closed = false;
 
@@ -27,15 +42,16 @@ export class TurnSecretStore {
 
   static async create(options: { dbPath: string; realm: string }): Promise<TurnSecretStore> {
     await fs.promises.mkdir(path.dirname(options.dbPath), { recursive: true });
+    // Owner-only before SQLite touches it: it holds the secrets, and SQLite gives the -wal/-shm
+    // files the database file's mode.
+    await (await fs.promises.open(options.dbPath, 'a', 0o600)).close();
+    await fs.promises.chmod(options.dbPath, 0o600);
     const db = new Database(options.dbPath);
     try {
       // coturn reads while we write: wait for its read lock instead of failing with SQLITE_BUSY.
       db.pragma('busy_timeout = 2000');
-      db.exec(
-        "CREATE TABLE IF NOT EXISTS turn_secret (realm varchar(127) default '', value varchar(256), primary key (realm,value))",
-      );
-      // The file holds the secrets: owner-only, whoever created it.
-      await fs.promises.chmod(options.dbPath, 0o600);
+      db.pragma('journal_mode = WAL');
+      db.exec(COTURN_SQLITE_SCHEMA);
     } catch (error) {
       db.close();
       throw error;

@@ -10,7 +10,12 @@ import { TurnSupervisorError } from './errors.ts';
 import { stunProbe } from './stunProbe.ts';
 import { TurnConfig, type TurnConfigOptions } from './TurnConfig.ts';
 import { TurnSecretStore } from './TurnSecretStore.ts';
-import { parseCoturnLogLine, UsageTracker, type ParsedLogLine, type TurnUsageRecord } from './usage.ts';
+import {
+  parseCoturnLogLine,
+  UsageTracker,
+  type ParsedLogLine,
+  type TurnUsageRecord,
+} from './usage.ts';
 
 const logger = new Logger('turn');
 
@@ -112,7 +117,9 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
     try {
       await fs.promises.access(binary, fs.constants.X_OK);
     } catch {
-      throw new TurnSupervisorError(`turnserver binary not executable: ${binary} (apt install coturn)`);
+      throw new TurnSupervisorError(
+        `turnserver binary not executable: ${binary} (apt install coturn)`,
+      );
     }
     for (const file of [config.options.certFile, config.options.keyFile]) {
       if (file === undefined) continue;
@@ -126,7 +133,10 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
 
     let store: TurnSecretStore | undefined;
     if (sqlite) {
-      store = await TurnSecretStore.create({ dbPath: config.options.userDbPath!, realm: config.options.realm });
+      store = await TurnSecretStore.create({
+        dbPath: config.options.userDbPath!,
+        realm: config.options.realm,
+      });
       store.setSecrets(config.options.secrets);
     }
     const supervisor = new TurnSupervisor(
@@ -146,7 +156,9 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
 
   /** pid of the running turnserver, if any. */
   get pid(): number | undefined {
-    return this.child?.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+    return this.child?.exitCode === null && this.child.signalCode === null
+      ? this.child.pid
+      : undefined;
   }
 
   get healthy(): boolean {
@@ -198,7 +210,10 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
    * coturn picks them up on the next authentication and live allocations are untouched. With
    * 'static' secrets coturn must restart, which drops every allocation: only with allowRestart.
    */
-  async updateSecrets(secrets: readonly string[], options: { allowRestart?: boolean } = {}): Promise<void> {
+  async updateSecrets(
+    secrets: readonly string[],
+    options: { allowRestart?: boolean } = {},
+  ): Promise<void> {
     if (this.closed) throw new TurnSupervisorError('supervisor is closed');
     const next = this.config.withSecrets(secrets); // validates (TurnConfigError)
     if (this.secretStore) {
@@ -235,7 +250,8 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
   private async doClose(): Promise<void> {
     clearTimeout(this.restartTimer);
     clearTimeout(this.probeTimer);
-    for (const w of this.readyWaiters.splice(0)) w.reject(new TurnSupervisorError('supervisor closed'));
+    for (const w of this.readyWaiters.splice(0))
+      w.reject(new TurnSupervisorError('supervisor closed'));
     if (this.child && this.pid !== undefined) await this.stopChild(this.child);
     this.secretStore?.close();
     logger.info('turnserver supervisor closed');
@@ -295,7 +311,12 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
     this.scheduleProbe(this.health.startupIntervalMs);
   }
 
-  private onLine(child: ChildProcess, tracker: UsageTracker, stream: 'stdout' | 'stderr', line: string): void {
+  private onLine(
+    child: ChildProcess,
+    tracker: UsageTracker,
+    stream: 'stdout' | 'stderr',
+    line: string,
+  ): void {
     if (!line) return;
     const parsed = parseCoturnLogLine(line);
     logger.debug(line, { pid: child.pid });
@@ -325,13 +346,19 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
       this.startProcess();
       return;
     }
-    if (wasHealthy) this.safeEmit('unhealthy', new TurnSupervisorError(`turnserver exited (${signal ?? code})`));
+    if (wasHealthy)
+      this.safeEmit('unhealthy', new TurnSupervisorError(`turnserver exited (${signal ?? code})`));
     const lived = Date.now() - this.childStartedAt;
     if (lived >= this.restartPolicy.resetAfterMs) this.restartAttempt = 0;
     const p = this.restartPolicy;
     const delay = Math.min(p.maxDelayMs, p.initialDelayMs * p.multiplier ** this.restartAttempt);
     this.restartAttempt++;
-    logger.warn('turnserver exited unexpectedly; restarting', { pid: child.pid, code, signal, delayMs: delay });
+    logger.warn('turnserver exited unexpectedly; restarting', {
+      pid: child.pid,
+      code,
+      signal,
+      delayMs: delay,
+    });
     this.restartTimer = setTimeout(() => this.startProcess(), delay);
   }
 

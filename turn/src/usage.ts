@@ -32,8 +32,19 @@ export interface TrafficCounters {
 
 export type CoturnLogEvent =
   | { kind: 'session-new'; sessionId: string; realm: string; username: string; lifetime: number }
-  | { kind: 'session-refreshed'; sessionId: string; realm: string; username: string; lifetime: number }
-  | ({ kind: 'usage' | 'peer-usage'; sessionId: string; realm: string; username: string } & TrafficCounters)
+  | {
+      kind: 'session-refreshed';
+      sessionId: string;
+      realm: string;
+      username: string;
+      lifetime: number;
+    }
+  | ({
+      kind: 'usage' | 'peer-usage';
+      sessionId: string;
+      realm: string;
+      username: string;
+    } & TrafficCounters)
   | { kind: 'peer'; sessionId: string; peer: string; lifetime: number }
   | {
       kind: 'session-closed';
@@ -119,10 +130,22 @@ function parseEvent(msg: string): CoturnLogEvent | undefined {
     return { kind: 'usage', sessionId: m[1]!, realm: m[2]!, username: m[3]!, ...counters(m, 4) };
   }
   if ((m = RE.peerUsage.exec(msg))) {
-    return { kind: 'peer-usage', sessionId: m[1]!, realm: m[2]!, username: m[3]!, ...counters(m, 4) };
+    return {
+      kind: 'peer-usage',
+      sessionId: m[1]!,
+      realm: m[2]!,
+      username: m[3]!,
+      ...counters(m, 4),
+    };
   }
   if ((m = RE.new.exec(msg))) {
-    return { kind: 'session-new', sessionId: m[1]!, realm: m[2]!, username: m[3]!, lifetime: Number(m[4]) };
+    return {
+      kind: 'session-new',
+      sessionId: m[1]!,
+      realm: m[2]!,
+      username: m[3]!,
+      lifetime: Number(m[4]),
+    };
   }
   if ((m = RE.refreshed.exec(msg))) {
     return {
@@ -184,9 +207,11 @@ export interface TurnUsageRecord {
   bytesSent: number;
   packetsReceived?: number;
   packetsSent?: number;
-  /** Relay side: bytes coturn received from / sent to peers. */
+  /** Relay side: bytes/packets coturn received from / sent to peers. */
   peerBytesReceived?: number;
   peerBytesSent?: number;
+  peerPacketsReceived?: number;
+  peerPacketsSent?: number;
   /** Last peer the client installed a permission/channel for, and all of them. */
   peer?: string;
   peers: string[];
@@ -311,7 +336,12 @@ export class UsageTracker {
         ? { packetsReceived: s.usage.packetsReceived, packetsSent: s.usage.packetsSent }
         : {}),
       ...(s.peerUsage
-        ? { peerBytesReceived: s.peerUsage.bytesReceived, peerBytesSent: s.peerUsage.bytesSent }
+        ? {
+            peerBytesReceived: s.peerUsage.bytesReceived,
+            peerBytesSent: s.peerUsage.bytesSent,
+            peerPacketsReceived: s.peerUsage.packetsReceived,
+            peerPacketsSent: s.peerUsage.packetsSent,
+          }
         : {}),
       ...(peer !== undefined ? { peer } : {}),
       peers: [...s.peers],

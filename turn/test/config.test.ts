@@ -33,7 +33,11 @@ function configError(fn: () => unknown): TurnConfigError {
 describe('renderTurnserverConf', () => {
   it('production: REST auth, hardening, no CLI, denied private ranges, no loopback peers', () => {
     const conf = renderTurnserverConf(
-      base({ listeningIps: ['10.1.2.3'], relayIps: ['10.1.2.3'], externalIp: '203.0.113.7/10.1.2.3' }),
+      base({
+        listeningIps: ['10.1.2.3'],
+        relayIps: ['10.1.2.3'],
+        externalIp: '203.0.113.7/10.1.2.3',
+      }),
     );
     const l = lines(conf);
     for (const flag of [
@@ -88,7 +92,9 @@ describe('renderTurnserverConf', () => {
     expect(sqlite).not.toContain(SECRET_A);
     expect(sqlite).not.toContain('static-auth-secret');
 
-    const stat = lines(renderTurnserverConf(base({ secrets: [SECRET_A, SECRET_B], secretStore: 'static' })));
+    const stat = lines(
+      renderTurnserverConf(base({ secrets: [SECRET_A, SECRET_B], secretStore: 'static' })),
+    );
     expect(stat.filter((x) => x.startsWith('static-auth-secret='))).toEqual([
       `static-auth-secret=${SECRET_A}`,
       `static-auth-secret=${SECRET_B}`,
@@ -106,9 +112,21 @@ describe('renderTurnserverConf', () => {
 
   it('TLS: cert, pkey and tls-listening-port only when both files are given', () => {
     const l = lines(
-      renderTurnserverConf(base({ certFile: '/etc/turn/cert.pem', keyFile: '/etc/turn/key.pem', tlsListeningPort: 443 })),
+      renderTurnserverConf(
+        base({
+          certFile: '/etc/turn/cert.pem',
+          keyFile: '/etc/turn/key.pem',
+          tlsListeningPort: 443,
+        }),
+      ),
     );
-    expect(l).toEqual(expect.arrayContaining(['cert=/etc/turn/cert.pem', 'pkey=/etc/turn/key.pem', 'tls-listening-port=443']));
+    expect(l).toEqual(
+      expect.arrayContaining([
+        'cert=/etc/turn/cert.pem',
+        'pkey=/etc/turn/key.pem',
+        'tls-listening-port=443',
+      ]),
+    );
     expect(l).not.toContain('no-tls');
   });
 

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,21 +52,33 @@ describe('coturn relays with minted credentials', () => {
   it('turnutils_uclient allocates and relays to turnutils_peer over UDP and over TCP', async () => {
     const udpCreds = mintTurnCredentials({ secret, userId: 'relay-udp' });
     const tcpCreds = mintTurnCredentials({ secret, userId: 'relay-tcp' });
-    const common = { port: turn.port, peerPort: peer.port, messages: 20, length: 200, intervalMs: 5 };
+    const common = {
+      port: turn.port,
+      peerPort: peer.port,
+      messages: 20,
+      length: 200,
+      intervalMs: 5,
+    };
     const [udp, tcp] = await Promise.all([
       runUclient({ ...common, username: udpCreds.username, password: udpCreds.credential }),
-      runUclient({ ...common, username: tcpCreds.username, password: tcpCreds.credential, tcp: true }),
+      runUclient({
+        ...common,
+        username: tcpCreds.username,
+        password: tcpCreds.credential,
+        tcp: true,
+      }),
     ]);
     for (const run of [udp, tcp]) {
       expect(run.output).toContain('Total transmit time');
       expect(run.output).toMatch(/Total lost packets 0 \(0\.0+%\)/);
       expect(run.output).toMatch(/tot_send_bytes ~ 4000, tot_recv_bytes ~ 4000/);
       expect(run.output).not.toMatch(/401|403|Cannot complete Allocation|ERROR/);
-      expect(uclientSucceeded(run.output, 20)).toBe(true);
+      expect(uclientSucceeded(run.output, 20), run.output).toBe(true);
     }
     expect(serverErrors(udpCreds.username)).toEqual([]);
     const allocated = log.filter(
-      ({ parsed: { event } }) => event?.kind === 'session-new' && event.username === udpCreds.username,
+      ({ parsed: { event } }) =>
+        event?.kind === 'session-new' && event.username === udpCreds.username,
     );
     expect(allocated.length).toBeGreaterThan(0);
   });
@@ -93,7 +106,12 @@ describe('coturn relays with minted credentials', () => {
 
 describe('coturn refuses bad credentials', () => {
   it('expired credentials and a wrong HMAC: no allocation, 401 Unauthorized', async () => {
-    const expired = mintTurnCredentials({ secret, userId: 'expired', ttlSeconds: 60, now: Date.now() - 120_000 });
+    const expired = mintTurnCredentials({
+      secret,
+      userId: 'expired',
+      ttlSeconds: 60,
+      now: Date.now() - 120_000,
+    });
     const good = mintTurnCredentials({ secret, userId: 'wrong-hmac' });
     const forged = mintTurnCredentials({ secret: newSecret(), userId: 'wrong-hmac' }); // other secret
     const common = { port: turn.port, peerPort: peer.port, messages: 3, intervalMs: 5 };
@@ -111,7 +129,9 @@ describe('coturn refuses bad credentials', () => {
       const errors = serverErrors(username);
       expect(errors.length).toBeGreaterThan(0);
       expect(new Set(errors)).toEqual(new Set(['401 Unauthorized']));
-      expect(log.some((l) => l.line.includes(`Cannot find credentials of user <${username}>`))).toBe(true);
+      expect(
+        log.some((l) => l.line.includes(`Cannot find credentials of user <${username}>`)),
+      ).toBe(true);
     }
   });
 
@@ -136,31 +156,64 @@ describe('coturn refuses bad credentials', () => {
 });
 
 describe('turns: (TLS) with a self-signed certificate', () => {
-  it('uclient -S over TLS allocates and relays', async () => {
+  it('a TLS client allocates, gets a permission and relays through the TLS listener', async () => {
     const dir = await tempDir('tls');
     const cert = path.join(dir, 'cert.pem');
     const key = path.join(dir, 'key.pem');
     await promisify(execFile)('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
     ]);
     const tlsPort = await freePortBlock(1);
     const tlsSecret = newSecret();
-    const tls = await startTurn({ secrets: [tlsSecret], certFile: cert, keyFile: key, tlsListeningPort: tlsPort });
+    const tls = await startTurn({
+      secrets: [tlsSecret],
+      certFile: cert,
+      keyFile: key,
+      tlsListeningPort: tlsPort,
+    });
+    const tlsLog: TurnLogLine[] = [];
+    tls.supervisor.on('log', (l) => tlsLog.push(l));
+    // Node's TLS client rather than `turnutils_uclient -S`: uclient opens a second TLS connection
+    // that hangs in most runs (measured 1-3 of 6 succeed), although coturn completes every
+    // handshake for openssl s_client and for this client (30/30).
+    const creds = mintTurnCredentials({ secret: tlsSecret, userId: 'tls-user' });
+    const client = await TurnTestClient.create({
+      server: { host: LOOPBACK, port: tlsPort },
+      username: creds.username,
+      password: creds.credential,
+      transport: 'tls',
+    });
     try {
-      const creds = mintTurnCredentials({ secret: tlsSecret, userId: 'tls-user' });
-      const run = await runUclient({
-        port: tlsPort,
-        peerPort: peer.port,
-        username: creds.username,
-        password: creds.credential,
-        messages: 10,
-        intervalMs: 5,
-        tls: true,
-      });
-      expect(uclientSucceeded(run.output, 10)).toBe(true);
+      expect(client.tlsProtocol).toBe('TLSv1.2');
+      expect((await client.allocate()).ok).toBe(true);
+      expect((await client.createPermission(LOOPBACK)).ok).toBe(true);
+      const echoed = client.receive('over-tls');
+      client.send({ address: LOOPBACK, port: peer.port }, Buffer.from('over-tls'));
+      expect((await echoed).port).toBe(peer.port);
+      expect(
+        tlsLog.some(
+          (l) =>
+            l.line.includes(`username=<${creds.username}>`) && l.line.includes('method=TLSv1.2'),
+        ),
+      ).toBe(true);
     } finally {
+      client.close();
       await tls.close();
+      await fs.promises.rm(dir, { recursive: true, force: true });
     }
   });
 });

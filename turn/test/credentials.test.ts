@@ -16,10 +16,14 @@ describe('mintTurnCredentials', () => {
     const c = mintTurnCredentials({ secret: SECRET, userId: 'cam-42', ttlSeconds: 3600, now });
     const expiry = Math.floor(now / 1000) + 3600;
     expect(c.username).toBe(`${expiry}:cam-42`);
-    expect(c.credential).toBe(crypto.createHmac('sha1', SECRET).update(c.username).digest('base64'));
+    expect(c.credential).toBe(
+      crypto.createHmac('sha1', SECRET).update(c.username).digest('base64'),
+    );
     expect(c.expiresAt.getTime()).toBe(expiry * 1000);
     // Same inputs, same output: coturn recomputes exactly this.
-    expect(mintTurnCredentials({ secret: SECRET, userId: 'cam-42', ttlSeconds: 3600, now })).toEqual(c);
+    expect(
+      mintTurnCredentials({ secret: SECRET, userId: 'cam-42', ttlSeconds: 3600, now }),
+    ).toEqual(c);
   });
 
   it('sanitizes the userId: no ":" (the separator), no whitespace/control chars, bounded length', () => {
@@ -40,8 +44,12 @@ describe('mintTurnCredentials', () => {
 
   it('defaults the TTL to one day and rejects bad input', () => {
     const now = 1_700_000_000_000;
-    expect(mintTurnCredentials({ secret: SECRET, userId: 'u', now }).expiresAt.getTime()).toBe(now + 86_400_000);
-    expect(() => mintTurnCredentials({ secret: SECRET, userId: 'u', ttlSeconds: 0 })).toThrow(TurnCredentialsError);
+    expect(mintTurnCredentials({ secret: SECRET, userId: 'u', now }).expiresAt.getTime()).toBe(
+      now + 86_400_000,
+    );
+    expect(() => mintTurnCredentials({ secret: SECRET, userId: 'u', ttlSeconds: 0 })).toThrow(
+      TurnCredentialsError,
+    );
     expect(() => mintTurnCredentials({ secret: '', userId: 'u' })).toThrow(TurnCredentialsError);
   });
 });
@@ -53,12 +61,21 @@ describe('iceServersFor', () => {
     expect(iceServersFor({ host: 'turn.example.com', credentials })).toEqual([
       { urls: 'stun:turn.example.com:3478' },
       {
-        urls: ['turn:turn.example.com:3478?transport=udp', 'turn:turn.example.com:3478?transport=tcp'],
+        urls: [
+          'turn:turn.example.com:3478?transport=udp',
+          'turn:turn.example.com:3478?transport=tcp',
+        ],
         username: credentials.username,
         credential: credentials.credential,
       },
     ]);
-    const tls = iceServersFor({ host: 'turn.example.com', credentials, tls: true, port: 3479, tlsPort: 443 });
+    const tls = iceServersFor({
+      host: 'turn.example.com',
+      credentials,
+      tls: true,
+      port: 3479,
+      tlsPort: 443,
+    });
     expect(tls[0]).toEqual({ urls: 'stun:turn.example.com:3479' });
     expect(tls[1]?.urls).toEqual([
       'turn:turn.example.com:3479?transport=udp',
@@ -68,7 +85,9 @@ describe('iceServersFor', () => {
   });
 
   it('brackets IPv6 hosts and rejects URL-breaking ones', () => {
-    expect(iceServersFor({ host: '2001:db8::1', credentials })[0]).toEqual({ urls: 'stun:[2001:db8::1]:3478' });
+    expect(iceServersFor({ host: '2001:db8::1', credentials })[0]).toEqual({
+      urls: 'stun:[2001:db8::1]:3478',
+    });
     expect(() => iceServersFor({ host: 'a b', credentials })).toThrow(TurnCredentialsError);
     expect(() => iceServersFor({ host: 'x/y', credentials })).toThrow(TurnCredentialsError);
   });

@@ -25,7 +25,10 @@ let turn: TestTurn;
 let peer: Awaited<ReturnType<typeof startCountingPeer>>;
 
 beforeAll(async () => {
-  [turn, peer] = await Promise.all([startTurn({ secrets: [secret], mode: 'production' }), startCountingPeer()]);
+  [turn, peer] = await Promise.all([
+    startTurn({ secrets: [secret], mode: 'production' }),
+    startCountingPeer(),
+  ]);
 });
 
 afterAll(async () => {

@@ -30,8 +30,17 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function turnClient(turn: TestTurn, secret: string, userId: string, ttlSeconds?: number): Promise<TurnTestClient> {
-  const creds = mintTurnCredentials({ secret, userId, ...(ttlSeconds !== undefined ? { ttlSeconds } : {}) });
+async function turnClient(
+  turn: TestTurn,
+  secret: string,
+  userId: string,
+  ttlSeconds?: number,
+): Promise<TurnTestClient> {
+  const creds = mintTurnCredentials({
+    secret,
+    userId,
+    ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
+  });
   const c = await TurnTestClient.create({
     server: { host: LOOPBACK, port: turn.port },
     username: creds.username,
@@ -49,7 +58,10 @@ describe('secret rotation (sqlite store, the default)', () => {
     const turn = await startTurn({ secrets: [oldSecret], staleNonceSeconds: 2 });
     cleanups.push(() => turn.close());
     const [echo, peer] = await Promise.all([startCountingPeer(), startPeer()]);
-    cleanups.push(() => echo.close(), () => peer.close());
+    cleanups.push(
+      () => echo.close(),
+      () => peer.close(),
+    );
     const log: TurnLogLine[] = [];
     turn.supervisor.on('log', (l) => log.push(l));
     let exits = 0;
@@ -109,13 +121,18 @@ describe('secret rotation (sqlite store, the default)', () => {
     await echoed;
 
     const [bg, fr] = await Promise.all([background, freshRun]);
-    expect(uclientSucceeded(bg.output, 60)).toBe(true);
-    expect(uclientSucceeded(fr.output, 10)).toBe(true);
+    expect(uclientSucceeded(bg.output, 60), bg.output).toBe(true);
+    expect(uclientSucceeded(fr.output, 10), fr.output).toBe(true);
     expect(exits).toBe(0);
     expect(turn.supervisor.pid).toBe(pid);
-    const liveUser = log.find((l) => l.parsed.event?.kind === 'session-new' && l.parsed.event.username.endsWith(':live-viewer'));
+    const liveUser = log.find(
+      (l) =>
+        l.parsed.event?.kind === 'session-new' && l.parsed.event.username.endsWith(':live-viewer'),
+    );
     const liveErrors = log.flatMap(({ parsed: { event } }) =>
-      event?.kind === 'request' && event.username.endsWith(':live-viewer') && !event.ok ? [event.errorCode] : [],
+      event?.kind === 'request' && event.username.endsWith(':live-viewer') && !event.ok
+        ? [event.errorCode]
+        : [],
     );
     expect(liveUser).toBeDefined();
     expect(liveErrors.every((code) => code === 438)).toBe(true); // stale nonce only, never 401
@@ -129,7 +146,12 @@ describe('secret rotation (sqlite store, the default)', () => {
     expect(conf).not.toContain(secret);
     expect((await fs.promises.stat(turn.supervisor.confPath)).mode & 0o777).toBe(0o600);
     const db = turn.supervisor.turnConfig.options.userDbPath!;
-    expect((await fs.promises.stat(db)).mode & 0o777).toBe(0o600);
+    const dbFiles = (await fs.promises.readdir(turn.workDir)).filter((f) => f.startsWith('turndb'));
+    expect(dbFiles).toEqual(expect.arrayContaining(['turndb', 'turndb-wal', 'turndb-shm'])); // WAL mode
+    for (const f of dbFiles) {
+      expect((await fs.promises.stat(`${turn.workDir}/${f}`)).mode & 0o777, f).toBe(0o600);
+    }
+    expect(db).toBe(`${turn.workDir}/turndb`);
   });
 });
 
@@ -143,7 +165,10 @@ describe('static secrets (why the sqlite store exists)', () => {
 
     // Put B in the file by hand and SIGHUP: coturn keeps accepting only A.
     const conf = await fs.promises.readFile(turn.supervisor.confPath, 'utf8');
-    await fs.promises.writeFile(turn.supervisor.confPath, conf.replace(`static-auth-secret=${a}`, `static-auth-secret=${b}`));
+    await fs.promises.writeFile(
+      turn.supervisor.confPath,
+      conf.replace(`static-auth-secret=${a}`, `static-auth-secret=${b}`),
+    );
     process.kill(pid, 'SIGHUP');
     await sleep(300);
     expect(turn.supervisor.pid).toBe(pid);
@@ -161,6 +186,7 @@ describe('static secrets (why the sqlite store exists)', () => {
     await turn.supervisor.ready();
     expect((await (await turnClient(turn, b, 'b-after-restart')).allocate()).ok).toBe(true);
     const lost = await survivor.refresh(600);
-    expect(lost.ok).toBe(false); // allocation gone with the old process (437 mismatch)
+    // The new process knows neither the session nor secret A any more.
+    expect({ ok: lost.ok, code: lost.code }).toEqual({ ok: false, code: 401 });
   });
 });

@@ -17,7 +17,10 @@ describe('STUN codec', () => {
     expect(encodeMessageType(StunMethod.Allocate, StunClass.ErrorResponse)).toBe(0x0113);
     expect(encodeMessageType(StunMethod.Send, StunClass.Indication)).toBe(0x0016);
     expect(encodeMessageType(StunMethod.Data, StunClass.Indication)).toBe(0x0017);
-    expect(decodeMessageType(0x0109)).toEqual({ method: StunMethod.ChannelBind, cls: StunClass.SuccessResponse });
+    expect(decodeMessageType(0x0109)).toEqual({
+      method: StunMethod.ChannelBind,
+      cls: StunClass.SuccessResponse,
+    });
   });
 
   it('XOR-MAPPED-ADDRESS matches the RFC 5769 §2.2 sample (192.0.2.1:32853)', () => {
@@ -68,8 +71,14 @@ describe('STUN codec', () => {
 
   it('decodes ERROR-CODE and rejects non-STUN input', () => {
     const v = Buffer.from([0, 0, 4, 1, ...Buffer.from('Unauthorized')]);
-    const m = new StunMessage(StunMethod.Allocate, StunClass.ErrorResponse).add(StunAttr.ErrorCode, v);
-    expect(StunMessage.decode(m.encode()).getError()).toEqual({ code: 401, reason: 'Unauthorized' });
+    const m = new StunMessage(StunMethod.Allocate, StunClass.ErrorResponse).add(
+      StunAttr.ErrorCode,
+      v,
+    );
+    expect(StunMessage.decode(m.encode()).getError()).toEqual({
+      code: 401,
+      reason: 'Unauthorized',
+    });
     expect(() => StunMessage.decode(Buffer.alloc(20))).toThrow(/not a STUN message/);
     expect(StunMessage.isStun(Buffer.from('GET / HTTP/1.1\r\n\r\n...'))).toBe(false);
   });

@@ -30,10 +30,21 @@ describe('parseCoturnLogLine (real coturn 4.6.1 lines)', () => {
     const closed = parseCoturnLogLine(
       '2026-11-25T15:21:09+0000: session 000000000000000002: closed (2nd stage), user <1795620664:udp-user> realm <porchlight.test> origin <>, local 127.0.0.1:34333, remote 127.0.0.1:36227, reason: allocation timeout',
     ).event;
-    expect(closed).toMatchObject({ kind: 'session-closed', remote: '127.0.0.1:36227', reason: 'allocation timeout' });
+    expect(closed).toMatchObject({
+      kind: 'session-closed',
+      remote: '127.0.0.1:36227',
+      reason: 'allocation timeout',
+    });
     expect(
-      parseCoturnLogLine('0: : session 000000000000000002: peer 127.0.0.1:34540 lifetime updated: 600').event,
-    ).toEqual({ kind: 'peer', sessionId: '000000000000000002', peer: '127.0.0.1:34540', lifetime: 600 });
+      parseCoturnLogLine(
+        '0: : session 000000000000000002: peer 127.0.0.1:34540 lifetime updated: 600',
+      ).event,
+    ).toEqual({
+      kind: 'peer',
+      sessionId: '000000000000000002',
+      peer: '127.0.0.1:34540',
+      lifetime: 600,
+    });
 
     const refusals = read('coturn-4.6.1-refusals.log').map((l) => parseCoturnLogLine(l).event);
     const codes = refusals.flatMap((e) => (e?.kind === 'request' && !e.ok ? [e.errorCode] : []));
@@ -42,7 +53,9 @@ describe('parseCoturnLogLine (real coturn 4.6.1 lines)', () => {
       request: 'CHANNEL_BIND',
       errorReason: 'Forbidden IP',
     });
-    expect(parseCoturnLogLine('2026-11-25T15:12:11+0000: Black listing: ::1').event).toBeUndefined();
+    expect(
+      parseCoturnLogLine('2026-11-25T15:12:11+0000: Black listing: ::1').event,
+    ).toBeUndefined();
   });
 });
 
@@ -93,6 +106,8 @@ describe('UsageTracker', () => {
     expect(long.peerBytesReceived).toBe(1100 * 100);
     expect(long.bytesReceived).toBe(107_440 + 8_340);
     expect(long.packetsSent).toBe(1027 + 84);
+    expect(long.peerPacketsReceived).toBe(1100);
+    expect(long.peerPacketsSent).toBe(1100);
   });
 
   it('flush() reports still-open sessions as truncated', () => {
@@ -101,7 +116,11 @@ describe('UsageTracker', () => {
     const { tracker } = replay(lines.slice(0, cut + 2));
     const flushed = tracker.flush(new Date('2026-11-25T15:21:20Z'));
     const long = flushed.find((r) => r.sessionId === '000000000000000006')!;
-    expect(long).toMatchObject({ truncated: true, reason: 'turnserver exited', peerBytesReceived: 101_700 });
+    expect(long).toMatchObject({
+      truncated: true,
+      reason: 'turnserver exited',
+      peerBytesReceived: 101_700,
+    });
     expect(long.durationSeconds).toBe(8);
     expect(tracker.openSessions).toBe(0);
   });

@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
 import { EventEmitter, once } from 'node:events';
+import tls from 'node:tls';
 import {
   StunAttr,
   StunClass,
@@ -22,6 +23,8 @@ export interface TurnTestClientOptions {
   password: string;
   /** Present this realm instead of the one the server challenged with (negative tests). */
   realmOverride?: string;
+  /** 'tls': TURN over TLS ("turns:"), certificate not verified (self-signed test certs). */
+  transport?: 'udp' | 'tls';
   timeoutMs?: number;
 }
 
@@ -39,19 +42,42 @@ export class TurnTestClient extends EventEmitter<{ data: [peer: StunAddress, dat
   /** Requests answered 438 or 401 and retried; tests assert the stale-nonce path ran. */
   staleNonceRetries = 0;
 
+  private streamBuffer = Buffer.alloc(0);
+
   private constructor(
-    private readonly socket: dgram.Socket,
+    private readonly socket: dgram.Socket | tls.TLSSocket,
     private readonly options: TurnTestClientOptions,
   ) {
     super();
-    socket.on('message', (buf) => this.onMessage(buf));
+    if (socket instanceof dgram.Socket) {
+      socket.on('message', (buf) => this.onMessage(buf));
+    } else {
+      socket.on('data', (chunk: Buffer) => this.onStreamData(chunk));
+      socket.on('error', () => undefined); // surfaces as request timeouts
+    }
   }
 
   static async create(options: TurnTestClientOptions): Promise<TurnTestClient> {
+    if (options.transport === 'tls') {
+      const socket = tls.connect({
+        host: options.server.host,
+        port: options.server.port,
+        rejectUnauthorized: false,
+      });
+      await once(socket, 'secureConnect');
+      return new TurnTestClient(socket, options);
+    }
     const socket = dgram.createSocket('udp4');
     socket.bind(0, '127.0.0.1');
     await once(socket, 'listening');
     return new TurnTestClient(socket, options);
+  }
+
+  /** TLS peer's negotiated protocol, e.g. "TLSv1.2" (undefined over UDP). */
+  get tlsProtocol(): string | undefined {
+    return this.socket instanceof tls.TLSSocket
+      ? (this.socket.getProtocol() ?? undefined)
+      : undefined;
   }
 
   async allocate(lifetime = 600): Promise<TurnResponse & { relayed?: StunAddress }> {
@@ -77,7 +103,7 @@ export class TurnTestClient extends EventEmitter<{ data: [peer: StunAddress, dat
     const m = new StunMessage(StunMethod.Send, StunClass.Indication)
       .addXorAddress(StunAttr.XorPeerAddress, peer)
       .add(StunAttr.Data, data);
-    this.socket.send(m.encode({ fingerprint: true }), this.options.server.port, this.options.server.host);
+    this.sendRaw(m.encode({ fingerprint: true }));
   }
 
   /** Next Data indication whose payload equals `payload`. */
@@ -99,7 +125,8 @@ export class TurnTestClient extends EventEmitter<{ data: [peer: StunAddress, dat
 
   close(): void {
     try {
-      this.socket.close();
+      if (this.socket instanceof dgram.Socket) this.socket.close();
+      else this.socket.destroy();
     } catch {
       // already closed
     }
@@ -142,9 +169,10 @@ export class TurnTestClient extends EventEmitter<{ data: [peer: StunAddress, dat
     const id = msg.transactionId.toString('hex');
     const bytes = msg.encode({ ...(key ? { integrityKey: key } : {}), fingerprint: true });
     const timeoutMs = this.options.timeoutMs ?? 2000;
+    const udp = this.socket instanceof dgram.Socket;
     return new Promise((resolve, reject) => {
-      // UDP: retransmit every 250 ms until answered (RFC 5389 §7.2.1, simplified).
-      const resend = setInterval(() => this.sendRaw(bytes), 250);
+      // UDP: retransmit every 250 ms until answered (RFC 5389 §7.2.1, simplified); TLS is reliable.
+      const resend = setInterval(() => udp && this.sendRaw(bytes), 250);
       const timer = setTimeout(() => {
         clearInterval(resend);
         this.pending.delete(id);
@@ -161,7 +189,22 @@ export class TurnTestClient extends EventEmitter<{ data: [peer: StunAddress, dat
   }
 
   private sendRaw(bytes: Buffer): void {
-    this.socket.send(bytes, this.options.server.port, this.options.server.host);
+    if (this.socket instanceof dgram.Socket) {
+      this.socket.send(bytes, this.options.server.port, this.options.server.host);
+    } else {
+      this.socket.write(bytes);
+    }
+  }
+
+  /** STUN over a stream: messages back to back, each sized by its header (RFC 5389 §7.2.2). */
+  private onStreamData(chunk: Buffer): void {
+    this.streamBuffer = Buffer.concat([this.streamBuffer, chunk]);
+    while (this.streamBuffer.length >= 20) {
+      const size = 20 + this.streamBuffer.readUInt16BE(2);
+      if (this.streamBuffer.length < size) return;
+      this.onMessage(this.streamBuffer.subarray(0, size));
+      this.streamBuffer = this.streamBuffer.subarray(size);
+    }
   }
 
   private onMessage(buf: Buffer): void {

@@ -5,7 +5,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { TurnSupervisor, type TurnSupervisorOptions } from '../../src/TurnSupervisor.ts';
+import {
+  TurnSupervisor,
+  type TurnSupervisorEvents,
+  type TurnSupervisorOptions,
+} from '../../src/TurnSupervisor.ts';
 import type { TurnConfigOptions } from '../../src/TurnConfig.ts';
 
 /**
@@ -213,7 +217,8 @@ export function runUclient(o: UclientOptions): Promise<UclientResult> {
 }
 
 /** Markers of a failed run in uclient output (it never sets its exit code). */
-export const UCLIENT_FAILURE = /Cannot complete Allocation|error 40[13]|Forbidden|Unauthorized|ERROR/;
+export const UCLIENT_FAILURE =
+  /Cannot complete Allocation|error 40[13]|Forbidden|Unauthorized|ERROR/;
 
 /**
  * A run relayed everything: "Total lost packets 0" printed and send == receive counts, no failure
@@ -230,30 +235,34 @@ export function uclientSucceeded(output: string, expectedMessages: number): bool
   );
 }
 
-/** Resolves with the first `event` whose args satisfy `predicate`; rejects after timeoutMs. */
-export function waitForEvent<E extends Record<string, unknown[]>, K extends keyof E & string>(
-  emitter: { on(event: K, l: (...args: E[K]) => void): unknown; off(event: K, l: (...args: E[K]) => void): unknown },
+/** Resolves with the first supervisor `event` whose args satisfy `predicate`. */
+export function waitForEvent<K extends keyof TurnSupervisorEvents>(
+  supervisor: TurnSupervisor,
   event: K,
-  predicate: (...args: E[K]) => boolean = () => true,
+  predicate: (...args: TurnSupervisorEvents[K]) => boolean = () => true,
   timeoutMs = 10_000,
-): Promise<E[K]> {
+): Promise<TurnSupervisorEvents[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      emitter.off(event, listener);
+      supervisor.off(event, listener);
       reject(new Error(`timed out after ${timeoutMs} ms waiting for "${event}"`));
     }, timeoutMs);
-    const listener = (...args: E[K]): void => {
+    const listener = (...args: TurnSupervisorEvents[K]): void => {
       if (!predicate(...args)) return;
       clearTimeout(timer);
-      emitter.off(event, listener);
+      supervisor.off(event, listener);
       resolve(args);
     };
-    emitter.on(event, listener);
+    supervisor.on(event, listener);
   });
 }
 
 /** A UDP echo peer in-process, counting what it received (exact control, unlike turnutils_peer). */
-export async function startCountingPeer(): Promise<{ port: number; received: Buffer[]; close(): void }> {
+export async function startCountingPeer(): Promise<{
+  port: number;
+  received: Buffer[];
+  close(): void;
+}> {
   const socket = dgram.createSocket('udp4');
   const received: Buffer[] = [];
   socket.on('message', (msg, rinfo) => {
