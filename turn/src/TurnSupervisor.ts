@@ -137,7 +137,6 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
         dbPath: config.options.userDbPath!,
         realm: config.options.realm,
       });
-      store.setSecrets(config.options.secrets);
     }
     const supervisor = new TurnSupervisor(
       config,
@@ -149,7 +148,13 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
       options.closeTimeoutMs ?? SUPERVISOR_DEFAULTS.closeTimeoutMs,
       store,
     );
-    await supervisor.writeConf();
+    try {
+      store?.setSecrets(config.options.secrets);
+      await supervisor.writeConf();
+    } catch (error) {
+      store?.close();
+      throw error;
+    }
     supervisor.startProcess();
     return supervisor;
   }
@@ -376,7 +381,13 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
 
   private async runProbe(): Promise<void> {
     const child = this.child;
-    if (this.probing || !child || this.closed) return;
+    if (!child || this.closed) return;
+    if (this.probing) {
+      // A probe of the previous process may still be waiting for its timeout: try again soon
+      // rather than never (the in-flight one will not reschedule for a process it did not probe).
+      this.scheduleProbe(this.health.startupIntervalMs);
+      return;
+    }
     this.probing = true;
     try {
       await stunProbe({ ...this.probeTarget(), timeoutMs: this.health.timeoutMs });

@@ -68,7 +68,7 @@ describe('renderTurnserverConf', () => {
       expect(l, flag).toContain(flag);
     }
     expect(l).not.toContain('allow-loopback-peers');
-    // The brief's ranges, as coturn 4.6.1 needs them (a-b, no CIDR).
+    // The required ranges, as coturn 4.6.1 needs them (a-b, no CIDR).
     for (const range of [
       '0.0.0.0-0.255.255.255',
       '10.0.0.0-10.255.255.255',

@@ -10,6 +10,7 @@ import {
   freePortBlock,
   newSecret,
   runUclient,
+  sleep,
   startPeer,
   startTurn,
   tempDir,
@@ -214,6 +215,52 @@ describe('turns: (TLS) with a self-signed certificate', () => {
       client.close();
       await tls.close();
       await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('relay port range', () => {
+  it('bounds concurrent allocations: one port each, 508 when exhausted, reusable ~1 s after Refresh(0)', async () => {
+    const rangeSecret = newSecret();
+    const small = await startTurn({ secrets: [rangeSecret] }); // 10 relay ports
+    const clients: TurnTestClient[] = [];
+    const connect = async (userId: string): Promise<TurnTestClient> => {
+      const creds = mintTurnCredentials({ secret: rangeSecret, userId });
+      const c = await TurnTestClient.create({
+        server: { host: LOOPBACK, port: small.port },
+        username: creds.username,
+        password: creds.credential,
+      });
+      clients.push(c);
+      return c;
+    };
+    try {
+      const { minPort, maxPort } = small.supervisor.turnConfig.options;
+      const ports = new Set<number>();
+      for (let i = 0; i <= maxPort - minPort; i++) {
+        const res = await (await connect(`range-${i}`)).allocate();
+        expect(res.ok).toBe(true);
+        ports.add(res.relayed!.port);
+      }
+      expect(ports.size).toBe(maxPort - minPort + 1);
+      expect([...ports].every((p) => p >= minPort && p <= maxPort)).toBe(true);
+
+      const refused = await (await connect('range-extra')).allocate();
+      expect({ code: refused.code, reason: refused.reason }).toEqual({
+        code: 508,
+        reason: 'Cannot create socket',
+      });
+
+      expect((await clients[0]!.refresh(0)).ok).toBe(true); // deallocate
+      let reused: Awaited<ReturnType<TurnTestClient['allocate']>> | undefined;
+      for (let attempt = 0; attempt < 30 && !reused?.ok; attempt++) {
+        await sleep(100);
+        reused = await (await connect(`range-again-${attempt}`)).allocate();
+      }
+      expect(reused?.ok).toBe(true);
+    } finally {
+      for (const c of clients) c.close();
+      await small.close();
     }
   });
 });

@@ -103,6 +103,34 @@ describe('TurnSupervisor with real coturn', () => {
     expect(record.startedAt).toBeInstanceOf(Date);
   });
 
+  it('a hung coturn (SIGSTOP) turns unhealthy; killed mid-probe, its successor becomes healthy', async () => {
+    const turn = await startTurn(
+      { secrets: [newSecret()] },
+      {
+        health: {
+          intervalMs: 100,
+          startupIntervalMs: 100,
+          timeoutMs: 800,
+          failuresBeforeUnhealthy: 2,
+        },
+      },
+    );
+    cleanups.push(() => turn.close());
+    const sup = turn.supervisor;
+    const pid = sup.pid!;
+    const unhealthy = waitForEvent(sup, 'unhealthy');
+    process.kill(pid, 'SIGSTOP');
+    const [error] = await unhealthy;
+    expect(error.name).toBe('StunProbeError');
+    expect(sup.pid).toBe(pid); // hung, not dead: the supervisor reports, it does not kill
+    await sleep(300); // now a probe is waiting out its 800 ms timeout
+    const restarted = waitForEvent(sup, 'restarted');
+    process.kill(pid, 'SIGKILL');
+    const [newPid] = await restarted;
+    expect(newPid).not.toBe(pid);
+    await sup.ready(5000);
+  });
+
   it('close(): idempotent, stops coturn, never restarts afterwards', async () => {
     const turn = await startTurn({ secrets: [newSecret()] });
     cleanups.push(() => turn.close());

@@ -66,7 +66,8 @@ const claimed = new Set<number>();
  */
 export async function freePortBlock(count: number): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    // Below the ephemeral range (32768+), so client sockets never take a relay port.
+    const base = 10_000 + Math.floor(Math.random() * 22_000);
     let ok = true;
     for (let p = base; p < base + count && ok; p++) {
       ok = !claimed.has(p) && (await udpFree(p)) && (await tcpFree(p));
