@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actionMatches } from '../../auth/policy/actions.ts';
 import { siteResource } from '../../auth/policy/resources.ts';
 import { PorchlightError } from '../../errors.ts';
 import type { Principal } from '../../auth/policy/Principal.ts';
@@ -44,14 +45,7 @@ export const apiKeyRoutes = [
           ? ctx.authorizer.can(principal!, scope, siteResource(body.siteId)) ||
             ctx.authorizer.can(principal!, scope, `${siteResource(body.siteId)}/device/any`)
           : principal!.statements.some(
-              (s) =>
-                s.effect === 'allow' &&
-                s.actions.some(
-                  (a) =>
-                    a === '*' ||
-                    a === scope ||
-                    (a.endsWith(':*') && scope.startsWith(a.slice(0, -1))),
-                ),
+              (s) => s.effect === 'allow' && s.actions.some((a) => actionMatches(a, scope)),
             );
         if (!ok) throw PorchlightError.forbidden(`you cannot grant ${scope}`);
       }

@@ -1,4 +1,5 @@
 import type { ApiKey } from '../../store/types.ts';
+import { actionMatches, isAction } from './actions.ts';
 import { resourceMatches, siteResource } from './resources.ts';
 import type { Statement } from './roles.ts';
 
@@ -10,10 +11,8 @@ export function scopeToApiKey(statements: readonly Statement[], key: ApiKey): St
   const out: Statement[] = [];
   const site = key.siteId === null ? null : siteResource(key.siteId);
   for (const s of statements) {
-    const actions = key.scopes.filter((scope) =>
-      s.actions.some(
-        (a) => a === '*' || a === scope || (a.endsWith(':*') && scope.startsWith(a.slice(0, -1))),
-      ),
+    const actions = key.scopes.filter(
+      (scope) => isAction(scope) && s.actions.some((a) => actionMatches(a, scope)),
     );
     let resources = s.resources;
     if (site !== null) {
