@@ -72,9 +72,9 @@ export class TurnConfig {
     const resolved: ResolvedTurnConfig = {
       mode: options.mode ?? TURN_DEFAULTS.mode,
       realm: options.realm,
-      secrets: [...options.secrets],
-      listeningIps: [...(options.listeningIps ?? TURN_DEFAULTS.listeningIps)],
-      relayIps: [...(options.relayIps ?? TURN_DEFAULTS.relayIps)],
+      secrets: list('secrets', options.secrets, []),
+      listeningIps: list('listeningIps', options.listeningIps, TURN_DEFAULTS.listeningIps),
+      relayIps: list('relayIps', options.relayIps, TURN_DEFAULTS.relayIps),
       listeningPort: options.listeningPort ?? TURN_DEFAULTS.listeningPort,
       tlsListeningPort: options.tlsListeningPort ?? TURN_DEFAULTS.tlsListeningPort,
       minPort: options.minPort ?? TURN_DEFAULTS.minPort,
@@ -86,8 +86,8 @@ export class TurnConfig {
       logFile: options.logFile ?? TURN_DEFAULTS.logFile,
       usageLogging: options.usageLogging ?? TURN_DEFAULTS.usageLogging,
       staleNonceSeconds: options.staleNonceSeconds ?? TURN_DEFAULTS.staleNonceSeconds,
-      deniedPeerIps: [...(options.deniedPeerIps ?? TURN_DEFAULTS.deniedPeerIps)],
-      allowedPeerIps: [...(options.allowedPeerIps ?? TURN_DEFAULTS.allowedPeerIps)],
+      deniedPeerIps: list('deniedPeerIps', options.deniedPeerIps, TURN_DEFAULTS.deniedPeerIps),
+      allowedPeerIps: list('allowedPeerIps', options.allowedPeerIps, TURN_DEFAULTS.allowedPeerIps),
       ...(options.externalIp !== undefined ? { externalIp: options.externalIp } : {}),
       ...(options.certFile !== undefined ? { certFile: options.certFile } : {}),
       ...(options.keyFile !== undefined ? { keyFile: options.keyFile } : {}),
@@ -194,6 +194,17 @@ export class TurnConfig {
     }
     return `${lines.join('\n')}\n`;
   }
+}
+
+/** A copy of an array option (JSON input can hold anything: fail with a named error). */
+function list(
+  field: string,
+  value: readonly string[] | undefined,
+  fallback: readonly string[],
+): string[] {
+  if (value === undefined) return [...fallback];
+  if (!Array.isArray(value)) throw new TurnConfigError(field, 'must be an array of strings');
+  return [...value];
 }
 
 /** Validated options -> turnserver.conf text. Throws TurnConfigError. */

@@ -165,6 +165,7 @@ describe('renderTurnserverConf', () => {
 describe('TurnConfig validation', () => {
   it.each<[string, Partial<TurnConfigOptions>, string]>([
     ['empty secrets', { secrets: [] }, 'secrets'],
+    ['secrets not an array (JSON input)', { secrets: 'x'.repeat(40) as never }, 'secrets'],
     ['empty secret', { secrets: [''] }, 'secrets[0]'],
     ['short secret', { secrets: ['x'.repeat(31)] }, 'secrets[0]'],
     ['secret with space', { secrets: [`${'x'.repeat(32)} y`] }, 'secrets[0]'],
