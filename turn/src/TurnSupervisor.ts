@@ -63,6 +63,8 @@ export type TurnSupervisorEvents = {
   /** A process start that replaced one which exited. */
   restarted: [pid: number];
   exited: [code: number | null, signal: NodeJS.Signals | null];
+  /** An unexpected exit; the next start comes after `delayMs` (restart policy backoff). */
+  restartScheduled: [delayMs: number];
   /** First successful STUN probe of a process, or recovery after `unhealthy`. */
   healthy: [];
   /** Probes failing (failuresBeforeUnhealthy in a row) or the healthy process exited. */
@@ -364,6 +366,7 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
       signal,
       delayMs: delay,
     });
+    this.safeEmit('restartScheduled', delay);
     this.restartTimer = setTimeout(() => this.startProcess(), delay);
   }
 
