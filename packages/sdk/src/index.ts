@@ -40,3 +40,4 @@ export { pickVideoCodec } from './codecs.ts';
 export { backoffDelay } from './backoff.ts';
 // Wire types callers need to use the API, re-exported so apps need not import the protocol.
 export type { ProducerInfo, Role, Source } from '@porchlight/protocol';
+export { describeApiError, isCode } from './describe-error.ts';

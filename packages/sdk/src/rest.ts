@@ -19,6 +19,7 @@ export type { DeviceTokenEvents, DeviceTokensOptions } from './device-tokens.ts'
 export { CachedToken } from './token.ts';
 export type { ExpiringToken, TokenProvider, TokenRequest, TokenSource } from './token.ts';
 export { ApiError, isPorchlightError, PorchlightError } from './errors.ts';
+export { describeApiError, isCode } from './describe-error.ts';
 export type { PorchlightErrorCode } from './errors.ts';
 export { SITE_ROLES } from './api-types.ts';
 export type {

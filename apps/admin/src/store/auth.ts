@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { SessionAccount } from '@porchlight/sdk/rest';
-import { describeApiError, isCode } from '../api-errors.ts';
+import { describeApiError, isCode } from '@porchlight/sdk/rest';
 import { api, session } from '../services.ts';
 import type { Store } from './index.ts';
 

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { describeApiError } from '../api-errors.ts';
+import { describeApiError } from '@porchlight/sdk/rest';
 import type { Store } from './index.ts';
 
 export type Page =

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { DeviceTokens, SessionAccount, TokenSource } from '@porchlight/sdk';
-import { describeApiError, isCode } from '../api-errors.ts';
+import { describeApiError, isCode } from '@porchlight/sdk';
 import { deviceTokens, storeCredential } from '../auth/device.ts';
 import { forgetLinkToken } from '../auth/link-token.ts';
 import { publicApi, session } from '../auth/services.ts';

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { Device, GrantWithAccount, NewGrant, ProvisioningCode } from '@porchlight/sdk';
-import { describeApiError } from '../api-errors.ts';
+import { describeApiError } from '@porchlight/sdk';
 import { api } from '../auth/services.ts';
 import type { Store } from './index.ts';
 

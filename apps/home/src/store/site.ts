@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { Me, Site } from '@porchlight/sdk';
-import { describeApiError, isCode } from '../api-errors.ts';
+import { describeApiError, isCode } from '@porchlight/sdk';
 import { api } from '../auth/services.ts';
 import { load, save } from '../auth/storage.ts';
 import type { Store } from './index.ts';

@@ -1,4 +1,6 @@
-import { ApiError, isPorchlightError } from '@porchlight/sdk/rest';
+import { ApiError, isPorchlightError } from './errors.ts';
+
+/* Human-readable error lines shared by the apps (home PWA and admin dashboard). */
 
 function waitText(seconds: number): string {
   if (seconds < 90) return `${seconds} seconds`;
