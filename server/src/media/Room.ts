@@ -4,6 +4,7 @@ import type {
   ProducerInfo,
   RequestOf,
   RtpCapabilities,
+  Source,
   TransportInfo,
 } from '@porchlight/protocol';
 import { mayConsume, mayPublish } from '../auth/policy.ts';
@@ -170,21 +171,8 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
       throw PorchlightError.badRequest('transport is not a send transport');
     if (peer.producers.size >= MAX_PRODUCERS_PER_PEER)
       throw PorchlightError.conflict('too many producers');
-    if (req.source === 'talkback') {
-      // Talk-back is always addressed to one camera, and needs stream:talk on that device.
-      const target = req.targetPeerId === undefined ? undefined : this.#peers.get(req.targetPeerId);
-      if (!target || target.role !== 'camera' || target.deviceId === undefined) {
-        throw PorchlightError.notFound('target camera');
-      }
-      if (!peer.can('stream:talk', deviceResource(this.siteId, target.deviceId))) {
-        throw PorchlightError.forbidden('not allowed to talk through this camera');
-      }
-    } else if (
-      peer.deviceId === undefined ||
-      !peer.can('stream:publish', deviceResource(this.siteId, peer.deviceId))
-    ) {
-      throw PorchlightError.forbidden('not allowed to publish');
-    }
+    const denial = this.#publishDenial(peer, req.source, req.targetPeerId);
+    if (denial) throw denial;
     const appData: ProducerAppData = {
       source: req.source,
       peerId: peer.id,
@@ -342,23 +330,38 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
       }
     }
     for (const producer of [...peer.producers.values()]) {
-      const a = producer.appData;
-      const ok =
-        a.source === 'talkback'
-          ? a.targetPeerId !== undefined &&
-            this.#peers.get(a.targetPeerId)?.deviceId !== undefined &&
-            peer.can(
-              'stream:talk',
-              deviceResource(this.siteId, this.#peers.get(a.targetPeerId)!.deviceId!),
-            )
-          : peer.deviceId !== undefined &&
-            peer.can('stream:publish', deviceResource(this.siteId, peer.deviceId));
+      const ok = !this.#publishDenial(peer, producer.appData.source, producer.appData.targetPeerId);
       if (!ok) {
         producer.close();
         closed++;
       }
     }
     return closed;
+  }
+
+  /**
+   * Why `peer` may not publish `source` now, or undefined when it may: talk-back is addressed to
+   * one camera and needs stream:talk on its device; camera/microphone need stream:publish on the
+   * peer's own device. Asked when producing and again when permissions change.
+   */
+  #publishDenial(
+    peer: Peer,
+    source: Source,
+    targetPeerId: string | undefined,
+  ): PorchlightError | undefined {
+    if (source === 'talkback') {
+      const target = targetPeerId === undefined ? undefined : this.#peers.get(targetPeerId);
+      if (!target || target.role !== 'camera' || target.deviceId === undefined) {
+        return PorchlightError.notFound('target camera');
+      }
+      return peer.can('stream:talk', deviceResource(this.siteId, target.deviceId))
+        ? undefined
+        : PorchlightError.forbidden('not allowed to talk through this camera');
+    }
+    return peer.deviceId !== undefined &&
+      peer.can('stream:publish', deviceResource(this.siteId, peer.deviceId))
+      ? undefined
+      : PorchlightError.forbidden('not allowed to publish');
   }
 
   #producerById(id: string): types.Producer<ProducerAppData> | undefined {
