@@ -16,6 +16,7 @@ import { resolveAnnouncedAddress, resolvePublicHost } from './network.ts';
 import { loadOrCreateSecret } from './secrets.ts';
 import { SignalingServer } from './signaling/SignalingServer.ts';
 import { createStore } from './store/createStore.ts';
+import { createRecording, type Recording } from './recording/createRecording.ts';
 import { TurnService } from './turn/TurnService.ts';
 import type { Store } from './store/types.ts';
 import { Logger } from './util/Logger.ts';
@@ -47,6 +48,7 @@ export class PorchlightServer {
   readonly signaling: SignalingServer;
   /** Managed coturn; undefined when TURN is disabled. */
   readonly turn: TurnService | undefined;
+  readonly recording: Recording;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -59,6 +61,7 @@ export class PorchlightServer {
     http: FastifyInstance;
     signaling: SignalingServer;
     turn: TurnService | undefined;
+    recording: Recording;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -68,6 +71,7 @@ export class PorchlightServer {
     this.http = parts.http;
     this.signaling = parts.signaling;
     this.turn = parts.turn;
+    this.recording = parts.recording;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -87,6 +91,7 @@ export class PorchlightServer {
     let pool: WorkerPool | undefined;
     let http: FastifyInstance | undefined;
     let turn: TurnService | undefined;
+    let recording: Recording | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ store, secret });
@@ -111,6 +116,15 @@ export class PorchlightServer {
       }
       const turnService = turn;
       const rooms = new RoomRegistry(pool, config.media.initialOutgoingBitrate);
+      recording = await createRecording({
+        config: config.recording,
+        dataDir: config.dataDir,
+        secret,
+        store,
+        rooms,
+        audit: identity.audit,
+        authorizer: identity.authorizer,
+      });
       const appsDir = overrides.appsDir ?? APPS_DIR;
       http = await createHttpServer({
         tls,
@@ -141,7 +155,13 @@ export class PorchlightServer {
       const boundHttp = http;
       const publicUrl = (): string =>
         PorchlightServer.#url(publicHost, (boundHttp.server.address() as AddressInfo).port);
-      registerRoutes(http, routes, identity.apiContext(publicUrl), identity.authenticator);
+      registerRoutes(
+        http,
+        routes,
+        { ...identity.apiContext(publicUrl), recordings: recording.api },
+        identity.authenticator,
+      );
+      recording.media.register(http);
       await http.listen({ host: config.host, port: config.port });
       const server = new PorchlightServer({
         config,
@@ -152,10 +172,12 @@ export class PorchlightServer {
         http,
         signaling,
         turn,
+        recording,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
     } catch (error) {
+      await recording?.close();
       await turn?.close();
       await pool?.close();
       await http?.close();
@@ -192,6 +214,8 @@ export class PorchlightServer {
       logger.info('shutting down');
       clearInterval(this.#purgeTimer);
       await this.signaling.close();
+      // Recorders stop gracefully first so their last segments are kept.
+      await this.recording.close();
       this.rooms.closeAll();
       await this.pool.close();
       await this.turn?.close();

@@ -71,6 +71,8 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
       ...overrides,
       // coturn only where a test is about relaying (it needs free fixed ports).
       turn: { enabled: false, ...overrides.turn },
+      // Recorders (one ffmpeg per camera) only where a test is about recording.
+      recording: { defaultMode: 'off', ...overrides.recording },
       auth: { tokenSecret: secret, ...overrides.auth },
       media: {
         numWorkers: 1,

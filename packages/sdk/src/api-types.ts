@@ -176,3 +176,120 @@ export interface NewApiKey {
   scopes: string[];
   siteId?: string;
 }
+
+// ---- recording ---------------------------------------------------------------------------
+
+/**
+ * How a device's stream is recorded:
+ * - off: never;
+ * - continuous: always, while the camera publishes;
+ * - on-demand: between start and stop (or for a duration);
+ * - event: around triggers, with pre-roll and post-roll.
+ */
+export type RecordingMode = 'off' | 'continuous' | 'on-demand' | 'event';
+export const RECORDING_MODES: readonly RecordingMode[] = [
+  'off',
+  'continuous',
+  'on-demand',
+  'event',
+];
+
+/** One device's recording stream: its settings and what is stored. */
+export interface RecordingStreamView {
+  deviceId: string;
+  deviceName: string;
+  mode: RecordingMode;
+  /** Older segments are deleted; null: kept by age forever. */
+  retentionMaxAgeSeconds: number | null;
+  /** The oldest segments are deleted while more is stored; null: unbounded. */
+  retentionMaxBytes: number | null;
+  /** Event mode: seconds before a trigger kept with it. */
+  preRollSeconds: number;
+  /** Event mode: seconds recorded after the last trigger. */
+  postRollSeconds: number;
+  tags: Record<string, string>;
+  /** A recorder is persisting this stream now. */
+  recording: boolean;
+  /** On-demand recording started with a duration: when it stops by itself. */
+  onDemandUntil?: number | null;
+  /** Oldest and newest recorded instants; null when nothing is stored. */
+  firstTime: number | null;
+  lastTime: number | null;
+  segments: number;
+  storedBytes: number;
+}
+
+/** Owners only. Fields left out stay as they are; null retention removes the limit. */
+export interface RecordingPatch {
+  mode?: RecordingMode;
+  retentionMaxAgeSeconds?: number | null;
+  retentionMaxBytes?: number | null;
+  preRollSeconds?: number;
+  postRollSeconds?: number;
+  tags?: Record<string, string>;
+}
+
+/** A span of time, unix ms, `from` inclusive. */
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+/** What is recorded inside a window: merged ranges, and the gaps between them. */
+export interface RecordingTimeline {
+  ranges: TimeRange[];
+  gaps: TimeRange[];
+}
+
+/** One stored media segment. */
+export interface RecordingFragment {
+  seq: number;
+  /** Unix ms on the camera's media clock. */
+  producerTime: number;
+  /** Unix ms when it reached the server. */
+  ingestTime: number;
+  durationMs: number;
+  bytes: number;
+  /** Starts with a video keyframe. */
+  keyframe: boolean;
+  tags: string[];
+}
+
+export interface RecordingFragmentQuery extends TimeRange {
+  /** Default 1000. */
+  limit?: number;
+}
+
+export interface RecordingThumbnail {
+  at: number;
+  /** Signed, expiring JPEG URL (same origin), usable as an `<img src>`. */
+  url: string;
+}
+
+export interface RecordingThumbnailQuery extends TimeRange {
+  /** How many, spread over the window. */
+  count?: number;
+}
+
+export interface PlaybackRequest {
+  from?: number;
+  to?: number;
+  /** How long the signed URLs stay valid. */
+  ttlSeconds?: number;
+}
+
+/**
+ * Signed media URLs (paths on the API's origin; the token is in the path, no bearer needed) for
+ * players, `<a download>` and `<img>`.
+ */
+export interface RecordingPlayback {
+  expiresAt: number;
+  /** Live HLS playlist (the recording as it grows). */
+  live: string;
+  /** On-demand HLS playlist of [from, to]; null unless both were given. */
+  vod: string | null;
+  /** MP4 download of [from, to]; null unless both were given. */
+  clip: string | null;
+  /** A JPEG of any instant: append `?at=<ms>&width=<px>` (see snapshotUrl). */
+  snapshot: string;
+}

@@ -13,9 +13,19 @@ import type {
   NewGrant,
   NewProvisioningCode,
   ProvisioningCode,
+  PlaybackRequest,
   ProvisionResult,
+  RecordingFragment,
+  RecordingFragmentQuery,
+  RecordingPatch,
+  RecordingPlayback,
+  RecordingStreamView,
+  RecordingThumbnail,
+  RecordingThumbnailQuery,
+  RecordingTimeline,
   Session,
   Site,
+  TimeRange,
 } from './api-types.ts';
 import { ApiError, isPorchlightError, type PorchlightErrorCode } from './errors.ts';
 import { resolveToken, type TokenProvider } from './token.ts';
@@ -108,6 +118,19 @@ async function errorFrom(response: Response): Promise<ApiError> {
 }
 
 const enc = encodeURIComponent;
+
+const recordingPath = (siteId: string, deviceId: string): string =>
+  `/sites/${enc(siteId)}/devices/${enc(deviceId)}/recording`;
+
+/**
+ * A still of the recording at `at` (unix ms) from a playback's `snapshot` URL, optionally scaled
+ * to `width` px.
+ */
+export function snapshotUrl(snapshot: string, at: number, width?: number): string {
+  const params = new URLSearchParams({ at: String(Math.round(at)) });
+  if (width !== undefined) params.set('width', String(Math.round(width)));
+  return `${snapshot}${snapshot.includes('?') ? '&' : '?'}${params.toString()}`;
+}
 
 /**
  * Typed client of the REST API (`/api/v1`). Framework-free; errors are {@link ApiError}s with the
@@ -241,6 +264,98 @@ export class PorchlightApi {
 
   removeDevice(siteId: string, deviceId: string): Promise<void> {
     return this.request('DELETE', `/sites/${enc(siteId)}/devices/${enc(deviceId)}`);
+  }
+
+  // ---- recording -------------------------------------------------------------------------
+
+  /** Every device's recording stream on the site (those the caller may see). */
+  async listRecordings(siteId: string): Promise<RecordingStreamView[]> {
+    const { streams } = await this.request<{ streams: RecordingStreamView[] }>(
+      'GET',
+      `/sites/${enc(siteId)}/recordings`,
+    );
+    return streams;
+  }
+
+  getRecording(siteId: string, deviceId: string): Promise<RecordingStreamView> {
+    return this.request('GET', recordingPath(siteId, deviceId));
+  }
+
+  /** Owners only (FORBIDDEN otherwise). */
+  updateRecording(
+    siteId: string,
+    deviceId: string,
+    patch: RecordingPatch,
+  ): Promise<RecordingStreamView> {
+    return this.request('PATCH', recordingPath(siteId, deviceId), { body: patch });
+  }
+
+  /** On-demand mode: records until stopRecording, or for `durationSeconds` when given. */
+  startRecording(
+    siteId: string,
+    deviceId: string,
+    options: { durationSeconds?: number } = {},
+  ): Promise<RecordingStreamView> {
+    return this.request('POST', `${recordingPath(siteId, deviceId)}/start`, {
+      body: { ...options },
+    });
+  }
+
+  stopRecording(siteId: string, deviceId: string): Promise<RecordingStreamView> {
+    return this.request('POST', `${recordingPath(siteId, deviceId)}/stop`, { body: {} });
+  }
+
+  /** Recorded ranges (merged) and the gaps between them inside [from, to]. */
+  getRecordingTimeline(
+    siteId: string,
+    deviceId: string,
+    window: TimeRange,
+  ): Promise<RecordingTimeline> {
+    return this.request('GET', `${recordingPath(siteId, deviceId)}/timeline`, {
+      query: { from: window.from, to: window.to },
+    });
+  }
+
+  /** Stored segments overlapping [from, to), oldest first. */
+  async listRecordingFragments(
+    siteId: string,
+    deviceId: string,
+    query: RecordingFragmentQuery,
+  ): Promise<RecordingFragment[]> {
+    const { fragments } = await this.request<{ fragments: RecordingFragment[] }>(
+      'GET',
+      `${recordingPath(siteId, deviceId)}/fragments`,
+      { query: { ...query } },
+    );
+    return fragments;
+  }
+
+  /** Thumbnails spread over [from, to]; their URLs are signed and expire. */
+  async listRecordingThumbnails(
+    siteId: string,
+    deviceId: string,
+    query: RecordingThumbnailQuery,
+  ): Promise<RecordingThumbnail[]> {
+    const { thumbnails } = await this.request<{ thumbnails: RecordingThumbnail[] }>(
+      'GET',
+      `${recordingPath(siteId, deviceId)}/thumbnails`,
+      { query: { ...query } },
+    );
+    return thumbnails;
+  }
+
+  /**
+   * Signed URLs to play the recording: the live playlist always, the on-demand playlist and the
+   * MP4 clip of [from, to] when both are given.
+   */
+  createPlayback(
+    siteId: string,
+    deviceId: string,
+    request: PlaybackRequest = {},
+  ): Promise<RecordingPlayback> {
+    return this.request('POST', `${recordingPath(siteId, deviceId)}/playback`, {
+      body: { ...request },
+    });
   }
 
   // ---- API keys --------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * never stream (the admin dashboard): importing the package root pulls in mediasoup-client and
  * socket.io-client, which cost ~400 kB for nothing there.
  */
-export { PorchlightApi } from './api.ts';
+export { PorchlightApi, snapshotUrl } from './api.ts';
 export type { ApiOptions } from './api.ts';
 export { SessionManager, DEFAULT_SESSION_STORAGE_KEY } from './session.ts';
 export type {
@@ -21,7 +21,7 @@ export type { ExpiringToken, TokenProvider, TokenRequest, TokenSource } from './
 export { ApiError, isPorchlightError, PorchlightError } from './errors.ts';
 export { describeApiError, isCode } from './describe-error.ts';
 export type { PorchlightErrorCode } from './errors.ts';
-export { SITE_ROLES } from './api-types.ts';
+export { RECORDING_MODES, SITE_ROLES } from './api-types.ts';
 export type {
   Account,
   AccountPatch,
@@ -38,10 +38,21 @@ export type {
   NewApiKey,
   NewGrant,
   NewProvisioningCode,
+  PlaybackRequest,
   ProvisioningCode,
   ProvisionResult,
+  RecordingFragment,
+  RecordingFragmentQuery,
+  RecordingMode,
+  RecordingPatch,
+  RecordingPlayback,
+  RecordingStreamView,
+  RecordingThumbnail,
+  RecordingThumbnailQuery,
+  RecordingTimeline,
   Session,
   SessionAccount,
   Site,
   SiteRole,
+  TimeRange,
 } from './api-types.ts';

@@ -3,6 +3,8 @@ import type { AuditLog } from '../identity/AuditLog.ts';
 import type { IdentityEvents } from '../identity/IdentityEvents.ts';
 import type { Session } from '../auth/services/LoginService.ts';
 import type { ApiKey, Device, DeviceKind, Store } from '../store/types.ts';
+import type { RecordingService } from '../recording/RecordingService.ts';
+import type { PlaybackTokens } from '../recording/playback/PlaybackTokens.ts';
 
 /**
  * What route handlers may use: narrow interfaces, wired once in the composition root. Handlers
@@ -56,5 +58,13 @@ export interface ApiContext {
     revoke(deviceId: string): Promise<void>;
     /** Exchanges a device credential for a short-lived device token. */
     issueToken(credential: string): Promise<{ token: string; expiresIn: number; device: Device }>;
+  };
+  recordings: {
+    service: RecordingService;
+    tokens: PlaybackTokens;
+    /** Default lifetime of signed playback URLs (seconds). */
+    playbackTtlSeconds: number;
+    /** New data keys for every stream and every data key re-wrapped under the current master key. */
+    rotateKeys(): Promise<{ rotated: number; rewrapped: number }>;
   };
 }

@@ -64,6 +64,45 @@ export const defaults = {
     /** How often a camera's publish bitrate is sampled into the device registry. */
     deviceStatsIntervalMs: 10_000,
   },
+  recording: {
+    /** Run recorders at all (streams still need a mode other than 'off'). */
+    enabled: true,
+    /** ffmpeg binary that remuxes RTP into fMP4 (Debian's, installed by scripts/setup.sh). */
+    ffmpegPath: 'ffmpeg',
+    /** Target segment length; segments are cut at the first keyframe after it. */
+    segmentSeconds: 2,
+    /** Mode of a camera that has no recording settings yet. */
+    defaultMode: 'continuous' as 'off' | 'continuous' | 'on-demand' | 'event',
+    /** Default retention by age for new streams (days; 0 = keep by age forever). */
+    defaultRetentionDays: 7,
+    /** 'fs' (dataDir/recordings or storageDir) or 's3' (any S3-compatible object store). */
+    storage: 'fs' as 'fs' | 's3',
+    /** Directory for the filesystem storage ('' = dataDir/recordings). */
+    storageDir: '',
+    s3: {
+      /** S3 endpoint URL ('' = AWS for the region). */
+      endpoint: '',
+      region: 'us-east-1',
+      bucket: '',
+      /** Key prefix inside the bucket. */
+      prefix: '',
+      accessKeyId: '',
+      secretAccessKey: '',
+    },
+    /** Master key file for envelope encryption ('' = dataDir/secrets/recording-master-keys). The
+     * env PORCHLIGHT_RECORDING_MASTER_KEYS (`id:base64[,id:base64]`) takes precedence. */
+    masterKeyFile: '',
+    /** The disk guard deletes the oldest segments (any stream) while free space is below this. */
+    minFreeBytes: 1024 ** 3,
+    /** Cap on all recordings together (bytes; 0 = none), enforced like minFreeBytes. */
+    maxTotalBytes: 0,
+    /** How often retention and the disk guard run (seconds). */
+    retentionIntervalSeconds: 60,
+    /** Lifetime of signed playback URLs unless the client asks for less (seconds). */
+    playbackTtlSeconds: 3600,
+    /** Segments in the live HLS playlist. */
+    liveWindowSegments: 6,
+  },
   /** Create a first site and print links at start-up. */
   devBootstrap: true,
 };

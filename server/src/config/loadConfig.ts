@@ -20,6 +20,15 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' }> =
   PORCHLIGHT_TURN_TLS_PORT: { path: ['turn', 'tlsPort'], type: 'int' },
   PORCHLIGHT_TURN_EXTERNAL_IP: { path: ['turn', 'externalIp'], type: 'string' },
   PORCHLIGHT_DATABASE_URL: { path: ['database', 'url'], type: 'string' },
+  PORCHLIGHT_RECORDING_ENABLED: { path: ['recording', 'enabled'], type: 'bool' },
+  PORCHLIGHT_RECORDING_STORAGE: { path: ['recording', 'storage'], type: 'string' },
+  PORCHLIGHT_RECORDING_DIR: { path: ['recording', 'storageDir'], type: 'string' },
+  PORCHLIGHT_S3_ENDPOINT: { path: ['recording', 's3', 'endpoint'], type: 'string' },
+  PORCHLIGHT_S3_REGION: { path: ['recording', 's3', 'region'], type: 'string' },
+  PORCHLIGHT_S3_BUCKET: { path: ['recording', 's3', 'bucket'], type: 'string' },
+  PORCHLIGHT_S3_PREFIX: { path: ['recording', 's3', 'prefix'], type: 'string' },
+  PORCHLIGHT_S3_ACCESS_KEY_ID: { path: ['recording', 's3', 'accessKeyId'], type: 'string' },
+  PORCHLIGHT_S3_SECRET_ACCESS_KEY: { path: ['recording', 's3', 'secretAccessKey'], type: 'string' },
   PORCHLIGHT_DEV_BOOTSTRAP: { path: ['devBootstrap'], type: 'bool' },
 };
 

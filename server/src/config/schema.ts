@@ -86,6 +86,53 @@ export const ConfigSchema = z
           .default(defaults.signaling.deviceStatsIntervalMs),
       })
       .default(defaults.signaling),
+    recording: z
+      .strictObject({
+        enabled: z.boolean().default(defaults.recording.enabled),
+        ffmpegPath: z.string().min(1).default(defaults.recording.ffmpegPath),
+        segmentSeconds: z.number().min(1).max(10).default(defaults.recording.segmentSeconds),
+        defaultMode: z
+          .enum(['off', 'continuous', 'on-demand', 'event'])
+          .default(defaults.recording.defaultMode),
+        defaultRetentionDays: z
+          .number()
+          .int()
+          .min(0)
+          .max(3650)
+          .default(defaults.recording.defaultRetentionDays),
+        storage: z.enum(['fs', 's3']).default(defaults.recording.storage),
+        storageDir: z.string().default(defaults.recording.storageDir),
+        s3: z
+          .strictObject({
+            endpoint: z.string().default(defaults.recording.s3.endpoint),
+            region: z.string().min(1).default(defaults.recording.s3.region),
+            bucket: z.string().default(defaults.recording.s3.bucket),
+            prefix: z.string().default(defaults.recording.s3.prefix),
+            accessKeyId: z.string().default(defaults.recording.s3.accessKeyId),
+            secretAccessKey: z.string().default(defaults.recording.s3.secretAccessKey),
+          })
+          .default(defaults.recording.s3),
+        masterKeyFile: z.string().default(defaults.recording.masterKeyFile),
+        minFreeBytes: z.number().int().min(0).default(defaults.recording.minFreeBytes),
+        maxTotalBytes: z.number().int().min(0).default(defaults.recording.maxTotalBytes),
+        retentionIntervalSeconds: z
+          .number()
+          .min(1)
+          .default(defaults.recording.retentionIntervalSeconds),
+        playbackTtlSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(86_400)
+          .default(defaults.recording.playbackTtlSeconds),
+        liveWindowSegments: z
+          .number()
+          .int()
+          .min(3)
+          .max(30)
+          .default(defaults.recording.liveWindowSegments),
+      })
+      .default(defaults.recording),
     devBootstrap: z.boolean().default(defaults.devBootstrap),
   })
   .superRefine((c, ctx) => {
@@ -94,6 +141,13 @@ export const ConfigSchema = z
         code: 'custom',
         path: ['turn', 'minPort'],
         message: 'minPort must not exceed maxPort',
+      });
+    }
+    if (c.recording.storage === 's3' && c.recording.s3.bucket === '') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recording', 's3', 'bucket'],
+        message: 'bucket is required when storage is s3',
       });
     }
     if (c.turn.port === c.turn.tlsPort) {

@@ -32,6 +32,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     https: { cert: options.tls.cert, key: options.tls.key },
     logger: false,
     bodyLimit: 64 * 1024,
+    // Signed playback tokens travel as a path segment (/media/<token>/…), ~400 characters.
+    maxParamLength: 1024,
   });
   app.addHook('onSend', async (_req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);

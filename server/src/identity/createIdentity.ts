@@ -30,7 +30,7 @@ export interface Identity {
   login: LoginService;
   authenticator: Authenticator;
   /** The narrow view route handlers get. */
-  apiContext(publicUrl: () => string): ApiContext;
+  apiContext(publicUrl: () => string): Omit<ApiContext, 'recordings'>;
 }
 
 export function createIdentity(o: { store: Store; secret: string; now?: () => number }): Identity {

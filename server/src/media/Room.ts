@@ -35,6 +35,8 @@ export type RoomEvents = {
   close: [];
   /** The room moved to another worker after its worker died. */
   relocated: [workerIndex: number];
+  /** A peer started producing (recording attaches here). */
+  producer: [producer: types.Producer<ProducerAppData>];
 };
 
 /**
@@ -202,6 +204,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
       this.#broadcast(producer, 'producerResumed', { producerId: producer.id }),
     );
     this.#broadcast(producer, 'producerAdded', producerInfo(producer));
+    this.safeEmit('producer', producer);
     logger.debug('producer created', {
       peerId: peer.id,
       producerId: producer.id,

@@ -1,14 +1,21 @@
+import { EnhancedEventEmitter } from '../util/EnhancedEventEmitter.ts';
 import { Room } from './Room.ts';
 import type { WorkerPool } from './WorkerPool.ts';
 
 /** Creates one Room per site on demand; concurrent joins of a new site share one creation. */
-export class RoomRegistry {
+export type RoomRegistryEvents = {
+  /** A site's room was created (or re-created after it closed). */
+  room: [Room];
+};
+
+export class RoomRegistry extends EnhancedEventEmitter<RoomRegistryEvents> {
   readonly #rooms = new Map<string, Room>();
   readonly #pending = new Map<string, Promise<Room>>();
   readonly #pool: WorkerPool;
   readonly #initialOutgoingBitrate: number;
 
   constructor(pool: WorkerPool, initialOutgoingBitrate: number) {
+    super();
     this.#pool = pool;
     this.#initialOutgoingBitrate = initialOutgoingBitrate;
   }
@@ -29,6 +36,7 @@ export class RoomRegistry {
     })
       .then((room) => {
         this.#rooms.set(siteId, room);
+        this.safeEmit('room', room);
         room.once('close', () => {
           if (this.#rooms.get(siteId) === room) this.#rooms.delete(siteId);
         });

@@ -1,3 +1,5 @@
+import type { RecordingIndex } from '../recording/index/RecordingIndex.ts';
+import { SqlRecordingIndex } from './SqlRecordingIndex.ts';
 import {
   ACCOUNT_COLUMNS,
   API_KEY_COLUMNS,
@@ -86,6 +88,10 @@ const MAX_AUDIT_LIMIT = 1000;
  */
 export abstract class SqlStore implements Store {
   abstract readonly kind: 'sqlite' | 'postgres';
+  /** The recording index shares the connection (and the migrations) of the identity store. */
+  readonly recordings: RecordingIndex = new SqlRecordingIndex((sql, params) =>
+    this.query(sql, params),
+  );
 
   /**
    * Runs one statement. `sql` uses `?` placeholders and contains no other `?`. Throws

@@ -1,3 +1,5 @@
+import type { RecordingIndex } from '../recording/index/RecordingIndex.ts';
+
 /**
  * The identity and access domain, as stored. One repository interface (`Store`) with two
  * implementations: SQLite (embedded default) and PostgreSQL. Every method is async so both fit.
@@ -251,6 +253,9 @@ export interface Store {
   // TURN usage
   appendTurnUsage(u: NewTurnUsage): Promise<number>;
   queryTurnUsage(q: TurnUsageQuery): Promise<TurnUsage[]>;
+
+  /** The recording index (segments, runs, data keys, usage) in the same database. */
+  readonly recordings: RecordingIndex;
 
   /** Runs pending migrations (idempotent). Called by the factory before the store is used. */
   migrate(): Promise<void>;

@@ -49,6 +49,9 @@ const ALLOWED: Record<Action, Who[]> = {
   'stream:view-live': ['admin', 'ownerA', 'memberA', 'installerA', 'apikeyA'],
   'stream:view-recording': ['admin', 'ownerA', 'memberA'],
   'stream:talk': ['admin', 'ownerA', 'memberA'],
+  'recording:manage': ['admin', 'ownerA'],
+  // deviceA1 may trigger on itself only (recording.integration.test.ts); the examples target A2.
+  'recording:trigger': ['admin', 'ownerA'],
   'stream:receive-talk': ['admin', 'deviceA1'],
   'site:read': ['admin', 'ownerA', 'memberA', 'guestA', 'installerA', 'apikeyA'],
   'site:manage': ['admin', 'ownerA'],
@@ -179,6 +182,46 @@ const EXAMPLES: Record<string, (w: World) => { path: string; body?: unknown }> =
     body: { displayName: 'Y' },
   }),
   'GET /api/v1/admin/sites': () => ({ path: '/api/v1/admin/sites' }),
+  'GET /api/v1/sites/:siteId/recordings': (w) => ({ path: `/api/v1/sites/${w.siteA}/recordings` }),
+  'GET /api/v1/sites/:siteId/recordings/usage': (w) => ({
+    path: `/api/v1/sites/${w.siteA}/recordings/usage?from=2026-01-01&to=2026-12-31`,
+  }),
+  'GET /api/v1/sites/:siteId/devices/:deviceId/recording': (w) => ({
+    path: `/api/v1/sites/${w.siteA}/devices/${w.deviceA2}/recording`,
+  }),
+  'PATCH /api/v1/sites/:siteId/devices/:deviceId/recording': (w) => ({
+    path: `/api/v1/sites/${w.siteA}/devices/${w.deviceA2}/recording`,
+    body: { mode: 'event', retentionMaxAgeSeconds: 86_400 },
+  }),
+  'POST /api/v1/sites/:siteId/devices/:deviceId/recording/start': (w) => ({
+    path: `/api/v1/sites/${w.siteA}/devices/${w.deviceA2}/recording/start`,
+    body: { durationSeconds: 60 },
+  }),
+  'POST /api/v1/sites/:siteId/devices/:deviceId/recording/stop': (w) => ({
+    path: `/api/v1/sites/${w.siteA}/devices/${w.deviceA2}/recording/stop`,
+    body: {},
+  }),
+  'POST /api/v1/sites/:siteId/devices/:deviceId/recording/events': (w) => ({
+    path: `/api/v1/sites/${w.siteA}/devices/${w.deviceA2}/recording/events`,
+    body: { type: 'person' },
+  }),
+  'GET /api/v1/sites/:siteId/devices/:deviceId/recording/fragments': (w) => ({
+    path: `/api/v1/sites/${w.siteA}/devices/${w.deviceA2}/recording/fragments?from=0&to=${Date.now()}`,
+  }),
+  'GET /api/v1/sites/:siteId/devices/:deviceId/recording/timeline': (w) => ({
+    path: `/api/v1/sites/${w.siteA}/devices/${w.deviceA2}/recording/timeline?from=${Date.now() - 3_600_000}&to=${Date.now()}`,
+  }),
+  'GET /api/v1/sites/:siteId/devices/:deviceId/recording/thumbnails': (w) => ({
+    path: `/api/v1/sites/${w.siteA}/devices/${w.deviceA2}/recording/thumbnails?from=${Date.now() - 3_600_000}&to=${Date.now()}`,
+  }),
+  'POST /api/v1/sites/:siteId/devices/:deviceId/recording/playback': (w) => ({
+    path: `/api/v1/sites/${w.siteA}/devices/${w.deviceA2}/recording/playback`,
+    body: { from: Date.now() - 60_000, to: Date.now() },
+  }),
+  'POST /api/v1/admin/recording-keys/rotate': () => ({
+    path: '/api/v1/admin/recording-keys/rotate',
+    body: {},
+  }),
 };
 
 async function makeWorld(ts: TestServer): Promise<World> {

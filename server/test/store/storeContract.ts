@@ -17,6 +17,7 @@ import {
   type Site,
   type Store,
 } from '../../src/store/types.ts';
+import type { RecordingRun, RecordingStream, SegmentRecord } from '../../src/recording/types.ts';
 
 const T0 = 1_700_000_000_000;
 
@@ -876,6 +877,206 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.listSites()).toHaveLength(HOSTILE.length + 1);
         expect(await store.queryAudit({ limit: 1000 })).toHaveLength(HOSTILE.length);
         expect(await store.getSite(home.id)).toStrictEqual(home);
+      });
+    });
+
+    describe('recording index', () => {
+      const stream = (deviceId: string, siteId: string): RecordingStream => ({
+        deviceId,
+        siteId,
+        mode: 'continuous',
+        retentionMaxAgeSeconds: 86_400,
+        retentionMaxBytes: null,
+        preRollSeconds: 6,
+        postRollSeconds: 20,
+        tags: { zone: "front 'door'", note: '"; DROP TABLE recording_segments; --' },
+        createdAt: T0,
+        updatedAt: T0,
+      });
+      const run = (deviceId: string, siteId: string, id = `run_${randomUUID()}`): RecordingRun => ({
+        id,
+        deviceId,
+        siteId,
+        startedAt: T0,
+        codecs: 'avc1.42e01f,opus',
+        width: 640,
+        height: 480,
+        keyId: 'dk_1',
+        storageKey: `${siteId}/${deviceId}/${id}/init.mp4`,
+        bytes: 800,
+        storedBytes: 850,
+      });
+      const segment = (
+        r: RecordingRun,
+        seq: number,
+        over: Partial<SegmentRecord> = {},
+      ): SegmentRecord => ({
+        deviceId: r.deviceId,
+        seq,
+        runId: r.id,
+        producerTime: T0 + seq * 2000,
+        ingestTime: T0 + seq * 2000 + 300,
+        durationMs: 2000,
+        bytes: 1000 + seq,
+        storedBytes: 1050 + seq,
+        keyframe: seq % 2 === 0,
+        tags: seq === 3 ? ['person'] : [],
+        keyId: 'dk_1',
+        storageKey: `${r.storageKey.replace('init.mp4', '')}${seq}.m4s`,
+        ...over,
+      });
+
+      it('round-trips stream settings, upserts them and keeps the on-demand deadline', async () => {
+        const { home, camera } = await seedSite();
+        const s = stream(camera.id, home.id);
+        await store.recordings.saveStream(s, null);
+        expect(await store.recordings.getStream(camera.id)).toStrictEqual(s);
+        const changed = {
+          ...s,
+          mode: 'event' as const,
+          retentionMaxBytes: 5_000_000,
+          updatedAt: T0 + 9,
+        };
+        await store.recordings.saveStream(changed, T0 + 60_000);
+        expect(await store.recordings.getStream(camera.id)).toStrictEqual(changed);
+        expect(await store.recordings.onDemandUntil(camera.id)).toBe(T0 + 60_000);
+        expect(await store.recordings.listStreams(home.id)).toStrictEqual([changed]);
+        expect(await store.recordings.listStreams('other-site')).toStrictEqual([]);
+      });
+
+      it('indexes segments by camera time and keeps totals, order and sequence', async () => {
+        const { home, camera } = await seedSite();
+        await store.recordings.saveStream(stream(camera.id, home.id), null);
+        const r = run(camera.id, home.id);
+        await store.recordings.insertRun(r);
+        expect(await store.recordings.getRun(r.id)).toStrictEqual(r);
+        const rows = [1, 2, 3, 4, 5].map((n) => segment(r, n));
+        for (const row of rows) await store.recordings.insertSegment(row);
+        await expect(store.recordings.insertSegment(rows[0]!)).rejects.toBeInstanceOf(
+          DuplicateError,
+        );
+        expect(await store.recordings.getSegment(camera.id, 3)).toStrictEqual(rows[2]);
+        expect(await store.recordings.lastSeq(camera.id)).toBe(5);
+        // [T0+5000, T0+7000) overlaps seq 2 (4000-6000) and 3 (6000-8000).
+        const hit = await store.recordings.querySegments({
+          deviceId: camera.id,
+          from: T0 + 5000,
+          to: T0 + 7000,
+          limit: 10,
+        });
+        expect(hit.map((x) => x.seq)).toStrictEqual([2, 3]);
+        // Touching the end is not an overlap.
+        const edge = await store.recordings.querySegments({
+          deviceId: camera.id,
+          from: T0 + 6000,
+          to: T0 + 6001,
+          limit: 10,
+        });
+        expect(edge.map((x) => x.seq)).toStrictEqual([3]);
+        expect(
+          (await store.recordings.latestSegments(camera.id, 2)).map((x) => x.seq),
+        ).toStrictEqual([4, 5]);
+        expect(
+          (await store.recordings.oldestSegments(camera.id, 2)).map((x) => x.seq),
+        ).toStrictEqual([1, 2]);
+        expect((await store.recordings.oldestSegmentsOverall(1)).map((x) => x.seq)).toStrictEqual([
+          1,
+        ]);
+        expect(
+          (await store.recordings.segmentsIngestedBefore(camera.id, T0 + 6301, 10)).map(
+            (x) => x.seq,
+          ),
+        ).toStrictEqual([1, 2, 3]);
+        expect(await store.recordings.streamTotals(camera.id)).toStrictEqual({
+          segments: 5,
+          bytes: 5015,
+          storedBytes: 5265,
+          firstTime: T0 + 2000,
+          lastTime: T0 + 12_000,
+        });
+        expect(await store.recordings.totalStoredBytes()).toBe(5265 + 850);
+        expect(await store.recordings.deleteSegments(camera.id, [1, 2, 99])).toBe(2);
+        expect((await store.recordings.allSegments(camera.id)).map((x) => x.seq)).toStrictEqual([
+          3, 4, 5,
+        ]);
+        expect(await store.recordings.emptyRuns(camera.id)).toStrictEqual([]);
+        await store.recordings.deleteSegments(camera.id, [3, 4, 5]);
+        expect(await store.recordings.emptyRuns(camera.id)).toStrictEqual([r]);
+        // lastSeq only sees stored rows (run ids keep storage keys unique if numbering restarts).
+        expect(await store.recordings.lastSeq(camera.id)).toBe(0);
+      });
+
+      it('deleting a device removes its index (objects are then orphans for the repair pass)', async () => {
+        const { home, camera } = await seedSite();
+        await store.recordings.saveStream(stream(camera.id, home.id), null);
+        const r = run(camera.id, home.id);
+        await store.recordings.insertRun(r);
+        await store.recordings.insertSegment(segment(r, 1));
+        await store.deleteDevice(camera.id);
+        expect(await store.recordings.getStream(camera.id)).toBeNull();
+        expect(await store.recordings.getRun(r.id)).toBeNull();
+        expect(await store.recordings.allSegments(camera.id)).toStrictEqual([]);
+      });
+
+      it('keeps data keys wrapped, newest active first, retirable and re-wrappable', async () => {
+        const wrapped = Buffer.from([0, 1, 2, 250, 255]);
+        await store.recordings.insertDataKey({
+          id: 'dk_a',
+          deviceId: 'd1',
+          masterKeyId: 'mk1',
+          wrapped,
+          createdAt: T0,
+          retiredAt: null,
+        });
+        await store.recordings.insertDataKey({
+          id: 'dk_b',
+          deviceId: 'd1',
+          masterKeyId: 'mk1',
+          wrapped,
+          createdAt: T0 + 1,
+          retiredAt: null,
+        });
+        expect((await store.recordings.activeDataKey('d1'))?.id).toBe('dk_b');
+        await store.recordings.retireDataKey('dk_b', T0 + 2);
+        expect((await store.recordings.activeDataKey('d1'))?.id).toBe('dk_a');
+        await store.recordings.updateDataKeyWrap('dk_a', 'mk2', Buffer.from([9]));
+        expect(await store.recordings.getDataKey('dk_a')).toStrictEqual({
+          id: 'dk_a',
+          deviceId: 'd1',
+          masterKeyId: 'mk2',
+          wrapped: Buffer.from([9]),
+          createdAt: T0,
+          retiredAt: null,
+        });
+        expect((await store.recordings.listDataKeys()).map((k) => k.id)).toStrictEqual([
+          'dk_a',
+          'dk_b',
+        ]);
+        expect(await store.recordings.activeDataKey('d2')).toBeNull();
+      });
+
+      it('accumulates usage per device and day', async () => {
+        await store.recordings.addUsage('d1', 's1', '2026-11-24', {
+          bytesIngested: 10,
+          bytesServed: 1,
+        });
+        await store.recordings.addUsage('d1', 's1', '2026-11-24', {
+          bytesIngested: 5,
+          storedByteSeconds: 7,
+        });
+        await store.recordings.addUsage('d1', 's1', '2026-11-25', { bytesServed: 3 });
+        await store.recordings.addUsage('d2', 's2', '2026-11-25', { bytesServed: 3 });
+        expect(await store.recordings.queryUsage('s1', '2026-11-24', '2026-11-24')).toStrictEqual([
+          {
+            deviceId: 'd1',
+            siteId: 's1',
+            day: '2026-11-24',
+            bytesIngested: 15,
+            bytesServed: 1,
+            storedByteSeconds: 7,
+          },
+        ]);
+        expect(await store.recordings.queryUsage('s1', '2026-01-01', '2026-12-31')).toHaveLength(2);
       });
     });
 

@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './apiKeys.ts';
 import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
+import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 
 /** The route table: the API server, the OpenAPI document and the authorization matrix test all read it. */
@@ -14,4 +15,5 @@ export const routes: readonly RouteDef[] = [
   ...deviceRoutes,
   ...apiKeyRoutes,
   ...adminRoutes,
+  ...recordingRoutes,
 ];

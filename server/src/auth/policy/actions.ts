@@ -10,6 +10,10 @@ export const ACTIONS = [
   'stream:view-live',
   /** Watch recordings of a device (recording/HLS URLs). */
   'stream:view-recording',
+  /** Change a device's recording settings (mode, retention) and start/stop on-demand recording. */
+  'recording:manage',
+  /** Raise a recording event (person detected, doorbell rung) that persists the pre-roll. */
+  'recording:trigger',
   /** Talk through a device's speaker (push-to-talk). */
   'stream:talk',
   /** A device hears talk-back addressed to it. Devices only. */

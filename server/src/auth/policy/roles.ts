@@ -18,7 +18,13 @@ export interface Statement {
  */
 export const ROLE_ACTIONS: Record<SiteRole, { stream: Action[]; site: Action[] }> = {
   owner: {
-    stream: ['stream:view-live', 'stream:view-recording', 'stream:talk'],
+    stream: [
+      'stream:view-live',
+      'stream:view-recording',
+      'stream:talk',
+      'recording:manage',
+      'recording:trigger',
+    ],
     site: [
       'site:read',
       'site:manage',
@@ -72,12 +78,15 @@ export const ADMIN_STATEMENTS: Statement[] = [
   { effect: 'allow', actions: ['*'], resources: ['*'] },
 ];
 
-/** A device may publish its own media and hear talk-back addressed to it; nothing else. */
+/**
+ * A device may publish its own media, hear talk-back addressed to it and raise recording events
+ * (its own person detection, its doorbell button); nothing else.
+ */
 export function statementsForDevice(siteId: string, deviceId: string): Statement[] {
   return [
     {
       effect: 'allow',
-      actions: ['stream:publish', 'stream:receive-talk'],
+      actions: ['stream:publish', 'stream:receive-talk', 'recording:trigger'],
       resources: [deviceResource(siteId, deviceId)],
     },
   ];

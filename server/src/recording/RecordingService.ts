@@ -1,0 +1,296 @@
+import type { types } from 'mediasoup';
+import { PorchlightError } from '../errors.ts';
+import type { ProducerAppData } from '../media/Peer.ts';
+import type { Room } from '../media/Room.ts';
+import type { RoomRegistry } from '../media/RoomRegistry.ts';
+import type { Store } from '../store/types.ts';
+import { EnhancedEventEmitter } from '../util/EnhancedEventEmitter.ts';
+import { Logger } from '../util/Logger.ts';
+import type { RecordingIndex, StreamTotals } from './index/RecordingIndex.ts';
+import { repairRecordings, type RepairReport } from './Repair.ts';
+import { Retention, type DiskGuardResult } from './Retention.ts';
+import type { SegmentVault } from './SegmentVault.ts';
+import { StreamRecording } from './StreamRecording.ts';
+import type { RecordingMode, RecordingStream, SegmentRecord } from './types.ts';
+import { UsageMeter } from './UsageMeter.ts';
+
+const logger = new Logger('RecordingService');
+
+export interface RecordingServiceOptions {
+  store: Store;
+  vault: SegmentVault;
+  rooms: RoomRegistry;
+  /** Default true. */
+  enabled?: boolean;
+  ffmpegPath?: string;
+  /** Default 2000. */
+  segmentMs?: number;
+  defaultMode?: RecordingMode;
+  /** Default 7 days; 0 = no age limit. */
+  defaultRetentionDays?: number;
+  minFreeBytes?: number;
+  maxTotalBytes?: number;
+  /** Retention, disk guard and usage flush period. Default 60 000. */
+  maintenanceIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface RecordingSettingsPatch {
+  mode?: RecordingMode;
+  retentionMaxAgeSeconds?: number | null;
+  retentionMaxBytes?: number | null;
+  preRollSeconds?: number;
+  postRollSeconds?: number;
+  tags?: Record<string, string>;
+}
+
+export interface RecordingStatus extends RecordingStream, StreamTotals {
+  recording: boolean;
+  onDemandUntil: number | null;
+}
+
+export type RecordingServiceEvents = {
+  /** The disk guard had to delete recordings to keep the disk from filling. */
+  alarm: [DiskGuardResult & { sites: string[] }];
+  segment: [SegmentRecord];
+};
+
+/**
+ * Recording for every device of every site: attaches a StreamRecording to each camera's producers,
+ * owns settings, retention, the disk guard, crash repair and usage metering. The HTTP routes and
+ * the HLS server talk to this and to the index, never to recorders.
+ */
+export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvents> {
+  readonly index: RecordingIndex;
+  readonly vault: SegmentVault;
+  readonly usage: UsageMeter;
+  readonly retention: Retention;
+  readonly #store: Store;
+  readonly #streams = new Map<string, Promise<StreamRecording>>();
+  readonly #o: Required<Omit<RecordingServiceOptions, 'store' | 'vault' | 'rooms'>>;
+  readonly #timer: NodeJS.Timeout;
+  #maintaining: Promise<void> | undefined;
+  #closed = false;
+
+  private constructor(o: RecordingServiceOptions) {
+    super();
+    this.#store = o.store;
+    this.index = o.store.recordings;
+    this.vault = o.vault;
+    this.#o = {
+      enabled: o.enabled ?? true,
+      ffmpegPath: o.ffmpegPath ?? 'ffmpeg',
+      segmentMs: o.segmentMs ?? 2000,
+      defaultMode: o.defaultMode ?? 'continuous',
+      defaultRetentionDays: o.defaultRetentionDays ?? 7,
+      minFreeBytes: o.minFreeBytes ?? 1024 ** 3,
+      maxTotalBytes: o.maxTotalBytes ?? 0,
+      maintenanceIntervalMs: o.maintenanceIntervalMs ?? 60_000,
+      now: o.now ?? Date.now,
+    };
+    this.usage = new UsageMeter(this.index, this.#o.now);
+    this.retention = new Retention(this.index, this.vault, () => this.#activeRuns);
+    o.rooms.on('room', (room) => this.#attach(room));
+    for (const room of o.rooms.rooms.values()) this.#attach(room);
+    this.#timer = setInterval(() => void this.maintain(), this.#o.maintenanceIntervalMs);
+    this.#timer.unref();
+  }
+
+  /** Repairs storage against the index (crash recovery), then starts recording. */
+  static async create(
+    o: RecordingServiceOptions,
+  ): Promise<{ service: RecordingService; repair: RepairReport }> {
+    const repair = await repairRecordings(o.store.recordings, o.vault.storage);
+    return { service: new RecordingService(o), repair };
+  }
+
+  #activeRuns = new Set<string>();
+
+  #attach(room: Room): void {
+    room.on('producer', (producer) => void this.#onProducer(room, producer));
+  }
+
+  async #onProducer(room: Room, producer: types.Producer<ProducerAppData>): Promise<void> {
+    const deviceId = producer.appData.deviceId;
+    if (!deviceId || producer.appData.source === 'talkback' || this.#closed) return;
+    try {
+      const stream = await this.#stream(deviceId, room.siteId);
+      stream.addProducer(room, producer);
+    } catch (error) {
+      logger.warn('cannot record producer', { deviceId, error: String(error) });
+    }
+  }
+
+  #defaults(deviceId: string, siteId: string): RecordingStream {
+    const now = this.#o.now();
+    return {
+      deviceId,
+      siteId,
+      mode: this.#o.defaultMode,
+      retentionMaxAgeSeconds:
+        this.#o.defaultRetentionDays > 0 ? this.#o.defaultRetentionDays * 86_400 : null,
+      retentionMaxBytes: null,
+      preRollSeconds: 6,
+      postRollSeconds: 20,
+      tags: {},
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /** The device's StreamRecording, loading or creating its settings row. */
+  #stream(deviceId: string, siteId: string): Promise<StreamRecording> {
+    let p = this.#streams.get(deviceId);
+    if (!p) {
+      p = (async () => {
+        let settings = await this.index.getStream(deviceId);
+        if (!settings) {
+          settings = this.#defaults(deviceId, siteId);
+          await this.index.saveStream(settings, null);
+        }
+        const stream = new StreamRecording({
+          settings,
+          onDemandUntil: await this.index.onDemandUntil(deviceId),
+          lastSeq: await this.index.lastSeq(deviceId),
+          deps: {
+            index: this.index,
+            vault: this.vault,
+            ffmpegPath: this.#o.ffmpegPath,
+            segmentMs: this.#o.segmentMs,
+            enabled: this.#o.enabled,
+            now: this.#o.now,
+            onIngest: (d, s, bytes) => this.usage.ingested(d, s, bytes),
+            onWriteError: (d, error) =>
+              logger.error('segment lost: write failed', { deviceId: d, error: String(error) }),
+          },
+        });
+        stream.on('run', ({ runId }) => this.#activeRuns.add(runId));
+        stream.on('segment', (s) => this.safeEmit('segment', s));
+        return stream;
+      })();
+      p.catch(() => this.#streams.delete(deviceId));
+      this.#streams.set(deviceId, p);
+    }
+    return p;
+  }
+
+  /** A live StreamRecording if the device has one (tests, status). */
+  async streamOf(deviceId: string): Promise<StreamRecording | undefined> {
+    return this.#streams.get(deviceId);
+  }
+
+  async status(deviceId: string, siteId: string): Promise<RecordingStatus> {
+    const stream = this.#streams.get(deviceId);
+    const live = stream ? await stream : undefined;
+    const settings =
+      live?.settings ?? (await this.index.getStream(deviceId)) ?? this.#defaults(deviceId, siteId);
+    const onDemandUntil = live ? live.onDemandUntil : await this.index.onDemandUntil(deviceId);
+    return {
+      ...settings,
+      ...(await this.index.streamTotals(deviceId)),
+      recording: live?.recording ?? false,
+      onDemandUntil,
+    };
+  }
+
+  async update(
+    deviceId: string,
+    siteId: string,
+    patch: RecordingSettingsPatch,
+  ): Promise<RecordingStatus> {
+    const stream = await this.#stream(deviceId, siteId);
+    const next: RecordingStream = { ...stream.settings, ...patch, updatedAt: this.#o.now() };
+    await this.index.saveStream(next, stream.onDemandUntil);
+    stream.updateSettings(next, stream.onDemandUntil);
+    // New limits apply to what is already stored, now.
+    await this.retention.enforce(next, this.#o.now());
+    return this.status(deviceId, siteId);
+  }
+
+  /** On-demand recording for `seconds` (default: until stopped, capped at a day). */
+  async start(
+    deviceId: string,
+    siteId: string,
+    seconds: number | undefined,
+  ): Promise<RecordingStatus> {
+    const stream = await this.#stream(deviceId, siteId);
+    if (stream.settings.mode !== 'on-demand') {
+      throw PorchlightError.conflict(`recording mode is ${stream.settings.mode}, not on-demand`);
+    }
+    const until = this.#o.now() + (seconds ?? 86_400) * 1000;
+    await this.index.saveStream(stream.settings, until);
+    stream.updateSettings(stream.settings, until);
+    return this.status(deviceId, siteId);
+  }
+
+  async stop(deviceId: string, siteId: string): Promise<RecordingStatus> {
+    const stream = await this.#stream(deviceId, siteId);
+    if (stream.settings.mode !== 'on-demand') {
+      throw PorchlightError.conflict(`recording mode is ${stream.settings.mode}, not on-demand`);
+    }
+    await this.index.saveStream(stream.settings, null);
+    stream.updateSettings(stream.settings, null);
+    return this.status(deviceId, siteId);
+  }
+
+  /** An event for the device: persists the pre-roll and the post-roll window, tags segments. */
+  async trigger(deviceId: string, siteId: string, type: string): Promise<number> {
+    const stream = await this.#stream(deviceId, siteId);
+    return stream.trigger(type, this.#o.now());
+  }
+
+  /** Retention for every stream, then the disk guard, then usage. Never runs twice at once. */
+  maintain(): Promise<void> {
+    this.#maintaining ??= (async () => {
+      try {
+        const now = this.#o.now();
+        for (const stream of await this.index.listStreams()) {
+          await this.retention.enforce(stream, now);
+        }
+        const guard = await this.retention.guard({
+          minFreeBytes: this.#o.minFreeBytes,
+          maxTotalBytes: this.#o.maxTotalBytes,
+        });
+        if (guard.deleted.length > 0) {
+          const sites = [...new Set(guard.deleted.map((s) => this.#siteOfSegment(s)))].filter(
+            (s): s is string => s !== undefined,
+          );
+          logger.warn('disk guard deleted recordings', {
+            reason: guard.reason,
+            deleted: guard.deleted.length,
+            freeBytes: guard.freeBytes,
+          });
+          this.safeEmit('alarm', { ...guard, sites });
+        }
+        await this.usage.sampleStored();
+        await this.usage.flush();
+      } catch (error) {
+        logger.error('recording maintenance failed', { error: String(error) });
+      } finally {
+        this.#maintaining = undefined;
+      }
+    })();
+    return this.#maintaining;
+  }
+
+  #siteOfSegment(s: SegmentRecord): string | undefined {
+    // Storage keys start with the site id.
+    return s.storageKey.split('/')[0];
+  }
+
+  get store(): Store {
+    return this.#store;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    const streams = await Promise.allSettled([...this.#streams.values()]);
+    await Promise.all(
+      streams.map((s) => (s.status === 'fulfilled' ? s.value.close() : Promise.resolve())),
+    );
+    await this.#maintaining;
+    await this.usage.flush();
+  }
+}

@@ -1,0 +1,68 @@
+import { Logger } from '../util/Logger.ts';
+import type { RecordingIndex, UsageDelta } from './index/RecordingIndex.ts';
+
+const logger = new Logger('UsageMeter');
+
+function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Per-stream counters for metering: bytes ingested (RTP into the recorder), bytes served over
+ * HLS/clips/snapshots, and stored bytes integrated over time (byte-seconds). Counted in memory
+ * and added to the daily rows on `flush` (periodically and at shutdown), so a request never
+ * waits on a counter write.
+ */
+export class UsageMeter {
+  readonly #index: RecordingIndex;
+  readonly #now: () => number;
+  readonly #pending = new Map<string, { siteId: string; delta: Required<UsageDelta> }>();
+  #lastStoredSample: number;
+
+  constructor(index: RecordingIndex, now: () => number) {
+    this.#index = index;
+    this.#now = now;
+    this.#lastStoredSample = now();
+  }
+
+  #entry(deviceId: string, siteId: string): Required<UsageDelta> {
+    let e = this.#pending.get(deviceId);
+    if (!e) {
+      e = { siteId, delta: { bytesIngested: 0, bytesServed: 0, storedByteSeconds: 0 } };
+      this.#pending.set(deviceId, e);
+    }
+    return e.delta;
+  }
+
+  ingested(deviceId: string, siteId: string, bytes: number): void {
+    this.#entry(deviceId, siteId).bytesIngested += bytes;
+  }
+
+  served(deviceId: string, siteId: string, bytes: number): void {
+    this.#entry(deviceId, siteId).bytesServed += bytes;
+  }
+
+  /** Integrates each stream's stored bytes since the previous sample. */
+  async sampleStored(): Promise<void> {
+    const now = this.#now();
+    const seconds = (now - this.#lastStoredSample) / 1000;
+    this.#lastStoredSample = now;
+    for (const stream of await this.#index.listStreams()) {
+      const totals = await this.#index.streamTotals(stream.deviceId);
+      this.#entry(stream.deviceId, stream.siteId).storedByteSeconds += totals.storedBytes * seconds;
+    }
+  }
+
+  async flush(): Promise<void> {
+    const day = dayOf(this.#now());
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    for (const [deviceId, { siteId, delta }] of pending) {
+      try {
+        await this.#index.addUsage(deviceId, siteId, day, delta);
+      } catch (error) {
+        logger.warn('usage flush failed', { deviceId, error: String(error) });
+      }
+    }
+  }
+}

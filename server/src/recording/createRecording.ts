@@ -1,0 +1,140 @@
+import path from 'node:path';
+import type { ApiContext } from '../api/ApiContext.ts';
+import type { Authorizer } from '../auth/policy/Authorizer.ts';
+import type { Config } from '../config/schema.ts';
+import type { AuditLog } from '../identity/AuditLog.ts';
+import type { RoomRegistry } from '../media/RoomRegistry.ts';
+import type { Store } from '../store/types.ts';
+import { Logger } from '../util/Logger.ts';
+import { DataKeys } from './crypto/DataKeys.ts';
+import { MasterKeyRing } from './crypto/MasterKeyRing.ts';
+import { ClipExporter } from './playback/ClipExporter.ts';
+import { MediaServer } from './playback/MediaServer.ts';
+import { PlaybackTokens } from './playback/PlaybackTokens.ts';
+import { Snapshotter } from './playback/Snapshotter.ts';
+import { RecordingService } from './RecordingService.ts';
+import type { RepairReport } from './Repair.ts';
+import { SegmentVault } from './SegmentVault.ts';
+import { createObjectStorage } from './storage/createObjectStorage.ts';
+
+const logger = new Logger('Recording');
+
+/** Everything recording, wired once: the server's composition root holds just this. */
+export interface Recording {
+  service: RecordingService;
+  dataKeys: DataKeys;
+  media: MediaServer;
+  api: ApiContext['recordings'];
+  /** What the start-up repair found and fixed. */
+  repair: RepairReport;
+  close(): Promise<void>;
+}
+
+export async function createRecording(o: {
+  config: Config['recording'];
+  dataDir: string;
+  secret: string;
+  store: Store;
+  rooms: RoomRegistry;
+  audit: AuditLog;
+  authorizer: Authorizer;
+  now?: () => number;
+}): Promise<Recording> {
+  const c = o.config;
+  const now = o.now ?? Date.now;
+  const storage = createObjectStorage(
+    c.storage === 's3'
+      ? {
+          kind: 's3',
+          ...(c.s3.endpoint ? { endpoint: c.s3.endpoint } : {}),
+          region: c.s3.region,
+          bucket: c.s3.bucket,
+          prefix: c.s3.prefix,
+          accessKeyId: c.s3.accessKeyId,
+          secretAccessKey: c.s3.secretAccessKey,
+        }
+      : { kind: 'fs', dir: c.storageDir || path.join(o.dataDir, 'recordings') },
+  );
+  const masterKeys = MasterKeyRing.load({
+    env: process.env['PORCHLIGHT_RECORDING_MASTER_KEYS'],
+    keyFile: c.masterKeyFile || path.join(o.dataDir, 'secrets', 'recording-master-keys'),
+  });
+  const dataKeys = new DataKeys({ repo: o.store.recordings, masterKeys, now });
+  // A new master key put first in the key file takes over here: every data key moves under it,
+  // after which the old master key can be removed.
+  const rewrapped = await dataKeys.rewrapAll();
+  if (rewrapped > 0)
+    logger.info('data keys re-wrapped under the current master key', { rewrapped });
+  const vault = new SegmentVault(storage, dataKeys);
+  const { service, repair } = await RecordingService.create({
+    store: o.store,
+    vault,
+    rooms: o.rooms,
+    enabled: c.enabled,
+    ffmpegPath: c.ffmpegPath,
+    segmentMs: c.segmentSeconds * 1000,
+    defaultMode: c.defaultMode,
+    defaultRetentionDays: c.defaultRetentionDays,
+    minFreeBytes: c.minFreeBytes,
+    maxTotalBytes: c.maxTotalBytes,
+    maintenanceIntervalMs: c.retentionIntervalSeconds * 1000,
+    now,
+  });
+  service.on('alarm', (alarm) => {
+    for (const siteId of alarm.sites) {
+      void o.audit.record({
+        actor: { type: 'system', id: null },
+        action: 'recording.disk-guard',
+        resource: `site/${siteId}`,
+        outcome: 'success',
+        detail: {
+          reason: alarm.reason,
+          deletedSegments: alarm.deleted.filter((s) => s.storageKey.startsWith(`${siteId}/`))
+            .length,
+          freeBytes: alarm.freeBytes,
+          totalBytes: alarm.totalBytes,
+        },
+      });
+    }
+  });
+  const tokens = new PlaybackTokens(o.secret, now);
+  const media = new MediaServer({
+    tokens,
+    index: o.store.recordings,
+    vault,
+    clips: new ClipExporter(o.store.recordings, vault),
+    snapshots: new Snapshotter(o.store.recordings, vault, c.ffmpegPath),
+    usage: service.usage,
+    authorizer: o.authorizer,
+    store: o.store,
+    segmentMs: c.segmentSeconds * 1000,
+    liveWindowSegments: c.liveWindowSegments,
+    now,
+  });
+  const api: ApiContext['recordings'] = {
+    service,
+    tokens,
+    playbackTtlSeconds: c.playbackTtlSeconds,
+    rotateKeys: async () => {
+      let rotated = 0;
+      for (const stream of await o.store.recordings.listStreams()) {
+        await dataKeys.rotate(stream.deviceId);
+        rotated++;
+      }
+      return { rotated, rewrapped: await dataKeys.rewrapAll() };
+    },
+  };
+  let closing: Promise<void> | undefined;
+  return {
+    service,
+    dataKeys,
+    media,
+    api,
+    repair,
+    close: () =>
+      (closing ??= (async () => {
+        await service.close();
+        await storage.close();
+      })()),
+  };
+}

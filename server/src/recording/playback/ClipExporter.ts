@@ -1,0 +1,109 @@
+import { PorchlightError } from '../../errors.ts';
+import {
+  BoxSplitter,
+  parseFragment,
+  parseInit,
+  shiftDecodeTimes,
+  type InitInfo,
+} from '../media/fmp4.ts';
+import type { RecordingIndex } from '../index/RecordingIndex.ts';
+import type { SegmentVault } from '../SegmentVault.ts';
+import type { SegmentRecord } from '../types.ts';
+
+/** Longest clip one request may export. */
+export const MAX_CLIP_MS = 2 * 3600_000;
+
+/** moof+mdat groups (with any boxes that precede a moof) of one media segment. */
+export function fragmentsOf(segment: Buffer): Buffer[] {
+  const boxes = new BoxSplitter().push(segment);
+  const out: Buffer[] = [];
+  let pending: Buffer[] = [];
+  for (const box of boxes) {
+    pending.push(box);
+    if (box.toString('latin1', 4, 8) === 'mdat') {
+      out.push(Buffer.concat(pending));
+      pending = [];
+    }
+  }
+  return out;
+}
+
+/**
+ * Exports [from, to) as one fragmented MP4 without re-encoding: the first run's init segment,
+ * then every segment's fragments with their decode times rewritten so the clip starts at zero
+ * and gaps (and run boundaries) are closed up. Runs must share the codec configuration; a range
+ * that spans a change (another resolution, a codec switch) is refused with the boundary time.
+ */
+export class ClipExporter {
+  readonly #index: RecordingIndex;
+  readonly #vault: SegmentVault;
+
+  constructor(index: RecordingIndex, vault: SegmentVault) {
+    this.#index = index;
+    this.#vault = vault;
+  }
+
+  /** Validates the range and loads the plan; throws before any byte is sent. */
+  async plan(
+    deviceId: string,
+    from: number,
+    to: number,
+  ): Promise<{ segments: SegmentRecord[]; init: Buffer; info: InitInfo }> {
+    if (!(to > from)) throw PorchlightError.badRequest('to must be after from');
+    if (to - from > MAX_CLIP_MS) throw PorchlightError.badRequest('a clip is at most 2 hours');
+    const segments = await this.#index.querySegments({ deviceId, from, to, limit: 10_000 });
+    const first = segments[0];
+    if (!first) throw PorchlightError.notFound('recording in that range');
+    const firstRun = await this.#index.getRun(first.runId);
+    if (!firstRun) throw PorchlightError.notFound('recording in that range');
+    for (const s of segments) {
+      if (s.runId === first.runId) continue;
+      const run = await this.#index.getRun(s.runId);
+      if (
+        !run ||
+        run.codecs !== firstRun.codecs ||
+        run.width !== firstRun.width ||
+        run.height !== firstRun.height
+      ) {
+        throw PorchlightError.conflict(
+          `the range crosses a change of codec settings at ${new Date(s.producerTime).toISOString()}; export the parts separately`,
+        );
+      }
+    }
+    const init = await this.#vault.get(firstRun.storageKey);
+    return { segments, init, info: parseInit(init) };
+  }
+
+  /** The clip's bytes, produced one segment at a time (memory stays at one segment). */
+  async *bytes(plan: {
+    segments: SegmentRecord[];
+    init: Buffer;
+    info: InitInfo;
+  }): AsyncGenerator<Buffer> {
+    yield plan.init;
+    const tracks = plan.info.tracks;
+    const reference = tracks.find((t) => t.kind === 'video') ?? tracks[0];
+    if (!reference) return;
+    let cursorSec = 0;
+    for (const segment of plan.segments) {
+      const plain = await this.#vault.get(segment.storageKey);
+      const fragments = fragmentsOf(plain);
+      const firstInfo = fragments[0] ? parseFragment(fragments[0], plan.info) : undefined;
+      const refStart = firstInfo?.tracks.find((t) => t.id === reference.id);
+      if (!firstInfo || !refStart) continue;
+      // Seconds to remove from this segment's timeline so it starts where the clip is now.
+      const offsetSec = refStart.baseDecodeTime / reference.timescale - cursorSec;
+      for (const fragment of fragments) {
+        const info = parseFragment(fragment, plan.info);
+        const shifts = new Map<number, number>();
+        for (const t of info.tracks) {
+          const scale = tracks.find((x) => x.id === t.id)?.timescale ?? reference.timescale;
+          // Audio may start a few ms before video: never shift a track below zero.
+          shifts.set(t.id, Math.min(Math.round(offsetSec * scale), t.baseDecodeTime));
+        }
+        yield shiftDecodeTimes(fragment, shifts);
+      }
+      cursorSec += segment.durationMs / 1000;
+    }
+  }
+}

@@ -1,0 +1,267 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { ErrorCode } from '@porchlight/protocol';
+import type { Authorizer } from '../../auth/policy/Authorizer.ts';
+import type { Principal } from '../../auth/policy/Principal.ts';
+import { deviceResource } from '../../auth/policy/resources.ts';
+import { PorchlightError } from '../../errors.ts';
+import type { Store } from '../../store/types.ts';
+import { DecryptionError, KeyUnavailableError } from '../crypto/errors.ts';
+import type { RecordingIndex } from '../index/RecordingIndex.ts';
+import type { SegmentVault } from '../SegmentVault.ts';
+import { ObjectNotFoundError } from '../storage/errors.ts';
+import type { UsageMeter } from '../UsageMeter.ts';
+import type { RecordingRun, SegmentRecord } from '../types.ts';
+import type { ClipExporter } from './ClipExporter.ts';
+import type { PlaybackGrant, PlaybackTokens } from './PlaybackTokens.ts';
+import { mediaPlaylist } from './playlists.ts';
+import type { Snapshotter } from './Snapshotter.ts';
+
+/** A revoked grant stops playback within this long (authorization is re-checked, cached). */
+const AUTHZ_CACHE_MS = 5_000;
+/** The most segments one on-demand playlist lists (24 h of 2 s segments, with headroom). */
+const MAX_VOD_SEGMENTS = 50_000;
+
+const Token = z
+  .string()
+  .min(10)
+  .max(1024)
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+const TokenParams = z.strictObject({ token: Token });
+const InitParams = z.strictObject({
+  token: Token,
+  file: z.string().regex(/^run_[A-Za-z0-9_-]{1,40}\.mp4$/),
+});
+const SegParams = z.strictObject({ token: Token, file: z.string().regex(/^\d{1,15}\.m4s$/) });
+const SnapshotQuery = z.strictObject({
+  at: z.coerce.number().int().min(0),
+  width: z.coerce.number().int().min(16).max(1920).optional(),
+});
+
+export interface MediaServerDeps {
+  tokens: PlaybackTokens;
+  index: RecordingIndex;
+  vault: SegmentVault;
+  clips: ClipExporter;
+  snapshots: Snapshotter;
+  usage: UsageMeter;
+  authorizer: Authorizer;
+  store: Store;
+  segmentMs: number;
+  liveWindowSegments: number;
+  now?: () => number;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  // A malformed token is as unauthorized as a forged one.
+  const token = (value as { token?: unknown } | undefined)?.token;
+  if (token !== undefined && !Token.safeParse(token).success) {
+    throw PorchlightError.unauthorized('invalid or expired playback URL');
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) throw PorchlightError.badRequest(r.error.issues.map((i) => i.message).join('; '));
+  return r.data;
+}
+
+/** Storage and crypto failures as clean HTTP errors; a wrong master key must not look like a 500. */
+function mapStorageError(error: unknown): never {
+  if (error instanceof ObjectNotFoundError) throw PorchlightError.notFound('segment');
+  if (error instanceof KeyUnavailableError || error instanceof DecryptionError) {
+    throw new PorchlightError(
+      ErrorCode.Unavailable,
+      'recording cannot be decrypted with the configured keys (key unavailable or data corrupt)',
+    );
+  }
+  throw error;
+}
+
+/**
+ * Serves recordings to players under `/media/<signed token>/…`: live and on-demand HLS playlists
+ * built from the index, init and media segments decrypted on the fly, MP4 clips and JPEG
+ * snapshots. Every request verifies the token (signature, expiry, device, time bounds) and that
+ * whoever minted it may still view recordings of the device.
+ */
+export class MediaServer {
+  readonly #d: MediaServerDeps;
+  readonly #now: () => number;
+  readonly #authz = new Map<string, { ok: boolean; until: number }>();
+
+  constructor(deps: MediaServerDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  register(app: FastifyInstance): void {
+    app.get('/media/:token/live.m3u8', async (req, reply) => {
+      const grant = await this.#grant(parse(TokenParams, req.params).token);
+      const segments = await this.#d.index.latestSegments(
+        grant.deviceId,
+        this.#d.liveWindowSegments,
+      );
+      const runs = await this.#runs(grant.deviceId, segments);
+      const body = mediaPlaylist(segments, runs, {
+        kind: 'live',
+        segmentMs: this.#d.segmentMs,
+        discontinuitySequence: await this.#discontinuitiesBefore(grant.deviceId, segments[0]),
+      });
+      return this.#playlist(reply, body);
+    });
+
+    app.get('/media/:token/vod.m3u8', async (req, reply) => {
+      const grant = await this.#grant(parse(TokenParams, req.params).token);
+      if (grant.from === null || grant.to === null) {
+        throw PorchlightError.badRequest('this playback URL has no time range');
+      }
+      const segments = await this.#d.index.querySegments({
+        deviceId: grant.deviceId,
+        from: grant.from,
+        to: grant.to,
+        limit: MAX_VOD_SEGMENTS,
+      });
+      const runs = await this.#runs(grant.deviceId, segments);
+      return this.#playlist(
+        reply,
+        mediaPlaylist(segments, runs, { kind: 'vod', segmentMs: this.#d.segmentMs }),
+      );
+    });
+
+    app.get('/media/:token/init/:file', async (req, reply) => {
+      const p = parse(InitParams, req.params);
+      const grant = await this.#grant(p.token);
+      const run = await this.#d.index.getRun(p.file.slice(0, -'.mp4'.length));
+      if (!run || run.deviceId !== grant.deviceId) throw PorchlightError.notFound('init segment');
+      const bytes = await this.#d.vault.get(run.storageKey).catch(mapStorageError);
+      return this.#media(reply, grant, bytes, 'video/mp4', 'private, max-age=3600');
+    });
+
+    app.get('/media/:token/seg/:file', async (req, reply) => {
+      const p = parse(SegParams, req.params);
+      const grant = await this.#grant(p.token);
+      const seq = Number(p.file.slice(0, -'.m4s'.length));
+      const segment = await this.#d.index.getSegment(grant.deviceId, seq);
+      if (!segment || !this.#inRange(grant, segment)) throw PorchlightError.notFound('segment');
+      const bytes = await this.#d.vault.get(segment.storageKey).catch(mapStorageError);
+      return this.#media(reply, grant, bytes, 'video/iso.segment', 'private, max-age=3600');
+    });
+
+    app.get('/media/:token/clip.mp4', async (req, reply) => {
+      const grant = await this.#grant(parse(TokenParams, req.params).token);
+      if (grant.from === null || grant.to === null) {
+        throw PorchlightError.badRequest('this playback URL has no time range');
+      }
+      const plan = await this.#d.clips
+        .plan(grant.deviceId, grant.from, grant.to)
+        .catch(mapStorageError);
+      const name = `porchlight-${grant.deviceId}-${new Date(grant.from).toISOString().replace(/[:.]/g, '-')}.mp4`;
+      const usage = this.#d.usage;
+      const source = this.#d.clips.bytes(plan);
+      const counted = async function* (): AsyncGenerator<Buffer> {
+        for await (const chunk of source) {
+          usage.served(grant.deviceId, grant.siteId, chunk.length);
+          yield chunk;
+        }
+      };
+      reply
+        .header('content-type', 'video/mp4')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('cache-control', 'private, no-store');
+      return reply.send(Readable.from(counted()));
+    });
+
+    app.get('/media/:token/snapshot.jpg', async (req, reply) => {
+      const grant = await this.#grant(parse(TokenParams, req.params).token);
+      const q = parse(SnapshotQuery, req.query);
+      if ((grant.from !== null && q.at < grant.from) || (grant.to !== null && q.at > grant.to)) {
+        throw PorchlightError.forbidden('time outside this playback URL');
+      }
+      const jpeg = await this.#d.snapshots
+        .snapshot(grant.deviceId, q.at, q.width ?? null)
+        .catch(mapStorageError);
+      return this.#media(reply, grant, jpeg, 'image/jpeg', 'private, max-age=600');
+    });
+  }
+
+  async #grant(token: string): Promise<PlaybackGrant> {
+    const grant = this.#d.tokens.verify(token);
+    const key = `${grant.principal.kind}:${grant.principal.id}:${grant.siteId}:${grant.deviceId}`;
+    const now = this.#now();
+    let cached = this.#authz.get(key);
+    if (!cached || cached.until <= now) {
+      cached = { ok: await this.#stillAllowed(grant), until: now + AUTHZ_CACHE_MS };
+      this.#authz.set(key, cached);
+      if (this.#authz.size > 10_000) this.#authz.clear();
+    }
+    if (!cached.ok) throw PorchlightError.forbidden('no longer allowed to view these recordings');
+    const device = await this.#d.store.getDevice(grant.deviceId);
+    if (!device || device.siteId !== grant.siteId) throw PorchlightError.notFound('device');
+    return grant;
+  }
+
+  async #stillAllowed(grant: PlaybackGrant): Promise<boolean> {
+    try {
+      let principal: Principal;
+      if (grant.principal.kind === 'account') {
+        principal = await this.#d.authorizer.accountPrincipal(grant.principal.id);
+      } else {
+        const key = await this.#d.store.getApiKey(grant.principal.id);
+        if (!key) return false;
+        principal = await this.#d.authorizer.apiKeyPrincipal(key);
+      }
+      return this.#d.authorizer.can(
+        principal,
+        'stream:view-recording',
+        deviceResource(grant.siteId, grant.deviceId),
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  #inRange(grant: PlaybackGrant, s: SegmentRecord): boolean {
+    if (grant.from !== null && s.producerTime + s.durationMs <= grant.from) return false;
+    if (grant.to !== null && s.producerTime >= grant.to) return false;
+    return true;
+  }
+
+  async #runs(
+    deviceId: string,
+    segments: readonly SegmentRecord[],
+  ): Promise<Map<string, RecordingRun>> {
+    const runs = new Map<string, RecordingRun>();
+    for (const id of new Set(segments.map((s) => s.runId))) {
+      const run = await this.#d.index.getRun(id);
+      if (run && run.deviceId === deviceId) runs.set(id, run);
+    }
+    return runs;
+  }
+
+  /** Live EXT-X-DISCONTINUITY-SEQUENCE: one per run started before the window's first segment. */
+  async #discontinuitiesBefore(
+    deviceId: string,
+    first: SegmentRecord | undefined,
+  ): Promise<number> {
+    if (!first) return 0;
+    const runs = await this.#d.index.listRuns(deviceId);
+    const i = runs.findIndex((r) => r.id === first.runId);
+    return Math.max(0, i);
+  }
+
+  #playlist(reply: FastifyReply, body: string): FastifyReply {
+    return reply
+      .header('content-type', 'application/vnd.apple.mpegurl')
+      .header('cache-control', 'no-store')
+      .send(body);
+  }
+
+  #media(
+    reply: FastifyReply,
+    grant: PlaybackGrant,
+    bytes: Buffer,
+    type: string,
+    cache: string,
+  ): FastifyReply {
+    this.#d.usage.served(grant.deviceId, grant.siteId, bytes.length);
+    return reply.header('content-type', type).header('cache-control', cache).send(bytes);
+  }
+}

@@ -1,0 +1,288 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { types } from 'mediasoup';
+import { EnhancedEventEmitter } from '../../util/EnhancedEventEmitter.ts';
+import { Logger } from '../../util/Logger.ts';
+import { Fmp4Segmenter } from '../media/Segmenter.ts';
+import type { InitInfo } from '../media/fmp4.ts';
+import { freeRtpPortPair } from './ports.ts';
+import { spawnTied } from './spawnTied.ts';
+import { recorderSdp, type SdpTrack } from './sdp.ts';
+
+const logger = new Logger('Recorder');
+
+export interface RecorderOptions {
+  router: types.Router;
+  video: types.Producer | undefined;
+  audio: types.Producer | undefined;
+  /** Loopback address mediasoup sends to and ffmpeg listens on. Default 127.0.0.1. */
+  ip?: string;
+  /** Default 'ffmpeg'. */
+  ffmpegPath?: string;
+  /** Target segment length; the recorder asks for a keyframe this often. Default 2000. */
+  segmentMs?: number;
+  /** Grace for a SIGINT stop before SIGKILL. Default 4000. */
+  stopTimeoutMs?: number;
+  /** No output for this long (and the producers not paused) counts as a stall: ffmpeg is killed
+   * and the owner starts a new run. Default 20 000. */
+  stallTimeoutMs?: number;
+}
+
+export interface RecordedInit {
+  bytes: Buffer;
+  info: InitInfo;
+}
+
+export interface RecordedSegment {
+  bytes: Buffer;
+  /** Decode time of the segment start since the run's timeline zero. */
+  startMs: number;
+  durationMs: number;
+  keyframe: boolean;
+  firstByteAt: number;
+}
+
+export type RecorderEvents = {
+  init: [RecordedInit];
+  segment: [RecordedSegment];
+  /** ffmpeg is gone; `expected` is false for a crash (killed, bad input, port clash). */
+  exit: [{ code: number | null; signal: NodeJS.Signals | null; expected: boolean }];
+};
+
+/**
+ * One recorder run: the producers' RTP leaves mediasoup through PlainTransports (one per track,
+ * RTCP on its own port as ffmpeg expects), ffmpeg remuxes it (`-c copy`; VP8 is transcoded to
+ * H264 since fMP4/HLS players want avc1) into fragmented MP4 on stdout, and the segmenter cuts it
+ * into keyframe-aligned segments in memory. Nothing touches the disk here: the caller encrypts
+ * and stores what it keeps.
+ */
+export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
+  readonly startedAt = Date.now();
+  readonly transcoding: boolean;
+  readonly #transports: types.PlainTransport[];
+  readonly #consumers: types.Consumer[];
+  readonly #process: ChildProcessWithoutNullStreams;
+  readonly #segmenter: Fmp4Segmenter;
+  readonly #keyframeTimer: NodeJS.Timeout;
+  readonly #stopTimeoutMs: number;
+  #stopping = false;
+  #lastOutput = Date.now();
+  readonly #stallTimer: NodeJS.Timeout;
+  #exited: Promise<void>;
+  #stderrTail = '';
+
+  private constructor(o: {
+    transports: types.PlainTransport[];
+    consumers: types.Consumer[];
+    process: ChildProcessWithoutNullStreams;
+    segmenter: Fmp4Segmenter;
+    segmentMs: number;
+    stopTimeoutMs: number;
+    stallTimeoutMs: number;
+    transcoding: boolean;
+  }) {
+    super();
+    this.#transports = o.transports;
+    this.#consumers = o.consumers;
+    this.#process = o.process;
+    this.#segmenter = o.segmenter;
+    this.#stopTimeoutMs = o.stopTimeoutMs;
+    this.transcoding = o.transcoding;
+    this.#segmenter.on('init', (init) => this.safeEmit('init', init));
+    this.#segmenter.on('segment', (s) =>
+      this.safeEmit('segment', {
+        bytes: s.bytes,
+        startMs: s.startMs,
+        durationMs: s.durationMs,
+        keyframe: s.keyframe,
+        firstByteAt: s.firstByteAt,
+      }),
+    );
+    this.#segmenter.on('error', (error) => {
+      logger.warn('unparseable recorder output; restarting', { error: String(error) });
+      this.#process.kill('SIGKILL');
+    });
+    o.process.stdout.on('data', (chunk: Buffer) => {
+      this.#lastOutput = Date.now();
+      this.#segmenter.push(chunk);
+    });
+    this.#stallTimer = setInterval(() => {
+      const paused = this.#consumers.some((c) => c.producerPaused);
+      if (paused) this.#lastOutput = Date.now();
+      else if (Date.now() - this.#lastOutput > o.stallTimeoutMs && !this.#stopping) {
+        logger.warn('recorder stalled; restarting', { pid: this.#process.pid });
+        this.#process.kill('SIGKILL');
+      }
+    }, 1000);
+    this.#stallTimer.unref();
+    o.process.stderr.on('data', (chunk: Buffer) => {
+      this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-2000);
+    });
+    this.#exited = new Promise((resolve) => {
+      o.process.once('close', (code, signal) => {
+        clearInterval(this.#keyframeTimer);
+        clearInterval(this.#stallTimer);
+        this.#segmenter.end();
+        for (const t of this.#transports) t.close();
+        const expected = this.#stopping;
+        if (!expected) {
+          logger.warn('recorder exited', { code, signal, stderr: this.#stderrTail.trim() });
+        }
+        this.safeEmit('exit', { code, signal, expected });
+        resolve();
+      });
+    });
+    // Segments are cut at keyframes; browsers send one only when asked (PLI), so ask on the
+    // segment cadence. Viewers joining late benefit from the same keyframes.
+    this.#keyframeTimer = setInterval(() => this.requestKeyFrame(), o.segmentMs);
+    this.#keyframeTimer.unref();
+  }
+
+  static async start(o: RecorderOptions): Promise<Recorder> {
+    const ip = o.ip ?? '127.0.0.1';
+    const segmentMs = o.segmentMs ?? 2000;
+    const producers = [o.video, o.audio].filter((p): p is types.Producer => p !== undefined);
+    if (producers.length === 0) throw new Error('a recorder needs at least one producer');
+    const transports: types.PlainTransport[] = [];
+    const consumers: types.Consumer[] = [];
+    try {
+      const tracks: SdpTrack[] = [];
+      for (const producer of producers) {
+        const port = await freeRtpPortPair(ip);
+        const transport = await o.router.createPlainTransport({
+          listenInfo: { protocol: 'udp', ip },
+          rtcpMux: false,
+          comedia: false,
+        });
+        transports.push(transport);
+        await transport.connect({ ip, port, rtcpPort: port + 1 });
+        const consumer = await transport.consume({
+          producerId: producer.id,
+          rtpCapabilities: o.router.rtpCapabilities,
+          paused: true,
+        });
+        consumers.push(consumer);
+        const codec = consumer.rtpParameters.codecs[0];
+        if (!codec) throw new Error('consumer without codec');
+        tracks.push({ kind: producer.kind, port, rtcpPort: port + 1, codec });
+      }
+      const video = tracks.find((t) => t.kind === 'video');
+      const transcoding = video !== undefined && !/H264/i.test(video.codec.mimeType);
+      const args = ffmpegArgs({
+        hasVideo: !!video,
+        hasAudio: tracks.length > (video ? 1 : 0),
+        transcoding,
+        segmentMs,
+      });
+      const process = spawnTied(o.ffmpegPath ?? 'ffmpeg', args);
+      process.stdin.on('error', () => undefined);
+      process.stdin.end(recorderSdp(ip, tracks));
+      const segmenter = new Fmp4Segmenter({ targetDurationMs: segmentMs });
+      const recorder = new Recorder({
+        transports,
+        consumers,
+        process,
+        segmenter,
+        segmentMs,
+        stopTimeoutMs: o.stopTimeoutMs ?? 4000,
+        stallTimeoutMs: o.stallTimeoutMs ?? 20_000,
+        transcoding,
+      });
+      await new Promise<void>((resolve, reject) => {
+        process.once('spawn', resolve);
+        process.once('error', reject);
+      });
+      // ffmpeg binds its RTP ports right after reading the SDP; media sent before that is lost,
+      // and the first keyframe with it.
+      await delay(300);
+      for (const c of consumers) await c.resume();
+      recorder.requestKeyFrame();
+      return recorder;
+    } catch (error) {
+      for (const t of transports) t.close();
+      throw error;
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.#process.pid;
+  }
+
+  get producerIds(): string[] {
+    return this.#consumers.map((c) => c.producerId);
+  }
+
+  requestKeyFrame(): void {
+    for (const c of this.#consumers) {
+      if (c.kind === 'video' && !c.closed) void c.requestKeyFrame().catch(() => undefined);
+    }
+  }
+
+  /** RTP bytes mediasoup has sent to this recorder (what was ingested). */
+  async bytesIngested(): Promise<number> {
+    let total = 0;
+    for (const t of this.#transports) {
+      if (t.closed) continue;
+      const stats = await t.getStats().catch(() => []);
+      for (const s of stats) total += s.bytesSent;
+    }
+    return total;
+  }
+
+  /** Graceful stop: ffmpeg finishes its last fragment (SIGINT), then SIGKILL after the grace. */
+  async stop(): Promise<void> {
+    if (!this.#stopping) {
+      this.#stopping = true;
+      this.#process.kill('SIGINT');
+      const timer = setTimeout(() => this.#process.kill('SIGKILL'), this.#stopTimeoutMs);
+      timer.unref();
+      await this.#exited;
+      clearTimeout(timer);
+    }
+    await this.#exited;
+  }
+}
+
+function ffmpegArgs(o: {
+  hasVideo: boolean;
+  hasAudio: boolean;
+  transcoding: boolean;
+  segmentMs: number;
+}): string[] {
+  const args = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-protocol_whitelist',
+    'pipe,udp,rtp',
+    '-fflags',
+    '+genpts',
+    '-f',
+    'sdp',
+    '-i',
+    'pipe:0',
+  ];
+  if (o.hasVideo) args.push('-map', '0:v:0');
+  if (o.hasAudio) args.push('-map', '0:a:0');
+  if (o.transcoding) {
+    const gop = String(Math.round((o.segmentMs / 1000) * 30));
+    args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', gop);
+    args.push('-pix_fmt', 'yuv420p', '-c:a', 'copy');
+  } else {
+    args.push('-c', 'copy');
+  }
+  args.push(
+    '-f',
+    'mp4',
+    '-movflags',
+    '+frag_keyframe+empty_moov+default_base_moof',
+    // Fragments of at most 1 s bound what a crash loses and let parts be served early.
+    '-frag_duration',
+    '1000000',
+    'pipe:1',
+  );
+  return args;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../../../tests/support/http.ts';
+import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
+import { decodeFrames, ffprobe, fragments, startCamera, tempFile, until } from './support.ts';
+
+describe('recording a camera into encrypted segments, replayed over HLS', () => {
+  let ts: TestServer;
+  let owner: { token: string; id: string };
+  let cam: Awaited<ReturnType<typeof startCamera>>;
+  const siteId = () => ts.siteId;
+
+  beforeAll(async () => {
+    ts = await startTestServer({ recording: { defaultMode: 'continuous' } });
+    owner = await ts.mintWithId('viewer', { siteRole: 'owner' });
+    cam = await startCamera(ts);
+  });
+  afterAll(async () => {
+    cam?.stop();
+    await ts?.close();
+  });
+
+  it('indexes keyframe-aligned ~2 s segments with camera and ingest times', async () => {
+    const list = await until('5 segments', async () => {
+      const f = await fragments(ts, owner.token, siteId(), cam.deviceId);
+      return f.length >= 5 ? f : undefined;
+    });
+    for (const [i, f] of list.entries()) {
+      expect(f.keyframe).toBe(true);
+      expect(f.durationMs).toBeGreaterThan(1000);
+      expect(f.durationMs).toBeLessThan(4000);
+      expect(Math.abs(f.ingestTime - f.producerTime)).toBeLessThan(10_000);
+      if (i > 0) {
+        expect(f.seq).toBe(list[i - 1]!.seq + 1);
+        // Contiguous in camera time: each starts where the previous ended.
+        expect(
+          Math.abs(f.producerTime - (list[i - 1]!.producerTime + list[i - 1]!.durationMs)),
+        ).toBeLessThan(150);
+      }
+    }
+  });
+
+  it('an on-demand HLS playlist and an MP4 clip are read by ffprobe with the expected duration', async () => {
+    const list = await fragments(ts, owner.token, siteId(), cam.deviceId);
+    const from = list[0]!.producerTime;
+    const last = list[list.length - 1]!;
+    const to = last.producerTime + last.durationMs;
+    const pb = await api<{ vod: string; clip: string; live: string }>(
+      ts.url,
+      'POST',
+      `/api/v1/sites/${siteId()}/devices/${cam.deviceId}/recording/playback`,
+      { token: owner.token, body: { from, to } },
+    );
+    expect(pb.status).toBe(200);
+    const expectedSec = (to - from) / 1000;
+    const playlist = await ffprobe(`${ts.url}${pb.body.vod}`);
+    expect(playlist.streams.some((s) => s.codec_type === 'video' && s.width === 320)).toBe(true);
+    expect(Math.abs(Number(playlist.format.duration) - expectedSec)).toBeLessThan(2.5);
+
+    const clipRes = await fetch(`${ts.url}${pb.body.clip}`);
+    expect(clipRes.status).toBe(200);
+    const file = tempFile('clip.mp4', Buffer.from(await clipRes.arrayBuffer()));
+    const clip = await ffprobe(file);
+    expect(clip.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
+    expect(Math.abs(Number(clip.format.duration) - expectedSec)).toBeLessThan(2.5);
+    expect(await decodeFrames(file)).toBeGreaterThan(expectedSec * 20);
+  });
+});
