@@ -36,6 +36,9 @@ export interface ProducerInfo {
   peerId: string;
   /** Human label of the publishing device ("Front door"). */
   label: string;
+  /** The publishing device (cameras; null for people talking back): links live tiles to
+   * recordings and device settings. */
+  deviceId: string | null;
   kind: 'audio' | 'video';
   source: Source;
   paused: boolean;

@@ -7,6 +7,7 @@ function producer(producerId: string, over: Partial<ProducerInfo> = {}): Produce
     producerId,
     peerId: 'peer-a',
     label: 'Front door',
+    deviceId: 'device-a',
     kind: 'video',
     source: 'camera',
     paused: false,

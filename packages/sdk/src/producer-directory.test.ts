@@ -6,6 +6,7 @@ const p = (producerId: string, over: Partial<ProducerInfo> = {}): ProducerInfo =
   producerId,
   peerId: 'peer',
   label: 'Cam',
+  deviceId: 'device-a',
   kind: 'video',
   source: 'camera',
   paused: false,

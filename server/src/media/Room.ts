@@ -466,6 +466,7 @@ function producerInfo(producer: types.Producer<ProducerAppData>): ProducerInfo {
     producerId: producer.id,
     peerId: producer.appData.peerId,
     label: producer.appData.label,
+    deviceId: producer.appData.deviceId ?? null,
     kind: producer.kind,
     source: producer.appData.source,
     paused: producer.paused,

@@ -94,6 +94,8 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     for (const room of o.rooms.rooms.values()) this.#attach(room);
     this.#timer = setInterval(() => void this.maintain(), this.#o.maintenanceIntervalMs);
     this.#timer.unref();
+    // Retention and the disk guard also run soon after start: the disk may have filled while down.
+    setTimeout(() => void (this.#closed ? undefined : this.maintain()), 5_000).unref();
   }
 
   /** Repairs storage against the index (crash recovery), then starts recording. */

@@ -266,6 +266,8 @@ function ffmpegArgs(o: {
   if (o.transcoding) {
     const gop = String(Math.round((o.segmentMs / 1000) * 30));
     args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', gop);
+    // ultrafast alone would spend bits freely: cap near a camera's own rate.
+    args.push('-crf', '26', '-maxrate', '2500k', '-bufsize', '5000k');
     args.push('-pix_fmt', 'yuv420p', '-c:a', 'copy');
   } else {
     args.push('-c', 'copy');
