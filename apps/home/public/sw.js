@@ -1,9 +1,10 @@
 /* global self, caches, fetch, Response -- service worker globals */
 // Minimal service worker: makes the app installable and lets the shell open offline.
 // Network first, always: a fresh build is picked up on the next load. Only same-origin GETs of
-// the app shell are cached; socket.io, the API, the admin app and anything else pass straight
-// through.
-const CACHE = 'porchlight-shell-v2';
+// the app shell are cached; socket.io, the API, recordings (/media/: playlists, segments, clip
+// downloads, snapshots), the admin app and anything else pass straight through.
+// v3: v2 could have stored a clip download or a playlist opened in a tab as the app shell.
+const CACHE = 'porchlight-shell-v3';
 
 self.addEventListener('install', () => self.skipWaiting());
 
@@ -21,6 +22,9 @@ function isShell(request, url) {
   if (url.pathname.startsWith('/socket.io')) return false;
   // The API is never cached; /admin/ is another app whose page must not be cached as this one's.
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/admin')) return false;
+  // Recordings: signed, expiring and private. A clip download or a playlist opened in a tab is a
+  // navigation too, and must neither be stored nor answered with the app shell.
+  if (url.pathname.startsWith('/media/')) return false;
   return (
     request.mode === 'navigate' ||
     url.pathname.startsWith('/assets/') ||
@@ -35,7 +39,9 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(
     fetch(event.request)
       .then((response) => {
-        if (response.ok) {
+        // Only the app's own page is the shell of navigations: never another document type.
+        const html = (response.headers.get('content-type') ?? '').startsWith('text/html');
+        if (response.ok && (event.request.mode !== 'navigate' || html)) {
           const copy = response.clone();
           const key = event.request.mode === 'navigate' ? '/' : event.request;
           caches.open(CACHE).then((cache) => cache.put(key, copy));

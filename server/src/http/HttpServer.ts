@@ -33,7 +33,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     logger: false,
     bodyLimit: 64 * 1024,
     // Signed playback tokens travel as a path segment (/media/<token>/…), ~400 characters.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
   });
   app.addHook('onSend', async (_req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);

@@ -61,6 +61,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
   #run: ActiveRun | undefined;
   #starting = false;
   #settleTimer: NodeJS.Timeout | undefined;
+  #deadlineTimer: NodeJS.Timeout | undefined;
   #backoffMs = 500;
   /** Event mode: recent segments not yet persisted, oldest first. */
   #ring: { segment: RecordedSegment; run: ActiveRun }[] = [];
@@ -84,6 +85,8 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     this.#onDemandUntil = o.onDemandUntil;
     this.#nextSeq = o.lastSeq + 1;
     this.#deps = o.deps;
+    // Arms the on-demand deadline of a recording that was running before a restart.
+    this.updateSettings(o.settings, o.onDemandUntil);
   }
 
   get settings(): RecordingStream {
@@ -127,6 +130,13 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
   updateSettings(settings: RecordingStream, onDemandUntil: number | null): void {
     this.#settings = settings;
     this.#onDemandUntil = onDemandUntil;
+    // An on-demand recording ends by itself: stop the recorder at the deadline.
+    clearTimeout(this.#deadlineTimer);
+    const left = onDemandUntil === null ? 0 : onDemandUntil - this.#deps.now();
+    if (settings.mode === 'on-demand' && left > 0) {
+      this.#deadlineTimer = setTimeout(() => this.#reconcile(), Math.min(left + 50, 2 ** 31 - 1));
+      this.#deadlineTimer.unref();
+    }
     this.#reconcile();
   }
 
@@ -215,6 +225,12 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       this.#run = run;
       this.#ring = [];
       recorder.on('init', (init) => (run.init = init));
+      recorder.on('layerschange', () => {
+        if (this.#run !== run) return;
+        logger.info('resolution changed; new run', { deviceId: this.deviceId });
+        this.#run = undefined;
+        void recorder.abort().then(() => this.#reconcile());
+      });
       recorder.on('segment', (segment) => this.#onSegment(run, segment));
       recorder.on('exit', ({ expected }) => {
         void this.#meterIngest(run);
@@ -350,6 +366,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#settleTimer);
+    clearTimeout(this.#deadlineTimer);
     const run = this.#run;
     this.#run = undefined;
     await run?.recorder.stop();

@@ -11,10 +11,12 @@ interface Props {
   audio: Feed | undefined;
   focused: boolean;
   hidden: boolean;
+  /** Opens this camera's recordings; absent when this viewer may not watch them. */
+  onOpenTimeline?: () => void;
 }
 
 /** One camera in the live-view grid: video, its sound (muted by default) and push-to-talk. */
-export function CameraTile({ video, audio, focused, hidden }: Props) {
+export function CameraTile({ video, audio, focused, hidden, onOpenTimeline }: Props) {
   const ref = useRef<HTMLElement>(null);
   usePreferredLayer(ref, video.subscription, video.layers);
   const unmuted = useStore((s) => s.unmuted[video.id] === true);
@@ -45,6 +47,16 @@ export function CameraTile({ video, audio, focused, hidden }: Props) {
         >
           {unmuted ? 'Mute' : 'Unmute'}
         </button>
+        {onOpenTimeline && (
+          <button
+            type="button"
+            className="icon-btn"
+            data-testid="open-timeline"
+            onClick={onOpenTimeline}
+          >
+            Recordings
+          </button>
+        )}
         <PttButton peerId={video.peerId} label={video.label} />
       </div>
     </article>

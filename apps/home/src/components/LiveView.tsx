@@ -25,7 +25,7 @@ export function LiveView({ token, siteId, hidden = false }: Props) {
   let body;
   if (state === 'closed' && error) body = <FatalError error={error} />;
   else if (role === 'camera') body = <CameraMode />;
-  else if (role === 'viewer') body = <ViewerMode />;
+  else if (role === 'viewer') body = <ViewerMode hidden={hidden} />;
   else body = <p className="connecting">Connecting to Porchlight…</p>;
   return <div hidden={hidden}>{body}</div>;
 }

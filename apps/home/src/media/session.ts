@@ -4,9 +4,13 @@ import { autoWatch } from './autoWatch.ts';
 import { TalkController } from './talk.ts';
 
 declare global {
+  /** Test hooks; other modules add theirs (the recording player adds `hls`). */
+  interface PorchlightTestHooks {
+    /** End-to-end tests call window.porchlight.client.getStats(). */
+    client: PorchlightClient;
+  }
   interface Window {
-    /** Test hook: end-to-end tests call window.porchlight.client.getStats(). */
-    porchlight?: { client: PorchlightClient };
+    porchlight?: PorchlightTestHooks;
   }
 }
 
@@ -27,7 +31,8 @@ function forcedRelay(): { forceRelay?: ForceRelay } {
  */
 export function startSession(token: TokenSource, siteId: string | null): () => void {
   const client = new PorchlightClient({ token, ...(siteId ? { siteId } : {}), ...forcedRelay() });
-  window.porchlight = { client };
+  // Keeps the other hooks (the recording player's hls.js instance).
+  window.porchlight = { ...window.porchlight, client };
 
   const store = useStore.getState();
   store.setClient(client);

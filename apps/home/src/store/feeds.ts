@@ -10,6 +10,8 @@ export interface Feed {
   producerId: string;
   peerId: string;
   label: string;
+  /** The publishing camera, when the producer is a device's. */
+  deviceId: string | null;
   kind: 'audio' | 'video';
   source: Source;
   state: SubscriptionState;
@@ -44,6 +46,7 @@ function snapshot(subscription: Subscription): Feed {
     producerId: p.producerId,
     peerId: p.peerId,
     label: p.label,
+    deviceId: p.deviceId ?? null,
     kind: subscription.kind,
     source: subscription.source,
     state: subscription.state,

@@ -153,7 +153,6 @@ export class MediaServer {
       const plan = await this.#d.clips
         .plan(grant.deviceId, grant.from, grant.to)
         .catch(mapStorageError);
-      const name = `porchlight-${grant.deviceId}-${new Date(grant.from).toISOString().replace(/[:.]/g, '-')}.mp4`;
       const usage = this.#d.usage;
       const source = this.#d.clips.bytes(plan);
       const counted = async function* (): AsyncGenerator<Buffer> {
@@ -164,7 +163,7 @@ export class MediaServer {
       };
       reply
         .header('content-type', 'video/mp4')
-        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('content-disposition', 'attachment') // the page's download attribute names it
         .header('cache-control', 'private, no-store');
       return reply.send(Readable.from(counted()));
     });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { ErrorCode } from '@porchlight/protocol';
 import { PorchlightError } from '../../errors.ts';
 import type { RecordingIndex } from '../index/RecordingIndex.ts';
 import type { SegmentVault } from '../SegmentVault.ts';
@@ -37,7 +38,14 @@ export class Snapshotter {
       this.#vault.get(run.storageKey),
       this.#vault.get(segment.storageKey),
     ]);
-    const jpeg = await this.#decode(Buffer.concat([init, media]), offsetMs / 1000, width);
+    const input = Buffer.concat([init, media]);
+    // A seek past the last decodable frame (a short or partial segment) yields nothing: fall back
+    // to the segment's first frame, which is a keyframe.
+    const jpeg =
+      (await this.#decode(input, offsetMs / 1000, width).catch(() => null)) ??
+      (await this.#decode(input, 0, width).catch(() => {
+        throw new PorchlightError(ErrorCode.Unavailable, 'no frame could be decoded at that time');
+      }));
     this.#cache.set(cacheKey, jpeg);
     if (this.#cache.size > CACHE_ENTRIES) {
       const oldest = this.#cache.keys().next().value;

@@ -44,6 +44,8 @@ export interface RecordedSegment {
 export type RecorderEvents = {
   init: [RecordedInit];
   segment: [RecordedSegment];
+  /** The video consumer switched simulcast layer (resolution): the init segment is stale. */
+  layerschange: [];
   /** ffmpeg is gone; `expected` is false for a crash (killed, bad input, port clash). */
   exit: [{ code: number | null; signal: NodeJS.Signals | null; expected: boolean }];
 };
@@ -65,6 +67,7 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
   readonly #keyframeTimer: NodeJS.Timeout;
   readonly #stopTimeoutMs: number;
   #stopping = false;
+  #aborted = false;
   #lastOutput = Date.now();
   readonly #stallTimer: NodeJS.Timeout;
   #exited: Promise<void>;
@@ -88,14 +91,17 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
     this.#stopTimeoutMs = o.stopTimeoutMs;
     this.transcoding = o.transcoding;
     this.#segmenter.on('init', (init) => this.safeEmit('init', init));
-    this.#segmenter.on('segment', (s) =>
-      this.safeEmit('segment', {
-        bytes: s.bytes,
-        startMs: s.startMs,
-        durationMs: s.durationMs,
-        keyframe: s.keyframe,
-        firstByteAt: s.firstByteAt,
-      }),
+    this.#segmenter.on(
+      'segment',
+      (s) =>
+        this.#aborted ||
+        this.safeEmit('segment', {
+          bytes: s.bytes,
+          startMs: s.startMs,
+          durationMs: s.durationMs,
+          keyframe: s.keyframe,
+          firstByteAt: s.firstByteAt,
+        }),
     );
     this.#segmenter.on('error', (error) => {
       logger.warn('unparseable recorder output; restarting', { error: String(error) });
@@ -131,6 +137,17 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
         resolve();
       });
     });
+    // A simulcast camera starts on a low layer and moves up as its bandwidth grows; ffmpeg would
+    // copy the new resolution into a run whose init segment describes the old one.
+    let spatial: number | undefined;
+    for (const c of this.#consumers) {
+      c.on('layerschange', (layers) => {
+        const next = layers?.spatialLayer;
+        if (next === undefined) return;
+        if (spatial !== undefined && next !== spatial) this.safeEmit('layerschange');
+        spatial = next;
+      });
+    }
     // Segments are cut at keyframes; browsers send one only when asked (PLI), so ask on the
     // segment cadence. Viewers joining late benefit from the same keyframes.
     this.#keyframeTimer = setInterval(() => this.requestKeyFrame(), o.segmentMs);
@@ -176,7 +193,12 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
       const process = spawnTied(o.ffmpegPath ?? 'ffmpeg', args);
       process.stdin.on('error', () => undefined);
       process.stdin.end(recorderSdp(ip, tracks));
-      const segmenter = new Fmp4Segmenter({ targetDurationMs: segmentMs });
+      // Keyframes are requested every segmentMs and arrive with some jitter: cutting at the first
+      // keyframe after 80 % of it keeps segments at ~segmentMs instead of doubling on early ones.
+      const segmenter = new Fmp4Segmenter({
+        targetDurationMs: segmentMs * 0.8,
+        maxDurationMs: segmentMs * 3,
+      });
       const recorder = new Recorder({
         transports,
         consumers,
@@ -226,6 +248,14 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
       for (const s of stats) total += s.bytesSent;
     }
     return total;
+  }
+
+  /** Immediate stop that drops the segment in progress (its content no longer fits the run). */
+  async abort(): Promise<void> {
+    this.#aborted = true;
+    this.#stopping = true;
+    this.#process.kill('SIGKILL');
+    await this.#exited;
   }
 
   /** Graceful stop: ffmpeg finishes its last fragment (SIGINT), then SIGKILL after the grace. */

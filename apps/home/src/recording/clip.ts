@@ -1,0 +1,42 @@
+import type { TimeRange } from '@porchlight/sdk';
+
+/** The default clip length. */
+export const DEFAULT_CLIP_MS = 30_000;
+
+/** Positions are read to the second: a range is "around" a time within this much. */
+const SLACK_MS = 1_000;
+
+/**
+ * The default clip for a position: the 30 s before it, kept inside the recording the position is
+ * in. Just after a recording starts (a click at its beginning, or after a gap) the 30 s before
+ * would be mostly or only unrecorded, a clip of nothing: the clip then starts with the recording
+ * and runs up to 30 s into it instead. Without known ranges it is simply the 30 s before.
+ * `bounds` is the timeline's window: ranges it cuts at its start are not taken to start there.
+ */
+export function defaultClip(
+  at: number,
+  ranges: readonly TimeRange[] | null,
+  bounds?: TimeRange,
+): TimeRange {
+  const range = ranges?.find((r) => r.from - SLACK_MS <= at && at <= r.to + SLACK_MS);
+  if (!range) return { from: at - DEFAULT_CLIP_MS, to: at };
+  // A range cut by the window's start may go on before it: no reason to stop there.
+  const start = bounds && range.from <= bounds.from ? -Infinity : range.from;
+  const from = Math.max(start, at - DEFAULT_CLIP_MS);
+  const to = Math.max(at, Math.min(range.to, from + DEFAULT_CLIP_MS));
+  return { from, to };
+}
+
+/**
+ * False when `clip` lies inside the window the timeline knows about and nothing in it is
+ * recorded (the download would find nothing). Unknown (true) outside the window or before the
+ * timeline is loaded: the server has the last word.
+ */
+export function mayHoldRecording(
+  clip: TimeRange,
+  bounds: TimeRange,
+  ranges: readonly TimeRange[] | null,
+): boolean {
+  if (ranges === null || clip.from < bounds.from || clip.to > bounds.to) return true;
+  return ranges.some((r) => r.from < clip.to && r.to > clip.from);
+}

@@ -1,0 +1,78 @@
+import type Hls from 'hls.js/light';
+import { ErrorTypes, type ErrorData, type HlsConfig } from 'hls.js/light';
+
+declare global {
+  interface PorchlightTestHooks {
+    /** The recording player's hls.js instance while one plays (null otherwise). */
+    hls?: Hls | null;
+  }
+}
+
+/**
+ * hls.js settings. No worker: the server's CSP (`script-src 'self'`) forbids the blob: worker
+ * hls.js would start, and fMP4 needs no transmuxing anyway.
+ */
+const COMMON: Partial<HlsConfig> = { enableWorker: false };
+
+/** A recording: keep some played media around for short seeks back. */
+export const VOD_CONFIG: Partial<HlsConfig> = {
+  ...COMMON,
+  backBufferLength: 90,
+  maxBufferLength: 30,
+};
+
+/**
+ * The live playlist, as close to the edge as it stays smooth, catching up slightly faster than
+ * real time when it falls behind. In seconds, not target durations: one long segment (a late
+ * keyframe) raises the playlist's target duration to 4-5 s, and "two target durations" would
+ * then mean ~10 s behind. 5 s is one segment being written plus one ready in the buffer.
+ */
+export const LIVE_CONFIG: Partial<HlsConfig> = {
+  ...COMMON,
+  lowLatencyMode: true,
+  liveSyncDuration: 5,
+  liveMaxLatencyDuration: 15,
+  maxLiveSyncPlaybackRate: 1.5,
+  backBufferLength: 30,
+};
+
+export const HLS_MIME = 'application/vnd.apple.mpegurl';
+
+/** Publishes the instance for end-to-end tests, next to `window.porchlight.client`. */
+export function exposeHls(hls: Hls | null, previous?: Hls): void {
+  const hooks = window.porchlight;
+  if (!hooks) return;
+  // Another player may have taken over already: only clear our own.
+  if (hls === null && previous !== undefined && hooks.hls !== previous) return;
+  hooks.hls = hls;
+}
+
+/** One line for a fatal hls.js error. */
+export function describeHlsError(data: ErrorData): string {
+  const status = data.response?.code;
+  const http = status ? `, HTTP ${status}` : '';
+  if (
+    data.type === ErrorTypes.NETWORK_ERROR &&
+    (status === 401 || status === 403 || status === 410)
+  )
+    return `The playback link has expired or was refused (${data.details}${http}). Try again.`;
+  if (data.type === ErrorTypes.NETWORK_ERROR)
+    return `Cannot load the recording (${data.details}${http}).`;
+  if (data.type === ErrorTypes.MEDIA_ERROR)
+    return `The recording cannot be decoded (${data.details}).`;
+  return `Playback failed (${data.type}: ${data.details}).`;
+}
+
+/** One line for a native `<video>` error (Safari's own HLS). */
+export function describeMediaError(error: MediaError | null): string {
+  if (!error) return 'Playback failed.';
+  const what =
+    error.code === MediaError.MEDIA_ERR_NETWORK
+      ? 'Cannot load the recording'
+      : error.code === MediaError.MEDIA_ERR_DECODE
+        ? 'The recording cannot be decoded'
+        : error.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED
+          ? 'The recording cannot be played here'
+          : 'Playback failed';
+  return error.message ? `${what} (${error.message}).` : `${what}.`;
+}
