@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): each writes its section into bench/results/latest.json and regenerates
-# bench/results/latest.md. Loopback only; bounded in time (fan-out ~4 min, signaling ~1 min).
+# bench/results/latest.md. Loopback only; bounded in time (fan-out ~4 min, recording ~4 min,
+# signaling ~1 min).
 # Each bench also runs alone with options, e.g. `node --import tsx bench/fanout.ts --steps=25,100`
 # (see the header comment of each file).
 set -euo pipefail
@@ -23,6 +24,9 @@ run bench/fanout.ts
 run bench/signalingMemory.ts
 run bench/joinToFirstFrame.ts
 run bench/turn.ts
+# Recording: 4 to 48 simulated cameras (ffmpeg -c copy) recorded by the server vs bare ffmpeg,
+# segment latency, live HLS in Chromium, 24 h playlist, clip export, storage overhead.
+run bench/recording.ts
 
 printf '\n'
 cat bench/results/latest.md

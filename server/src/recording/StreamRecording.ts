@@ -225,6 +225,9 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       this.#run = run;
       this.#ring = [];
       recorder.on('init', (init) => (run.init = init));
+      // The media timeline's zero is the first sample ffmpeg kept, not when it was started:
+      // anchor camera time on the first fragment's arrival.
+      recorder.on('firstFragment', (f) => (run.anchor = f.endWallMs - f.endMediaMs));
       recorder.on('layerschange', () => {
         if (this.#run !== run) return;
         logger.info('resolution changed; new run', { deviceId: this.deviceId });

@@ -68,6 +68,8 @@ interface OpenSegment {
   durationMs: number;
   keyframe: boolean;
   firstByteAt: number;
+  /** A fragment of the reference track was seen (start and keyframe come from it). */
+  hasReference: boolean;
 }
 
 /**
@@ -176,7 +178,9 @@ export class Fmp4Segmenter extends EnhancedEventEmitter<Fmp4SegmenterEvents> {
   #onFragment(bytes: Buffer): void {
     this.#fragmentBoxes = [];
     this.#hasMoof = false;
-    const timing = this.#timing(parseFragment(bytes, this.#info!));
+    const info = parseFragment(bytes, this.#info!);
+    const hasReference = info.tracks.some((t) => t.id === this.#reference!.id);
+    const timing = this.#timing(info);
     const fragment: MediaFragment = { bytes, ...timing, firstByteAt: this.#fragmentFirstByteAt };
     const open = this.#segment;
     if (open) {
@@ -188,6 +192,12 @@ export class Fmp4Segmenter extends EnhancedEventEmitter<Fmp4SegmenterEvents> {
     if (this.#segment) {
       this.#segment.parts.push(bytes);
       this.#segment.durationMs += fragment.durationMs;
+      if (hasReference && !this.#segment.hasReference) {
+        // Audio ran ahead of the first video fragment: the segment starts where the video does.
+        this.#segment.hasReference = true;
+        this.#segment.startMs = fragment.startMs;
+        this.#segment.keyframe = fragment.independent;
+      }
     } else {
       this.#segment = {
         parts: [bytes],
@@ -195,6 +205,7 @@ export class Fmp4Segmenter extends EnhancedEventEmitter<Fmp4SegmenterEvents> {
         durationMs: fragment.durationMs,
         keyframe: fragment.independent,
         firstByteAt: fragment.firstByteAt,
+        hasReference,
       };
     }
     this.safeEmit('fragment', fragment);
@@ -204,8 +215,10 @@ export class Fmp4Segmenter extends EnhancedEventEmitter<Fmp4SegmenterEvents> {
   #timing(info: FragmentInfo): Omit<MediaFragment, 'bytes' | 'firstByteAt'> {
     const reference = this.#reference!;
     const own = info.tracks.find((t) => t.id === reference.id);
-    const track = own ?? info.tracks[0];
     const independent = reference.kind !== 'video' || own?.firstSampleIsSync === true;
+    // A fragment without the reference track (audio ahead of video, or the audio tail) adds no
+    // time: segment durations follow the reference track only, so consecutive segments abut.
+    const track = own;
     if (!track) {
       return { startMs: this.#lastEndMs, durationMs: 0, independent };
     }

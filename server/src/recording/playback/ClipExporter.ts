@@ -88,13 +88,18 @@ export class ClipExporter {
     for (const segment of plan.segments) {
       const plain = await this.#vault.get(segment.storageKey);
       const fragments = fragmentsOf(plain);
-      const firstInfo = fragments[0] ? parseFragment(fragments[0], plan.info) : undefined;
-      const refStart = firstInfo?.tracks.find((t) => t.id === reference.id);
-      if (!firstInfo || !refStart) continue;
+      const infos = fragments.map((f) => parseFragment(f, plan.info));
+      // The segment's start: its first reference-track sample (audio may lead the first video
+      // fragment), else whatever track it has.
+      const start =
+        infos.flatMap((i) => i.tracks).find((t) => t.id === reference.id) ??
+        infos.flatMap((i) => i.tracks)[0];
+      if (!start) continue;
+      const startScale = tracks.find((x) => x.id === start.id)?.timescale ?? reference.timescale;
       // Seconds to remove from this segment's timeline so it starts where the clip is now.
-      const offsetSec = refStart.baseDecodeTime / reference.timescale - cursorSec;
-      for (const fragment of fragments) {
-        const info = parseFragment(fragment, plan.info);
+      const offsetSec = start.baseDecodeTime / startScale - cursorSec;
+      for (const [i, fragment] of fragments.entries()) {
+        const info = infos[i]!;
         const shifts = new Map<number, number>();
         for (const t of info.tracks) {
           const scale = tracks.find((x) => x.id === t.id)?.timescale ?? reference.timescale;

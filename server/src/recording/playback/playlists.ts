@@ -36,7 +36,9 @@ export function mediaPlaylist(
   const lines = [
     '#EXTM3U',
     '#EXT-X-VERSION:7',
-    `#EXT-X-TARGETDURATION:${Math.ceil(maxMs / 1000)}`,
+    // RFC 8216: each EXTINF rounded to the nearest integer must not exceed it. Rounding (not
+    // ceil) keeps 2.004 s segments at 2, and hls.js holds back 2-3 target durations.
+    `#EXT-X-TARGETDURATION:${Math.max(1, Math.round(maxMs / 1000))}`,
     `#EXT-X-MEDIA-SEQUENCE:${segments[0]?.seq ?? 0}`,
   ];
   if (o.kind === 'vod') lines.push('#EXT-X-PLAYLIST-TYPE:VOD');

@@ -44,6 +44,9 @@ export interface RecordedSegment {
 export type RecorderEvents = {
   init: [RecordedInit];
   segment: [RecordedSegment];
+  /** The run's first media fragment arrived: `endWallMs` is when its last sample was received,
+   * `endMediaMs` its end on the run's timeline. */
+  firstFragment: [{ endWallMs: number; endMediaMs: number }];
   /** The video consumer switched simulcast layer (resolution): the init segment is stale. */
   layerschange: [];
   /** ffmpeg is gone; `expected` is false for a crash (killed, bad input, port clash). */
@@ -68,6 +71,8 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
   readonly #stopTimeoutMs: number;
   #stopping = false;
   #aborted = false;
+  #lastIngested = 0;
+  #firstFragmentSeen = false;
   #lastOutput = Date.now();
   readonly #stallTimer: NodeJS.Timeout;
   #exited: Promise<void>;
@@ -103,6 +108,16 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
           firstByteAt: s.firstByteAt,
         }),
     );
+    this.#segmenter.on('fragment', (f) => {
+      // Only a fragment of the reference track (video) carries the timeline.
+      if (this.#firstFragmentSeen || f.durationMs === 0) return;
+      this.#firstFragmentSeen = true;
+      // ffmpeg writes a fragment once it holds its last sample (~0.1 s later, per the bench).
+      this.safeEmit('firstFragment', {
+        endWallMs: f.firstByteAt - 100,
+        endMediaMs: f.startMs + f.durationMs,
+      });
+    });
     this.#segmenter.on('error', (error) => {
       logger.warn('unparseable recorder output; restarting', { error: String(error) });
       this.#process.kill('SIGKILL');
@@ -128,13 +143,16 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
         clearInterval(this.#keyframeTimer);
         clearInterval(this.#stallTimer);
         this.#segmenter.end();
-        for (const t of this.#transports) t.close();
         const expected = this.#stopping;
         if (!expected) {
           logger.warn('recorder exited', { code, signal, stderr: this.#stderrTail.trim() });
         }
-        this.safeEmit('exit', { code, signal, expected });
-        resolve();
+        // The final byte count is read before the transports go, so metering sees the tail.
+        void this.bytesIngested().then(() => {
+          for (const t of this.#transports) t.close();
+          this.safeEmit('exit', { code, signal, expected });
+          resolve();
+        });
       });
     });
     // A simulcast camera starts on a low layer and moves up as its bandwidth grows; ffmpeg would
@@ -243,11 +261,12 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
   async bytesIngested(): Promise<number> {
     let total = 0;
     for (const t of this.#transports) {
-      if (t.closed) continue;
+      if (t.closed) return this.#lastIngested;
       const stats = await t.getStats().catch(() => []);
       for (const s of stats) total += s.bytesSent;
     }
-    return total;
+    this.#lastIngested = Math.max(this.#lastIngested, total);
+    return this.#lastIngested;
   }
 
   /** Immediate stop that drops the segment in progress (its content no longer fits the run). */
@@ -307,9 +326,10 @@ function ffmpegArgs(o: {
     'mp4',
     '-movflags',
     '+frag_keyframe+empty_moov+default_base_moof',
-    // Fragments of at most 1 s bound what a crash loses and let parts be served early.
+    // Fragments of at most 0.5 s bound what a crash loses and how long a finished segment waits
+    // for the next fragment to reveal its end.
     '-frag_duration',
-    '1000000',
+    '500000',
     'pipe:1',
   );
   return args;

@@ -1,7 +1,8 @@
 import dgram from 'node:dgram';
 
-const MIN = 20_000;
-const MAX = 39_998;
+/** Above Linux's ephemeral range (32768-60999) and mediasoup's default (10000-59999). */
+const MIN = 61_000;
+const MAX = 64_998;
 
 function tryBind(port: number, ip: string): Promise<dgram.Socket | null> {
   return new Promise((resolve) => {

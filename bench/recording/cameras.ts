@@ -1,0 +1,172 @@
+/**
+ * Simulated cameras inside the real server: each is a camera Peer (its device minted through the
+ * real provisioning flow) in the site's Room, publishing video ('camera') and audio
+ * ('microphone') through Room.produce, as a browser camera does, except that the send transports
+ * are PlainTransports fed by ffmpeg (comedia, RTCP on its own port) instead of WebRTC transports.
+ * Room.produce emits the Room's `producer` event, the RecordingService attaches a StreamRecording
+ * and starts a Recorder exactly as for a real camera: nothing of the recording path is bypassed.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { types } from 'mediasoup';
+import type { RequestOf } from '@porchlight/protocol';
+import { Peer } from '../../server/src/media/Peer.ts';
+import type { Room } from '../../server/src/media/Room.ts';
+import { AUDIO_PT, H264_PARAMS, VIDEO_PT, startSource } from './media.ts';
+
+type RtpParameters = RequestOf<'produce'>['rtpParameters'];
+
+export interface BenchCamera {
+  deviceId: string;
+  peer: Peer;
+  video: types.Producer;
+  audio: types.Producer;
+  source: ChildProcess;
+  /**
+   * Wall-clock times (ms) at which the video producer received a keyframe's first RTP packet,
+   * ascending: mediasoup `keyframe` trace events, stamped by the worker on CLOCK_MONOTONIC (as
+   * Node's hrtime) and converted here, so channel delays do not blur them.
+   */
+  keyframes: number[];
+}
+
+const noop = (): void => {};
+// Authorization is decided per request (join, produce), never per packet: not measured here.
+const allow = (): boolean => true;
+
+let ssrcCounter = 30_000_000 + Math.floor(Math.random() * 1e6) * 10;
+
+/** A peer that keeps the Room open between steps (a Room closes with its last peer). */
+export function keeper(room: Room, siteId: string): Peer {
+  const peer = new Peer({
+    id: randomUUID(),
+    siteId,
+    role: 'viewer',
+    label: 'bench keeper',
+    deviceId: undefined,
+    can: allow,
+    notify: noop,
+  });
+  room.join(peer);
+  return peer;
+}
+
+export async function startCamera(
+  room: Room,
+  siteId: string,
+  deviceId: string,
+  clip: string,
+): Promise<BenchCamera> {
+  const peer = new Peer({
+    id: randomUUID(),
+    siteId,
+    role: 'camera',
+    label: `bench camera ${deviceId.slice(0, 8)}`,
+    deviceId,
+    can: allow,
+    notify: noop,
+  });
+  room.join(peer);
+  const transport = async (): Promise<types.PlainTransport> => {
+    const t = await room.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+      rtcpMux: false,
+      comedia: true,
+      appData: { direction: 'send' },
+    });
+    // Room only calls produce() and reads appData on a peer's transport.
+    peer.transports.set(t.id, t as unknown as types.WebRtcTransport);
+    return t;
+  };
+  const vt = await transport();
+  const at = await transport();
+  const videoSsrc = ssrcCounter++;
+  const audioSsrc = ssrcCounter++;
+  const rtcp = { cname: `bench-${videoSsrc}`, reducedSize: false };
+  const v = await room.produce(peer, {
+    transportId: vt.id,
+    kind: 'video',
+    source: 'camera',
+    rtpParameters: {
+      codecs: [
+        {
+          mimeType: 'video/H264',
+          payloadType: VIDEO_PT,
+          clockRate: 90000,
+          parameters: H264_PARAMS,
+          rtcpFeedback: [],
+        },
+      ],
+      encodings: [{ ssrc: videoSsrc }],
+      rtcp,
+    } as RtpParameters,
+  });
+  const a = await room.produce(peer, {
+    transportId: at.id,
+    kind: 'audio',
+    source: 'microphone',
+    rtpParameters: {
+      codecs: [
+        {
+          mimeType: 'audio/opus',
+          payloadType: AUDIO_PT,
+          clockRate: 48000,
+          channels: 2,
+          parameters: {},
+          rtcpFeedback: [],
+        },
+      ],
+      encodings: [{ ssrc: audioSsrc }],
+      rtcp,
+    } as RtpParameters,
+  });
+  const video = peer.producer(v.producerId);
+  const keyframes: number[] = [];
+  await video.enableTraceEvent(['keyframe']);
+  video.on('trace', (trace) => {
+    if (trace.type !== 'keyframe') return;
+    const at = trace.timestamp + (Date.now() - Number(process.hrtime.bigint() / 1_000_000n));
+    const last = keyframes[keyframes.length - 1];
+    // One event per keyframe packet: keep the first packet of each keyframe.
+    if (last === undefined || at - last > 300) keyframes.push(at);
+  });
+  const source = startSource(clip, {
+    video: { port: vt.tuple.localPort, rtcpPort: vt.rtcpTuple?.localPort ?? 0 },
+    audio: { port: at.tuple.localPort, rtcpPort: at.rtcpTuple?.localPort ?? 0 },
+    videoSsrc,
+    audioSsrc,
+  });
+  return {
+    deviceId,
+    peer,
+    video,
+    audio: peer.producer(a.producerId),
+    source,
+    keyframes,
+  };
+}
+
+/** RTP bytes the camera's producers have received so far (mediasoup's inbound-rtp byteCount). */
+export async function rtpBytes(cam: BenchCamera): Promise<number> {
+  let total = 0;
+  for (const p of [cam.video, cam.audio]) {
+    if (p.closed) continue;
+    for (const s of await p.getStats()) total += s.byteCount;
+  }
+  return total;
+}
+
+/** RTP packets lost on the way into mediasoup (sequence gaps seen by the producers). */
+export async function rtpLost(cam: BenchCamera): Promise<number> {
+  let lost = 0;
+  for (const p of [cam.video, cam.audio]) {
+    if (p.closed) continue;
+    for (const s of await p.getStats()) lost += s.packetsLost;
+  }
+  return lost;
+}
+
+/** The camera leaves: its producers close and the recorder is stopped by the service. */
+export function stopCamera(room: Room, cam: BenchCamera): void {
+  room.leave(cam.peer);
+}
