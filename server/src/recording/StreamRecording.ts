@@ -227,7 +227,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       recorder.on('init', (init) => (run.init = init));
       // The media timeline's zero is the first sample ffmpeg kept, not when it was started:
       // anchor camera time on the first fragment's arrival.
-      recorder.on('firstFragment', (f) => (run.anchor = f.endWallMs - f.endMediaMs));
+      recorder.on('firstFragment', (f) => (run.anchor = Math.round(f.endWallMs - f.endMediaMs)));
       recorder.on('layerschange', () => {
         if (this.#run !== run) return;
         logger.info('resolution changed; new run', { deviceId: this.deviceId });
@@ -318,7 +318,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
         id: run.id,
         deviceId: this.deviceId,
         siteId: this.siteId,
-        startedAt: run.anchor,
+        startedAt: Math.round(run.anchor),
         codecs: run.init.info.codecs,
         width: video?.width ?? null,
         height: video?.height ?? null,
