@@ -65,7 +65,6 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
   readonly vault: SegmentVault;
   readonly usage: UsageMeter;
   readonly retention: Retention;
-  readonly #store: Store;
   readonly #streams = new Map<string, Promise<StreamRecording>>();
   readonly #o: Required<Omit<RecordingServiceOptions, 'store' | 'vault' | 'rooms'>>;
   readonly #timer: NodeJS.Timeout;
@@ -74,7 +73,6 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
 
   private constructor(o: RecordingServiceOptions) {
     super();
-    this.#store = o.store;
     this.index = o.store.recordings;
     this.vault = o.vault;
     this.#o = {
@@ -278,10 +276,6 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
   #siteOfSegment(s: SegmentRecord): string | undefined {
     // Storage keys start with the site id.
     return s.storageKey.split('/')[0];
-  }
-
-  get store(): Store {
-    return this.#store;
   }
 
   async close(): Promise<void> {
