@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
-import { deriveAccessTokenKey } from '../../server/src/auth/services/AccessTokens.ts';
+import { deriveAccessTokenKey } from '../src/identity/authentication/AccessTokens.ts';
 import {
   connectRaw,
   fakeVp8RtpParameters,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@porchlight/protocol';
 import { PorchlightServer } from '../../server/src/Server.ts';
-import { AccessTokens } from '../../server/src/auth/services/AccessTokens.ts';
+import { AccessTokens } from '../../server/src/identity/authentication/AccessTokens.ts';
 import { loadConfig } from '../../server/src/config/loadConfig.ts';
 import type { ConfigInput } from '../../server/src/config/schema.ts';
 import type { Grant, SiteRole } from '../../server/src/store/types.ts';

@@ -1,7 +1,7 @@
-import type { Authorizer } from '../auth/policy/Authorizer.ts';
-import type { AuditLog } from '../identity/AuditLog.ts';
+import type { Authorizer } from '../identity/authorization/Authorizer.ts';
+import type { AuditLog } from '../identity/audit/AuditLog.ts';
 import type { IdentityEvents } from '../identity/IdentityEvents.ts';
-import type { Session } from '../auth/services/LoginService.ts';
+import type { Session } from '../identity/authentication/LoginService.ts';
 import type { ApiKey, Device, DeviceKind, Store } from '../store/types.ts';
 import type { RecordingService } from '../recording/RecordingService.ts';
 import type { PlaybackTokens } from '../recording/playback/PlaybackTokens.ts';

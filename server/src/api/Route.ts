@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Action } from '../auth/policy/actions.ts';
-import type { Principal } from '../auth/policy/Principal.ts';
-import type { Resource } from '../auth/policy/resources.ts';
+import type { Action } from '../identity/authorization/actions.ts';
+import type { Principal } from '../identity/authorization/Principal.ts';
+import type { Resource } from '../identity/authorization/resources.ts';
 import type { ApiContext } from './ApiContext.ts';
 
 /**

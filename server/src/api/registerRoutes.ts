@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Principal } from '../auth/policy/Principal.ts';
+import type { Principal } from '../identity/authorization/Principal.ts';
 import { PorchlightError } from '../errors.ts';
 import type { ApiContext } from './ApiContext.ts';
 import type { RouteDef } from './Route.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTIONS } from '../auth/policy/actions.ts';
+import { ACTIONS } from '../identity/authorization/actions.ts';
 import { SITE_ROLES } from '../store/types.ts';
 
 /** Ids we mint are UUIDs; anything else is refused before it reaches the store. */

@@ -1,18 +1,18 @@
-import { ACTIONS } from '../auth/policy/actions.ts';
-import { Authorizer } from '../auth/policy/Authorizer.ts';
-import { AccessTokens } from '../auth/services/AccessTokens.ts';
-import { ApiKeys } from '../auth/services/ApiKeys.ts';
-import { LoginRateLimiter } from '../auth/services/LoginRateLimiter.ts';
-import { LoginService } from '../auth/services/LoginService.ts';
-import { RateLimitedError } from '../auth/services/RateLimitedError.ts';
-import { PasswordHasher } from '../auth/services/passwords.ts';
-import { Provisioning } from '../auth/services/Provisioning.ts';
-import { RefreshTokens } from '../auth/services/RefreshTokens.ts';
+import { ACTIONS } from './authorization/actions.ts';
+import { Authorizer } from './authorization/Authorizer.ts';
+import { AccessTokens } from './authentication/AccessTokens.ts';
+import { ApiKeys } from './authentication/ApiKeys.ts';
+import { LoginRateLimiter } from './authentication/LoginRateLimiter.ts';
+import { LoginService } from './authentication/LoginService.ts';
+import { RateLimitedError } from './authentication/RateLimitedError.ts';
+import { PasswordHasher } from './authentication/passwords.ts';
+import { Provisioning } from './devices/Provisioning.ts';
+import { RefreshTokens } from './authentication/RefreshTokens.ts';
 import type { ApiContext } from '../api/ApiContext.ts';
 import type { Store } from '../store/types.ts';
-import { AuditLog } from './AuditLog.ts';
-import { Authenticator } from './Authenticator.ts';
-import { DeviceRegistry } from './DeviceRegistry.ts';
+import { AuditLog } from './audit/AuditLog.ts';
+import { Authenticator } from './authentication/Authenticator.ts';
+import { DeviceRegistry } from './devices/DeviceRegistry.ts';
 import { IdentityEvents } from './IdentityEvents.ts';
 
 /** Every identity and access component, wired once (by the composition root and by tests). */

@@ -1,7 +1,7 @@
 import type { types } from 'mediasoup';
 import type { NotificationMap, NotificationName, Role, Source } from '@porchlight/protocol';
-import type { Action } from '../auth/policy/actions.ts';
-import type { Resource } from '../auth/policy/resources.ts';
+import type { Action } from '../identity/authorization/actions.ts';
+import type { Resource } from '../identity/authorization/resources.ts';
 import { PorchlightError } from '../errors.ts';
 
 /** Extra facts we keep on every producer's appData. */

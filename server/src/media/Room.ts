@@ -7,8 +7,8 @@ import type {
   Source,
   TransportInfo,
 } from '@porchlight/protocol';
-import { mayConsume, mayPublish } from '../auth/policy.ts';
-import { deviceResource } from '../auth/policy/resources.ts';
+import { mayConsume, mayPublish } from './sources.ts';
+import { deviceResource } from '../identity/authorization/resources.ts';
 import { PorchlightError } from '../errors.ts';
 import { EnhancedEventEmitter } from '../util/EnhancedEventEmitter.ts';
 import { Logger } from '../util/Logger.ts';

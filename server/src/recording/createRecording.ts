@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { ApiContext } from '../api/ApiContext.ts';
-import type { Authorizer } from '../auth/policy/Authorizer.ts';
+import type { Authorizer } from '../identity/authorization/Authorizer.ts';
 import type { Config } from '../config/schema.ts';
-import type { AuditLog } from '../identity/AuditLog.ts';
+import type { AuditLog } from '../identity/audit/AuditLog.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import type { Store } from '../store/types.ts';
 import { Logger } from '../util/Logger.ts';

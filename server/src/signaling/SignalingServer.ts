@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { Limits, type ClientToServerEvents, type ServerToClientEvents } from '@porchlight/protocol';
 import { PorchlightError } from '../errors.ts';
-import type { Authenticator } from '../identity/Authenticator.ts';
+import type { Authenticator } from '../identity/authentication/Authenticator.ts';
 import type { IdentityEvents, PrincipalRef } from '../identity/IdentityEvents.ts';
 import { Logger } from '../util/Logger.ts';
 import { SignalingSession, type SessionDeps, type SocketData } from './SignalingSession.ts';

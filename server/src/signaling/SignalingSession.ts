@@ -13,13 +13,13 @@ import {
   type RequestOf,
   type ServerToClientEvents,
 } from '@porchlight/protocol';
-import type { Authorizer } from '../auth/policy/Authorizer.ts';
-import { nextWindowEdge } from '../auth/policy/evaluate.ts';
-import type { Principal } from '../auth/policy/Principal.ts';
-import { deviceResource, siteResource } from '../auth/policy/resources.ts';
+import type { Authorizer } from '../identity/authorization/Authorizer.ts';
+import { nextWindowEdge } from '../identity/authorization/evaluate.ts';
+import type { Principal } from '../identity/authorization/Principal.ts';
+import { deviceResource, siteResource } from '../identity/authorization/resources.ts';
 import { PorchlightError, toWireError } from '../errors.ts';
-import type { AuditLog } from '../identity/AuditLog.ts';
-import type { DeviceRegistry } from '../identity/DeviceRegistry.ts';
+import type { AuditLog } from '../identity/audit/AuditLog.ts';
+import type { DeviceRegistry } from '../identity/devices/DeviceRegistry.ts';
 import { Peer } from '../media/Peer.ts';
 import type { Room } from '../media/Room.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { TurnSupervisor, iceServersFor, type TurnUsageRecord } from '@porchlight/turn';
 import type { IceServer } from '@porchlight/protocol';
-import type { Principal } from '../auth/policy/Principal.ts';
+import type { Principal } from '../identity/authorization/Principal.ts';
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../store/types.ts';
 import { Logger } from '../util/Logger.ts';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_NAMES } from '@porchlight/protocol';
 import { routes } from '../../src/api/routes/index.ts';
-import type { Action } from '../../src/auth/policy/actions.ts';
+import type { Action } from '../../src/identity/authorization/actions.ts';
 import { api } from '../../../tests/support/http.ts';
 import {
   connectRaw,

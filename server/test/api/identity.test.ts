@@ -134,7 +134,7 @@ describe('identity over the REST API', () => {
     expect(await ts.server.identity.store.listProvisioningCodes(siteId)).toHaveLength(0);
 
     // An expired code is refused (issued with a clock in the past through the same service).
-    const { Provisioning } = await import('../../src/auth/services/Provisioning.ts');
+    const { Provisioning } = await import('../../src/identity/devices/Provisioning.ts');
     const past = new Provisioning({
       store: ts.server.identity.store,
       now: () => Date.now() - 3_600_000,

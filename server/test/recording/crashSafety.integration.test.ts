@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PorchlightClient } from '@porchlight/sdk';
-import { AccessTokens } from '../../src/auth/services/AccessTokens.ts';
+import { AccessTokens } from '../../src/identity/authentication/AccessTokens.ts';
 import { DataKeys } from '../../src/recording/crypto/DataKeys.ts';
 import { MasterKeyRing } from '../../src/recording/crypto/MasterKeyRing.ts';
 import { SegmentVault } from '../../src/recording/SegmentVault.ts';

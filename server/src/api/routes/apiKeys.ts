@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { actionMatches } from '../../auth/policy/actions.ts';
-import { siteResource } from '../../auth/policy/resources.ts';
+import { actionMatches } from '../../identity/authorization/actions.ts';
+import { siteResource } from '../../identity/authorization/resources.ts';
 import { PorchlightError } from '../../errors.ts';
-import type { Principal } from '../../auth/policy/Principal.ts';
+import type { Principal } from '../../identity/authorization/Principal.ts';
 import { route } from '../Route.ts';
 import { Empty, Id, Scope, Text } from '../schemas.ts';
 import { apiKeyView } from '../views.ts';

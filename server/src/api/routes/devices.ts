@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ipBucket } from '../../auth/services/ipBucket.ts';
-import { deviceResource, siteResource } from '../../auth/policy/resources.ts';
+import { ipBucket } from '../../identity/authentication/ipBucket.ts';
+import { deviceResource, siteResource } from '../../identity/authorization/resources.ts';
 import { PorchlightError } from '../../errors.ts';
 import type { ApiContext } from '../ApiContext.ts';
 import { route } from '../Route.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { deviceResource, siteResource } from '../../auth/policy/resources.ts';
-import type { Principal } from '../../auth/policy/Principal.ts';
+import { deviceResource, siteResource } from '../../identity/authorization/resources.ts';
+import type { Principal } from '../../identity/authorization/Principal.ts';
 import { PorchlightError } from '../../errors.ts';
 import { RECORDING_MODES } from '../../recording/types.ts';
 import type { RecordingStatus } from '../../recording/RecordingService.ts';

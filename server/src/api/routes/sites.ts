@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { siteResource } from '../../auth/policy/resources.ts';
+import { siteResource } from '../../identity/authorization/resources.ts';
 import { PorchlightError } from '../../errors.ts';
 import { route } from '../Route.ts';
 import { Empty, Millis, SiteParams, Text } from '../schemas.ts';

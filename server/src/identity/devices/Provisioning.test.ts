@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@porchlight/protocol';
 import type { Account, Site, Store } from '../../store/types.ts';
-import { AccessTokens } from './AccessTokens.ts';
-import { sha256Hex } from './crypto.ts';
+import { AccessTokens } from '../authentication/AccessTokens.ts';
+import { sha256Hex } from '../authentication/crypto.ts';
 import { Provisioning, type CreateCodeInput } from './Provisioning.ts';
-import { fakeClock, seededFileStore, seededStore, type FakeClock } from './testSupport.ts';
+import { fakeClock, seededFileStore, seededStore, type FakeClock } from '../testSupport.ts';
 
 const codeInvalid = { code: ErrorCode.Unauthorized, message: 'provisioning code invalid' };
 const credentialInvalid = { code: ErrorCode.Unauthorized, message: 'device credential invalid' };

@@ -8,7 +8,7 @@ import { LoginService } from './LoginService.ts';
 import { PasswordHasher } from './passwords.ts';
 import { RateLimitedError } from './RateLimitedError.ts';
 import { RefreshTokens } from './RefreshTokens.ts';
-import { addAccount, fakeClock, seededStore, type FakeClock } from './testSupport.ts';
+import { addAccount, fakeClock, seededStore, type FakeClock } from '../testSupport.ts';
 
 // Cheap parameters keep the suite fast; the logic does not depend on the cost.
 const passwords = new PasswordHasher({ N: 2 ** 10 });

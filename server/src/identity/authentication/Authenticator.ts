@@ -1,9 +1,9 @@
-import type { Authorizer } from '../auth/policy/Authorizer.ts';
-import type { Principal } from '../auth/policy/Principal.ts';
-import type { AccessTokens } from '../auth/services/AccessTokens.ts';
-import type { ApiKeys } from '../auth/services/ApiKeys.ts';
-import type { Provisioning } from '../auth/services/Provisioning.ts';
-import { PorchlightError } from '../errors.ts';
+import type { Authorizer } from '../authorization/Authorizer.ts';
+import type { Principal } from '../authorization/Principal.ts';
+import type { AccessTokens } from './AccessTokens.ts';
+import type { ApiKeys } from './ApiKeys.ts';
+import type { Provisioning } from '../devices/Provisioning.ts';
+import { PorchlightError } from '../../errors.ts';
 
 /** Reads the `typ` claim without trusting it: it only picks which verification to run. */
 function unverifiedTyp(token: string): unknown {

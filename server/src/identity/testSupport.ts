@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteStore } from '../../store/SqliteStore.ts';
-import type { Account, Site, Store } from '../../store/types.ts';
+import { SqliteStore } from '../store/SqliteStore.ts';
+import type { Account, Site, Store } from '../store/types.ts';
 
 export interface FakeClock {
   now: () => number;

@@ -1,6 +1,6 @@
-import type { Principal } from '../auth/policy/Principal.ts';
-import type { AuditEvent, NewAuditEvent, Store } from '../store/types.ts';
-import { Logger } from '../util/Logger.ts';
+import type { Principal } from '../authorization/Principal.ts';
+import type { AuditEvent, NewAuditEvent, Store } from '../../store/types.ts';
+import { Logger } from '../../util/Logger.ts';
 
 const logger = new Logger('AuditLog');
 

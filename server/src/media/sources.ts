@@ -2,7 +2,7 @@ import type { Role, Source } from '@porchlight/protocol';
 
 /**
  * Source semantics: which role publishes and watches which source. Whether a given principal may
- * do it on a given device is decided by the Authorizer (auth/policy/), which the Room also asks.
+ * do it on a given device is decided by the Authorizer (identity/authorization/), which the Room also asks.
  */
 const publishable: Record<Role, ReadonlySet<Source>> = {
   camera: new Set(['camera', 'microphone']),

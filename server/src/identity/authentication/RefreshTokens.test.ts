@@ -9,7 +9,7 @@ import {
   seededFileStore,
   seededStore,
   type FakeClock,
-} from './testSupport.ts';
+} from '../testSupport.ts';
 
 const invalid = { code: ErrorCode.Unauthorized, message: 'token invalid' };
 

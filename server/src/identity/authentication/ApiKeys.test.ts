@@ -3,7 +3,7 @@ import { ErrorCode } from '@porchlight/protocol';
 import type { Account, Site, Store } from '../../store/types.ts';
 import { ApiKeys } from './ApiKeys.ts';
 import { sha256Hex } from './crypto.ts';
-import { fakeClock, seededFileStore, seededStore, type FakeClock } from './testSupport.ts';
+import { fakeClock, seededFileStore, seededStore, type FakeClock } from '../testSupport.ts';
 
 const allowedScopes = ['stream:view-live', 'stream:view-recording', 'site:read'];
 const invalid = { code: ErrorCode.Unauthorized, message: 'api key invalid' };

@@ -1,6 +1,6 @@
-import type { Device, DeviceStatusPatch, Store } from '../store/types.ts';
-import { Logger } from '../util/Logger.ts';
-import type { IdentityEvents } from './IdentityEvents.ts';
+import type { Device, DeviceStatusPatch, Store } from '../../store/types.ts';
+import { Logger } from '../../util/Logger.ts';
+import type { IdentityEvents } from '../IdentityEvents.ts';
 
 const logger = new Logger('DeviceRegistry');
 

@@ -7,9 +7,9 @@ import {
   type ProvisioningCode,
   type Store,
 } from '../../store/types.ts';
-import type { DeviceTokenClaims } from './AccessTokens.ts';
-import { formatCredential, parseCredential } from './credentialFormat.ts';
-import { digestsEqual, randomSecret, sha256Hex } from './crypto.ts';
+import type { DeviceTokenClaims } from '../authentication/AccessTokens.ts';
+import { formatCredential, parseCredential } from '../authentication/credentialFormat.ts';
+import { digestsEqual, randomSecret, sha256Hex } from '../authentication/crypto.ts';
 import { generateCode, normalizeCode } from './provisioningCode.ts';
 
 export const DEVICE_CREDENTIAL_PREFIX = 'pld';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SqliteStore } from '../store/SqliteStore.ts';
-import type { Device } from '../store/types.ts';
+import { SqliteStore } from '../../store/SqliteStore.ts';
+import type { Device } from '../../store/types.ts';
 import { DeviceRegistry } from './DeviceRegistry.ts';
-import { IdentityEvents } from './IdentityEvents.ts';
+import { IdentityEvents } from '../IdentityEvents.ts';
 
 describe('DeviceRegistry', () => {
   it('persists status changes and emits each one as a deviceStatus event', async () => {
