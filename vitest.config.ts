@@ -8,6 +8,7 @@ export default defineConfig({
       'turn/test/**/*.test.ts',
       'server/src/**/*.test.ts',
       'server/test/**/*.test.ts',
+      'tests/web/**/*.test.ts',
     ],
     // Integration tests start real mediasoup workers: run files one at a time on 2-core machines.
     fileParallelism: false,

@@ -10,7 +10,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
+import { TEST_SOCKET_OPTIONS } from '../tests/support/rawClient.ts';
+import { arg, numberArg, numberList } from './lib/args.ts';
 import { ChildRpc } from './lib/ipc.ts';
+import { runMain } from './lib/main.ts';
 import { mdTable, recordResult } from './lib/results.ts';
 import { machineInfo, processCpuMs, secondsSince, sleep } from './lib/resources.ts';
 import type { MemSample } from './lib/signalingServerChild.ts';
@@ -19,17 +22,8 @@ import { fmt, ratio } from './lib/stats.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CHILD = path.join(here, 'lib/signalingServerChild.ts');
 
-function arg(name: string): string | undefined {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit?.slice(hit.indexOf('=') + 1);
-}
-
-const LEVELS = (arg('levels') ?? '1000,5000')
-  .split(',')
-  .map(Number)
-  .filter((n) => n > 0)
-  .sort((a, b) => a - b);
-const BUDGET_S = Number(arg('budget') ?? 240);
+const LEVELS = numberList(arg('levels') ?? '1000,5000').sort((a, b) => a - b);
+const BUDGET_S = numberArg('budget', 240);
 /** Connections in flight at once (each is a TLS + websocket handshake, then a join). */
 const CONCURRENCY = 100;
 /** Connected and closed before the baseline, so lazily loaded code and caches are not per-socket. */
@@ -63,14 +57,7 @@ interface KindResult {
 
 /** One client: connect over websocket, then `join`; resolves with the socket once joined. */
 function connectAndJoin(url: string, token: string, timeoutMs = 30_000): Promise<Socket> {
-  const socket = io(url, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-    rejectUnauthorized: false,
-    forceNew: true,
-    timeout: timeoutMs,
-  });
+  const socket = io(url, { auth: { token }, ...TEST_SOCKET_OPTIONS, timeout: timeoutMs });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.close();
@@ -314,10 +301,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error('[signalingMemory] failed:', error);
-    process.exit(1);
-  },
-);
+runMain('signalingMemory', main);

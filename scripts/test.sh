@@ -14,6 +14,7 @@ step() {
 step 'lint' npx eslint .
 step 'format' npx prettier --check .
 step 'typecheck' npm run -s typecheck
+step 'dependency direction' npm run -s depcheck
 step 'build web app' npm run -s build
 step 'unit + integration' npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 step 'end-to-end' npx playwright test

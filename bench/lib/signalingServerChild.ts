@@ -18,8 +18,8 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { Limits } from '@porchlight/protocol';
 import { loadTls } from '../../server/src/http/tls.ts';
-import { Logger } from '../../server/src/util/Logger.ts';
 import { emitEvent, serveRpc } from './ipc.ts';
+import { quietLogs } from './main.ts';
 
 export interface MemSample {
   rss: number;
@@ -36,7 +36,7 @@ export interface MemSample {
 const mode = process.argv[2];
 if (mode !== 'porchlight' && mode !== 'bare')
   throw new Error('usage: signalingServerChild.ts porchlight|bare');
-if (!process.env['PORCHLIGHT_LOG_LEVEL']) Logger.setLevel('warn');
+quietLogs();
 
 const gc = (globalThis as { gc?: () => void }).gc;
 

@@ -12,7 +12,7 @@ import type { types } from 'mediasoup';
 import type { RequestOf } from '@porchlight/protocol';
 import { Peer } from '../../server/src/media/Peer.ts';
 import type { Room } from '../../server/src/media/Room.ts';
-import { AUDIO_PT, H264_PARAMS, VIDEO_PT, startSource } from './media.ts';
+import { SOURCE_CODECS, startSource } from './media.ts';
 
 type RtpParameters = RequestOf<'produce'>['rtpParameters'];
 
@@ -83,43 +83,24 @@ export async function startCamera(
   const videoSsrc = ssrcCounter++;
   const audioSsrc = ssrcCounter++;
   const rtcp = { cname: `bench-${videoSsrc}`, reducedSize: false };
-  const v = await room.produce(peer, {
-    transportId: vt.id,
-    kind: 'video',
-    source: 'camera',
-    rtpParameters: {
-      codecs: [
-        {
-          mimeType: 'video/H264',
-          payloadType: VIDEO_PT,
-          clockRate: 90000,
-          parameters: H264_PARAMS,
-          rtcpFeedback: [],
-        },
-      ],
-      encodings: [{ ssrc: videoSsrc }],
-      rtcp,
-    } as RtpParameters,
-  });
-  const a = await room.produce(peer, {
-    transportId: at.id,
-    kind: 'audio',
-    source: 'microphone',
-    rtpParameters: {
-      codecs: [
-        {
-          mimeType: 'audio/opus',
-          payloadType: AUDIO_PT,
-          clockRate: 48000,
-          channels: 2,
-          parameters: {},
-          rtcpFeedback: [],
-        },
-      ],
-      encodings: [{ ssrc: audioSsrc }],
-      rtcp,
-    } as RtpParameters,
-  });
+  /** One track through Room.produce, as a browser camera publishes it. */
+  const produce = (
+    t: types.PlainTransport,
+    kind: 'video' | 'audio',
+    ssrc: number,
+  ): ReturnType<Room['produce']> =>
+    room.produce(peer, {
+      transportId: t.id,
+      kind,
+      source: kind === 'video' ? 'camera' : 'microphone',
+      rtpParameters: {
+        codecs: [SOURCE_CODECS[kind]],
+        encodings: [{ ssrc }],
+        rtcp,
+      } as RtpParameters,
+    });
+  const v = await produce(vt, 'video', videoSsrc);
+  const a = await produce(at, 'audio', audioSsrc);
   const video = peer.producer(v.producerId);
   const keyframes: number[] = [];
   await video.enableTraceEvent(['keyframe']);
@@ -146,24 +127,27 @@ export async function startCamera(
   };
 }
 
-/** RTP bytes the camera's producers have received so far (mediasoup's inbound-rtp byteCount). */
-export async function rtpBytes(cam: BenchCamera): Promise<number> {
+/** A counter of the camera's open producers' inbound RTP stats, summed. */
+async function producerTotal(
+  cam: BenchCamera,
+  pick: (s: types.ProducerStat) => number,
+): Promise<number> {
   let total = 0;
   for (const p of [cam.video, cam.audio]) {
     if (p.closed) continue;
-    for (const s of await p.getStats()) total += s.byteCount;
+    for (const s of await p.getStats()) total += pick(s);
   }
   return total;
 }
 
+/** RTP bytes the camera's producers have received so far (mediasoup's inbound-rtp byteCount). */
+export function rtpBytes(cam: BenchCamera): Promise<number> {
+  return producerTotal(cam, (s) => s.byteCount);
+}
+
 /** RTP packets lost on the way into mediasoup (sequence gaps seen by the producers). */
-export async function rtpLost(cam: BenchCamera): Promise<number> {
-  let lost = 0;
-  for (const p of [cam.video, cam.audio]) {
-    if (p.closed) continue;
-    for (const s of await p.getStats()) lost += s.packetsLost;
-  }
-  return lost;
+export function rtpLost(cam: BenchCamera): Promise<number> {
+  return producerTotal(cam, (s) => s.packetsLost);
 }
 
 /** The camera leaves: its producers close and the recorder is stopped by the service. */

@@ -87,7 +87,7 @@ export function startSource(
 }
 
 /** The codecs the sources send, as mediasoup describes them (for the bare receiver's SDP). */
-const SOURCE_CODECS: { video: types.RtpCodecParameters; audio: types.RtpCodecParameters } = {
+export const SOURCE_CODECS: { video: types.RtpCodecParameters; audio: types.RtpCodecParameters } = {
   video: {
     mimeType: 'video/H264',
     payloadType: VIDEO_PT,

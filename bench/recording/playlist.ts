@@ -9,7 +9,9 @@ import Database from 'better-sqlite3';
 import { mediaPlaylist } from '../../server/src/recording/playback/playlists.ts';
 import type { RecordingIndex } from '../../server/src/recording/index/RecordingIndex.ts';
 import type { RecordingRun, SegmentRecord } from '../../server/src/recording/types.ts';
+import { SqlRecordingIndex } from '../../server/src/recording/index/SqlRecordingIndex.ts';
 import { createStore } from '../../server/src/store/createStore.ts';
+import { deviceRecord, streamRecord } from '../../tests/support/records.ts';
 import { median } from '../lib/stats.ts';
 
 export const DAY_SEGMENTS = 43_200;
@@ -37,21 +39,7 @@ export async function insertDay(
   const from = end - DAY_SEGMENTS * SEGMENT_MS;
   const runId = `run_bench${Math.random().toString(36).slice(2, 12)}`;
   if (!o.streamExists) {
-    await index.saveStream(
-      {
-        deviceId: o.deviceId,
-        siteId: o.siteId,
-        mode: 'continuous',
-        retentionMaxAgeSeconds: null,
-        retentionMaxBytes: null,
-        preRollSeconds: 6,
-        postRollSeconds: 20,
-        tags: {},
-        createdAt: from,
-        updatedAt: from,
-      },
-      null,
-    );
+    await index.saveStream(streamRecord(o.deviceId, o.siteId, from), null);
   }
   const run: RecordingRun = {
     id: runId,
@@ -109,31 +97,19 @@ export interface PlaylistResult {
 export async function playlistBench(dir: string, repeats = 7): Promise<PlaylistResult> {
   const file = path.join(dir, 'playlist-bench.db');
   const store = await createStore({ url: `sqlite:${file}` });
+  const index = new SqlRecordingIndex(store.executor);
   const bare = new Database(file, { readonly: true });
   try {
     const now = Date.now();
-    await store.createSite({ id: 'bench-site', name: 'Bench', createdAt: now });
-    await store.createDevice({
-      id: 'bench-device',
-      siteId: 'bench-site',
-      kind: 'camera',
-      name: 'Bench camera',
-      credentialHash: null,
-      credentialGeneration: 0,
-      createdAt: now,
-      revokedAt: null,
-      online: false,
-      lastSeenAt: null,
-      lastAddress: null,
-      userAgent: null,
-      firmware: null,
-      bitrate: null,
-    });
-    const day = await insertDay(store.recordings, {
+    await store.sites.create({ id: 'bench-site', name: 'Bench', createdAt: now });
+    await store.devices.create(
+      deviceRecord('bench-site', { id: 'bench-device', name: 'Bench camera', createdAt: now }),
+    );
+    const day = await insertDay(index, {
       deviceId: 'bench-device',
       siteId: 'bench-site',
     });
-    const run = await store.recordings.getRun(day.runId);
+    const run = await index.getRun(day.runId);
     if (!run) throw new Error('run not found');
     const runs = new Map([[run.id, run]]);
     // The statement querySegments runs (kept in step with SqlRecordingIndex by the row count check).
@@ -156,7 +132,7 @@ export async function playlistBench(dir: string, repeats = 7): Promise<PlaylistR
       const rows = select.all(q.deviceId, q.to, q.from - 60_000, q.from, q.limit);
       const b1 = performance.now();
       const t0 = performance.now();
-      const list = await store.recordings.querySegments(q);
+      const list = await index.querySegments(q);
       const t1 = performance.now();
       const text = mediaPlaylist(list, runs, { kind: 'vod', segmentMs: SEGMENT_MS });
       const t2 = performance.now();

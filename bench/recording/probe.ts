@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Fmp4Segmenter } from '../../server/src/recording/media/Segmenter.ts';
-import { EnhancedEventEmitter } from '../../server/src/util/EnhancedEventEmitter.ts';
+import { EnhancedEventEmitter } from '@porchlight/runtime';
 
 export interface CutTiming {
   /** Date.now() when the segmenter emitted the segment (it had seen the next keyframe fragment). */

@@ -6,7 +6,9 @@ import type { IceServer } from '@porchlight/protocol';
 import { buildOpenApi } from './api/openapi.ts';
 import { registerRoutes } from './api/registerRoutes.ts';
 import { routes } from './api/routes/index.ts';
+import type { ApiContext } from './api/ApiContext.ts';
 import type { Config } from './config/schema.ts';
+import { packageVersion } from './config/version.ts';
 import { createHttpServer } from './http/HttpServer.ts';
 import { loadTls } from './http/tls.ts';
 import { createIdentity, type Identity } from './identity/createIdentity.ts';
@@ -18,13 +20,13 @@ import { SignalingServer } from './signaling/SignalingServer.ts';
 import { createStore } from './store/createStore.ts';
 import { createRecording, type Recording } from './recording/createRecording.ts';
 import { TurnService } from './turn/TurnService.ts';
-import type { Store } from './store/types.ts';
-import { Logger } from './util/Logger.ts';
+import type { Store } from './store/createStore.ts';
+import { createLogger } from '@porchlight/runtime';
 
-const logger = new Logger('Server');
+const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const APPS_DIR = path.resolve(here, '../../apps');
-const VERSION = '0.1.0';
+const VERSION = packageVersion();
 /** Expired provisioning codes and refresh tokens are purged this often. */
 const PURGE_INTERVAL_MS = 60_000;
 
@@ -41,6 +43,8 @@ export interface ServerOverrides {
 export class PorchlightServer {
   readonly config: Config;
   readonly publicHost: string;
+  /** The metadata database: its repositories and executor. */
+  readonly store: Store;
   readonly identity: Identity;
   readonly pool: WorkerPool;
   readonly rooms: RoomRegistry;
@@ -55,6 +59,7 @@ export class PorchlightServer {
   private constructor(parts: {
     config: Config;
     publicHost: string;
+    store: Store;
     identity: Identity;
     pool: WorkerPool;
     rooms: RoomRegistry;
@@ -65,6 +70,7 @@ export class PorchlightServer {
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
+    this.store = parts.store;
     this.identity = parts.identity;
     this.pool = parts.pool;
     this.rooms = parts.rooms;
@@ -92,9 +98,11 @@ export class PorchlightServer {
     let http: FastifyInstance | undefined;
     let turn: TurnService | undefined;
     let recording: Recording | undefined;
+    let rooms: RoomRegistry | undefined;
+    let signaling: SignalingServer | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
-      const identity = createIdentity({ store, secret });
+      const identity = createIdentity({ repos: store, secret });
       pool = await WorkerPool.create({
         numWorkers: config.media.numWorkers,
         listenIp: config.media.listenIp,
@@ -110,17 +118,19 @@ export class PorchlightServer {
           sfuAddress,
           tls: { certFile: tls.certFile, keyFile: tls.keyFile },
           dataDir: config.dataDir,
-          secret: config.auth.tokenSecret || loadOrCreateSecret(config.dataDir, 'turn-secret'),
-          store,
+          // Its own secret, never the token secret: coturn keeps it in dataDir/turn/turndb.
+          secret: loadOrCreateSecret(config.dataDir, 'turn-secret'),
+          turnUsage: store.turnUsage,
         });
       }
       const turnService = turn;
-      const rooms = new RoomRegistry(pool, config.media.initialOutgoingBitrate);
+      rooms = new RoomRegistry(pool, config.media.initialOutgoingBitrate);
       recording = await createRecording({
         config: config.recording,
         dataDir: config.dataDir,
         secret,
-        store,
+        db: store.executor,
+        lookups: { devices: store.devices, apiKeys: store.apiKeys },
         rooms,
         audit: identity.audit,
         authorizer: identity.authorizer,
@@ -133,12 +143,12 @@ export class PorchlightServer {
           { prefix: '/', root: path.join(appsDir, 'home', 'dist') },
         ],
       });
-      const signaling = new SignalingServer({
+      signaling = new SignalingServer({
         httpServer: http.server,
         authenticator: identity.authenticator,
         events: identity.events,
         authorizer: identity.authorizer,
-        store,
+        sites: store.sites,
         registry: identity.registry,
         audit: identity.audit,
         rooms,
@@ -158,7 +168,7 @@ export class PorchlightServer {
       registerRoutes(
         http,
         routes,
-        { ...identity.apiContext(publicUrl), recordings: recording.api },
+        apiContext(identity, recording, publicUrl),
         identity.authenticator,
       );
       recording.media.register(http);
@@ -166,6 +176,7 @@ export class PorchlightServer {
       const server = new PorchlightServer({
         config,
         publicHost,
+        store,
         identity,
         pool,
         rooms,
@@ -177,11 +188,16 @@ export class PorchlightServer {
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
     } catch (error) {
-      await recording?.close();
-      await turn?.close();
-      await pool?.close();
-      await http?.close();
-      await store.close();
+      // Close what was built, in reverse order; one failing close must not keep the rest open.
+      const built = [signaling, http, recording, rooms, turn, pool, store];
+      for (const part of built) {
+        try {
+          if (part instanceof RoomRegistry) part.closeAll();
+          else await part?.close();
+        } catch (cleanupError) {
+          logger.warn('cleanup after a failed start failed', { error: cleanupError });
+        }
+      }
       throw error;
     }
   }
@@ -220,9 +236,24 @@ export class PorchlightServer {
       await this.pool.close();
       await this.turn?.close();
       await this.http.close();
-      await this.identity.store.close();
+      await this.store.close();
       logger.info('stopped');
     })();
     return this.#closing;
   }
+}
+
+/** The REST API's view, assembled from the ports identity and recording export. */
+function apiContext(identity: Identity, recording: Recording, publicUrl: () => string): ApiContext {
+  const { accounts, sites, grants, devices, apiKeys, turnUsage } = identity.repos;
+  return {
+    ...identity.ports,
+    repos: { accounts, sites, grants, devices, apiKeys, turnUsage },
+    authorizer: identity.authorizer,
+    audit: identity.audit,
+    events: identity.events,
+    publicUrl,
+    now: Date.now,
+    recordings: recording.api,
+  };
 }

@@ -2,9 +2,9 @@ import { devBootstrap } from './bootstrap/devBootstrap.ts';
 import { loadConfig } from './config/loadConfig.ts';
 import { ConfigError } from './errors.ts';
 import { PorchlightServer } from './Server.ts';
-import { Logger } from './util/Logger.ts';
+import { createLogger, setLogLevel } from '@porchlight/runtime';
 
-const logger = new Logger('main');
+const logger = createLogger('main');
 
 async function main(): Promise<void> {
   let config;
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  setLogLevel(config.logLevel);
   const server = await PorchlightServer.create(config);
 
   let stopping = false;

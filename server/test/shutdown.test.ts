@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loggedNumber } from '../../tests/support/logs.ts';
 import { connectRaw } from '../../tests/support/rawClient.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -67,9 +68,9 @@ describe('the server process', () => {
     expect(out).toMatch(/#provision=[A-Z0-9-]+/);
     const password = /password: (\S+)/.exec(out)?.[1];
     expect(password).toBeTruthy();
-    const workerPid = Number(/workers started .*pids=\[(\d+)\]/.exec(out)?.[1]);
+    const workerPid = loggedNumber(out, 'workers started', 'pids');
     expect(alive(workerPid)).toBe(true);
-    const turnPid = Number(/coturn running pid=(\d+)/.exec(out)?.[1]);
+    const turnPid = loggedNumber(out, 'coturn running', 'pid');
     expect(alive(turnPid)).toBe(true);
 
     // Log in over the real REST API with the printed password (self-signed cert: this test only).

@@ -73,19 +73,19 @@ describe('non-browser WebRTC peers through the SFU (@roamhq/wrtc + SDK)', () => 
     expect(stats.video.bytesReceived).toBeGreaterThan(0);
 
     // The device registry saw the camera come online and measured its bitrate.
-    const { store } = ts.server.identity;
-    const devices = await store.listDevices(ts.siteId);
+    const { store } = ts.server;
+    const devices = await store.devices.list(ts.siteId);
     const porch = devices.find((d) => d.name === 'Porch')!;
     expect(porch.online).toBe(true);
     expect(porch.lastAddress).toMatch(/127\.0\.0\.1/);
     let bitrate = 0;
     for (let i = 0; i < 30 && !(bitrate > 0); i++) {
       await new Promise((r) => setTimeout(r, 200));
-      bitrate = (await store.getDevice(porch.id))?.bitrate ?? 0;
+      bitrate = (await store.devices.get(porch.id))?.bitrate ?? 0;
     }
     expect(bitrate).toBeGreaterThan(1000); // a solid colour encodes to a few kbps
     // Watching live is audited against the device.
-    const views = await store.queryAudit({ action: 'stream.view-live', limit: 10 });
+    const views = await store.audit.query({ action: 'stream.view-live', limit: 10 });
     expect(
       views.some(
         (e) => e.resource === `site/${ts.siteId}/device/${porch.id}` && e.actorType === 'account',

@@ -41,7 +41,7 @@ test('an admin manages accounts and reads the audit log in the dashboard', async
   await page.getByTestId('new-account-submit').click();
   await expect(page.getByTestId('admin-account-row')).toHaveCount(3);
   // It really exists server side, and the password works.
-  const created = await ts.server.identity.store.getAccountByEmail('new.person@example.com');
+  const created = await ts.server.store.accounts.getByEmail('new.person@example.com');
   expect(created?.displayName).toBe('New Person');
 
   await page.getByTestId('nav-sites').click();

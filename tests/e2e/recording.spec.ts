@@ -1,9 +1,19 @@
 import fs from 'node:fs';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { ffprobe, tempFile, type Probe } from '../../server/test/recording/support.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { ffprobe, tempFile } from '../../server/test/recording/support.ts';
 import { api } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
-import { expectVideoAdvancing, logIn, newPage, openCamera, statsOf } from './helpers.ts';
+import { expectVideoAdvancing, logIn, openCamera, statsOf } from './helpers.ts';
+import {
+  expectPlaying,
+  logInCapturingToken,
+  measure,
+  player,
+  streamsOf,
+  tamper,
+  timesOf,
+  type Fragment,
+} from './recordingHelpers.ts';
 
 /**
  * Recording, as a homeowner meets it: a real Chromium camera (fake device: SMPTE bars + a 440 Hz
@@ -32,13 +42,6 @@ let ownerToken: string;
 const recordingPath = (deviceId: string): string =>
   `/api/v1/sites/${ts.siteId}/devices/${deviceId}/recording`;
 
-interface Fragment {
-  seq: number;
-  producerTime: number;
-  durationMs: number;
-  keyframe: boolean;
-}
-
 async function fragments(): Promise<Fragment[]> {
   const r = await api<{ fragments: Fragment[] }>(
     ts.url,
@@ -48,113 +51,6 @@ async function fragments(): Promise<Fragment[]> {
   );
   expect(r.status).toBe(200);
   return r.body.fragments;
-}
-
-function streamsOf(p: Probe): string[] {
-  return p.streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort();
-}
-
-/** "video 0.000+13.696, audio 0.000+13.704": each stream's start and duration (s). */
-function timesOf(p: Probe): string {
-  return p.streams
-    .map((s) => {
-      const t = s as { start_time?: string; duration?: string };
-      return `${s.codec_type} ${t.start_time ?? '?'}+${t.duration ?? '?'}`;
-    })
-    .join(', ');
-}
-
-/** The recording player's state, as the page sees it. */
-interface PlayerState {
-  hls: boolean;
-  kind: string | null;
-  currentTime: number;
-  frames: number;
-  paused: boolean;
-  rate: number;
-  playingDate: number | null;
-}
-
-async function player(page: Page): Promise<PlayerState> {
-  return page.evaluate(() => {
-    const v = document.querySelector<HTMLVideoElement>('[data-testid="recording-video"]');
-    const hls = (
-      window as unknown as { porchlight?: { hls?: { playingDate: Date | null } | null } }
-    ).porchlight?.hls;
-    return {
-      hls: !!hls,
-      kind: v?.dataset['kind'] ?? null,
-      currentTime: v?.currentTime ?? 0,
-      frames: v?.getVideoPlaybackQuality().totalVideoFrames ?? 0,
-      paused: v?.paused ?? true,
-      rate: v?.playbackRate ?? 0,
-      playingDate: hls?.playingDate?.getTime() ?? null,
-    };
-  });
-}
-
-/** Media seconds played per wall-clock second over `ms`, and frames presented meanwhile. */
-async function measure(page: Page, ms: number): Promise<{ speed: number; frames: number }> {
-  const a = await player(page);
-  const t0 = Date.now();
-  await page.waitForTimeout(ms);
-  const b = await player(page);
-  return {
-    speed: (b.currentTime - a.currentTime) / ((Date.now() - t0) / 1000),
-    frames: b.frames - a.frames,
-  };
-}
-
-/** Waits until the recording video plays: time and decoded frames both advance. */
-async function expectPlaying(page: Page, timeout = 20_000): Promise<void> {
-  let last: PlayerState | null = null;
-  await expect
-    .poll(
-      async () => {
-        const now = await player(page);
-        const advancing =
-          last !== null &&
-          now.currentTime > last.currentTime + 0.1 &&
-          now.frames > last.frames &&
-          !now.paused;
-        last = now;
-        return advancing;
-      },
-      { timeout, intervals: [500] },
-    )
-    .toBe(true);
-}
-
-/** Logs in through the form, keeping the bearer token the app sends to the API. */
-async function logInCapturingToken(
-  browser: Browser,
-  email: string,
-  password: string,
-): Promise<{ page: Page; token: () => string | null }> {
-  const page = await newPage(browser, `${ts.url}/`);
-  let token: string | null = null;
-  page.on('request', (req) => {
-    const auth = req.headers()['authorization'];
-    if (req.url().includes('/api/v1/') && auth?.startsWith('Bearer ')) token = auth.slice(7);
-  });
-  const me = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.ok());
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('connection-state')).toHaveText('connected', { timeout: 20_000 });
-  // The app knows what this person may do once /me answered.
-  await me;
-  return { page, token: () => token };
-}
-
-/** Flips one character in the middle of a /media/<token>/… URL's token. */
-function tamper(url: string): string {
-  const m = /^(.*\/media\/)([^/]+)(\/.*)$/.exec(url);
-  if (!m) throw new Error(`not a playback URL: ${url}`);
-  const token = m[2]!;
-  const i = Math.floor(token.length * 0.75);
-  const flipped = token[i] === 'A' ? 'B' : 'A';
-  return `${m[1]}${token.slice(0, i)}${flipped}${token.slice(i + 1)}${m[3]}`;
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -410,7 +306,7 @@ test('tampered playback URLs and guests are refused', async ({ browser }) => {
   await owner.unrouteAll({ behavior: 'wait' });
 
   // A guest watches live, but gets no recordings: no timeline button, and the API says no.
-  const guest = await logInCapturingToken(browser, GUEST.email, GUEST.password);
+  const guest = await logInCapturingToken(browser, ts.url, GUEST.email, GUEST.password);
   try {
     await expect(guest.page.getByTestId('live-video')).toHaveCount(1, { timeout: 20_000 });
     await expectVideoAdvancing(guest.page);

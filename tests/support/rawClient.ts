@@ -1,4 +1,4 @@
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { Ack } from '@porchlight/protocol';
 
 /** A bare socket.io client speaking the protocol by hand, for tests that send hostile input. */
@@ -8,14 +8,16 @@ export interface RawClient {
   close(): void;
 }
 
+/** socket.io client options of test and bench clients: one websocket each, self-signed TLS, no retry. */
+export const TEST_SOCKET_OPTIONS = {
+  transports: ['websocket'],
+  reconnection: false,
+  rejectUnauthorized: false,
+  forceNew: true,
+} satisfies Partial<ManagerOptions & SocketOptions>;
+
 export function connectRaw(url: string, token: unknown): Promise<RawClient> {
-  const socket = io(url, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-    rejectUnauthorized: false,
-    forceNew: true,
-  });
+  const socket = io(url, { auth: { token }, ...TEST_SOCKET_OPTIONS });
   return new Promise((resolve, reject) => {
     socket.once('connect', () =>
       resolve({

@@ -7,7 +7,8 @@ import { PorchlightServer } from '../../server/src/Server.ts';
 import { AccessTokens } from '../../server/src/identity/authentication/AccessTokens.ts';
 import { loadConfig } from '../../server/src/config/loadConfig.ts';
 import type { ConfigInput } from '../../server/src/config/schema.ts';
-import type { Grant, SiteRole } from '../../server/src/store/types.ts';
+import type { SiteRole } from '../../server/src/store/types.ts';
+import { accountRecord, grantRecord } from './records.ts';
 import { ensureTestCert } from './tlsFixture.ts';
 
 export interface MintOptions {
@@ -85,12 +86,13 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
     {},
   );
   const server = await PorchlightServer.create(config);
-  const { store, provisioning, accessTokens } = server.identity;
+  const { store } = server;
+  const { provisioning, accessTokens } = server.identity;
   const siteId = randomUUID();
 
   const ensureSite = async (id: string): Promise<void> => {
-    if (!(await store.getSite(id)))
-      await store.createSite({ id, name: `Site ${id.slice(0, 8)}`, createdAt: Date.now() });
+    if (!(await store.sites.get(id)))
+      await store.sites.create({ id, name: `Site ${id.slice(0, 8)}`, createdAt: Date.now() });
   };
   const tokensAt = (o: MintOptions): AccessTokens =>
     o.expiredSecondsAgo === undefined
@@ -118,56 +120,27 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
       return { token: (await tokensAt(o).issueDevice(device)).token, id: device.id };
     }
     const accountId = randomUUID();
-    await store.createAccount({
-      id: accountId,
-      email: `${accountId}@test.invalid`,
-      displayName: o.label ?? 'Viewer',
-      passwordHash: 'x',
-      isAdmin: false,
-      createdAt: Date.now(),
-      disabledAt: null,
-    });
-    const grant: Grant = {
-      id: randomUUID(),
-      accountId,
-      siteId: site,
-      role: o.siteRole ?? 'owner',
-      deviceIds: o.deviceIds ?? null,
-      validFrom: null,
-      validUntil: null,
-      createdBy: null,
-      createdAt: Date.now(),
-      revokedAt: null,
-    };
-    await store.createGrant(grant);
+    await store.accounts.create(accountRecord({ id: accountId, displayName: o.label ?? 'Viewer' }));
+    await store.grants.create(
+      grantRecord(accountId, site, o.siteRole ?? 'owner', { deviceIds: o.deviceIds ?? null }),
+    );
     return { token: (await tokensAt(o).issueAccount(accountId)).token, id: accountId };
   };
 
   await ensureSite(siteId);
   const createPerson: TestServer['createPerson'] = async (o) => {
     const id = randomUUID();
-    await store.createAccount({
-      id,
-      email: o.email.toLowerCase(),
-      displayName: o.email.split('@')[0]!,
-      passwordHash: await server.identity.passwords.hash(o.password),
-      isAdmin: o.isAdmin ?? false,
-      createdAt: Date.now(),
-      disabledAt: null,
-    });
+    await store.accounts.create(
+      accountRecord({
+        id,
+        email: o.email.toLowerCase(),
+        displayName: o.email.split('@')[0]!,
+        passwordHash: await server.identity.passwords.hash(o.password),
+        isAdmin: o.isAdmin ?? false,
+      }),
+    );
     if (o.siteId !== undefined || o.siteRole !== undefined) {
-      await store.createGrant({
-        id: randomUUID(),
-        accountId: id,
-        siteId: o.siteId ?? siteId,
-        role: o.siteRole ?? 'owner',
-        deviceIds: null,
-        validFrom: null,
-        validUntil: null,
-        createdBy: null,
-        createdAt: Date.now(),
-        revokedAt: null,
-      });
+      await store.grants.create(grantRecord(id, o.siteId ?? siteId, o.siteRole ?? 'owner'));
     }
     return id;
   };

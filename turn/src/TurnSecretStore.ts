@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { createLogger } from '@porchlight/runtime';
 import { TurnConfig } from './TurnConfig.ts';
+
+const logger = createLogger('turn');
 
 /**
  * The TURN REST secrets in coturn's SQLite user database (its `turn_secret` table).
@@ -31,6 +34,24 @@ CREATE TABLE IF NOT EXISTS oauth_key (kid varchar(128),ikm_key varchar(256),time
 CREATE TABLE IF NOT EXISTS admin_user (name varchar(32), realm varchar(127), password varchar(127), primary key (name));
 `;
 
+/** Makes an existing path owner-only (`mode`), with a warning naming it; missing paths are fine. */
+async function tighten(file: string, mode: number): Promise<void> {
+  let was: number;
+  try {
+    was = (await fs.promises.stat(file)).mode & 0o777;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if ((was & 0o077) === 0) return;
+  await fs.promises.chmod(file, mode);
+  logger.warn('TURN secret path was accessible to others; fixed', {
+    path: file,
+    was: was.toString(8),
+    now: mode.toString(8),
+  });
+}
+
 export class TurnSecretStore {
   private closed = false;
 
@@ -41,13 +62,23 @@ export class TurnSecretStore {
   ) {}
 
   static async create(options: { dbPath: string; realm: string }): Promise<TurnSecretStore> {
-    await fs.promises.mkdir(path.dirname(options.dbPath), { recursive: true });
+    const dir = path.dirname(options.dbPath);
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     // Owner-only before SQLite touches it: it holds the secrets, and SQLite gives the -wal/-shm
-    // files the database file's mode.
+    // files the database file's mode. Looser modes left by an older version are fixed.
     await (await fs.promises.open(options.dbPath, 'a', 0o600)).close();
-    await fs.promises.chmod(options.dbPath, 0o600);
+    for (const [file, mode] of [
+      [dir, 0o700],
+      [options.dbPath, 0o600],
+      [`${options.dbPath}-wal`, 0o600],
+      [`${options.dbPath}-shm`, 0o600],
+    ] as const) {
+      await tighten(file, mode);
+    }
     const db = new Database(options.dbPath);
     try {
+      // A replaced secret is overwritten on disk, not left readable in a free page.
+      db.pragma('secure_delete = ON');
       // coturn reads while we write: wait for its read lock instead of failing with SQLITE_BUSY.
       db.pragma('busy_timeout = 2000');
       db.pragma('journal_mode = WAL');

@@ -1,94 +1,49 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
-import { EnhancedEventEmitter } from '../../server/src/util/EnhancedEventEmitter.ts';
-import { Logger } from '../../server/src/util/Logger.ts';
+import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
+import { spawnCoturn, stopProcess, writeConfFile } from './coturnProcess.ts';
 import { mintTurnCredentials, type TurnCredentials } from './credentials.ts';
 import { SUPERVISOR_DEFAULTS } from './defaults.ts';
 import { TurnSupervisorError } from './errors.ts';
-import { stunProbe } from './stunProbe.ts';
-import { TurnConfig, type TurnConfigOptions } from './TurnConfig.ts';
+import { HealthProbe } from './HealthProbe.ts';
+import { RestartBackoff } from './RestartBackoff.ts';
+import { TurnConfig } from './TurnConfig.ts';
 import { TurnSecretStore } from './TurnSecretStore.ts';
-import {
-  parseCoturnLogLine,
-  UsageTracker,
-  type ParsedLogLine,
-  type TurnUsageRecord,
-} from './usage.ts';
+import type {
+  HealthCheckOptions,
+  TurnSupervisorEvents,
+  TurnSupervisorOptions,
+} from './TurnSupervisorTypes.ts';
+import { parseCoturnLogLine, UsageTracker } from './usage.ts';
 
-const logger = new Logger('turn');
+export type {
+  HealthCheckOptions,
+  RestartPolicy,
+  TurnLogLine,
+  TurnSupervisorEvents,
+  TurnSupervisorOptions,
+} from './TurnSupervisorTypes.ts';
 
-/** Backoff between unexpected exits and the next start. Defaults: SUPERVISOR_DEFAULTS. */
-export interface RestartPolicy {
-  initialDelayMs: number;
-  maxDelayMs: number;
-  multiplier: number;
-  /** A process that lived at least this long restarts from initialDelayMs again. */
-  resetAfterMs: number;
+const logger = createLogger('turn');
+
+/** What belongs to one coturn process: restarts replace all of it. */
+interface Run {
+  child: ChildProcess;
+  startedAt: number;
+  /** coturn session ids restart with each process. */
+  tracker: UsageTracker;
+  health: HealthProbe;
 }
-
-export interface HealthCheckOptions {
-  intervalMs: number;
-  startupIntervalMs: number;
-  timeoutMs: number;
-  failuresBeforeUnhealthy: number;
-}
-
-export interface TurnSupervisorOptions {
-  /**
-   * coturn options. Unless given, userDbPath (sqlite secret store) and pidFile are placed in
-   * workDir.
-   */
-  config: TurnConfigOptions;
-  /** Holds turnserver.conf (0600: may contain secrets), the secrets DB and the pid file. */
-  workDir: string;
-  binary?: string;
-  restartPolicy?: Partial<RestartPolicy>;
-  health?: Partial<HealthCheckOptions>;
-  /** SIGTERM -> SIGKILL grace period on close(). */
-  closeTimeoutMs?: number;
-}
-
-export interface TurnLogLine {
-  pid: number;
-  stream: 'stdout' | 'stderr';
-  line: string;
-  parsed: ParsedLogLine;
-}
-
-export type TurnSupervisorEvents = {
-  /** Every process start, first and restarts. */
-  started: [pid: number];
-  /** A process start that replaced one which exited. */
-  restarted: [pid: number];
-  exited: [code: number | null, signal: NodeJS.Signals | null];
-  /** An unexpected exit; the next start comes after `delayMs` (restart policy backoff). */
-  restartScheduled: [delayMs: number];
-  /** First successful STUN probe of a process, or recovery after `unhealthy`. */
-  healthy: [];
-  /** Probes failing (failuresBeforeUnhealthy in a row) or the healthy process exited. */
-  unhealthy: [error: Error];
-  /** A session (allocation) closed; also, truncated, for sessions open when coturn died. */
-  usage: [record: TurnUsageRecord];
-  log: [line: TurnLogLine];
-};
 
 /**
- * Runs one coturn process: writes its config, starts it, restarts it with backoff when it dies,
- * health-checks it with real STUN Binding requests, turns its log into usage records, and rotates
- * the REST secrets without a restart (see TurnSecretStore).
+ * Runs one coturn process: writes its config, starts it, restarts it with backoff when it dies
+ * (RestartBackoff), health-checks it with real STUN Binding requests (HealthProbe), turns its log
+ * into usage records, and rotates the REST secrets without a restart (see TurnSecretStore).
  */
 export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
-  private child: ChildProcess | undefined;
-  private childStartedAt = 0;
-  private tracker = new UsageTracker();
-  private restartAttempt = 0;
+  private run: Run | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
-  private probeTimer: NodeJS.Timeout | undefined;
-  private probing = false;
-  private consecutiveFailures = 0;
-  private isHealthy = false;
   private hasStarted = false;
   private restartRequested = false;
   private closePromise: Promise<void> | undefined;
@@ -99,7 +54,7 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
     readonly workDir: string,
     readonly confPath: string,
     private readonly binary: string,
-    private readonly restartPolicy: RestartPolicy,
+    private readonly backoff: RestartBackoff,
     private readonly health: HealthCheckOptions,
     private readonly closeTimeoutMs: number,
     private readonly secretStore: TurnSecretStore | undefined,
@@ -145,14 +100,14 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
       workDir,
       path.join(workDir, 'turnserver.conf'),
       binary,
-      { ...SUPERVISOR_DEFAULTS.restartPolicy, ...options.restartPolicy },
+      new RestartBackoff({ ...SUPERVISOR_DEFAULTS.restartPolicy, ...options.restartPolicy }),
       { ...SUPERVISOR_DEFAULTS.health, ...options.health },
       options.closeTimeoutMs ?? SUPERVISOR_DEFAULTS.closeTimeoutMs,
       store,
     );
     try {
       store?.setSecrets(config.options.secrets);
-      await supervisor.writeConf();
+      await writeConfFile(supervisor.confPath, config.render());
     } catch (error) {
       store?.close();
       throw error;
@@ -163,13 +118,12 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
 
   /** pid of the running turnserver, if any. */
   get pid(): number | undefined {
-    return this.child?.exitCode === null && this.child.signalCode === null
-      ? this.child.pid
-      : undefined;
+    const child = this.run?.child;
+    return child?.exitCode === null && child.signalCode === null ? child.pid : undefined;
   }
 
   get healthy(): boolean {
-    return this.isHealthy;
+    return this.run?.health.healthy ?? false;
   }
 
   get closed(): boolean {
@@ -192,7 +146,7 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
   /** Resolves once a STUN probe succeeded (immediately if healthy now). */
   ready(timeoutMs = 10_000): Promise<void> {
     if (this.closed) return Promise.reject(new TurnSupervisorError('supervisor is closed'));
-    if (this.isHealthy) return Promise.resolve();
+    if (this.healthy) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter = {
         resolve: () => {
@@ -235,17 +189,17 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
       );
     }
     this.config = next;
-    await this.writeConf();
+    await writeConfFile(this.confPath, this.config.render());
     await this.restart();
   }
 
   /** Graceful restart (SIGTERM, immediate respawn). Drops live allocations. */
   async restart(): Promise<void> {
     if (this.closed) throw new TurnSupervisorError('supervisor is closed');
-    const child = this.child;
+    const child = this.run?.child;
     if (!child || this.pid === undefined) return;
     this.restartRequested = true;
-    await this.stopChild(child);
+    await stopProcess(child, this.closeTimeoutMs);
   }
 
   /** Stops coturn (SIGTERM, SIGKILL after closeTimeoutMs). Idempotent; never restarts after. */
@@ -256,49 +210,38 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
 
   private async doClose(): Promise<void> {
     clearTimeout(this.restartTimer);
-    clearTimeout(this.probeTimer);
+    this.run?.health.stop();
     for (const w of this.readyWaiters.splice(0))
       w.reject(new TurnSupervisorError('supervisor closed'));
-    if (this.child && this.pid !== undefined) await this.stopChild(this.child);
+    if (this.run && this.pid !== undefined) await stopProcess(this.run.child, this.closeTimeoutMs);
     this.secretStore?.close();
     logger.info('turnserver supervisor closed');
-  }
-
-  private async stopChild(child: ChildProcess): Promise<void> {
-    const exited = new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else child.once('close', () => resolve());
-    });
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => {
-      logger.warn('turnserver ignored SIGTERM, sending SIGKILL', { pid: child.pid });
-      child.kill('SIGKILL');
-    }, this.closeTimeoutMs);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  private async writeConf(): Promise<void> {
-    // Write-then-rename so coturn never reads half a file; 0600 because it may hold secrets.
-    const tmp = `${this.confPath}.${process.pid}.tmp`;
-    await fs.promises.writeFile(tmp, this.config.render(), { mode: 0o600 });
-    await fs.promises.chmod(tmp, 0o600);
-    await fs.promises.rename(tmp, this.confPath);
   }
 
   private startProcess(): void {
     if (this.closed) return;
     const isRestart = this.hasStarted;
     this.hasStarted = true;
-    this.tracker = new UsageTracker(); // coturn session ids restart with each process
-    this.consecutiveFailures = 0;
-    const child = spawn(this.binary, ['-c', this.confPath], {
+    const tracker = new UsageTracker();
+    const child = spawnCoturn({
+      binary: this.binary,
+      confPath: this.confPath,
       cwd: this.workDir,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      onLine: (stream, line) => this.onLine(child, tracker, stream, line),
     });
-    this.child = child;
-    this.childStartedAt = Date.now();
-    const tracker = this.tracker;
+    const health = new HealthProbe(this.probeTarget(), this.health, {
+      healthy: () => {
+        logger.info('turnserver healthy', { pid: child.pid });
+        this.safeEmit('healthy');
+        for (const w of this.readyWaiters.splice(0)) w.resolve();
+      },
+      unhealthy: (error) => {
+        logger.warn('turnserver unhealthy', { pid: child.pid, error });
+        this.safeEmit('unhealthy', error);
+      },
+    });
+    const run: Run = { child, startedAt: Date.now(), tracker, health };
+    this.run = run;
 
     child.once('spawn', () => {
       const pid = child.pid!;
@@ -309,13 +252,8 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
     child.once('error', (error) => {
       logger.error('turnserver spawn failed', { error });
     });
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const rl = readline.createInterface({ input: child[stream]!, crlfDelay: Infinity });
-      rl.on('line', (line) => this.onLine(child, tracker, stream, line));
-    }
     // 'close' (not 'exit'): fires after stdout/stderr drained, so every log line was seen.
-    child.once('close', (code, signal) => this.onClose(child, tracker, code, signal));
-    this.scheduleProbe(this.health.startupIntervalMs);
+    child.once('close', (code, signal) => this.onClose(run, code, signal));
   }
 
   private onLine(
@@ -324,7 +262,6 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
     stream: 'stdout' | 'stderr',
     line: string,
   ): void {
-    if (!line) return;
     const parsed = parseCoturnLogLine(line);
     logger.debug(line, { pid: child.pid });
     this.safeEmit('log', { pid: child.pid ?? 0, stream, line, parsed });
@@ -332,36 +269,26 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
     if (record) this.safeEmit('usage', record);
   }
 
-  private onClose(
-    child: ChildProcess,
-    tracker: UsageTracker,
-    code: number | null,
-    signal: NodeJS.Signals | null,
-  ): void {
-    if (child !== this.child) return;
-    this.child = undefined;
-    clearTimeout(this.probeTimer);
+  private onClose(run: Run, code: number | null, signal: NodeJS.Signals | null): void {
+    if (run !== this.run) return;
+    const wasHealthy = run.health.healthy;
+    run.health.stop();
+    this.run = undefined;
     this.safeEmit('exited', code, signal);
-    for (const record of tracker.flush()) this.safeEmit('usage', record);
-    const wasHealthy = this.isHealthy;
-    this.isHealthy = false;
+    for (const record of run.tracker.flush()) this.safeEmit('usage', record);
     if (this.closed) return;
 
     if (this.restartRequested) {
       this.restartRequested = false;
-      this.restartAttempt = 0;
+      this.backoff.reset();
       this.startProcess();
       return;
     }
     if (wasHealthy)
       this.safeEmit('unhealthy', new TurnSupervisorError(`turnserver exited (${signal ?? code})`));
-    const lived = Date.now() - this.childStartedAt;
-    if (lived >= this.restartPolicy.resetAfterMs) this.restartAttempt = 0;
-    const p = this.restartPolicy;
-    const delay = Math.min(p.maxDelayMs, p.initialDelayMs * p.multiplier ** this.restartAttempt);
-    this.restartAttempt++;
+    const delay = this.backoff.next(Date.now() - run.startedAt);
     logger.warn('turnserver exited unexpectedly; restarting', {
-      pid: child.pid,
+      pid: run.child.pid,
       code,
       signal,
       delayMs: delay,
@@ -374,47 +301,5 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
     const ip = this.config.options.listeningIps[0];
     const host = ip === undefined || ip === '0.0.0.0' ? '127.0.0.1' : ip === '::' ? '::1' : ip;
     return { host, port: this.config.options.listeningPort };
-  }
-
-  private scheduleProbe(delayMs: number): void {
-    clearTimeout(this.probeTimer);
-    if (this.closed) return;
-    this.probeTimer = setTimeout(() => void this.runProbe(), delayMs);
-  }
-
-  private async runProbe(): Promise<void> {
-    const child = this.child;
-    if (!child || this.closed) return;
-    if (this.probing) {
-      // A probe of the previous process may still be waiting for its timeout: try again soon
-      // rather than never (the in-flight one will not reschedule for a process it did not probe).
-      this.scheduleProbe(this.health.startupIntervalMs);
-      return;
-    }
-    this.probing = true;
-    try {
-      await stunProbe({ ...this.probeTarget(), timeoutMs: this.health.timeoutMs });
-      if (child !== this.child) return;
-      this.consecutiveFailures = 0;
-      if (!this.isHealthy) {
-        this.isHealthy = true;
-        logger.info('turnserver healthy', { pid: child.pid });
-        this.safeEmit('healthy');
-        for (const w of this.readyWaiters.splice(0)) w.resolve();
-      }
-    } catch (error) {
-      if (child !== this.child) return;
-      this.consecutiveFailures++;
-      if (this.isHealthy && this.consecutiveFailures >= this.health.failuresBeforeUnhealthy) {
-        this.isHealthy = false;
-        logger.warn('turnserver unhealthy', { pid: child.pid, error });
-        this.safeEmit('unhealthy', error as Error);
-      }
-    } finally {
-      this.probing = false;
-      if (child === this.child) {
-        this.scheduleProbe(this.isHealthy ? this.health.intervalMs : this.health.startupIntervalMs);
-      }
-    }
   }
 }

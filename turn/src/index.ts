@@ -32,7 +32,7 @@ export type {
   RestartPolicy,
   HealthCheckOptions,
   TurnLogLine,
-} from './TurnSupervisor.ts';
+} from './TurnSupervisorTypes.ts';
 export { TurnSecretStore } from './TurnSecretStore.ts';
 export { stunProbe, StunProbeError } from './stunProbe.ts';
 export type { StunProbeOptions, StunProbeResult } from './stunProbe.ts';

@@ -1,10 +1,9 @@
+import { followSession } from '@porchlight/web-ui';
 import { storedCredential } from './auth/device.ts';
 import { takeFromFragment } from './auth/fragment.ts';
 import { keepLinkToken } from './auth/link-token.ts';
 import { session } from './auth/services.ts';
 import { useStore } from './store/index.ts';
-
-const ENDED_MESSAGE = 'Your session has ended (it expired or was revoked). Please log in again.';
 
 /**
  * Decides who this page is, most explicit first: a setup link just opened, a token link just
@@ -24,22 +23,16 @@ export function boot(): void {
     if (kept) store.startLink(kept);
     else store.startPerson();
   }
-  followSession();
-}
-
-function followSession(): void {
-  session.on('ended', (reason) =>
-    useStore.getState().sessionEnded(reason === 'expired' ? ENDED_MESSAGE : null),
-  );
-  session.on('changed', (account) => {
-    const s = useStore.getState();
-    // Another account took over (logged in from another tab): start over as that person.
-    if (account && s.mode === 'person' && account.id !== s.account?.id) s.startPerson();
-  });
-  addEventListener('storage', (event) => {
-    if (event.key !== null && event.key !== 'porchlight.session') return;
-    if (!session.sync()) return;
-    const s = useStore.getState();
-    if (session.loggedIn && s.mode === 'login') s.startPerson();
+  followSession(session, {
+    ended: (message) => useStore.getState().sessionEnded(message),
+    changed: (account) => {
+      const s = useStore.getState();
+      // Another account took over (logged in from another tab): start over as that person.
+      if (account && s.mode === 'person' && account.id !== s.account?.id) s.startPerson();
+    },
+    loggedInElsewhere: () => {
+      const s = useStore.getState();
+      if (s.mode === 'login') s.startPerson();
+    },
   });
 }

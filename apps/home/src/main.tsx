@@ -4,7 +4,7 @@ import { reloadOnNewSecret } from './auth/fragment.ts';
 import { boot } from './boot.ts';
 import { App } from './components/App.tsx';
 import { registerServiceWorker } from './sw-register.ts';
-import './styles.css';
+import './styles/index.css';
 
 boot();
 reloadOnNewSecret();

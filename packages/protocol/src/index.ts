@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * from './media.ts';
 export * from './messages.ts';
 export * from './limits.ts';
+export * from './rest/index.ts';

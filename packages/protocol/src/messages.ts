@@ -97,7 +97,10 @@ export const RequestSchemas = {
     rtpParameters: RtpParametersSchema,
     source: SourceSchema,
     paused: z.boolean().optional(),
-    /** For talkback: the camera peer to talk to (default: every camera of the site). */
+    /**
+     * For talkback: the camera peer to talk to. Default: the one camera whose media the caller
+     * consumes; none or several is BAD_REQUEST (docs/protocol.md).
+     */
     targetPeerId: IdSchema.optional(),
   }),
   closeProducer: z.strictObject({ producerId: IdSchema }),

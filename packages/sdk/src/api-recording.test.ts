@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PorchlightApi, snapshotUrl } from './api.ts';
-import type { RecordingStreamView } from './api-types.ts';
+import type { RecordingStreamView } from '@porchlight/protocol';
 
 interface Call {
   url: string;

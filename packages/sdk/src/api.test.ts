@@ -46,6 +46,23 @@ async function caught(promise: Promise<unknown>): Promise<ApiError> {
   throw new Error('expected a rejection');
 }
 
+/** A device as the contract describes it (answers are checked against it in tests). */
+const DEVICE = {
+  id: 'd',
+  siteId: 's',
+  kind: 'camera',
+  name: 'Porch',
+  provisioned: true,
+  revoked: false,
+  online: false,
+  lastSeenAt: null,
+  lastAddress: null,
+  userAgent: null,
+  firmware: null,
+  bitrate: null,
+  createdAt: 0,
+};
+
 describe('PorchlightApi', () => {
   it('maps an error body to ApiError with the code, message and status', async () => {
     const { fetch } = fakeFetch(
@@ -90,7 +107,10 @@ describe('PorchlightApi', () => {
   });
 
   it('sends the bearer on authenticated routes and none on public ones', async () => {
-    const { fetch, calls } = fakeFetch(json(200, []), json(201, { credential: 'c', device: {} }));
+    const { fetch, calls } = fakeFetch(
+      json(200, []),
+      json(201, { credential: 'c', device: DEVICE }),
+    );
     const api = new PorchlightApi({ url: 'https://h/', fetch, getToken: () => 'tok' });
     await api.listDevices('site 1');
     await api.provision('ABCDE-FGHIJ');

@@ -1,63 +1,29 @@
 import { Device } from 'mediasoup-client';
-import type {
-  IceServer,
-  ProducerInfo,
-  RequestOf,
-  Role,
-  RtpCapabilities,
-} from '@porchlight/protocol';
+import type { ProducerInfo, RequestOf, Role, RtpCapabilities } from '@porchlight/protocol';
+import type { ClientEvents, ClientState, JoinInfo, WatchOptions } from './client-types.ts';
 import { TypedEmitter } from './emitter.ts';
 import {
   ClosedError,
-  isPorchlightError,
   NotConnectedError,
   PorchlightError,
   toPorchlightError,
   type PorchlightErrorCode,
 } from './errors.ts';
-import { findReplacement } from './matching.ts';
+import { IceRefresher, toRtcIceServer } from './ice-refresh.ts';
 import { MediaSession } from './media-session.ts';
+import { MediaSync } from './media-sync.ts';
+import { applyNotification, emitDiff, type NotificationTarget } from './notifications.ts';
 import { resolveClientOptions, type ClientOptions, type ResolvedOptions } from './options.ts';
-import { ProducerDirectory, type DirectoryDiff } from './producer-directory.ts';
+import { ProducerDirectory } from './producer-directory.ts';
 import { Publication, type PublicationHost, type PublishOptions } from './publication.ts';
 import { SerialQueue } from './queue.ts';
-import { retryTransient } from './retry.ts';
 import { Signaling, type Notification } from './signaling.ts';
+import { SourceFollower } from './source-follower.ts';
 import { sampleReports, StatsAccumulator, type ClientStats } from './stats.ts';
 import { Subscription, type SubscriptionHost } from './subscription.ts';
 import { fromWireRtpCapabilities } from './wire.ts';
 
-export type ClientState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
-
-/** Who this client is, as decided by the server from the token. */
-export interface JoinInfo {
-  peerId: string;
-  siteId: string;
-  role: Role;
-}
-
-export interface WatchOptions {
-  /** Initial preferred simulcast layer (see Subscription.setPreferredLayer). */
-  spatialLayer?: number;
-}
-
-export type ClientEvents = {
-  stateChanged: [state: ClientState, previous: ClientState];
-  /** Joined (again): after connect() and after every reconnect. The peer id may change. */
-  joined: [info: JoinInfo];
-  producerAdded: [producer: ProducerInfo];
-  producerRemoved: [producer: ProducerInfo];
-  /** An announced producer changed (paused/resumed). */
-  producerUpdated: [producer: ProducerInfo];
-  /** After any of the three above, with the new `producers` array. */
-  producersChanged: [producers: readonly ProducerInfo[]];
-  /** The server rebuilt the site's media; the client is re-publishing and re-consuming. */
-  mediaReset: [reason: string];
-  /** A subscription got a (new) track. */
-  remoteTrack: [subscription: Subscription, track: MediaStreamTrack];
-  /** Something failed. Fatal errors are followed by state 'closed'. */
-  error: [error: PorchlightError];
-};
+export type { ClientEvents, ClientState, JoinInfo, WatchOptions } from './client-types.ts';
 
 /** Join errors that retrying cannot fix. */
 const FATAL_JOIN_CODES: ReadonlySet<PorchlightErrorCode> = new Set([
@@ -90,12 +56,27 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
   private joinInfo: JoinInfo | undefined;
   private joined = false;
   private iceServers: RTCIceServer[] = [];
-  private iceRefreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly ice = new IceRefresher({
+    fetch: () => {
+      if (!this.signaling) throw new NotConnectedError('getIceServers');
+      return this.signaling.request('getIceServers', {});
+    },
+    current: (connection) =>
+      connection === this.connection && this.signaling !== undefined && this._state !== 'closed',
+    apply: async (iceServers) => {
+      this.iceServers = iceServers;
+      await this.session?.updateIceServers(iceServers);
+    },
+    onError: (error) => this.reportError(error),
+  });
+  private readonly follower: SourceFollower;
+  private readonly media: MediaSync;
+  /** How notifications and directory changes reach this client. */
+  private readonly target: NotificationTarget;
   /** Bumped per socket connection (and on loss): stale join tasks compare against it. */
   private connection = 0;
   /** Bumped whenever media must be rebuilt: stale session openings compare against it. */
   private mediaEpoch = 0;
-  private syncQueued = false;
   /** Set at the start of close(): listeners running during teardown must not start new work. */
   private closing = false;
   private connectPromise: Promise<JoinInfo> | undefined;
@@ -114,6 +95,29 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
   constructor(options: ClientOptions) {
     super();
     this.options = resolveClientOptions(options);
+    this.follower = new SourceFollower(
+      this.subs,
+      this.directory,
+      this.options.resubscribeGraceMs,
+      () => this._state === 'connected',
+    );
+    this.media = new MediaSync({
+      pubs: this.pubs,
+      subs: this.subs,
+      queue: this.queue,
+      follower: this.follower,
+      transientRetry: this.options.transientRetry,
+      session: () => this.session,
+      reportError: (error) => this.reportError(error),
+    });
+    this.target = {
+      directory: this.directory,
+      follower: this.follower,
+      emitProducer: (event, info) => this.safeEmit(event, info),
+      emitProducersChanged: () => this.safeEmit('producersChanged', this.directory.list()),
+      scheduleSync: () => this.media.schedule(),
+      mediaReset: (reason, caps) => this.onMediaReset(reason, caps),
+    };
   }
 
   get state(): ClientState {
@@ -190,7 +194,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     this.pubs.add(publication);
     try {
       await this.queue.push(async () => {
-        if (this.session) await this.bindPublication(publication, this.session);
+        if (this.session) await this.media.bindPublication(publication, this.session);
       });
     } catch (error) {
       publication.close();
@@ -211,7 +215,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     this.subs.add(subscription);
     try {
       await this.queue.push(async () => {
-        if (this.session) await this.bindSubscription(subscription, this.session);
+        if (this.session) await this.media.bindSubscription(subscription, this.session);
       });
     } catch (error) {
       subscription.close();
@@ -233,7 +237,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
   close(): void {
     if (this._state === 'closed' || this.closing) return;
     this.closing = true;
-    clearTimeout(this.iceRefreshTimer);
+    this.ice.stop();
     this.connection++;
     this.mediaEpoch++;
     this.teardownMedia();
@@ -268,11 +272,11 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     this.joined = true;
     this.joinInfo = { peerId: response.peerId, siteId: response.siteId, role: response.role };
     this.iceServers = response.iceServers.map(toRtcIceServer);
-    this.scheduleIceRefresh(connection, response.iceServersExpiresAt);
+    this.ice.schedule(connection, response.iceServersExpiresAt);
     const epoch = ++this.mediaEpoch;
     const diff = this.directory.replace(response.producers);
-    this.reconcile();
-    this.emitDiff(diff);
+    this.follower.reconcile();
+    emitDiff(this.target, diff);
 
     await this.openSession(epoch, response.routerRtpCapabilities);
     if (connection !== this.connection) return;
@@ -280,7 +284,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     this.connectWaiter?.resolve(this.joinInfo);
     this.connectWaiter = undefined;
     this.safeEmit('joined', this.joinInfo);
-    await this.sync();
+    await this.media.sync();
   }
 
   private onJoinFailed(error: unknown): void {
@@ -296,38 +300,8 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     this.signaling?.restart();
   }
 
-  /**
-   * TURN credentials are short-lived: fetch fresh ones at ~80% of their lifetime (and at least 5 s
-   * before expiry) and hand them to live transports, so relayed media never runs on dead ones.
-   */
-  private scheduleIceRefresh(connection: number, expiresAt: number | undefined): void {
-    clearTimeout(this.iceRefreshTimer);
-    if (expiresAt === undefined || this._state === 'closed') return;
-    const lifetime = expiresAt - Date.now();
-    // A skewed clock can make the lifetime look negative: then retry within a minute.
-    const delay = lifetime > 0 ? Math.max(1000, Math.min(lifetime * 0.8, lifetime - 5000)) : 60_000;
-    this.iceRefreshTimer = setTimeout(() => void this.refreshIceServers(connection), delay);
-  }
-
-  private async refreshIceServers(connection: number): Promise<void> {
-    const signaling = this.signaling;
-    if (connection !== this.connection || !signaling || this._state === 'closed') return;
-    try {
-      const r = await signaling.request('getIceServers', {});
-      if (connection !== this.connection) return;
-      this.iceServers = r.iceServers.map(toRtcIceServer);
-      await this.session?.updateIceServers(this.iceServers);
-      this.scheduleIceRefresh(connection, r.expiresAt);
-    } catch (error) {
-      this.reportError(error);
-      if (connection === this.connection) {
-        this.iceRefreshTimer = setTimeout(() => void this.refreshIceServers(connection), 5000);
-      }
-    }
-  }
-
   private onDown(): void {
-    clearTimeout(this.iceRefreshTimer);
+    this.ice.stop();
     this.connection++;
     this.mediaEpoch++;
     this.joined = false;
@@ -387,202 +361,22 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     // Every producer of the site died with the old router; cameras re-publish under new ids.
     const removed = this.directory.clear();
     for (const subscription of this.subs)
-      if (subscription.state === 'active') this.loseSubscription(subscription);
+      if (subscription.state === 'active') this.follower.lose(subscription);
     this.safeEmit('mediaReset', reason);
-    this.emitDiff({ added: [], removed, updated: [] });
+    emitDiff(this.target, { added: [], removed, updated: [] });
     this.queue
       .push(async () => {
-        if (await this.openSession(epoch, caps)) await this.sync();
+        if (await this.openSession(epoch, caps)) await this.media.sync();
       })
       .catch((error: unknown) => this.reportError(error));
   }
-
-  /** Binds everything that is not bound to the current session. */
-  private async sync(): Promise<void> {
-    const session = this.session;
-    if (!session || session.closed) return;
-    const jobs: Promise<void>[] = [];
-    for (const publication of this.pubs) {
-      jobs.push(
-        this.bindPublication(publication, session).catch((error: unknown) =>
-          this.reportError(error),
-        ),
-      );
-    }
-    for (const subscription of this.subs) {
-      jobs.push(
-        this.bindSubscription(subscription, session).catch((error: unknown) => {
-          if (isPorchlightError(error, 'NOT_FOUND')) this.onConsumeNotFound(subscription);
-          else this.reportError(error);
-        }),
-      );
-    }
-    await Promise.all(jobs);
-  }
-
-  private scheduleSync(): void {
-    if (this.syncQueued || !this.session) return;
-    this.syncQueued = true;
-    this.queue
-      .push(async () => {
-        this.syncQueued = false;
-        await this.sync();
-      })
-      .catch((error: unknown) => this.reportError(error));
-  }
-
-  private async bindPublication(publication: Publication, session: MediaSession): Promise<void> {
-    if (publication.closed || session.closed) return;
-    try {
-      await retryTransient(() => publication.bind(session), this.options.transientRetry);
-    } catch (error) {
-      // Reset or disconnected mid-way: the next session's sync re-publishes it.
-      if (
-        session.closed ||
-        isPorchlightError(error, 'MEDIA_RESET') ||
-        isPorchlightError(error, 'NOT_CONNECTED')
-      ) {
-        return;
-      }
-      throw toPorchlightError(error);
-    }
-  }
-
-  private async bindSubscription(subscription: Subscription, session: MediaSession): Promise<void> {
-    if (subscription.state !== 'active' || session.closed) return;
-    try {
-      await retryTransient(() => subscription.bind(session), this.options.transientRetry);
-    } catch (error) {
-      if (
-        session.closed ||
-        isPorchlightError(error, 'MEDIA_RESET') ||
-        isPorchlightError(error, 'NOT_CONNECTED')
-      ) {
-        return;
-      }
-      throw toPorchlightError(error);
-    }
-  }
-
-  /** The producer vanished before its producerClosed arrived: treat it as closed. */
-  private onConsumeNotFound(subscription: Subscription): void {
-    if (subscription.state !== 'active') return;
-    this.loseSubscription(subscription);
-    this.reconcile();
-    this.scheduleSync();
-  }
-
-  // ---- subscriptions following sources ---------------------------------------------------
-
-  private loseSubscription(subscription: Subscription): void {
-    subscription.lose(this.options.resubscribeGraceMs, () => {
-      if (subscription.state !== 'waiting') return;
-      // While reconnecting nobody can announce a replacement yet: keep waiting.
-      if (this._state === 'connected') subscription.end('producerClosed');
-      else this.loseSubscription(subscription);
-    });
-  }
-
-  /**
-   * Points every subscription at a live producer: refreshes the followed producer's fields,
-   * marks subscriptions whose producer is gone as waiting, and lets waiting ones claim a
-   * replacement (see findReplacement). Synchronous, so that it runs before the producer events
-   * reach the application and it can tell which producers are already watched.
-   */
-  private reconcile(): void {
-    const claimed = new Set<string>();
-    for (const subscription of this.subs)
-      if (subscription.state === 'active') claimed.add(subscription.producerId);
-    for (const subscription of this.subs) {
-      if (subscription.state === 'active') {
-        const current = this.directory.get(subscription.producerId);
-        if (current) {
-          subscription.claim(current);
-          continue;
-        }
-        this.loseSubscription(subscription);
-      }
-      if (subscription.state !== 'waiting') continue;
-      const replacement = findReplacement(subscription.identity, this.directory.list(), {
-        claimed,
-        dead: subscription.lostProducers,
-      });
-      if (replacement) {
-        subscription.claim(replacement);
-        claimed.add(replacement.producerId);
-      }
-    }
-  }
-
-  // ---- notifications ---------------------------------------------------------------------
 
   private onNotification(notification: Notification): void {
     if (this._state === 'closed' || this.closing) return;
-    switch (notification.name) {
-      case 'producerAdded': {
-        const change = this.directory.upsert(notification.payload);
-        this.reconcile();
-        const info = notification.payload;
-        if (change === 'added') this.safeEmit('producerAdded', info);
-        else this.safeEmit('producerUpdated', info);
-        this.safeEmit('producersChanged', this.directory.list());
-        this.scheduleSync();
-        break;
-      }
-      case 'producerClosed': {
-        const info = this.directory.remove(notification.payload.producerId);
-        if (!info) return;
-        this.reconcile();
-        this.safeEmit('producerRemoved', info);
-        this.safeEmit('producersChanged', this.directory.list());
-        this.scheduleSync();
-        break;
-      }
-      case 'producerPaused':
-      case 'producerResumed': {
-        const paused = notification.name === 'producerPaused';
-        const info = this.directory.setPaused(notification.payload.producerId, paused);
-        if (!info) return;
-        this.reconcile();
-        this.safeEmit('producerUpdated', info);
-        this.safeEmit('producersChanged', this.directory.list());
-        break;
-      }
-      case 'consumerClosed': {
-        const subscription = this.findByConsumer(notification.payload.consumerId);
-        if (!subscription || subscription.state !== 'active') return;
-        this.loseSubscription(subscription);
-        this.reconcile();
-        this.scheduleSync();
-        break;
-      }
-      case 'consumerLayersChanged': {
-        const { consumerId, spatialLayer } = notification.payload;
-        this.findByConsumer(consumerId)?.setSpatialLayer(spatialLayer);
-        break;
-      }
-      case 'mediaReset':
-        this.onMediaReset(notification.payload.reason, notification.payload.routerRtpCapabilities);
-        break;
-    }
-  }
-
-  private findByConsumer(consumerId: string): Subscription | undefined {
-    for (const subscription of this.subs)
-      if (subscription.consumerId === consumerId) return subscription;
-    return undefined;
+    applyNotification(this.target, notification);
   }
 
   // ---- helpers -----------------------------------------------------------------------------
-
-  private emitDiff(diff: DirectoryDiff): void {
-    for (const info of diff.removed) this.safeEmit('producerRemoved', info);
-    for (const info of diff.added) this.safeEmit('producerAdded', info);
-    for (const info of diff.updated) this.safeEmit('producerUpdated', info);
-    if (diff.added.length + diff.removed.length + diff.updated.length > 0) {
-      this.safeEmit('producersChanged', this.directory.list());
-    }
-  }
 
   private assertStarted(what: string): void {
     if (this._state === 'closed' || this.closing) throw new ClosedError(what);
@@ -600,11 +394,4 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     this._state = state;
     this.safeEmit('stateChanged', state, previous);
   }
-}
-
-function toRtcIceServer(server: IceServer): RTCIceServer {
-  const rtc: RTCIceServer = { urls: server.urls };
-  if (server.username !== undefined) rtc.username = server.username;
-  if (server.credential !== undefined) rtc.credential = server.credential;
-  return rtc;
 }

@@ -1,5 +1,5 @@
 import type { PorchlightApi } from './api.ts';
-import type { Device } from './api-types.ts';
+import type { Device } from '@porchlight/protocol';
 import { TypedEmitter } from './emitter.ts';
 import { isPorchlightError, type PorchlightError } from './errors.ts';
 import { CachedToken, type TokenRequest } from './token.ts';

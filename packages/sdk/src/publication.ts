@@ -16,7 +16,11 @@ export interface PublishOptions {
   codec?: VideoCodecName;
   /** Start paused (e.g. push-to-talk). Default false. */
   paused?: boolean;
-  /** Talkback only: the camera peer to talk to. Default: every camera of the site. */
+  /**
+   * Talkback only: the camera peer to talk to. Default: the camera being watched, i.e. the one
+   * camera whose media this client consumes when it is produced (the server decides; none or
+   * several is BAD_REQUEST). After a reconnect it is re-produced once subscriptions are back.
+   */
   targetPeerId?: string;
 }
 
@@ -71,6 +75,7 @@ export class Publication extends TypedEmitter<PublicationEvents> {
     return this._closed;
   }
 
+  /** The target as asked; undefined means "the camera being watched" (see PublishOptions). */
   get targetPeerId(): string | undefined {
     return this.options.targetPeerId;
   }

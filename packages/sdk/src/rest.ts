@@ -4,7 +4,7 @@
  * socket.io-client, which cost ~400 kB for nothing there.
  */
 export { PorchlightApi, snapshotUrl } from './api.ts';
-export type { ApiOptions } from './api.ts';
+export type { ApiOptions } from './api-transport.ts';
 export { SessionManager, DEFAULT_SESSION_STORAGE_KEY } from './session.ts';
 export type {
   KeyValueStorage,
@@ -21,13 +21,15 @@ export type { ExpiringToken, TokenProvider, TokenRequest, TokenSource } from './
 export { ApiError, isPorchlightError, PorchlightError } from './errors.ts';
 export { describeApiError, isCode } from './describe-error.ts';
 export type { PorchlightErrorCode } from './errors.ts';
-export { RECORDING_MODES, SITE_ROLES } from './api-types.ts';
+// The REST shapes come from the contract in @porchlight/protocol (zod schemas, types inferred).
+export { RECORDING_MODES, SITE_ROLES } from '@porchlight/protocol/vocabulary';
 export type {
   Account,
   AccountPatch,
   ApiKey,
   AuditEvent,
   AuditQuery,
+  CreatedApiKey,
   Device,
   DeviceKind,
   DeviceToken,
@@ -38,6 +40,7 @@ export type {
   NewApiKey,
   NewGrant,
   NewProvisioningCode,
+  NewSite,
   PlaybackRequest,
   ProvisioningCode,
   ProvisionResult,
@@ -50,9 +53,14 @@ export type {
   RecordingThumbnail,
   RecordingThumbnailQuery,
   RecordingTimeline,
+  RecordingUsage,
+  RecordingUsageQuery,
   Session,
   SessionAccount,
   Site,
   SiteRole,
   TimeRange,
-} from './api-types.ts';
+  TurnSession,
+  TurnUsageQuery,
+  TurnUsageReport,
+} from '@porchlight/protocol';

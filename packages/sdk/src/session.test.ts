@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PorchlightApi } from './api.ts';
-import type { Session } from './api-types.ts';
+import type { Session } from '@porchlight/protocol';
 import { DeviceTokens } from './device-tokens.ts';
 import { SessionManager, type KeyValueStorage } from './session.ts';
 
@@ -240,7 +240,21 @@ describe('DeviceTokens', () => {
         JSON.stringify({
           token: `device-${issued}`,
           expiresIn: 600,
-          device: { id: 'd', name: 'Porch' },
+          device: {
+            id: 'd',
+            siteId: 's',
+            kind: 'camera',
+            name: 'Porch',
+            provisioned: true,
+            revoked: false,
+            online: true,
+            lastSeenAt: null,
+            lastAddress: null,
+            userAgent: null,
+            firmware: null,
+            bitrate: null,
+            createdAt: 0,
+          },
         }),
         { status: 200 },
       );

@@ -1,5 +1,5 @@
 import type { PorchlightApi } from './api.ts';
-import type { Session, SessionAccount } from './api-types.ts';
+import type { Session, SessionAccount } from '@porchlight/protocol';
 import { TypedEmitter } from './emitter.ts';
 import { ApiError, isPorchlightError } from './errors.ts';
 import { CachedToken, type TokenRequest } from './token.ts';

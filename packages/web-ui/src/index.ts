@@ -1,1 +1,23 @@
-export {};
+/** @porchlight/web-ui: what the Porchlight web apps share. CSS: `@porchlight/web-ui/styles/*.css`. */
+export { ConfirmButton } from './components/ConfirmButton.tsx';
+export { ErrorBanner } from './components/ErrorBanner.tsx';
+export { AccountMenu, Brand, Tabs } from './components/header.tsx';
+export type { TabItem } from './components/header.tsx';
+export { LoginForm } from './components/LoginForm.tsx';
+export {
+  formatAgo,
+  formatBitrate,
+  formatBytes,
+  formatClock,
+  formatInstant,
+  formatTime,
+  fromLocalInput,
+  toLocalInput,
+} from './format.ts';
+export { createApiServices } from './session/services.ts';
+export type { ApiServices } from './session/services.ts';
+export { createBannerSlice, createSessionSlice } from './session/slice.ts';
+export type { BannerSlice, SessionSlice, SessionSliceOptions } from './session/slice.ts';
+export { followSession, SESSION_ENDED_MESSAGE } from './boot/followSession.ts';
+export type { SessionFollower } from './boot/followSession.ts';
+export { exposeTestHook, testHooks } from './boot/testHooks.ts';

@@ -1,4 +1,6 @@
+import { takesNoInput, type RestRoute } from '@porchlight/protocol';
 import type { z } from 'zod';
+import { PorchlightError } from '../errors.ts';
 import type { Action } from '../identity/authorization/actions.ts';
 import type { Principal } from '../identity/authorization/Principal.ts';
 import type { Resource } from '../identity/authorization/resources.ts';
@@ -10,12 +12,10 @@ import type { ApiContext } from './ApiContext.ts';
  * - `public`: no credentials (login, provisioning redeem: the body carries the secret).
  * - `authenticated`: any valid principal; the handler only touches the caller's own data.
  * - `{ action, resource }`: the Authorizer must allow `action` on the resource computed from the
- *   validated request before the handler runs.
+ *   validated path parameters before the body is even looked at.
  */
-export type RouteAuth<P, Q, B> =
-  | 'public'
-  | 'authenticated'
-  | { action: Action; resource: (req: { params: P; query: Q; body: B }) => Resource };
+export type RouteAuth<P> =
+  'public' | 'authenticated' | { action: Action; resource: (req: { params: P }) => Resource };
 
 export interface RouteRequest<P, Q, B> {
   params: P;
@@ -27,31 +27,95 @@ export interface RouteRequest<P, Q, B> {
   userAgent: string | undefined;
 }
 
-export interface RouteDef<
-  PS extends z.ZodType = z.ZodType,
-  QS extends z.ZodType = z.ZodType,
-  BS extends z.ZodType = z.ZodType,
+/** What the server adds to a contract route: who may call it and what it does. */
+export interface RouteImpl<
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType,
+  R extends z.ZodType,
 > {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** fastify path, e.g. /api/v1/sites/:siteId */
-  path: string;
-  summary: string;
-  tag: string;
-  auth: RouteAuth<z.output<PS>, z.output<QS>, z.output<BS>>;
-  params?: PS;
-  query?: QS;
-  body?: BS;
-  /** HTTP status on success (default 200). */
-  status?: number;
+  auth: RouteAuth<z.output<P>>;
   handler: (
-    req: RouteRequest<z.output<PS>, z.output<QS>, z.output<BS>>,
+    req: RouteRequest<z.output<P>, z.output<Q>, z.output<B>>,
     ctx: ApiContext,
-  ) => Promise<unknown>;
+  ) => Promise<z.output<R>>;
 }
 
-/** Identity helper that keeps the schema types flowing into the handler. */
-export function route<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType>(
-  def: RouteDef<PS, QS, BS>,
-): RouteDef {
-  return def as unknown as RouteDef;
+/** The raw request as fastify hands it over. */
+export interface RawRequest {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  ip: string;
+  userAgent: string | undefined;
+}
+
+/** The steps registration supplies; the route runs them in order with its own types. */
+export interface RouteSteps {
+  /** Bearer -> principal, or UNAUTHORIZED. */
+  authenticate(): Promise<Principal>;
+  /** FORBIDDEN (and audited) unless `principal` may do `action` on `resource`. */
+  authorize(principal: Principal, action: Action, resource: Resource): Promise<void>;
+}
+
+/**
+ * A registered route with its schema types erased: the table, the OpenAPI generator and the tests
+ * read the descriptor fields; `run` holds the typed pipeline.
+ */
+export interface ApiRoute extends Omit<RestRoute, 'params' | 'query' | 'body'> {
+  /** Absent where the route takes no such input. */
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  auth: 'public' | 'authenticated' | { action: Action };
+  /** authenticate -> params -> authorize -> query, body -> handler. */
+  run(raw: RawRequest, steps: RouteSteps, ctx: ApiContext): Promise<unknown>;
+}
+
+/** Whether the route takes this part of the request at all. */
+const hasInput = (schema: z.ZodType): boolean => !takesNoInput(schema);
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const r = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw PorchlightError.badRequest(
+      `${where}${issue?.path.length ? '.' + issue.path.join('.') : ''}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return r.data;
+}
+
+/**
+ * Binds a contract route to its policy and handler. The handler's input is what the schemas
+ * output and its result must be the contract's response type, so the compiler checks both.
+ */
+export function route<
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType,
+  R extends z.ZodType,
+>(contract: RestRoute<P, Q, B, R>, impl: RouteImpl<P, Q, B, R>): ApiRoute {
+  const { auth } = impl;
+  const { params: p, query: q, body: b, ...rest } = contract;
+  return {
+    ...rest,
+    ...(hasInput(p) ? { params: p } : {}),
+    ...(hasInput(q) ? { query: q } : {}),
+    ...(hasInput(b) ? { body: b } : {}),
+    auth: typeof auth === 'object' ? { action: auth.action } : auth,
+    run: async (raw, steps, ctx) => {
+      // Credentials first: an anonymous caller learns nothing about the schema.
+      const principal = auth === 'public' ? undefined : await steps.authenticate();
+      const params = parse(contract.params, raw.params, 'params');
+      if (typeof auth === 'object' && principal)
+        await steps.authorize(principal, auth.action, auth.resource({ params }));
+      const query = parse(contract.query, raw.query, 'query');
+      const body = parse(contract.body, raw.body, 'body');
+      return impl.handler(
+        { params, query, body, principal, ip: raw.ip, userAgent: raw.userAgent },
+        ctx,
+      );
+    },
+  };
 }

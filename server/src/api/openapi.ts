@@ -1,21 +1,18 @@
 import { z } from 'zod';
-import type { RouteDef } from './Route.ts';
+import type { ApiRoute } from './Route.ts';
 
-const toSchema = (s: z.ZodType): Record<string, unknown> => {
-  const schema = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
+const toSchema = (s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> => {
+  const schema = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete schema['$schema'];
   return schema;
 };
 
 /**
- * OpenAPI 3.1 description generated from the same zod schemas that validate requests, so the
- * document cannot drift from what the server accepts.
+ * OpenAPI 3.1 description generated from the contract schemas in @porchlight/protocol that
+ * validate requests (and that the SDK checks answers against), so the document cannot drift.
  */
 export function buildOpenApi(
-  routes: readonly RouteDef[],
+  routes: readonly ApiRoute[],
   version: string,
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -27,7 +24,10 @@ export function buildOpenApi(
       ['query', r.query],
     ] as const) {
       if (!schema) continue;
-      const js = toSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+      const js = toSchema(schema, 'input') as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
       for (const [name, prop] of Object.entries(js.properties ?? {})) {
         parameters.push({
           name,
@@ -38,6 +38,13 @@ export function buildOpenApi(
       }
     }
     const security = r.auth === 'public' ? [] : [{ bearer: [] }];
+    const success =
+      r.status === 204
+        ? { description: 'no content' }
+        : {
+            description: 'success',
+            content: { 'application/json': { schema: toSchema(r.response, 'output') } },
+          };
     paths[path] ??= {};
     paths[path][r.method.toLowerCase()] = {
       summary: r.summary,
@@ -49,12 +56,12 @@ export function buildOpenApi(
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: toSchema(r.body) } },
+              content: { 'application/json': { schema: toSchema(r.body, 'input') } },
             },
           }
         : {}),
       responses: {
-        [String(r.status ?? 200)]: { description: 'success' },
+        [String(r.status)]: success,
         '400': { $ref: '#/components/responses/Error' },
         ...(r.auth !== 'public' ? { '401': { $ref: '#/components/responses/Error' } } : {}),
         ...(typeof r.auth === 'object' ? { '403': { $ref: '#/components/responses/Error' } } : {}),

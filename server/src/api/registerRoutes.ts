@@ -1,26 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Principal } from '../identity/authorization/Principal.ts';
 import { PorchlightError } from '../errors.ts';
 import type { ApiContext } from './ApiContext.ts';
-import type { RouteDef } from './Route.ts';
+import type { ApiRoute, RouteSteps } from './Route.ts';
 
 /** Turns a bearer credential (access token, device token or API key) into a principal. */
 export interface Authenticator {
   authenticate(bearer: string): Promise<Principal>;
-}
-
-function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
-  // Routes without a schema accept nothing there (an empty object or absent body).
-  const s = schema ?? z.union([z.strictObject({}), z.undefined(), z.null()]);
-  const r = s.safeParse(value ?? (where === 'body' ? undefined : {}));
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw PorchlightError.badRequest(
-      `${where}${issue?.path.length ? '.' + issue.path.join('.') : ''}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
-  return r.data as T;
 }
 
 function bearerOf(req: FastifyRequest): string | undefined {
@@ -31,12 +17,12 @@ function bearerOf(req: FastifyRequest): string | undefined {
 }
 
 /**
- * Registers the route table: validate (params, query, body) -> authenticate -> authorize ->
- * handler. Denials are audited. One place, so no route can skip a step.
+ * Registers the route table: authenticate -> validate params -> authorize -> validate query and
+ * body -> handler. Denials are audited. One place, so no route can skip a step.
  */
 export function registerRoutes(
   app: FastifyInstance,
-  routes: readonly RouteDef[],
+  routes: readonly ApiRoute[],
   ctx: ApiContext,
   auth: Authenticator,
 ): void {
@@ -45,35 +31,37 @@ export function registerRoutes(
       method: def.method,
       url: def.path,
       handler: async (req, reply) => {
-        const params = parse(def.params, req.params, 'params');
-        const query = parse(def.query, req.query, 'query');
-        const body = parse(def.body, req.body, 'body');
-        let principal: Principal | undefined;
-        if (def.auth !== 'public') {
-          const bearer = bearerOf(req);
-          if (!bearer) throw PorchlightError.unauthorized('missing bearer credential');
-          principal = await auth.authenticate(bearer);
-          if (def.auth !== 'authenticated') {
-            const resource = def.auth.resource({ params, query, body });
-            const decision = ctx.authorizer.decide(principal, def.auth.action, resource);
-            if (!decision.allowed) {
-              await ctx.audit.record({
-                principal,
-                action: def.auth.action,
-                resource,
-                outcome: 'denied',
-                ip: req.ip,
-                detail: { route: `${def.method} ${def.path}` },
-              });
-              throw PorchlightError.forbidden(`not allowed: ${def.auth.action}`);
-            }
-          }
-        }
-        const result = await def.handler(
-          { params, query, body, principal, ip: req.ip, userAgent: req.headers['user-agent'] },
+        const steps: RouteSteps = {
+          authenticate: async () => {
+            const bearer = bearerOf(req);
+            if (!bearer) throw PorchlightError.unauthorized('missing bearer credential');
+            return auth.authenticate(bearer);
+          },
+          authorize: async (principal, action, resource) => {
+            if (ctx.authorizer.decide(principal, action, resource).allowed) return;
+            await ctx.audit.record({
+              principal,
+              action,
+              resource,
+              outcome: 'denied',
+              ip: req.ip,
+              detail: { route: `${def.method} ${def.path}` },
+            });
+            throw PorchlightError.forbidden(`not allowed: ${action}`);
+          },
+        };
+        const result = await def.run(
+          {
+            params: req.params,
+            query: req.query,
+            body: req.body,
+            ip: req.ip,
+            userAgent: req.headers['user-agent'],
+          },
+          steps,
           ctx,
         );
-        reply.status(def.status ?? 200);
+        reply.status(def.status);
         reply.header('cache-control', 'no-store');
         return def.status === 204 ? reply.send() : result;
       },

@@ -1,7 +1,8 @@
+import type * as Wire from '@porchlight/protocol';
 import type { Account, ApiKey, Device, Grant, Site } from '../store/types.ts';
 
-/** What the API returns: never a hash, never a secret. */
-export const accountView = (a: Account) => ({
+/** What the API returns, in the contract's shapes: never a hash, never a secret. */
+export const accountView = (a: Account): Wire.Account => ({
   id: a.id,
   email: a.email,
   displayName: a.displayName,
@@ -10,9 +11,13 @@ export const accountView = (a: Account) => ({
   createdAt: a.createdAt,
 });
 
-export const siteView = (s: Site) => ({ id: s.id, name: s.name, createdAt: s.createdAt });
+export const siteView = (s: Site): Wire.Site => ({
+  id: s.id,
+  name: s.name,
+  createdAt: s.createdAt,
+});
 
-export const grantView = (g: Grant) => ({
+export const grantView = (g: Grant): Wire.Grant => ({
   id: g.id,
   accountId: g.accountId,
   siteId: g.siteId,
@@ -24,7 +29,7 @@ export const grantView = (g: Grant) => ({
   revoked: g.revokedAt !== null,
 });
 
-export const deviceView = (d: Device) => ({
+export const deviceView = (d: Device): Wire.Device => ({
   id: d.id,
   siteId: d.siteId,
   kind: d.kind,
@@ -40,7 +45,7 @@ export const deviceView = (d: Device) => ({
   createdAt: d.createdAt,
 });
 
-export const apiKeyView = (k: ApiKey) => ({
+export const apiKeyView = (k: ApiKey): Wire.ApiKey => ({
   id: k.id,
   name: k.name,
   scopes: k.scopes,

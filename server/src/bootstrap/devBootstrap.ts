@@ -31,10 +31,10 @@ export async function devBootstrap(o: {
   baseUrl: string;
   codeTtlSeconds: number;
 }): Promise<BootstrapResult> {
-  const { store, passwords, provisioning } = o.identity;
+  const { repos, passwords, provisioning } = o.identity;
   const passwordFile = path.join(o.dataDir, 'secrets', 'initial-owner-password');
-  let owner = await store.getAccountByEmail(BOOTSTRAP_OWNER_EMAIL);
-  if (!owner && (await store.countAccounts()) === 0) {
+  let owner = await repos.accounts.getByEmail(BOOTSTRAP_OWNER_EMAIL);
+  if (!owner && (await repos.accounts.count()) === 0) {
     const password = randomBytes(12).toString('base64url');
     fs.mkdirSync(path.dirname(passwordFile), { recursive: true, mode: 0o700 });
     fs.writeFileSync(passwordFile, password + '\n', { mode: 0o600 });
@@ -47,14 +47,14 @@ export async function devBootstrap(o: {
       createdAt: Date.now(),
       disabledAt: null,
     };
-    await store.createAccount(owner);
+    await repos.accounts.create(owner);
   }
-  let site = (await store.listSites())[0];
+  let site = (await repos.sites.list())[0];
   if (!site) {
     site = { id: randomUUID(), name: 'Home', createdAt: Date.now() };
-    await store.createSite(site);
+    await repos.sites.create(site);
     if (owner) {
-      await store.createGrant({
+      await repos.grants.create({
         id: randomUUID(),
         accountId: owner.id,
         siteId: site.id,
@@ -68,7 +68,7 @@ export async function devBootstrap(o: {
       });
     }
   }
-  const devices = await store.listDevices(site.id);
+  const devices = await repos.devices.list(site.id);
   const code = await provisioning.createCode({
     siteId: site.id,
     kind: 'camera',

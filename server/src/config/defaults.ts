@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { LogLevel } from '@porchlight/runtime';
 
 /** Every option with its default. Docs: docs/configuration.md. */
 export const defaults = {
@@ -11,6 +12,8 @@ export const defaults = {
   publicHost: '',
   /** Directory for the database, secrets, generated TLS cert and recordings. */
   dataDir: path.resolve(process.cwd(), '.data'),
+  /** Threshold of every server log line (JSON lines; pretty on a terminal). */
+  logLevel: 'info' as LogLevel,
   tls: {
     /** PEM certificate chain; when unset a self-signed cert is generated in dataDir/tls. */
     certFile: '',
@@ -75,6 +78,12 @@ export const defaults = {
     defaultMode: 'continuous' as 'off' | 'continuous' | 'on-demand' | 'event',
     /** Default retention by age for new streams (days; 0 = keep by age forever). */
     defaultRetentionDays: 7,
+    /** Event mode of new streams: seconds kept from before the event (5..60). */
+    defaultPreRollSeconds: 6,
+    /** Event mode of new streams: seconds recorded after the event (1..600). */
+    defaultPostRollSeconds: 20,
+    /** How long an on-demand start records when it names no duration (seconds). */
+    onDemandSeconds: 86_400,
     /** 'fs' (dataDir/recordings or storageDir) or 's3' (any S3-compatible object store). */
     storage: 'fs' as 'fs' | 's3',
     /** Directory for the filesystem storage ('' = dataDir/recordings). */
@@ -89,9 +98,10 @@ export const defaults = {
       accessKeyId: '',
       secretAccessKey: '',
     },
-    /** Master key file for envelope encryption ('' = dataDir/secrets/recording-master-keys). The
-     * env PORCHLIGHT_RECORDING_MASTER_KEYS (`id:base64[,id:base64]`) takes precedence. */
+    /** Master key file for envelope encryption ('' = dataDir/secrets/recording-master-keys). */
     masterKeyFile: '',
+    /** Master keys given inline, `id:base64[,id:base64]` (first = current); set, the file is unused. */
+    masterKeys: '',
     /** The disk guard deletes the oldest segments (any stream) while free space is below this. */
     minFreeBytes: 1024 ** 3,
     /** Cap on all recordings together (bytes; 0 = none), enforced like minFreeBytes. */

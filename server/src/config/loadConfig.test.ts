@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
+import { defaults } from './defaults.ts';
 import { loadConfig } from './loadConfig.ts';
 
 describe('loadConfig', () => {
@@ -32,6 +33,12 @@ describe('loadConfig', () => {
     [{ PORCHLIGHT_TOKEN_SECRET: 'short' }, /at least 32 characters/],
     [{ PORCHLIGHT_DEV_BOOTSTRAP: 'maybe' }, /expected true\/false/],
     [{ PORCHLIGHT_CONFIG: '/nonexistent.json' }, /cannot read/],
+    [{ PORCHLIGHT_LOG_LEVEL: 'loud' }, /logLevel: /],
+    [{ PORCHLIGHT_LOG_LEVEL: 'INFO' }, /logLevel: /],
+    [
+      { PORCHLIGHT_RECORDING_MASTER_KEYS: 'no-key-here' },
+      /recording.masterKeys: expected id:base64/,
+    ],
   ])('rejects illegal config %o with a clear message', (env, message) => {
     expect(() => loadConfig({}, env)).toThrow(ConfigError);
     expect(() => loadConfig({}, env)).toThrow(message);
@@ -43,5 +50,34 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { PORCHLIGHT_CONFIG: file })).toThrow(/Unrecognized key/i);
     fs.writeFileSync(file, '[1,2]');
     expect(() => loadConfig({}, { PORCHLIGHT_CONFIG: file })).toThrow(/not a JSON object/);
+  });
+
+  it('reads the log level through the schema (default info)', () => {
+    expect(loadConfig({}, {}).logLevel).toBe('info');
+    expect(loadConfig({}, { PORCHLIGHT_LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(loadConfig({ logLevel: 'error' }, { PORCHLIGHT_LOG_LEVEL: 'debug' }).logLevel).toBe(
+      'error',
+    );
+  });
+
+  it('reads the recording master keys through the schema', () => {
+    const keys = `mk1:${Buffer.alloc(32, 1).toString('base64')},mk0:${Buffer.alloc(32).toString('base64')}`;
+    expect(loadConfig({}, {}).recording.masterKeys).toBe('');
+    expect(loadConfig({}, { PORCHLIGHT_RECORDING_MASTER_KEYS: keys }).recording.masterKeys).toBe(
+      keys,
+    );
+  });
+
+  it('holds the recording defaults of new streams, pre/post-roll included', () => {
+    const r = loadConfig({}, {}).recording;
+    expect(r.defaultPreRollSeconds).toBe(defaults.recording.defaultPreRollSeconds);
+    expect(r.defaultPostRollSeconds).toBe(defaults.recording.defaultPostRollSeconds);
+    expect(r.onDemandSeconds).toBe(defaults.recording.onDemandSeconds);
+    expect(() => loadConfig({ recording: { defaultPreRollSeconds: 2 } }, {})).toThrow(
+      /recording.defaultPreRollSeconds/,
+    );
+    expect(() => loadConfig({ recording: { defaultPostRollSeconds: 601 } }, {})).toThrow(
+      /recording.defaultPostRollSeconds/,
+    );
   });
 });

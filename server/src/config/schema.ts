@@ -1,8 +1,18 @@
 import net from 'node:net';
 import { z } from 'zod';
+import { LOG_LEVELS } from '@porchlight/runtime';
 import { defaults } from './defaults.ts';
 
 const port = z.number().int().min(0).max(65535);
+
+/** `id:base64` entries; MasterKeyRing checks ids for duplicates and keys for their length. */
+const MASTER_KEY_ENTRY = /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]+={0,2}$/;
+const masterKeys = z
+  .string()
+  .refine(
+    (v) => v.trim() === '' || v.split(',').every((e) => MASTER_KEY_ENTRY.test(e.trim())),
+    'expected id:base64[,id:base64...]',
+  );
 
 /** The validated configuration. Unknown keys are rejected so typos fail loudly. */
 export const ConfigSchema = z
@@ -11,6 +21,7 @@ export const ConfigSchema = z
     port: port.default(defaults.port),
     publicHost: z.string().default(defaults.publicHost),
     dataDir: z.string().min(1).default(defaults.dataDir),
+    logLevel: z.enum(LOG_LEVELS).default(defaults.logLevel),
     tls: z
       .strictObject({
         certFile: z.string().default(defaults.tls.certFile),
@@ -100,6 +111,19 @@ export const ConfigSchema = z
           .min(0)
           .max(3650)
           .default(defaults.recording.defaultRetentionDays),
+        defaultPreRollSeconds: z
+          .number()
+          .int()
+          .min(5)
+          .max(60)
+          .default(defaults.recording.defaultPreRollSeconds),
+        defaultPostRollSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(600)
+          .default(defaults.recording.defaultPostRollSeconds),
+        onDemandSeconds: z.number().int().min(1).default(defaults.recording.onDemandSeconds),
         storage: z.enum(['fs', 's3']).default(defaults.recording.storage),
         storageDir: z.string().default(defaults.recording.storageDir),
         s3: z
@@ -113,6 +137,7 @@ export const ConfigSchema = z
           })
           .default(defaults.recording.s3),
         masterKeyFile: z.string().default(defaults.recording.masterKeyFile),
+        masterKeys: masterKeys.default(defaults.recording.masterKeys),
         minFreeBytes: z.number().int().min(0).default(defaults.recording.minFreeBytes),
         maxTotalBytes: z.number().int().min(0).default(defaults.recording.maxTotalBytes),
         retentionIntervalSeconds: z

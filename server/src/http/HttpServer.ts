@@ -3,10 +3,10 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { PorchlightError } from '../errors.ts';
-import { Logger } from '../util/Logger.ts';
+import { createLogger } from '@porchlight/runtime';
 import type { TlsMaterial } from './tls.ts';
 
-const logger = new Logger('HttpServer');
+const logger = createLogger('HttpServer');
 
 export interface HttpServerOptions {
   tls: TlsMaterial;

@@ -3,9 +3,15 @@ import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import selfsigned from 'selfsigned';
 import { ConfigError } from '../errors.ts';
-import { Logger } from '../util/Logger.ts';
+import {
+  PRIVATE_FILE_MODE,
+  ensurePrivateDir,
+  refuseSharedSecretFile,
+  tightenMode,
+} from '../secrets.ts';
+import { createLogger } from '@porchlight/runtime';
 
-const logger = new Logger('tls');
+const logger = createLogger('tls');
 
 export interface TlsMaterial {
   cert: string;
@@ -18,7 +24,8 @@ export interface TlsMaterial {
 
 /**
  * Returns the configured cert/key, or a self-signed cert kept in `dataDir/tls` (generated on first
- * run, regenerated when it expires or no longer covers `hosts`).
+ * run, regenerated when it expires or no longer covers `hosts`). A configured key that group or
+ * others can access is refused; our own key is kept 0600 in a 0700 directory (fixed if looser).
  */
 export function loadTls(options: {
   certFile: string;
@@ -28,6 +35,7 @@ export function loadTls(options: {
 }): TlsMaterial {
   if (options.certFile) {
     try {
+      refuseSharedSecretFile(options.keyFile, 'tls: key file');
       return {
         cert: fs.readFileSync(options.certFile, 'utf8'),
         key: fs.readFileSync(options.keyFile, 'utf8'),
@@ -36,12 +44,15 @@ export function loadTls(options: {
         keyFile: options.keyFile,
       };
     } catch (e) {
+      if (e instanceof ConfigError) throw e;
       throw new ConfigError(`tls: cannot read cert/key: ${(e as Error).message}`);
     }
   }
   const dir = path.join(options.dataDir, 'tls');
   const certFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
+  ensurePrivateDir(dir);
+  tightenMode(keyFile, 'file');
   if (fs.existsSync(certFile) && fs.existsSync(keyFile)) {
     const cert = fs.readFileSync(certFile, 'utf8');
     if (stillGood(cert, options.hosts)) {
@@ -66,8 +77,7 @@ export function loadTls(options: {
       ],
     },
   );
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  fs.writeFileSync(keyFile, pems.private, { mode: 0o600 });
+  fs.writeFileSync(keyFile, pems.private, { mode: PRIVATE_FILE_MODE });
   fs.writeFileSync(certFile, pems.cert, { mode: 0o644 });
   return { cert: pems.cert, key: pems.private, selfSigned: true, certFile, keyFile };
 }

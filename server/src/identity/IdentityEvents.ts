@@ -1,4 +1,4 @@
-import { EnhancedEventEmitter } from '../util/EnhancedEventEmitter.ts';
+import { EnhancedEventEmitter } from '@porchlight/runtime';
 import type { Device } from '../store/types.ts';
 
 /** Who changed, so live sessions of that principal are re-authorized. */

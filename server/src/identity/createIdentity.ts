@@ -2,22 +2,21 @@ import { ACTIONS } from './authorization/actions.ts';
 import { Authorizer } from './authorization/Authorizer.ts';
 import { AccessTokens } from './authentication/AccessTokens.ts';
 import { ApiKeys } from './authentication/ApiKeys.ts';
-import { LoginRateLimiter } from './authentication/LoginRateLimiter.ts';
 import { LoginService } from './authentication/LoginService.ts';
-import { RateLimitedError } from './authentication/RateLimitedError.ts';
 import { PasswordHasher } from './authentication/passwords.ts';
 import { Provisioning } from './devices/Provisioning.ts';
 import { RefreshTokens } from './authentication/RefreshTokens.ts';
-import type { ApiContext } from '../api/ApiContext.ts';
-import type { Store } from '../store/types.ts';
+import type { Repositories } from '../store/Repositories.ts';
 import { AuditLog } from './audit/AuditLog.ts';
 import { Authenticator } from './authentication/Authenticator.ts';
 import { DeviceRegistry } from './devices/DeviceRegistry.ts';
 import { IdentityEvents } from './IdentityEvents.ts';
+import { identityPorts, type IdentityPorts } from './ports.ts';
 
 /** Every identity and access component, wired once (by the composition root and by tests). */
 export interface Identity {
-  store: Store;
+  /** The identity and access repositories (bootstrap and tests seed through them). */
+  repos: Repositories;
   events: IdentityEvents;
   authorizer: Authorizer;
   audit: AuditLog;
@@ -29,39 +28,41 @@ export interface Identity {
   provisioning: Provisioning;
   login: LoginService;
   authenticator: Authenticator;
-  /** The narrow view route handlers get. */
-  apiContext(publicUrl: () => string): Omit<ApiContext, 'recordings'>;
+  /** Narrow services for the layers above (the composition root gives them to the REST API). */
+  ports: IdentityPorts;
 }
 
-export function createIdentity(o: { store: Store; secret: string; now?: () => number }): Identity {
+export function createIdentity(o: {
+  repos: Repositories;
+  secret: string;
+  now?: () => number;
+}): Identity {
   const now = o.now ?? Date.now;
-  const store = o.store;
+  const repos = o.repos;
+  const { accounts, sessions, sites, grants, devices, provisioningCodes } = repos;
   const events = new IdentityEvents();
-  const authorizer = new Authorizer(store, now);
-  const audit = new AuditLog(store, now);
-  const registry = new DeviceRegistry(store, events, now);
+  const authorizer = new Authorizer({ accounts, grants, devices, apiKeys: repos.apiKeys }, now);
+  const audit = new AuditLog(repos.audit, now);
+  const registry = new DeviceRegistry(devices, events, now);
   const passwords = new PasswordHasher();
   const accessTokens = new AccessTokens({ secret: o.secret, now });
-  const refreshTokens = new RefreshTokens({ store, now });
-  const apiKeys = new ApiKeys({ store, allowedScopes: ACTIONS, now });
-  const provisioning = new Provisioning({ store, now });
-  const login = new LoginService({ store, passwords, accessTokens, refreshTokens });
+  const refreshTokens = new RefreshTokens({ sessions, now });
+  const apiKeys = new ApiKeys({
+    repos: { apiKeys: repos.apiKeys, sites },
+    allowedScopes: ACTIONS,
+    now,
+  });
+  const provisioning = new Provisioning({ repos: { sites, devices, provisioningCodes }, now });
+  const login = new LoginService({ accounts, passwords, accessTokens, refreshTokens });
   const authenticator = new Authenticator({
     tokens: accessTokens,
     apiKeys,
     provisioning,
     authorizer,
   });
-  // Codes carry ~50 bits and expire in minutes; this keeps guessing far below useful rates.
-  const publicLimiter = new LoginRateLimiter({
-    maxFailures: 10,
-    windowSeconds: 600,
-    baseLockSeconds: 60,
-    now,
-  });
 
   return {
-    store,
+    repos,
     events,
     authorizer,
     audit,
@@ -73,49 +74,14 @@ export function createIdentity(o: { store: Store; secret: string; now?: () => nu
     provisioning,
     login,
     authenticator,
-    apiContext: (publicUrl) => ({
-      store,
-      authorizer,
-      audit,
-      events,
-      publicUrl,
+    ports: identityPorts({
+      login,
+      refreshTokens,
+      passwords,
+      apiKeys,
+      provisioning,
+      accessTokens,
       now,
-      guard: {
-        check: (key) => {
-          const wait = publicLimiter.retryAfterSeconds(key);
-          if (wait > 0) throw new RateLimitedError(wait);
-        },
-        failed: (key) => {
-          publicLimiter.recordFailure(key);
-        },
-      },
-      accounts: {
-        login: (email, password, ip) => login.login(email, password, ip),
-        refresh: (token) => login.refresh(token),
-        logout: (token) => login.logout(token),
-        revokeSessions: async (accountId) => {
-          await refreshTokens.revokeAll(accountId);
-        },
-        hashPassword: (password) => passwords.hash(password),
-      },
-      apiKeys: {
-        create: (accountId, input) => apiKeys.create(accountId, input),
-        revoke: (id) => apiKeys.revoke(id),
-      },
-      devices: {
-        createCode: (input) => provisioning.createCode(input),
-        redeem: (code, info) => provisioning.redeem(code, info),
-        rotateCredential: async (deviceId) =>
-          (await provisioning.rotateCredential(deviceId)).credential,
-        revoke: async (deviceId) => {
-          await provisioning.revokeDevice(deviceId);
-        },
-        issueToken: async (credential) => {
-          const device = await provisioning.authenticateDevice(credential);
-          const t = await accessTokens.issueDevice(device);
-          return { token: t.token, expiresIn: Math.round((t.expiresAt - now()) / 1000), device };
-        },
-      },
     }),
   };
 }

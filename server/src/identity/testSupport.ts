@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteStore } from '../store/SqliteStore.ts';
-import type { Account, Site, Store } from '../store/types.ts';
+import { openStore, type Store } from '../store/createStore.ts';
+import { SqliteExecutor } from '../store/executor/SqliteExecutor.ts';
+import type { Account, Site } from '../store/types.ts';
 
 export interface FakeClock {
   now: () => number;
@@ -32,15 +33,15 @@ export interface Seeded {
 }
 
 export async function seededStore(passwordHash = 'scrypt$unused'): Promise<Seeded> {
-  const store = await SqliteStore.create({ file: ':memory:' });
+  const store = await openStore(await SqliteExecutor.create({ file: ':memory:' }));
   const account = await addAccount(store, 'owner@example.com', passwordHash);
   const site: Site = { id: randomUUID(), name: 'Home', createdAt: 1 };
-  await store.createSite(site);
+  await store.sites.create(site);
   return { store, account, site };
 }
 
 export async function addAccount(
-  store: Store,
+  store: Pick<Store, 'accounts'>,
   email: string,
   passwordHash: string,
 ): Promise<Account> {
@@ -53,7 +54,7 @@ export async function addAccount(
     createdAt: 1,
     disabledAt: null,
   };
-  await store.createAccount(account);
+  await store.accounts.create(account);
   return account;
 }
 
@@ -70,10 +71,10 @@ export interface FileSeeded extends Seeded {
 export async function seededFileStore(): Promise<FileSeeded> {
   const dir = mkdtempSync(path.join(tmpdir(), 'porchlight-auth-'));
   const file = path.join(dir, 'store.db');
-  const store = await SqliteStore.create({ file });
+  const store = await openStore(await SqliteExecutor.create({ file }));
   const account = await addAccount(store, 'owner@example.com', 'scrypt$unused');
   const site: Site = { id: randomUUID(), name: 'Home', createdAt: 1 };
-  await store.createSite(site);
+  await store.sites.create(site);
   return {
     store,
     account,

@@ -1,5 +1,11 @@
 import type { types } from 'mediasoup';
-import type { NotificationMap, NotificationName, Role, Source } from '@porchlight/protocol';
+import type {
+  NotificationMap,
+  NotificationName,
+  RequestOf,
+  Role,
+  Source,
+} from '@porchlight/protocol';
 import type { Action } from '../identity/authorization/actions.ts';
 import type { Resource } from '../identity/authorization/resources.ts';
 import { PorchlightError } from '../errors.ts';
@@ -60,9 +66,12 @@ export class Peer {
     return this.#closed;
   }
 
-  transport(id: string): types.WebRtcTransport {
+  /** One of this peer's transports; with `direction`, it must be a transport of that direction. */
+  transport(id: string, direction?: 'send' | 'recv'): types.WebRtcTransport {
     const t = this.transports.get(id);
     if (!t) throw PorchlightError.notFound('transport');
+    if (direction !== undefined && t.appData['direction'] !== direction)
+      throw PorchlightError.badRequest(`transport is not a ${direction} transport`);
     return t;
   }
 
@@ -76,6 +85,18 @@ export class Peer {
     const c = this.consumers.get(id);
     if (!c) throw PorchlightError.notFound('consumer');
     return c;
+  }
+
+  /** Prefers a simulcast/SVC layer on one of this peer's consumers. */
+  async setConsumerLayers(req: RequestOf<'setConsumerLayers'>): Promise<void> {
+    const consumer = this.consumer(req.consumerId);
+    if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
+      throw PorchlightError.badRequest('consumer has no layers');
+    }
+    await consumer.setPreferredLayers({
+      spatialLayer: req.spatialLayer,
+      ...(req.temporalLayer !== undefined ? { temporalLayer: req.temporalLayer } : {}),
+    });
   }
 
   /** Closes every media object (their close events clean up the maps). */

@@ -7,17 +7,18 @@ import type {
   Source,
   TransportInfo,
 } from '@porchlight/protocol';
-import { mayConsume, mayPublish } from './sources.ts';
-import { deviceResource } from '../identity/authorization/resources.ts';
+import { mayPublish } from './sources.ts';
 import { PorchlightError } from '../errors.ts';
-import { EnhancedEventEmitter } from '../util/EnhancedEventEmitter.ts';
-import { Logger } from '../util/Logger.ts';
+import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import { mediaCodecs } from './mediaCodecs.ts';
 import type { Peer, ProducerAppData } from './Peer.ts';
+import { PeerSet } from './PeerSet.ts';
 import type { WorkerPool, WorkerSlot } from './WorkerPool.ts';
 import { mediasoupCall } from './mediasoupCall.ts';
+import { consumerInfo, producerInfo, transportInfo } from './mediaInfo.ts';
+import { consumeAllowed, publishDenial, watchedCamera } from './roomPolicy.ts';
 
-const logger = new Logger('Room');
+const logger = createLogger('Room');
 
 /** Per-peer caps: a client needs one send and one recv transport; the rest is headroom. */
 const MAX_TRANSPORTS_PER_PEER = 4;
@@ -48,7 +49,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   readonly siteId: string;
   readonly #pool: WorkerPool;
   readonly #options: RoomOptions;
-  readonly #peers = new Map<string, Peer>();
+  readonly #peers = new PeerSet();
   #slot: WorkerSlot;
   #router: types.Router;
   /** Pending while the room relocates to another worker; requests wait on it. */
@@ -134,14 +135,10 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
       initialAvailableOutgoingBitrate: this.#options.initialOutgoingBitrate,
       appData: { direction: req.direction },
     });
+    this.#dropIfGone(peer, transport);
     peer.transports.set(transport.id, transport);
     transport.observer.once('close', () => peer.transports.delete(transport.id));
-    return {
-      id: transport.id,
-      iceParameters: transport.iceParameters,
-      iceCandidates: transport.iceCandidates as TransportInfo['iceCandidates'],
-      dtlsParameters: transport.dtlsParameters as TransportInfo['dtlsParameters'],
-    };
+    return transportInfo(transport);
   }
 
   async connectTransport(peer: Peer, req: RequestOf<'connectTransport'>): Promise<void> {
@@ -168,19 +165,22 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
         `a ${peer.role} may not publish ${req.kind} as ${req.source}`,
       );
     }
-    const transport = peer.transport(req.transportId);
-    if (transport.appData['direction'] !== 'send')
-      throw PorchlightError.badRequest('transport is not a send transport');
+    const transport = peer.transport(req.transportId, 'send');
     if (peer.producers.size >= MAX_PRODUCERS_PER_PEER)
       throw PorchlightError.conflict('too many producers');
-    const denial = this.#publishDenial(peer, req.source, req.targetPeerId);
+    // A talk-back without a target goes to the camera being watched (or is refused as ambiguous).
+    const targetPeerId =
+      req.source === 'talkback'
+        ? (req.targetPeerId ?? watchedCamera(peer, (id) => this.#producerById(id)))
+        : req.targetPeerId;
+    const denial = this.#publishDenial(peer, req.source, targetPeerId);
     if (denial) throw denial;
     const appData: ProducerAppData = {
       source: req.source,
       peerId: peer.id,
       deviceId: peer.deviceId,
       label: peer.label,
-      targetPeerId: req.targetPeerId,
+      targetPeerId,
     };
     const producer = await mediasoupCall(() =>
       transport.produce<ProducerAppData>({
@@ -190,6 +190,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
         appData,
       }),
     );
+    this.#dropIfGone(peer, producer);
     peer.producers.set(producer.id, producer);
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
@@ -219,9 +220,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     if (!this.#mayConsume(peer, producer)) {
       throw PorchlightError.forbidden('not allowed to consume this producer');
     }
-    const transport = peer.transport(req.transportId);
-    if (transport.appData['direction'] !== 'recv')
-      throw PorchlightError.badRequest('transport is not a recv transport');
+    const transport = peer.transport(req.transportId, 'recv');
     if (peer.consumers.size >= MAX_CONSUMERS_PER_PEER)
       throw PorchlightError.conflict('too many consumers');
     const rtpCapabilities = req.rtpCapabilities as types.RtpCapabilities;
@@ -233,6 +232,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     const consumer = await mediasoupCall(() =>
       transport.consume({ producerId: producer.id, rtpCapabilities, paused: true }),
     );
+    this.#dropIfGone(peer, consumer);
     peer.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
     consumer.on('producerclose', () => {
@@ -244,32 +244,17 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
         spatialLayer: layers?.spatialLayer ?? null,
       }),
     );
-    return {
-      id: consumer.id,
-      producerId: producer.id,
-      kind: consumer.kind,
-      rtpParameters: consumer.rtpParameters as ConsumerInfo['rtpParameters'],
-      type: consumer.type,
-    };
+    return consumerInfo(consumer);
   }
 
   /** Producers published by one device (monitoring and tests). */
   producersOfDevice(deviceId: string): types.Producer<ProducerAppData>[] {
-    const out: types.Producer<ProducerAppData>[] = [];
-    for (const p of this.#peers.values()) {
-      for (const producer of p.producers.values())
-        if (producer.appData.deviceId === deviceId) out.push(producer);
-    }
-    return out;
+    return this.#peers.producersOfDevice(deviceId);
   }
 
   /** Consumers of one producer across the site's peers (monitoring and tests). */
   consumersOf(producerId: string): types.Consumer[] {
-    const out: types.Consumer[] = [];
-    for (const p of this.#peers.values()) {
-      for (const c of p.consumers.values()) if (c.producerId === producerId) out.push(c);
-    }
-    return out;
+    return this.#peers.consumersOf(producerId);
   }
 
   /** Every producer of this site, by id; other sites' ids are simply not found. */
@@ -302,20 +287,18 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     }
   }
 
-  /** Source semantics (role, addressing) and the Authorizer's permission on the device. */
   #mayConsume(peer: Peer, producer: types.Producer<ProducerAppData>): boolean {
-    if (!mayConsume(peer.role, peer.id, factsOf(producer))) return false;
-    const a = producer.appData;
-    if (a.source === 'talkback') {
-      return (
-        peer.deviceId !== undefined &&
-        peer.can('stream:receive-talk', deviceResource(this.siteId, peer.deviceId))
-      );
-    }
-    return (
-      a.deviceId !== undefined &&
-      peer.can('stream:view-live', deviceResource(this.siteId, a.deviceId))
-    );
+    return consumeAllowed(this.siteId, peer, producer);
+  }
+
+  /**
+   * A request's peer may have left (socket dropped) while mediasoup was creating `created`: close
+   * it instead of leaking it into a closed peer until the room closes, and answer with an error.
+   */
+  #dropIfGone(peer: Peer, created: { close(): void }): void {
+    if (!peer.closed && !this.#closed && this.#peers.get(peer.id) === peer) return;
+    created.close();
+    throw PorchlightError.unavailable('peer left during the request');
   }
 
   /**
@@ -342,37 +325,17 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     return closed;
   }
 
-  /**
-   * Why `peer` may not publish `source` now, or undefined when it may: talk-back is addressed to
-   * one camera and needs stream:talk on its device; camera/microphone need stream:publish on the
-   * peer's own device. Asked when producing and again when permissions change.
-   */
   #publishDenial(
     peer: Peer,
     source: Source,
     targetPeerId: string | undefined,
   ): PorchlightError | undefined {
-    if (source === 'talkback') {
-      const target = targetPeerId === undefined ? undefined : this.#peers.get(targetPeerId);
-      if (!target || target.role !== 'camera' || target.deviceId === undefined) {
-        return PorchlightError.notFound('target camera');
-      }
-      return peer.can('stream:talk', deviceResource(this.siteId, target.deviceId))
-        ? undefined
-        : PorchlightError.forbidden('not allowed to talk through this camera');
-    }
-    return peer.deviceId !== undefined &&
-      peer.can('stream:publish', deviceResource(this.siteId, peer.deviceId))
-      ? undefined
-      : PorchlightError.forbidden('not allowed to publish');
+    const target = targetPeerId === undefined ? undefined : this.#peers.get(targetPeerId);
+    return publishDenial(this.siteId, peer, source, target);
   }
 
   #producerById(id: string): types.Producer<ProducerAppData> | undefined {
-    for (const p of this.#peers.values()) {
-      const producer = p.producers.get(id);
-      if (producer) return producer;
-    }
-    return undefined;
+    return this.#peers.producerById(id);
   }
 
   #watchRouter(): void {
@@ -424,52 +387,14 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     this.safeEmit('close');
   }
 
-  // Small request handlers that only touch one peer's objects.
-
+  // Kept for callers that drive a room directly (benchmarks); the peer owns these objects.
   pauseProducer(peer: Peer, id: string): Promise<void> {
     return peer.producer(id).pause();
   }
   resumeProducer(peer: Peer, id: string): Promise<void> {
     return peer.producer(id).resume();
   }
-  closeProducer(peer: Peer, id: string): void {
-    peer.producer(id).close();
-  }
   resumeConsumer(peer: Peer, id: string): Promise<void> {
     return peer.consumer(id).resume();
   }
-  closeConsumer(peer: Peer, id: string): void {
-    peer.consumer(id).close();
-  }
-  async setConsumerLayers(peer: Peer, req: RequestOf<'setConsumerLayers'>): Promise<void> {
-    const consumer = peer.consumer(req.consumerId);
-    if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
-      throw PorchlightError.badRequest('consumer has no layers');
-    }
-    await consumer.setPreferredLayers({
-      spatialLayer: req.spatialLayer,
-      ...(req.temporalLayer !== undefined ? { temporalLayer: req.temporalLayer } : {}),
-    });
-  }
-}
-
-function factsOf(producer: types.Producer<ProducerAppData>) {
-  return {
-    source: producer.appData.source,
-    ownerPeerId: producer.appData.peerId,
-    targetPeerId: producer.appData.targetPeerId,
-  };
-}
-
-function producerInfo(producer: types.Producer<ProducerAppData>): ProducerInfo {
-  return {
-    producerId: producer.id,
-    peerId: producer.appData.peerId,
-    label: producer.appData.label,
-    deviceId: producer.appData.deviceId ?? null,
-    kind: producer.kind,
-    source: producer.appData.source,
-    paused: producer.paused,
-    layers: Math.max(1, producer.rtpParameters.encodings?.length ?? 1),
-  };
 }

@@ -1,4 +1,4 @@
-import { EnhancedEventEmitter } from '../util/EnhancedEventEmitter.ts';
+import { EnhancedEventEmitter } from '@porchlight/runtime';
 import { Room } from './Room.ts';
 import type { WorkerPool } from './WorkerPool.ts';
 

@@ -1,9 +1,8 @@
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
-import { EnhancedEventEmitter } from '../util/EnhancedEventEmitter.ts';
-import { Logger } from '../util/Logger.ts';
+import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 
-const logger = new Logger('WorkerPool');
+const logger = createLogger('WorkerPool');
 
 export interface WorkerPoolOptions {
   numWorkers: number;

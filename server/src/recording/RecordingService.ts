@@ -3,9 +3,7 @@ import { PorchlightError } from '../errors.ts';
 import type { ProducerAppData } from '../media/Peer.ts';
 import type { Room } from '../media/Room.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
-import type { Store } from '../store/types.ts';
-import { EnhancedEventEmitter } from '../util/EnhancedEventEmitter.ts';
-import { Logger } from '../util/Logger.ts';
+import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import type { RecordingIndex, StreamTotals } from './index/RecordingIndex.ts';
 import { repairRecordings, type RepairReport } from './Repair.ts';
 import { Retention, type DiskGuardResult } from './Retention.ts';
@@ -14,24 +12,28 @@ import { StreamRecording } from './StreamRecording.ts';
 import type { RecordingMode, RecordingStream, SegmentRecord } from './types.ts';
 import { UsageMeter } from './UsageMeter.ts';
 
-const logger = new Logger('RecordingService');
+const logger = createLogger('RecordingService');
 
 export interface RecordingServiceOptions {
-  store: Store;
+  index: RecordingIndex;
   vault: SegmentVault;
   rooms: RoomRegistry;
-  /** Default true. */
-  enabled?: boolean;
-  ffmpegPath?: string;
-  /** Default 2000. */
-  segmentMs?: number;
-  defaultMode?: RecordingMode;
-  /** Default 7 days; 0 = no age limit. */
-  defaultRetentionDays?: number;
-  minFreeBytes?: number;
-  maxTotalBytes?: number;
-  /** Retention, disk guard and usage flush period. Default 60 000. */
-  maintenanceIntervalMs?: number;
+  // No defaults here: every value comes from the validated config (config/defaults.ts).
+  enabled: boolean;
+  ffmpegPath: string;
+  segmentMs: number;
+  /** Settings of a stream seen for the first time. */
+  defaultMode: RecordingMode;
+  /** 0 = no age limit. */
+  defaultRetentionDays: number;
+  defaultPreRollSeconds: number;
+  defaultPostRollSeconds: number;
+  /** How long an on-demand start without a duration records (seconds). */
+  onDemandSeconds: number;
+  minFreeBytes: number;
+  maxTotalBytes: number;
+  /** Retention, disk guard and usage flush period. */
+  maintenanceIntervalMs: number;
   now?: () => number;
 }
 
@@ -66,24 +68,27 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
   readonly usage: UsageMeter;
   readonly retention: Retention;
   readonly #streams = new Map<string, Promise<StreamRecording>>();
-  readonly #o: Required<Omit<RecordingServiceOptions, 'store' | 'vault' | 'rooms'>>;
+  readonly #o: Required<Omit<RecordingServiceOptions, 'index' | 'vault' | 'rooms'>>;
   readonly #timer: NodeJS.Timeout;
   #maintaining: Promise<void> | undefined;
   #closed = false;
 
   private constructor(o: RecordingServiceOptions) {
     super();
-    this.index = o.store.recordings;
+    this.index = o.index;
     this.vault = o.vault;
     this.#o = {
-      enabled: o.enabled ?? true,
-      ffmpegPath: o.ffmpegPath ?? 'ffmpeg',
-      segmentMs: o.segmentMs ?? 2000,
-      defaultMode: o.defaultMode ?? 'continuous',
-      defaultRetentionDays: o.defaultRetentionDays ?? 7,
-      minFreeBytes: o.minFreeBytes ?? 1024 ** 3,
-      maxTotalBytes: o.maxTotalBytes ?? 0,
-      maintenanceIntervalMs: o.maintenanceIntervalMs ?? 60_000,
+      enabled: o.enabled,
+      ffmpegPath: o.ffmpegPath,
+      segmentMs: o.segmentMs,
+      defaultMode: o.defaultMode,
+      defaultRetentionDays: o.defaultRetentionDays,
+      defaultPreRollSeconds: o.defaultPreRollSeconds,
+      defaultPostRollSeconds: o.defaultPostRollSeconds,
+      onDemandSeconds: o.onDemandSeconds,
+      minFreeBytes: o.minFreeBytes,
+      maxTotalBytes: o.maxTotalBytes,
+      maintenanceIntervalMs: o.maintenanceIntervalMs,
       now: o.now ?? Date.now,
     };
     this.usage = new UsageMeter(this.index, this.#o.now);
@@ -100,7 +105,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
   static async create(
     o: RecordingServiceOptions,
   ): Promise<{ service: RecordingService; repair: RepairReport }> {
-    const repair = await repairRecordings(o.store.recordings, o.vault.storage);
+    const repair = await repairRecordings(o.index, o.vault.storage);
     return { service: new RecordingService(o), repair };
   }
 
@@ -130,8 +135,8 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
       retentionMaxAgeSeconds:
         this.#o.defaultRetentionDays > 0 ? this.#o.defaultRetentionDays * 86_400 : null,
       retentionMaxBytes: null,
-      preRollSeconds: 6,
-      postRollSeconds: 20,
+      preRollSeconds: this.#o.defaultPreRollSeconds,
+      postRollSeconds: this.#o.defaultPostRollSeconds,
       tags: {},
       createdAt: now,
       updatedAt: now,
@@ -165,6 +170,8 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
           },
         });
         stream.on('run', ({ runId }) => this.#activeRuns.add(runId));
+        // Only running runs keep their init segment from retention; the set stays small.
+        stream.on('runEnded', ({ runId }) => this.#activeRuns.delete(runId));
         stream.on('segment', (s) => this.safeEmit('segment', s));
         return stream;
       })();
@@ -172,6 +179,11 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
       this.#streams.set(deviceId, p);
     }
     return p;
+  }
+
+  /** How many runs are recording or still writing (monitoring and tests). */
+  get activeRunCount(): number {
+    return this.#activeRuns.size;
   }
 
   /** A live StreamRecording if the device has one (tests, status). */
@@ -217,7 +229,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     if (stream.settings.mode !== 'on-demand') {
       throw PorchlightError.conflict(`recording mode is ${stream.settings.mode}, not on-demand`);
     }
-    const until = this.#o.now() + (seconds ?? 86_400) * 1000;
+    const until = this.#o.now() + (seconds ?? this.#o.onDemandSeconds) * 1000;
     await this.index.saveStream(stream.settings, until);
     stream.updateSettings(stream.settings, until);
     return this.status(deviceId, siteId);

@@ -1,8 +1,8 @@
-import { Logger } from '../util/Logger.ts';
+import { createLogger } from '@porchlight/runtime';
 import type { RecordingIndex } from './index/RecordingIndex.ts';
 import type { ObjectStorage } from './storage/ObjectStorage.ts';
 
-const logger = new Logger('Repair');
+const logger = createLogger('Repair');
 
 export interface RepairReport {
   /** Leftovers of interrupted writes (temp files). */

@@ -12,13 +12,13 @@ describe('Retention', () => {
   let retention: Retention;
   beforeEach(async () => {
     v = await testVault();
-    retention = new Retention(v.store.recordings, v.vault, () => new Set());
+    retention = new Retention(v.index, v.vault, () => new Set());
   });
   afterEach(async () => {
     await v.close();
   });
 
-  const seqs = async () => (await v.store.recordings.allSegments(v.deviceId)).map((s) => s.seq);
+  const seqs = async () => (await v.index.allSegments(v.deviceId)).map((s) => s.seq);
   const segmentFiles = () => filesUnder(v.dir).filter((f) => f.endsWith('.m4s'));
 
   it('by age deletes exactly the segments that ended before the cutoff, rows and objects', async () => {
@@ -52,7 +52,7 @@ describe('Retention', () => {
     expect(deleted.map((s) => s.seq)).toStrictEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(await seqs()).toStrictEqual([8, 9, 10]);
     expect(segmentFiles()).toHaveLength(3);
-    expect((await v.store.recordings.streamTotals(v.deviceId)).storedBytes).toBe(each * 3);
+    expect((await v.index.streamTotals(v.deviceId)).storedBytes).toBe(each * 3);
   });
 
   it('age and size together, and the init segment goes with the last segment of its run', async () => {
@@ -63,26 +63,26 @@ describe('Retention', () => {
       now,
     );
     expect(deleted.map((s) => s.seq)).toStrictEqual([1, 2]);
-    expect(await v.store.recordings.getRun(v.run.id)).not.toBeNull();
+    expect(await v.index.getRun(v.run.id)).not.toBeNull();
     await retention.enforce({ ...v.stream, retentionMaxAgeSeconds: 1 }, now + 10_000);
     expect(await seqs()).toStrictEqual([]);
-    expect(await v.store.recordings.getRun(v.run.id)).toBeNull();
+    expect(await v.index.getRun(v.run.id)).toBeNull();
     expect(filesUnder(v.dir)).toStrictEqual([]);
   });
 
   it('keeps the init segment of a run that is still recording', async () => {
     await v.addSegment(1);
-    const keep = new Retention(v.store.recordings, v.vault, () => new Set([v.run.id]));
+    const keep = new Retention(v.index, v.vault, () => new Set([v.run.id]));
     await keep.enforce({ ...v.stream, retentionMaxAgeSeconds: 1 }, 10_000_000);
     expect(await seqs()).toStrictEqual([]);
-    expect(await v.store.recordings.getRun(v.run.id)).not.toBeNull();
+    expect(await v.index.getRun(v.run.id)).not.toBeNull();
     expect(fs.existsSync(path.join(v.dir, v.run.storageKey))).toBe(true);
   });
 
   it('the disk guard deletes oldest first across streams until under the quota', async () => {
     const rows = [];
     for (let n = 1; n <= 6; n++) rows.push(await v.addSegment(n));
-    const total = await v.store.recordings.totalStoredBytes();
+    const total = await v.index.totalStoredBytes();
     const quota = total - rows[0]!.storedBytes * 2 - 1;
     const result = await retention.guard({ minFreeBytes: 0, maxTotalBytes: quota });
     expect(result.reason).toBe('quota');

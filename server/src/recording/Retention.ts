@@ -1,9 +1,9 @@
-import { Logger } from '../util/Logger.ts';
+import { createLogger } from '@porchlight/runtime';
 import type { RecordingIndex } from './index/RecordingIndex.ts';
 import type { SegmentVault } from './SegmentVault.ts';
 import type { RecordingStream, SegmentRecord } from './types.ts';
 
-const logger = new Logger('Retention');
+const logger = createLogger('Retention');
 const BATCH = 500;
 
 export interface DiskGuardOptions {

@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { ProducerAppData } from '../media/Peer.ts';
 import type { Room } from '../media/Room.ts';
-import { EnhancedEventEmitter } from '../util/EnhancedEventEmitter.ts';
-import { Logger } from '../util/Logger.ts';
+import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import type { RecordingIndex } from './index/RecordingIndex.ts';
 import { Recorder, type RecordedInit, type RecordedSegment } from './recorder/Recorder.ts';
 import { SegmentVault } from './SegmentVault.ts';
 import type { RecordingRun, RecordingStream, SegmentRecord } from './types.ts';
 
-const logger = new Logger('StreamRecording');
+const logger = createLogger('StreamRecording');
 
 /** Producer changes settle this long before the recorder (re)starts: video and audio arrive apart. */
 const SETTLE_MS = 400;
@@ -32,6 +31,8 @@ export type StreamRecordingEvents = {
   segment: [SegmentRecord];
   /** The recorder started a run (ffmpeg up). */
   run: [{ runId: string; pid: number | undefined }];
+  /** A run's recorder exited and every segment it produced was written (or failed to be). */
+  runEnded: [{ runId: string }];
 };
 
 interface ActiveRun {
@@ -237,6 +238,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       recorder.on('segment', (segment) => this.#onSegment(run, segment));
       recorder.on('exit', ({ expected }) => {
         void this.#meterIngest(run);
+        void this.#queue.then(() => this.safeEmit('runEnded', { runId: run.id }));
         if (this.#run === run) this.#run = undefined;
         if (!expected && !this.#closed) {
           // A crashed recorder loses only the segment in progress; a new run starts.

@@ -1,7 +1,7 @@
-import { Logger } from '../util/Logger.ts';
+import { createLogger } from '@porchlight/runtime';
 import type { RecordingIndex, UsageDelta } from './index/RecordingIndex.ts';
 
-const logger = new Logger('UsageMeter');
+const logger = createLogger('UsageMeter');
 
 function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);

@@ -1,30 +1,35 @@
 import path from 'node:path';
-import type { ApiContext } from '../api/ApiContext.ts';
 import type { Authorizer } from '../identity/authorization/Authorizer.ts';
 import type { Config } from '../config/schema.ts';
 import type { AuditLog } from '../identity/audit/AuditLog.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
-import type { Store } from '../store/types.ts';
-import { Logger } from '../util/Logger.ts';
+import type { SqlExecutor } from '../store/executor/SqlExecutor.ts';
+import { createLogger } from '@porchlight/runtime';
 import { DataKeys } from './crypto/DataKeys.ts';
 import { MasterKeyRing } from './crypto/MasterKeyRing.ts';
 import { ClipExporter } from './playback/ClipExporter.ts';
-import { MediaServer } from './playback/MediaServer.ts';
+import type { RecordingIndex } from './index/RecordingIndex.ts';
+import { SqlRecordingIndex } from './index/SqlRecordingIndex.ts';
+import { MediaServer, type PlaybackLookups } from './playback/MediaServer.ts';
 import { PlaybackTokens } from './playback/PlaybackTokens.ts';
+import type { RecordingPort } from './ports.ts';
 import { Snapshotter } from './playback/Snapshotter.ts';
 import { RecordingService } from './RecordingService.ts';
 import type { RepairReport } from './Repair.ts';
 import { SegmentVault } from './SegmentVault.ts';
 import { createObjectStorage } from './storage/createObjectStorage.ts';
 
-const logger = new Logger('Recording');
+const logger = createLogger('Recording');
 
 /** Everything recording, wired once: the server's composition root holds just this. */
 export interface Recording {
   service: RecordingService;
+  /** The recording index (segments, runs, data keys, usage). */
+  index: RecordingIndex;
   dataKeys: DataKeys;
   media: MediaServer;
-  api: ApiContext['recordings'];
+  /** The port the REST API gets. */
+  api: RecordingPort;
   /** What the start-up repair found and fixed. */
   repair: RepairReport;
   close(): Promise<void>;
@@ -34,7 +39,10 @@ export async function createRecording(o: {
   config: Config['recording'];
   dataDir: string;
   secret: string;
-  store: Store;
+  /** The metadata database; the recording index lives in it beside the identity tables. */
+  db: SqlExecutor;
+  /** Device and API key lookups for signed playback URLs. */
+  lookups: PlaybackLookups;
   rooms: RoomRegistry;
   audit: AuditLog;
   authorizer: Authorizer;
@@ -56,10 +64,11 @@ export async function createRecording(o: {
       : { kind: 'fs', dir: c.storageDir || path.join(o.dataDir, 'recordings') },
   );
   const masterKeys = MasterKeyRing.load({
-    env: process.env['PORCHLIGHT_RECORDING_MASTER_KEYS'],
+    env: c.masterKeys,
     keyFile: c.masterKeyFile || path.join(o.dataDir, 'secrets', 'recording-master-keys'),
   });
-  const dataKeys = new DataKeys({ repo: o.store.recordings, masterKeys, now });
+  const index = new SqlRecordingIndex(o.db);
+  const dataKeys = new DataKeys({ repo: index, masterKeys, now });
   // A new master key put first in the key file takes over here: every data key moves under it,
   // after which the old master key can be removed.
   const rewrapped = await dataKeys.rewrapAll();
@@ -67,7 +76,7 @@ export async function createRecording(o: {
     logger.info('data keys re-wrapped under the current master key', { rewrapped });
   const vault = new SegmentVault(storage, dataKeys);
   const { service, repair } = await RecordingService.create({
-    store: o.store,
+    index,
     vault,
     rooms: o.rooms,
     enabled: c.enabled,
@@ -75,6 +84,9 @@ export async function createRecording(o: {
     segmentMs: c.segmentSeconds * 1000,
     defaultMode: c.defaultMode,
     defaultRetentionDays: c.defaultRetentionDays,
+    defaultPreRollSeconds: c.defaultPreRollSeconds,
+    defaultPostRollSeconds: c.defaultPostRollSeconds,
+    onDemandSeconds: c.onDemandSeconds,
     minFreeBytes: c.minFreeBytes,
     maxTotalBytes: c.maxTotalBytes,
     maintenanceIntervalMs: c.retentionIntervalSeconds * 1000,
@@ -100,24 +112,24 @@ export async function createRecording(o: {
   const tokens = new PlaybackTokens(o.secret, now);
   const media = new MediaServer({
     tokens,
-    index: o.store.recordings,
+    index,
     vault,
-    clips: new ClipExporter(o.store.recordings, vault),
-    snapshots: new Snapshotter(o.store.recordings, vault, c.ffmpegPath),
+    clips: new ClipExporter(index, vault),
+    snapshots: new Snapshotter(index, vault, c.ffmpegPath),
     usage: service.usage,
     authorizer: o.authorizer,
-    store: o.store,
+    lookups: o.lookups,
     segmentMs: c.segmentSeconds * 1000,
     liveWindowSegments: c.liveWindowSegments,
     now,
   });
-  const api: ApiContext['recordings'] = {
+  const api: RecordingPort = {
     service,
     tokens,
     playbackTtlSeconds: c.playbackTtlSeconds,
     rotateKeys: async () => {
       let rotated = 0;
-      for (const stream of await o.store.recordings.listStreams()) {
+      for (const stream of await index.listStreams()) {
         await dataKeys.rotate(stream.deviceId);
         rotated++;
       }
@@ -127,6 +139,7 @@ export async function createRecording(o: {
   let closing: Promise<void> | undefined;
   return {
     service,
+    index,
     dataKeys,
     media,
     api,

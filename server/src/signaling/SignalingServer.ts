@@ -5,10 +5,10 @@ import { Limits, type ClientToServerEvents, type ServerToClientEvents } from '@p
 import { PorchlightError } from '../errors.ts';
 import type { Authenticator } from '../identity/authentication/Authenticator.ts';
 import type { IdentityEvents, PrincipalRef } from '../identity/IdentityEvents.ts';
-import { Logger } from '../util/Logger.ts';
+import { createLogger } from '@porchlight/runtime';
 import { SignalingSession, type SessionDeps, type SocketData } from './SignalingSession.ts';
 
-const logger = new Logger('SignalingServer');
+const logger = createLogger('SignalingServer');
 
 export interface SignalingServerOptions extends SessionDeps {
   httpServer: HttpsServer | HttpServer;

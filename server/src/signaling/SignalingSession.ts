@@ -23,12 +23,12 @@ import type { DeviceRegistry } from '../identity/devices/DeviceRegistry.ts';
 import { Peer } from '../media/Peer.ts';
 import type { Room } from '../media/Room.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
-import type { Store } from '../store/types.ts';
-import { Logger } from '../util/Logger.ts';
+import type { SiteRepository } from '../store/repositories/SiteRepository.ts';
+import { createLogger } from '@porchlight/runtime';
 import { handlers, type HandlerContext } from './handlers.ts';
 import { RateLimiter } from './RateLimiter.ts';
 
-const logger = new Logger('SignalingSession');
+const logger = createLogger('SignalingSession');
 
 export type PorchlightSocket = Socket<
   ClientToServerEvents,
@@ -44,7 +44,7 @@ export interface SocketData {
 export interface SessionDeps {
   rooms: RoomRegistry;
   authorizer: Authorizer;
-  store: Pick<Store, 'listSites'>;
+  sites: Pick<SiteRepository, 'list'>;
   registry: DeviceRegistry;
   audit: Pick<AuditLog, 'record'>;
   /** ICE servers for a principal on a site, with the expiry of their TURN credentials. */
@@ -255,7 +255,7 @@ export class SignalingSession {
       return p.device.siteId;
     }
     if (req.siteId !== undefined) return req.siteId;
-    const sites = (await this.#deps.store.listSites()).filter((s) => this.#mayJoin(s.id));
+    const sites = (await this.#deps.sites.list()).filter((s) => this.#mayJoin(s.id));
     if (sites.length === 1) return sites[0]!.id;
     if (sites.length === 0) throw PorchlightError.forbidden('no site available to this account');
     throw PorchlightError.badRequest('siteId is required: this account has several sites');

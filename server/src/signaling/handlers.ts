@@ -31,29 +31,29 @@ export const handlers: { [K in Exclude<RequestName, 'join'>]: Handler<K> } = {
   },
   getIceServers: async ({ iceServers }) => iceServers(),
   produce: ({ room, peer }, req) => room.produce(peer, req),
-  closeProducer: async ({ room, peer }, req) => {
-    room.closeProducer(peer, req.producerId);
+  closeProducer: async ({ peer }, req) => {
+    peer.producer(req.producerId).close();
     return empty;
   },
-  pauseProducer: async ({ room, peer }, req) => {
-    await room.pauseProducer(peer, req.producerId);
+  pauseProducer: async ({ peer }, req) => {
+    await peer.producer(req.producerId).pause();
     return empty;
   },
-  resumeProducer: async ({ room, peer }, req) => {
-    await room.resumeProducer(peer, req.producerId);
+  resumeProducer: async ({ peer }, req) => {
+    await peer.producer(req.producerId).resume();
     return empty;
   },
   consume: ({ room, peer }, req) => room.consume(peer, req),
-  resumeConsumer: async ({ room, peer }, req) => {
-    await room.resumeConsumer(peer, req.consumerId);
+  resumeConsumer: async ({ peer }, req) => {
+    await peer.consumer(req.consumerId).resume();
     return empty;
   },
-  closeConsumer: async ({ room, peer }, req) => {
-    room.closeConsumer(peer, req.consumerId);
+  closeConsumer: async ({ peer }, req) => {
+    peer.consumer(req.consumerId).close();
     return empty;
   },
-  setConsumerLayers: async ({ room, peer }, req) => {
-    await room.setConsumerLayers(peer, req);
+  setConsumerLayers: async ({ peer }, req) => {
+    await peer.setConsumerLayers(req);
     return empty;
   },
 };

@@ -1,7 +1,22 @@
 import { StoreConfigError } from './errors.ts';
-import { PostgresStore } from './PostgresStore.ts';
-import { SqliteStore } from './SqliteStore.ts';
-import type { Store } from './types.ts';
+import { PostgresExecutor } from './executor/PostgresExecutor.ts';
+import type { SqlDialect, SqlExecutor } from './executor/SqlExecutor.ts';
+import { SqliteExecutor } from './executor/SqliteExecutor.ts';
+import { createRepositories, type Repositories } from './Repositories.ts';
+
+/**
+ * An open database: its executor (for modules that build their own repositories on it, such as
+ * the recording index) and the identity and access repositories. The composition root holds
+ * this; everything else receives one repository (or a `Pick` of them).
+ */
+export interface Store extends Repositories {
+  readonly kind: SqlDialect;
+  readonly executor: SqlExecutor;
+  /** Runs pending migrations (idempotent). */
+  migrate(): Promise<void>;
+  /** Idempotent; a closed store refuses work with StoreClosedError. */
+  close(): Promise<void>;
+}
 
 export interface StoreConfig {
   /**
@@ -18,16 +33,33 @@ export async function createStore(config: StoreConfig): Promise<Store> {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file === '') throw new StoreConfigError('store URL "sqlite:" names no file');
-    return SqliteStore.create({ file });
+    return openStore(await SqliteExecutor.create({ file }));
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return PostgresStore.create(postgresOptions(url));
+    return openStore(await PostgresExecutor.create(postgresOptions(url)));
   }
   // Only the scheme goes into the message: the rest of a URL may hold a password.
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? '(none)';
   throw new StoreConfigError(
     `unsupported store URL scheme ${scheme}: use sqlite:<path>, sqlite::memory: or postgres://...`,
   );
+}
+
+/** Brings the executor's schema up to date (closing it if that fails) and builds the repositories. */
+export async function openStore(executor: SqlExecutor): Promise<Store> {
+  try {
+    await executor.migrate();
+  } catch (error) {
+    await executor.close();
+    throw error;
+  }
+  return {
+    ...createRepositories(executor),
+    kind: executor.dialect,
+    executor,
+    migrate: () => executor.migrate(),
+    close: () => executor.close(),
+  };
 }
 
 /** Takes our `schema` parameter off the URL before pg sees it. */

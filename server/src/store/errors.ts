@@ -1,7 +1,9 @@
-/**
- * Errors the stores throw besides `DuplicateError` (which lives in types.ts because callers of the
- * contract catch it). Each names one failure so callers and tests can tell them apart.
- */
+/** Errors the executors and repositories throw, each naming one failure so callers can tell them apart. */
+
+/** A unique constraint was violated (e.g. a duplicate e-mail). */
+export class DuplicateError extends Error {
+  override readonly name = 'DuplicateError';
+}
 
 /** A method was called after `close()`. */
 export class StoreClosedError extends Error {

@@ -4,10 +4,10 @@ import { TurnSupervisor, iceServersFor, type TurnUsageRecord } from '@porchlight
 import type { IceServer } from '@porchlight/protocol';
 import type { Principal } from '../identity/authorization/Principal.ts';
 import type { Config } from '../config/schema.ts';
-import type { Store } from '../store/types.ts';
-import { Logger } from '../util/Logger.ts';
+import type { TurnUsageRepository } from '../store/repositories/TurnUsageRepository.ts';
+import { createLogger } from '@porchlight/runtime';
 
-const logger = new Logger('TurnService');
+const logger = createLogger('TurnService');
 
 export interface TurnServiceOptions {
   config: Config['turn'];
@@ -20,7 +20,7 @@ export interface TurnServiceOptions {
   tls: { certFile: string; keyFile: string };
   dataDir: string;
   secret: string;
-  store: Pick<Store, 'appendTurnUsage'>;
+  turnUsage: Pick<TurnUsageRepository, 'append'>;
 }
 
 /**
@@ -106,7 +106,7 @@ export class TurnService {
     const [kind, id, siteId] = u.userId.split('.');
     if (!kind || !id) return; // Not minted by us (e.g. a probe).
     try {
-      await this.#options.store.appendTurnUsage({
+      await this.#options.turnUsage.append({
         at: u.endedAt.getTime(),
         principalKind: kind,
         principalId: id,

@@ -28,8 +28,9 @@ describe('identity over the REST API', () => {
 
   beforeAll(async () => {
     ts = await startTestServer();
-    const { store, passwords } = ts.server.identity;
-    await store.createAccount({
+    const { store } = ts.server;
+    const { passwords } = ts.server.identity;
+    await store.accounts.create({
       id: 'admin-1',
       email: 'admin@example.com',
       displayName: 'Admin',
@@ -62,6 +63,29 @@ describe('identity over the REST API', () => {
     }
     const login = res.body.paths['/api/v1/auth/login']!['post']!;
     expect(JSON.stringify(login)).toContain('"format":"email"');
+  });
+
+  it('describes every success response with the contract schema the SDK checks answers against', async () => {
+    type Op = { responses: Record<string, { content?: Record<string, { schema?: Json }> }> };
+    const res = await api<{ paths: Record<string, Record<string, Op>> }>(
+      ts.url,
+      'GET',
+      '/api/openapi.json',
+    );
+    for (const r of routes) {
+      const op = res.body.paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')]![r.method.toLowerCase()]!;
+      const success = op.responses[String(r.status)];
+      expect(success, `${r.method} ${r.path}`).toBeDefined();
+      const schema = success!.content?.['application/json']?.schema;
+      if (r.status === 204) expect(schema, `${r.method} ${r.path}`).toBeUndefined();
+      else expect(schema, `${r.method} ${r.path}`).toBeDefined();
+    }
+    const me = res.body.paths['/api/v1/me']!['get']!.responses['200']!;
+    // The session shape is spelled out: an account never carries its password hash.
+    const session = res.body.paths['/api/v1/auth/login']!['post']!.responses['200']!;
+    expect(JSON.stringify(session)).toContain('"accessToken"');
+    expect(JSON.stringify(session)).not.toContain('passwordHash');
+    expect(JSON.stringify(me)).toContain('"grants"');
   });
 
   it('logs in, refreshes with rotation, and revokes the family on reuse', async () => {
@@ -101,7 +125,7 @@ describe('identity over the REST API', () => {
     expect(statuses.slice(5)).toEqual([429, 429]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
     // The failures are audited.
-    const audit = await ts.server.identity.store.queryAudit({ action: 'auth.login', limit: 50 });
+    const audit = await ts.server.store.audit.query({ action: 'auth.login', limit: 50 });
     expect(audit.filter((e) => e.outcome === 'failure').length).toBeGreaterThanOrEqual(5);
   });
 
@@ -131,12 +155,12 @@ describe('identity over the REST API', () => {
     expect(join.ok && join.data['role']).toBe('camera');
     cam.close();
     // The code is gone from the store (deleted on redemption).
-    expect(await ts.server.identity.store.listProvisioningCodes(siteId)).toHaveLength(0);
+    expect(await ts.server.store.provisioningCodes.list(siteId)).toHaveLength(0);
 
     // An expired code is refused (issued with a clock in the past through the same service).
     const { Provisioning } = await import('../../src/identity/devices/Provisioning.ts');
     const past = new Provisioning({
-      store: ts.server.identity.store,
+      repos: ts.server.store,
       now: () => Date.now() - 3_600_000,
     });
     const old = await past.createCode({
@@ -175,7 +199,7 @@ describe('identity over the REST API', () => {
     // Its credential no longer works for a new connection either.
     await expect(connectRaw(ts.url, cam.token)).rejects.toThrow(/UNAUTHORIZED/);
 
-    const grant = (await ts.server.identity.store.listGrantsForAccount(guest.id))[0]!;
+    const grant = (await ts.server.store.grants.listForAccount(guest.id))[0]!;
     const guestGone = new Promise<number>((r) =>
       guestClient.socket.once('disconnect', () => r(Date.now())),
     );
@@ -188,7 +212,7 @@ describe('identity over the REST API', () => {
       ).status,
     ).toBe(204);
     expect((await guestGone) - t1).toBeLessThan(3000);
-    const audit = await ts.server.identity.store.queryAudit({ siteId, limit: 20 });
+    const audit = await ts.server.store.audit.query({ siteId, limit: 20 });
     expect(audit.map((e) => e.action)).toEqual(
       expect.arrayContaining(['device.revoke', 'grant.revoke']),
     );
@@ -356,7 +380,7 @@ describe('identity over the REST API', () => {
         (await api(ts.url, 'POST', '/api/v1/auth/login', { rawBody: 'x'.repeat(200_000) })).status,
       ).toBe(413);
       // The tables are intact and nobody became an admin.
-      const accounts = await ts.server.identity.store.listAccounts();
+      const accounts = await ts.server.store.accounts.list();
       expect(accounts.length).toBeGreaterThan(0);
       expect(accounts.filter((a) => a.isAdmin).map((a) => a.id)).toEqual(['admin-1']);
       expect(({} as Json)['admin']).toBeUndefined();

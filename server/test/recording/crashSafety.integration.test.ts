@@ -16,8 +16,10 @@ import { DataKeys } from '../../src/recording/crypto/DataKeys.ts';
 import { MasterKeyRing } from '../../src/recording/crypto/MasterKeyRing.ts';
 import { SegmentVault } from '../../src/recording/SegmentVault.ts';
 import { FileStorage } from '../../src/recording/storage/FileStorage.ts';
-import { SqliteStore } from '../../src/store/SqliteStore.ts';
+import { createStore } from '../../src/store/createStore.ts';
+import { SqlRecordingIndex } from '../../src/recording/index/SqlRecordingIndex.ts';
 import { api } from '../../../tests/support/http.ts';
+import { logEntry, loggedNumber } from '../../../tests/support/logs.ts';
 import { installWrtcGlobals, syntheticCamera, YUV } from '../../../tests/support/wrtc.ts';
 import { deviceRecord } from '../../../tests/support/records.ts';
 import { decodeFrames, filesUnder, until } from './support.ts';
@@ -60,10 +62,10 @@ function startServer(
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
     const check = () => {
-      const m = /listening url="(https:\/\/[^"]+)"/.exec(out);
-      if (m) {
+      const url = logEntry(out, 'listening')?.['url'];
+      if (typeof url === 'string') {
         clearTimeout(t);
-        resolve({ child, url: m[1]!, log: () => out });
+        resolve({ child, url, log: () => out });
       }
     };
     child.stdout.on('data', check);
@@ -86,11 +88,11 @@ describe('crash safety', () => {
     const siteId = randomUUID();
     const deviceId = randomUUID();
     const ownerId = randomUUID();
-    const seed = await SqliteStore.create({ file: path.join(dataDir, 'porchlight.db') });
-    await seed.createSite({ id: siteId, name: 'Home', createdAt: Date.now() });
+    const seed = await createStore({ url: `sqlite:${path.join(dataDir, 'porchlight.db')}` });
+    await seed.sites.create({ id: siteId, name: 'Home', createdAt: Date.now() });
     const device = deviceRecord(siteId, { id: deviceId });
-    await seed.createDevice(device);
-    await seed.createAccount({
+    await seed.devices.create(device);
+    await seed.accounts.create({
       id: ownerId,
       email: `${ownerId}@test.invalid`,
       displayName: 'O',
@@ -99,7 +101,7 @@ describe('crash safety', () => {
       createdAt: Date.now(),
       disabledAt: null,
     });
-    await seed.createGrant({
+    await seed.grants.create({
       id: randomUUID(),
       accountId: ownerId,
       siteId,
@@ -141,7 +143,7 @@ describe('crash safety', () => {
       async () => (await fragmentsAt(first.url)).length >= 4 || undefined,
       40_000,
     );
-    const recorderPid = Number(/recording started .*pid=(\d+)/.exec(first.log())?.[1]);
+    const recorderPid = loggedNumber(first.log(), 'recording started', 'pid');
     expect(alive(recorderPid)).toBe(true);
 
     // Mid-segment: half a segment after the last one was indexed.
@@ -155,8 +157,8 @@ describe('crash safety', () => {
 
     // What the crash left: rows only for objects that exist (object first, then row).
     const storageDir = path.join(dataDir, 'recordings');
-    const crashed = await SqliteStore.create({ file: path.join(dataDir, 'porchlight.db') });
-    const rowsAtCrash = await crashed.recordings.allSegments(deviceId);
+    const crashed = await createStore({ url: `sqlite:${path.join(dataDir, 'porchlight.db')}` });
+    const rowsAtCrash = await new SqlRecordingIndex(crashed.executor).allSegments(deviceId);
     await crashed.close();
     const filesAtCrash = filesUnder(storageDir).map((f) => path.relative(storageDir, f));
     for (const r of rowsAtCrash) expect(filesAtCrash).toContain(r.storageKey);
@@ -174,15 +176,16 @@ describe('crash safety', () => {
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
 
-    const store = await SqliteStore.create({ file: path.join(dataDir, 'porchlight.db') });
-    const rows = await store.recordings.allSegments(deviceId);
-    const runs = await store.recordings.listRuns(deviceId);
+    const store = await createStore({ url: `sqlite:${path.join(dataDir, 'porchlight.db')}` });
+    const index = new SqlRecordingIndex(store.executor);
+    const rows = await index.allSegments(deviceId);
+    const runs = await index.listRuns(deviceId);
     const indexed = new Set([...rows.map((r) => r.storageKey), ...runs.map((r) => r.storageKey)]);
     const files = filesUnder(storageDir).map((f) => path.relative(storageDir, f));
     expect(new Set(files)).toStrictEqual(indexed);
     // Every indexed segment decrypts to its recorded size and decodes with its init segment.
     const keys = new DataKeys({
-      repo: store.recordings,
+      repo: index,
       masterKeys: MasterKeyRing.load({
         env: undefined,
         keyFile: path.join(dataDir, 'secrets', 'recording-master-keys'),

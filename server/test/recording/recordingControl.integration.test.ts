@@ -116,8 +116,8 @@ describe('recording control, access and encryption at rest', () => {
     const pb = await playback(member.token);
     expect(pb.status).toBe(200);
     expect((await fetch(`${ts.url}${pb.body.live}`)).status).toBe(200);
-    const [grant] = await ts.server.identity.store.listGrantsForAccount(member.id);
-    await ts.server.identity.store.revokeGrant(grant!.id, Date.now());
+    const [grant] = await ts.server.store.grants.listForAccount(member.id);
+    await ts.server.store.grants.revoke(grant!.id, Date.now());
     await until(
       'the revoked member to be refused',
       async () => (await fetch(`${ts.url}${pb.body.live}`)).status === 403 || undefined,
@@ -130,8 +130,8 @@ describe('recording control, access and encryption at rest', () => {
     const files = filesUnder(dir);
     expect(files.length).toBeGreaterThan(3);
     const list = await fragments(ts, owner, ts.siteId, cam.deviceId);
-    const rows = await ts.server.identity.store.recordings.allSegments(cam.deviceId);
-    const run = (await ts.server.identity.store.recordings.getRun(rows[0]!.runId))!;
+    const rows = await ts.server.recording.index.allSegments(cam.deviceId);
+    const run = (await ts.server.recording.index.getRun(rows[0]!.runId))!;
     const vault = ts.server.recording.service.vault;
     const plainInit = await vault.get(run.storageKey);
     const plainSeg = await vault.get(rows[0]!.storageKey);
@@ -154,11 +154,11 @@ describe('recording control, access and encryption at rest', () => {
   });
 
   it('a wrong master key gives a clean error, and the right one still opens everything', async () => {
-    const rows = await ts.server.identity.store.recordings.allSegments(cam.deviceId);
+    const rows = await ts.server.recording.index.allSegments(cam.deviceId);
     const wrong = new SegmentVault(
       ts.server.recording.service.vault.storage,
       new DataKeys({
-        repo: ts.server.identity.store.recordings,
+        repo: ts.server.recording.index,
         masterKeys: new MasterKeyRing([{ id: 'mk-wrong', key: randomBytes(32) }]),
       }),
     );
@@ -166,11 +166,11 @@ describe('recording control, access and encryption at rest', () => {
     expect(error instanceof KeyUnavailableError || error instanceof DecryptionError).toBe(true);
     expect(String(error)).not.toMatch(/[A-Za-z0-9+/]{40,}/); // no key material in the message
     // Same id, different bytes: authentication fails rather than yielding garbage.
-    const [record] = await ts.server.identity.store.recordings.listDataKeys();
+    const [record] = await ts.server.recording.index.listDataKeys();
     const impostor = new SegmentVault(
       ts.server.recording.service.vault.storage,
       new DataKeys({
-        repo: ts.server.identity.store.recordings,
+        repo: ts.server.recording.index,
         masterKeys: new MasterKeyRing([{ id: record!.masterKeyId, key: randomBytes(32) }]),
       }),
     );
@@ -186,11 +186,11 @@ describe('recording control, access and encryption at rest', () => {
       (await api(ts.url, 'POST', '/api/v1/admin/recording-keys/rotate', { token: admin, body: {} }))
         .status,
     ).toBe(403);
-    const before = await ts.server.identity.store.recordings.allSegments(cam.deviceId);
+    const before = await ts.server.recording.index.allSegments(cam.deviceId);
     const result = await ts.server.recording.api.rotateKeys();
     expect(result.rotated).toBeGreaterThanOrEqual(1);
     await until('a segment under the new key', async () => {
-      const after = await ts.server.identity.store.recordings.allSegments(cam.deviceId);
+      const after = await ts.server.recording.index.allSegments(cam.deviceId);
       return after.some((s) => s.keyId !== before[0]!.keyId) || undefined;
     });
     expect((await ts.server.recording.service.vault.get(before[0]!.storageKey)).length).toBe(
@@ -208,10 +208,10 @@ describe('recording control, access and encryption at rest', () => {
       () => (stream.activeRunId && stream.activeRunId !== firstRun) || undefined,
     );
     await until('segments of the new run', async () => {
-      const rows = await ts.server.identity.store.recordings.allSegments(cam.deviceId);
+      const rows = await ts.server.recording.index.allSegments(cam.deviceId);
       return rows.filter((r) => r.runId === stream.activeRunId).length >= 2 || undefined;
     });
-    const rows = await ts.server.identity.store.recordings.allSegments(cam.deviceId);
+    const rows = await ts.server.recording.index.allSegments(cam.deviceId);
     expect(rows.length).toBeGreaterThan(before);
     // Every row has its object, of the recorded size.
     const objects = new Map<string, number>();

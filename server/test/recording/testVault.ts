@@ -2,8 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteStore } from '../../src/store/SqliteStore.ts';
-import type { Store } from '../../src/store/types.ts';
+import { createStore, type Store } from '../../src/store/createStore.ts';
+import type { RecordingIndex } from '../../src/recording/index/RecordingIndex.ts';
+import { SqlRecordingIndex } from '../../src/recording/index/SqlRecordingIndex.ts';
 import { DataKeys } from '../../src/recording/crypto/DataKeys.ts';
 import { MasterKeyRing } from '../../src/recording/crypto/MasterKeyRing.ts';
 import { SegmentVault } from '../../src/recording/SegmentVault.ts';
@@ -18,6 +19,8 @@ import { deviceRecord } from '../../../tests/support/records.ts';
  */
 export async function testVault(): Promise<{
   store: Store;
+  /** The recording index on the store's database. */
+  index: RecordingIndex;
   vault: SegmentVault;
   dir: string;
   siteId: string;
@@ -27,18 +30,19 @@ export async function testVault(): Promise<{
   addSegment(seq: number, o?: { producerTime?: number; bytes?: number }): Promise<SegmentRecord>;
   close(): Promise<void>;
 }> {
-  const store = await SqliteStore.create({ file: ':memory:' });
+  const store = await createStore({ url: 'sqlite::memory:' });
+  const index = new SqlRecordingIndex(store.executor);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-vault-'));
   const storage = new FileStorage({ dir });
   const keys = new DataKeys({
-    repo: store.recordings,
+    repo: index,
     masterKeys: new MasterKeyRing([{ id: 'mk-test', key: randomBytes(32) }]),
   });
   const vault = new SegmentVault(storage, keys);
   const siteId = randomUUID();
   const deviceId = randomUUID();
-  await store.createSite({ id: siteId, name: 'Home', createdAt: 1 });
-  await store.createDevice(deviceRecord(siteId, { id: deviceId }));
+  await store.sites.create({ id: siteId, name: 'Home', createdAt: 1 });
+  await store.devices.create(deviceRecord(siteId, { id: deviceId }));
   const stream: RecordingStream = {
     deviceId,
     siteId,
@@ -51,7 +55,7 @@ export async function testVault(): Promise<{
     createdAt: 1,
     updatedAt: 1,
   };
-  await store.recordings.saveStream(stream, null);
+  await index.saveStream(stream, null);
   const runId = 'run_test1';
   const initKey = SegmentVault.initKey(siteId, deviceId, runId);
   const init = await vault.put(deviceId, initKey, Buffer.from('init segment'));
@@ -68,9 +72,10 @@ export async function testVault(): Promise<{
     bytes: 12,
     storedBytes: init.storedBytes,
   };
-  await store.recordings.insertRun(run);
+  await index.insertRun(run);
   return {
     store,
+    index,
     vault,
     dir,
     siteId,
@@ -96,7 +101,7 @@ export async function testVault(): Promise<{
         keyId: w.keyId,
         storageKey,
       };
-      await store.recordings.insertSegment(record);
+      await index.insertSegment(record);
       return record;
     },
     async close() {

@@ -10,7 +10,7 @@ describe('createStore', () => {
   it('opens an in-memory SQLite store for sqlite::memory:', async () => {
     const store = await createStore({ url: 'sqlite::memory:' });
     expect(store.kind).toBe('sqlite');
-    expect(await store.countAccounts()).toBe(0);
+    expect(await store.accounts.count()).toBe(0);
     await store.close();
   });
 

@@ -1,10 +1,13 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../../../tests/support/postgres.ts';
-import { createStore } from '../../src/store/createStore.ts';
 import { MigrationError, StoreConfigError } from '../../src/store/errors.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
-import { PostgresStore } from '../../src/store/PostgresStore.ts';
+import { createStore, openStore, type Store } from '../../src/store/createStore.ts';
+import {
+  PostgresExecutor,
+  type PostgresExecutorOptions,
+} from '../../src/store/executor/PostgresExecutor.ts';
 import { describeStoreContract } from './storeContract.ts';
 
 // A real server, started once for this file. If it cannot start, every test here fails with the
@@ -28,6 +31,9 @@ function url(): string {
   return server.url;
 }
 
+const open = async (o: PostgresExecutorOptions): Promise<Store> =>
+  openStore(await PostgresExecutor.create(o));
+
 /** A fresh schema per store: tests stay independent without a server per test. */
 let schemas = 0;
 const freshSchema = (): string => `t${process.pid}_${++schemas}`;
@@ -42,15 +48,13 @@ async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> 
   }
 }
 
-describeStoreContract('PostgreSQL', () =>
-  PostgresStore.create({ connectionString: url(), schema: freshSchema() }),
-);
+describeStoreContract('PostgreSQL', () => open({ connectionString: url(), schema: freshSchema() }));
 
-describe('PostgresStore', () => {
+describe('PostgreSQL store', () => {
   it('migrates once when many processes start together (advisory lock)', async () => {
     const schema = freshSchema();
     const stores = await Promise.all(
-      Array.from({ length: 4 }, () => PostgresStore.create({ connectionString: url(), schema })),
+      Array.from({ length: 4 }, () => open({ connectionString: url(), schema })),
     );
     await Promise.all(stores.map((s) => s.close()));
     const rows = await withClient(
@@ -62,7 +66,7 @@ describe('PostgresStore', () => {
 
   it('uses BIGINT times, JSONB arrays and BOOLEAN flags', async () => {
     const schema = freshSchema();
-    await (await PostgresStore.create({ connectionString: url(), schema })).close();
+    await (await open({ connectionString: url(), schema })).close();
     const types = await withClient(async (c) => {
       const { rows } = await c.query<{
         table_name: string;
@@ -91,35 +95,33 @@ describe('PostgresStore', () => {
   });
 
   it('keeps schemas apart', async () => {
-    const a = await PostgresStore.create({ connectionString: url(), schema: freshSchema() });
-    const b = await PostgresStore.create({ connectionString: url(), schema: freshSchema() });
-    await a.createSite({ id: 's1', name: 'A', createdAt: 1 });
-    expect(await b.getSite('s1')).toBeNull();
+    const a = await open({ connectionString: url(), schema: freshSchema() });
+    const b = await open({ connectionString: url(), schema: freshSchema() });
+    await a.sites.create({ id: 's1', name: 'A', createdAt: 1 });
+    expect(await b.sites.get('s1')).toBeNull();
     await Promise.all([a.close(), b.close()]);
   });
 
   it('refuses a schema migrated by a newer build', async () => {
     const schema = freshSchema();
-    await (await PostgresStore.create({ connectionString: url(), schema })).close();
+    await (await open({ connectionString: url(), schema })).close();
     await withClient((c) =>
       c.query(
         `INSERT INTO "${schema}".schema_migrations (version, name, applied_at) VALUES (9999, 'x', 1)`,
       ),
     );
-    await expect(PostgresStore.create({ connectionString: url(), schema })).rejects.toBeInstanceOf(
-      MigrationError,
-    );
+    await expect(open({ connectionString: url(), schema })).rejects.toBeInstanceOf(MigrationError);
   });
 
   it('refuses an illegal schema name', async () => {
     await expect(
-      PostgresStore.create({ connectionString: url(), schema: 'x"; DROP SCHEMA public; --' }),
+      open({ connectionString: url(), schema: 'x"; DROP SCHEMA public; --' }),
     ).rejects.toBeInstanceOf(StoreConfigError);
   });
 
   it('refuses a schema together with an options URL parameter that would override it', async () => {
     await expect(
-      PostgresStore.create({
+      open({
         connectionString: `${url()}?options=-c%20search_path%3Dpublic`,
         schema: freshSchema(),
       }),
@@ -127,16 +129,16 @@ describe('PostgresStore', () => {
   });
 
   it('fails fast, closing its pool, when the server is unreachable', async () => {
-    await expect(
-      PostgresStore.create({ connectionString: 'postgres://nobody@127.0.0.1:1/none' }),
-    ).rejects.toThrow(/ECONNREFUSED|connect/);
+    await expect(open({ connectionString: 'postgres://nobody@127.0.0.1:1/none' })).rejects.toThrow(
+      /ECONNREFUSED|connect/,
+    );
   });
 
   it('is what createStore builds for a postgres:// URL, schema from the query string', async () => {
     const schema = freshSchema();
     const store = await createStore({ url: `${url()}?schema=${schema}` });
     expect(store.kind).toBe('postgres');
-    await store.createSite({ id: 's1', name: 'Home', createdAt: 1 });
+    await store.sites.create({ id: 's1', name: 'Home', createdAt: 1 });
     await store.close();
     const names = await withClient(
       async (c) => (await c.query(`SELECT name FROM "${schema}".sites`)).rows,

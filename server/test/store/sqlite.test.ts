@@ -5,25 +5,31 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MigrationError } from '../../src/store/errors.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
-import { SqliteStore } from '../../src/store/SqliteStore.ts';
+import { openStore, type Store } from '../../src/store/createStore.ts';
+import {
+  SqliteExecutor,
+  type SqliteExecutorOptions,
+} from '../../src/store/executor/SqliteExecutor.ts';
 import { describeStoreContract } from './storeContract.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-sqlite-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const freshFile = (): string => path.join(dir, `store-${++files}.db`);
+const open = async (o: SqliteExecutorOptions): Promise<Store> =>
+  openStore(await SqliteExecutor.create(o));
 
-describeStoreContract('SQLite in memory', () => SqliteStore.create({ file: ':memory:' }));
-describeStoreContract('SQLite file (WAL)', () => SqliteStore.create({ file: freshFile() }));
+describeStoreContract('SQLite in memory', () => open({ file: ':memory:' }));
+describeStoreContract('SQLite file (WAL)', () => open({ file: freshFile() }));
 
-describe('SqliteStore', () => {
+describe('SQLite store', () => {
   it('persists across reopening, in WAL mode, migrating only once', async () => {
     const file = freshFile();
-    const first = await SqliteStore.create({ file });
-    await first.createSite({ id: 's1', name: 'Home', createdAt: 1 });
+    const first = await open({ file });
+    await first.sites.create({ id: 's1', name: 'Home', createdAt: 1 });
     await first.close();
-    const second = await SqliteStore.create({ file });
-    expect(await second.getSite('s1')).toStrictEqual({ id: 's1', name: 'Home', createdAt: 1 });
+    const second = await open({ file });
+    expect(await second.sites.get('s1')).toStrictEqual({ id: 's1', name: 'Home', createdAt: 1 });
     await second.close();
 
     const raw = new Database(file, { readonly: true });
@@ -38,20 +44,20 @@ describe('SqliteStore', () => {
 
   it('refuses a database migrated by a newer build', async () => {
     const file = freshFile();
-    await (await SqliteStore.create({ file })).close();
+    await (await open({ file })).close();
     const raw = new Database(file);
     raw
       .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
       .run(9999, 'from the future', 1);
     raw.close();
-    await expect(SqliteStore.create({ file })).rejects.toBeInstanceOf(MigrationError);
+    await expect(open({ file })).rejects.toBeInstanceOf(MigrationError);
   });
 
   it('two connections to one file see each other and migrate once', async () => {
     const file = freshFile();
-    const [a, b] = await Promise.all([SqliteStore.create({ file }), SqliteStore.create({ file })]);
-    await a.createSite({ id: 's1', name: 'Home', createdAt: 1 });
-    expect(await b.getSite('s1')).not.toBeNull();
+    const [a, b] = await Promise.all([open({ file }), open({ file })]);
+    await a.sites.create({ id: 's1', name: 'Home', createdAt: 1 });
+    expect(await b.sites.get('s1')).not.toBeNull();
     await Promise.all([a.close(), b.close()]);
   });
 });

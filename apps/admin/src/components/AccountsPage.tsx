@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Account } from '@porchlight/sdk/rest';
-import { formatTime } from '../format.ts';
+import { formatTime } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 
 export function AccountsPage() {

@@ -1,21 +1,23 @@
+import { ErrorBanner, LoginForm } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 import { AccountsPage } from './AccountsPage.tsx';
 import { AdminsOnly } from './AdminsOnly.tsx';
 import { AuditPage } from './AuditPage.tsx';
-import { ErrorBanner } from './ErrorBanner.tsx';
 import { Header } from './Header.tsx';
-import { LoginForm } from './LoginForm.tsx';
 import { SitePage } from './SitePage.tsx';
 import { SitesPage } from './SitesPage.tsx';
 
 export function App() {
   const mode = useStore((s) => s.mode);
+  const banner = useStore((s) => s.banner);
+  const setBanner = useStore((s) => s.setBanner);
+  const login = useStore((s) => s.login);
   return (
     <div className="app">
       <Header />
-      <ErrorBanner />
+      <ErrorBanner message={banner} onDismiss={() => setBanner(null)} />
       <main className="main">
-        {mode === 'login' && <LoginForm />}
+        {mode === 'login' && <LoginForm title="Porchlight administration" login={login} />}
         {mode === 'checking' && <p className="muted center">Checking your access…</p>}
         {mode === 'forbidden' && <AdminsOnly />}
         {mode === 'admin' && <AdminPage />}

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { AuditEvent, AuditQuery } from '@porchlight/sdk/rest';
-import { formatTime, fromLocalInput } from '../format.ts';
+import { formatTime, fromLocalInput } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 
 /** Who did what on a site, newest first, filtered by action and time. */

@@ -1,10 +1,20 @@
+import { AccountMenu, Brand, Tabs, type TabItem } from '@porchlight/web-ui';
 import { useStore, type Page } from '../store/index.ts';
 
-const NAV: { name: Page['name']; label: string; page: Page }[] = [
-  { name: 'accounts', label: 'Accounts', page: { name: 'accounts' } },
-  { name: 'sites', label: 'Sites', page: { name: 'sites' } },
-  { name: 'audit', label: 'Audit log', page: { name: 'audit', siteId: null } },
+type Section = 'accounts' | 'sites' | 'audit';
+
+const NAV: TabItem<Section>[] = [
+  { id: 'accounts', label: 'Accounts' },
+  { id: 'sites', label: 'Sites' },
+  { id: 'audit', label: 'Audit log' },
 ];
+
+/** Where each section starts. */
+const START: Record<Section, Page> = {
+  accounts: { name: 'accounts' },
+  sites: { name: 'sites' },
+  audit: { name: 'audit', siteId: null },
+};
 
 export function Header() {
   const mode = useStore((s) => s.mode);
@@ -15,38 +25,17 @@ export function Header() {
   const current = page.name === 'site' ? 'sites' : page.name;
   return (
     <header className="header">
-      <span className="brand">
-        <img src={`${import.meta.env.BASE_URL}icon.svg`} alt="" width={24} height={24} />
-        Porchlight <span className="muted">admin</span>
-      </span>
+      <Brand icon={`${import.meta.env.BASE_URL}icon.svg`} suffix="admin" />
       {mode === 'admin' && (
-        <nav className="tabs" aria-label="Sections">
-          {NAV.map((item) => (
-            <button
-              key={item.name}
-              type="button"
-              className="tab"
-              data-testid={`nav-${item.name}`}
-              aria-current={item.name === current ? 'page' : undefined}
-              onClick={() => go(item.page)}
-            >
-              {item.label}
-            </button>
-          ))}
-        </nav>
+        <Tabs
+          items={NAV}
+          current={current}
+          onSelect={(section) => go(START[section])}
+          testIdPrefix="nav-"
+        />
       )}
       {mode !== 'login' && (
-        <span className="account">
-          <span className="muted">{account?.email}</span>
-          <button
-            type="button"
-            className="icon-btn"
-            data-testid="logout"
-            onClick={() => void logout()}
-          >
-            Log out
-          </button>
-        </span>
+        <AccountMenu name={account?.email} nameClassName="muted" onLogout={() => void logout()} />
       )}
     </header>
   );

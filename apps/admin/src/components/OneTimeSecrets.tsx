@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
-import { formatTime } from '../format.ts';
+import { formatTime } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 
 /** A new camera link (with QR code) or a rotated credential: shown once, until dismissed. */

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { formatAgo, formatBitrate } from '../format.ts';
+import { ConfirmButton, formatAgo, formatBitrate } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
-import { ConfirmButton } from './ConfirmButton.tsx';
 import { OneTimeSecrets } from './OneTimeSecrets.tsx';
 
 export function SiteDevices({ siteId }: { siteId: string }) {

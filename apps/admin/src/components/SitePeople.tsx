@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { SITE_ROLES, type GrantWithAccount, type SiteRole } from '@porchlight/sdk/rest';
-import { formatTime } from '../format.ts';
+import { formatTime } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 
 function when(g: GrantWithAccount): string {

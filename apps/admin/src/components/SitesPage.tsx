@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { formatTime } from '../format.ts';
+import { formatTime } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 
 export function SitesPage() {

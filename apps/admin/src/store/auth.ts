@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { SessionAccount } from '@porchlight/sdk/rest';
 import { describeApiError, isCode } from '@porchlight/sdk/rest';
+import { createSessionSlice, type SessionSlice } from '@porchlight/web-ui';
 import { api, session } from '../services.ts';
 import type { Store } from './index.ts';
 
@@ -12,20 +12,27 @@ import type { Store } from './index.ts';
  */
 export type Mode = 'login' | 'checking' | 'forbidden' | 'admin';
 
-export interface AuthSlice {
+export interface AuthSlice extends SessionSlice {
   mode: Mode;
-  account: SessionAccount | null;
 
   /** After load or login: find out what this account may do here. */
   check(): Promise<void>;
-  login(email: string, password: string): Promise<void>;
-  logout(): Promise<void>;
-  sessionEnded(message: string | null): void;
 }
 
 export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get) => ({
+  ...createSessionSlice<Store>(set, get, {
+    session,
+    afterLogin: () => get().check(),
+    loggedOut: () => ({
+      mode: 'login',
+      account: null,
+      accounts: null,
+      sites: null,
+      page: { name: 'accounts' },
+    }),
+    followsSession: (s) => s.mode !== 'login',
+  }),
   mode: 'login',
-  account: null,
 
   check: async () => {
     if (!session.loggedIn) {
@@ -46,27 +53,5 @@ export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get
         get().setBanner(describeApiError(error));
       }
     }
-  },
-
-  login: async (email, password) => {
-    get().setBanner(null);
-    try {
-      await session.login(email, password);
-    } catch (error) {
-      get().setBanner(describeApiError(error));
-      return;
-    }
-    await get().check();
-  },
-
-  logout: async () => {
-    set({ mode: 'login', account: null, accounts: null, sites: null, page: { name: 'accounts' } });
-    await session.logout();
-  },
-
-  sessionEnded: (message) => {
-    if (get().mode === 'login') return;
-    set({ mode: 'login', account: null, accounts: null, sites: null, page: { name: 'accounts' } });
-    get().setBanner(message);
   },
 });

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { describeApiError } from '@porchlight/sdk/rest';
+import { createBannerSlice, type BannerSlice } from '@porchlight/web-ui';
 import type { Store } from './index.ts';
 
 export type Page =
@@ -8,20 +9,18 @@ export type Page =
   | { name: 'site'; siteId: string }
   | { name: 'audit'; siteId: string | null };
 
-export interface UiSlice {
+/** The banner holds the last failed action. */
+export interface UiSlice extends BannerSlice {
   page: Page;
-  /** The last failed action, shown in the error banner. */
-  banner: string | null;
 
   go(page: Page): void;
-  setBanner(message: string | null): void;
   /** Runs an API call; a failure goes to the banner and resolves undefined. */
   attempt<T>(run: () => Promise<T>): Promise<T | undefined>;
 }
 
 export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set, get) => ({
+  ...createBannerSlice(set),
   page: { name: 'accounts' },
-  banner: null,
 
   // Each page loads its own data: drop the previous page's so it never shows under a new title.
   go: (page) =>
@@ -35,7 +34,6 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set, get) =>
       auditEvents: null,
       auditMore: false,
     }),
-  setBanner: (banner) => set({ banner }),
   attempt: async (run) => {
     try {
       return await run();

@@ -1,10 +1,4 @@
-import { PorchlightApi, SessionManager } from '@porchlight/sdk';
+import { createApiServices } from '@porchlight/web-ui';
 
-/**
- * The page's connections to the REST API, one of each: `publicApi` for routes that carry their
- * own secret (login, provisioning), `session` for the person's login, and `api` for everything
- * a logged-in person does (its bearer comes from the session and is refreshed as needed).
- */
-export const publicApi = new PorchlightApi();
-export const session = new SessionManager({ api: publicApi });
-export const api = publicApi.withToken(session.getToken);
+/** The page's REST connections (see createApiServices): shared with the admin app's login. */
+export const { publicApi, session, api } = createApiServices();

@@ -1,7 +1,7 @@
+import { LoginForm } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 import { CameraRemoved } from './CameraRemoved.tsx';
 import { LiveView } from './LiveView.tsx';
-import { LoginForm } from './LoginForm.tsx';
 import { PersonHome } from './PersonHome.tsx';
 import { ProvisionScreen } from './ProvisionScreen.tsx';
 import { Shell } from './Shell.tsx';
@@ -19,7 +19,7 @@ export function App() {
       body = <CameraRemoved />;
       break;
     case 'login':
-      body = <LoginForm />;
+      body = <Login />;
       break;
     case 'person':
       body = <PersonHome />;
@@ -30,4 +30,15 @@ export function App() {
       break;
   }
   return <Shell>{body}</Shell>;
+}
+
+function Login() {
+  const login = useStore((s) => s.login);
+  return (
+    <LoginForm title="Log in to Porchlight" icon="/icon.svg" login={login}>
+      <p className="hint">
+        To turn this device into a camera, open the camera link the owner created for it instead.
+      </p>
+    </LoginForm>
+  );
 }

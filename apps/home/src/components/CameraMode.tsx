@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
+import { ConfirmButton } from '@porchlight/web-ui';
 import { startCamera } from '../media/camera.ts';
 import { useStore } from '../store/index.ts';
-import { ConfirmButton } from './ConfirmButton.tsx';
 import { LocalPreview } from './LocalPreview.tsx';
 import { ProvisionStatusBadge } from './ProvisionStatusBadge.tsx';
 import { Talkback } from './Talkback.tsx';

@@ -1,3 +1,4 @@
+import { ErrorBanner as Banner } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 
 /**
@@ -15,14 +16,10 @@ export function ErrorBanner() {
     s.setError(null);
     s.setMicError(null);
   };
-  const message = banner ?? micError ?? (closed ? undefined : error?.message);
-  if (!message) return null;
   return (
-    <div className="banner" role="alert" data-testid="error-banner">
-      <span>{message}</span>
-      <button type="button" className="link-btn" onClick={clear}>
-        Dismiss
-      </button>
-    </div>
+    <Banner
+      message={banner ?? micError ?? (closed ? undefined : error?.message)}
+      onDismiss={clear}
+    />
   );
 }

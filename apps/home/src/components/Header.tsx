@@ -1,10 +1,11 @@
+import { AccountMenu, Brand, Tabs, type TabItem } from '@porchlight/web-ui';
 import { useStore, type Tab } from '../store/index.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 
-const TABS: { tab: Tab; label: string }[] = [
-  { tab: 'live', label: 'Live' },
-  { tab: 'people', label: 'People' },
-  { tab: 'devices', label: 'Devices' },
+const TABS: TabItem<Tab>[] = [
+  { id: 'live', label: 'Live' },
+  { id: 'people', label: 'People' },
+  { id: 'devices', label: 'Devices' },
 ];
 
 export function Header() {
@@ -14,17 +15,14 @@ export function Header() {
   const live = mode === 'camera' || mode === 'link' || (mode === 'person' && siteId !== null);
   return (
     <header className="header">
-      <span className="brand">
-        <img src="/icon.svg" alt="" width={24} height={24} />
-        Porchlight
-      </span>
+      <Brand icon="/icon.svg" />
       {mode === 'person' ? (
         <PersonNav />
       ) : (
         live && role && <span className="role">{role === 'camera' ? 'Camera' : 'Live view'}</span>
       )}
       {live && <ConnectionBadge />}
-      {mode === 'person' && <AccountMenu />}
+      {mode === 'person' && <Account />}
     </header>
   );
 }
@@ -40,7 +38,7 @@ function PersonNav() {
   const canManageDevices = useStore((s) => s.canManageDevices);
   if (!siteId) return null;
   const visible = TABS.filter(
-    ({ tab: t }) =>
+    ({ id: t }) =>
       t === 'live' || (t === 'people' && canManagePeople) || (t === 'devices' && canManageDevices),
   );
   return (
@@ -62,33 +60,19 @@ function PersonNav() {
       ) : (
         <span className="role">{sites?.find((s) => s.id === siteId)?.name}</span>
       )}
-      <nav className="tabs" aria-label="Sections">
-        {visible.map(({ tab: t, label }) => (
-          <button
-            key={t}
-            type="button"
-            className="tab"
-            data-testid={`tab-${t}`}
-            aria-current={t === tab ? 'page' : undefined}
-            onClick={() => setTab(t)}
-          >
-            {label}
-          </button>
-        ))}
-      </nav>
+      <Tabs items={visible} current={tab} onSelect={setTab} testIdPrefix="tab-" />
     </>
   );
 }
 
-function AccountMenu() {
+function Account() {
   const account = useStore((s) => s.account);
   const logout = useStore((s) => s.logout);
   return (
-    <span className="account">
-      <span className="account__name">{account?.displayName}</span>
-      <button type="button" className="icon-btn" data-testid="logout" onClick={() => void logout()}>
-        Log out
-      </button>
-    </span>
+    <AccountMenu
+      name={account?.displayName}
+      nameClassName="account__name"
+      onLogout={() => void logout()}
+    />
   );
 }

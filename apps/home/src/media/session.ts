@@ -1,16 +1,14 @@
 import { PorchlightClient, type ForceRelay, type TokenSource } from '@porchlight/sdk';
+import { exposeTestHook } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 import { autoWatch } from './autoWatch.ts';
 import { TalkController } from './talk.ts';
 
 declare global {
-  /** Test hooks; other modules add theirs (the recording player adds `hls`). */
+  /** Test builds only (see @porchlight/web-ui testHooks); the recording player adds `hls`. */
   interface PorchlightTestHooks {
     /** End-to-end tests call window.porchlight.client.getStats(). */
-    client: PorchlightClient;
-  }
-  interface Window {
-    porchlight?: PorchlightTestHooks;
+    client?: PorchlightClient;
   }
 }
 
@@ -31,8 +29,7 @@ function forcedRelay(): { forceRelay?: ForceRelay } {
  */
 export function startSession(token: TokenSource, siteId: string | null): () => void {
   const client = new PorchlightClient({ token, ...(siteId ? { siteId } : {}), ...forcedRelay() });
-  // Keeps the other hooks (the recording player's hls.js instance).
-  window.porchlight = { ...window.porchlight, client };
+  exposeTestHook('client', client);
 
   const store = useStore.getState();
   store.setClient(client);

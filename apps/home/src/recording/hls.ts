@@ -1,5 +1,6 @@
 import type Hls from 'hls.js/light';
 import { ErrorTypes, type ErrorData, type HlsConfig } from 'hls.js/light';
+import { testHooks } from '@porchlight/web-ui';
 
 declare global {
   interface PorchlightTestHooks {
@@ -38,9 +39,9 @@ export const LIVE_CONFIG: Partial<HlsConfig> = {
 
 export const HLS_MIME = 'application/vnd.apple.mpegurl';
 
-/** Publishes the instance for end-to-end tests, next to `window.porchlight.client`. */
+/** Publishes the instance for end-to-end tests (test builds only), next to the client. */
 export function exposeHls(hls: Hls | null, previous?: Hls): void {
-  const hooks = window.porchlight;
+  const hooks = testHooks();
   if (!hooks) return;
   // Another player may have taken over already: only clear our own.
   if (hls === null && previous !== undefined && hooks.hls !== previous) return;

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
-import type { DeviceTokens, SessionAccount, TokenSource } from '@porchlight/sdk';
+import type { DeviceTokens, TokenSource } from '@porchlight/sdk';
 import { describeApiError, isCode } from '@porchlight/sdk';
+import { createSessionSlice, type SessionSlice } from '@porchlight/web-ui';
 import { deviceTokens, storeCredential } from '../auth/device.ts';
 import { forgetLinkToken } from '../auth/link-token.ts';
 import { publicApi, session } from '../auth/services.ts';
@@ -18,9 +19,8 @@ export type Mode = 'provisioning' | 'camera' | 'cameraRemoved' | 'link' | 'login
 
 export type ProvisionStatus = 'provisioning' | 'provisioned' | 'failed';
 
-export interface AuthSlice {
+export interface AuthSlice extends SessionSlice {
   mode: Mode;
-  account: SessionAccount | null;
   /** What the live connection authenticates with; null when there is none to make. */
   liveToken: TokenSource | null;
   /** This camera's name as the owner set it. */
@@ -37,10 +37,6 @@ export interface AuthSlice {
   forgetCamera(): void;
   startLink(token: string): void;
   startPerson(): void;
-  login(email: string, password: string): Promise<void>;
-  logout(): Promise<void>;
-  /** The session ended elsewhere: refused refresh token, or logout in another tab. */
-  sessionEnded(message: string | null): void;
 }
 
 /** The camera's token source and its listeners, replaced when the credential changes. */
@@ -52,8 +48,18 @@ function stopCamera(): void {
 }
 
 export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get) => ({
+  ...createSessionSlice<Store>(set, get, {
+    session,
+    afterLogin: () => get().startPerson(),
+    loggedOut: () => {
+      get().resetSite();
+      return { mode: 'login', account: null, liveToken: null };
+    },
+    // A camera or a link page has no person's session to lose.
+    followsSession: (s) => s.mode === 'person',
+    onLogout: forgetLinkToken,
+  }),
   mode: 'login',
-  account: null,
   liveToken: null,
   deviceName: null,
   provisionCode: null,
@@ -118,30 +124,5 @@ export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get
     }
     set({ mode: 'person', account, liveToken: session.getToken });
     void get().loadSites();
-  },
-
-  login: async (email, password) => {
-    get().setBanner(null);
-    try {
-      await session.login(email, password);
-    } catch (error) {
-      get().setBanner(describeApiError(error));
-      return;
-    }
-    get().startPerson();
-  },
-
-  logout: async () => {
-    get().resetSite();
-    set({ mode: 'login', account: null, liveToken: null });
-    forgetLinkToken();
-    await session.logout();
-  },
-
-  sessionEnded: (message) => {
-    if (get().mode !== 'person') return;
-    get().resetSite();
-    set({ mode: 'login', account: null, liveToken: null });
-    get().setBanner(message);
   },
 });

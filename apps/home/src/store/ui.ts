@@ -1,15 +1,8 @@
 import type { StateCreator } from 'zustand';
+import { createBannerSlice, type BannerSlice } from '@porchlight/web-ui';
 import type { Store } from './index.ts';
 
-export interface UiSlice {
-  /** A problem from the last action (login, invite…), shown in the error banner. */
-  banner: string | null;
+/** A problem from the last action (login, invite…), shown in the error banner. */
+export type UiSlice = BannerSlice;
 
-  setBanner(message: string | null): void;
-}
-
-export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => ({
-  banner: null,
-
-  setBanner: (banner) => set({ banner }),
-});
+export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => createBannerSlice(set);

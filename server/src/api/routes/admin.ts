@@ -1,34 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { accountRoutes as contract, siteRoutes as sites } from '@porchlight/protocol';
 import { PorchlightError } from '../../errors.ts';
 import { DuplicateError } from '../../store/types.ts';
 import { route } from '../Route.ts';
-import { Email, Empty, Id, Password, Text } from '../schemas.ts';
 import { accountView, siteView } from '../views.ts';
 
+const admin = (action: 'admin:accounts' | 'admin:sites') => ({ action, resource: () => '*' });
+
 export const adminRoutes = [
-  route({
-    method: 'GET',
-    path: '/api/v1/admin/accounts',
-    summary: 'Every account (admin).',
-    tag: 'admin',
-    auth: { action: 'admin:accounts', resource: () => '*' },
-    query: Empty,
-    handler: async (_req, ctx) => (await ctx.store.listAccounts()).map(accountView),
+  route(contract.listAccounts, {
+    auth: admin('admin:accounts'),
+    handler: async (_req, ctx) => (await ctx.repos.accounts.list()).map(accountView),
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/admin/accounts',
-    summary: 'Create an account (admin).',
-    tag: 'admin',
-    auth: { action: 'admin:accounts', resource: () => '*' },
-    body: z.strictObject({
-      email: Email,
-      displayName: Text(100),
-      password: Password,
-      isAdmin: z.boolean().default(false),
-    }),
-    status: 201,
+  route(contract.createAccount, {
+    auth: admin('admin:accounts'),
     handler: async ({ body, principal, ip }, ctx) => {
       const account = {
         id: randomUUID(),
@@ -40,7 +25,7 @@ export const adminRoutes = [
         disabledAt: null,
       };
       try {
-        await ctx.store.createAccount(account);
+        await ctx.repos.accounts.create(account);
       } catch (error) {
         if (error instanceof DuplicateError)
           throw PorchlightError.conflict('an account with this e-mail exists');
@@ -56,21 +41,10 @@ export const adminRoutes = [
       return accountView(account);
     },
   }),
-  route({
-    method: 'PATCH',
-    path: '/api/v1/admin/accounts/:accountId',
-    summary:
-      'Disable/enable an account, change admin flag or name (admin). Disabling cuts sessions.',
-    tag: 'admin',
-    auth: { action: 'admin:accounts', resource: () => '*' },
-    params: z.strictObject({ accountId: Id }),
-    body: z.strictObject({
-      disabled: z.boolean().optional(),
-      isAdmin: z.boolean().optional(),
-      displayName: Text(100).optional(),
-    }),
+  route(contract.updateAccount, {
+    auth: admin('admin:accounts'),
     handler: async ({ params, body, principal, ip }, ctx) => {
-      const account = await ctx.store.getAccount(params.accountId);
+      const account = await ctx.repos.accounts.get(params.accountId);
       if (!account) throw PorchlightError.notFound('account');
       if (
         params.accountId === principal!.id &&
@@ -78,7 +52,7 @@ export const adminRoutes = [
       ) {
         throw PorchlightError.conflict('you cannot disable or demote yourself');
       }
-      await ctx.store.updateAccount(params.accountId, {
+      await ctx.repos.accounts.update(params.accountId, {
         ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
         ...(body.isAdmin !== undefined ? { isAdmin: body.isAdmin } : {}),
         ...(body.disabled !== undefined ? { disabledAt: body.disabled ? ctx.now() : null } : {}),
@@ -92,16 +66,11 @@ export const adminRoutes = [
         ip,
         detail: { accountId: params.accountId, ...body },
       });
-      return accountView((await ctx.store.getAccount(params.accountId))!);
+      return accountView((await ctx.repos.accounts.get(params.accountId))!);
     },
   }),
-  route({
-    method: 'GET',
-    path: '/api/v1/admin/sites',
-    summary: 'Every site (admin).',
-    tag: 'admin',
-    auth: { action: 'admin:sites', resource: () => '*' },
-    query: Empty,
-    handler: async (_req, ctx) => (await ctx.store.listSites()).map(siteView),
+  route(sites.listAllSites, {
+    auth: admin('admin:sites'),
+    handler: async (_req, ctx) => (await ctx.repos.sites.list()).map(siteView),
   }),
 ];

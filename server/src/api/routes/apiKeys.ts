@@ -1,10 +1,9 @@
-import { z } from 'zod';
+import { apiKeyRoutes as contract } from '@porchlight/protocol';
 import { actionMatches } from '../../identity/authorization/actions.ts';
 import { siteResource } from '../../identity/authorization/resources.ts';
 import { PorchlightError } from '../../errors.ts';
 import type { Principal } from '../../identity/authorization/Principal.ts';
 import { route } from '../Route.ts';
-import { Empty, Id, Scope, Text } from '../schemas.ts';
 import { apiKeyView } from '../views.ts';
 
 /** API keys belong to a person; keys and devices cannot mint keys. */
@@ -15,28 +14,13 @@ function accountOf(p: Principal | undefined) {
 }
 
 export const apiKeyRoutes = [
-  route({
-    method: 'GET',
-    path: '/api/v1/api-keys',
-    summary: "The caller's API keys (never the secrets).",
-    tag: 'api-keys',
+  route(contract.listApiKeys, {
     auth: 'authenticated',
-    query: Empty,
     handler: async ({ principal }, ctx) =>
-      (await ctx.store.listApiKeys(accountOf(principal).id)).map(apiKeyView),
+      (await ctx.repos.apiKeys.list(accountOf(principal).id)).map(apiKeyView),
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/api-keys',
-    summary: 'Create a scoped API key for integrations; the secret is shown once.',
-    tag: 'api-keys',
+  route(contract.createApiKey, {
     auth: 'authenticated',
-    body: z.strictObject({
-      name: Text(64),
-      scopes: z.array(Scope).min(1).max(20),
-      siteId: Id.optional(),
-    }),
-    status: 201,
     handler: async ({ principal, body, ip }, ctx) => {
       const account = accountOf(principal);
       // A key may only carry actions its owner can do somewhere (or on its site).
@@ -64,17 +48,11 @@ export const apiKeyRoutes = [
       return { key: r.key, apiKey: apiKeyView(r.record) };
     },
   }),
-  route({
-    method: 'DELETE',
-    path: '/api/v1/api-keys/:keyId',
-    summary: 'Revoke an API key; connections using it are cut within seconds.',
-    tag: 'api-keys',
+  route(contract.revokeApiKey, {
     auth: 'authenticated',
-    params: z.strictObject({ keyId: Id }),
-    status: 204,
     handler: async ({ principal, params, ip }, ctx) => {
       const account = accountOf(principal);
-      const key = await ctx.store.getApiKey(params.keyId);
+      const key = await ctx.repos.apiKeys.get(params.keyId);
       if (!key || key.accountId !== account.id) throw PorchlightError.notFound('api key');
       await ctx.apiKeys.revoke(key.id);
       ctx.events.safeEmit('principalChanged', { kind: 'apikey', id: key.id });

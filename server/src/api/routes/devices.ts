@@ -1,30 +1,23 @@
-import { z } from 'zod';
+import { deviceRoutes as devices } from '@porchlight/protocol';
 import { ipBucket } from '../../identity/authentication/ipBucket.ts';
 import { deviceResource, siteResource } from '../../identity/authorization/resources.ts';
 import { PorchlightError } from '../../errors.ts';
 import type { ApiContext } from '../ApiContext.ts';
 import { route } from '../Route.ts';
-import { DeviceParams, Empty, SiteParams, Text } from '../schemas.ts';
 import { deviceView } from '../views.ts';
 
 async function deviceOfSite(ctx: ApiContext, siteId: string, deviceId: string) {
-  const device = await ctx.store.getDevice(deviceId);
+  const device = await ctx.repos.devices.get(deviceId);
   // Another site's device is simply not found here.
   if (!device || device.siteId !== siteId) throw PorchlightError.notFound('device');
   return device;
 }
 
 export const deviceRoutes = [
-  route({
-    method: 'GET',
-    path: '/api/v1/sites/:siteId/devices',
-    summary: "A site's devices with their registry status (online, last seen, address, bitrate).",
-    tag: 'devices',
+  route(devices.listDevices, {
     auth: { action: 'site:read', resource: ({ params }) => siteResource(params.siteId) },
-    params: SiteParams,
-    query: Empty,
     handler: async ({ params, principal }, ctx) => {
-      const devices = await ctx.store.listDevices(params.siteId);
+      const devices = await ctx.repos.devices.list(params.siteId);
       // A guest limited to some cameras only learns about those.
       return devices
         .filter(
@@ -35,27 +28,10 @@ export const deviceRoutes = [
         .map(deviceView);
     },
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/sites/:siteId/provisioning-codes',
-    summary:
-      'Create a one-time, expiring code (and QR link) a new device redeems for its credential.',
-    tag: 'devices',
+  route(devices.createProvisioningCode, {
     auth: { action: 'device:provision', resource: ({ params }) => siteResource(params.siteId) },
-    params: SiteParams,
-    body: z.strictObject({
-      name: Text(64),
-      kind: z.enum(['camera', 'doorbell']).default('camera'),
-      ttlSeconds: z
-        .number()
-        .int()
-        .min(60)
-        .max(24 * 3600)
-        .optional(),
-    }),
-    status: 201,
     handler: async ({ params, body, principal, ip }, ctx) => {
-      if (!(await ctx.store.getSite(params.siteId))) throw PorchlightError.notFound('site');
+      if (!(await ctx.repos.sites.get(params.siteId))) throw PorchlightError.notFound('site');
       const r = await ctx.devices.createCode({
         siteId: params.siteId,
         kind: body.kind,
@@ -74,17 +50,8 @@ export const deviceRoutes = [
       return { ...r, url: `${ctx.publicUrl()}/#provision=${encodeURIComponent(r.code)}` };
     },
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/provision',
-    summary: 'A device redeems a provisioning code for its long-lived credential (single use).',
-    tag: 'devices',
+  route(devices.provision, {
     auth: 'public',
-    body: z.strictObject({
-      code: z.string().min(1).max(64),
-      firmware: z.string().max(128).optional(),
-    }),
-    status: 201,
     handler: async ({ body, ip, userAgent }, ctx) => {
       const key = `provision:${ipBucket(ip)}`;
       ctx.guard.check(key);
@@ -109,13 +76,8 @@ export const deviceRoutes = [
       }
     },
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/devices/token',
-    summary: 'Exchange a device credential for a short-lived device token (for signaling).',
-    tag: 'devices',
+  route(devices.deviceToken, {
     auth: 'public',
-    body: z.strictObject({ credential: z.string().min(1).max(256) }),
     handler: async ({ body, ip }, ctx) => {
       const key = `device-token:${ipBucket(ip)}`;
       ctx.guard.check(key);
@@ -126,20 +88,14 @@ export const deviceRoutes = [
       return { token: r.token, expiresIn: r.expiresIn, device: deviceView(r.device) };
     },
   }),
-  route({
-    method: 'PATCH',
-    path: '/api/v1/sites/:siteId/devices/:deviceId',
-    summary: 'Rename a device.',
-    tag: 'devices',
+  route(devices.renameDevice, {
     auth: {
       action: 'device:manage',
       resource: ({ params }) => deviceResource(params.siteId, params.deviceId),
     },
-    params: DeviceParams,
-    body: z.strictObject({ name: Text(64) }),
     handler: async ({ params, body, principal, ip }, ctx) => {
       await deviceOfSite(ctx, params.siteId, params.deviceId);
-      await ctx.store.updateDevice(params.deviceId, { name: body.name });
+      await ctx.repos.devices.update(params.deviceId, { name: body.name });
       await ctx.audit.record({
         principal,
         action: 'device.rename',
@@ -147,20 +103,14 @@ export const deviceRoutes = [
         outcome: 'success',
         ip,
       });
-      return deviceView((await ctx.store.getDevice(params.deviceId))!);
+      return deviceView((await ctx.repos.devices.get(params.deviceId))!);
     },
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/sites/:siteId/devices/:deviceId/rotate',
-    summary: "Rotate a device's credential; the old one stops working and its sessions are cut.",
-    tag: 'devices',
+  route(devices.rotateDevice, {
     auth: {
       action: 'device:manage',
       resource: ({ params }) => deviceResource(params.siteId, params.deviceId),
     },
-    params: DeviceParams,
-    body: Empty,
     handler: async ({ params, principal, ip }, ctx) => {
       await deviceOfSite(ctx, params.siteId, params.deviceId);
       const credential = await ctx.devices.rotateCredential(params.deviceId);
@@ -175,17 +125,11 @@ export const deviceRoutes = [
       return { credential };
     },
   }),
-  route({
-    method: 'DELETE',
-    path: '/api/v1/sites/:siteId/devices/:deviceId',
-    summary: 'Revoke a device: its credential stops working and it is disconnected within seconds.',
-    tag: 'devices',
+  route(devices.removeDevice, {
     auth: {
       action: 'device:manage',
       resource: ({ params }) => deviceResource(params.siteId, params.deviceId),
     },
-    params: DeviceParams,
-    status: 204,
     handler: async ({ params, principal, ip }, ctx) => {
       await deviceOfSite(ctx, params.siteId, params.deviceId);
       await ctx.devices.revoke(params.deviceId);

@@ -1,4 +1,4 @@
-import type { RouteDef } from '../Route.ts';
+import type { ApiRoute } from '../Route.ts';
 import { adminRoutes } from './admin.ts';
 import { apiKeyRoutes } from './apiKeys.ts';
 import { authRoutes } from './auth.ts';
@@ -8,7 +8,7 @@ import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 
 /** The route table: the API server, the OpenAPI document and the authorization matrix test all read it. */
-export const routes: readonly RouteDef[] = [
+export const routes: readonly ApiRoute[] = [
   ...authRoutes,
   ...siteRoutes,
   ...grantRoutes,

@@ -1,44 +1,14 @@
-import { z } from 'zod';
+import { MAX_TIMELINE_MS, recordingRoutes as recordings } from '@porchlight/protocol';
 import { deviceResource, siteResource } from '../../identity/authorization/resources.ts';
 import type { Principal } from '../../identity/authorization/Principal.ts';
 import { PorchlightError } from '../../errors.ts';
-import { RECORDING_MODES } from '../../recording/types.ts';
 import type { RecordingStatus } from '../../recording/RecordingService.ts';
 import { timeline } from '../../recording/playback/playlists.ts';
 import type { ApiContext } from '../ApiContext.ts';
 import { route } from '../Route.ts';
-import { DeviceParams, Empty, SiteParams } from '../schemas.ts';
-
-const MAX_TIMELINE_MS = 31 * 86_400_000;
-const Time = z.coerce.number().int().min(0).max(8_640_000_000_000);
-const Range = z
-  .strictObject({ from: Time, to: Time })
-  .refine((r) => r.to > r.from, 'to must be after from')
-  .refine((r) => r.to - r.from <= MAX_TIMELINE_MS, 'range is at most 31 days');
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const Tag = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -');
-
-const SettingsPatch = z
-  .strictObject({
-    mode: z.enum(RECORDING_MODES as [string, ...string[]]),
-    retentionMaxAgeSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(3650 * 86_400)
-      .nullable(),
-    retentionMaxBytes: z.number().int().min(1_000_000).nullable(),
-    preRollSeconds: z.number().int().min(5).max(60),
-    postRollSeconds: z.number().int().min(1).max(600),
-    tags: z
-      .record(Tag, z.string().max(128))
-      .refine((t) => Object.keys(t).length <= 32, 'at most 32 tags'),
-  })
-  .partial()
-  .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 
 async function deviceOfSite(ctx: ApiContext, siteId: string, deviceId: string) {
-  const device = await ctx.store.getDevice(deviceId);
+  const device = await ctx.repos.devices.get(deviceId);
   if (!device || device.siteId !== siteId) throw PorchlightError.notFound('device');
   return device;
 }
@@ -119,16 +89,10 @@ const manageRecording = {
 };
 
 export const recordingRoutes = [
-  route({
-    method: 'GET',
-    path: '/api/v1/sites/:siteId/recordings',
-    summary: "Recording streams of the site's devices the caller may watch recordings of.",
-    tag: 'recordings',
+  route(recordings.listRecordings, {
     auth: { action: 'site:read', resource: ({ params }) => siteResource(params.siteId) },
-    params: SiteParams,
-    query: Empty,
     handler: async ({ params, principal }, ctx) => {
-      const devices = await ctx.store.listDevices(params.siteId);
+      const devices = await ctx.repos.devices.list(params.siteId);
       const visible = devices.filter((d) =>
         ctx.authorizer.can(principal!, 'stream:view-recording', deviceResource(d.siteId, d.id)),
       );
@@ -139,14 +103,8 @@ export const recordingRoutes = [
       return { streams };
     },
   }),
-  route({
-    method: 'GET',
-    path: '/api/v1/sites/:siteId/recordings/usage',
-    summary: 'Recording usage per device and day: bytes ingested, served, stored byte-seconds.',
-    tag: 'recordings',
+  route(recordings.getRecordingUsage, {
     auth: { action: 'usage:read', resource: ({ params }) => siteResource(params.siteId) },
-    params: SiteParams,
-    query: z.strictObject({ from: Day, to: Day }),
     handler: async ({ params, query }, ctx) => {
       await ctx.recordings.service.usage.flush();
       return {
@@ -154,27 +112,27 @@ export const recordingRoutes = [
       };
     },
   }),
-  route({
-    method: 'GET',
-    path: '/api/v1/sites/:siteId/devices/:deviceId/recording',
-    summary: "A device's recording settings, state and stored totals.",
-    tag: 'recordings',
+  route(recordings.getRecording, {
     auth: viewRecording,
-    params: DeviceParams,
-    query: Empty,
     handler: async ({ params }, ctx) => statusView(ctx, params.siteId, params.deviceId),
   }),
-  route({
-    method: 'PATCH',
-    path: '/api/v1/sites/:siteId/devices/:deviceId/recording',
-    summary: 'Change mode, retention (applied at once to what is stored), pre/post-roll and tags.',
-    tag: 'recordings',
+  route(recordings.updateRecording, {
     auth: manageRecording,
-    params: DeviceParams,
-    body: SettingsPatch,
     handler: async ({ params, body, principal, ip }, ctx) => {
       const device = await deviceOfSite(ctx, params.siteId, params.deviceId);
-      const status = await ctx.recordings.service.update(device.id, device.siteId, body as never);
+      // Only the fields sent: an absent field keeps its setting.
+      const status = await ctx.recordings.service.update(device.id, device.siteId, {
+        ...(body.mode !== undefined ? { mode: body.mode } : {}),
+        ...(body.retentionMaxAgeSeconds !== undefined
+          ? { retentionMaxAgeSeconds: body.retentionMaxAgeSeconds }
+          : {}),
+        ...(body.retentionMaxBytes !== undefined
+          ? { retentionMaxBytes: body.retentionMaxBytes }
+          : {}),
+        ...(body.preRollSeconds !== undefined ? { preRollSeconds: body.preRollSeconds } : {}),
+        ...(body.postRollSeconds !== undefined ? { postRollSeconds: body.postRollSeconds } : {}),
+        ...(body.tags !== undefined ? { tags: body.tags } : {}),
+      });
       await ctx.audit.record({
         principal,
         action: 'recording.settings',
@@ -186,14 +144,8 @@ export const recordingRoutes = [
       return view(device.name, status);
     },
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/sites/:siteId/devices/:deviceId/recording/start',
-    summary: 'Start on-demand recording (mode on-demand) for a while or until stopped.',
-    tag: 'recordings',
+  route(recordings.startRecording, {
     auth: manageRecording,
-    params: DeviceParams,
-    body: z.strictObject({ durationSeconds: z.number().int().min(5).max(86_400).optional() }),
     handler: async ({ params, body }, ctx) => {
       const device = await deviceOfSite(ctx, params.siteId, params.deviceId);
       return view(
@@ -202,49 +154,26 @@ export const recordingRoutes = [
       );
     },
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/sites/:siteId/devices/:deviceId/recording/stop',
-    summary: 'Stop on-demand recording.',
-    tag: 'recordings',
+  route(recordings.stopRecording, {
     auth: manageRecording,
-    params: DeviceParams,
-    body: Empty,
     handler: async ({ params }, ctx) => {
       const device = await deviceOfSite(ctx, params.siteId, params.deviceId);
       return view(device.name, await ctx.recordings.service.stop(device.id, device.siteId));
     },
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/sites/:siteId/devices/:deviceId/recording/events',
-    summary: 'Raise an event (person, doorbell, manual): event mode persists pre-roll + post-roll.',
-    tag: 'recordings',
+  route(recordings.triggerRecording, {
     auth: {
       action: 'recording:trigger',
       resource: ({ params }) => deviceResource(params.siteId, params.deviceId),
     },
-    params: DeviceParams,
-    body: z.strictObject({ type: Tag }),
-    status: 202,
     handler: async ({ params, body }, ctx) => {
       const device = await deviceOfSite(ctx, params.siteId, params.deviceId);
       const until = await ctx.recordings.service.trigger(device.id, device.siteId, body.type);
-      return { accepted: true, until };
+      return { accepted: true as const, until };
     },
   }),
-  route({
-    method: 'GET',
-    path: '/api/v1/sites/:siteId/devices/:deviceId/recording/fragments',
-    summary: 'Indexed segments overlapping [from, to) in camera time (unix ms).',
-    tag: 'recordings',
+  route(recordings.listRecordingFragments, {
     auth: viewRecording,
-    params: DeviceParams,
-    query: z.strictObject({
-      from: Time,
-      to: Time,
-      limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-    }),
     handler: async ({ params, query }, ctx) => {
       // Bounded by `limit`, so any span is fine here.
       const rows = await segmentsIn(ctx, params, query, query.limit, Infinity);
@@ -261,31 +190,15 @@ export const recordingRoutes = [
       };
     },
   }),
-  route({
-    method: 'GET',
-    path: '/api/v1/sites/:siteId/devices/:deviceId/recording/timeline',
-    summary: 'Recorded ranges and gaps inside [from, to] (at most 31 days).',
-    tag: 'recordings',
+  route(recordings.getRecordingTimeline, {
     auth: viewRecording,
-    params: DeviceParams,
-    query: Range,
     handler: async ({ params, query }, ctx) => {
       const rows = await segmentsIn(ctx, params, query, 2_000_000);
       return timeline(rows, query.from, query.to);
     },
   }),
-  route({
-    method: 'GET',
-    path: '/api/v1/sites/:siteId/devices/:deviceId/recording/thumbnails',
-    summary: 'Signed thumbnail URLs spread over [from, to], one per recorded bucket.',
-    tag: 'recordings',
+  route(recordings.listRecordingThumbnails, {
     auth: viewRecording,
-    params: DeviceParams,
-    query: z.strictObject({
-      from: Time,
-      to: Time,
-      count: z.coerce.number().int().min(1).max(60).default(12),
-    }),
     handler: async ({ params, query, principal }, ctx) => {
       const rows = await segmentsIn(ctx, params, query, 2_000_000);
       const { token } = mint(ctx, principal!, {
@@ -308,22 +221,8 @@ export const recordingRoutes = [
       return { thumbnails };
     },
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/sites/:siteId/devices/:deviceId/recording/playback',
-    summary:
-      'Signed, expiring URLs: live and on-demand HLS playlists, MP4 clip and JPEG snapshots.',
-    tag: 'recordings',
+  route(recordings.createPlayback, {
     auth: viewRecording,
-    params: DeviceParams,
-    body: z
-      .strictObject({
-        from: z.number().int().min(0).optional(),
-        to: z.number().int().min(0).optional(),
-        ttlSeconds: z.number().int().min(10).max(86_400).optional(),
-      })
-      .refine((b) => (b.from === undefined) === (b.to === undefined), 'from and to go together')
-      .refine((b) => b.from === undefined || b.to! > b.from, 'to must be after from'),
     handler: async ({ params, body, principal, ip }, ctx) => {
       await deviceOfSite(ctx, params.siteId, params.deviceId);
       const ttl = Math.min(body.ttlSeconds ?? ctx.recordings.playbackTtlSeconds, 86_400);
@@ -352,14 +251,8 @@ export const recordingRoutes = [
       };
     },
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/admin/recording-keys/rotate',
-    summary:
-      'Rotate encryption at rest: a new data key per stream, every data key re-wrapped under the current master key.',
-    tag: 'admin',
+  route(recordings.rotateRecordingKeys, {
     auth: { action: 'admin:sites', resource: () => '*' },
-    body: Empty,
     handler: async ({ principal, ip }, ctx) => {
       const result = await ctx.recordings.rotateKeys();
       await ctx.audit.record({

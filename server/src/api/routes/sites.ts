@@ -1,41 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import {
+  siteRoutes as sites,
+  auditRoutes as audit,
+  turnUsageRoutes as turnUsage,
+} from '@porchlight/protocol';
 import { siteResource } from '../../identity/authorization/resources.ts';
 import { PorchlightError } from '../../errors.ts';
 import { route } from '../Route.ts';
-import { Empty, Millis, SiteParams, Text } from '../schemas.ts';
 import { siteView } from '../views.ts';
 
 export const siteRoutes = [
-  route({
-    method: 'GET',
-    path: '/api/v1/sites',
-    summary: 'Sites the caller can see.',
-    tag: 'sites',
+  route(sites.listSites, {
     auth: 'authenticated',
-    query: Empty,
     handler: async ({ principal }, ctx) => {
-      const sites = await ctx.store.listSites();
+      const sites = await ctx.repos.sites.list();
       return sites
         .filter((s) => ctx.authorizer.can(principal!, 'site:read', siteResource(s.id)))
         .map(siteView);
     },
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/sites',
-    summary: 'Create a site (admin). The given owner account, if any, becomes its owner.',
-    tag: 'sites',
+  route(sites.createSite, {
     auth: { action: 'admin:sites', resource: () => '*' },
-    body: z.strictObject({ name: Text(100), ownerAccountId: z.string().max(64).optional() }),
-    status: 201,
     handler: async ({ body, principal, ip }, ctx) => {
       const site = { id: randomUUID(), name: body.name, createdAt: ctx.now() };
-      if (body.ownerAccountId && !(await ctx.store.getAccount(body.ownerAccountId)))
+      if (body.ownerAccountId && !(await ctx.repos.accounts.get(body.ownerAccountId)))
         throw PorchlightError.notFound('account');
-      await ctx.store.createSite(site);
+      await ctx.repos.sites.create(site);
       if (body.ownerAccountId) {
-        await ctx.store.createGrant({
+        await ctx.repos.grants.create({
           id: randomUUID(),
           accountId: body.ownerAccountId,
           siteId: site.id,
@@ -59,30 +51,18 @@ export const siteRoutes = [
       return siteView(site);
     },
   }),
-  route({
-    method: 'GET',
-    path: '/api/v1/sites/:siteId',
-    summary: 'One site.',
-    tag: 'sites',
+  route(sites.getSite, {
     auth: { action: 'site:read', resource: ({ params }) => siteResource(params.siteId) },
-    params: SiteParams,
-    query: Empty,
     handler: async ({ params }, ctx) => {
-      const site = await ctx.store.getSite(params.siteId);
+      const site = await ctx.repos.sites.get(params.siteId);
       if (!site) throw PorchlightError.notFound('site');
       return siteView(site);
     },
   }),
-  route({
-    method: 'PATCH',
-    path: '/api/v1/sites/:siteId',
-    summary: 'Rename a site.',
-    tag: 'sites',
+  route(sites.renameSite, {
     auth: { action: 'site:manage', resource: ({ params }) => siteResource(params.siteId) },
-    params: SiteParams,
-    body: z.strictObject({ name: Text(100) }),
     handler: async ({ params, body, principal, ip }, ctx) => {
-      if (!(await ctx.store.updateSite(params.siteId, { name: body.name })))
+      if (!(await ctx.repos.sites.update(params.siteId, { name: body.name })))
         throw PorchlightError.notFound('site');
       await ctx.audit.record({
         principal,
@@ -91,21 +71,15 @@ export const siteRoutes = [
         outcome: 'success',
         ip,
       });
-      return siteView((await ctx.store.getSite(params.siteId))!);
+      return siteView((await ctx.repos.sites.get(params.siteId))!);
     },
   }),
-  route({
-    method: 'DELETE',
-    path: '/api/v1/sites/:siteId',
-    summary: 'Delete a site with its devices and grants (admin).',
-    tag: 'sites',
+  route(sites.deleteSite, {
     auth: { action: 'admin:sites', resource: ({ params }) => siteResource(params.siteId) },
-    params: SiteParams,
-    status: 204,
     handler: async ({ params, principal, ip }, ctx) => {
-      const grants = await ctx.store.listGrantsForSite(params.siteId);
-      const devices = await ctx.store.listDevices(params.siteId);
-      if (!(await ctx.store.deleteSite(params.siteId))) throw PorchlightError.notFound('site');
+      const grants = await ctx.repos.grants.listForSite(params.siteId);
+      const devices = await ctx.repos.devices.list(params.siteId);
+      if (!(await ctx.repos.sites.delete(params.siteId))) throw PorchlightError.notFound('site');
       for (const g of grants)
         ctx.events.safeEmit('principalChanged', { kind: 'account', id: g.accountId });
       for (const d of devices)
@@ -119,20 +93,8 @@ export const siteRoutes = [
       });
     },
   }),
-  route({
-    method: 'GET',
-    path: '/api/v1/sites/:siteId/audit',
-    summary: "A site's audit log, newest first.",
-    tag: 'audit',
+  route(audit.listAudit, {
     auth: { action: 'audit:read', resource: ({ params }) => siteResource(params.siteId) },
-    params: SiteParams,
-    query: z.strictObject({
-      action: z.string().max(64).optional(),
-      since: z.coerce.number().pipe(Millis).optional(),
-      until: z.coerce.number().pipe(Millis).optional(),
-      before: z.coerce.number().int().positive().optional(),
-      limit: z.coerce.number().int().min(1).max(1000).optional(),
-    }),
     handler: async ({ params, query }, ctx) =>
       ctx.audit.query({
         siteId: params.siteId,
@@ -143,20 +105,10 @@ export const siteRoutes = [
         limit: query.limit ?? 100,
       }),
   }),
-  route({
-    method: 'GET',
-    path: '/api/v1/sites/:siteId/turn-usage',
-    summary: 'Relayed TURN sessions of a site (who, how long, bytes), newest first, with totals.',
-    tag: 'metering',
+  route(turnUsage.getTurnUsage, {
     auth: { action: 'usage:read', resource: ({ params }) => siteResource(params.siteId) },
-    params: SiteParams,
-    query: z.strictObject({
-      since: z.coerce.number().pipe(Millis).optional(),
-      until: z.coerce.number().pipe(Millis).optional(),
-      limit: z.coerce.number().int().min(1).max(1000).optional(),
-    }),
     handler: async ({ params, query }, ctx) => {
-      const sessions = await ctx.store.queryTurnUsage({
+      const sessions = await ctx.repos.turnUsage.query({
         siteId: params.siteId,
         ...(query.since !== undefined ? { since: query.since } : {}),
         ...(query.until !== undefined ? { until: query.until } : {}),

@@ -1,8 +1,13 @@
 import type { Principal } from '../authorization/Principal.ts';
-import type { AuditEvent, NewAuditEvent, Store } from '../../store/types.ts';
-import { Logger } from '../../util/Logger.ts';
+import type {
+  AuditEvent,
+  AuditQuery,
+  AuditRepository,
+  NewAuditEvent,
+} from '../../store/repositories/AuditRepository.ts';
+import { createLogger } from '@porchlight/runtime';
 
-const logger = new Logger('AuditLog');
+const logger = createLogger('AuditLog');
 
 export interface AuditEntry {
   principal?: Principal | undefined;
@@ -17,11 +22,11 @@ export interface AuditEntry {
 
 /** Who did what, and when. Writing never fails the request that is being audited. */
 export class AuditLog {
-  readonly #store: Store;
+  readonly #repo: AuditRepository;
   readonly #now: () => number;
 
-  constructor(store: Store, now: () => number = Date.now) {
-    this.#store = store;
+  constructor(repo: AuditRepository, now: () => number = Date.now) {
+    this.#repo = repo;
     this.#now = now;
   }
 
@@ -29,7 +34,7 @@ export class AuditLog {
     const actorType = e.principal?.kind ?? e.actor?.type ?? 'anonymous';
     const actorId = e.principal?.id ?? e.actor?.id ?? null;
     try {
-      await this.#store.appendAudit({
+      await this.#repo.append({
         at: this.#now(),
         actorType,
         actorId,
@@ -44,7 +49,7 @@ export class AuditLog {
     }
   }
 
-  query(q: Parameters<Store['queryAudit']>[0]): Promise<AuditEvent[]> {
-    return this.#store.queryAudit(q);
+  query(q: AuditQuery): Promise<AuditEvent[]> {
+    return this.#repo.query(q);
   }
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '@porchlight/protocol';
-import type { Account, Site, Store } from '../../store/types.ts';
+import type { Store } from '../../store/createStore.ts';
+import type { Account, Site } from '../../store/types.ts';
 import { ApiKeys } from './ApiKeys.ts';
 import { sha256Hex } from './crypto.ts';
 import { fakeClock, seededFileStore, seededStore, type FakeClock } from '../testSupport.ts';
@@ -18,7 +19,7 @@ describe('ApiKeys', () => {
   beforeEach(async () => {
     ({ store, account, site } = await seededStore());
     clock = fakeClock();
-    keys = new ApiKeys({ store, allowedScopes, now: clock.now });
+    keys = new ApiKeys({ repos: store, allowedScopes, now: clock.now });
   });
   afterEach(() => store.close());
 
@@ -43,7 +44,7 @@ describe('ApiKeys', () => {
       lastUsedAt: null,
       revokedAt: null,
     });
-    const stored = await store.listApiKeys(account.id);
+    const stored = await store.apiKeys.list(account.id);
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(key.slice(-43));
   });
@@ -51,7 +52,7 @@ describe('ApiKeys', () => {
   it('never writes a key to the database in plaintext', async () => {
     const db = await seededFileStore();
     try {
-      const k = new ApiKeys({ store: db.store, allowedScopes, now: clock.now });
+      const k = new ApiKeys({ repos: db.store, allowedScopes, now: clock.now });
       const { key } = await k.create(db.account.id, {
         name: 'n',
         scopes: ['site:read'],
@@ -74,7 +75,7 @@ describe('ApiKeys', () => {
 
   it('touches lastUsedAt at most once a minute', async () => {
     const { key, record } = await create();
-    const touch = vi.spyOn(store, 'touchApiKey');
+    const touch = vi.spyOn(store.apiKeys, 'touch');
     await keys.authenticate(key);
     clock.advance(30_000);
     await keys.authenticate(key);
@@ -84,7 +85,7 @@ describe('ApiKeys', () => {
     clock.advance(1_000);
     await keys.authenticate(key);
     expect(touch).toHaveBeenCalledTimes(2);
-    expect((await store.getApiKey(record.id))?.lastUsedAt).toBe(clock.now());
+    expect((await store.apiKeys.get(record.id))?.lastUsedAt).toBe(clock.now());
   });
 
   it('refuses unknown, malformed and wrong-secret keys', async () => {
@@ -118,7 +119,7 @@ describe('ApiKeys', () => {
     await expect(create({ scopes: [] })).rejects.toMatchObject(badRequest);
     const { record } = await create({ scopes: ['site:read', 'stream:view-live', 'site:read'] });
     expect(record.scopes).toEqual(['site:read', 'stream:view-live']);
-    expect(await store.listApiKeys(account.id)).toHaveLength(1);
+    expect(await store.apiKeys.list(account.id)).toHaveLength(1);
   });
 
   it('validates name and site', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PorchlightError } from '../../errors.ts';
-import type { ApiKey, Store } from '../../store/types.ts';
+import type { ApiKey, ApiKeyRepository } from '../../store/repositories/ApiKeyRepository.ts';
+import type { SiteRepository } from '../../store/repositories/SiteRepository.ts';
 import { formatCredential, parseCredential } from './credentialFormat.ts';
 import { digestsEqual, randomSecret, sha256Hex } from './crypto.ts';
 
@@ -10,13 +11,14 @@ const MAX_SCOPES = 64;
 /** lastUsedAt is informational: one write a minute per key is plenty and spares the database. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-export type ApiKeyStore = Pick<
-  Store,
-  'createApiKey' | 'getApiKey' | 'revokeApiKey' | 'touchApiKey' | 'getSite'
->;
+/** The repositories API keys need: their own, and sites to check a key's site exists. */
+export interface ApiKeyRepos {
+  apiKeys: Pick<ApiKeyRepository, 'create' | 'get' | 'revoke' | 'touch'>;
+  sites: Pick<SiteRepository, 'get'>;
+}
 
 export interface ApiKeysOptions {
-  store: ApiKeyStore;
+  repos: ApiKeyRepos;
   /** Scopes a key may carry (action names, e.g. the policy's ACTIONS). Exact matches only. */
   allowedScopes: readonly string[];
   /** Unix ms. Default Date.now. */
@@ -42,12 +44,12 @@ export interface CreatedApiKey {
  * them (and may create keys) is the caller's authorization step.
  */
 export class ApiKeys {
-  readonly #store: ApiKeyStore;
+  readonly #repos: ApiKeyRepos;
   readonly #allowed: ReadonlySet<string>;
   readonly #now: () => number;
 
   constructor(o: ApiKeysOptions) {
-    this.#store = o.store;
+    this.#repos = o.repos;
     this.#allowed = new Set(o.allowedScopes);
     this.#now = o.now ?? Date.now;
   }
@@ -58,7 +60,7 @@ export class ApiKeys {
     if (name.length === 0 || name.length > NAME_MAX_LENGTH)
       throw PorchlightError.badRequest(`api key name must be 1 to ${NAME_MAX_LENGTH} characters`);
     const scopes = this.#validateScopes(input.scopes);
-    if (input.siteId !== null && !(await this.#store.getSite(input.siteId)))
+    if (input.siteId !== null && !(await this.#repos.sites.get(input.siteId)))
       throw PorchlightError.notFound('site');
     const id = randomUUID();
     const key = formatCredential(API_KEY_PREFIX, id, randomSecret(32));
@@ -73,21 +75,21 @@ export class ApiKeys {
       lastUsedAt: null,
       revokedAt: null,
     };
-    await this.#store.createApiKey(record);
+    await this.#repos.apiKeys.create(record);
     return { key, record };
   }
 
   /** The key's record; throws UNAUTHORIZED 'api key invalid' for unknown, wrong or revoked keys. */
   async authenticate(key: string): Promise<ApiKey> {
     const parsed = parseCredential(API_KEY_PREFIX, key);
-    const record = parsed ? await this.#store.getApiKey(parsed.id) : null;
+    const record = parsed ? await this.#repos.apiKeys.get(parsed.id) : null;
     // Compare even when there is no record, so a miss costs the same as a mismatch.
     const matches = digestsEqual(sha256Hex(String(key)), record?.keyHash ?? '');
     if (!record || !matches || record.revokedAt !== null)
       throw PorchlightError.unauthorized('api key invalid');
     const now = this.#now();
     if (record.lastUsedAt === null || now - record.lastUsedAt >= TOUCH_INTERVAL_MS) {
-      await this.#store.touchApiKey(record.id, now);
+      await this.#repos.apiKeys.touch(record.id, now);
       return { ...record, lastUsedAt: now };
     }
     return record;
@@ -95,9 +97,9 @@ export class ApiKeys {
 
   /** Revokes a key (idempotent). Throws NOT_FOUND for an unknown id. */
   async revoke(id: string): Promise<void> {
-    const record = await this.#store.getApiKey(id);
+    const record = await this.#repos.apiKeys.get(id);
     if (!record) throw PorchlightError.notFound('api key');
-    if (record.revokedAt === null) await this.#store.revokeApiKey(id, this.#now());
+    if (record.revokedAt === null) await this.#repos.apiKeys.revoke(id, this.#now());
   }
 
   #validateScopes(scopes: readonly string[]): string[] {

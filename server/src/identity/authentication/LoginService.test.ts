@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '@porchlight/protocol';
 import { PorchlightError } from '../../errors.ts';
-import type { Account, Store } from '../../store/types.ts';
+import type { Store } from '../../store/createStore.ts';
+import type { Account } from '../../store/types.ts';
 import { AccessTokens } from './AccessTokens.ts';
 import { LoginRateLimiter } from './LoginRateLimiter.ts';
 import { LoginService } from './LoginService.ts';
@@ -28,10 +29,10 @@ describe('LoginService', () => {
     clock = fakeClock();
     accessTokens = new AccessTokens({ secret: 's'.repeat(32), now: clock.now });
     login = new LoginService({
-      store,
+      accounts: store.accounts,
       passwords,
       accessTokens,
-      refreshTokens: new RefreshTokens({ store, now: clock.now }),
+      refreshTokens: new RefreshTokens({ sessions: store.sessions, now: clock.now }),
       accountLimiter: new LoginRateLimiter({ now: clock.now }),
       ipLimiter: new LoginRateLimiter({ now: clock.now, maxFailures: 20 }),
     });
@@ -76,7 +77,7 @@ describe('LoginService', () => {
   });
 
   it('refuses a disabled account (only once the password is right)', async () => {
-    await store.updateAccount(account.id, { disabledAt: clock.now() });
+    await store.accounts.update(account.id, { disabledAt: clock.now() });
     await expect(login.login(account.email, password, ip)).rejects.toMatchObject({
       code: ErrorCode.Unauthorized,
       message: 'account disabled',
@@ -149,7 +150,7 @@ describe('LoginService', () => {
       await new PasswordHasher({ N: 2 ** 9 }).hash(password),
     );
     await login.login(legacy.email, password, ip);
-    const upgraded = (await store.getAccount(legacy.id))!.passwordHash;
+    const upgraded = (await store.accounts.get(legacy.id))!.passwordHash;
     expect(upgraded).toMatch(/^scrypt\$1024\$/);
     expect(await passwords.verify(password, upgraded)).toBe(true);
   });
@@ -170,11 +171,11 @@ describe('LoginService', () => {
   it('refresh refuses a disabled account and ends all its sessions', async () => {
     const a = await login.login(account.email, password, ip);
     const b = await login.login(account.email, password, ip);
-    await store.updateAccount(account.id, { disabledAt: clock.now() });
+    await store.accounts.update(account.id, { disabledAt: clock.now() });
     await expect(login.refresh(a.refreshToken)).rejects.toMatchObject({
       message: 'account disabled',
     });
-    await store.updateAccount(account.id, { disabledAt: null });
+    await store.accounts.update(account.id, { disabledAt: null });
     await expect(login.refresh(b.refreshToken)).rejects.toMatchObject({
       code: ErrorCode.Unauthorized,
     });

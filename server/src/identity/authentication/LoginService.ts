@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PorchlightError } from '../../errors.ts';
-import type { Account, Store } from '../../store/types.ts';
+import type { Account, AccountRepository } from '../../store/repositories/AccountRepository.ts';
 import type { AccessTokens } from './AccessTokens.ts';
 import { ipBucket } from './ipBucket.ts';
 import { LoginRateLimiter } from './LoginRateLimiter.ts';
@@ -8,10 +8,10 @@ import type { PasswordHasher } from './passwords.ts';
 import { RateLimitedError } from './RateLimitedError.ts';
 import type { RefreshTokens } from './RefreshTokens.ts';
 
-export type LoginStore = Pick<Store, 'getAccount' | 'getAccountByEmail' | 'updateAccount'>;
+export type LoginAccounts = Pick<AccountRepository, 'get' | 'getByEmail' | 'update'>;
 
 export interface LoginServiceOptions {
-  store: LoginStore;
+  accounts: LoginAccounts;
   passwords: PasswordHasher;
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
@@ -45,7 +45,7 @@ const BAD_CREDENTIALS = 'invalid email or password';
  * the e-mail and the client address; a locked key is refused with RATE_LIMITED before any work.
  */
 export class LoginService {
-  readonly #store: LoginStore;
+  readonly #accounts: LoginAccounts;
   readonly #passwords: PasswordHasher;
   readonly #access: AccessTokens;
   readonly #refresh: RefreshTokens;
@@ -55,7 +55,7 @@ export class LoginService {
   readonly #dummyHash: Promise<string>;
 
   constructor(o: LoginServiceOptions) {
-    this.#store = o.store;
+    this.#accounts = o.accounts;
     this.#passwords = o.passwords;
     this.#access = o.accessTokens;
     this.#refresh = o.refreshTokens;
@@ -79,7 +79,7 @@ export class LoginService {
     );
     if (wait > 0) throw new RateLimitedError(wait);
 
-    const account = emailKey.length <= 254 ? await this.#store.getAccountByEmail(emailKey) : null;
+    const account = emailKey.length <= 254 ? await this.#accounts.getByEmail(emailKey) : null;
     const ok = await this.#passwords.verify(
       typeof password === 'string' ? password : '',
       account?.passwordHash ?? (await this.#dummyHash),
@@ -104,7 +104,7 @@ export class LoginService {
    */
   async refresh(refreshToken: string): Promise<Session> {
     const next = await this.#refresh.rotate(refreshToken);
-    const account = await this.#store.getAccount(next.accountId);
+    const account = await this.#accounts.get(next.accountId);
     if (!account || account.disabledAt !== null) {
       await this.#refresh.revokeAll(next.accountId);
       throw PorchlightError.unauthorized(account ? 'account disabled' : 'token invalid');
@@ -136,7 +136,7 @@ export class LoginService {
     if (!this.#passwords.needsRehash(account.passwordHash)) return;
     try {
       const passwordHash = await this.#passwords.hash(password);
-      await this.#store.updateAccount(account.id, { passwordHash });
+      await this.#accounts.update(account.id, { passwordHash });
     } catch {
       // A password below today's minimum cannot be re-hashed; keep the old hash.
     }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@porchlight/protocol';
-import type { Account, Store } from '../../store/types.ts';
+import type { Store } from '../../store/createStore.ts';
+import type { Account } from '../../store/types.ts';
 import { sha256Hex } from './crypto.ts';
 import { RefreshTokens } from './RefreshTokens.ts';
 import {
@@ -22,7 +23,7 @@ describe('RefreshTokens', () => {
   beforeEach(async () => {
     ({ store, account } = await seededStore());
     clock = fakeClock();
-    tokens = new RefreshTokens({ store, now: clock.now });
+    tokens = new RefreshTokens({ sessions: store.sessions, now: clock.now });
   });
   afterEach(() => store.close());
 
@@ -30,7 +31,7 @@ describe('RefreshTokens', () => {
     const issued = await tokens.issue(account.id);
     expect(issued.token).toMatch(/^plr_[A-Za-z0-9_-]{43}$/);
     expect(issued.expiresAt).toBe(clock.now() + 30 * 24 * 3600 * 1000);
-    const record = await store.getRefreshTokenByHash(sha256Hex(issued.token));
+    const record = await store.sessions.getByHash(sha256Hex(issued.token));
     expect(record).toMatchObject({ id: issued.id, accountId: account.id, usedAt: null });
     expect(JSON.stringify(record)).not.toContain(issued.token.slice(4));
   });
@@ -38,7 +39,7 @@ describe('RefreshTokens', () => {
   it('never writes a token to the database in plaintext', async () => {
     const db = await seededFileStore();
     try {
-      const t = new RefreshTokens({ store: db.store, now: clock.now });
+      const t = new RefreshTokens({ sessions: db.store.sessions, now: clock.now });
       const first = await t.issue(db.account.id);
       const second = await t.rotate(first.token);
       const dump = db.dump();
@@ -55,7 +56,7 @@ describe('RefreshTokens', () => {
     expect(second.token).not.toBe(first.token);
     expect(second.familyId).toBe(first.familyId);
     expect(second.accountId).toBe(account.id);
-    expect((await store.getRefreshTokenByHash(sha256Hex(first.token)))?.usedAt).toBe(clock.now());
+    expect((await store.sessions.getByHash(sha256Hex(first.token)))?.usedAt).toBe(clock.now());
     const third = await tokens.rotate(second.token);
     expect(third.familyId).toBe(first.familyId);
   });
@@ -67,7 +68,7 @@ describe('RefreshTokens', () => {
     await expect(tokens.rotate(first.token)).rejects.toMatchObject(invalid);
     // The legitimate successor dies with it: whoever holds it must log in again.
     await expect(tokens.rotate(second.token)).rejects.toMatchObject(invalid);
-    expect((await store.getRefreshTokenByHash(sha256Hex(second.token)))?.revokedAt).not.toBeNull();
+    expect((await store.sessions.getByHash(sha256Hex(second.token)))?.revokedAt).not.toBeNull();
     // Other sessions of the account are untouched.
     await expect(tokens.rotate(otherSession.token)).resolves.toBeDefined();
   });
@@ -118,7 +119,7 @@ describe('RefreshTokens', () => {
   });
 
   it('purges expired tokens', async () => {
-    const short = new RefreshTokens({ store, now: clock.now, ttlSeconds: 60 });
+    const short = new RefreshTokens({ sessions: store.sessions, now: clock.now, ttlSeconds: 60 });
     await short.issue(account.id);
     await short.issue(account.id);
     const kept = await tokens.issue(account.id);

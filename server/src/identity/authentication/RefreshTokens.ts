@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { PorchlightError } from '../../errors.ts';
-import type { RefreshToken, Store } from '../../store/types.ts';
+import type {
+  RefreshToken,
+  RefreshTokenRepository,
+} from '../../store/repositories/RefreshTokenRepository.ts';
 import { randomSecret, sha256Hex } from './crypto.ts';
 
 export const REFRESH_TOKEN_PREFIX = 'plr_';
 const FORMAT = /^plr_[A-Za-z0-9_-]{43}$/;
 
-export type RefreshTokenStore = Pick<
-  Store,
-  | 'createRefreshToken'
-  | 'getRefreshTokenByHash'
-  | 'markRefreshTokenUsed'
-  | 'revokeRefreshFamily'
-  | 'revokeRefreshTokensForAccount'
-  | 'deleteExpiredRefreshTokens'
->;
-
 export interface RefreshTokensOptions {
-  store: RefreshTokenStore;
+  sessions: RefreshTokenRepository;
   /** Unix ms. Default Date.now. */
   now?: () => number;
   /**
@@ -44,12 +37,12 @@ export interface IssuedRefreshToken {
  * revoked and both parties must log in again.
  */
 export class RefreshTokens {
-  readonly #store: RefreshTokenStore;
+  readonly #sessions: RefreshTokenRepository;
   readonly #now: () => number;
   readonly #ttlMs: number;
 
   constructor(o: RefreshTokensOptions) {
-    this.#store = o.store;
+    this.#sessions = o.sessions;
     this.#now = o.now ?? Date.now;
     this.#ttlMs = (o.ttlSeconds ?? 30 * 24 * 3600) * 1000;
   }
@@ -71,7 +64,7 @@ export class RefreshTokens {
     if (record.expiresAt <= now) throw PorchlightError.unauthorized('token expired');
     // The store marks it used atomically: of two concurrent rotations only one wins, and the
     // loser is treated as reuse.
-    if (!(await this.#store.markRefreshTokenUsed(record.id, now))) return this.#reused(record, now);
+    if (!(await this.#sessions.markUsed(record.id, now))) return this.#reused(record, now);
     return this.#issue(record.accountId, record.familyId);
   }
 
@@ -79,18 +72,18 @@ export class RefreshTokens {
   async revoke(token: string): Promise<boolean> {
     const record = await this.#find(token);
     if (!record) return false;
-    await this.#store.revokeRefreshFamily(record.familyId, this.#now());
+    await this.#sessions.revokeFamily(record.familyId, this.#now());
     return true;
   }
 
   /** Ends every session of an account; returns how many tokens were revoked. */
   revokeAll(accountId: string): Promise<number> {
-    return this.#store.revokeRefreshTokensForAccount(accountId, this.#now());
+    return this.#sessions.revokeForAccount(accountId, this.#now());
   }
 
   /** Deletes expired tokens; returns how many. */
   purgeExpired(): Promise<number> {
-    return this.#store.deleteExpiredRefreshTokens(this.#now());
+    return this.#sessions.deleteExpired(this.#now());
   }
 
   async #issue(accountId: string, familyId: string): Promise<IssuedRefreshToken> {
@@ -106,17 +99,17 @@ export class RefreshTokens {
       usedAt: null,
       revokedAt: null,
     };
-    await this.#store.createRefreshToken(record);
+    await this.#sessions.create(record);
     return { token, id: record.id, accountId, familyId, expiresAt: record.expiresAt };
   }
 
   #find(token: string): Promise<RefreshToken | null> {
     if (typeof token !== 'string' || !FORMAT.test(token)) return Promise.resolve(null);
-    return this.#store.getRefreshTokenByHash(sha256Hex(token));
+    return this.#sessions.getByHash(sha256Hex(token));
   }
 
   async #reused(record: RefreshToken, now: number): Promise<never> {
-    await this.#store.revokeRefreshFamily(record.familyId, now);
+    await this.#sessions.revokeFamily(record.familyId, now);
     throw PorchlightError.unauthorized('token invalid');
   }
 }

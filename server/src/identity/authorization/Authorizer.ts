@@ -1,5 +1,8 @@
 import { PorchlightError } from '../../errors.ts';
-import type { ApiKey, Device, Store } from '../../store/types.ts';
+import type { AccountRepository } from '../../store/repositories/AccountRepository.ts';
+import type { ApiKey, ApiKeyRepository } from '../../store/repositories/ApiKeyRepository.ts';
+import type { Device, DeviceRepository } from '../../store/repositories/DeviceRepository.ts';
+import type { GrantRepository } from '../../store/repositories/GrantRepository.ts';
 import type { Action } from './actions.ts';
 import { evaluate, type Decision } from './evaluate.ts';
 import type { Principal } from './Principal.ts';
@@ -7,24 +10,32 @@ import type { Resource } from './resources.ts';
 import { ADMIN_STATEMENTS, statementsForDevice, statementsForGrant } from './roles.ts';
 import { scopeToApiKey } from './scopeToApiKey.ts';
 
+/** What the authorizer reads to build principals. */
+export interface AuthorizerRepos {
+  accounts: Pick<AccountRepository, 'get'>;
+  grants: Pick<GrantRepository, 'listForAccount'>;
+  devices: Pick<DeviceRepository, 'get'>;
+  apiKeys: Pick<ApiKeyRepository, 'get'>;
+}
+
 /**
  * The one place authorization is decided, for sockets, REST routes and recording URLs alike.
  * Principals are built fresh from the store, so revocations apply to the next decision.
  */
 export class Authorizer {
-  readonly #store: Store;
+  readonly #repos: AuthorizerRepos;
   readonly #now: () => number;
 
-  constructor(store: Store, now: () => number = Date.now) {
-    this.#store = store;
+  constructor(repos: AuthorizerRepos, now: () => number = Date.now) {
+    this.#repos = repos;
     this.#now = now;
   }
 
   async accountPrincipal(accountId: string): Promise<Principal> {
-    const account = await this.#store.getAccount(accountId);
+    const account = await this.#repos.accounts.get(accountId);
     if (!account || account.disabledAt !== null)
       throw PorchlightError.unauthorized('account unavailable');
-    const grants = await this.#store.listGrantsForAccount(accountId);
+    const grants = await this.#repos.grants.listForAccount(accountId);
     const statements = account.isAdmin ? [...ADMIN_STATEMENTS] : grants.flatMap(statementsForGrant);
     return { kind: 'account', id: account.id, account, statements };
   }
@@ -58,7 +69,7 @@ export class Authorizer {
       case 'account':
         return this.accountPrincipal(p.id);
       case 'device': {
-        const device = await this.#store.getDevice(p.id);
+        const device = await this.#repos.devices.get(p.id);
         if (!device) throw PorchlightError.unauthorized('device unavailable');
         // A rotated credential ends the sessions opened with the old one.
         if (device.credentialGeneration !== p.device.credentialGeneration) {
@@ -67,7 +78,7 @@ export class Authorizer {
         return this.devicePrincipal(device);
       }
       case 'apikey': {
-        const key = await this.#store.getApiKey(p.id);
+        const key = await this.#repos.apiKeys.get(p.id);
         if (!key) throw PorchlightError.unauthorized('api key unavailable');
         return this.apiKeyPrincipal(key);
       }

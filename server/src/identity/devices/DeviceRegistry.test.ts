@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../store/SqliteStore.ts';
+import { createStore } from '../../store/createStore.ts';
 import type { Device } from '../../store/types.ts';
 import { DeviceRegistry } from './DeviceRegistry.ts';
 import { IdentityEvents } from '../IdentityEvents.ts';
 
 describe('DeviceRegistry', () => {
   it('persists status changes and emits each one as a deviceStatus event', async () => {
-    const store = await SqliteStore.create({ file: ':memory:' });
-    await store.createSite({ id: 's', name: 'Home', createdAt: 0 });
-    await store.createDevice({
+    const store = await createStore({ url: 'sqlite::memory:' });
+    await store.sites.create({ id: 's', name: 'Home', createdAt: 0 });
+    await store.devices.create({
       id: 'd',
       siteId: 's',
       kind: 'camera',
@@ -28,7 +28,7 @@ describe('DeviceRegistry', () => {
     const seen: Device[] = [];
     events.on('deviceStatus', (d) => seen.push(d));
     let t = 1000;
-    const registry = new DeviceRegistry(store, events, () => t);
+    const registry = new DeviceRegistry(store.devices, events, () => t);
 
     await registry.online('d', { address: '192.0.2.10', userAgent: 'Cam/1.0', firmware: '2.1' });
     t = 2000;
@@ -42,7 +42,7 @@ describe('DeviceRegistry', () => {
       [true, 2000, 812_346],
       [false, 3000, null],
     ]);
-    const stored = (await store.getDevice('d'))!;
+    const stored = (await store.devices.get('d'))!;
     expect(stored).toMatchObject({
       online: false,
       lastAddress: '192.0.2.10',

@@ -1,20 +1,28 @@
-import type { Device, DeviceStatusPatch, Store } from '../../store/types.ts';
-import { Logger } from '../../util/Logger.ts';
+import type {
+  Device,
+  DeviceRepository,
+  DeviceStatusPatch,
+} from '../../store/repositories/DeviceRepository.ts';
+import { createLogger } from '@porchlight/runtime';
 import type { IdentityEvents } from '../IdentityEvents.ts';
 
-const logger = new Logger('DeviceRegistry');
+const logger = createLogger('DeviceRegistry');
 
 /**
  * Live status of devices: online/offline, last seen, address, user agent/firmware, bitrate.
  * Every change is persisted and emitted as `deviceStatus` (alarms subscribe to it later).
  */
 export class DeviceRegistry {
-  readonly #store: Store;
+  readonly #devices: Pick<DeviceRepository, 'get' | 'updateStatus'>;
   readonly #events: IdentityEvents;
   readonly #now: () => number;
 
-  constructor(store: Store, events: IdentityEvents, now: () => number = Date.now) {
-    this.#store = store;
+  constructor(
+    devices: Pick<DeviceRepository, 'get' | 'updateStatus'>,
+    events: IdentityEvents,
+    now: () => number = Date.now,
+  ) {
+    this.#devices = devices;
     this.#events = events;
     this.#now = now;
   }
@@ -42,8 +50,8 @@ export class DeviceRegistry {
 
   async #update(deviceId: string, patch: DeviceStatusPatch): Promise<void> {
     try {
-      if (!(await this.#store.updateDeviceStatus(deviceId, patch))) return;
-      const device: Device | null = await this.#store.getDevice(deviceId);
+      if (!(await this.#devices.updateStatus(deviceId, patch))) return;
+      const device: Device | null = await this.#devices.get(deviceId);
       if (device) this.#events.safeEmit('deviceStatus', device);
     } catch (error) {
       logger.warn('device status update failed', { deviceId, error });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@porchlight/protocol';
-import type { Account, Site, Store } from '../../store/types.ts';
+import type { Store } from '../../store/createStore.ts';
+import type { Account, Site } from '../../store/types.ts';
 import { AccessTokens } from '../authentication/AccessTokens.ts';
 import { sha256Hex } from '../authentication/crypto.ts';
 import { Provisioning, type CreateCodeInput } from './Provisioning.ts';
@@ -20,7 +21,7 @@ describe('Provisioning', () => {
   beforeEach(async () => {
     ({ store, account, site } = await seededStore());
     clock = fakeClock();
-    provisioning = new Provisioning({ store, now: clock.now });
+    provisioning = new Provisioning({ repos: store, now: clock.now });
   });
   afterEach(() => store.close());
 
@@ -37,7 +38,7 @@ describe('Provisioning', () => {
     const created = await createCode();
     expect(created.code).toMatch(/^[2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5}$/);
     expect(created.expiresAt).toBe(clock.now() + 15 * 60 * 1000);
-    expect(await store.getDevice(created.deviceId)).toMatchObject({
+    expect(await store.devices.get(created.deviceId)).toMatchObject({
       siteId: site.id,
       kind: 'doorbell',
       name: 'Front door',
@@ -49,11 +50,11 @@ describe('Provisioning', () => {
 
   it('stores codes only as their SHA-256', async () => {
     const { code, deviceId } = await createCode();
-    const codes = await store.listProvisioningCodes(site.id);
+    const codes = await store.provisioningCodes.list(site.id);
     expect(codes).toEqual([
       expect.objectContaining({ deviceId, codeHash: sha256Hex(code.replace('-', '')) }),
     ]);
-    const everything = JSON.stringify({ codes, device: await store.getDevice(deviceId) });
+    const everything = JSON.stringify({ codes, device: await store.devices.get(deviceId) });
     for (const form of [code, code.replace('-', ''), code.slice(0, 5), code.slice(6)])
       expect(everything).not.toContain(form);
   });
@@ -61,7 +62,7 @@ describe('Provisioning', () => {
   it('never writes a code or a credential to the database in plaintext', async () => {
     const db = await seededFileStore();
     try {
-      const p = new Provisioning({ store: db.store, now: clock.now });
+      const p = new Provisioning({ repos: db.store, now: clock.now });
       const input = {
         siteId: db.site.id,
         kind: 'camera' as const,
@@ -96,7 +97,7 @@ describe('Provisioning', () => {
     const { credential, device } = await provisioning.redeem(sloppy, info);
     expect(credential).toMatch(new RegExp(`^pld_${deviceId}_[A-Za-z0-9_-]{43}$`));
     expect(device).toMatchObject({ id: deviceId, credentialGeneration: 1 });
-    const stored = await store.getDevice(deviceId);
+    const stored = await store.devices.get(deviceId);
     expect(stored).toMatchObject({
       credentialHash: sha256Hex(credential),
       credentialGeneration: 1,
@@ -106,7 +107,7 @@ describe('Provisioning', () => {
       lastSeenAt: clock.now(),
     });
     expect(JSON.stringify(stored)).not.toContain(credential.slice(-43));
-    expect(await store.listProvisioningCodes(site.id)).toEqual([]);
+    expect(await store.provisioningCodes.list(site.id)).toEqual([]);
     expect((await provisioning.authenticateDevice(credential)).id).toBe(deviceId);
   });
 
@@ -154,7 +155,7 @@ describe('Provisioning', () => {
       code: ErrorCode.NotFound,
     });
     await expect(createCode({ ttlSeconds: 24 * 3600 })).resolves.toBeDefined();
-    expect(await store.listDevices(site.id)).toHaveLength(1);
+    expect(await store.devices.list(site.id)).toHaveLength(1);
   });
 
   it('rotating a credential invalidates the old one and its tokens at once', async () => {
@@ -245,10 +246,10 @@ describe('Provisioning', () => {
     const { device: provisioned } = await provisioning.redeem(used.code, info);
     clock.advance(61_000);
     expect(await provisioning.purgeExpired()).toBe(1);
-    expect(await store.getDevice(soon.deviceId)).toBeNull();
-    expect(await store.getDevice(later.deviceId)).not.toBeNull();
-    expect(await store.getDevice(provisioned.id)).not.toBeNull();
-    expect((await store.listProvisioningCodes(site.id)).map((c) => c.deviceId)).toEqual([
+    expect(await store.devices.get(soon.deviceId)).toBeNull();
+    expect(await store.devices.get(later.deviceId)).not.toBeNull();
+    expect(await store.devices.get(provisioned.id)).not.toBeNull();
+    expect((await store.provisioningCodes.list(site.id)).map((c) => c.deviceId)).toEqual([
       later.deviceId,
     ]);
     expect(await provisioning.purgeExpired()).toBe(0);

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { PorchlightError } from '../../errors.ts';
-import {
-  DuplicateError,
-  type Device,
-  type DeviceKind,
-  type ProvisioningCode,
-  type Store,
-} from '../../store/types.ts';
+import { DuplicateError } from '../../store/errors.ts';
+import type {
+  Device,
+  DeviceKind,
+  DeviceRepository,
+} from '../../store/repositories/DeviceRepository.ts';
+import type {
+  ProvisioningCode,
+  ProvisioningCodeRepository,
+} from '../../store/repositories/ProvisioningCodeRepository.ts';
+import type { SiteRepository } from '../../store/repositories/SiteRepository.ts';
 import type { DeviceTokenClaims } from '../authentication/AccessTokens.ts';
 import { formatCredential, parseCredential } from '../authentication/credentialFormat.ts';
 import { digestsEqual, randomSecret, sha256Hex } from '../authentication/crypto.ts';
@@ -23,23 +27,15 @@ const MIN_CODE_TTL_SECONDS = 60;
 /** Device-reported strings are stored for display only; cap them. */
 const REPORTED_MAX_LENGTH = 256;
 
-export type ProvisioningStore = Pick<
-  Store,
-  | 'getSite'
-  | 'listSites'
-  | 'createDevice'
-  | 'getDevice'
-  | 'updateDevice'
-  | 'updateDeviceStatus'
-  | 'deleteDevice'
-  | 'createProvisioningCode'
-  | 'redeemProvisioningCode'
-  | 'listProvisioningCodes'
-  | 'deleteExpiredProvisioningCodes'
->;
+/** The repositories provisioning reads and writes. */
+export interface ProvisioningRepos {
+  sites: Pick<SiteRepository, 'get' | 'list'>;
+  devices: Pick<DeviceRepository, 'create' | 'get' | 'update' | 'updateStatus' | 'delete'>;
+  provisioningCodes: ProvisioningCodeRepository;
+}
 
 export interface ProvisioningOptions {
-  store: ProvisioningStore;
+  repos: ProvisioningRepos;
   /** Unix ms. Default Date.now. */
   now?: () => number;
 }
@@ -82,11 +78,11 @@ export interface DeviceCredential {
  * for an old credential die with it (see `checkDeviceToken`).
  */
 export class Provisioning {
-  readonly #store: ProvisioningStore;
+  readonly #repos: ProvisioningRepos;
   readonly #now: () => number;
 
   constructor(o: ProvisioningOptions) {
-    this.#store = o.store;
+    this.#repos = o.repos;
     this.#now = o.now ?? Date.now;
   }
 
@@ -102,7 +98,7 @@ export class Provisioning {
     const name = input.name.trim();
     if (name.length === 0 || name.length > NAME_MAX_LENGTH)
       throw PorchlightError.badRequest(`device name must be 1 to ${NAME_MAX_LENGTH} characters`);
-    if (!(await this.#store.getSite(input.siteId))) throw PorchlightError.notFound('site');
+    if (!(await this.#repos.sites.get(input.siteId))) throw PorchlightError.notFound('site');
 
     const now = this.#now();
     const device: Device = {
@@ -121,7 +117,7 @@ export class Provisioning {
       firmware: null,
       bitrate: null,
     };
-    await this.#store.createDevice(device);
+    await this.#repos.devices.create(device);
     const expiresAt = now + ttl * 1000;
     try {
       const code = await this.#storeFreshCode({
@@ -134,7 +130,7 @@ export class Provisioning {
       return { code, deviceId: device.id, expiresAt };
     } catch (error) {
       // No code, no way to provision: do not leave an orphan device behind.
-      await this.#store.deleteDevice(device.id);
+      await this.#repos.devices.delete(device.id);
       throw error;
     }
   }
@@ -148,13 +144,13 @@ export class Provisioning {
     const normalized = normalizeCode(code);
     const now = this.#now();
     const redeemed = normalized
-      ? await this.#store.redeemProvisioningCode(sha256Hex(normalized), now)
+      ? await this.#repos.provisioningCodes.redeem(sha256Hex(normalized), now)
       : null;
-    const device = redeemed ? await this.#store.getDevice(redeemed.deviceId) : null;
+    const device = redeemed ? await this.#repos.devices.get(redeemed.deviceId) : null;
     if (!device || device.revokedAt !== null)
       throw PorchlightError.unauthorized('provisioning code invalid');
     const issued = await this.#issueCredential(device);
-    await this.#store.updateDeviceStatus(device.id, {
+    await this.#repos.devices.updateStatus(device.id, {
       userAgent: cap(info.userAgent),
       firmware: cap(info.firmware),
       lastAddress: cap(info.address),
@@ -177,7 +173,7 @@ export class Provisioning {
    * working immediately. NOT_FOUND for unknown, CONFLICT for revoked or never provisioned devices.
    */
   async rotateCredential(deviceId: string): Promise<DeviceCredential> {
-    const device = await this.#store.getDevice(deviceId);
+    const device = await this.#repos.devices.get(deviceId);
     if (!device) throw PorchlightError.notFound('device');
     if (device.revokedAt !== null) throw PorchlightError.conflict('device is revoked');
     if (device.credentialHash === null) throw PorchlightError.conflict('device is not provisioned');
@@ -186,7 +182,7 @@ export class Provisioning {
 
   /** Revokes a device for good (idempotent): its credential and tokens stop working. */
   async revokeDevice(deviceId: string): Promise<Device> {
-    const device = await this.#store.getDevice(deviceId);
+    const device = await this.#repos.devices.get(deviceId);
     if (!device) throw PorchlightError.notFound('device');
     if (device.revokedAt !== null) return device;
     const patch = {
@@ -194,14 +190,14 @@ export class Provisioning {
       credentialHash: null,
       credentialGeneration: device.credentialGeneration + 1,
     };
-    await this.#store.updateDevice(deviceId, patch);
+    await this.#repos.devices.update(deviceId, patch);
     return { ...device, ...patch };
   }
 
   /** The device a credential belongs to; UNAUTHORIZED 'device credential invalid' otherwise. */
   async authenticateDevice(credential: string): Promise<Device> {
     const parsed = parseCredential(DEVICE_CREDENTIAL_PREFIX, credential);
-    const device = parsed ? await this.#store.getDevice(parsed.id) : null;
+    const device = parsed ? await this.#repos.devices.get(parsed.id) : null;
     // Compare even on a miss so unknown ids and wrong secrets take the same time.
     const matches = digestsEqual(sha256Hex(String(credential)), device?.credentialHash ?? '');
     if (!device || !matches || device.revokedAt !== null || device.credentialHash === null)
@@ -214,7 +210,7 @@ export class Provisioning {
    * is in the token's site, and its credential has not been rotated since the token was minted.
    */
   async checkDeviceToken(claims: DeviceTokenClaims): Promise<Device> {
-    const device = await this.#store.getDevice(claims.deviceId);
+    const device = await this.#repos.devices.get(claims.deviceId);
     if (
       !device ||
       device.revokedAt !== null ||
@@ -232,14 +228,14 @@ export class Provisioning {
   async purgeExpired(): Promise<number> {
     const now = this.#now();
     const expired: ProvisioningCode[] = [];
-    for (const site of await this.#store.listSites())
-      for (const code of await this.#store.listProvisioningCodes(site.id))
+    for (const site of await this.#repos.sites.list())
+      for (const code of await this.#repos.provisioningCodes.list(site.id))
         if (code.expiresAt <= now) expired.push(code);
-    const deleted = await this.#store.deleteExpiredProvisioningCodes(now);
+    const deleted = await this.#repos.provisioningCodes.deleteExpired(now);
     for (const code of expired) {
-      const device = await this.#store.getDevice(code.deviceId);
+      const device = await this.#repos.devices.get(code.deviceId);
       if (device && device.credentialHash === null && device.credentialGeneration === 0)
-        await this.#store.deleteDevice(device.id);
+        await this.#repos.devices.delete(device.id);
     }
     return deleted;
   }
@@ -250,7 +246,7 @@ export class Provisioning {
       credentialHash: sha256Hex(credential),
       credentialGeneration: device.credentialGeneration + 1,
     };
-    await this.#store.updateDevice(device.id, patch);
+    await this.#repos.devices.update(device.id, patch);
     return { credential, device: { ...device, ...patch } };
   }
 
@@ -259,7 +255,7 @@ export class Provisioning {
     for (let attempt = 0; ; attempt++) {
       const code = generateCode();
       try {
-        await this.#store.createProvisioningCode({
+        await this.#repos.provisioningCodes.create({
           ...c,
           codeHash: sha256Hex(normalizeCode(code)!),
         });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { KEY_BYTES, NONCE_BYTES, TAG_BYTES, decrypt, encrypt } from './aesGcm.ts';
 import { DecryptionError, KeyUnavailableError, MasterKeyConfigError } from './errors.ts';
+import { ensurePrivateDir, tightenMode } from '../../secrets.ts';
 
 export interface MasterKey {
   id: string;
@@ -146,6 +147,9 @@ function parseKeyFile(text: string, file: string): MasterKey[] {
 }
 
 function readOrCreateKeyFile(file: string): string {
+  // Losing these keys loses every recording; leaking them opens every recording: owner-only.
+  ensurePrivateDir(path.dirname(file));
+  tightenMode(file, 'file');
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {

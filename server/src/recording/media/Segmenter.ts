@@ -1,4 +1,4 @@
-import { EnhancedEventEmitter } from '../../util/EnhancedEventEmitter.ts';
+import { EnhancedEventEmitter } from '@porchlight/runtime';
 import { BoxSplitter } from './BoxSplitter.ts';
 import { Fmp4Error } from './errors.ts';
 import { type FragmentInfo, parseFragment } from './fragment.ts';

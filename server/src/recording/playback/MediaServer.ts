@@ -6,7 +6,6 @@ import type { Authorizer } from '../../identity/authorization/Authorizer.ts';
 import type { Principal } from '../../identity/authorization/Principal.ts';
 import { deviceResource } from '../../identity/authorization/resources.ts';
 import { PorchlightError } from '../../errors.ts';
-import type { Store } from '../../store/types.ts';
 import { DecryptionError, KeyUnavailableError } from '../crypto/errors.ts';
 import type { RecordingIndex } from '../index/RecordingIndex.ts';
 import type { SegmentVault } from '../SegmentVault.ts';
@@ -39,6 +38,12 @@ const SnapshotQuery = z.strictObject({
   width: z.coerce.number().int().min(16).max(1920).optional(),
 });
 
+/** Lookups a playback URL needs, typed structurally so recording/ does not import the store. */
+export interface PlaybackLookups {
+  devices: { get(id: string): Promise<{ siteId: string } | null> };
+  apiKeys: { get(id: string): Promise<Parameters<Authorizer['apiKeyPrincipal']>[0] | null> };
+}
+
 export interface MediaServerDeps {
   tokens: PlaybackTokens;
   index: RecordingIndex;
@@ -47,7 +52,7 @@ export interface MediaServerDeps {
   snapshots: Snapshotter;
   usage: UsageMeter;
   authorizer: Authorizer;
-  store: Store;
+  lookups: PlaybackLookups;
   segmentMs: number;
   liveWindowSegments: number;
   now?: () => number;
@@ -192,7 +197,7 @@ export class MediaServer {
       if (this.#authz.size > 10_000) this.#authz.clear();
     }
     if (!cached.ok) throw PorchlightError.forbidden('no longer allowed to view these recordings');
-    const device = await this.#d.store.getDevice(grant.deviceId);
+    const device = await this.#d.lookups.devices.get(grant.deviceId);
     if (!device || device.siteId !== grant.siteId) throw PorchlightError.notFound('device');
     return grant;
   }
@@ -203,7 +208,7 @@ export class MediaServer {
       if (grant.principal.kind === 'account') {
         principal = await this.#d.authorizer.accountPrincipal(grant.principal.id);
       } else {
-        const key = await this.#d.store.getApiKey(grant.principal.id);
+        const key = await this.#d.lookups.apiKeys.get(grant.principal.id);
         if (!key) return false;
         principal = await this.#d.authorizer.apiKeyPrincipal(key);
       }

@@ -1,14 +1,13 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { types } from 'mediasoup';
-import { EnhancedEventEmitter } from '../../util/EnhancedEventEmitter.ts';
-import { Logger } from '../../util/Logger.ts';
+import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import { Fmp4Segmenter } from '../media/Segmenter.ts';
 import type { InitInfo } from '../media/fmp4.ts';
 import { freeRtpPortPair } from './ports.ts';
 import { spawnTied } from './spawnTied.ts';
 import { recorderSdp, type SdpTrack } from './sdp.ts';
 
-const logger = new Logger('Recorder');
+const logger = createLogger('Recorder');
 
 export interface RecorderOptions {
   router: types.Router;
@@ -16,10 +15,10 @@ export interface RecorderOptions {
   audio: types.Producer | undefined;
   /** Loopback address mediasoup sends to and ffmpeg listens on. Default 127.0.0.1. */
   ip?: string;
-  /** Default 'ffmpeg'. */
-  ffmpegPath?: string;
-  /** Target segment length; the recorder asks for a keyframe this often. Default 2000. */
-  segmentMs?: number;
+  /** From config (recording.ffmpegPath). */
+  ffmpegPath: string;
+  /** Target segment length; the recorder asks for a keyframe this often (recording.segmentSeconds). */
+  segmentMs: number;
   /** Grace for a SIGINT stop before SIGKILL. Default 4000. */
   stopTimeoutMs?: number;
   /** No output for this long (and the producers not paused) counts as a stall: ffmpeg is killed
@@ -174,7 +173,7 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
 
   static async start(o: RecorderOptions): Promise<Recorder> {
     const ip = o.ip ?? '127.0.0.1';
-    const segmentMs = o.segmentMs ?? 2000;
+    const segmentMs = o.segmentMs;
     const producers = [o.video, o.audio].filter((p): p is types.Producer => p !== undefined);
     if (producers.length === 0) throw new Error('a recorder needs at least one producer');
     const transports: types.PlainTransport[] = [];
@@ -208,7 +207,7 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
         transcoding,
         segmentMs,
       });
-      const process = spawnTied(o.ffmpegPath ?? 'ffmpeg', args);
+      const process = spawnTied(o.ffmpegPath, args);
       process.stdin.on('error', () => undefined);
       process.stdin.end(recorderSdp(ip, tracks));
       // Keyframes are requested every segmentMs and arrive with some jitter: cutting at the first

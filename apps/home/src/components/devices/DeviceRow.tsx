@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Device } from '@porchlight/sdk';
-import { formatAgo, formatBitrate } from '../../format.ts';
+import { ConfirmButton, formatAgo, formatBitrate } from '@porchlight/web-ui';
 import { useStore } from '../../store/index.ts';
-import { ConfirmButton } from '../ConfirmButton.tsx';
 
 /** "Chrome 131 on Android" is all a person needs from a user agent string; the rest is a tooltip. */
 function shortAgent(ua: string): string {

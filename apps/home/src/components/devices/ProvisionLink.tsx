@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import type { ProvisioningCode } from '@porchlight/sdk';
-import { formatTime } from '../../format.ts';
+import { formatTime } from '@porchlight/web-ui';
 import { useStore } from '../../store/index.ts';
 import { CopyButton } from '../CopyButton.tsx';
 

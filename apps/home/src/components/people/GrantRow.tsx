@@ -1,5 +1,5 @@
 import type { GrantWithAccount } from '@porchlight/sdk';
-import { formatTime } from '../../format.ts';
+import { formatTime } from '@porchlight/web-ui';
 import { useStore } from '../../store/index.ts';
 
 function windowText(grant: GrantWithAccount): string {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { SITE_ROLES, type Device, type NewGrant, type SiteRole } from '@porchlight/sdk';
-import { fromLocalInput } from '../../format.ts';
+import { fromLocalInput } from '@porchlight/web-ui';
 import { useStore } from '../../store/index.ts';
 
 const ROLE_HELP: Record<SiteRole, string> = {

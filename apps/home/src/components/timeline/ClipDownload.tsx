@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { TimeRange } from '@porchlight/sdk';
-import { formatClock, fromLocalInput, toLocalInput } from '../../format.ts';
+import { formatClock, fromLocalInput, toLocalInput } from '@porchlight/web-ui';
 import { useClipUrl } from '../../hooks/useClipUrl.ts';
 import type { RecordingContext } from '../../hooks/useRecordingApi.ts';
 import { DEFAULT_CLIP_MS, defaultClip, mayHoldRecording } from '../../recording/clip.ts';

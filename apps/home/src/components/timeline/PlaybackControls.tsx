@@ -1,5 +1,5 @@
 import { useEffect, useState, type RefObject } from 'react';
-import { formatInstant } from '../../format.ts';
+import { formatInstant } from '@porchlight/web-ui';
 import { SPEEDS, type PlaybackSource } from '../../recording/playback.ts';
 
 interface Props {

@@ -7,7 +7,7 @@ import {
   type RecordingPatch,
   type RecordingStreamView,
 } from '@porchlight/sdk';
-import { formatBytes, formatTime } from '../../format.ts';
+import { formatBytes, formatTime } from '@porchlight/web-ui';
 import type { RecordingContext } from '../../hooks/useRecordingApi.ts';
 
 const DAY_S = 86_400;

@@ -1,5 +1,5 @@
 import type { RecordingThumbnail, TimeRange } from '@porchlight/sdk';
-import { formatClock } from '../../format.ts';
+import { formatClock } from '@porchlight/web-ui';
 
 interface Props {
   thumbnails: readonly RecordingThumbnail[];

@@ -1,6 +1,6 @@
 import { useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { RecordingTimeline, TimeRange } from '@porchlight/sdk';
-import { formatClock, formatInstant } from '../../format.ts';
+import { formatClock, formatInstant } from '@porchlight/web-ui';
 
 interface Props {
   bounds: TimeRange;

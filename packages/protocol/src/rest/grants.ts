@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { AccountSchema } from './accounts.ts';
+import {
+  EmailSchema,
+  EmptySchema,
+  GrantParamsSchema,
+  ResponseIdSchema,
+  MillisSchema,
+  NullableMillisSchema,
+  PasswordSchema,
+  ResourceIdSchema,
+  SiteParamsSchema,
+  SiteRoleSchema,
+  TextSchema,
+} from './common.ts';
+import { REST_ENDPOINTS } from './endpoints.ts';
+import { defineRoute, NoContentSchema, NoInputSchema } from './route.ts';
+
+export const GrantSchema = z.object({
+  id: ResponseIdSchema,
+  accountId: ResponseIdSchema,
+  siteId: ResponseIdSchema,
+  role: SiteRoleSchema,
+  /** null: every device of the site. */
+  deviceIds: z.array(z.string()).nullable(),
+  validFrom: NullableMillisSchema,
+  validUntil: NullableMillisSchema,
+  createdAt: z.number(),
+  revoked: z.boolean(),
+});
+export type Grant = z.infer<typeof GrantSchema>;
+
+export const GrantWithAccountSchema = GrantSchema.extend({
+  account: AccountSchema.nullable(),
+});
+export type GrantWithAccount = z.infer<typeof GrantWithAccountSchema>;
+
+export const NewGrantSchema = z
+  .strictObject({
+    email: EmailSchema,
+    role: SiteRoleSchema,
+    /** Limit to these devices of the site; omit for every device. */
+    deviceIds: z.array(ResourceIdSchema).min(1).max(100).optional(),
+    validFrom: MillisSchema.optional(),
+    validUntil: MillisSchema.optional(),
+    /** For a person without an account yet: their name and initial password. */
+    displayName: TextSchema(100).optional(),
+    password: PasswordSchema.optional(),
+  })
+  .refine(
+    (b) => b.validFrom === undefined || b.validUntil === undefined || b.validFrom < b.validUntil,
+    { message: 'validFrom must be before validUntil', path: ['validUntil'] },
+  );
+export type NewGrant = z.input<typeof NewGrantSchema>;
+
+export const grantRoutes = {
+  listGrants: defineRoute({
+    ...REST_ENDPOINTS.listGrants,
+    summary: 'People with access to a site, with their accounts.',
+    tag: 'members',
+    params: SiteParamsSchema,
+    query: EmptySchema,
+    body: NoInputSchema,
+    response: z.array(GrantWithAccountSchema),
+    status: 200,
+  }),
+  createGrant: defineRoute({
+    ...REST_ENDPOINTS.createGrant,
+    summary: 'Give a person a role on the site, optionally limited to devices and a time window.',
+    tag: 'members',
+    params: SiteParamsSchema,
+    query: NoInputSchema,
+    body: NewGrantSchema,
+    response: GrantWithAccountSchema,
+    status: 201,
+  }),
+  revokeGrant: defineRoute({
+    ...REST_ENDPOINTS.revokeGrant,
+    summary: "Revoke a person's access; their live sessions lose it within seconds.",
+    tag: 'members',
+    params: GrantParamsSchema,
+    query: NoInputSchema,
+    body: NoInputSchema,
+    response: NoContentSchema,
+    status: 204,
+  }),
+};

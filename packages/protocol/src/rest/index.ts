@@ -1,0 +1,43 @@
+/**
+ * The REST contract (`/api/v1`): request and response schemas of every route, and one descriptor
+ * per route that the server registers and the SDK calls.
+ */
+import { accountRoutes } from './accounts.ts';
+import type { RestRouteName } from './endpoints.ts';
+import type { RestRoute } from './route.ts';
+import { apiKeyRoutes } from './apiKeys.ts';
+import { auditRoutes } from './audit.ts';
+import { authRoutes } from './auth.ts';
+import { deviceRoutes } from './devices.ts';
+import { grantRoutes } from './grants.ts';
+import { recordingRoutes } from './recordings.ts';
+import { siteRoutes } from './sites.ts';
+import { turnUsageRoutes } from './turnUsage.ts';
+
+export * from './accounts.ts';
+export * from './enums.ts';
+export * from './endpoints.ts';
+export * from './apiKeys.ts';
+export * from './audit.ts';
+export * from './auth.ts';
+export * from './common.ts';
+export * from './devices.ts';
+export * from './grants.ts';
+export * from './recordings.ts';
+export * from './route.ts';
+export * from './sites.ts';
+export * from './turnUsage.ts';
+
+/** Every `/api/v1` route by name (the SDK method that calls it has the same name). */
+export const restRoutes = {
+  ...authRoutes,
+  ...accountRoutes,
+  ...siteRoutes,
+  ...auditRoutes,
+  ...turnUsageRoutes,
+  ...grantRoutes,
+  ...deviceRoutes,
+  ...apiKeyRoutes,
+  ...recordingRoutes,
+} satisfies Record<RestRouteName, RestRoute>;
+export type RestRoutes = typeof restRoutes;

@@ -1,0 +1,35 @@
+import type { ProducerInfo, Role } from '@porchlight/protocol';
+import type { PorchlightError } from './errors.ts';
+import type { Subscription } from './subscription.ts';
+
+export type ClientState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Who this client is, as decided by the server from the token. */
+export interface JoinInfo {
+  peerId: string;
+  siteId: string;
+  role: Role;
+}
+
+export interface WatchOptions {
+  /** Initial preferred simulcast layer (see Subscription.setPreferredLayer). */
+  spatialLayer?: number;
+}
+
+export type ClientEvents = {
+  stateChanged: [state: ClientState, previous: ClientState];
+  /** Joined (again): after connect() and after every reconnect. The peer id may change. */
+  joined: [info: JoinInfo];
+  producerAdded: [producer: ProducerInfo];
+  producerRemoved: [producer: ProducerInfo];
+  /** An announced producer changed (paused/resumed). */
+  producerUpdated: [producer: ProducerInfo];
+  /** After any of the three above, with the new `producers` array. */
+  producersChanged: [producers: readonly ProducerInfo[]];
+  /** The server rebuilt the site's media; the client is re-publishing and re-consuming. */
+  mediaReset: [reason: string];
+  /** A subscription got a (new) track. */
+  remoteTrack: [subscription: Subscription, track: MediaStreamTrack];
+  /** Something failed. Fatal errors are followed by state 'closed'. */
+  error: [error: PorchlightError];
+};

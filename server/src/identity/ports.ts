@@ -1,0 +1,128 @@
+import type { ApiKey } from '../store/repositories/ApiKeyRepository.ts';
+import type { Device, DeviceKind } from '../store/repositories/DeviceRepository.ts';
+import type { AccessTokens } from './authentication/AccessTokens.ts';
+import type { ApiKeys } from './authentication/ApiKeys.ts';
+import { LoginRateLimiter } from './authentication/LoginRateLimiter.ts';
+import type { LoginService, Session } from './authentication/LoginService.ts';
+import type { PasswordHasher } from './authentication/passwords.ts';
+import { RateLimitedError } from './authentication/RateLimitedError.ts';
+import type { RefreshTokens } from './authentication/RefreshTokens.ts';
+import type { Provisioning } from './devices/Provisioning.ts';
+
+/**
+ * What identity offers the layers above it (REST API, later other front doors): narrow
+ * interfaces over its services. The composition root hands them to whoever needs them, so
+ * identity never imports a consumer's types.
+ */
+export interface IdentityPorts {
+  /**
+   * Brute-force guard for public endpoints that take a secret in the body (provisioning codes,
+   * device credentials): `check` throws RATE_LIMITED while `key` is locked out.
+   */
+  guard: PublicGuard;
+  accounts: AccountsPort;
+  apiKeys: ApiKeysPort;
+  devices: DevicesPort;
+}
+
+export interface PublicGuard {
+  check(key: string): void;
+  failed(key: string): void;
+}
+
+export interface AccountsPort {
+  login(email: string, password: string, ip: string): Promise<Session>;
+  refresh(refreshToken: string): Promise<Session>;
+  logout(refreshToken: string): Promise<void>;
+  /** Revokes every refresh token of the account (disable, password change). */
+  revokeSessions(accountId: string): Promise<void>;
+  hashPassword(password: string): Promise<string>;
+}
+
+export interface ApiKeysPort {
+  create(
+    accountId: string,
+    o: { name: string; scopes: string[]; siteId: string | null },
+  ): Promise<{ key: string; record: ApiKey }>;
+  revoke(id: string): Promise<void>;
+}
+
+export interface DevicesPort {
+  createCode(o: {
+    siteId: string;
+    kind: DeviceKind;
+    name: string;
+    createdBy: string;
+    ttlSeconds?: number;
+  }): Promise<{
+    code: string;
+    deviceId: string;
+    expiresAt: number;
+  }>;
+  redeem(
+    code: string,
+    info: { userAgent: string | null; firmware: string | null; address: string | null },
+  ): Promise<{ credential: string; device: Device }>;
+  rotateCredential(deviceId: string): Promise<string>;
+  revoke(deviceId: string): Promise<void>;
+  /** Exchanges a device credential for a short-lived device token. */
+  issueToken(credential: string): Promise<{ token: string; expiresIn: number; device: Device }>;
+}
+
+/** Builds the ports over identity's services (createIdentity calls this once). */
+export function identityPorts(o: {
+  login: LoginService;
+  refreshTokens: RefreshTokens;
+  passwords: PasswordHasher;
+  apiKeys: ApiKeys;
+  provisioning: Provisioning;
+  accessTokens: AccessTokens;
+  now: () => number;
+}): IdentityPorts {
+  const { login, refreshTokens, passwords, apiKeys, provisioning, accessTokens, now } = o;
+  // Codes carry ~50 bits and expire in minutes; this keeps guessing far below useful rates.
+  const publicLimiter = new LoginRateLimiter({
+    maxFailures: 10,
+    windowSeconds: 600,
+    baseLockSeconds: 60,
+    now,
+  });
+  return {
+    guard: {
+      check: (key) => {
+        const wait = publicLimiter.retryAfterSeconds(key);
+        if (wait > 0) throw new RateLimitedError(wait);
+      },
+      failed: (key) => {
+        publicLimiter.recordFailure(key);
+      },
+    },
+    accounts: {
+      login: (email, password, ip) => login.login(email, password, ip),
+      refresh: (token) => login.refresh(token),
+      logout: (token) => login.logout(token),
+      revokeSessions: async (accountId) => {
+        await refreshTokens.revokeAll(accountId);
+      },
+      hashPassword: (password) => passwords.hash(password),
+    },
+    apiKeys: {
+      create: (accountId, input) => apiKeys.create(accountId, input),
+      revoke: (id) => apiKeys.revoke(id),
+    },
+    devices: {
+      createCode: (input) => provisioning.createCode(input),
+      redeem: (code, info) => provisioning.redeem(code, info),
+      rotateCredential: async (deviceId) =>
+        (await provisioning.rotateCredential(deviceId)).credential,
+      revoke: async (deviceId) => {
+        await provisioning.revokeDevice(deviceId);
+      },
+      issueToken: async (credential) => {
+        const device = await provisioning.authenticateDevice(credential);
+        const t = await accessTokens.issueDevice(device);
+        return { token: t.token, expiresIn: Math.round((t.expiresAt - now()) / 1000), device };
+      },
+    },
+  };
+}

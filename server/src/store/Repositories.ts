@@ -1,0 +1,51 @@
+import type { SqlExecutor } from './executor/SqlExecutor.ts';
+import { SqlAccountRepository, type AccountRepository } from './repositories/AccountRepository.ts';
+import { SqlApiKeyRepository, type ApiKeyRepository } from './repositories/ApiKeyRepository.ts';
+import { SqlAuditRepository, type AuditRepository } from './repositories/AuditRepository.ts';
+import { SqlDeviceRepository, type DeviceRepository } from './repositories/DeviceRepository.ts';
+import { SqlGrantRepository, type GrantRepository } from './repositories/GrantRepository.ts';
+import {
+  SqlProvisioningCodeRepository,
+  type ProvisioningCodeRepository,
+} from './repositories/ProvisioningCodeRepository.ts';
+import {
+  SqlRefreshTokenRepository,
+  type RefreshTokenRepository,
+} from './repositories/RefreshTokenRepository.ts';
+import { SqlSiteRepository, type SiteRepository } from './repositories/SiteRepository.ts';
+import {
+  SqlTurnUsageRepository,
+  type TurnUsageRepository,
+} from './repositories/TurnUsageRepository.ts';
+
+/**
+ * The identity and access repositories over one executor. Consumers take the one (or the `Pick`)
+ * they need, never this whole object. Other modules' repositories (the recording index) are built
+ * by their own module on the same executor.
+ */
+export interface Repositories {
+  accounts: AccountRepository;
+  /** Login sessions (refresh tokens). */
+  sessions: RefreshTokenRepository;
+  sites: SiteRepository;
+  grants: GrantRepository;
+  devices: DeviceRepository;
+  provisioningCodes: ProvisioningCodeRepository;
+  apiKeys: ApiKeyRepository;
+  audit: AuditRepository;
+  turnUsage: TurnUsageRepository;
+}
+
+export function createRepositories(db: SqlExecutor): Repositories {
+  return {
+    accounts: new SqlAccountRepository(db),
+    sessions: new SqlRefreshTokenRepository(db),
+    sites: new SqlSiteRepository(db),
+    grants: new SqlGrantRepository(db),
+    devices: new SqlDeviceRepository(db),
+    provisioningCodes: new SqlProvisioningCodeRepository(db),
+    apiKeys: new SqlApiKeyRepository(db),
+    audit: new SqlAuditRepository(db),
+    turnUsage: new SqlTurnUsageRepository(db),
+  };
+}

@@ -1,0 +1,34 @@
+/** Every resource's rows, merged: one example per route, and the authenticated routes' table. */
+import type { Who } from '../principals.ts';
+import type { Example, ResourceRows } from '../world.ts';
+import { accounts } from './accounts.ts';
+import { apiKeys } from './apiKeys.ts';
+import { audit } from './audit.ts';
+import { devices } from './devices.ts';
+import { grants } from './grants.ts';
+import { recordings } from './recordings.ts';
+import { sites } from './sites.ts';
+import { turnUsage } from './turnUsage.ts';
+
+const RESOURCES: ResourceRows[] = [
+  sites,
+  audit,
+  turnUsage,
+  grants,
+  devices,
+  accounts,
+  apiKeys,
+  recordings,
+];
+
+/** A valid request per route, so a 403 can only come from authorization. */
+export const EXAMPLES: Record<string, Example> = Object.assign(
+  {},
+  ...RESOURCES.map((r) => r.examples),
+);
+
+/** Routes any authenticated principal reaches; who actually gets a 2xx/4xx-not-403 there. */
+export const AUTHENTICATED: Record<string, Who[]> = Object.assign(
+  {},
+  ...RESOURCES.map((r) => r.authenticated ?? {}),
+);

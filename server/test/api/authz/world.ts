@@ -1,0 +1,68 @@
+/**
+ * The world every authorization row runs against: two sites, two cameras of site A, a person per
+ * site role, an admin and an API key, each with a token.
+ */
+import { randomUUID } from 'node:crypto';
+import { accountRecord } from '../../../../tests/support/records.ts';
+import type { TestServer } from '../../../../tests/support/testServer.ts';
+import type { Who } from './principals.ts';
+
+export interface World {
+  siteA: string;
+  siteB: string;
+  deviceA1: string;
+  deviceA2: string;
+  otherAccount: string;
+  grantA: string;
+  keyOfCaller: string | undefined;
+  tokens: Partial<Record<Who, string>>;
+}
+
+/** A valid request for one route, so a 403 can only come from authorization. */
+export type Example = (w: World) => { path: string; body?: unknown };
+
+/** One resource's rows: an example request per route, and who reaches its authenticated routes. */
+export interface ResourceRows {
+  examples: Record<string, Example>;
+  /** Routes any authenticated principal reaches; who actually gets a 2xx/4xx-not-403 there. */
+  authenticated?: Record<string, Who[]>;
+}
+
+export async function makeWorld(ts: TestServer): Promise<World> {
+  const { repos, accessTokens, apiKeys } = ts.server.identity;
+  const siteA = randomUUID();
+  const siteB = randomUUID();
+  const camA1 = await ts.mintWithId('camera', { siteId: siteA, label: 'Front' });
+  const camA2 = await ts.mintWithId('camera', { siteId: siteA, label: 'Back' });
+  const ownerA = await ts.mintWithId('viewer', { siteId: siteA, siteRole: 'owner' });
+  const tokens: Partial<Record<Who, string>> = {
+    ownerA: ownerA.token,
+    memberA: await ts.mint('viewer', { siteId: siteA, siteRole: 'member' }),
+    guestA: await ts.mint('viewer', { siteId: siteA, siteRole: 'guest', deviceIds: [camA1.id] }),
+    installerA: await ts.mint('viewer', { siteId: siteA, siteRole: 'installer' }),
+    ownerB: await ts.mint('viewer', { siteId: siteB, siteRole: 'owner' }),
+    deviceA1: camA1.token,
+  };
+  const adminId = randomUUID();
+  await repos.accounts.create(accountRecord({ id: adminId, displayName: 'Admin', isAdmin: true }));
+  tokens.admin = (await accessTokens.issueAccount(adminId)).token;
+  tokens.apikeyA = (
+    await apiKeys.create(ownerA.id, {
+      name: 'nvr',
+      scopes: ['stream:view-live', 'site:read'],
+      siteId: siteA,
+    })
+  ).key;
+  const other = await ts.mintWithId('viewer', { siteId: siteA, siteRole: 'member' });
+  const grantA = (await repos.grants.listForAccount(other.id))[0]!.id;
+  return {
+    siteA,
+    siteB,
+    deviceA1: camA1.id,
+    deviceA2: camA2.id,
+    otherAccount: other.id,
+    grantA,
+    keyOfCaller: undefined,
+    tokens,
+  };
+}

@@ -1,0 +1,192 @@
+import { restRoutes, type RestRouteName } from '@porchlight/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../src/api/routes/index.ts';
+import { startTestServer } from '../../../tests/support/testServer.ts';
+import { fragments, startCamera, until } from '../recording/support.ts';
+import { dayOf, exchangesOf, sdkFor, type Exchange, type World } from './sdkContract.world.ts';
+
+type Case = (w: World) => Promise<unknown>;
+
+/**
+ * One SDK call per route of the contract, in the order they run (later cases use what earlier
+ * ones created). The `satisfies` makes a route without a case a compile error; the first test
+ * makes it a failure too.
+ */
+const cases = {
+  login: async (w) => w.anonymous.login(w.email, w.password),
+  refresh: async (w) => {
+    const session = await w.anonymous.login(w.email, w.password);
+    w.refreshToken = (await w.anonymous.refresh(session.refreshToken)).refreshToken;
+  },
+  logout: async (w) => w.anonymous.logout(w.refreshToken),
+  me: async (w) => expect((await w.admin.me()).kind).toBe('account'),
+  listAccounts: async (w) => expect((await w.admin.listAccounts()).length).toBeGreaterThan(0),
+  createAccount: async (w) => {
+    const account = await w.admin.createAccount({
+      email: 'contract-person@example.com',
+      displayName: 'Contract Person',
+      password: 'a long enough password',
+    });
+    w.accountId = account.id;
+  },
+  updateAccount: async (w) =>
+    expect((await w.admin.updateAccount(w.accountId, { displayName: 'Renamed' })).displayName).toBe(
+      'Renamed',
+    ),
+  listSites: async (w) => expect((await w.admin.listSites()).length).toBeGreaterThan(0),
+  createSite: async (w) => {
+    w.siteB = (await w.admin.createSite({ name: 'Contract site', ownerAccountId: w.adminId })).id;
+  },
+  getSite: async (w) => expect((await w.admin.getSite(w.siteB)).name).toBe('Contract site'),
+  renameSite: async (w) => expect((await w.admin.renameSite(w.siteB, 'Cabin')).name).toBe('Cabin'),
+  listAllSites: async (w) => expect((await w.admin.listAllSites()).length).toBeGreaterThan(1),
+  listAudit: async (w) =>
+    expect((await w.admin.listAudit(w.siteB, { limit: 10 })).length).toBeGreaterThan(0),
+  getTurnUsage: async (w) => {
+    await w.ts.server.identity.repos.turnUsage.append({
+      at: Date.now(),
+      principalKind: 'account',
+      principalId: w.adminId,
+      siteId: w.siteB,
+      durationSeconds: 90,
+      bytesReceived: 1000,
+      bytesSent: 2000,
+    });
+    const usage = await w.admin.getTurnUsage(w.siteB, { limit: 10 });
+    expect(usage.totals[0]?.minutes).toBe(1.5);
+  },
+  listGrants: async (w) => expect((await w.admin.listGrants(w.siteB))[0]?.role).toBe('owner'),
+  createGrant: async (w) => {
+    const grant = await w.admin.createGrant(w.siteB, {
+      email: 'contract-guest@example.com',
+      role: 'guest',
+      displayName: 'Guest',
+      password: 'another long password',
+    });
+    w.grantId = grant.id;
+  },
+  revokeGrant: async (w) => w.admin.revokeGrant(w.siteB, w.grantId),
+  createProvisioningCode: async (w) => {
+    const code = await w.admin.createProvisioningCode(w.siteB, { name: 'Shed' });
+    w.code = code.code;
+    w.deviceB = code.deviceId;
+  },
+  provision: async (w) => {
+    w.credential = (await w.anonymous.provision(w.code, '1.0.0')).credential;
+  },
+  deviceToken: async (w) =>
+    expect((await w.anonymous.deviceToken(w.credential)).device.id).toBe(w.deviceB),
+  listDevices: async (w) => expect((await w.admin.listDevices(w.siteB))[0]?.id).toBe(w.deviceB),
+  renameDevice: async (w) =>
+    expect((await w.admin.renameDevice(w.siteB, w.deviceB, 'Garden')).name).toBe('Garden'),
+  rotateDevice: async (w) => w.admin.rotateDevice(w.siteB, w.deviceB),
+  removeDevice: async (w) => w.admin.removeDevice(w.siteB, w.deviceB),
+  listApiKeys: async (w) => w.admin.listApiKeys(),
+  createApiKey: async (w) => {
+    w.keyId = (await w.admin.createApiKey({ name: 'ci', scopes: ['site:read'] })).apiKey.id;
+  },
+  revokeApiKey: async (w) => w.admin.revokeApiKey(w.keyId),
+  listRecordings: async (w) =>
+    expect((await w.admin.listRecordings(w.ts.siteId)).map((s) => s.deviceId)).toContain(w.camera),
+  getRecordingUsage: async (w) => {
+    const today = dayOf(Date.now());
+    await w.admin.getRecordingUsage(w.ts.siteId, { from: today, to: today });
+  },
+  getRecording: async (w) =>
+    expect((await w.admin.getRecording(w.ts.siteId, w.camera)).segments).toBeGreaterThan(0),
+  listRecordingFragments: async (w) =>
+    expect(
+      (await w.admin.listRecordingFragments(w.ts.siteId, w.camera, { from: 0, to: Date.now() }))
+        .length,
+    ).toBeGreaterThan(0),
+  getRecordingTimeline: async (w) => {
+    const to = Date.now() + 1000;
+    const timeline = await w.admin.getRecordingTimeline(w.ts.siteId, w.camera, {
+      from: to - 600_000,
+      to,
+    });
+    expect(timeline.ranges.length).toBeGreaterThan(0);
+  },
+  listRecordingThumbnails: async (w) => {
+    const to = Date.now() + 1000;
+    const query = { from: to - 600_000, to, count: 4 };
+    expect(
+      (await w.admin.listRecordingThumbnails(w.ts.siteId, w.camera, query)).length,
+    ).toBeGreaterThan(0);
+  },
+  createPlayback: async (w) => {
+    const to = Date.now();
+    const playback = await w.admin.createPlayback(w.ts.siteId, w.camera, { from: to - 60_000, to });
+    expect(playback.clip).not.toBeNull();
+  },
+  triggerRecording: async (w) =>
+    expect(await w.admin.triggerRecording(w.ts.siteId, w.camera, 'manual')).toBeGreaterThan(0),
+  updateRecording: async (w) =>
+    expect((await w.admin.updateRecording(w.ts.siteId, w.camera, { mode: 'on-demand' })).mode).toBe(
+      'on-demand',
+    ),
+  startRecording: async (w) =>
+    expect(
+      (await w.admin.startRecording(w.ts.siteId, w.camera, { durationSeconds: 60 })).onDemandUntil,
+    ).toBeGreaterThan(Date.now()),
+  stopRecording: async (w) => w.admin.stopRecording(w.ts.siteId, w.camera),
+  rotateRecordingKeys: async (w) =>
+    expect((await w.admin.rotateRecordingKeys()).rotated).toBeGreaterThan(0),
+  deleteSite: async (w) => w.admin.deleteSite(w.siteB),
+} satisfies Record<RestRouteName, Case>;
+
+/**
+ * The SDK's PorchlightApi against a real server, for every route of the REST contract: each call
+ * succeeds with the contract's status, and the body on the wire matches its response schema.
+ */
+describe('the SDK against a real server, route by route', () => {
+  const log: Exchange[] = [];
+  const w = {} as World;
+  let stopCamera: (() => void) | undefined;
+
+  beforeAll(async () => {
+    w.ts = await startTestServer({ recording: { defaultMode: 'continuous' } });
+    w.email = 'contract-admin@example.com';
+    w.password = 'correct horse battery';
+    w.adminId = await w.ts.createPerson({ email: w.email, password: w.password, isAdmin: true });
+    w.anonymous = sdkFor(w.ts, log);
+    const session = await w.anonymous.login(w.email, w.password);
+    w.admin = w.anonymous.withToken(() => session.accessToken);
+    const cam = await startCamera(w.ts);
+    stopCamera = cam.stop;
+    w.camera = cam.deviceId;
+    const owner = await w.ts.mint('viewer', { siteRole: 'owner' });
+    await until(
+      'two recorded segments',
+      async () => (await fragments(w.ts, owner, w.ts.siteId, w.camera)).length >= 2 || undefined,
+    );
+  });
+  afterAll(async () => {
+    stopCamera?.();
+    await w.ts?.close();
+  });
+
+  it('every contract route has an SDK case and a server handler, and nothing else is served', () => {
+    const contract = Object.values(restRoutes).map((r) => `${r.method} ${r.path}`);
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(restRoutes).sort());
+    expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(contract.sort());
+  });
+
+  for (const [name, run] of Object.entries(cases)) {
+    const route = restRoutes[name as RestRouteName];
+    it(`${name}: ${route.method} ${route.path}`, async () => {
+      const before = log.length;
+      await run(w);
+      const seen = exchangesOf(log.slice(before), name as RestRouteName);
+      expect(seen.length, 'the SDK call reached the route').toBeGreaterThan(0);
+      for (const e of seen) {
+        expect(e.status, e.text).toBe(route.status);
+        if (route.status === 204) expect(e.text).toBe('');
+        else {
+          const checked = route.response.safeParse(JSON.parse(e.text));
+          expect(checked.success, `${e.text.slice(0, 300)}\n${String(checked.error)}`).toBe(true);
+        }
+      }
+    });
+  }
+});

@@ -1,0 +1,70 @@
+import { restRoutes, type RestRoute, type RestRouteName } from '@porchlight/protocol';
+import { PorchlightApi } from '@porchlight/sdk/rest';
+import '../../../tests/support/http.ts';
+import type { TestServer } from '../../../tests/support/testServer.ts';
+
+/** One HTTP exchange the SDK made, as the server answered it. */
+export interface Exchange {
+  method: string;
+  pathname: string;
+  status: number;
+  text: string;
+}
+
+/** What the cases share: the clients and the ids created along the way. */
+export interface World {
+  ts: TestServer;
+  /** No token: login, refresh, provisioning. */
+  anonymous: PorchlightApi;
+  admin: PorchlightApi;
+  adminId: string;
+  email: string;
+  password: string;
+  refreshToken: string;
+  /** A site the cases create, rename and finally delete. */
+  siteB: string;
+  accountId: string;
+  grantId: string;
+  code: string;
+  deviceB: string;
+  credential: string;
+  keyId: string;
+  /** A real camera publishing on the test server's site, recorded continuously. */
+  camera: string;
+}
+
+/**
+ * A fetch that remembers every answer, so the test can check what went over the wire (not what
+ * the SDK made of it) against the contract.
+ */
+export function recordingFetch(log: Exchange[]): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    log.push({
+      method: init?.method ?? 'GET',
+      pathname: url.pathname,
+      status: response.status,
+      text: await response.clone().text(),
+    });
+    return response;
+  };
+}
+
+/** SDK clients that validate every answer against the contract and log the exchanges. */
+export function sdkFor(ts: TestServer, log: Exchange[]): PorchlightApi {
+  return new PorchlightApi({ url: ts.url, fetch: recordingFetch(log), validateResponses: true });
+}
+
+const patternOf = (route: RestRoute): RegExp =>
+  new RegExp(`^${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`);
+
+/** The exchanges of `log` that hit `name`'s method and path. */
+export function exchangesOf(log: readonly Exchange[], name: RestRouteName): Exchange[] {
+  const route = restRoutes[name];
+  const pattern = patternOf(route);
+  return log.filter((e) => e.method === route.method && pattern.test(e.pathname));
+}
+
+/** `YYYY-MM-DD` of a unix ms instant, UTC. */
+export const dayOf = (at: number): string => new Date(at).toISOString().slice(0, 10);
