@@ -3,13 +3,9 @@
  * HLS. One recording stream per device (its camera video + microphone audio muxed in fMP4/CMAF).
  */
 
-export type RecordingMode = 'off' | 'continuous' | 'on-demand' | 'event';
-export const RECORDING_MODES: readonly RecordingMode[] = [
-  'off',
-  'continuous',
-  'on-demand',
-  'event',
-];
+import type { RecordingMode } from '@porchlight/protocol/vocabulary';
+
+export { RECORDING_MODES, type RecordingMode } from '@porchlight/protocol/vocabulary';
 
 /** Settings and tags of one device's recording stream. The stream id is the device id. */
 export interface RecordingStream {

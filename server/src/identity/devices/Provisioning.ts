@@ -15,9 +15,9 @@ import type { DeviceTokenClaims } from '../authentication/AccessTokens.ts';
 import { formatCredential, parseCredential } from '../authentication/credentialFormat.ts';
 import { digestsEqual, randomSecret, sha256Hex } from '../authentication/crypto.ts';
 import { generateCode, normalizeCode } from './provisioningCode.ts';
+import { DEVICE_KINDS } from '@porchlight/protocol/vocabulary';
 
 export const DEVICE_CREDENTIAL_PREFIX = 'pld';
-const DEVICE_KINDS: readonly DeviceKind[] = ['camera', 'doorbell'];
 const NAME_MAX_LENGTH = 64;
 /** Default code lifetime: long enough to walk to the device and type it. */
 export const DEFAULT_CODE_TTL_SECONDS = 15 * 60;
