@@ -69,7 +69,6 @@ describe('PorchlightServer.create when a later step fails', () => {
   };
 
   beforeAll(async () => {
-    process.env['PORCHLIGHT_LOG_LEVEL'] ??= 'warn';
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-create-'));
     blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../tests/support/ports.ts';
+import { testTurnConfig } from '../../tests/support/ports.ts';
 import { startTestServer, type TestServer } from '../../tests/support/testServer.ts';
 
 /**
@@ -13,17 +13,7 @@ describe('the TURN secret is never the token secret', () => {
   let ts: TestServer;
 
   beforeAll(async () => {
-    const relayBase = 50_000 + Math.floor(Math.random() * 9_000);
-    ts = await startTestServer({
-      turn: {
-        enabled: true,
-        mode: 'test',
-        port: await freePort(),
-        tlsPort: await freePort(),
-        minPort: relayBase,
-        maxPort: relayBase + 40,
-      },
-    });
+    ts = await startTestServer({ turn: await testTurnConfig() });
   });
   afterAll(async () => {
     await ts?.close();

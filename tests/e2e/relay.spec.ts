@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { api } from '../support/http.ts';
-import { freePort } from '../support/ports.ts';
+import { testTurnConfig } from '../support/ports.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { expectVideoAdvancing, statsOf } from './helpers.ts';
 
@@ -10,18 +10,7 @@ let ts: TestServer;
 const OWNER = { email: 'owner@example.com', password: 'owner-password-1' };
 
 test.beforeAll(async () => {
-  const relayBase = 50_000 + Math.floor(Math.random() * 9_000);
-  ts = await startTestServer({
-    // coturn in test mode: it may relay to loopback, where the SFU listens in tests.
-    turn: {
-      enabled: true,
-      mode: 'test',
-      port: await freePort(),
-      tlsPort: await freePort(),
-      minPort: relayBase,
-      maxPort: relayBase + 40,
-    },
-  });
+  ts = await startTestServer({ turn: await testTurnConfig() });
   await ts.createPerson({ ...OWNER, siteRole: 'owner' });
 });
 

@@ -11,3 +11,19 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * coturn in test mode (it may relay to loopback, where the SFU listens in tests) on free ports,
+ * with a relay range picked at random so concurrent runs rarely collide.
+ */
+export async function testTurnConfig() {
+  const relayBase = 50_000 + Math.floor(Math.random() * 9_000);
+  return {
+    enabled: true,
+    mode: 'test' as const,
+    port: await freePort(),
+    tlsPort: await freePort(),
+    minPort: relayBase,
+    maxPort: relayBase + 40,
+  };
+}

@@ -1,5 +1,5 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type { Ack } from '@porchlight/protocol';
+import type { Ack, RequestOf } from '@porchlight/protocol';
 
 /** A bare socket.io client speaking the protocol by hand, for tests that send hostile input. */
 export interface RawClient {
@@ -59,7 +59,7 @@ export function fakeVp8RtpParameters(ssrc = 11111111) {
 }
 
 /** Receive capabilities of a VP8 + Opus endpoint. */
-export const vp8RtpCapabilities = {
+export const vp8RtpCapabilities: RequestOf<'consume'>['rtpCapabilities'] = {
   codecs: [
     {
       kind: 'audio',

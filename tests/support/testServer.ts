@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@porchlight/protocol';
+import { setLogLevel } from '@porchlight/runtime';
 import { PorchlightServer } from '../../server/src/Server.ts';
 import { AccessTokens } from '../../server/src/identity/authentication/AccessTokens.ts';
 import { loadConfig } from '../../server/src/config/loadConfig.ts';
@@ -57,7 +58,6 @@ export interface TestServer {
  * loopback, with a throwaway data directory. Used by integration and end-to-end tests alike.
  */
 export async function startTestServer(overrides: ConfigInput = {}): Promise<TestServer> {
-  process.env['PORCHLIGHT_LOG_LEVEL'] ??= 'warn';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-test-'));
   const secret = randomBytes(32).toString('base64url');
   const cert = ensureTestCert();
@@ -68,6 +68,8 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
       publicHost: '127.0.0.1',
       dataDir,
       devBootstrap: false,
+      // Lifecycle lines of every test server would drown the test output.
+      logLevel: 'warn',
       tls: { certFile: cert.certFile, keyFile: cert.keyFile },
       ...overrides,
       // coturn only where a test is about relaying (it needs free fixed ports).
@@ -85,6 +87,7 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
     },
     {},
   );
+  setLogLevel(config.logLevel);
   const server = await PorchlightServer.create(config);
   const { store } = server;
   const { provisioning, accessTokens } = server.identity;

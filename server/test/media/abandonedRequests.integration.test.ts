@@ -1,24 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { types } from 'mediasoup';
-import type { NotificationName, RequestOf } from '@porchlight/protocol';
+import type { NotificationName } from '@porchlight/protocol';
 import { Peer } from '../../src/media/Peer.ts';
 import { Room } from '../../src/media/Room.ts';
 import { WorkerPool } from '../../src/media/WorkerPool.ts';
-import { fakeVp8RtpParameters } from '../../../tests/support/rawClient.ts';
-
-const vp8Receiver: RequestOf<'consume'>['rtpCapabilities'] = {
-  codecs: [
-    {
-      kind: 'video',
-      mimeType: 'video/VP8',
-      preferredPayloadType: 101,
-      clockRate: 90000,
-      rtcpFeedback: [{ type: 'nack' }],
-    },
-  ],
-  headerExtensions: [],
-};
+import { fakeVp8RtpParameters, vp8RtpCapabilities } from '../../../tests/support/rawClient.ts';
 
 /**
  * A socket that drops while its createTransport/produce/consume is awaiting mediasoup must not
@@ -125,7 +112,7 @@ describe('requests of a peer that leaves while they await', () => {
     const request = room.consume(viewer, {
       transportId: recv.id,
       producerId,
-      rtpCapabilities: vp8Receiver,
+      rtpCapabilities: vp8RtpCapabilities,
     });
     await expect(request).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(created.length).toBe(1);

@@ -10,7 +10,7 @@ import { MasterKeyRing } from '../../src/recording/crypto/MasterKeyRing.ts';
 import { SegmentVault } from '../../src/recording/SegmentVault.ts';
 import { FileStorage } from '../../src/recording/storage/FileStorage.ts';
 import type { RecordingRun, RecordingStream, SegmentRecord } from '../../src/recording/types.ts';
-import { deviceRecord } from '../../../tests/support/records.ts';
+import { deviceRecord, streamRecord } from '../../../tests/support/records.ts';
 
 /**
  * A real index (SQLite in memory) and real encrypted file storage in a temp dir, with helpers that
@@ -43,18 +43,7 @@ export async function testVault(): Promise<{
   const deviceId = randomUUID();
   await store.sites.create({ id: siteId, name: 'Home', createdAt: 1 });
   await store.devices.create(deviceRecord(siteId, { id: deviceId }));
-  const stream: RecordingStream = {
-    deviceId,
-    siteId,
-    mode: 'continuous',
-    retentionMaxAgeSeconds: null,
-    retentionMaxBytes: null,
-    preRollSeconds: 6,
-    postRollSeconds: 20,
-    tags: {},
-    createdAt: 1,
-    updatedAt: 1,
-  };
+  const stream = streamRecord(deviceId, siteId, 1);
   await index.saveStream(stream, null);
   const runId = 'run_test1';
   const initKey = SegmentVault.initKey(siteId, deviceId, runId);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStore } from '../../store/createStore.ts';
 import type { Device } from '../../store/types.ts';
+import { deviceRecord } from '../../../../tests/support/records.ts';
 import { DeviceRegistry } from './DeviceRegistry.ts';
 import { IdentityEvents } from '../IdentityEvents.ts';
 
@@ -8,22 +9,9 @@ describe('DeviceRegistry', () => {
   it('persists status changes and emits each one as a deviceStatus event', async () => {
     const store = await createStore({ url: 'sqlite::memory:' });
     await store.sites.create({ id: 's', name: 'Home', createdAt: 0 });
-    await store.devices.create({
-      id: 'd',
-      siteId: 's',
-      kind: 'camera',
-      name: 'Porch',
-      credentialHash: 'h',
-      credentialGeneration: 1,
-      createdAt: 0,
-      revokedAt: null,
-      online: false,
-      lastSeenAt: null,
-      lastAddress: null,
-      userAgent: null,
-      firmware: null,
-      bitrate: null,
-    });
+    await store.devices.create(
+      deviceRecord('s', { id: 'd', credentialHash: 'h', credentialGeneration: 1, createdAt: 0 }),
+    );
     const events = new IdentityEvents();
     const seen: Device[] = [];
     events.on('deviceStatus', (d) => seen.push(d));

@@ -3,6 +3,7 @@
  * (a fresh, empty store per test, made by the implementation's test file).
  */
 import { randomUUID } from 'node:crypto';
+import { deviceRecord } from '../../../../tests/support/records.ts';
 import type {
   Account,
   ApiKey,
@@ -70,23 +71,7 @@ export function grant(accountId: string, siteId: string, over: Partial<Grant> = 
 }
 
 export function device(siteId: string, over: Partial<Device> = {}): Device {
-  return {
-    id: randomUUID(),
-    siteId,
-    kind: 'camera',
-    name: 'Front door',
-    credentialHash: null,
-    credentialGeneration: 0,
-    createdAt: T0,
-    revokedAt: null,
-    online: false,
-    lastSeenAt: null,
-    lastAddress: null,
-    userAgent: null,
-    firmware: null,
-    bitrate: null,
-    ...over,
-  };
+  return deviceRecord(siteId, { name: 'Front door', createdAt: T0, ...over });
 }
 
 export function code(siteId: string, deviceId: string, over: Partial<ProvisioningCode> = {}) {
