@@ -29,6 +29,8 @@ case "${1:-}" in
   run)
     n="$2"
     shift 2
+    # Its own pid file: a concurrent start/stop elsewhere must not touch these hogs.
+    PIDS="$(mktemp)"
     trap stop EXIT
     start "$n"
     "$@"

@@ -141,7 +141,15 @@ function initdb(bin: string, dataDir: string, user: ServerUser | null): void {
     timeout: START_TIMEOUT_MS,
   });
   if (result.status !== 0) {
-    const output = `${result.stdout}${result.stderr}`.trim() || String(result.error ?? '');
+    // A timeout (ETIMEDOUT) or a signal ends here too: say so, after initdb's own output.
+    const output = [
+      result.stdout,
+      result.stderr,
+      result.error ? String(result.error) : '',
+      result.signal ? `signal ${result.signal}` : '',
+    ]
+      .join('\n')
+      .trim();
     throw new PostgresStartError(`initdb failed (exit ${result.status}): ${output}`);
   }
 }

@@ -1,6 +1,4 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { followSession } from '@porchlight/web-ui';
+import { followSession, mountApp } from '@porchlight/web-ui';
 import { App } from './components/App.tsx';
 import { session } from './services.ts';
 import { useStore } from './store/index.ts';
@@ -13,10 +11,4 @@ followSession(session, {
 });
 void useStore.getState().check();
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+mountApp(App);

@@ -1,5 +1,4 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+import { mountApp } from '@porchlight/web-ui';
 import { reloadOnNewSecret } from './auth/fragment.ts';
 import { boot } from './boot.ts';
 import { App } from './components/App.tsx';
@@ -10,10 +9,4 @@ boot();
 reloadOnNewSecret();
 registerServiceWorker();
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+mountApp(App);

@@ -21,3 +21,5 @@ export type { BannerSlice, SessionSlice, SessionSliceOptions } from './session/s
 export { followSession, SESSION_ENDED_MESSAGE } from './boot/followSession.ts';
 export type { SessionFollower } from './boot/followSession.ts';
 export { exposeTestHook, testHooks } from './boot/testHooks.ts';
+export { mountApp } from './boot/mountApp.tsx';
+export { useQrCode } from './hooks/useQrCode.ts';

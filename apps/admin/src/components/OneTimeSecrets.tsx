@@ -1,6 +1,4 @@
-import { useEffect, useState } from 'react';
-import QRCode from 'qrcode';
-import { formatTime } from '@porchlight/web-ui';
+import { formatTime, useQrCode } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 
 /** A new camera link (with QR code) or a rotated credential: shown once, until dismissed. */
@@ -8,21 +6,7 @@ export function OneTimeSecrets() {
   const provisioning = useStore((s) => s.provisioning);
   const rotated = useStore((s) => s.rotated);
   const dismiss = useStore((s) => s.dismissSecrets);
-  const [qr, setQr] = useState<string | null>(null);
-  const url = provisioning?.url;
-
-  useEffect(() => {
-    setQr(null);
-    if (!url) return;
-    let current = true;
-    QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, width: 200 }).then(
-      (data) => current && setQr(data),
-      () => undefined,
-    );
-    return () => {
-      current = false;
-    };
-  }, [url]);
+  const qr = useQrCode(provisioning?.url, 200);
 
   if (!provisioning && !rotated) return null;
   return (

@@ -1,7 +1,5 @@
-import { useEffect, useState } from 'react';
-import QRCode from 'qrcode';
 import type { ProvisioningCode } from '@porchlight/sdk';
-import { formatTime } from '@porchlight/web-ui';
+import { formatTime, useQrCode } from '@porchlight/web-ui';
 import { useStore } from '../../store/index.ts';
 import { CopyButton } from '../CopyButton.tsx';
 
@@ -11,18 +9,7 @@ import { CopyButton } from '../CopyButton.tsx';
  */
 export function ProvisionLink({ code }: { code: ProvisioningCode & { name: string } }) {
   const dismiss = useStore((s) => s.dismissProvisioning);
-  const [qr, setQr] = useState<string | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    QRCode.toDataURL(code.url, { errorCorrectionLevel: 'M', margin: 2, width: 240 }).then(
-      (url) => current && setQr(url),
-      () => current && setQr(null),
-    );
-    return () => {
-      current = false;
-    };
-  }, [code.url]);
+  const qr = useQrCode(code.url, 240);
 
   return (
     <div className="card provision">
