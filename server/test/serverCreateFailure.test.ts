@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config/loadConfig.ts';
 import type { Config } from '../src/config/schema.ts';
 import { SignalingServer } from '../src/signaling/SignalingServer.ts';
 import { ensureTestCert } from '../../tests/support/tlsFixture.ts';
+import { isAlive } from '../../tests/support/process.ts';
 
 /** Open file descriptors of this process that point into `dir`. */
 function openFilesUnder(dir: string): string[] {
@@ -24,15 +25,6 @@ function openFilesUnder(dir: string): string[] {
       }
     })
     .filter((target) => target.startsWith(dir));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -96,7 +88,7 @@ describe('PorchlightServer.create when a later step fails', () => {
     signalingClose.mockRestore();
     expect(workers.length).toBe(1);
     expect(workers.every((w) => w.closed)).toBe(true);
-    await vi.waitFor(() => expect(workers.filter((w) => alive(w.pid))).toEqual([]), {
+    await vi.waitFor(() => expect(workers.filter((w) => isAlive(w.pid))).toEqual([]), {
       timeout: 5000,
     });
     expect(openFilesUnder(fs.realpathSync(dataDir))).toEqual([]);

@@ -5,17 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loggedNumber } from '../../tests/support/logs.ts';
 import { connectRaw } from '../../tests/support/rawClient.ts';
+import { isAlive } from '../../tests/support/process.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the server process', () => {
   it('refuses illegal config at start-up with a clear message and exit code 2', async () => {
@@ -69,9 +61,9 @@ describe('the server process', () => {
     const password = /password: (\S+)/.exec(out)?.[1];
     expect(password).toBeTruthy();
     const workerPid = loggedNumber(out, 'workers started', 'pids');
-    expect(alive(workerPid)).toBe(true);
+    expect(isAlive(workerPid)).toBe(true);
     const turnPid = loggedNumber(out, 'coturn running', 'pid');
-    expect(alive(turnPid)).toBe(true);
+    expect(isAlive(turnPid)).toBe(true);
 
     // Log in over the real REST API with the printed password (self-signed cert: this test only).
     process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0';
@@ -93,8 +85,8 @@ describe('the server process', () => {
     expect(await disconnected).toBeTruthy();
     expect(out).toMatch(/peer left/);
     expect(out).toMatch(/stopped/);
-    expect(alive(workerPid)).toBe(false);
-    expect(alive(turnPid)).toBe(false);
+    expect(isAlive(workerPid)).toBe(false);
+    expect(isAlive(turnPid)).toBe(false);
     client.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });

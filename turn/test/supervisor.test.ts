@@ -17,20 +17,12 @@ import {
   uclientSucceeded,
   waitForEvent,
 } from './helpers/env.ts';
+import { isAlive } from '../../tests/support/process.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A stand-in "turnserver" script (for restart/kill timing without coturn's own behaviour). */
 async function fakeBinary(body: string): Promise<{ binary: string; workDir: string }> {
@@ -67,7 +59,7 @@ describe('TurnSupervisor with real coturn', () => {
     await sup.ready(5000);
     const recoveryMs = performance.now() - t0;
     expect(sup.pid).toBe(newPid);
-    expect(alive(newPid)).toBe(true);
+    expect(isAlive(newPid)).toBe(true);
     expect(recoveryMs).toBeLessThan(3000); // 200 ms backoff + start + first probe
     const probe = await stunProbe({ host: LOOPBACK, port: turn.port });
     expect(probe.mapped.address).toBe(LOOPBACK);
@@ -143,7 +135,7 @@ describe('TurnSupervisor with real coturn', () => {
     await first;
     expect(sup.closed).toBe(true);
     expect(sup.pid).toBeUndefined();
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     await sleep(500);
     expect(starts).toBe(0);
     await expect(sup.ready()).rejects.toThrow(TurnSupervisorError);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PorchlightApi } from './api.ts';
 import { ApiError, PorchlightError } from './errors.ts';
+import { deviceView } from './test-fixtures.ts';
 
 interface Call {
   url: string;
@@ -46,22 +47,7 @@ async function caught(promise: Promise<unknown>): Promise<ApiError> {
   throw new Error('expected a rejection');
 }
 
-/** A device as the contract describes it (answers are checked against it in tests). */
-const DEVICE = {
-  id: 'd',
-  siteId: 's',
-  kind: 'camera',
-  name: 'Porch',
-  provisioned: true,
-  revoked: false,
-  online: false,
-  lastSeenAt: null,
-  lastAddress: null,
-  userAgent: null,
-  firmware: null,
-  bitrate: null,
-  createdAt: 0,
-};
+const DEVICE = deviceView();
 
 describe('PorchlightApi', () => {
   it('maps an error body to ApiError with the code, message and status', async () => {

@@ -3,6 +3,7 @@ import { PorchlightApi } from './api.ts';
 import type { Session } from '@porchlight/protocol';
 import { DeviceTokens } from './device-tokens.ts';
 import { SessionManager, type KeyValueStorage } from './session.ts';
+import { deviceView } from './test-fixtures.ts';
 
 const MINUTE = 60_000;
 const START = 1_700_000_000_000;
@@ -240,21 +241,7 @@ describe('DeviceTokens', () => {
         JSON.stringify({
           token: `device-${issued}`,
           expiresIn: 600,
-          device: {
-            id: 'd',
-            siteId: 's',
-            kind: 'camera',
-            name: 'Porch',
-            provisioned: true,
-            revoked: false,
-            online: true,
-            lastSeenAt: null,
-            lastAddress: null,
-            userAgent: null,
-            firmware: null,
-            bitrate: null,
-            createdAt: 0,
-          },
+          device: deviceView({ online: true }),
         }),
         { status: 200 },
       );
