@@ -3,7 +3,7 @@ import type { types } from 'mediasoup';
 import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import { Fmp4Segmenter } from '../media/Segmenter.ts';
 import type { InitInfo } from '../media/fmp4.ts';
-import { freeRtpPortPair } from './ports.ts';
+import { freeRtpPortPair, udpPortsBound } from './ports.ts';
 import { spawnTied } from './spawnTied.ts';
 import { recorderSdp, type SdpTrack } from './sdp.ts';
 
@@ -21,8 +21,9 @@ export interface RecorderOptions {
   segmentMs: number;
   /** Grace for a SIGINT stop before SIGKILL. Default 4000. */
   stopTimeoutMs?: number;
-  /** No output for this long (and the producers not paused) counts as a stall: ffmpeg is killed
-   * and the owner starts a new run. Default 20 000. */
+  /** No completed segment for this long (and the producers not paused) counts as a stall: ffmpeg
+   * is killed and the owner starts a new run. Segments, not bytes: a recorder that writes output
+   * but whose media time barely advances is stalled too. Default 20 000. */
   stallTimeoutMs?: number;
 }
 
@@ -95,6 +96,7 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
     this.#stopTimeoutMs = o.stopTimeoutMs;
     this.transcoding = o.transcoding;
     this.#segmenter.on('init', (init) => this.safeEmit('init', init));
+    this.#segmenter.on('segment', () => (this.#lastOutput = Date.now()));
     this.#segmenter.on(
       'segment',
       (s) =>
@@ -122,7 +124,6 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
       this.#process.kill('SIGKILL');
     });
     o.process.stdout.on('data', (chunk: Buffer) => {
-      this.#lastOutput = Date.now();
       this.#segmenter.push(chunk);
     });
     this.#stallTimer = setInterval(() => {
@@ -231,8 +232,13 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
         process.once('error', reject);
       });
       // ffmpeg binds its RTP ports right after reading the SDP; media sent before that is lost,
-      // and the first keyframe with it.
-      await delay(300);
+      // and the first keyframe with it. A fixed delay is too short on a loaded box (the keyframe
+      // is lost and the next comes a segment later) and too long on an idle one.
+      await udpPortsBound(
+        ip,
+        tracks.flatMap((t) => [t.port, t.rtcpPort]),
+        () => process.exitCode !== null || process.signalCode !== null,
+      );
       for (const c of consumers) await c.resume();
       recorder.requestKeyFrame();
       return recorder;
@@ -304,6 +310,11 @@ function ffmpegArgs(o: {
     'pipe,udp,rtp',
     '-fflags',
     '+genpts',
+    // The recorder keeps the camera's own timestamps (see -fps_mode), so probing 20 frames for a
+    // frame rate only delays the first fragment (~0.7 s at 30 fps) and, when the frames arrive
+    // unevenly (a loaded box), yields the 90 kHz RTP clock as the "frame rate".
+    '-fpsprobesize',
+    '0',
     '-f',
     'sdp',
     '-i',
@@ -314,6 +325,13 @@ function ffmpegArgs(o: {
   if (o.transcoding) {
     const gop = String(Math.round((o.segmentMs / 1000) * 30));
     args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', gop);
+    // mp4 is not a variable-frame-rate muxer, so ffmpeg would make the output constant-rate at the
+    // probed rate by duplicating frames: at 90 kHz that is ~3000 encodes per camera frame, the
+    // recorder falls to ~0.03x real time and no segment completes (the stall under CPU load).
+    // Passthrough encodes each camera frame once, at its own timestamp.
+    args.push('-fps_mode', 'passthrough');
+    // Without a probed rate x264 derives the level from 90 kHz (6.2); players size buffers by it.
+    args.push('-level:v', '4.2');
     // ultrafast alone would spend bits freely: cap near a camera's own rate.
     args.push('-crf', '26', '-maxrate', '2500k', '-bufsize', '5000k');
     args.push('-pix_fmt', 'yuv420p', '-c:a', 'copy');
@@ -332,8 +350,4 @@ function ffmpegArgs(o: {
     'pipe:1',
   );
   return args;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
