@@ -29,6 +29,8 @@ case "${1:-}" in
   run)
     n="$2"
     shift 2
+    # Its own pid file: a concurrent `run` (or start/stop) must not stop this run's hogs.
+    PIDS="$(mktemp "${TMPDIR:-/tmp}/porchlight-cpu-load.XXXXXX")"
     trap stop EXIT
     start "$n"
     "$@"
