@@ -4,10 +4,14 @@ import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import { Fmp4Segmenter } from '../media/Segmenter.ts';
 import type { InitInfo } from '../media/fmp4.ts';
 import { freeRtpPortPair, udpPortsBound } from './ports.ts';
+import { sendRtcpBye, type ByeTarget } from './rtcp.ts';
 import { spawnTied } from './spawnTied.ts';
 import { recorderSdp, type SdpTrack } from './sdp.ts';
 
 const logger = createLogger('Recorder');
+
+/** After a BYE ffmpeg exits within tens of ms; SIGINT is the fallback if it did not get it. */
+const BYE_GRACE_MS = 1000;
 
 export interface RecorderOptions {
   router: types.Router;
@@ -69,6 +73,8 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
   readonly #segmenter: Fmp4Segmenter;
   readonly #keyframeTimer: NodeJS.Timeout;
   readonly #stopTimeoutMs: number;
+  readonly #ip: string;
+  readonly #bye: ByeTarget[];
   #stopping = false;
   #aborted = false;
   #lastIngested = 0;
@@ -87,6 +93,8 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
     stopTimeoutMs: number;
     stallTimeoutMs: number;
     transcoding: boolean;
+    ip: string;
+    bye: ByeTarget[];
   }) {
     super();
     this.#transports = o.transports;
@@ -95,6 +103,8 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
     this.#segmenter = o.segmenter;
     this.#stopTimeoutMs = o.stopTimeoutMs;
     this.transcoding = o.transcoding;
+    this.#ip = o.ip;
+    this.#bye = o.bye;
     this.#segmenter.on('init', (init) => this.safeEmit('init', init));
     this.#segmenter.on('segment', () => (this.#lastOutput = Date.now()));
     this.#segmenter.on(
@@ -226,6 +236,11 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
         stopTimeoutMs: o.stopTimeoutMs ?? 4000,
         stallTimeoutMs: o.stallTimeoutMs ?? 20_000,
         transcoding,
+        ip,
+        bye: tracks.map((t, i) => ({
+          port: t.rtcpPort,
+          ssrc: consumers[i]?.rtpParameters.encodings?.[0]?.ssrc ?? 0,
+        })),
       });
       await new Promise<void>((resolve, reject) => {
         process.once('spawn', resolve);
@@ -282,15 +297,25 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
     await this.#exited;
   }
 
-  /** Graceful stop: ffmpeg finishes its last fragment (SIGINT), then SIGKILL after the grace. */
+  /**
+   * Graceful stop: everything received is written, the last partial fragment and segment too.
+   * An RTCP BYE per track ends ffmpeg's input at once. SIGINT alone is only noticed between
+   * packets: a camera that has gone sends none, so ffmpeg would sit 5-10 s in its read and the
+   * SIGKILL at the grace would lose the fragment it holds. SIGINT, then SIGKILL, are fallbacks.
+   */
   async stop(): Promise<void> {
     if (!this.#stopping) {
       this.#stopping = true;
-      this.#process.kill('SIGINT');
-      const timer = setTimeout(() => this.#process.kill('SIGKILL'), this.#stopTimeoutMs);
-      timer.unref();
+      await sendRtcpBye(this.#ip, this.#bye).catch((error: unknown) =>
+        logger.warn('RTCP BYE to the recorder failed', { error: String(error) }),
+      );
+      const interrupt = setTimeout(() => this.#process.kill('SIGINT'), BYE_GRACE_MS);
+      const kill = setTimeout(() => this.#process.kill('SIGKILL'), this.#stopTimeoutMs);
+      interrupt.unref();
+      kill.unref();
       await this.#exited;
-      clearTimeout(timer);
+      clearTimeout(interrupt);
+      clearTimeout(kill);
     }
     await this.#exited;
   }
