@@ -80,6 +80,8 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
   #nextSeq: number;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Runs whose recorder is done while some of their segments still wait in the pre-roll ring. */
+  readonly #endedRuns = new Set<ActiveRun>();
 
   constructor(o: {
     settings: RecordingStream;
@@ -150,13 +152,33 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
   updateSettings(settings: RecordingStream, onDemandUntil: number | null): void {
     this.#settings = settings;
     this.#apply(this.#machine.configure(settings, onDemandUntil));
+    this.#releaseRuns();
   }
 
   /** An event (person detected, doorbell pressed, manual): persist the pre-roll and what follows. */
   trigger(type: string, now: number): number {
     const { until, persist } = this.#machine.trigger(type, now);
     this.#persistAll(persist);
+    this.#releaseRuns();
     return until;
+  }
+
+  /** A run's recorder is done: the run ends once none of its segments can still be written. */
+  #runOver(run: ActiveRun): void {
+    this.#endedRuns.add(run);
+    this.#releaseRuns();
+  }
+
+  /**
+   * Ends the runs no ring entry refers to any more. Until then a run stays active, so retention
+   * keeps its init segment: a trigger may still persist its pre-roll after a recorder restart.
+   */
+  #releaseRuns(): void {
+    for (const run of this.#endedRuns) {
+      if (this.#machine.ring.some((e) => e.ref.run === run)) continue;
+      this.#endedRuns.delete(run);
+      void this.#queue.then(() => this.safeEmit('runEnded', { runId: run.id }));
+    }
   }
 
   /** Arms the wake-up timer at the machine's next wake-up time and brings the recorder in line. */
@@ -220,9 +242,6 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
         lastIngest: 0,
       };
       this.#run = run;
-      // The ring's segments belong to the previous run, whose init segment is no longer protected
-      // from retention once it ended (RecordingService's active runs).
-      this.#machine.discardRing();
       recorder.on('init', (init) => (run.init = init));
       // The media timeline's zero is the first sample ffmpeg kept, not when it was started:
       // anchor camera time on the first fragment's arrival.
@@ -236,7 +255,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       recorder.on('segment', (segment) => this.#onSegment(run, segment));
       recorder.on('exit', ({ expected }) => {
         void this.#meterIngest(run);
-        void this.#queue.then(() => this.safeEmit('runEnded', { runId: run.id }));
+        this.#runOver(run);
         if (this.#run === run) this.#run = undefined;
         if (!expected && !this.#closed) {
           // A crashed recorder loses only the segment in progress; a new run starts.
@@ -270,6 +289,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       durationMs: segment.durationMs,
     });
     this.#persistAll(decision.persist);
+    this.#releaseRuns();
     this.safeEmit('decided', { fate: decision.fate, persisted: decision.persist.length });
   }
 

@@ -170,11 +170,6 @@ export class RecordingModeMachine<T> {
     return { fate: 'ringed', persist: [] };
   }
 
-  /** Forgets the ring (a new run starts: see StreamRecording). */
-  discardRing(): void {
-    this.#ring.take();
-  }
-
   #recorderWanted(now: number): boolean {
     if (!this.#producers) return false;
     switch (this.#settings.mode) {
