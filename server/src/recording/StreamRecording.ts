@@ -233,7 +233,8 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
         ffmpegPath: this.#deps.ffmpegPath,
         segmentMs: this.#deps.segmentMs,
       });
-      const run: ActiveRun = {
+      // Reassigned when the recorder's stream changes resolution (a new run, same ffmpeg).
+      let run: ActiveRun = {
         id: `run_${randomBytes(9).toString('base64url')}`,
         recorder,
         anchor: this.#deps.now(),
@@ -242,16 +243,41 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
         lastIngest: 0,
       };
       this.#run = run;
-      recorder.on('init', (init) => (run.init = init));
+      recorder.on('init', (init) => {
+        if (!run.init) {
+          run.init = init;
+          return;
+        }
+        // A simulcast layer switch or resolution change: the segmenter cut at the new layer's
+        // keyframe and built its init segment. The next run continues the same ffmpeg process and
+        // media timeline (same anchor), so no frame is lost between the runs.
+        const previous = run;
+        run = {
+          ...previous,
+          id: `run_${randomBytes(9).toString('base64url')}`,
+          init,
+          stored: false,
+        };
+        // One recorder, one byte counter: the new run meters from where the previous one was.
+        previous.lastIngest = Number.POSITIVE_INFINITY;
+        if (this.#run === previous) this.#run = run;
+        this.safeEmit('run', { runId: run.id, pid: recorder.pid });
+        this.#runOver(previous);
+        const video = init.info.tracks.find((t) => t.kind === 'video');
+        logger.info('resolution changed; new run in the same recorder', {
+          deviceId: this.deviceId,
+          runId: run.id,
+          size: video ? `${video.width}x${video.height}` : undefined,
+        });
+      });
       // The media timeline's zero is the first sample ffmpeg kept, not when it was started:
       // anchor camera time on the first fragment's arrival.
       recorder.on('firstFragment', (f) => (run.anchor = Math.round(f.endWallMs - f.endMediaMs)));
-      recorder.on('layerschange', () => {
-        if (this.#run !== run) return;
-        logger.info('resolution changed; new run', { deviceId: this.deviceId });
-        this.#run = undefined;
-        void recorder.abort().then(() => this.#reconcile());
-      });
+      // H264 is copied: the new layer's in-band SPS/PPS start a new run (above). VP8 is transcoded:
+      // ffmpeg scales the new layer to the size its encoder opened with, so the run goes on.
+      recorder.on('layerschange', () =>
+        logger.debug('simulcast layer switch', { deviceId: this.deviceId, runId: run.id }),
+      );
       recorder.on('segment', (segment) => this.#onSegment(run, segment));
       recorder.on('exit', ({ expected }) => {
         void this.#meterIngest(run);
