@@ -170,8 +170,21 @@ export class AvcParameterWatch {
     return new AvcParameterWatch(init, video.id, init.subarray(at.avcC.body, at.avcC.end));
   }
 
-  /** The new init segment when this fragment's keyframe carries new parameter sets. */
+  /**
+   * The new init segment when this fragment's keyframe carries new parameter sets. Parameter
+   * sets we cannot parse leave the current init in place: decoders still get them in band, and a
+   * camera's odd SPS must not stop its recording.
+   */
   check(fragment: Buffer, info: FragmentInfo): Buffer | undefined {
+    try {
+      return this.#check(fragment, info);
+    } catch (error) {
+      if (error instanceof Fmp4Error) return undefined;
+      throw error;
+    }
+  }
+
+  #check(fragment: Buffer, info: FragmentInfo): Buffer | undefined {
     const track = info.tracks.find((t) => t.id === this.#trackId);
     if (!track?.firstSampleIsSync) return undefined;
     const sample = firstSample(fragment, this.#trackId);

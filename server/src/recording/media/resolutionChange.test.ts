@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childBoxes, children, findPath } from './boxes.ts';
+import { parseAvcC } from './h264.ts';
 import { Fmp4Segmenter, type InitSegment, type MediaSegment } from './Segmenter.ts';
 import { FRAGMENTED, decodeAll, randomChunks, tempDir, type TempDir } from './testSupport.ts';
 
@@ -80,12 +82,24 @@ async function countFrames(file: string): Promise<{ frames: number; size: string
 
 const end = (s: MediaSegment): number => s.startMs + s.durationMs;
 
+/** The avcC payload of an init segment's first track. */
+function avcCOf(init: Buffer): Buffer {
+  const moov = childBoxes(init, 0, init.length).find((b) => b.type === 'moov')!;
+  const trak = children(init, moov).find((b) => b.type === 'trak')!;
+  const stsd = findPath(init, trak, ['mdia', 'minf', 'stbl', 'stsd'])!;
+  const entry = childBoxes(init, stsd.body + 8, stsd.end)[0]!;
+  const avcC = childBoxes(init, entry.body + 78, entry.end).find((b) => b.type === 'avcC')!;
+  return init.subarray(avcC.body, avcC.end);
+}
+
 describe('a resolution change inside one ffmpeg run (simulcast layer switch)', () => {
   let dir: TempDir;
   let runs: Run[];
+  let stream: Buffer;
   beforeAll(async () => {
     dir = await tempDir();
-    runs = segment(await layerSwitch(dir, false));
+    stream = await layerSwitch(dir, false);
+    runs = segment(stream);
   });
   afterAll(() => dir?.remove());
 
@@ -124,6 +138,19 @@ describe('a resolution change inside one ffmpeg run (simulcast layer switch)', (
       { frames: 4 * FPS, size: '320x240' },
       { frames: 4 * FPS, size: '640x480' },
     ]);
+  });
+
+  it('keeps the run going when a new SPS cannot be parsed', () => {
+    const sps = parseAvcC(avcCOf(runs[1]!.init.bytes)).sps[0]!;
+    const garbage = Buffer.concat([sps.subarray(0, 4), Buffer.alloc(sps.length - 4)]);
+    const corrupted = Buffer.from(stream);
+    for (let at = corrupted.indexOf(sps); at >= 0; at = corrupted.indexOf(sps, at + 1)) {
+      garbage.copy(corrupted, at);
+    }
+    const kept = segment(corrupted);
+    expect(kept).toHaveLength(1);
+    const total = kept[0]!.segments.reduce((sum, x) => sum + x.durationMs, 0);
+    expect(Math.abs(total - 8000)).toBeLessThanOrEqual(2 * FRAME_MS);
   });
 
   it('keeps one run when keyframes only repeat the same parameter sets', async () => {
