@@ -1,8 +1,10 @@
 /**
- * A simulcast camera ramps up (its high layer starts flowing a while after it connects): the
- * recorder's consumer switches layer and the resolution changes from 320x240 to 640x480. The
- * recording must go on without a hole: a new run starts at the high layer's keyframe inside the
- * same ffmpeg process, and every frame around the switch is recorded and decodes.
+ * A camera ramps up from 320x240 to 640x480 while recorded. What reaches the recorder is what a
+ * simulcast layer switch gives it (mediasoup switches at the new layer's keyframe and keeps
+ * sequence numbers and timestamps continuous): one RTP stream whose SPS/PPS change at a keyframe.
+ * Here the camera side makes that stream (see `resolutionSwitch`), so the switch time is
+ * deterministic. The recording must go on without a hole: a new run starts at that keyframe
+ * inside the same ffmpeg process, and every frame around the switch is recorded and decodes.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -138,7 +140,7 @@ function startSource(
 }
 
 /** A camera Peer in the site's Room publishing through PlainTransports (Room.produce, as SDK cameras do). */
-async function simulcastCamera(room: Room, siteId: string, deviceId: string, clip: string) {
+async function rampingCamera(room: Room, siteId: string, deviceId: string, clip: string) {
   const can = (): boolean => true;
   const peer = new Peer({
     id: randomUUID(),
@@ -190,7 +192,7 @@ async function simulcastCamera(room: Room, siteId: string, deviceId: string, cli
   return { peer, gate, source };
 }
 
-describe('a simulcast layer switch (resolution change) while recording', () => {
+describe('a resolution change (simulcast ramp-up) while recording', () => {
   let ts: TestServer;
   let owner: { token: string };
   let deviceId: string;
@@ -198,6 +200,7 @@ describe('a simulcast layer switch (resolution change) while recording', () => {
   let keeper: Peer;
   let cam: { peer: Peer; gate: Awaited<ReturnType<typeof resolutionSwitch>>; source: ChildProcess };
   let segments: SegmentRecord[];
+  let clipDir: string | undefined;
   const segmentsOf = (runId: string): SegmentRecord[] => segments.filter((s) => s.runId === runId);
   /** The device's runs in recording order (both runs of one recorder share their start time). */
   const runsInOrder = async (): Promise<RecordingRun[]> => {
@@ -216,7 +219,9 @@ describe('a simulcast layer switch (resolution change) while recording', () => {
       ...{ deviceId: undefined, can: () => true, notify: noop },
     });
     room.join(keeper);
-    cam = await simulcastCamera(room, ts.siteId, deviceId, await encodeClip());
+    const clip = await encodeClip();
+    clipDir = path.dirname(clip);
+    cam = await rampingCamera(room, ts.siteId, deviceId, clip);
     const index = ts.server.recording.index;
     const all = (): Promise<SegmentRecord[]> => index.allSegments(deviceId);
     // The low layer records for a while, then the high layer starts flowing.
@@ -240,6 +245,7 @@ describe('a simulcast layer switch (resolution change) while recording', () => {
     if (cam) room.leave(cam.peer);
     if (keeper) room.leave(keeper);
     await ts?.close();
+    if (clipDir) fs.rmSync(clipDir, { recursive: true, force: true });
   });
 
   it('records the high layer as a new run of the same recorder, gapless in the index', async () => {
