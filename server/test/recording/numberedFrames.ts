@@ -19,7 +19,13 @@ export const CYCLE = BASE * BASE;
  * survive VP8 and H264 compression), so a decoded recording says exactly which frames it holds.
  * `sentAt[n]` is when frame n was handed to the encoder (performance.now()).
  */
-export function numberedCamera(width: number, height: number, fps = 30) {
+export function numberedCamera(
+  width: number,
+  height: number,
+  fps = 30,
+  /** Frames are handed over this irregularly (0-1): a loaded camera or box delivers in bursts. */
+  jitter = 0,
+) {
   const w = installWrtcGlobals();
   const source = new w.nonstandard.RTCVideoSource();
   const track = source.createTrack();
@@ -33,13 +39,18 @@ export function numberedCamera(width: number, height: number, fps = 30) {
     sentAt.push(performance.now());
     source.onFrame({ width, height, data: frame });
   };
-  const timer = setInterval(send, 1000 / fps);
+  let timer: NodeJS.Timeout;
+  const next = () => {
+    send();
+    timer = setTimeout(next, (1000 / fps) * (1 - jitter + 2 * jitter * Math.random()));
+  };
+  timer = setTimeout(next, 1000 / fps);
   return {
     track: track as unknown as MediaStreamTrack,
     sentAt,
     /** Stops sending frames; returns the number of the last frame sent. */
     stop: (): number => {
-      clearInterval(timer);
+      clearTimeout(timer);
       track.stop();
       return sentAt.length - 1;
     },
