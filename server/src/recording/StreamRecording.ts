@@ -4,6 +4,11 @@ import type { ProducerAppData } from '../media/Peer.ts';
 import type { Room } from '../media/Room.ts';
 import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import type { RecordingIndex } from './index/RecordingIndex.ts';
+import {
+  RecordingModeMachine,
+  type ModeDecision,
+  type PersistOrder,
+} from './modes/RecordingModeMachine.ts';
 import { Recorder, type RecordedInit, type RecordedSegment } from './recorder/Recorder.ts';
 import { SegmentVault } from './SegmentVault.ts';
 import type { RecordingRun, RecordingStream, SegmentRecord } from './types.ts';
@@ -33,7 +38,15 @@ export type StreamRecordingEvents = {
   run: [{ runId: string; pid: number | undefined }];
   /** A run's recorder exited and every segment it produced was written (or failed to be). */
   runEnded: [{ runId: string }];
+  /** The mode logic judged a segment from the recorder (`persisted` counts ring entries too). */
+  decided: [{ fate: 'persisted' | 'ringed' | 'dropped'; persisted: number }];
 };
+
+/** What the mode machine carries for each segment. */
+interface Pending {
+  segment: RecordedSegment;
+  run: ActiveRun;
+}
 
 interface ActiveRun {
   id: string;
@@ -46,32 +59,29 @@ interface ActiveRun {
 }
 
 /**
- * One device's recording: decides whether a recorder runs (mode, producers present, on-demand
- * deadline), whether its segments are persisted (continuous, on demand, or an event's window) or
- * only kept in the pre-roll ring (event mode), and writes them in order: init segment once per
- * run, then each segment sealed → stored → indexed.
+ * One device's recording: carries out what its `RecordingModeMachine` decides (whether a recorder
+ * runs; which segments are persisted, ring-buffered or dropped; when to look again) and writes
+ * segments in order: init segment once per run, then each segment sealed → stored → indexed.
  */
 export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents> {
   readonly deviceId: string;
   readonly siteId: string;
   #settings: RecordingStream;
-  #onDemandUntil: number | null;
+  readonly #machine: RecordingModeMachine<Pending>;
   readonly #deps: StreamRecordingDeps;
   #room: Room | undefined;
   readonly #producers = new Map<'video' | 'audio', types.Producer<ProducerAppData>>();
   #run: ActiveRun | undefined;
   #starting = false;
   #settleTimer: NodeJS.Timeout | undefined;
-  #deadlineTimer: NodeJS.Timeout | undefined;
+  /** The one timer of the mode logic: set to the machine's next wake-up time. */
+  #wakeTimer: NodeJS.Timeout | undefined;
   #backoffMs = 500;
-  /** Event mode: recent segments not yet persisted, oldest first. */
-  #ring: { segment: RecordedSegment; run: ActiveRun }[] = [];
-  /** Event window end and the tags of the events in it. */
-  #eventUntil = 0;
-  readonly #eventTags = new Map<string, { from: number; until: number }>();
   #nextSeq: number;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Runs whose recorder is done while some of their segments still wait in the pre-roll ring. */
+  readonly #endedRuns = new Set<ActiveRun>();
 
   constructor(o: {
     settings: RecordingStream;
@@ -83,11 +93,15 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     this.deviceId = o.settings.deviceId;
     this.siteId = o.settings.siteId;
     this.#settings = o.settings;
-    this.#onDemandUntil = o.onDemandUntil;
     this.#nextSeq = o.lastSeq + 1;
     this.#deps = o.deps;
-    // Arms the on-demand deadline of a recording that was running before a restart.
-    this.updateSettings(o.settings, o.onDemandUntil);
+    // Resumes (and arms the deadline of) an on-demand recording that was running before a restart.
+    this.#machine = new RecordingModeMachine({
+      settings: o.settings,
+      onDemandUntil: o.onDemandUntil,
+      clock: o.deps.now,
+    });
+    this.#apply(this.#machine.tick());
   }
 
   get settings(): RecordingStream {
@@ -95,12 +109,17 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
   }
 
   get onDemandUntil(): number | null {
-    return this.#onDemandUntil;
+    return this.#machine.onDemandUntil;
   }
 
   /** A recorder runs and its segments are being persisted. */
   get recording(): boolean {
-    return this.#run !== undefined && this.#persisting();
+    return this.#run !== undefined && this.#machine.persisting;
+  }
+
+  /** The mode logic's state (tests and diagnostics read it; only this class feeds it). */
+  get modes(): Pick<RecordingModeMachine<unknown>, 'ring' | 'persistSpans' | 'eventUntil'> {
+    return this.#machine;
   }
 
   get recorderPid(): number | undefined {
@@ -123,63 +142,62 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     this.#producers.set(slot, producer);
     producer.observer.once('close', () => {
       if (this.#producers.get(slot) === producer) this.#producers.delete(slot);
+      this.#machine.setProducers(this.#producers.size > 0);
       this.#scheduleReconcile();
     });
+    this.#machine.setProducers(true);
     this.#scheduleReconcile();
   }
 
   updateSettings(settings: RecordingStream, onDemandUntil: number | null): void {
     this.#settings = settings;
-    this.#onDemandUntil = onDemandUntil;
-    // An on-demand recording ends by itself: stop the recorder at the deadline.
-    clearTimeout(this.#deadlineTimer);
-    const left = onDemandUntil === null ? 0 : onDemandUntil - this.#deps.now();
-    if (settings.mode === 'on-demand' && left > 0) {
-      this.#deadlineTimer = setTimeout(() => this.#reconcile(), Math.min(left + 50, 2 ** 31 - 1));
-      this.#deadlineTimer.unref();
-    }
-    this.#reconcile();
+    this.#apply(this.#machine.configure(settings, onDemandUntil));
+    this.#releaseRuns();
   }
 
   /** An event (person detected, doorbell pressed, manual): persist the pre-roll and what follows. */
   trigger(type: string, now: number): number {
-    const until = now + this.#settings.postRollSeconds * 1000;
-    this.#eventUntil = Math.max(this.#eventUntil, until);
-    const previous = this.#eventTags.get(type);
-    const from = now - this.#settings.preRollSeconds * 1000;
-    this.#eventTags.set(type, {
-      from: previous && previous.until > from ? previous.from : from,
-      until: Math.max(previous?.until ?? 0, until),
-    });
-    if (this.#settings.mode === 'event') {
-      const ring = this.#ring;
-      this.#ring = [];
-      for (const { segment, run } of ring) this.#enqueue(segment, run);
-    }
-    return this.#eventUntil;
+    const { until, persist } = this.#machine.trigger(type, now);
+    this.#persistAll(persist);
+    this.#releaseRuns();
+    return until;
   }
 
-  #persisting(): boolean {
-    const now = this.#deps.now();
-    switch (this.#settings.mode) {
-      case 'continuous':
-        return true;
-      case 'on-demand':
-        return this.#onDemandUntil !== null && this.#onDemandUntil > now;
-      case 'event':
-        return this.#eventUntil > now;
-      case 'off':
-        return false;
+  /** A run's recorder is done: the run ends once none of its segments can still be written. */
+  #runOver(run: ActiveRun): void {
+    this.#endedRuns.add(run);
+    this.#releaseRuns();
+  }
+
+  /**
+   * Ends the runs no ring entry refers to any more. Until then a run stays active, so retention
+   * keeps its init segment: a trigger may still persist its pre-roll after a recorder restart.
+   */
+  #releaseRuns(): void {
+    for (const run of this.#endedRuns) {
+      if (this.#machine.ring.some((e) => e.ref.run === run)) continue;
+      this.#endedRuns.delete(run);
+      void this.#queue.then(() => this.safeEmit('runEnded', { runId: run.id }));
     }
+  }
+
+  /** Arms the wake-up timer at the machine's next wake-up time and brings the recorder in line. */
+  #apply(decision: ModeDecision): void {
+    clearTimeout(this.#wakeTimer);
+    this.#wakeTimer = undefined;
+    if (decision.wakeAt !== null && !this.#closed) {
+      // A timer may fire a little early: tick() then answers with the same wake-up time.
+      const delay = Math.min(Math.max(0, decision.wakeAt - this.#deps.now()), 2 ** 31 - 1);
+      this.#wakeTimer = setTimeout(() => this.#apply(this.#machine.tick()), delay);
+      this.#wakeTimer.unref();
+    }
+    this.#reconcile();
   }
 
   #wanted(): boolean {
     if (!this.#deps.enabled || this.#closed) return false;
-    if (this.#producers.size === 0 || !this.#room || this.#room.closed) return false;
-    const mode = this.#settings.mode;
-    if (mode === 'off') return false;
-    if (mode === 'on-demand') return this.#persisting();
-    return true;
+    if (!this.#room || this.#room.closed) return false;
+    return this.#machine.tick().recorderWanted;
   }
 
   #scheduleReconcile(): void {
@@ -215,7 +233,8 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
         ffmpegPath: this.#deps.ffmpegPath,
         segmentMs: this.#deps.segmentMs,
       });
-      const run: ActiveRun = {
+      // Reassigned when the recorder's stream changes resolution (a new run, same ffmpeg).
+      let run: ActiveRun = {
         id: `run_${randomBytes(9).toString('base64url')}`,
         recorder,
         anchor: this.#deps.now(),
@@ -224,21 +243,45 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
         lastIngest: 0,
       };
       this.#run = run;
-      this.#ring = [];
-      recorder.on('init', (init) => (run.init = init));
+      recorder.on('init', (init) => {
+        if (!run.init) {
+          run.init = init;
+          return;
+        }
+        // A simulcast layer switch or resolution change: the segmenter cut at the new layer's
+        // keyframe and built its init segment. The next run continues the same ffmpeg process and
+        // media timeline (same anchor), so no frame is lost between the runs.
+        const previous = run;
+        run = {
+          ...previous,
+          id: `run_${randomBytes(9).toString('base64url')}`,
+          init,
+          stored: false,
+        };
+        // One recorder, one byte counter: the new run meters from where the previous one was.
+        previous.lastIngest = Number.POSITIVE_INFINITY;
+        if (this.#run === previous) this.#run = run;
+        this.safeEmit('run', { runId: run.id, pid: recorder.pid });
+        this.#runOver(previous);
+        const video = init.info.tracks.find((t) => t.kind === 'video');
+        logger.info('resolution changed; new run in the same recorder', {
+          deviceId: this.deviceId,
+          runId: run.id,
+          size: video ? `${video.width}x${video.height}` : undefined,
+        });
+      });
       // The media timeline's zero is the first sample ffmpeg kept, not when it was started:
       // anchor camera time on the first fragment's arrival.
       recorder.on('firstFragment', (f) => (run.anchor = Math.round(f.endWallMs - f.endMediaMs)));
-      recorder.on('layerschange', () => {
-        if (this.#run !== run) return;
-        logger.info('resolution changed; new run', { deviceId: this.deviceId });
-        this.#run = undefined;
-        void recorder.abort().then(() => this.#reconcile());
-      });
+      // H264 is copied: the new layer's in-band SPS/PPS start a new run (above). VP8 is transcoded:
+      // ffmpeg scales the new layer to the size its encoder opened with, so the run goes on.
+      recorder.on('layerschange', () =>
+        logger.debug('simulcast layer switch', { deviceId: this.deviceId, runId: run.id }),
+      );
       recorder.on('segment', (segment) => this.#onSegment(run, segment));
       recorder.on('exit', ({ expected }) => {
         void this.#meterIngest(run);
-        void this.#queue.then(() => this.safeEmit('runEnded', { runId: run.id }));
+        this.#runOver(run);
         if (this.#run === run) this.#run = undefined;
         if (!expected && !this.#closed) {
           // A crashed recorder loses only the segment in progress; a new run starts.
@@ -266,42 +309,23 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
 
   #onSegment(run: ActiveRun, segment: RecordedSegment): void {
     this.#backoffMs = 500;
-    // Event windows are judged on media time: a segment is emitted only after it ends, and the
-    // part of it inside the window must not be lost to that delay.
-    const start = run.anchor + segment.startMs;
-    const mode = this.#settings.mode;
-    if (mode === 'event' ? start < this.#eventUntil : this.#persisting()) {
-      this.#enqueue(segment, run);
-      return;
-    }
-    if (mode !== 'event') return;
-    this.#ring.push({ segment, run });
-    // Keep just enough whole segments to cover the pre-roll.
-    const need = this.#settings.preRollSeconds * 1000;
-    while (this.#ring.length > 1) {
-      const rest = this.#ring.slice(1).reduce((a, e) => a + e.segment.durationMs, 0);
-      if (rest < need) break;
-      this.#ring.shift();
-    }
+    const decision = this.#machine.segment({
+      ref: { segment, run },
+      startMs: run.anchor + segment.startMs,
+      durationMs: segment.durationMs,
+    });
+    this.#persistAll(decision.persist);
+    this.#releaseRuns();
+    this.safeEmit('decided', { fate: decision.fate, persisted: decision.persist.length });
   }
 
-  #enqueue(segment: RecordedSegment, run: ActiveRun): void {
-    const seq = this.#nextSeq++;
-    const tags = this.#tagsAt(run.anchor + segment.startMs, segment.durationMs);
-    this.#queue = this.#queue
-      .then(() => this.#persist(run, segment, seq, tags))
-      .catch((error: unknown) => this.#deps.onWriteError(this.deviceId, error));
-  }
-
-  /** Event types whose window overlaps the segment. */
-  #tagsAt(start: number, durationMs: number): string[] {
-    const tags: string[] = [];
-    const now = this.#deps.now();
-    for (const [tag, w] of this.#eventTags) {
-      if (w.from < start + durationMs && w.until > start) tags.push(tag);
-      else if (w.until < now - 600_000) this.#eventTags.delete(tag);
+  #persistAll(orders: PersistOrder<Pending>[]): void {
+    for (const { ref, tags } of orders) {
+      const seq = this.#nextSeq++;
+      this.#queue = this.#queue
+        .then(() => this.#persist(ref.run, ref.segment, seq, tags))
+        .catch((error: unknown) => this.#deps.onWriteError(this.deviceId, error));
     }
-    return tags.sort();
   }
 
   async #persist(
@@ -371,7 +395,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#settleTimer);
-    clearTimeout(this.#deadlineTimer);
+    clearTimeout(this.#wakeTimer);
     const run = this.#run;
     this.#run = undefined;
     await run?.recorder.stop();

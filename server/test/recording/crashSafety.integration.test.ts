@@ -146,8 +146,13 @@ describe('crash safety', () => {
     const recorderPid = loggedNumber(first.log(), 'recording started', 'pid');
     expect(alive(recorderPid)).toBe(true);
 
-    // Mid-segment: half a segment after the last one was indexed.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Mid-segment: a segment is indexed about 0.6 s after it ends, so when a new row appears the
+    // next segment is already under way.
+    const rowsBefore = (await fragmentsAt(first.url)).length;
+    await until(
+      'the next segment',
+      async () => (await fragmentsAt(first.url)).length > rowsBefore || undefined,
+    );
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
     source.stop();

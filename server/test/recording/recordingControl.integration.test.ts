@@ -8,7 +8,16 @@ import { MasterKeyRing } from '../../src/recording/crypto/MasterKeyRing.ts';
 import { SegmentVault } from '../../src/recording/SegmentVault.ts';
 import { api } from '../../../tests/support/http.ts';
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
-import { filesUnder, fragments, startCamera, until, type Fragment } from './support.ts';
+import {
+  cameraSent,
+  filesUnder,
+  fragments,
+  nextDecisions,
+  ringMs,
+  startCamera,
+  until,
+  type Fragment,
+} from './support.ts';
 
 const rec = (ts: TestServer, deviceId: string, tail = '') =>
   `/api/v1/sites/${ts.siteId}/devices/${deviceId}/recording${tail}`;
@@ -232,10 +241,11 @@ describe('recording control, access and encryption at rest', () => {
     });
     expect(patch.status).toBe(200);
     const stream = (await ts.server.recording.service.streamOf(cam.deviceId))!;
-    await new Promise((r) => setTimeout(r, 9_000));
+    await until('the pre-roll ring to hold 6 s', () => ringMs(stream) >= 6_000 || undefined);
     await stream.drain();
     const idle = await fragments(ts, owner, ts.siteId, cam.deviceId);
-    await new Promise((r) => setTimeout(r, 3_000));
+    const idleFates = await nextDecisions(stream, 2);
+    expect(idleFates.map((d) => d.fate)).toStrictEqual(['ringed', 'ringed']);
     await stream.drain();
     expect((await fragments(ts, owner, ts.siteId, cam.deviceId)).length).toBe(idle.length);
     // The camera itself raises the event (its person detection); another device could not.
@@ -254,10 +264,11 @@ describe('recording control, access and encryption at rest', () => {
     expect(persisted[0]!.producerTime).toBeLessThanOrEqual(triggeredAt - 5_000);
     expect(persisted.some((f: Fragment) => f.tags.includes('person'))).toBe(true);
     // After the post-roll nothing more is persisted.
-    await new Promise((r) => setTimeout(r, 8_000));
+    await nextDecisions(stream, 1, (d) => d.fate === 'ringed');
     await stream.drain();
     const settled = (await fragments(ts, owner, ts.siteId, cam.deviceId)).length;
-    await new Promise((r) => setTimeout(r, 4_000));
+    const afterFates = await nextDecisions(stream, 2);
+    expect(afterFates.map((d) => d.fate)).toStrictEqual(['ringed', 'ringed']);
     await stream.drain();
     expect((await fragments(ts, owner, ts.siteId, cam.deviceId)).length).toBe(settled);
   });
@@ -284,20 +295,24 @@ describe('recording control, access and encryption at rest', () => {
       async () =>
         (await fragments(ts, owner, ts.siteId, cam.deviceId)).length >= before + 2 || undefined,
     );
+    const stream = (await ts.server.recording.service.streamOf(cam.deviceId))!;
+    // Stopped = its recorder exited and the segment in progress at the stop is written.
+    const ended = new Promise((r) => stream.once('runEnded', r));
     const stop = await api<{ recording: boolean }>(ts.url, 'POST', rec(ts, cam.deviceId, '/stop'), {
       token: owner,
       body: {},
     });
     expect(stop.status).toBe(200);
-    const stream = (await ts.server.recording.service.streamOf(cam.deviceId))!;
     await until(
       'the recorder to stop',
       () => stream.activeRunId === undefined || undefined,
       15_000,
     );
+    await ended;
     await stream.drain();
     const after = (await fragments(ts, owner, ts.siteId, cam.deviceId)).length;
-    await new Promise((r) => setTimeout(r, 4_000));
+    await cameraSent(ts, cam.deviceId, 4_000);
+    expect(stream.activeRunId).toBeUndefined();
     expect((await fragments(ts, owner, ts.siteId, cam.deviceId)).length).toBe(after);
     // Start is refused in other modes, with a reason.
     await api(ts.url, 'PATCH', rec(ts, cam.deviceId), {

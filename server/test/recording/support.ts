@@ -6,6 +6,10 @@ import { promisify } from 'node:util';
 import { PorchlightClient } from '@porchlight/sdk';
 import { api } from '../../../tests/support/http.ts';
 import type { TestServer } from '../../../tests/support/testServer.ts';
+import type {
+  StreamRecording,
+  StreamRecordingEvents,
+} from '../../src/recording/StreamRecording.ts';
 import { installWrtcGlobals, syntheticCamera, YUV } from '../../../tests/support/wrtc.ts';
 
 const run = promisify(execFile);
@@ -135,4 +139,78 @@ export function filesUnder(dir: string): string[] {
     .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name));
+}
+
+type Decision = StreamRecordingEvents['decided'][0];
+
+/** The next `n` segments the stream's mode logic judges that satisfy `which`, as they happen. */
+export function nextDecisions(
+  stream: StreamRecording,
+  n: number,
+  which: (d: Decision) => boolean = () => true,
+  timeoutMs = 30_000,
+): Promise<Decision[]> {
+  return new Promise((resolve, reject) => {
+    const got: Decision[] = [];
+    const timer = setTimeout(() => {
+      stream.off('decided', on);
+      reject(new Error(`timed out waiting for ${n} segment decisions (got ${got.length})`));
+    }, timeoutMs);
+    const on = (d: Decision) => {
+      if (!which(d)) return;
+      got.push(d);
+      if (got.length < n) return;
+      clearTimeout(timer);
+      stream.off('decided', on);
+      resolve(got);
+    };
+    stream.on('decided', on);
+  });
+}
+
+/** Milliseconds of camera time the stream's pre-roll ring holds. */
+export function ringMs(stream: StreamRecording): number {
+  const ring = stream.modes.ring;
+  const first = ring[0];
+  const last = ring[ring.length - 1];
+  return first && last ? last.startMs + last.durationMs - first.startMs : 0;
+}
+
+/**
+ * Resolves once the device's camera has sent `ms` more of video, by the RTP timestamps (90 kHz)
+ * the SFU receives: "nothing happened meanwhile" then means over that much media, not wall time.
+ */
+export async function cameraSent(
+  ts: TestServer,
+  deviceId: string,
+  ms: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const producer = ts.server.rooms.rooms
+    .get(ts.siteId)
+    ?.producersOfDevice(deviceId)
+    .find((p) => p.kind === 'video');
+  if (!producer) throw new Error(`no video producer for ${deviceId}`);
+  await producer.enableTraceEvent(['rtp']);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let first: number | undefined;
+      const timer = setTimeout(() => {
+        producer.off('trace', on);
+        reject(new Error(`timed out waiting for ${ms} ms of camera media`));
+      }, timeoutMs);
+      const on = (t: { type: string; info?: { rtpPacket?: { timestamp: number } | null } }) => {
+        const stamp = t.type === 'rtp' ? t.info?.rtpPacket?.timestamp : undefined;
+        if (stamp === undefined) return;
+        first ??= stamp;
+        if (((stamp - first) >>> 0) / 90 < ms) return;
+        clearTimeout(timer);
+        producer.off('trace', on);
+        resolve();
+      };
+      producer.on('trace', on);
+    });
+  } finally {
+    if (!producer.closed) await producer.enableTraceEvent([]);
+  }
 }

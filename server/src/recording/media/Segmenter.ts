@@ -1,4 +1,5 @@
 import { EnhancedEventEmitter } from '@porchlight/runtime';
+import { AvcParameterWatch } from './avcInit.ts';
 import { BoxSplitter } from './BoxSplitter.ts';
 import { Fmp4Error } from './errors.ts';
 import { type FragmentInfo, parseFragment } from './fragment.ts';
@@ -44,6 +45,7 @@ export interface MediaSegment {
 }
 
 export type Fmp4SegmenterEvents = {
+  /** The first init segment, then a new one whenever the H264 parameter sets change in band. */
   init: [InitSegment];
   fragment: [MediaFragment];
   segment: [MediaSegment];
@@ -86,6 +88,8 @@ export class Fmp4Segmenter extends EnhancedEventEmitter<Fmp4SegmenterEvents> {
   #initBoxes: Buffer[] = [];
   #initBytes = 0;
   #info: InitInfo | null = null;
+  /** H264 parameter sets of the current init: new ones at a keyframe start a new init. */
+  #avc: AvcParameterWatch | undefined;
   /** Video track if any, else audio: segment timing follows it. */
   #reference: TrackInfo | null = null;
   #fragmentBoxes: Buffer[] = [];
@@ -172,6 +176,7 @@ export class Fmp4Segmenter extends EnhancedEventEmitter<Fmp4SegmenterEvents> {
       info.tracks[0]!;
     this.#initBoxes = [];
     this.#state = 'media';
+    this.#avc = AvcParameterWatch.create(bytes, info);
     this.safeEmit('init', { bytes, info });
   }
 
@@ -179,6 +184,14 @@ export class Fmp4Segmenter extends EnhancedEventEmitter<Fmp4SegmenterEvents> {
     this.#fragmentBoxes = [];
     this.#hasMoof = false;
     const info = parseFragment(bytes, this.#info!);
+    const changed = this.#avc?.check(bytes, info);
+    if (changed) {
+      // A resolution change (simulcast layer switch) at this keyframe: the segment before it ends
+      // here and the same stream goes on under a new init segment, with no frame lost.
+      this.#emitSegment();
+      this.#info = parseInit(changed);
+      this.safeEmit('init', { bytes: changed, info: this.#info });
+    }
     const hasReference = info.tracks.some((t) => t.id === this.#reference!.id);
     const timing = this.#timing(info);
     const fragment: MediaFragment = { bytes, ...timing, firstByteAt: this.#fragmentFirstByteAt };

@@ -3,11 +3,15 @@ import type { types } from 'mediasoup';
 import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import { Fmp4Segmenter } from '../media/Segmenter.ts';
 import type { InitInfo } from '../media/fmp4.ts';
-import { freeRtpPortPair } from './ports.ts';
+import { freeRtpPortPair, udpPortsBound } from './ports.ts';
+import { sendRtcpBye, type ByeTarget } from './rtcp.ts';
 import { spawnTied } from './spawnTied.ts';
 import { recorderSdp, type SdpTrack } from './sdp.ts';
 
 const logger = createLogger('Recorder');
+
+/** After a BYE ffmpeg exits within tens of ms; SIGINT is the fallback if it did not get it. */
+const BYE_GRACE_MS = 1000;
 
 export interface RecorderOptions {
   router: types.Router;
@@ -21,8 +25,9 @@ export interface RecorderOptions {
   segmentMs: number;
   /** Grace for a SIGINT stop before SIGKILL. Default 4000. */
   stopTimeoutMs?: number;
-  /** No output for this long (and the producers not paused) counts as a stall: ffmpeg is killed
-   * and the owner starts a new run. Default 20 000. */
+  /** No completed segment for this long (and the producers not paused) counts as a stall: ffmpeg
+   * is killed and the owner starts a new run. Segments, not bytes: a recorder that writes output
+   * but whose media time barely advances is stalled too. Default 20 000. */
   stallTimeoutMs?: number;
 }
 
@@ -68,6 +73,8 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
   readonly #segmenter: Fmp4Segmenter;
   readonly #keyframeTimer: NodeJS.Timeout;
   readonly #stopTimeoutMs: number;
+  readonly #ip: string;
+  readonly #bye: ByeTarget[];
   #stopping = false;
   #aborted = false;
   #lastIngested = 0;
@@ -86,6 +93,8 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
     stopTimeoutMs: number;
     stallTimeoutMs: number;
     transcoding: boolean;
+    ip: string;
+    bye: ByeTarget[];
   }) {
     super();
     this.#transports = o.transports;
@@ -94,7 +103,10 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
     this.#segmenter = o.segmenter;
     this.#stopTimeoutMs = o.stopTimeoutMs;
     this.transcoding = o.transcoding;
+    this.#ip = o.ip;
+    this.#bye = o.bye;
     this.#segmenter.on('init', (init) => this.safeEmit('init', init));
+    this.#segmenter.on('segment', () => (this.#lastOutput = Date.now()));
     this.#segmenter.on(
       'segment',
       (s) =>
@@ -122,7 +134,6 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
       this.#process.kill('SIGKILL');
     });
     o.process.stdout.on('data', (chunk: Buffer) => {
-      this.#lastOutput = Date.now();
       this.#segmenter.push(chunk);
     });
     this.#stallTimer = setInterval(() => {
@@ -225,14 +236,24 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
         stopTimeoutMs: o.stopTimeoutMs ?? 4000,
         stallTimeoutMs: o.stallTimeoutMs ?? 20_000,
         transcoding,
+        ip,
+        bye: tracks.map((t, i) => ({
+          port: t.rtcpPort,
+          ssrc: consumers[i]?.rtpParameters.encodings?.[0]?.ssrc ?? 0,
+        })),
       });
       await new Promise<void>((resolve, reject) => {
         process.once('spawn', resolve);
         process.once('error', reject);
       });
       // ffmpeg binds its RTP ports right after reading the SDP; media sent before that is lost,
-      // and the first keyframe with it.
-      await delay(300);
+      // and the first keyframe with it. A fixed delay is too short on a loaded box (the keyframe
+      // is lost and the next comes a segment later) and too long on an idle one.
+      await udpPortsBound(
+        ip,
+        tracks.flatMap((t) => [t.port, t.rtcpPort]),
+        () => process.exitCode !== null || process.signalCode !== null,
+      );
       for (const c of consumers) await c.resume();
       recorder.requestKeyFrame();
       return recorder;
@@ -276,15 +297,25 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
     await this.#exited;
   }
 
-  /** Graceful stop: ffmpeg finishes its last fragment (SIGINT), then SIGKILL after the grace. */
+  /**
+   * Graceful stop: everything received is written, the last partial fragment and segment too.
+   * An RTCP BYE per track ends ffmpeg's input at once. SIGINT alone is only noticed between
+   * packets: a camera that has gone sends none, so ffmpeg would sit 5-10 s in its read and the
+   * SIGKILL at the grace would lose the fragment it holds. SIGINT, then SIGKILL, are fallbacks.
+   */
   async stop(): Promise<void> {
     if (!this.#stopping) {
       this.#stopping = true;
-      this.#process.kill('SIGINT');
-      const timer = setTimeout(() => this.#process.kill('SIGKILL'), this.#stopTimeoutMs);
-      timer.unref();
+      await sendRtcpBye(this.#ip, this.#bye).catch((error: unknown) =>
+        logger.warn('RTCP BYE to the recorder failed', { error: String(error) }),
+      );
+      const interrupt = setTimeout(() => this.#process.kill('SIGINT'), BYE_GRACE_MS);
+      const kill = setTimeout(() => this.#process.kill('SIGKILL'), this.#stopTimeoutMs);
+      interrupt.unref();
+      kill.unref();
       await this.#exited;
-      clearTimeout(timer);
+      clearTimeout(interrupt);
+      clearTimeout(kill);
     }
     await this.#exited;
   }
@@ -304,6 +335,11 @@ function ffmpegArgs(o: {
     'pipe,udp,rtp',
     '-fflags',
     '+genpts',
+    // The recorder keeps the camera's own timestamps (see -fps_mode), so probing 20 frames for a
+    // frame rate only delays the first fragment (~0.7 s at 30 fps) and, when the frames arrive
+    // unevenly (a loaded box), yields the 90 kHz RTP clock as the "frame rate".
+    '-fpsprobesize',
+    '0',
     '-f',
     'sdp',
     '-i',
@@ -314,6 +350,13 @@ function ffmpegArgs(o: {
   if (o.transcoding) {
     const gop = String(Math.round((o.segmentMs / 1000) * 30));
     args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', gop);
+    // mp4 is not a variable-frame-rate muxer, so ffmpeg would make the output constant-rate at the
+    // probed rate by duplicating frames: at 90 kHz that is ~3000 encodes per camera frame, the
+    // recorder falls to ~0.03x real time and no segment completes (the stall under CPU load).
+    // Passthrough encodes each camera frame once, at its own timestamp.
+    args.push('-fps_mode', 'passthrough');
+    // Without a probed rate x264 derives the level from 90 kHz (6.2); players size buffers by it.
+    args.push('-level:v', '4.2');
     // ultrafast alone would spend bits freely: cap near a camera's own rate.
     args.push('-crf', '26', '-maxrate', '2500k', '-bufsize', '5000k');
     args.push('-pix_fmt', 'yuv420p', '-c:a', 'copy');
@@ -332,8 +375,4 @@ function ffmpegArgs(o: {
     'pipe:1',
   );
   return args;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
