@@ -11,7 +11,8 @@ import {
 } from './modes/RecordingModeMachine.ts';
 import { Recorder, type RecordedInit, type RecordedSegment } from './recorder/Recorder.ts';
 import { SegmentVault } from './SegmentVault.ts';
-import type { RecordingRun, RecordingStream, SegmentRecord } from './types.ts';
+import { runRecord, segmentRecord } from './indexRecords.ts';
+import type { RecordingStream, SegmentRecord } from './types.ts';
 
 const logger = createLogger('StreamRecording');
 
@@ -339,39 +340,19 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       if (!run.init) throw new Error('segment before init segment');
       const storageKey = SegmentVault.initKey(this.siteId, this.deviceId, run.id);
       const written = await vault.put(this.deviceId, storageKey, run.init.bytes);
-      const video = run.init.info.tracks.find((t) => t.kind === 'video');
-      const record: RecordingRun = {
-        id: run.id,
-        deviceId: this.deviceId,
-        siteId: this.siteId,
-        startedAt: Math.round(run.anchor),
-        codecs: run.init.info.codecs,
-        width: video?.width ?? null,
-        height: video?.height ?? null,
-        keyId: written.keyId,
-        storageKey,
-        bytes: run.init.bytes.length,
-        storedBytes: written.storedBytes,
-      };
-      await index.insertRun(record);
+      const ids = { id: run.id, deviceId: this.deviceId, siteId: this.siteId };
+      await index.insertRun(
+        runRecord({ ...ids, anchor: run.anchor, init: run.init }, { storageKey, ...written }),
+      );
       run.stored = true;
     }
     const storageKey = SegmentVault.segmentKey(this.siteId, this.deviceId, run.id, seq);
     const written = await vault.put(this.deviceId, storageKey, segment.bytes);
-    const record: SegmentRecord = {
-      deviceId: this.deviceId,
-      seq,
-      runId: run.id,
-      producerTime: Math.round(run.anchor + segment.startMs),
-      ingestTime: segment.firstByteAt,
-      durationMs: Math.max(1, Math.round(segment.durationMs)),
-      bytes: segment.bytes.length,
-      storedBytes: written.storedBytes,
-      keyframe: segment.keyframe,
-      tags,
-      keyId: written.keyId,
-      storageKey,
-    };
+    const record = segmentRecord(
+      { deviceId: this.deviceId, runId: run.id, anchor: run.anchor, seq, tags },
+      segment,
+      { storageKey, ...written },
+    );
     await index.insertSegment(record);
     void this.#meterIngest(run);
     this.safeEmit('segment', record);
