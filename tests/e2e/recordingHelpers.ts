@@ -9,6 +9,7 @@ import { newPage } from './helpers.ts';
 /** One recorded fragment as the fragments route lists it. */
 export interface Fragment {
   seq: number;
+  runId: string;
   producerTime: number;
   durationMs: number;
   keyframe: boolean;

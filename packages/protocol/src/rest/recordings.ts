@@ -81,6 +81,8 @@ export type RecordingTimeline = z.infer<typeof RecordingTimelineSchema>;
 /** One stored media segment. */
 export const RecordingFragmentSchema = z.object({
   seq: z.number(),
+  /** The recording run (one init segment: codecs, picture size); a new run starts at a change. */
+  runId: z.string(),
   /** Unix ms on the camera's media clock. */
   producerTime: z.number(),
   /** Unix ms when it reached the server. */

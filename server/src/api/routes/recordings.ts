@@ -180,6 +180,7 @@ export const recordingRoutes = [
       return {
         fragments: rows.map((s) => ({
           seq: s.seq,
+          runId: s.runId,
           producerTime: s.producerTime,
           ingestTime: s.ingestTime,
           durationMs: s.durationMs,

@@ -64,20 +64,27 @@ export interface TimeRange {
   to: number;
 }
 
-/** Recorded ranges (merged) and the gaps between them inside [from, to]. */
+/**
+ * Recorded ranges (merged) and the gaps between them inside [from, to]. A range also ends where
+ * the run changes (a new init segment: another resolution after a simulcast switch, or a restarted
+ * recorder), even without a gap: a range is what one clip can cover.
+ */
 export function timeline(
   segments: readonly SegmentRecord[],
   from: number,
   to: number,
 ): { ranges: TimeRange[]; gaps: TimeRange[] } {
   const ranges: TimeRange[] = [];
+  let run: string | undefined;
   for (const s of segments) {
     const start = Math.max(from, s.producerTime);
     const end = Math.min(to, s.producerTime + s.durationMs);
     if (end <= start) continue;
     const last = ranges[ranges.length - 1];
-    if (last && start - last.to <= GAP_TOLERANCE_MS) last.to = Math.max(last.to, end);
+    if (last && s.runId === run && start - last.to <= GAP_TOLERANCE_MS)
+      last.to = Math.max(last.to, end);
     else ranges.push({ from: start, to: end });
+    run = s.runId;
   }
   const gaps: TimeRange[] = [];
   let cursor = from;
