@@ -12,6 +12,7 @@ import type { types } from 'mediasoup';
 import type { RequestOf } from '@porchlight/protocol';
 import { Peer } from '../../server/src/media/Peer.ts';
 import type { Room } from '../../server/src/media/Room.ts';
+import { joinPlainCamera } from '../../tests/support/plainCamera.ts';
 import { SOURCE_CODECS, startSource } from './media.ts';
 
 type RtpParameters = RequestOf<'produce'>['rtpParameters'];
@@ -57,27 +58,11 @@ export async function startCamera(
   deviceId: string,
   clip: string,
 ): Promise<BenchCamera> {
-  const peer = new Peer({
-    id: randomUUID(),
+  const { peer, transport } = joinPlainCamera(room, {
     siteId,
-    role: 'camera',
-    label: `bench camera ${deviceId.slice(0, 8)}`,
     deviceId,
-    can: allow,
-    notify: noop,
+    label: `bench camera ${deviceId.slice(0, 8)}`,
   });
-  room.join(peer);
-  const transport = async (): Promise<types.PlainTransport> => {
-    const t = await room.router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-      rtcpMux: false,
-      comedia: true,
-      appData: { direction: 'send' },
-    });
-    // Room only calls produce() and reads appData on a peer's transport.
-    peer.transports.set(t.id, t as unknown as types.WebRtcTransport);
-    return t;
-  };
   const vt = await transport();
   const at = await transport();
   const videoSsrc = ssrcCounter++;

@@ -14,11 +14,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 const run = promisify(execFile);
-import type { types } from 'mediasoup';
 import type { RequestOf } from '@porchlight/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../../tests/support/http.ts';
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
+import { joinPlainCamera } from '../../../tests/support/plainCamera.ts';
 import { Peer } from '../../src/media/Peer.ts';
 import type { Room } from '../../src/media/Room.ts';
 import type { RecordingRun, SegmentRecord } from '../../src/recording/types.ts';
@@ -141,28 +141,7 @@ function startSource(
 
 /** A camera Peer in the site's Room publishing through PlainTransports (Room.produce, as SDK cameras do). */
 async function rampingCamera(room: Room, siteId: string, deviceId: string, clip: string) {
-  const can = (): boolean => true;
-  const peer = new Peer({
-    id: randomUUID(),
-    siteId,
-    role: 'camera',
-    label: 'Ramp',
-    deviceId,
-    can,
-    notify: noop,
-  });
-  room.join(peer);
-  const transport = async (): Promise<types.PlainTransport> => {
-    const t = await room.router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-      rtcpMux: false,
-      comedia: true,
-      appData: { direction: 'send' },
-    });
-    // Room only calls produce() on a peer's transport.
-    peer.transports.set(t.id, t as unknown as types.WebRtcTransport);
-    return t;
-  };
+  const { peer, transport } = joinPlainCamera(room, { siteId, deviceId, label: 'Ramp' });
   const vt = await transport();
   const at = await transport();
   const rtcp = { cname: 'ramp-camera', reducedSize: false };
