@@ -183,11 +183,16 @@ export class FileStorage implements ObjectStorage {
   async #writeTemp(dir: string, tmp: string, data: Buffer): Promise<string | undefined> {
     let created: string | undefined;
     for (let attempt = 1; ; attempt++) {
-      const made = await mkdir(dir, { recursive: true, mode: DIR_MODE });
+      // A concurrent delete may prune a parent mid-mkdir (ENOENT) or the still-empty directory
+      // between mkdir and open: both are retried.
+      const made = await mkdir(dir, { recursive: true, mode: DIR_MODE }).catch((error: unknown) => {
+        if (errnoCode(error) === 'ENOENT' && attempt < CREATE_ATTEMPTS) return null;
+        throw error;
+      });
+      if (made === null) continue;
       if (made !== undefined && (created === undefined || made.length < created.length)) {
         created = made;
       }
-      // A concurrent delete may prune the still-empty directory between mkdir and open: retry.
       const handle = await open(tmp, 'wx', FILE_MODE).catch((error: unknown) => {
         if (errnoCode(error) === 'ENOENT' && attempt < CREATE_ATTEMPTS) return undefined;
         throw error;
