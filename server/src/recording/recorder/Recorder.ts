@@ -45,8 +45,21 @@ export interface RecordedSegment {
   firstByteAt: number;
 }
 
+/** One moof+mdat (about 0.5 s): the unit of LL-HLS parts. A segment's bytes are its fragments'. */
+export interface RecordedFragment {
+  bytes: Buffer;
+  /** Decode time of the fragment start since the run's timeline zero. */
+  startMs: number;
+  durationMs: number;
+  /** Starts with a video sync sample, or the stream has no video. */
+  independent: boolean;
+  firstByteAt: number;
+}
+
 export type RecorderEvents = {
   init: [RecordedInit];
+  /** Every fragment, before the segment that contains it. */
+  fragment: [RecordedFragment];
   segment: [RecordedSegment];
   /** The run's first media fragment arrived: `endWallMs` is when its last sample was received,
    * `endMediaMs` its end on the run's timeline. */
@@ -117,6 +130,18 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
           durationMs: s.durationMs,
           keyframe: s.keyframe,
           firstByteAt: s.firstByteAt,
+        }),
+    );
+    this.#segmenter.on(
+      'fragment',
+      (f) =>
+        this.#aborted ||
+        this.safeEmit('fragment', {
+          bytes: f.bytes,
+          startMs: f.startMs,
+          durationMs: f.durationMs,
+          independent: f.independent,
+          firstByteAt: f.firstByteAt,
         }),
     );
     this.#segmenter.on('fragment', (f) => {
