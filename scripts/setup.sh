@@ -8,9 +8,9 @@ log() { printf '[setup] %s\n' "$*"; }
 
 APT_PACKAGES=(
   chromium ffmpeg coturn postgresql
-  # mediasoup worker build (offline, against Debian's libraries)
+  # mediasoup worker build (offline, against Debian's libraries; libsrtp from Debian's source on OpenSSL)
   meson ninja-build pkg-config build-essential python3
-  libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler
+  dpkg-dev libssl-dev libuv1-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler
 )
 
 missing=()

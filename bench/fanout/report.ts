@@ -4,13 +4,19 @@
 import { mdTable } from '../lib/results.ts';
 import { fmt, ratio } from '../lib/stats.ts';
 import { isClean } from './options.ts';
+import type { StepResult } from './measure.ts';
 import type { SweepResult, VariantSummary } from './sweep.ts';
 
 export const lb = (s: VariantSummary): string =>
   `${s.maxCleanN}${s.maxCleanNIsLowerBound ? '+' : ''}`;
 
 export function stepRows(sw: SweepResult): (string | number)[][] {
-  return [...sw.steps.bare, ...sw.steps.porchlight]
+  return stepRowsOf([...sw.steps.bare, ...sw.steps.porchlight]);
+}
+
+/** One table row per step, by N then variant. */
+export function stepRowsOf(steps: StepResult[]): (string | number)[][] {
+  return [...steps]
     .sort((a, b) => a.n - b.n || a.variant.localeCompare(b.variant))
     .map((r) => [
       r.n,

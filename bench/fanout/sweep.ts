@@ -82,6 +82,55 @@ export function summarizeVariant(v: Variant): VariantSummary {
   };
 }
 
+/**
+ * Steps every variant through N (adding consumers as N grows), alternating the order at each N
+ * (ABBA...) so drift and noise do not favour one variant; a contended step is measured once more.
+ * A variant stops at its first loss / starvation / saturated-worker step or at the deadline.
+ */
+export async function stepThrough(
+  variants: Variant[],
+  steps: number[],
+  sink: ChildRpc,
+  deadline: number,
+): Promise<void> {
+  for (const [k, n] of steps.entries()) {
+    const order = k % 2 === 0 ? variants : [...variants].reverse();
+    for (const v of order) {
+      if (v.done) continue;
+      if (performance.now() > deadline) {
+        v.done = `time budget reached before N=${n}`;
+        continue;
+      }
+      const ports = await sink.request<number[]>(
+        'open',
+        { group: v.group, count: n - v.consumers.length },
+        60_000,
+      );
+      await v.addConsumers(ports);
+      // Every variant streams the same clip: their normal steps define the nominal packet rate.
+      const nominal = median(
+        variants.flatMap((x) => x.steps.filter((s) => !s.ingestAbnormal).map((s) => s.producerPps)),
+      );
+      let r = await measure(v, sink, n, nominal);
+      if (r.contended && performance.now() < deadline) {
+        console.log(`${stepLine(r)}  -> other load starved the stream; measuring again`);
+        await sleep(2000);
+        r = { ...(await measure(v, sink, n, nominal)), retried: true };
+      }
+      v.steps.push(r);
+      console.log(stepLine(r));
+      if (r.contended) continue; // no verdict on this N; carry on
+      if (r.lossPct > STOP_LOSS_PCT)
+        v.done = `loss ${fmt(r.lossPct, 1)}% > ${STOP_LOSS_PCT}% at N=${n}`;
+      else if (r.starvedConsumers > n * 0.05)
+        v.done = `${r.starvedConsumers} consumers starved at N=${n}`;
+      else if (r.workerCpuPct > STOP_WORKER_CPU_PCT)
+        v.done = `worker CPU ${fmt(r.workerCpuPct)}% at N=${n}`;
+    }
+    if (variants.every((v) => v.done)) break;
+  }
+}
+
 export async function runSweep(
   label: string,
   srtp: boolean,
@@ -102,45 +151,7 @@ export async function runSweep(
     console.log(
       `[fanout] workers: ${variants.map((v) => `${v.name}=${v.workerPid}`).join(' ')}, sink pid ${sink.pid}`,
     );
-    for (const [k, n] of steps.entries()) {
-      // Alternate the order (ABBA...) so drift and noise do not favour one variant.
-      const order = k % 2 === 0 ? variants : [...variants].reverse();
-      for (const v of order) {
-        if (v.done) continue;
-        if (performance.now() > deadline) {
-          v.done = `time budget reached before N=${n}`;
-          continue;
-        }
-        const ports = await sink.request<number[]>(
-          'open',
-          { group: v.group, count: n - v.consumers.length },
-          60_000,
-        );
-        await v.addConsumers(ports);
-        // Both variants stream the same clip: their normal steps define the nominal packet rate.
-        const nominal = median(
-          variants.flatMap((x) =>
-            x.steps.filter((s) => !s.ingestAbnormal).map((s) => s.producerPps),
-          ),
-        );
-        let r = await measure(v, sink, n, nominal);
-        if (r.contended && performance.now() < deadline) {
-          console.log(`${stepLine(r)}  -> other load starved the stream; measuring again`);
-          await sleep(2000);
-          r = { ...(await measure(v, sink, n, nominal)), retried: true };
-        }
-        v.steps.push(r);
-        console.log(stepLine(r));
-        if (r.contended) continue; // no verdict on this N; carry on
-        if (r.lossPct > STOP_LOSS_PCT)
-          v.done = `loss ${fmt(r.lossPct, 1)}% > ${STOP_LOSS_PCT}% at N=${n}`;
-        else if (r.starvedConsumers > n * 0.05)
-          v.done = `${r.starvedConsumers} consumers starved at N=${n}`;
-        else if (r.workerCpuPct > STOP_WORKER_CPU_PCT)
-          v.done = `worker CPU ${fmt(r.workerCpuPct)}% at N=${n}`;
-      }
-      if (variants.every((v) => v.done)) break;
-    }
+    await stepThrough(variants, steps, sink, deadline);
   } finally {
     for (const v of variants)
       await v.close().catch((e: unknown) => console.error('[fanout] close failed', e));

@@ -2,7 +2,6 @@
  * The two variants the fan-out bench compares: bare mediasoup, and the server's Room.
  */
 import { randomUUID } from 'node:crypto';
-import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { ChildProcess } from 'node:child_process';
 import type { RequestOf } from '@porchlight/protocol';
@@ -10,6 +9,7 @@ import { Peer } from '../../server/src/media/Peer.ts';
 import { startTestServer } from '../../tests/support/testServer.ts';
 import { sleep } from '../lib/resources.ts';
 import type { StepResult } from './measure.ts';
+import { createWorkerFrom } from './workerBin.ts';
 import {
   BARE_CODECS,
   connectToSink,
@@ -22,7 +22,8 @@ import {
 } from './media.ts';
 
 export interface Variant {
-  name: 'bare' | 'porchlight';
+  /** 'bare' | 'porchlight' in the fan-out sweep; the build's label when comparing worker builds. */
+  name: string;
   /** Sink group name (one per sweep and variant). */
   group: string;
   srtp: boolean;
@@ -54,8 +55,17 @@ export async function inBatches<T>(
   }
 }
 
-export async function bareVariant(sweep: string, srtp: boolean, clip: string): Promise<Variant> {
-  const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+/**
+ * `build`: spawn this worker binary (see workerBin.ts) and name the variant after it; default: the
+ * installed worker, named "bare".
+ */
+export async function bareVariant(
+  sweep: string,
+  srtp: boolean,
+  clip: string,
+  build?: { label: string; bin: string | undefined },
+): Promise<Variant> {
+  const worker = await createWorkerFrom(build?.bin, { logLevel: 'warn' });
   const router = await worker.createRouter({ mediaCodecs: BARE_CODECS });
   const send = await producerTransport(router, {});
   const ssrc = 11_110_000 + Math.floor(Math.random() * 1e6);
@@ -66,7 +76,7 @@ export async function bareVariant(sweep: string, srtp: boolean, clip: string): P
   const ffmpeg = startFfmpeg(clip, ssrc, send.tuple.localPort, send.rtcpTuple?.localPort ?? 0);
   const consumers: types.Consumer[] = [];
   return {
-    name: 'bare',
+    name: build?.label ?? 'bare',
     group: `${sweep}:bare`,
     srtp,
     workerPid: worker.pid,

@@ -5,15 +5,13 @@
 # Why: mediasoup's own postinstall pip-installs meson/ninja and downloads every
 # dependency through meson wraps, which cannot work offline. Here the wraps are
 # swapped for tiny local subprojects (./subprojects) that point at Debian's
-# -dev packages, with a libsrtp3->libsrtp2 API shim (./srtp.h).
+# -dev packages, with a libsrtp3->libsrtp2 API shim (./srtp.h). libsrtp itself
+# is a static libsrtp2 on OpenSSL built from Debian's source (./libsrtp.sh):
+# Debian's binary libsrtp2 uses NSS and made SRTP ~2.7x the cost of plain RTP.
 #
 # Usage: scripts/mediasoup-worker/build.sh [--force]   (--force ignores cache)
 # Env:   PORCHLIGHT_CACHE (default ~/.cache/porchlight), MEDIASOUP_DIR.
 set -euo pipefail
-
-# Bump whenever this script, srtp.h or subprojects/ change: it is part of the
-# cache key, so stale binaries are never reused.
-RECIPE_REV=1
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -21,9 +19,9 @@ MS_DIR=${MEDIASOUP_DIR:-$ROOT/node_modules/mediasoup}
 DEST=$MS_DIR/worker/out/Release/mediasoup-worker
 FORCE=0; [[ ${1:-} == --force ]] && FORCE=1
 
-APT_DEPS=(meson ninja-build pkg-config build-essential python3 libssl-dev
-  libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev
-  flatbuffers-compiler)
+# dpkg-dev: dpkg-source, which `apt-get source` (libsrtp.sh) needs.
+APT_DEPS=(meson ninja-build pkg-config build-essential dpkg-dev python3 libssl-dev
+  libuv1-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 
 log() { printf '[mediasoup-worker] %s\n' "$*"; }
 die() { printf '[mediasoup-worker] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -54,8 +52,12 @@ fi
 # --- 2. cache -----------------------------------------------------------------
 [[ -f $MS_DIR/package.json ]] || die "mediasoup not found at $MS_DIR"
 MS_VERSION=$(node -p "require(process.argv[1]).version" "$MS_DIR/package.json")
-# Distro and arch are part of the key: the binary links dynamically to Debian's libraries.
-KEY=$MS_VERSION-r$RECIPE_REV-$(. /etc/os-release && echo "$ID$VERSION_ID")-$(uname -m)
+# The recipe's hash (this script, srtp.h, libsrtp.sh, subprojects/) is part of
+# the key, so any change to it rebuilds and stale binaries are never reused.
+# Distro and arch too: the binary links dynamically to Debian's libraries.
+RECIPE_HASH=$(cd "$HERE" && find . -type f -not -name '*.md' | LC_ALL=C sort |
+  xargs sha256sum | sha256sum | cut -c1-12)
+KEY=$MS_VERSION-$RECIPE_HASH-$(. /etc/os-release && echo "$ID$VERSION_ID")-$(uname -m)
 CACHE_DIR=${PORCHLIGHT_CACHE:-$HOME/.cache/porchlight}/mediasoup-worker/$KEY
 CACHE_BIN=$CACHE_DIR/mediasoup-worker
 mkdir -p "$CACHE_DIR"
@@ -84,7 +86,8 @@ if [[ $FORCE -eq 0 && -x $CACHE_BIN ]]; then
 fi
 log "cache: miss $KEY, building mediasoup $MS_VERSION from source"
 
-# --- 3. prepare a private copy of the worker sources ---------------------------
+# --- 3. libsrtp (cached on its own) + a private copy of the worker sources -----
+SRTP_PREFIX=$(bash "$HERE/libsrtp.sh") || die "libsrtp build failed"
 BUILD_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-worker-build.XXXXXX")
 # Clean up on success; keep sources + logs for inspection on failure.
 trap 'if [[ $? -eq 0 ]]; then rm -rf "$BUILD_ROOT"; else log "build dir kept: $BUILD_ROOT"; fi' EXIT
@@ -122,7 +125,7 @@ cp "$HERE/srtp.h" "$W/subprojects/libsrtp3/include/srtp.h"
 t0=$SECONDS
 # liburing disabled: Debian's liburing lacks calls the worker uses.
 meson setup "$W/build" "$W" --buildtype=release -Db_ndebug=true \
-  -Dms_disable_liburing=true --wrap-mode=nodownload >"$BUILD_ROOT/setup.log" 2>&1 ||
+  -Dms_disable_liburing=true -Dlibsrtp3:srtp_prefix="$SRTP_PREFIX" --wrap-mode=nodownload >"$BUILD_ROOT/setup.log" 2>&1 ||
   { tail -n 40 "$BUILD_ROOT/setup.log" >&2; die "meson setup failed"; }
 log "configure: ok ($((SECONDS - t0))s)"
 
@@ -136,7 +139,11 @@ t0=$SECONDS
     die "ninja build failed"; }
 log "compile: ok ($((SECONDS - t0))s, $(nproc) jobs)"
 
-# --- 5. strip, cache atomically, install ----------------------------------------
+# --- 5. check, strip, cache atomically, install ---------------------------------
+# libsrtp must be the static OpenSSL build: no libsrtp2.so, hence no NSS.
+if ldd "$W/build/mediasoup-worker" | grep -E 'libsrtp|libnss3' >&2; then
+  die "worker links a shared libsrtp/NSS (see above); expected the static OpenSSL libsrtp"
+fi
 strip "$W/build/mediasoup-worker"
 cp "$W/build/mediasoup-worker" "$CACHE_BIN.tmp.$$"
 chmod +x "$CACHE_BIN.tmp.$$"
