@@ -234,7 +234,7 @@ test('the homeowner opens the timeline, sees what was recorded and plays it with
   expect(download.suggestedFilename()).toMatch(/\.mp4$/);
   const saved = await download.path();
   const probe = await ffprobe(saved);
-  expect(streamsOf(probe)).toEqual(['audio:opus', 'video:h264']);
+  expect(streamsOf(probe)).toEqual(['audio:aac', 'video:h264']);
   expect(Number(probe.format.duration)).toBeGreaterThan(1);
   // A picture of the recording opened in a tab of its own: the service worker lets it through.
   const tab = await owner.context().newPage();
