@@ -187,7 +187,8 @@ async function main(): Promise<void> {
         ...(opts.keepClips ? { keepDir: opts.keepClips } : {}),
       });
       console.log(
-        `[recording] clip export ${fmt(clip.exporter.mbPerS)} MB/s, decrypt+concat ` +
+        `[recording] clip export ${fmt(clip.exporter.mbPerS)} MB/s (Opus), ${fmt(clip.aacExporter.mbPerS)} MB/s (AAC, ` +
+          `×${fmt(clip.aacOverOpusTime, 2)} the time), decrypt+concat ` +
           `${fmt(clip.decryptConcat.mbPerS)} MB/s, ffmpeg remux ${fmt(clip.ffmpegRemux.mbPerS)} MB/s`,
       );
     }

@@ -1,7 +1,8 @@
 /**
- * Clip export throughput on segments the bench recorded: ClipExporter (plan → decrypt every
- * segment → split into fragments → rewrite decode times) vs, on the same segments in the same
- * run, (a) reading + decrypting them and concatenating without any fMP4 rewriting and (b) ffmpeg
+ * Clip export throughput on segments the bench recorded: ClipExporter with the recording's Opus
+ * (`audio=opus`: plan → decrypt every segment → split into fragments → rewrite decode times) and
+ * with AAC (`audio=aac`, the default: the same remux piped through ffmpeg `-c:v copy -c:a aac`,
+ * timed until the last byte) vs, on the same segments in the same run, (a) reading + decrypting them and concatenating without any fMP4 rewriting and (b) ffmpeg
  * `-c copy` remuxing the exported clip file into a regular MP4 (process start included, as an
  * ffmpeg-based exporter would pay it per clip). Objects are fresh, so reads come from the page
  * cache in all variants.
@@ -35,7 +36,14 @@ export interface ClipResult {
   rounds: number;
   segments: number;
   clipSeconds: number;
+  /** `audio=opus`: the in-process remux. */
   exporter: ClipVariant;
+  /** `audio=aac` (the default clip): cpuMs is this process only (ffmpeg is another). */
+  aacExporter: ClipVariant;
+  /** Export time AAC ÷ Opus (same clips, same rounds). */
+  aacOverOpusTime: number;
+  /** Streams ffprobe reads in the AAC clips (first round), e.g. `audio:aac,video:h264`. */
+  aacStreams: string[];
   decryptConcat: ClipVariant;
   ffmpegRemux: ClipVariant;
   /** exporter MB/s ÷ baseline MB/s. */
@@ -67,12 +75,15 @@ export async function clipBench(o: {
   const rounds = o.rounds ?? 2;
   const acc = {
     exporter: { bytes: 0, ms: 0, cpu: 0 },
+    aac: { bytes: 0, ms: 0, cpu: 0 },
     decrypt: { bytes: 0, ms: 0, cpu: 0 },
     ffmpeg: { bytes: 0, ms: 0, cpu: Number.NaN },
   };
   let segments = 0;
   let clipSeconds = 0;
   const probe: ClipResult['probe'] = [];
+  const aacStreams = new Set<string>();
+  const aacFile = path.join(o.tmp, 'clip-aac.mp4');
   const clipFile = path.join(o.tmp, 'clip.mp4');
   const remuxFile = path.join(o.tmp, 'remux.mp4');
   for (let r = 0; r < rounds; r++) {
@@ -83,7 +94,7 @@ export async function clipBench(o: {
         const c0 = cpuNow();
         const t0 = performance.now();
         const plan = await exporter.plan(range.deviceId, range.from, range.to);
-        for await (const chunk of exporter.bytes(plan)) chunks.push(chunk);
+        for await (const chunk of exporter.bytes(plan, 'opus')) chunks.push(chunk);
         acc.exporter.ms += performance.now() - t0;
         acc.exporter.cpu += cpuNow() - c0;
         acc.exporter.bytes += chunks.reduce((n, c) => n + c.length, 0);
@@ -92,6 +103,34 @@ export async function clipBench(o: {
           clipSeconds += plan.segments.reduce((n, s) => n + s.durationMs, 0) / 1000;
         }
         return chunks;
+      };
+      const doAac = async (): Promise<void> => {
+        const chunks: Buffer[] = [];
+        const c0 = cpuNow();
+        const t0 = performance.now();
+        const plan = await exporter.plan(range.deviceId, range.from, range.to);
+        for await (const chunk of exporter.bytes(plan, 'aac')) chunks.push(chunk);
+        acc.aac.ms += performance.now() - t0;
+        acc.aac.cpu += cpuNow() - c0;
+        const bytes = Buffer.concat(chunks);
+        acc.aac.bytes += bytes.length;
+        if (r === 0) {
+          fs.writeFileSync(aacFile, bytes);
+          const probed = await run(
+            'ffprobe',
+            [
+              ...['-v', 'error', '-show_entries', 'stream=codec_type,codec_name'],
+              ...['-of', 'csv=p=0', aacFile],
+            ],
+            { timeout: 30_000 },
+          );
+          const streams = probed.stdout
+            .trim()
+            .split('\n')
+            .map((l) => l.split(',').reverse().join(':'))
+            .sort();
+          aacStreams.add(streams.join(','));
+        }
       };
       const doDecrypt = async (): Promise<void> => {
         const c0 = cpuNow();
@@ -111,9 +150,11 @@ export async function clipBench(o: {
       let chunks: Buffer[];
       if ((r + i) % 2 === 0) {
         chunks = await doExport();
+        await doAac();
         await doDecrypt();
       } else {
         await doDecrypt();
+        await doAac();
         chunks = await doExport();
       }
       fs.writeFileSync(clipFile, Buffer.concat(chunks));
@@ -152,6 +193,7 @@ export async function clipBench(o: {
   }
   fs.rmSync(clipFile, { force: true });
   fs.rmSync(remuxFile, { force: true });
+  fs.rmSync(aacFile, { force: true });
   const ex = variant(acc.exporter.bytes, acc.exporter.ms, acc.exporter.cpu);
   const dc = variant(acc.decrypt.bytes, acc.decrypt.ms, acc.decrypt.cpu);
   const ff = variant(acc.ffmpeg.bytes, acc.ffmpeg.ms, Number.NaN);
@@ -161,6 +203,9 @@ export async function clipBench(o: {
     segments,
     clipSeconds,
     exporter: ex,
+    aacExporter: variant(acc.aac.bytes, acc.aac.ms, acc.aac.cpu),
+    aacOverOpusTime: acc.aac.ms / acc.exporter.ms,
+    aacStreams: [...aacStreams],
     decryptConcat: dc,
     ffmpegRemux: ff,
     ratioVsDecrypt: ex.mbPerS / dc.mbPerS,

@@ -98,10 +98,16 @@ export function clipSection(clip: ClipResult, clipStep: number): string[] {
       ['variant', 'MB/s', 'MB', 'CPU ms per MB (this process)'],
       [
         [
-          'ClipExporter (decrypt + rewrite decode times)',
+          'ClipExporter Opus (decrypt + rewrite decode times, in process)',
           fmt(clip.exporter.mbPerS),
           fmt(clip.exporter.bytes / 1e6),
           fmt(clip.exporter.cpuMs / (clip.exporter.bytes / 1e6), 2),
+        ],
+        [
+          'ClipExporter AAC, the default clip (same remux piped through ffmpeg -c:v copy -c:a aac)',
+          fmt(clip.aacExporter.mbPerS),
+          fmt(clip.aacExporter.bytes / 1e6),
+          '',
         ],
         [
           'baseline: read + decrypt + concatenate',
@@ -118,7 +124,9 @@ export function clipSection(clip: ClipResult, clipStep: number): string[] {
       ],
     ),
     '',
-    `ClipExporter / decrypt+concat ×${fmt(clip.ratioVsDecrypt, 2)}; ClipExporter / ffmpeg remux ` +
+    `AAC clip export time / Opus (copy) export time ×${fmt(clip.aacOverOpusTime, 2)} ` +
+      `(AAC clips probe as ${clip.aacStreams.join(' | ')}). ` +
+      `ClipExporter / decrypt+concat ×${fmt(clip.ratioVsDecrypt, 2)}; ClipExporter / ffmpeg remux ` +
       `×${fmt(clip.ratioVsFfmpeg, 2)}. ffprobe of the exported clips (each from a run's first segment to ` +
       `its last): duration / requested range ${clip.probe.map((p) => fmt(p.probedSeconds / p.clipSeconds, 2)).join(', ')}` +
       (clip.probe.some((p) => p.probedSeconds / p.clipSeconds < 0.9)

@@ -76,7 +76,7 @@ test.afterAll(async () => {
   await ts?.close();
 });
 
-test('the camera is recorded: ffprobe reads H264 + Opus from the playlist and the clip, with the right duration', async () => {
+test('the camera is recorded: ffprobe reads H264 + Opus from the playlist, H264 + AAC from the clip, with the right duration', async () => {
   // The first ~12 s recorded, from a segment start to a segment end: the playlist and the clip
   // hold whole segments, so their duration is the span asked for (within one segment).
   // A stretch of >= PROBE_MS inside one run: the camera's simulcast layer going up starts a new
@@ -145,7 +145,7 @@ test('the camera is recorded: ffprobe reads H264 + Opus from the playlist and th
       type: 'durations',
       description: `asked ${expected} s; playlist ${playlist.format.duration} s; clip ${clip.format.duration} s (${timesOf(clip)})`,
     });
-    expect(streamsOf(clip)).toEqual(['audio:opus', 'video:h264']);
+    expect(streamsOf(clip)).toEqual(['audio:aac', 'video:h264']);
     expect(Math.abs(Number(clip.format.duration) - expected)).toBeLessThanOrEqual(SEGMENT_S);
   } finally {
     fs.rmSync(file, { force: true });
@@ -234,7 +234,7 @@ test('the homeowner opens the timeline, sees what was recorded and plays it with
   expect(download.suggestedFilename()).toMatch(/\.mp4$/);
   const saved = await download.path();
   const probe = await ffprobe(saved);
-  expect(streamsOf(probe)).toEqual(['audio:opus', 'video:h264']);
+  expect(streamsOf(probe)).toEqual(['audio:aac', 'video:h264']);
   expect(Number(probe.format.duration)).toBeGreaterThan(1);
   // A picture of the recording opened in a tab of its own: the service worker lets it through.
   const tab = await owner.context().newPage();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@porchlight/protocol';
 import { setLogLevel } from '@porchlight/runtime';
-import { PorchlightServer } from '../../server/src/Server.ts';
+import { PorchlightServer, type ServerOverrides } from '../../server/src/Server.ts';
 import { AccessTokens } from '../../server/src/identity/authentication/AccessTokens.ts';
 import { loadConfig } from '../../server/src/config/loadConfig.ts';
 import type { ConfigInput } from '../../server/src/config/schema.ts';
@@ -57,7 +57,11 @@ export interface TestServer {
  * A real server on port 0 with real mediasoup workers and a real SQLite database, bound to
  * loopback, with a throwaway data directory. Used by integration and end-to-end tests alike.
  */
-export async function startTestServer(overrides: ConfigInput = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: ConfigInput = {},
+  /** E.g. `appsDir`: serve web apps built elsewhere (a bench's test-mode build). */
+  serverOverrides: ServerOverrides = {},
+): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-test-'));
   const secret = randomBytes(32).toString('base64url');
   const cert = ensureTestCert();
@@ -88,7 +92,7 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
     {},
   );
   setLogLevel(config.logLevel);
-  const server = await PorchlightServer.create(config);
+  const server = await PorchlightServer.create(config, serverOverrides);
   const { store } = server;
   const { provisioning, accessTokens } = server.identity;
   const siteId = randomUUID();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PorchlightApi, snapshotUrl } from './api.ts';
+import { clipUrl, PorchlightApi, snapshotUrl } from './api.ts';
 import type { RecordingStreamView } from '@porchlight/protocol';
 
 interface Call {
@@ -88,5 +88,11 @@ describe('PorchlightApi recording', () => {
       '/media/t/snapshot.jpg?at=1234&width=320',
     );
     expect(snapshotUrl('/media/snap?sig=x', 5)).toBe('/media/snap?sig=x&at=5');
+  });
+
+  it('builds clip URLs with the audio codec asked for (the server default, AAC, when none is)', () => {
+    expect(clipUrl('/media/t/clip.mp4')).toBe('/media/t/clip.mp4');
+    expect(clipUrl('/media/t/clip.mp4', { audio: 'opus' })).toBe('/media/t/clip.mp4?audio=opus');
+    expect(clipUrl('/media/clip?sig=x', { audio: 'aac' })).toBe('/media/clip?sig=x&audio=aac');
   });
 });

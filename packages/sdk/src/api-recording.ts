@@ -1,4 +1,5 @@
 import type {
+  ClipAudio,
   PlaybackRequest,
   RecordingFragment,
   RecordingFragmentQuery,
@@ -22,6 +23,17 @@ export function snapshotUrl(snapshot: string, at: number, width?: number): strin
   const params = new URLSearchParams({ at: String(Math.round(at)) });
   if (width !== undefined) params.set('width', String(Math.round(width)));
   return `${snapshot}${snapshot.includes('?') ? '&' : '?'}${params.toString()}`;
+}
+
+/**
+ * A playback's `clip` URL with the clip's audio codec: `aac` (the server's default, plays in every
+ * common player) or `opus` (the recording's own audio, copied; not played by QuickTime and many
+ * phones).
+ */
+export function clipUrl(clip: string, options: { audio?: ClipAudio } = {}): string {
+  if (options.audio === undefined) return clip;
+  const params = new URLSearchParams({ audio: options.audio });
+  return `${clip}${clip.includes('?') ? '&' : '?'}${params.toString()}`;
 }
 
 /** The recording calls of {@link PorchlightApi}. */

@@ -24,7 +24,7 @@ import type {
 import { RecordingApi } from './api-recording.ts';
 import type { TokenProvider } from './token.ts';
 
-export { snapshotUrl } from './api-recording.ts';
+export { clipUrl, snapshotUrl } from './api-recording.ts';
 export type { ApiOptions } from './api-transport.ts';
 
 /**

@@ -3,7 +3,7 @@
  * never stream (the admin dashboard): importing the package root pulls in mediasoup-client and
  * socket.io-client, which cost ~400 kB for nothing there.
  */
-export { PorchlightApi, snapshotUrl } from './api.ts';
+export { clipUrl, PorchlightApi, snapshotUrl } from './api.ts';
 export type { ApiOptions } from './api-transport.ts';
 export { SessionManager, DEFAULT_SESSION_STORAGE_KEY } from './session.ts';
 export type {

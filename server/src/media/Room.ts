@@ -24,6 +24,13 @@ const logger = createLogger('Room');
 const MAX_TRANSPORTS_PER_PEER = 4;
 const MAX_PRODUCERS_PER_PEER = 4;
 const MAX_CONSUMERS_PER_PEER = 64;
+/**
+ * Keyframe requests to a camera closer together than this are merged into one sent when it ends.
+ * libwebrtc encoders ignore a request within 300 ms of the previous one, and mediasoup re-asks
+ * only after 1 s: without the merge, a viewer opening a camera just after another consumer asked
+ * waited ~1 s for a first frame (bench/joinToFirstFrame.ts, back-to-back); with it, <= this.
+ */
+export const KEYFRAME_REQUEST_DELAY_MS = 350;
 
 export interface RoomOptions {
   siteId: string;
@@ -187,6 +194,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
         kind: req.kind,
         rtpParameters: req.rtpParameters as types.RtpParameters,
         paused: req.paused ?? false,
+        ...(req.kind === 'video' ? { keyFrameRequestDelay: KEYFRAME_REQUEST_DELAY_MS } : {}),
         appData,
       }),
     );

@@ -114,7 +114,7 @@ export async function createRecording(o: {
     tokens,
     index,
     vault,
-    clips: new ClipExporter(index, vault),
+    clips: new ClipExporter(index, vault, { ffmpegPath: c.ffmpegPath }),
     snapshots: new Snapshotter(index, vault, c.ffmpegPath),
     usage: service.usage,
     authorizer: o.authorizer,

@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { clipUrl } from '@porchlight/sdk';
 import { api } from '../../../tests/support/http.ts';
+import { transcodeToAac } from '../../src/recording/playback/aacClip.ts';
+import { ClipExporter, type ClipPlan } from '../../src/recording/playback/ClipExporter.ts';
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
 import { decodeFrames, ffprobe, fragments, startCamera, tempFile, until } from './support.ts';
 
@@ -63,5 +66,69 @@ describe('recording a camera into encrypted segments, replayed over HLS', () => 
     expect(clip.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
     expect(Math.abs(Number(clip.format.duration) - expectedSec)).toBeLessThan(2.5);
     expect(await decodeFrames(file)).toBeGreaterThan(expectedSec * 20);
+  });
+
+  it('clip audio: a camera without a microphone gives a video-only clip either way; a bad codec is a 400', async () => {
+    const list = await fragments(ts, owner.token, siteId(), cam.deviceId);
+    const from = list[0]!.producerTime;
+    const to = list[2]!.producerTime + list[2]!.durationMs;
+    const pb = await api<{ clip: string }>(
+      ts.url,
+      'POST',
+      `/api/v1/sites/${siteId()}/devices/${cam.deviceId}/recording/playback`,
+      { token: owner.token, body: { from, to } },
+    );
+    expect(pb.status).toBe(200);
+    for (const url of [pb.body.clip, clipUrl(pb.body.clip, { audio: 'opus' })]) {
+      const res = await fetch(`${ts.url}${url}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('video/mp4');
+      const file = tempFile('clip.mp4', Buffer.from(await res.arrayBuffer()));
+      expect((await ffprobe(file)).streams.map((s) => `${s.codec_type}:${s.codec_name}`)).toEqual([
+        'video:h264',
+      ]);
+      expect(await decodeFrames(file)).toBeGreaterThan(((to - from) / 1000) * 20);
+    }
+    for (const query of ['audio=mp3', 'audio=aac&extra=1']) {
+      const res = await fetch(`${ts.url}${pb.body.clip}?${query}`);
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { message: string } };
+      expect(body.error.message).toMatch(
+        query === 'audio=mp3' ? /audio must be aac or opus/ : /extra/,
+      );
+    }
+  });
+
+  it('an ffmpeg that fails is a 500; a clip failing half way is cut off, never served as complete', async () => {
+    const list = await fragments(ts, owner.token, siteId(), cam.deviceId);
+    const from = list[0]!.producerTime;
+    const to = list[2]!.producerTime + list[2]!.durationMs;
+    const pb = await api<{ clip: string }>(
+      ts.url,
+      'POST',
+      `/api/v1/sites/${siteId()}/devices/${cam.deviceId}/recording/playback`,
+      { token: owner.token, body: { from, to } },
+    );
+    const spy = vi.spyOn(ClipExporter.prototype, 'bytes');
+    try {
+      // ffmpeg exits at once with an error.
+      spy.mockImplementation(function (this: ClipExporter, plan: ClipPlan) {
+        return transcodeToAac(this.remux(plan), { ffmpegPath: '/bin/false', channels: 1 });
+      });
+      const failed = await fetch(`${ts.url}${pb.body.clip}`);
+      expect(failed.status).toBe(500);
+      expect(((await failed.json()) as { error: { code: string } }).error.code).toBe('INTERNAL');
+
+      // The first segment goes out, then the storage fails: the response is aborted.
+      spy.mockImplementation(async function* (this: ClipExporter, plan: ClipPlan) {
+        yield* this.remux({ ...plan, segments: plan.segments.slice(0, 1) });
+        throw new Error('segment unreadable');
+      });
+      const cut = await fetch(`${ts.url}${pb.body.clip}`);
+      expect(cut.status).toBe(200);
+      await expect(cut.arrayBuffer()).rejects.toThrow();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

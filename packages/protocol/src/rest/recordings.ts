@@ -142,12 +142,24 @@ export const RecordingPlaybackSchema = z.object({
   live: z.string(),
   /** On-demand HLS playlist of [from, to]; null unless both were given. */
   vod: z.string().nullable(),
-  /** MP4 download of [from, to]; null unless both were given. */
+  /** MP4 download of [from, to] (H264 + AAC; `?audio=opus` keeps Opus, see clipUrl); null unless both were given. */
   clip: z.string().nullable(),
   /** A JPEG of any instant: append `?at=<ms>&width=<px>` (see snapshotUrl). */
   snapshot: z.string(),
 });
 export type RecordingPlayback = z.infer<typeof RecordingPlaybackSchema>;
+
+/** Audio codecs a clip can carry: AAC plays everywhere (QuickTime, phones); Opus is the recording's own, copied as is. */
+export const CLIP_AUDIO_CODECS = ['aac', 'opus'] as const;
+export const ClipAudioSchema = z.enum(CLIP_AUDIO_CODECS, { error: 'audio must be aac or opus' });
+export type ClipAudio = z.infer<typeof ClipAudioSchema>;
+
+/**
+ * Query of a playback's `clip` URL. `audio` (default `aac`): the recorded Opus is transcoded to
+ * AAC (video copied); `opus` copies it. A recording without audio gives a clip without audio.
+ */
+export const ClipQuerySchema = z.strictObject({ audio: ClipAudioSchema.default('aac') });
+export type ClipQuery = z.input<typeof ClipQuerySchema>;
 
 /** Per device per UTC day. */
 export const RecordingUsageSchema = z.object({

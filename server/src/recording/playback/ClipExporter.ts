@@ -1,3 +1,4 @@
+import type { ClipAudio } from '@porchlight/protocol';
 import { PorchlightError } from '../../errors.ts';
 import {
   BoxSplitter,
@@ -9,6 +10,7 @@ import {
 import type { RecordingIndex } from '../index/RecordingIndex.ts';
 import type { SegmentVault } from '../SegmentVault.ts';
 import type { SegmentRecord } from '../types.ts';
+import { audioChannels, transcodeToAac } from './aacClip.ts';
 
 /** Longest clip one request may export. */
 export const MAX_CLIP_MS = 2 * 3600_000;
@@ -28,27 +30,34 @@ export function fragmentsOf(segment: Buffer): Buffer[] {
   return out;
 }
 
+export interface ClipPlan {
+  segments: SegmentRecord[];
+  init: Buffer;
+  info: InitInfo;
+}
+
 /**
- * Exports [from, to) as one fragmented MP4 without re-encoding: the first run's init segment,
- * then every segment's fragments with their decode times rewritten so the clip starts at zero
- * and gaps (and run boundaries) are closed up. Runs must share the codec configuration; a range
- * that spans a change (another resolution, a codec switch) is refused with the boundary time.
+ * Exports [from, to) as one fragmented MP4 without re-encoding the video: the first run's init
+ * segment, then every segment's fragments with their decode times rewritten so the clip starts at
+ * zero and gaps (and run boundaries) are closed up. Runs must share the codec configuration; a
+ * range that spans a change (another resolution, a codec switch) is refused with the boundary time.
+ * Audio is AAC unless asked otherwise: that remux is piped through ffmpeg, which transcodes only
+ * the audio (Opus-in-MP4 does not play in QuickTime or on many phones).
  */
 export class ClipExporter {
   readonly #index: RecordingIndex;
   readonly #vault: SegmentVault;
+  readonly #ffmpeg: string;
 
-  constructor(index: RecordingIndex, vault: SegmentVault) {
+  /** `ffmpegPath` (default `ffmpeg` on the PATH) transcodes the audio of AAC clips. */
+  constructor(index: RecordingIndex, vault: SegmentVault, o: { ffmpegPath?: string } = {}) {
     this.#index = index;
     this.#vault = vault;
+    this.#ffmpeg = o.ffmpegPath ?? 'ffmpeg';
   }
 
   /** Validates the range and loads the plan; throws before any byte is sent. */
-  async plan(
-    deviceId: string,
-    from: number,
-    to: number,
-  ): Promise<{ segments: SegmentRecord[]; init: Buffer; info: InitInfo }> {
+  async plan(deviceId: string, from: number, to: number): Promise<ClipPlan> {
     if (!(to > from)) throw PorchlightError.badRequest('to must be after from');
     if (to - from > MAX_CLIP_MS) throw PorchlightError.badRequest('a clip is at most 2 hours');
     const segments = await this.#index.querySegments({ deviceId, from, to, limit: 10_000 });
@@ -74,12 +83,19 @@ export class ClipExporter {
     return { segments, init, info: parseInit(init) };
   }
 
-  /** The clip's bytes, produced one segment at a time (memory stays at one segment). */
-  async *bytes(plan: {
-    segments: SegmentRecord[];
-    init: Buffer;
-    info: InitInfo;
-  }): AsyncGenerator<Buffer> {
+  /**
+   * The clip's bytes with its audio as `audio` (default AAC). A recording without audio, or whose
+   * audio already is AAC, is remuxed in process either way.
+   */
+  bytes(plan: ClipPlan, audio: ClipAudio = 'aac'): AsyncGenerator<Buffer> {
+    const track = plan.info.tracks.find((t) => t.kind === 'audio');
+    if (audio === 'opus' || !track || track.codec.startsWith('mp4a')) return this.remux(plan);
+    const channels = audioChannels(plan.init) ?? 2;
+    return transcodeToAac(this.remux(plan), { ffmpegPath: this.#ffmpeg, channels });
+  }
+
+  /** The recording's own codecs, produced one segment at a time (memory stays at one segment). */
+  async *remux(plan: ClipPlan): AsyncGenerator<Buffer> {
     yield plan.init;
     const tracks = plan.info.tracks;
     const reference = tracks.find((t) => t.kind === 'video') ?? tracks[0];

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ErrorCode } from '@porchlight/protocol';
+import { ClipQuerySchema, ErrorCode } from '@porchlight/protocol';
 import type { Authorizer } from '../../identity/authorization/Authorizer.ts';
 import type { Principal } from '../../identity/authorization/Principal.ts';
 import { deviceResource } from '../../identity/authorization/resources.ts';
@@ -152,6 +152,7 @@ export class MediaServer {
 
     app.get('/media/:token/clip.mp4', async (req, reply) => {
       const grant = await this.#grant(parse(TokenParams, req.params).token);
+      const { audio } = parse(ClipQuerySchema, req.query);
       if (grant.from === null || grant.to === null) {
         throw PorchlightError.badRequest('this playback URL has no time range');
       }
@@ -159,8 +160,16 @@ export class MediaServer {
         .plan(grant.deviceId, grant.from, grant.to)
         .catch(mapStorageError);
       const usage = this.#d.usage;
-      const source = this.#d.clips.bytes(plan);
+      const source = this.#d.clips.bytes(plan, audio);
+      // The first bytes before the status: an exporter that fails at once is a 5xx, not a 200.
+      // A later failure aborts the response, so a cut-off clip never looks complete.
+      const first = await source.next().catch(mapStorageError);
+      // A client gone before the stream starts must still stop the exporter (and its ffmpeg).
+      reply.raw.once('close', () => void source.return(undefined));
       const counted = async function* (): AsyncGenerator<Buffer> {
+        if (first.done) return;
+        usage.served(grant.deviceId, grant.siteId, first.value.length);
+        yield first.value;
         for await (const chunk of source) {
           usage.served(grant.deviceId, grant.siteId, chunk.length);
           yield chunk;
