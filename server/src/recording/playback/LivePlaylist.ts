@@ -14,8 +14,13 @@ import {
   type PlaylistSegment,
 } from './playlists.ts';
 
-/** Default EXT-X-PART-INF:PART-TARGET: the recorder's fragments are ~0.5 s (ffmpeg -frag_duration). */
-export const DEFAULT_PART_TARGET_MS = 500;
+/**
+ * Default EXT-X-PART-INF:PART-TARGET. The recorder's fragments (ffmpeg `-frag_duration 0.5 s`)
+ * end at the first frame at or past 0.5 s: 0.50-0.58 s measured at 30 fps, plus a short last
+ * part before a keyframe. RFC 8216bis wants every part <= PART-TARGET and every part but a
+ * segment's last >= 85 % of it: 0.5 / 0.85 = 0.588 s is the largest target the 0.5 s parts meet.
+ */
+export const DEFAULT_PART_TARGET_MS = 588;
 /** Complete segments that still list their parts behind the one being written (~2 target
  * durations: RFC 8216bis asks for parts of at least the last 3 target durations of media). */
 const PART_SEGMENTS = 2;

@@ -1,5 +1,5 @@
+import type { HttpApp, HttpReply } from '../../http/HttpServer.ts';
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ErrorCode, LivePlaylistQuerySchema } from '@porchlight/protocol';
 import type { Authorizer } from '../../identity/authorization/Authorizer.ts';
@@ -76,7 +76,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** Aborts when the client goes away: a blocked request stops waiting for it. */
-function closed(reply: FastifyReply): AbortSignal {
+function closed(reply: HttpReply): AbortSignal {
   const abort = new AbortController();
   reply.raw.once('close', () => abort.abort());
   return abort.signal;
@@ -110,7 +110,7 @@ export class MediaServer {
     this.#now = deps.now ?? Date.now;
   }
 
-  register(app: FastifyInstance): void {
+  register(app: HttpApp): void {
     app.get('/media/:token/live.m3u8', async (req, reply) => {
       const grant = await this.#grant(parse(TokenParams, req.params).token);
       const q = parse(LivePlaylistQuerySchema, req.query);
@@ -264,7 +264,7 @@ export class MediaServer {
     return runs;
   }
 
-  #playlist(reply: FastifyReply, body: string): FastifyReply {
+  #playlist(reply: HttpReply, body: string): HttpReply {
     return reply
       .header('content-type', 'application/vnd.apple.mpegurl')
       .header('cache-control', 'no-store')
@@ -272,12 +272,12 @@ export class MediaServer {
   }
 
   #media(
-    reply: FastifyReply,
+    reply: HttpReply,
     grant: PlaybackGrant,
     bytes: Buffer,
     type: string,
     cache: string,
-  ): FastifyReply {
+  ): HttpReply {
     this.#d.usage.served(grant.deviceId, grant.siteId, bytes.length);
     return reply.header('content-type', type).header('cache-control', cache).send(bytes);
   }

@@ -17,7 +17,7 @@ const SEGS = [10, 11, 12, 13].map((seq, i) => segment(seq, 'run_a', T0 + i * 200
 const PARTS = partsOf([500, 500, 533.3, 466.7]);
 
 function ll(open: LowLatency['open'], partsFor = [12, 13]): LowLatency {
-  return { partTargetMs: 500, parts: new Map(partsFor.map((s) => [s, PARTS])), open };
+  return { partTargetMs: 588, parts: new Map(partsFor.map((s) => [s, PARTS])), open };
 }
 
 describe('LL-HLS live playlist', () => {
@@ -31,7 +31,7 @@ describe('LL-HLS live playlist', () => {
 
   it('declares blocking reloads, the part target and a hold-back of at least 3 part targets', () => {
     const target = Number(p.tag('EXT-X-PART-INF')!.attrs['PART-TARGET']);
-    expect(target).toBe(0.5);
+    expect(target).toBe(0.588);
     const control = p.tag('EXT-X-SERVER-CONTROL')!.attrs;
     expect(control['CAN-BLOCK-RELOAD']).toBe('YES');
     expect(Number(control['PART-HOLD-BACK'])).toBeGreaterThanOrEqual(3 * target);
@@ -65,9 +65,12 @@ describe('LL-HLS live playlist', () => {
     expect(p.hint).toBe('part/14.2.m4s');
     const hint = p.lines.find((l) => l.tag === 'EXT-X-PRELOAD-HINT')!;
     expect(hint.attrs['TYPE']).toBe('PART');
-    // Every part is at most the part target, rounded as EXTINF is (±1 frame of 30 fps).
-    for (const x of [...p.segments.flatMap((s) => s.parts), ...p.trailingParts]) {
-      expect(x.duration).toBeLessThanOrEqual(0.5 + 0.034);
+    // RFC 8216bis: every part at most the part target, all but a segment's last >= 85 % of it.
+    for (const s of [...p.segments, { parts: p.trailingParts, uri: '' }]) {
+      for (const [i, x] of s.parts.entries()) {
+        expect(x.duration).toBeLessThanOrEqual(0.588);
+        if (i < s.parts.length - 1) expect(x.duration).toBeGreaterThanOrEqual(0.85 * 0.588);
+      }
     }
   });
 
