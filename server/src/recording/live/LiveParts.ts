@@ -6,19 +6,18 @@ import { LiveStream } from './LiveStream.ts';
  */
 export class LiveParts {
   readonly #streams = new Map<string, LiveStream>();
-  readonly #keepSegments: number | undefined;
+  readonly #options: ConstructorParameters<typeof LiveStream>[0];
 
-  constructor(o: { keepSegments?: number } = {}) {
-    this.#keepSegments = o.keepSegments;
+  /** Options of every device's LiveStream (defaults there). */
+  constructor(o: ConstructorParameters<typeof LiveStream>[0] = {}) {
+    this.#options = o;
   }
 
   /** The device's live edge, created empty on first use. */
   of(deviceId: string): LiveStream {
     let s = this.#streams.get(deviceId);
     if (!s) {
-      s = new LiveStream(
-        this.#keepSegments === undefined ? {} : { keepSegments: this.#keepSegments },
-      );
+      s = new LiveStream(this.#options);
       this.#streams.set(deviceId, s);
     }
     return s;

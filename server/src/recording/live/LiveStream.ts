@@ -1,7 +1,9 @@
 import { EnhancedEventEmitter } from '@porchlight/runtime';
 
 /** Completed segments kept in memory (with their parts) behind the one being written. Default. */
-const KEEP_SEGMENTS = 4;
+const KEEP_SEGMENTS = 3;
+/** Without a live viewer for this long, only the last completed segment is kept. Default. */
+const WATCHED_MS = 60_000;
 
 /** One LL-HLS part: one fMP4 fragment (moof+mdat, ~0.5 s) of the segment being written. */
 export interface LivePart {
@@ -22,8 +24,16 @@ export interface LiveSegment {
   /** Σ part durations; once complete, the segment's duration. */
   durationMs: number;
   complete: boolean;
-  /** The whole segment as persisted (complete only): served until the index has the row. */
-  bytes: Buffer | null;
+  /** Complete only: what the segment holds beyond its parts (an audio tail; usually empty), or
+   * the whole segment when its parts do not add up to it. */
+  rest: { bytes: Buffer; whole: boolean } | null;
+}
+
+/** A complete segment's bytes (served until the index has its row). */
+export function segmentBytes(s: LiveSegment): Buffer | null {
+  if (!s.rest) return null;
+  if (s.rest.whole) return s.rest.bytes;
+  return Buffer.concat([...s.parts.map((p) => p.bytes), s.rest.bytes]);
 }
 
 /** A fragment the recorder produced, with where StreamRecording will put its segment. */
@@ -51,6 +61,9 @@ export type LiveStreamEvents = {
  */
 export class LiveStream extends EnhancedEventEmitter<LiveStreamEvents> {
   readonly #keep: number;
+  readonly #watchedMs: number;
+  readonly #now: () => number;
+  #watchedAt = Number.NEGATIVE_INFINITY;
   #done: LiveSegment[] = [];
   #open: LiveSegment | null = null;
   /** The next fragment starts a segment (after a cut or a reset). */
@@ -58,9 +71,16 @@ export class LiveStream extends EnhancedEventEmitter<LiveStreamEvents> {
   /** Fragments without video time (audio ahead of the first video): carried by the next part. */
   #prefix: Buffer[] = [];
 
-  constructor(o: { keepSegments?: number } = {}) {
+  constructor(o: { keepSegments?: number; watchedMs?: number; now?: () => number } = {}) {
     super();
     this.#keep = o.keepSegments ?? KEEP_SEGMENTS;
+    this.#watchedMs = o.watchedMs ?? WATCHED_MS;
+    this.#now = o.now ?? Date.now;
+  }
+
+  /** A live viewer asked for the playlist or a part: keep the full ring for a while. */
+  watch(): void {
+    this.#watchedAt = this.#now();
   }
 
   /** Completed segments (oldest first), then the open one if any. */
@@ -110,7 +130,7 @@ export class LiveStream extends EnhancedEventEmitter<LiveStreamEvents> {
         parts: [],
         durationMs: 0,
         complete: false,
-        bytes: null,
+        rest: null,
       };
       this.#atSegmentStart = false;
     }
@@ -130,17 +150,27 @@ export class LiveStream extends EnhancedEventEmitter<LiveStreamEvents> {
     segment: { bytes: Buffer; durationMs: number; producerTime: number },
   ): void {
     const open = this.#open;
+    const tail = this.#prefix;
     this.#open = null;
     this.#prefix = [];
     this.#atSegmentStart = true;
     if (open && msn !== null && open.msn === msn) {
+      const partBytes = open.parts.reduce((n, p) => n + p.bytes.length, 0);
+      const tailBytes = tail.reduce((n, b) => n + b.length, 0);
+      // The parts are the segment's fragments in order; only a trailing audio tail is left. A
+      // copy of the whole segment is kept only if that ever does not hold.
+      const whole = partBytes + tailBytes !== segment.bytes.length;
       open.complete = true;
-      open.bytes = segment.bytes;
+      open.rest = whole
+        ? { bytes: segment.bytes, whole }
+        : { bytes: Buffer.concat(tail, tailBytes), whole };
       open.durationMs = segment.durationMs;
       // The run's anchor may have been refined since its first fragment (as the index row is).
       open.producerTime = segment.producerTime;
       this.#done.push(open);
-      this.#done = this.#done.filter((s) => s.msn > msn - this.#keep);
+      const watched = this.#now() - this.#watchedAt < this.#watchedMs;
+      const keep = watched ? this.#keep : 1;
+      this.#done = this.#done.filter((s) => s.msn > msn - keep);
     }
     this.safeEmit('changed');
   }

@@ -51,6 +51,7 @@ function setup(): {
     timers,
   });
   const live = parts.of(DEV);
+  live.watch();
   const frag = (msn: number | null, i: number, o: Partial<LiveFragmentInput> = {}): void =>
     live.fragment({
       runId: 'run_a',
@@ -155,7 +156,62 @@ describe('LivePlaylist', () => {
   });
 });
 
+describe('LivePlaylist, segments on their way to storage', () => {
+  it('served from the parts plus their audio tail; listed only while the numbers follow on', async () => {
+    const { playlist, live, frag, indexed } = setup();
+    frag(12, 0, { bytes: Buffer.from('a') });
+    frag(12, 1, { bytes: Buffer.from('b') });
+    frag(12, 2, { durationMs: 0, bytes: Buffer.from('t') }); // audio after the last video
+    live.cut(12, { bytes: Buffer.from('abt'), durationMs: 1000, producerTime: T0 + 4000 });
+    expect(playlist.pendingSegment(DEV, 12)?.bytes.toString()).toBe('abt');
+    frag(13, 0);
+    live.cut(13, { bytes: Buffer.from('13.0'), durationMs: 500, producerTime: T0 + 5000 });
+    let p = parsePlaylist(await playlist.render(DEV));
+    expect(p.segments.map((s) => s.uri)).toEqual([
+      'seg/10.m4s',
+      'seg/11.m4s',
+      'seg/12.m4s',
+      'seg/13.m4s',
+    ]);
+    // A slow index (still ending at 11) while 12 and 13 left the ring: 14-16 cannot follow 11.
+    indexed.splice(0, indexed.length, segment(11, 'run_a', T0 + 2000, 2000));
+    for (let msn = 14; msn < 17; msn++) {
+      frag(msn, 0);
+      live.cut(msn, { bytes: Buffer.from(`${msn}.0`), durationMs: 500, producerTime: T0 });
+    }
+    p = parsePlaylist(await playlist.render(DEV));
+    expect(p.segments.map((s) => s.uri)).toEqual(['seg/11.m4s']);
+  });
+});
+
 describe('LiveStream', () => {
+  it('keeps only the last segment while nobody watches live', () => {
+    let now = 0;
+    const live = new LiveParts({ now: () => now }).of(DEV);
+    const cut = (msn: number): void => {
+      live.fragment({
+        runId: 'r',
+        msn,
+        producerTime: 0,
+        bytes: Buffer.from('x'),
+        durationMs: 500,
+        independent: true,
+      });
+      live.cut(msn, { bytes: Buffer.from('x'), durationMs: 500, producerTime: 0 });
+    };
+    cut(1);
+    cut(2);
+    expect(live.segments.map((s) => s.msn)).toEqual([2]);
+    live.watch();
+    cut(3);
+    cut(4);
+    cut(5);
+    expect(live.segments.map((s) => s.msn)).toEqual([3, 4, 5]);
+    now += 61_000;
+    cut(6);
+    expect(live.segments.map((s) => s.msn)).toEqual([6]);
+  });
+
   it('audio ahead of the first video is carried by the first part', () => {
     const { live, frag } = setup();
     frag(12, 0, { durationMs: 0, bytes: Buffer.from('audio') });
@@ -182,7 +238,7 @@ describe('LiveStream', () => {
       frag(msn, 0);
       live.cut(msn, { bytes: Buffer.alloc(1), durationMs: 500, producerTime: T0 });
     }
-    expect(live.segments.map((s) => s.msn)).toEqual([16, 17, 18, 19]);
+    expect(live.segments.map((s) => s.msn)).toEqual([17, 18, 19]);
     frag(20, 0);
     live.cut(null, { bytes: Buffer.alloc(1), durationMs: 500, producerTime: T0 });
     expect(live.segment(20)).toBeUndefined();

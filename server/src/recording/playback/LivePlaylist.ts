@@ -2,7 +2,7 @@ import { ErrorCode } from '@porchlight/protocol';
 import { PorchlightError } from '../../errors.ts';
 import type { RecordingIndex } from '../index/RecordingIndex.ts';
 import type { LiveParts } from '../live/LiveParts.ts';
-import type { LiveSegment } from '../live/LiveStream.ts';
+import { segmentBytes, type LiveSegment } from '../live/LiveStream.ts';
 import { waitForChange, type WaitTimers } from '../live/waitForChange.ts';
 import type { RecordingRun } from '../types.ts';
 import {
@@ -101,6 +101,7 @@ export class LivePlaylist {
     signal?: AbortSignal,
   ): Promise<string> {
     const live = this.#d.live.of(deviceId);
+    live.watch();
     const state = await waitForChange(
       live,
       async () => {
@@ -128,6 +129,7 @@ export class LivePlaylist {
     signal?: AbortSignal,
   ): Promise<LiveBytes> {
     const live = this.#d.live.of(deviceId);
+    live.watch();
     const found = await waitForChange(
       live,
       async () => {
@@ -154,8 +156,9 @@ export class LivePlaylist {
   /** A finished segment not indexed yet (it is being encrypted and stored), from memory. */
   pendingSegment(deviceId: string, seq: number): LiveBytes | undefined {
     const s = this.#d.live.of(deviceId).segment(seq);
-    if (!s?.complete || !s.bytes) return undefined;
-    return { bytes: s.bytes, producerTime: s.producerTime, durationMs: s.durationMs };
+    const bytes = s && segmentBytes(s);
+    if (!s || !bytes) return undefined;
+    return { bytes, producerTime: s.producerTime, durationMs: s.durationMs };
   }
 
   #waitOptions(signal: AbortSignal | undefined): {
@@ -183,7 +186,15 @@ export class LivePlaylist {
     const stream = live.of(deviceId);
     const lastIndexed = indexed[indexed.length - 1]?.seq ?? -1;
     const done = stream.segments.filter((s) => s.complete);
-    const pending = done.filter((s) => s.msn > lastIndexed).map(view);
+    // Segments cut but not indexed yet, while their numbers follow on (a playlist's sequence
+    // numbers are implied by position: a hole would renumber everything after it).
+    const pending: PlaylistSegment[] = [];
+    for (const s of done) {
+      if (s.msn <= lastIndexed) continue;
+      const prev = pending[pending.length - 1]?.seq ?? (lastIndexed >= 0 ? lastIndexed : s.msn - 1);
+      if (s.msn !== prev + 1) break;
+      pending.push(view(s));
+    }
     const segments = [...indexed, ...pending].slice(-liveWindowSegments);
     const open = stream.open;
     const runs = await this.#runs(deviceId, [
