@@ -68,6 +68,7 @@ export class LiveStream extends EnhancedEventEmitter<LiveStreamEvents> {
   #open: LiveSegment | null = null;
   /** The next fragment starts a segment (after a cut or a reset). */
   #atSegmentStart = true;
+  #fedAt = Number.NEGATIVE_INFINITY;
   /** Fragments without video time (audio ahead of the first video): carried by the next part. */
   #prefix: Buffer[] = [];
 
@@ -76,6 +77,11 @@ export class LiveStream extends EnhancedEventEmitter<LiveStreamEvents> {
     this.#keep = o.keepSegments ?? KEEP_SEGMENTS;
     this.#watchedMs = o.watchedMs ?? WATCHED_MS;
     this.#now = o.now ?? Date.now;
+  }
+
+  /** When a fragment that will be persisted last arrived (Date.now() clock of the stream). */
+  get fedAt(): number {
+    return this.#fedAt;
   }
 
   /** A live viewer asked for the playlist or a part: keep the full ring for a while. */
@@ -116,6 +122,7 @@ export class LiveStream extends EnhancedEventEmitter<LiveStreamEvents> {
       this.#open = null;
       this.#atSegmentStart = false;
     }
+    this.#fedAt = this.#now();
     if (f.durationMs <= 0) {
       if (this.#open || this.#atSegmentStart) this.#prefix.push(f.bytes);
       return;

@@ -36,6 +36,8 @@ export interface LivePlaylistDeps {
   blockTimeoutMs?: number;
   /** Default: real timers. */
   timers?: WaitTimers;
+  /** The clock of the live edge (LiveParts' `now`). Default Date.now. */
+  now?: () => number;
 }
 
 /** A part or segment served from memory, with the camera time its segment starts. */
@@ -84,9 +86,11 @@ export class LivePlaylist {
   readonly #d: LivePlaylistDeps;
   readonly #partTargetMs: number;
   readonly #timeoutMs: number;
+  readonly #now: () => number;
 
   constructor(deps: LivePlaylistDeps) {
     this.#d = deps;
+    this.#now = deps.now ?? Date.now;
     this.#partTargetMs = deps.partTargetMs ?? DEFAULT_PART_TARGET_MS;
     this.#timeoutMs = deps.blockTimeoutMs ?? 3 * deps.segmentMs;
   }
@@ -212,6 +216,8 @@ export class LivePlaylist {
         partTargetMs: this.#partTargetMs,
         parts: partsBySeq,
         open: open ? { ...view(open), parts: parts(open) } : null,
+        // No fragment for a segment's length: the recorder is not writing anything to wait for.
+        idle: !open && this.#now() - stream.fedAt > 1.5 * this.#d.segmentMs,
       },
     };
   }

@@ -82,6 +82,18 @@ describe('LL-HLS live playlist', () => {
     expect(q.hint).toBe('part/14.0.m4s');
   });
 
+  it('nothing being written (recorder stopped, mode not persisting): no hint to block on', () => {
+    const q = parsePlaylist(
+      mediaPlaylist(SEGS, runs, {
+        kind: 'live',
+        segmentMs: 2000,
+        lowLatency: { ...ll(null), idle: true },
+      }),
+    );
+    expect(q.hint).toBeUndefined();
+    expect(q.segments).toHaveLength(4);
+  });
+
   it('a new run whose init is not stored yet: no parts of it, no hint (players would mix inits)', () => {
     const open = { ...openSeg, runId: 'run_b', parts: partsOf([500]) };
     const q = parsePlaylist(

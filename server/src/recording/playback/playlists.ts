@@ -31,6 +31,8 @@ export interface LowLatency {
   parts: ReadonlyMap<number, readonly PartView[]>;
   /** The segment being written: its parts follow the last full segment, then the hint. */
   open: (PlaylistSegment & { parts: readonly PartView[] }) | null;
+  /** Nothing is being written (recorder stopped, mode not persisting): no hint to wait on. */
+  idle?: boolean;
 }
 
 /** PART-HOLD-BACK in part targets: RFC 8216bis asks for at least 2, Apple for 3. */
@@ -149,7 +151,8 @@ export function liveEdge(
     return { lastMsn, open: o, hint: { msn: o.seq, part: o.parts.length } };
   }
   if (o && o.seq === lastMsn + 1 && !runs.has(o.runId)) return { lastMsn, open: null, hint: null };
-  return { lastMsn, open: null, hint: lastMsn >= 0 ? { msn: lastMsn + 1, part: 0 } : null };
+  const hint = lastMsn >= 0 && !ll.idle ? { msn: lastMsn + 1, part: 0 } : null;
+  return { lastMsn, open: null, hint };
 }
 
 /** A blocking reload (`_HLS_msn`, `_HLS_part`), judged against the playlist's edge. */
