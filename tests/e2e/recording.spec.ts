@@ -336,7 +336,10 @@ test('live HLS plays the recording as it grows', async () => {
   expect(parts.length).toBeGreaterThan(2);
   expect(parts.every((s) => s === 200)).toBe(true);
   expect(blocking.filter((s) => s === 200).length).toBeGreaterThan(2);
-  expect(ll.targetLatency).toBeCloseTo(3 * ll.partTarget, 1);
+  // PART-HOLD-BACK (3 part targets, ~1.8 s), plus 1 s per stall hls.js saw on a busy machine;
+  // plain HLS held 5 s back.
+  expect(ll.targetLatency).toBeGreaterThanOrEqual(3 * ll.partTarget - 0.01);
+  expect(ll.targetLatency).toBeLessThan(5);
 });
 
 test('back to live: the WebRTC tile is still decoding', async () => {
