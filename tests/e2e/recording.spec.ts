@@ -329,6 +329,15 @@ test('live HLS plays the recording as it grows', async () => {
   console.log(
     `LL-HLS: hls.latency ${ll.latency.toFixed(2)} s, target ${ll.targetLatency} s, ${parts.length} parts loaded, ${blocking.length} blocking reloads`,
   );
+  // Over HTTP/2: the blocking reloads and part requests share one connection.
+  const protocols = await owner.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/media\/[^/]+\/(live\.m3u8|part\/)/.test(e.name))
+      .map((e) => (e as PerformanceResourceTiming).nextHopProtocol),
+  );
+  expect(protocols.length).toBeGreaterThan(0);
+  expect(new Set(protocols)).toEqual(new Set(['h2']));
   expect(ll.lowLatencyMode).toBe(true);
   expect(ll.canBlockReload).toBe(true);
   expect(ll.parts).toBeGreaterThan(0);
