@@ -27,6 +27,8 @@ run bench/turn.ts
 # Recording: 4 to 48 simulated cameras (ffmpeg -c copy) recorded by the server vs bare ffmpeg,
 # segment latency, live HLS in Chromium, 24 h playlist, clip export, storage overhead.
 run bench/recording.ts
+# Live HLS glass to playback in Chromium: LL-HLS vs plain HLS, alone and beside 16 recordings.
+run bench/hlsLatency.ts
 
 printf '\n'
 cat bench/results/latest.md

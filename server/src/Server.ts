@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import type { IceServer } from '@porchlight/protocol';
 import { buildOpenApi } from './api/openapi.ts';
 import { registerRoutes } from './api/registerRoutes.ts';
@@ -9,7 +8,7 @@ import { routes } from './api/routes/index.ts';
 import type { ApiContext } from './api/ApiContext.ts';
 import type { Config } from './config/schema.ts';
 import { packageVersion } from './config/version.ts';
-import { createHttpServer } from './http/HttpServer.ts';
+import { createHttpServer, type HttpApp } from './http/HttpServer.ts';
 import { loadTls } from './http/tls.ts';
 import { createIdentity, type Identity } from './identity/createIdentity.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
@@ -48,7 +47,7 @@ export class PorchlightServer {
   readonly identity: Identity;
   readonly pool: WorkerPool;
   readonly rooms: RoomRegistry;
-  readonly http: FastifyInstance;
+  readonly http: HttpApp;
   readonly signaling: SignalingServer;
   /** Managed coturn; undefined when TURN is disabled. */
   readonly turn: TurnService | undefined;
@@ -63,7 +62,7 @@ export class PorchlightServer {
     identity: Identity;
     pool: WorkerPool;
     rooms: RoomRegistry;
-    http: FastifyInstance;
+    http: HttpApp;
     signaling: SignalingServer;
     turn: TurnService | undefined;
     recording: Recording;
@@ -95,7 +94,7 @@ export class PorchlightServer {
       url: config.database.url || `sqlite:${path.join(config.dataDir, 'porchlight.db')}`,
     });
     let pool: WorkerPool | undefined;
-    let http: FastifyInstance | undefined;
+    let http: HttpApp | undefined;
     let turn: TurnService | undefined;
     let recording: Recording | undefined;
     let rooms: RoomRegistry | undefined;

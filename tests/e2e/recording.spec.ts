@@ -253,7 +253,48 @@ test('the homeowner opens the timeline, sees what was recorded and plays it with
   expect(shell).toEqual({ controlled: true, type: expect.stringMatching(/^text\/html/) });
 });
 
+/** What hls.js knows of the live playlist: whether it plays it as Low-Latency HLS. */
+async function lowLatencyState(page: Page): Promise<{
+  lowLatencyMode: boolean;
+  parts: number;
+  partTarget: number;
+  canBlockReload: boolean;
+  latency: number;
+  targetLatency: number | null;
+}> {
+  return page.evaluate(() => {
+    interface HlsView {
+      lowLatencyMode: boolean;
+      latency: number;
+      targetLatency: number | null;
+      latestLevelDetails: {
+        partList: unknown[] | null;
+        partTarget: number;
+        canBlockReload: boolean;
+      } | null;
+    }
+    const hls = (window as unknown as { porchlight?: { hls?: HlsView | null } }).porchlight?.hls;
+    const d = hls?.latestLevelDetails;
+    return {
+      lowLatencyMode: hls?.lowLatencyMode ?? false,
+      parts: d?.partList?.length ?? 0,
+      partTarget: d?.partTarget ?? 0,
+      canBlockReload: d?.canBlockReload ?? false,
+      latency: hls?.latency ?? Number.NaN,
+      targetLatency: hls?.targetLatency ?? null,
+    };
+  });
+}
+
 test('live HLS plays the recording as it grows', async () => {
+  // LL-HLS: the player fetches parts (part/<msn>.<i>.m4s) and blocking reloads of the playlist.
+  const parts: number[] = [];
+  const blocking: number[] = [];
+  const onResponse = (r: { url(): string; status(): number }): void => {
+    if (/\/media\/[^/]+\/part\/\d+\.\d+\.m4s$/.test(r.url())) parts.push(r.status());
+    if (/\/live\.m3u8\?_HLS_msn=\d+/.test(r.url())) blocking.push(r.status());
+  };
+  owner.on('response', onResponse);
   await owner.getByTestId('play-hls-live').click();
   await expect(owner.getByTestId('recording-video')).toHaveAttribute('data-kind', 'live');
   await expectPlaying(owner);
@@ -276,6 +317,38 @@ test('live HLS plays the recording as it grows', async () => {
   expect(latencyMs).toBeGreaterThan(0);
   expect(latencyMs).toBeLessThan(30_000);
   await expect(owner.getByTestId('playback-error')).toHaveCount(0);
+
+  // Played as Low-Latency HLS, not as plain segments: hls.js sees the parts and the server's
+  // blocking reload, loaded parts, and holds back about PART-HOLD-BACK (3 part targets).
+  const ll = await lowLatencyState(owner);
+  owner.off('response', onResponse);
+  test.info().annotations.push({
+    type: 'live-ll-hls',
+    description: `${JSON.stringify(ll)}; parts loaded ${parts.length}, blocking reloads ${blocking.length}`,
+  });
+  console.log(
+    `LL-HLS: hls.latency ${ll.latency.toFixed(2)} s, target ${ll.targetLatency} s, ${parts.length} parts loaded, ${blocking.length} blocking reloads`,
+  );
+  // Over HTTP/2: the blocking reloads and part requests share one connection.
+  const protocols = await owner.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/media\/[^/]+\/(live\.m3u8|part\/)/.test(e.name))
+      .map((e) => (e as PerformanceResourceTiming).nextHopProtocol),
+  );
+  expect(protocols.length).toBeGreaterThan(0);
+  expect(new Set(protocols)).toEqual(new Set(['h2']));
+  expect(ll.lowLatencyMode).toBe(true);
+  expect(ll.canBlockReload).toBe(true);
+  expect(ll.parts).toBeGreaterThan(0);
+  expect(ll.partTarget).toBeGreaterThan(0);
+  expect(parts.length).toBeGreaterThan(2);
+  expect(parts.every((s) => s === 200)).toBe(true);
+  expect(blocking.filter((s) => s === 200).length).toBeGreaterThan(2);
+  // PART-HOLD-BACK (3 part targets, ~1.8 s), plus 1 s per stall hls.js saw on a busy machine;
+  // plain HLS held 5 s back.
+  expect(ll.targetLatency).toBeGreaterThanOrEqual(3 * ll.partTarget - 0.01);
+  expect(ll.targetLatency).toBeLessThan(5);
 });
 
 test('back to live: the WebRTC tile is still decoding', async () => {
@@ -306,6 +379,18 @@ test('tampered playback URLs and guests are refused', async ({ browser }) => {
   expect((await refused).status()).toBe(401);
   await expect(owner.getByTestId('playback-error')).toContainText('401');
   await owner.unrouteAll({ behavior: 'wait' });
+  // The LL-HLS URLs (blocking reloads, parts) are refused the same way, before any waiting.
+  const pb = await api<{ live: string }>(
+    ts.url,
+    'POST',
+    `${recordingPath(front.deviceId)}/playback`,
+    { token: ownerToken, body: {} },
+  );
+  const bad = tamper(pb.body.live);
+  for (const url of [`${bad}?_HLS_msn=1&_HLS_part=0`, bad.replace('live.m3u8', 'part/1.0.m4s')]) {
+    const status = await owner.evaluate(async (u) => (await fetch(u)).status, url);
+    expect(status, url).toBe(401);
+  }
 
   // A guest watches live, but gets no recordings: no timeline button, and the API says no.
   const guest = await logInCapturingToken(browser, ts.url, GUEST.email, GUEST.password);

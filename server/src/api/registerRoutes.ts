@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { HttpApp, HttpRequest } from '../http/HttpServer.ts';
 import type { Principal } from '../identity/authorization/Principal.ts';
 import { PorchlightError } from '../errors.ts';
 import type { ApiContext } from './ApiContext.ts';
@@ -9,7 +9,7 @@ export interface Authenticator {
   authenticate(bearer: string): Promise<Principal>;
 }
 
-function bearerOf(req: FastifyRequest): string | undefined {
+function bearerOf(req: HttpRequest): string | undefined {
   const h = req.headers.authorization;
   if (typeof h !== 'string') return undefined;
   const m = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(h);
@@ -21,7 +21,7 @@ function bearerOf(req: FastifyRequest): string | undefined {
  * body -> handler. Denials are audited. One place, so no route can skip a step.
  */
 export function registerRoutes(
-  app: FastifyInstance,
+  app: HttpApp,
   routes: readonly ApiRoute[],
   ctx: ApiContext,
   auth: Authenticator,

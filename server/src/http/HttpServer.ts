@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { Http2SecureServer, Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RouteGenericInterface,
+} from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { PorchlightError } from '../errors.ts';
 import { createLogger } from '@porchlight/runtime';
@@ -26,10 +32,21 @@ const SECURITY_HEADERS: Record<string, string> = {
     "script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
 };
 
-/** Builds the HTTPS server (fastify). socket.io attaches to `app.server`. */
-export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+/** The fastify app over HTTP/2 (TLS), HTTP/1.1 still accepted on the same port. */
+export type HttpApp = FastifyInstance<Http2SecureServer, Http2ServerRequest, Http2ServerResponse>;
+export type HttpRequest = FastifyRequest<RouteGenericInterface, Http2SecureServer>;
+export type HttpReply = FastifyReply<RouteGenericInterface, Http2SecureServer>;
+
+/**
+ * Builds the HTTPS server (fastify). HTTP/2 (ALPN `h2`) lets a player hold several blocking
+ * LL-HLS requests on one connection (HTTP/1.1 browsers open at most six per host); `allowHTTP1`
+ * keeps HTTP/1.1 clients (node fetch, curl --http1.1, older players) and socket.io's WebSocket
+ * upgrade, which is HTTP/1.1-only, working. socket.io attaches to `app.server`.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpApp> {
   const app = Fastify({
-    https: { cert: options.tls.cert, key: options.tls.key },
+    http2: true,
+    https: { allowHTTP1: true, cert: options.tls.cert, key: options.tls.key },
     logger: false,
     bodyLimit: 64 * 1024,
     // Signed playback tokens travel as a path segment (/media/<token>/…), ~400 characters.

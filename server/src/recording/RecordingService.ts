@@ -8,6 +8,7 @@ import type { RecordingIndex, StreamTotals } from './index/RecordingIndex.ts';
 import { repairRecordings, type RepairReport } from './Repair.ts';
 import { Retention, type DiskGuardResult } from './Retention.ts';
 import type { SegmentVault } from './SegmentVault.ts';
+import { LiveParts } from './live/LiveParts.ts';
 import { StreamRecording } from './StreamRecording.ts';
 import type { RecordingMode, RecordingStream, SegmentRecord } from './types.ts';
 import { UsageMeter } from './UsageMeter.ts';
@@ -34,6 +35,8 @@ export interface RecordingServiceOptions {
   maxTotalBytes: number;
   /** Retention, disk guard and usage flush period. */
   maintenanceIntervalMs: number;
+  /** Live edges (LL-HLS parts) fed by each device's recording. Default: a new, empty one. */
+  live?: LiveParts;
   now?: () => number;
 }
 
@@ -67,6 +70,8 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
   readonly vault: SegmentVault;
   readonly usage: UsageMeter;
   readonly retention: Retention;
+  /** Every device's LL-HLS parts in memory (playback reads them). */
+  readonly live: LiveParts;
   readonly #streams = new Map<string, Promise<StreamRecording>>();
   readonly #o: Required<Omit<RecordingServiceOptions, 'index' | 'vault' | 'rooms'>>;
   readonly #timer: NodeJS.Timeout;
@@ -89,8 +94,10 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
       minFreeBytes: o.minFreeBytes,
       maxTotalBytes: o.maxTotalBytes,
       maintenanceIntervalMs: o.maintenanceIntervalMs,
+      live: o.live ?? new LiveParts(),
       now: o.now ?? Date.now,
     };
+    this.live = this.#o.live;
     this.usage = new UsageMeter(this.index, this.#o.now);
     this.retention = new Retention(this.index, this.vault, () => this.#activeRuns);
     o.rooms.on('room', (room) => this.#attach(room));
@@ -167,6 +174,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
             onIngest: (d, s, bytes) => this.usage.ingested(d, s, bytes),
             onWriteError: (d, error) =>
               logger.error('segment lost: write failed', { deviceId: d, error: String(error) }),
+            live: this.#o.live.of(deviceId),
           },
         });
         stream.on('run', ({ runId }) => this.#activeRuns.add(runId));

@@ -9,6 +9,7 @@ import {
   type ModeDecision,
   type PersistOrder,
 } from './modes/RecordingModeMachine.ts';
+import type { LiveStream } from './live/LiveStream.ts';
 import { Recorder, type RecordedInit, type RecordedSegment } from './recorder/Recorder.ts';
 import { SegmentVault } from './SegmentVault.ts';
 import { runRecord, segmentRecord } from './indexRecords.ts';
@@ -30,6 +31,8 @@ export interface StreamRecordingDeps {
   now: () => number;
   onIngest: (deviceId: string, siteId: string, bytes: number) => void;
   onWriteError: (deviceId: string, error: unknown) => void;
+  /** The device's live edge (LL-HLS parts), fed with every fragment; absent: none kept. */
+  live?: LiveStream;
 }
 
 export type StreamRecordingEvents = {
@@ -280,6 +283,19 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
         logger.debug('simulcast layer switch', { deviceId: this.deviceId, runId: run.id }),
       );
       recorder.on('segment', (segment) => this.#onSegment(run, segment));
+      const live = this.#deps.live;
+      if (live) {
+        // A fragment of the segment in progress: it will be persisted as #nextSeq if at all.
+        recorder.on('fragment', (f) =>
+          live.fragment({
+            ...f,
+            runId: run.id,
+            msn: this.#machine.persisting ? this.#nextSeq : null,
+            producerTime: Math.round(run.anchor + f.startMs),
+          }),
+        );
+        recorder.on('exit', () => live.clear());
+      }
       recorder.on('exit', ({ expected }) => {
         void this.#meterIngest(run);
         this.#runOver(run);
@@ -316,6 +332,11 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       durationMs: segment.durationMs,
     });
     this.#persistAll(decision.persist);
+    // The segment is the last order when persisted: it got the last sequence number.
+    this.#deps.live?.cut(decision.fate === 'persisted' ? this.#nextSeq - 1 : null, {
+      ...segment,
+      producerTime: Math.round(run.anchor + segment.startMs),
+    });
     this.#releaseRuns();
     this.safeEmit('decided', { fate: decision.fate, persisted: decision.persist.length });
   }
@@ -380,6 +401,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     const run = this.#run;
     this.#run = undefined;
     await run?.recorder.stop();
+    this.#deps.live?.clear();
     await this.#queue;
   }
 }

@@ -10,6 +10,7 @@ import { MasterKeyRing } from './crypto/MasterKeyRing.ts';
 import { ClipExporter } from './playback/ClipExporter.ts';
 import type { RecordingIndex } from './index/RecordingIndex.ts';
 import { SqlRecordingIndex } from './index/SqlRecordingIndex.ts';
+import { LivePlaylist } from './playback/LivePlaylist.ts';
 import { MediaServer, type PlaybackLookups } from './playback/MediaServer.ts';
 import { PlaybackTokens } from './playback/PlaybackTokens.ts';
 import type { RecordingPort } from './ports.ts';
@@ -120,7 +121,12 @@ export async function createRecording(o: {
     authorizer: o.authorizer,
     lookups: o.lookups,
     segmentMs: c.segmentSeconds * 1000,
-    liveWindowSegments: c.liveWindowSegments,
+    live: new LivePlaylist({
+      index,
+      live: service.live,
+      segmentMs: c.segmentSeconds * 1000,
+      liveWindowSegments: c.liveWindowSegments,
+    }),
     now,
   });
   const api: RecordingPort = {

@@ -1,5 +1,6 @@
 import type { Server as HttpsServer } from 'node:https';
 import type { Server as HttpServer } from 'node:http';
+import type { Http2SecureServer } from 'node:http2';
 import { Server } from 'socket.io';
 import { Limits, type ClientToServerEvents, type ServerToClientEvents } from '@porchlight/protocol';
 import { PorchlightError } from '../errors.ts';
@@ -11,7 +12,8 @@ import { SignalingSession, type SessionDeps, type SocketData } from './Signaling
 const logger = createLogger('SignalingServer');
 
 export interface SignalingServerOptions extends SessionDeps {
-  httpServer: HttpsServer | HttpServer;
+  /** The app's server; an HTTP/2 one must allow HTTP/1.1 (the WebSocket upgrade needs it). */
+  httpServer: HttpsServer | HttpServer | Http2SecureServer;
   authenticator: Pick<Authenticator, 'authenticate'>;
   events: IdentityEvents;
 }

@@ -23,16 +23,15 @@ export const VOD_CONFIG: Partial<HlsConfig> = {
 };
 
 /**
- * The live playlist, as close to the edge as it stays smooth, catching up slightly faster than
- * real time when it falls behind. In seconds, not target durations: one long segment (a late
- * keyframe) raises the playlist's target duration to 4-5 s, and "two target durations" would
- * then mean ~10 s behind. 5 s is one segment being written plus one ready in the buffer.
+ * The live playlist is Low-Latency HLS: hls.js loads its parts (~0.5 s each) with blocking
+ * playlist reloads and plays PART-HOLD-BACK (3 part targets, ~1.8 s) behind the live edge, as
+ * the server says; no `liveSyncDuration` here: it would override that. A playlist without parts
+ * (a run whose first segment is still being written) falls back to 3 target durations.
+ * Catches up slightly faster than real time when it falls behind.
  */
 export const LIVE_CONFIG: Partial<HlsConfig> = {
   ...COMMON,
   lowLatencyMode: true,
-  liveSyncDuration: 5,
-  liveMaxLatencyDuration: 15,
   maxLiveSyncPlaybackRate: 1.5,
   backBufferLength: 30,
 };

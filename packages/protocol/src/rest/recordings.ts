@@ -103,6 +103,23 @@ export const RecordingFragmentQuerySchema = z.strictObject({
 });
 export type RecordingFragmentQuery = z.input<typeof RecordingFragmentQuerySchema>;
 
+/** A non-negative integer in a query string (digits only: no sign, exponent or blank). */
+const QueryUint = z
+  .string()
+  .regex(/^\d{1,15}$/, 'must be a non-negative integer')
+  .transform(Number);
+
+/**
+ * The live playlist's query (`/media/<token>/live.m3u8`): an LL-HLS blocking reload asks for the
+ * playlist once it holds segment `_HLS_msn` (and, with `_HLS_part`, that part of it).
+ */
+export const LivePlaylistQuerySchema = z
+  .strictObject({ _HLS_msn: QueryUint.optional(), _HLS_part: QueryUint.optional() })
+  .refine((q) => q._HLS_part === undefined || q._HLS_msn !== undefined, {
+    message: '_HLS_part requires _HLS_msn',
+  });
+export type LivePlaylistQuery = z.output<typeof LivePlaylistQuerySchema>;
+
 export const RecordingThumbnailSchema = z.object({
   at: z.number(),
   /** Signed, expiring JPEG URL (same origin), usable as an `<img src>`. */

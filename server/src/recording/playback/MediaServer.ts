@@ -1,7 +1,7 @@
+import type { HttpApp, HttpReply } from '../../http/HttpServer.ts';
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ClipQuerySchema, ErrorCode } from '@porchlight/protocol';
+import { ClipQuerySchema, ErrorCode, LivePlaylistQuerySchema } from '@porchlight/protocol';
 import type { Authorizer } from '../../identity/authorization/Authorizer.ts';
 import type { Principal } from '../../identity/authorization/Principal.ts';
 import { deviceResource } from '../../identity/authorization/resources.ts';
@@ -14,6 +14,7 @@ import type { UsageMeter } from '../UsageMeter.ts';
 import type { RecordingRun, SegmentRecord } from '../types.ts';
 import type { ClipExporter } from './ClipExporter.ts';
 import type { PlaybackGrant, PlaybackTokens } from './PlaybackTokens.ts';
+import type { LivePlaylist } from './LivePlaylist.ts';
 import { mediaPlaylist } from './playlists.ts';
 import type { Snapshotter } from './Snapshotter.ts';
 
@@ -33,6 +34,10 @@ const InitParams = z.strictObject({
   file: z.string().regex(/^run_[A-Za-z0-9_-]{1,40}\.mp4$/),
 });
 const SegParams = z.strictObject({ token: Token, file: z.string().regex(/^\d{1,15}\.m4s$/) });
+const PartParams = z.strictObject({
+  token: Token,
+  file: z.string().regex(/^\d{1,15}\.\d{1,4}\.m4s$/),
+});
 const SnapshotQuery = z.strictObject({
   at: z.coerce.number().int().min(0),
   width: z.coerce.number().int().min(16).max(1920).optional(),
@@ -54,7 +59,8 @@ export interface MediaServerDeps {
   authorizer: Authorizer;
   lookups: PlaybackLookups;
   segmentMs: number;
-  liveWindowSegments: number;
+  /** The live (LL-HLS) playlist, its parts, and segments still on their way to storage. */
+  live: LivePlaylist;
   now?: () => number;
 }
 
@@ -67,6 +73,13 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   if (!r.success) throw PorchlightError.badRequest(r.error.issues.map((i) => i.message).join('; '));
   return r.data;
+}
+
+/** Aborts when the client goes away: a blocked request stops waiting for it. */
+function closed(reply: HttpReply): AbortSignal {
+  const abort = new AbortController();
+  reply.raw.once('close', () => abort.abort());
+  return abort.signal;
 }
 
 /** Storage and crypto failures as clean HTTP errors; a wrong master key must not look like a 500. */
@@ -97,20 +110,26 @@ export class MediaServer {
     this.#now = deps.now ?? Date.now;
   }
 
-  register(app: FastifyInstance): void {
+  register(app: HttpApp): void {
     app.get('/media/:token/live.m3u8', async (req, reply) => {
       const grant = await this.#grant(parse(TokenParams, req.params).token);
-      const segments = await this.#d.index.latestSegments(
-        grant.deviceId,
-        this.#d.liveWindowSegments,
-      );
-      const runs = await this.#runs(grant.deviceId, segments);
-      const body = mediaPlaylist(segments, runs, {
-        kind: 'live',
-        segmentMs: this.#d.segmentMs,
-        discontinuitySequence: await this.#discontinuitiesBefore(grant.deviceId, segments[0]),
-      });
+      const q = parse(LivePlaylistQuerySchema, req.query);
+      const want = q._HLS_msn === undefined ? undefined : { msn: q._HLS_msn, part: q._HLS_part };
+      const body = await this.#d.live.render(grant.deviceId, want, closed(reply));
       return this.#playlist(reply, body);
+    });
+
+    // LL-HLS parts, from memory; the one a preload hint names is waited for.
+    app.get('/media/:token/part/:file', async (req, reply) => {
+      const p = parse(PartParams, req.params);
+      const grant = await this.#grant(p.token);
+      const [msn, index] = p.file.slice(0, -'.m4s'.length).split('.').map(Number) as [
+        number,
+        number,
+      ];
+      const part = await this.#d.live.part(grant.deviceId, msn, index, closed(reply));
+      if (!this.#inRange(grant, part)) throw PorchlightError.notFound('part');
+      return this.#media(reply, grant, part.bytes, 'video/iso.segment', 'private, max-age=60');
     });
 
     app.get('/media/:token/vod.m3u8', async (req, reply) => {
@@ -145,6 +164,11 @@ export class MediaServer {
       const grant = await this.#grant(p.token);
       const seq = Number(p.file.slice(0, -'.m4s'.length));
       const segment = await this.#d.index.getSegment(grant.deviceId, seq);
+      // Just finished and listed by the live playlist, but still being encrypted and stored.
+      const pending = segment ? undefined : this.#d.live.pendingSegment(grant.deviceId, seq);
+      if (pending && this.#inRange(grant, pending)) {
+        return this.#media(reply, grant, pending.bytes, 'video/iso.segment', 'private, max-age=60');
+      }
       if (!segment || !this.#inRange(grant, segment)) throw PorchlightError.notFound('segment');
       const bytes = await this.#d.vault.get(segment.storageKey).catch(mapStorageError);
       return this.#media(reply, grant, bytes, 'video/iso.segment', 'private, max-age=3600');
@@ -231,7 +255,7 @@ export class MediaServer {
     }
   }
 
-  #inRange(grant: PlaybackGrant, s: SegmentRecord): boolean {
+  #inRange(grant: PlaybackGrant, s: Pick<SegmentRecord, 'producerTime' | 'durationMs'>): boolean {
     if (grant.from !== null && s.producerTime + s.durationMs <= grant.from) return false;
     if (grant.to !== null && s.producerTime >= grant.to) return false;
     return true;
@@ -249,18 +273,7 @@ export class MediaServer {
     return runs;
   }
 
-  /** Live EXT-X-DISCONTINUITY-SEQUENCE: one per run started before the window's first segment. */
-  async #discontinuitiesBefore(
-    deviceId: string,
-    first: SegmentRecord | undefined,
-  ): Promise<number> {
-    if (!first) return 0;
-    const runs = await this.#d.index.listRuns(deviceId);
-    const i = runs.findIndex((r) => r.id === first.runId);
-    return Math.max(0, i);
-  }
-
-  #playlist(reply: FastifyReply, body: string): FastifyReply {
+  #playlist(reply: HttpReply, body: string): HttpReply {
     return reply
       .header('content-type', 'application/vnd.apple.mpegurl')
       .header('cache-control', 'no-store')
@@ -268,12 +281,12 @@ export class MediaServer {
   }
 
   #media(
-    reply: FastifyReply,
+    reply: HttpReply,
     grant: PlaybackGrant,
     bytes: Buffer,
     type: string,
     cache: string,
-  ): FastifyReply {
+  ): HttpReply {
     this.#d.usage.served(grant.deviceId, grant.siteId, bytes.length);
     return reply.header('content-type', type).header('cache-control', cache).send(bytes);
   }
