@@ -2,14 +2,10 @@
  * The two players compared by the LL-HLS bench, both hls.js in Chromium on the same live
  * playlist (which lists full segments and LL-HLS parts).
  */
+import { LIVE_CONFIG } from '../../apps/home/src/recording/hlsConfig.ts';
 
-/** apps/home/src/recording/hls.ts LIVE_CONFIG (copied: that module imports hls.js, a DOM library). */
-export const LL_HLS_CONFIG = {
-  enableWorker: false,
-  lowLatencyMode: true,
-  maxLiveSyncPlaybackRate: 1.5,
-  backBufferLength: 30,
-};
+/** The app's own live settings. */
+export const LL_HLS_CONFIG: Record<string, unknown> = { ...LIVE_CONFIG };
 
 /**
  * Plain HLS: the same playlist played from its full segments only (hls.js ignores the parts

@@ -9,17 +9,11 @@
  */
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { LIVE_CONFIG } from '../../apps/home/src/recording/hlsConfig.ts';
 import { chromiumArgs } from '../../playwright.config.ts';
 
-/** apps/home/src/recording/hls.ts LIVE_CONFIG (copied: that module imports hls.js, a DOM library). */
-export const APP_LIVE_CONFIG = {
-  enableWorker: false,
-  lowLatencyMode: true,
-  liveSyncDurationCount: 2,
-  liveMaxLatencyDurationCount: 5,
-  maxLiveSyncPlaybackRate: 1.5,
-  backBufferLength: 30,
-};
+/** The app's own live settings. */
+export const APP_LIVE_CONFIG: Record<string, unknown> = { ...LIVE_CONFIG };
 
 const HLS_JS = path.resolve(
   path.dirname(new URL(import.meta.url).pathname),
