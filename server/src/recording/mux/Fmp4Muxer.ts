@@ -41,7 +41,7 @@ export type Fmp4MuxerEvents = {
   init: [InitSegment];
   fragment: [MediaFragment];
   segment: [MediaSegment];
-  /** Right before the first segment: the run's timeline zero on the wall clock (camera time). */
+  /** Right before the first fragment: the timeline zero on the wall clock (camera time). */
   anchor: [{ wallMs: number }];
 };
 
@@ -313,6 +313,13 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
         firstByteAt: fragment.firstByteAt,
       };
     }
+    if (!this.#anchored) {
+      this.#anchored = true;
+      // The clock's lower envelope has had a fragment's worth of packets (~0.5 s) to settle.
+      const clock = this.#video?.clock ?? this.#audio!.clock;
+      const zero = this.#video ? this.#videoZero! : this.#audioZero!;
+      this.safeEmit('anchor', { wallMs: clock.toWall(zero) });
+    }
     this.safeEmit('fragment', fragment);
   }
 
@@ -320,13 +327,6 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
     const s = this.#segment;
     if (!s) return;
     this.#segment = undefined;
-    if (!this.#anchored && this.#zeroWall !== undefined) {
-      this.#anchored = true;
-      // The clock's lower envelope has had a segment's worth of packets to settle by now.
-      const clock = this.#video?.clock ?? this.#audio!.clock;
-      const zero = this.#video ? this.#videoZero! : this.#audioZero!;
-      this.safeEmit('anchor', { wallMs: clock.toWall(zero) });
-    }
     this.safeEmit('segment', {
       bytes: s.parts.length === 1 ? s.parts[0]! : Buffer.concat(s.parts),
       startMs: s.startMs,
