@@ -140,7 +140,7 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
     const fragMs =
       this.#fragVideo.length > 0 ? ((dts - this.#fragVideo[0]!.dts) * 1000) / VIDEO_TIMESCALE : 0;
     if (this.#fragVideo.length > 0 && (v.keyframe || fragMs >= this.#o.fragmentMs)) {
-      this.#flushFragment(dts);
+      this.#flushFragment(dts, v.keyframe);
     }
     if (changed) {
       // A resolution change (simulcast layer switch) at this keyframe: the segment ends before it
@@ -185,7 +185,7 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
     };
     if (!this.#video && this.#audioQueue.length > 0) {
       const span = ((dts - this.#audioQueue[0]!.dts) * 1000) / AUDIO_TIMESCALE;
-      if (span >= this.#o.fragmentMs) this.#flushFragment(undefined);
+      if (span >= this.#o.fragmentMs) this.#flushFragment(undefined, true);
     }
   }
 
@@ -205,7 +205,9 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
       this.#audioQueue.push(this.#lastAudio);
       this.#lastAudio = undefined;
     }
-    if (this.#fragVideo.length > 0 || this.#audioQueue.length > 0) this.#flushFragment(undefined);
+    if (this.#fragVideo.length > 0 || this.#audioQueue.length > 0) {
+      this.#flushFragment(undefined, false);
+    }
     this.#endSegment();
   }
 
@@ -245,8 +247,12 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
     this.safeEmit('init', { bytes, info: parseInit(bytes) });
   }
 
-  /** Writes the held video samples and the audio before `videoEnd` (video dts; all if undefined). */
-  #flushFragment(videoEnd: number | undefined): void {
+  /**
+   * Writes the held video samples and the audio before `videoEnd` (video dts; all if undefined).
+   * The segment is cut right after it when what comes next is independent (the keyframe that
+   * arrived): a segment is complete the moment its successor's keyframe is in, not a fragment later.
+   */
+  #flushFragment(videoEnd: number | undefined, nextIndependent: boolean): void {
     const video = this.#fragVideo;
     this.#fragVideo = [];
     let audio = this.#audioQueue;
@@ -291,16 +297,6 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
       independent: !this.#video || first?.keyframe === true,
       firstByteAt: (first ?? audio[0])!.arrivedAt,
     };
-    const open = this.#segment;
-    if (open && first) {
-      const reached = (limit: number): boolean => open.durationMs >= limit * (1 - CUT_SLACK);
-      if (
-        reached(this.#o.maxSegmentMs) ||
-        (fragment.independent && reached(this.#o.targetSegmentMs))
-      ) {
-        this.#endSegment();
-      }
-    }
     if (this.#segment) {
       this.#segment.parts.push(bytes);
       this.#segment.durationMs += durationMs;
@@ -321,6 +317,11 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
       this.safeEmit('anchor', { wallMs: clock.toWall(zero) });
     }
     this.safeEmit('fragment', fragment);
+    const open = this.#segment!;
+    const reached = (limit: number): boolean => open.durationMs >= limit * (1 - CUT_SLACK);
+    if (reached(this.#o.maxSegmentMs) || (nextIndependent && reached(this.#o.targetSegmentMs))) {
+      this.#endSegment();
+    }
   }
 
   #endSegment(): void {

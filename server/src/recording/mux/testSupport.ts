@@ -13,7 +13,10 @@ export async function h264AccessUnits(o: {
   height: number;
   frames: number;
   gop: number;
+  /** Keyframe times in seconds (ffmpeg -force_key_frames), instead of every `gop` frames. */
+  keyframes?: number[];
 }): Promise<Buffer[][]> {
+  const forced = o.keyframes ? ['-force_key_frames', o.keyframes.join(',')] : [];
   const { stdout } = await run(
     'ffmpeg',
     [
@@ -37,8 +40,9 @@ export async function h264AccessUnits(o: {
       String(o.gop),
       '-keyint_min',
       String(o.gop),
+      ...forced,
       '-x264-params',
-      'repeat-headers=1:aud=1',
+      `repeat-headers=1:aud=1${o.keyframes ? ':scenecut=0' : ''}`,
       '-pix_fmt',
       'yuv420p',
       '-f',
