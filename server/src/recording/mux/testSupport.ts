@@ -60,7 +60,8 @@ export async function h264AccessUnits(o: {
   return aus.filter((a) => a.length > 0);
 }
 
-function splitAnnexB(b: Buffer): Buffer[] {
+/** NAL units of an Annex B byte stream. */
+export function splitAnnexB(b: Buffer): Buffer[] {
   const starts: number[] = [];
   for (let i = 0; i + 3 <= b.length; i++) {
     if (b[i] === 0 && b[i + 1] === 0 && b[i + 2] === 1) {
@@ -100,15 +101,22 @@ export async function opusPackets(seconds: number): Promise<Buffer[]> {
     ],
     { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
   );
+  const packets = oggPackets(stdout);
+  // OpusHead and OpusTags come first.
+  return packets.slice(2);
+}
+
+/** The packets of an Ogg stream (one logical stream). */
+export function oggPackets(ogg: Buffer): Buffer[] {
   const packets: Buffer[] = [];
   let partial: Buffer[] = [];
-  for (let p = 0; p + 27 <= stdout.length;) {
-    if (stdout.toString('latin1', p, p + 4) !== 'OggS') throw new Error('bad Ogg page');
-    const count = stdout[p + 26]!;
-    const lacing = stdout.subarray(p + 27, p + 27 + count);
+  for (let p = 0; p + 27 <= ogg.length;) {
+    if (ogg.toString('latin1', p, p + 4) !== 'OggS') throw new Error('bad Ogg page');
+    const count = ogg[p + 26]!;
+    const lacing = ogg.subarray(p + 27, p + 27 + count);
     let at = p + 27 + count;
     for (const len of lacing) {
-      partial.push(stdout.subarray(at, at + len));
+      partial.push(ogg.subarray(at, at + len));
       at += len;
       if (len < 255) {
         packets.push(Buffer.concat(partial));
@@ -117,6 +125,5 @@ export async function opusPackets(seconds: number): Promise<Buffer[]> {
     }
     p = at;
   }
-  // OpusHead and OpusTags come first.
-  return packets.slice(2);
+  return packets;
 }

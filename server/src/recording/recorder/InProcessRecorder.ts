@@ -21,6 +21,12 @@ export interface InProcessRecorderOptions {
   audio: types.Producer | undefined;
   /** Loopback address mediasoup sends to. Default 127.0.0.1. */
   ip?: string;
+  /**
+   * How RTP leaves mediasoup: 'udp' (a PlainTransport to a socket of ours, one datagram per
+   * packet) or 'direct' (a DirectTransport: packets come over the worker's channel, many per
+   * read). Default 'direct': cheaper per packet for Node (see docs/recording.md).
+   */
+  transport?: 'udp' | 'direct';
   /** Target segment length; a keyframe is requested this often (recording.segmentSeconds). */
   segmentMs: number;
   /** No completed segment for this long (producers not paused) is a stall: the run ends as a
@@ -38,17 +44,18 @@ interface Track {
 }
 
 /**
- * One recorder run without a process: the producers' RTP leaves mediasoup through one
- * PlainTransport (RTCP muxed) to a UDP socket bound here first (no port race), and is
- * depacketized (H264, Opus) and muxed into fragmented MP4 on the event loop. Same events and
+ * One recorder run without a process: the producers' RTP leaves mediasoup through a
+ * DirectTransport (over the worker channel) or a PlainTransport (RTCP muxed) to a UDP socket bound
+ * here first (no port race), and is depacketized (H264, Opus) and muxed into fragmented MP4 on
+ * the event loop. Same events and
  * lifecycle as the ffmpeg `Recorder`; camera time comes from the RTP timestamps.
  */
 export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> implements RecorderRun {
   readonly startedAt = Date.now();
   readonly muxer = 'inprocess';
   readonly transcoding = false;
-  readonly #socket: dgram.Socket;
-  readonly #transport: types.PlainTransport;
+  readonly #socket: dgram.Socket | undefined;
+  readonly #transport: types.Transport;
   readonly #consumers: types.Consumer[];
   readonly #tracks: Track[];
   readonly #muxer: Fmp4Muxer;
@@ -64,8 +71,8 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
   readonly dropped: Partial<Record<RtpParseFailure | 'ssrc', number>> = {};
 
   private constructor(o: {
-    socket: dgram.Socket;
-    transport: types.PlainTransport;
+    socket: dgram.Socket | undefined;
+    transport: types.Transport;
     consumers: types.Consumer[];
     tracks: Track[];
     segmentMs: number;
@@ -107,11 +114,12 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
     for (const t of o.tracks) {
       if (t.depacketizer) t.depacketizer.onKeyframeNeeded = () => this.#requestAfterLoss();
     }
-    o.socket.on('message', (msg) => this.#onDatagram(msg));
-    o.socket.on('error', (error) => {
+    o.socket?.on('message', (msg) => this.#onDatagram(msg));
+    o.socket?.on('error', (error) => {
       logger.warn('recorder socket failed', { error: String(error) });
       this.#finish(false);
     });
+    if (!o.socket) for (const c of o.consumers) c.on('rtp', (packet) => this.#onDatagram(packet));
     // Browsers send a keyframe only when asked (PLI): ask on the segment cadence.
     this.#keyframeTimer = setInterval(() => this.requestKeyFrame(), o.segmentMs);
     this.#keyframeTimer.unref();
@@ -140,22 +148,30 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
     const ip = o.ip ?? '127.0.0.1';
     const producers = [o.video, o.audio].filter((p): p is types.Producer => p !== undefined);
     if (producers.length === 0) throw new Error('a recorder needs at least one producer');
-    const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
-    let transport: types.PlainTransport | undefined;
+    const direct = (o.transport ?? 'direct') === 'direct';
+    const socket = direct
+      ? undefined
+      : dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    let transport: types.Transport | undefined;
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(0, ip, () => {
-          socket.off('error', reject);
-          resolve();
+      if (socket) {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.bind(0, ip, () => {
+            socket.off('error', reject);
+            resolve();
+          });
         });
-      });
-      transport = await o.router.createPlainTransport({
-        listenInfo: { protocol: 'udp', ip },
-        rtcpMux: true,
-        comedia: false,
-      });
-      await transport.connect({ ip, port: socket.address().port });
+        const plain = await o.router.createPlainTransport({
+          listenInfo: { protocol: 'udp', ip },
+          rtcpMux: true,
+          comedia: false,
+        });
+        transport = plain;
+        await plain.connect({ ip, port: socket.address().port });
+      } else {
+        transport = await o.router.createDirectTransport();
+      }
       const consumers: types.Consumer[] = [];
       const tracks: Track[] = [];
       for (const producer of producers) {
@@ -196,7 +212,7 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
       return recorder;
     } catch (error) {
       transport?.close();
-      socket.close();
+      socket?.close();
       throw error;
     }
   }
@@ -292,7 +308,8 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
     this.#done = true;
     clearInterval(this.#keyframeTimer);
     clearInterval(this.#stallTimer);
-    this.#socket.removeAllListeners('message');
+    this.#socket?.removeAllListeners('message');
+    for (const c of this.#consumers) c.removeAllListeners('rtp');
     if (expected && !this.#aborted) {
       for (const t of this.#tracks) {
         this.#deliver(t, t.reorder.flush());
@@ -302,12 +319,14 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
     }
     this.#transport.close();
     this.#exited = new Promise((resolve) => {
-      this.#socket.close(() => {
+      const exit = (): void => {
         const frames = this.#tracks.map((t) => t.depacketizer?.stats).find((s) => s);
         logger.debug('recorder run ended', { expected, dropped: this.dropped, frames });
         this.safeEmit('exit', { code: expected ? 0 : null, signal: null, expected });
         resolve();
-      });
+      };
+      if (this.#socket) this.#socket.close(exit);
+      else setImmediate(exit);
     });
   }
 }
