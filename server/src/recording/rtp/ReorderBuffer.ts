@@ -44,6 +44,11 @@ export class ReorderBuffer {
       this.#firstArrival = arrivedAt;
     }
     if (this.#firstArrival !== undefined && seq < this.#next) this.#next = seq;
+    // The common case, in order with nothing held: no buffering at all.
+    if (seq === this.#next && this.#held.size === 0 && this.#firstArrival === undefined) {
+      this.#next = seq + 1;
+      return [{ packet, seq, arrivedAt }];
+    }
     if (seq < this.#next || this.#held.has(seq)) {
       this.dropped++;
       return [];
