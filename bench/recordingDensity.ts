@@ -27,6 +27,8 @@ const opts = {
   budgetS: numberArg('budget', 300),
   bareN: numberArg('bare', 16),
   reconnectN: numberArg('reconnect', 100),
+  /** Where segments are stored ('' = the test server's data dir); e.g. a tmpfs to take fsync out. */
+  storageDir: arg('storage-dir') ?? '',
 };
 
 function report(r: DensityResult): string {
@@ -89,7 +91,13 @@ async function main(): Promise<void> {
   let result: DensityResult;
   try {
     const clip = prepareClip(tmp);
-    ts = await startTestServer({ recording: { defaultMode: 'continuous', muxer: 'inprocess' } });
+    ts = await startTestServer({
+      recording: {
+        defaultMode: 'continuous',
+        muxer: 'inprocess',
+        ...(opts.storageDir ? { storageDir: opts.storageDir } : {}),
+      },
+    });
     const room = await ts.server.rooms.getOrCreate(ts.siteId);
     keeper(room, ts.siteId);
     const server = ts;

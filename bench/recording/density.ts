@@ -281,7 +281,8 @@ async function densityStep(
     for (const e of all) {
       const end = e.rec.producerTime + e.rec.durationMs;
       if (e.rec.producerTime >= w0 && end <= w1) inWindow++;
-      if (e.at <= w1) lags.push(e.at - end);
+      // Steady state: segments that ended inside the measurement window.
+      if (end >= w0 && e.at <= w1) lags.push(e.at - end);
     }
     log.byDevice.delete(d);
   }

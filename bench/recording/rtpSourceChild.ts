@@ -41,6 +41,7 @@ interface Running extends SourceCam {
 const VIDEO_PT = 102;
 const AUDIO_PT = 100;
 const FRAME_MS = 1000 / 30;
+const GOP_MS = 2000;
 
 let frames: Frame[] = [];
 let audio: Buffer[] = [];
@@ -136,8 +137,9 @@ serveRpc({
     for (const c of list) {
       cams.set(c.videoSsrc, {
         ...c,
-        // Spread over a frame interval, as independent cameras are.
-        start: now + Math.random() * FRAME_MS,
+        // Independent cameras: their keyframes (every 2 s in the clip) fall at unrelated times,
+        // not all 200 in the same frame interval (a burst of segments no real site sees).
+        start: now + Math.random() * GOP_MS,
         frames: 0,
         audio: 0,
         vseq: Math.floor(Math.random() * 65536),

@@ -9,7 +9,7 @@ import type { InitSegment, MediaSegment } from '../media/Segmenter.ts';
 import { H264Depacketizer } from '../rtp/H264Depacketizer.ts';
 import { MediaClock } from '../rtp/MediaClock.ts';
 import { ReorderBuffer } from '../rtp/ReorderBuffer.ts';
-import { packetizeH264 } from '../rtp/testSupport.ts';
+import { avcc, packetizeH264 } from '../rtp/testSupport.ts';
 import { Fmp4Muxer } from './Fmp4Muxer.ts';
 import { h264AccessUnits, opusPackets } from './testSupport.ts';
 
@@ -268,5 +268,60 @@ describe('Fmp4Muxer (H264 + Opus from RTP, checked by ffprobe and a full ffmpeg 
     expect(emittedFrames).toBeLessThan(180);
     expect(emittedFrames).toBeGreaterThan(30);
     expect(got.frames).toBe(emittedFrames);
+  });
+
+  it('records a camera without audio, and a microphone alone', async () => {
+    const video = await h264AccessUnits({ width: 320, height: 240, frames: 90, gop: 30 });
+    const audio = await opusPackets(3);
+    const clock = (rate: number): MediaClock => {
+      const c = new MediaClock(rate);
+      c.observe(0, 0);
+      return c;
+    };
+    const videoOnly = new Fmp4Muxer({ video: { clock: clock(90_000) } });
+    const audioOnly = new Fmp4Muxer({ audio: { clock: clock(48_000), channels: 2 } });
+    const runs: Run[] = [];
+    for (const m of [videoOnly, audioOnly]) {
+      m.on('init', (init) => runs.push({ init, segments: [] }));
+      m.on('segment', (seg) => runs.at(-1)!.segments.push(seg));
+    }
+    video.forEach((nals, i) =>
+      videoOnly.addVideo({
+        data: avcc(nals),
+        keyframe: i % 30 === 0,
+        time: i * 3000,
+        arrivedAt: (i * 1000) / 30,
+      }),
+    );
+    videoOnly.end();
+    audio.forEach((data, j) =>
+      audioOnly.addAudio({ data, time: j * 960, samples: 960, arrivedAt: j * 20 }),
+    );
+    audioOnly.end();
+    const [v, a] = runs as [Run, Run];
+    expect(v.init.info.codecs).toMatch(/^avc1\./);
+    expect(a.init.info.codecs).toBe('opus');
+    expect(v.segments.map((s) => Math.round(s.durationMs))).toEqual([2000, 1000]);
+    expect(a.segments.reduce((n, s) => n + s.durationMs, 0)).toBeCloseTo(audio.length * 20, 0);
+    for (const [r, name, map] of [
+      [v, 'video-only.mp4', '0:v:0'],
+      [a, 'audio-only.mp4', '0:a:0'],
+    ] as const) {
+      const file = path.join(dir, name);
+      await writeFile(file, Buffer.concat([r.init.bytes, ...r.segments.map((s) => s.bytes)]));
+      const { stderr } = await run('ffmpeg', [
+        '-hide_banner',
+        '-v',
+        'error',
+        '-i',
+        file,
+        '-map',
+        map,
+        '-f',
+        'null',
+        '-',
+      ]);
+      expect(stderr).toBe('');
+    }
   });
 });
