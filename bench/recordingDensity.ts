@@ -71,6 +71,8 @@ function report(r: DensityResult): string {
     ),
     '',
     `Limit: **${r.limit}** cameras (${r.stopped}).`,
+    `Server CPU over the passing steps: ${fmt(r.serverFit.intercept, 1)} % + ${fmt(r.serverFit.slope, 3)} % × N ` +
+      `(marginal cost per stream ${fmt(r.serverFit.ratioToBare, 2)}× bare ffmpeg's).`,
     c
       ? `Reconnect storm: ${c.n} cameras leave and come back at once → every recorder running after ` +
         `${fmt(c.allRecordersMs, 0)} ms, every stream indexing its new run after ${fmt(c.allSegmentsMs, 0)} ms; ` +

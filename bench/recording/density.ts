@@ -25,7 +25,7 @@ import {
   systemBusyPct,
   systemCpu,
 } from '../lib/resources.ts';
-import { fmt, summarize, type Summary } from '../lib/stats.ts';
+import { fmt, linearFit, summarize, type Summary } from '../lib/stats.ts';
 import { bareStep } from './bare.ts';
 import { SOURCE_CODECS } from './media.ts';
 import { HOLE_MS, NPROC, SEGMENT_MS } from './options.ts';
@@ -79,6 +79,8 @@ export interface ReconnectResult {
 
 export interface DensityResult {
   bare: { n: number; perStreamPct: number; flowing: number };
+  /** Server CPU (% of a core) fitted over the passing steps: intercept + slope × N. */
+  serverFit: { intercept: number; slope: number; ratioToBare: number };
   steps: DensityStep[];
   /** The largest N that passed (0 segments lost, playable ≤ 1 s). */
   limit: number;
@@ -155,6 +157,10 @@ export async function densityBench(
     console.log(
       `[density] bare ffmpeg -c copy N=${o.bareN}: ${fmt(bare.perStreamPct, 3)}% of a core per stream (${bare.flowing} flowing)`,
     );
+    const rssBase = {
+      server: processRssBytes(process.pid),
+      worker: processRssBytes(ctx.room.workerPid),
+    };
     const steps: DensityStep[] = [];
     let stopped = 'end of steps';
     let limit = 0;
@@ -165,7 +171,7 @@ export async function densityBench(
       }
       const devices: string[] = [];
       for (let i = 0; i < n; i++) devices.push(await mint(`density ${n}.${i}`));
-      const step = await densityStep(ctx, src, log, devices, o.windowS, bare.perStreamPct);
+      const step = await densityStep(ctx, src, log, devices, o.windowS, bare.perStreamPct, rssBase);
       steps.push(step);
       console.log(stepLine(step));
       if (!step.ok) {
@@ -185,8 +191,14 @@ export async function densityBench(
           `event-loop delay p99 ${fmt(reconnect.eventLoopDelayP99Ms, 1)} ms, max ${fmt(reconnect.eventLoopDelayMaxMs, 1)} ms`,
       );
     }
+    const ok = steps.filter((x) => x.ok);
+    const fit = linearFit(
+      ok.map((x) => x.n),
+      ok.map((x) => x.serverCpuPct),
+    );
     return {
       bare: { n: o.bareN, perStreamPct: bare.perStreamPct, flowing: bare.flowing },
+      serverFit: { ...fit, ratioToBare: fit.slope / bare.perStreamPct },
       steps,
       limit,
       stopped,
@@ -222,13 +234,14 @@ async function densityStep(
   devices: string[],
   windowS: number,
   barePerStream: number,
+  /** RSS before the first step: a step's growth over it, per stream (memory retained from an
+   * earlier, larger step counts too, so this errs high). */
+  rssBase: { server: number; worker: number },
 ): Promise<DensityStep> {
   const n = devices.length;
   log.watch(devices);
-  global.gc?.();
-  const rss0 = processRssBytes(process.pid);
   const workerPid = ctx.room.workerPid;
-  const wrss0 = processRssBytes(workerPid);
+  const { server: rss0, worker: wrss0 } = rssBase;
   const tStart = performance.now();
   const cams = await startAll(ctx, src, devices);
   const count = (d: string): number => log.byDevice.get(d)?.length ?? 0;
