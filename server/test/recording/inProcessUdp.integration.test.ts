@@ -91,4 +91,43 @@ describe('the in-process recorder over a PlainTransport and a UDP socket', () =>
     expect(stderr).toBe('');
     room.leave(cam.peer);
   }, 60_000);
+
+  it('kill() ends a run as a crash: exit is unexpected, the segment in progress is dropped', async () => {
+    const deviceId = (await ts!.mintWithId('camera', { label: 'Crash' })).id;
+    const room = await ts!.server.rooms.getOrCreate(ts!.siteId);
+    const ssrc = { video: 5_300_011, audio: 5_300_012 };
+    const cam = await plainRtpCamera(room, ts!.siteId, deviceId, ssrc);
+    const producers = room.producersOfDevice(deviceId);
+    const recorder = await InProcessRecorder.start({
+      router: room.router,
+      video: producers.find((p) => p.kind === 'video'),
+      audio: undefined,
+      segmentMs: 2000,
+    });
+    const fragments: number[] = [];
+    let segments = 0;
+    recorder.on('fragment', (f) => fragments.push(f.durationMs));
+    recorder.on('segment', () => segments++);
+    const exited = new Promise<boolean>((r) => recorder.once('exit', (e) => r(e.expected)));
+    const video = await h264AccessUnits({ width: 320, height: 240, frames: 45, gop: 30 });
+    const sending = sendCamera({
+      video,
+      audio: [],
+      ports: cam.ports,
+      ssrc,
+      keyframes: [0, 30],
+      loss: 0,
+      reorder: 0,
+    });
+    // Mid-run: the first keyframe's fragments are out, its segment is still open.
+    const deadline = Date.now() + 10_000;
+    while (fragments.length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(fragments.length).toBeGreaterThanOrEqual(2);
+    recorder.kill();
+    expect(await exited).toBe(false);
+    await sending;
+    expect(segments).toBe(0);
+    room.leave(cam.peer);
+  }, 30_000);
 });
