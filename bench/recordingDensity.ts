@@ -7,7 +7,10 @@
  *
  *   node --import tsx bench/recordingDensity.ts [--steps=50,100,150,200,250,300] [--window=8]
  *                                               [--budget=300] [--bare=16] [--reconnect=100]
+ *                                               [--storage-dir=DIR]
+ * (re-runs itself with UV_THREADPOOL_SIZE=64 unless that is set).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,7 +84,22 @@ function report(r: DensityResult): string {
   ].join('\n');
 }
 
+/**
+ * Each segment costs two fsyncs on libuv's threadpool (4 threads by default): with hundreds of
+ * cameras they queue, and segments become playable seconds late. The server is meant to run with
+ * a larger pool; the bench re-runs itself with one unless told otherwise.
+ */
+function withThreadpool(): boolean {
+  if (process.env['UV_THREADPOOL_SIZE']) return false;
+  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, UV_THREADPOOL_SIZE: '64' },
+  });
+  process.exit(r.status ?? 1);
+}
+
 async function main(): Promise<void> {
+  if (withThreadpool()) return;
   const t0 = performance.now();
   quietLogs();
   const machine = machineInfo();
