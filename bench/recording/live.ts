@@ -130,7 +130,9 @@ export async function liveStep(ctx: Ctx, deviceId: string): Promise<LiveResult> 
     killAt = Date.now();
     await killAll([cam.source]);
     stopCamera(ctx.room, cam);
-    if (recorderPid !== undefined) await goneAfter([recorderPid], killAt, 12_000);
+    if (recorderPid !== undefined && recorderPid !== process.pid) {
+      await goneAfter([recorderPid], killAt, 12_000);
+    }
     await (await ctx.service.streamOf(deviceId))?.drain();
     collectors.delete(events);
   }

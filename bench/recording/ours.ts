@@ -66,7 +66,8 @@ export async function oursStep(
     warmupS = secondsSince(t0);
     for (const d of devs) {
       const pid = (await ctx.service.streamOf(d))?.recorderPid;
-      if (pid !== undefined) recorderPids.push(pid);
+      // The in-process recorder runs in this process (nodePid): it has no pid of its own.
+      if (pid !== undefined && pid !== nodePid) recorderPids.push(pid);
     }
     sourcePids = cams.map((c) => c.source.pid).filter((p): p is number => p !== undefined);
     rtp0 = (await Promise.all(cams.map((c) => rtpBytes(c)))).reduce((x, y) => x + y, 0);

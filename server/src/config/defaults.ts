@@ -72,6 +72,12 @@ export const defaults = {
     enabled: true,
     /** ffmpeg binary that remuxes RTP into fMP4 (Debian's, installed by scripts/setup.sh). */
     ffmpegPath: 'ffmpeg',
+    /**
+     * Who turns an H264 (+ Opus) camera's RTP into fragmented MP4: 'inprocess' (depacketized and
+     * muxed in the server, no process per camera) or 'ffmpeg' (one `ffmpeg -c copy` per camera).
+     * VP8 cameras always use ffmpeg, which transcodes them to H264.
+     */
+    muxer: 'inprocess' as 'inprocess' | 'ffmpeg',
     /** Target segment length; segments are cut at the first keyframe after it. */
     segmentSeconds: 2,
     /** Mode of a camera that has no recording settings yet. */

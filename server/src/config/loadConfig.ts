@@ -25,6 +25,7 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' }> =
   PORCHLIGHT_RECORDING_STORAGE: { path: ['recording', 'storage'], type: 'string' },
   PORCHLIGHT_RECORDING_DIR: { path: ['recording', 'storageDir'], type: 'string' },
   PORCHLIGHT_RECORDING_MASTER_KEYS: { path: ['recording', 'masterKeys'], type: 'string' },
+  PORCHLIGHT_RECORDING_MUXER: { path: ['recording', 'muxer'], type: 'string' },
   PORCHLIGHT_S3_ENDPOINT: { path: ['recording', 's3', 'endpoint'], type: 'string' },
   PORCHLIGHT_S3_REGION: { path: ['recording', 's3', 'region'], type: 'string' },
   PORCHLIGHT_S3_BUCKET: { path: ['recording', 's3', 'bucket'], type: 'string' },

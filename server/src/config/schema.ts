@@ -101,6 +101,7 @@ export const ConfigSchema = z
       .strictObject({
         enabled: z.boolean().default(defaults.recording.enabled),
         ffmpegPath: z.string().min(1).default(defaults.recording.ffmpegPath),
+        muxer: z.enum(['inprocess', 'ffmpeg']).default(defaults.recording.muxer),
         segmentSeconds: z.number().min(1).max(10).default(defaults.recording.segmentSeconds),
         defaultMode: z
           .enum(['off', 'continuous', 'on-demand', 'event'])

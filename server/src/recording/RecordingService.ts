@@ -9,6 +9,7 @@ import { repairRecordings, type RepairReport } from './Repair.ts';
 import { Retention, type DiskGuardResult } from './Retention.ts';
 import type { SegmentVault } from './SegmentVault.ts';
 import { LiveParts } from './live/LiveParts.ts';
+import type { MuxerKind } from './recorder/RecorderTypes.ts';
 import { StreamRecording } from './StreamRecording.ts';
 import type { RecordingMode, RecordingStream, SegmentRecord } from './types.ts';
 import { UsageMeter } from './UsageMeter.ts';
@@ -22,6 +23,8 @@ export interface RecordingServiceOptions {
   // No defaults here: every value comes from the validated config (config/defaults.ts).
   enabled: boolean;
   ffmpegPath: string;
+  /** Who muxes H264 (+ Opus) cameras: in process, or one ffmpeg per camera. */
+  muxer: MuxerKind;
   segmentMs: number;
   /** Settings of a stream seen for the first time. */
   defaultMode: RecordingMode;
@@ -85,6 +88,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     this.#o = {
       enabled: o.enabled,
       ffmpegPath: o.ffmpegPath,
+      muxer: o.muxer,
       segmentMs: o.segmentMs,
       defaultMode: o.defaultMode,
       defaultRetentionDays: o.defaultRetentionDays,
@@ -168,6 +172,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
             index: this.index,
             vault: this.vault,
             ffmpegPath: this.#o.ffmpegPath,
+            muxer: this.#o.muxer,
             segmentMs: this.#o.segmentMs,
             enabled: this.#o.enabled,
             now: this.#o.now,

@@ -10,7 +10,9 @@ import {
   type PersistOrder,
 } from './modes/RecordingModeMachine.ts';
 import type { LiveStream } from './live/LiveStream.ts';
-import { Recorder, type RecordedInit, type RecordedSegment } from './recorder/Recorder.ts';
+import type { RecordedInit, RecordedSegment } from './recorder/Recorder.ts';
+import type { MuxerKind, RecorderRun } from './recorder/RecorderTypes.ts';
+import { startRecorder } from './recorder/startRecorder.ts';
 import { SegmentVault } from './SegmentVault.ts';
 import { runRecord, segmentRecord } from './indexRecords.ts';
 import type { RecordingStream, SegmentRecord } from './types.ts';
@@ -25,6 +27,8 @@ export interface StreamRecordingDeps {
   index: RecordingIndex;
   vault: SegmentVault;
   ffmpegPath: string;
+  /** Who muxes H264 (+ Opus) cameras (config recording.muxer); VP8 always goes to ffmpeg. */
+  muxer: MuxerKind;
   segmentMs: number;
   /** Whether recorders may run at all (config). */
   enabled: boolean;
@@ -54,7 +58,7 @@ interface Pending {
 
 interface ActiveRun {
   id: string;
-  recorder: Recorder;
+  recorder: RecorderRun;
   /** Wall-clock time of the run's media timeline zero (consumers resumed). */
   anchor: number;
   init: RecordedInit | undefined;
@@ -230,12 +234,13 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     if (!room) return;
     this.#starting = true;
     try {
-      const recorder = await Recorder.start({
+      const recorder = await startRecorder({
         router: room.router,
         video: this.#producers.get('video'),
         audio: this.#producers.get('audio'),
         ffmpegPath: this.#deps.ffmpegPath,
         segmentMs: this.#deps.segmentMs,
+        muxer: this.#deps.muxer,
       });
       // Reassigned when the recorder's stream changes resolution (a new run, same ffmpeg).
       let run: ActiveRun = {
@@ -311,6 +316,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
         deviceId: this.deviceId,
         runId: run.id,
         pid: recorder.pid,
+        muxer: recorder.muxer,
       });
     } catch (error) {
       if (this.#closed) return;
@@ -387,10 +393,9 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     }
   }
 
-  /** Test hook and ops tool: SIGKILL the recorder as a crash would. */
+  /** Test hook and ops tool: end the recorder as a crash would. */
   killRecorder(): void {
-    const pid = this.#run?.recorder.pid;
-    if (pid) process.kill(pid, 'SIGKILL');
+    this.#run?.recorder.kill();
   }
 
   /** Stops the recorder gracefully (its last segment is kept) and waits for pending writes. */

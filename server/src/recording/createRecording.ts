@@ -82,6 +82,7 @@ export async function createRecording(o: {
     rooms: o.rooms,
     enabled: c.enabled,
     ffmpegPath: c.ffmpegPath,
+    muxer: c.muxer,
     segmentMs: c.segmentSeconds * 1000,
     defaultMode: c.defaultMode,
     defaultRetentionDays: c.defaultRetentionDays,

@@ -79,6 +79,7 @@ export type RecorderEvents = {
  */
 export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
   readonly startedAt = Date.now();
+  readonly muxer = 'ffmpeg';
   readonly transcoding: boolean;
   readonly #transports: types.PlainTransport[];
   readonly #consumers: types.Consumer[];
@@ -312,6 +313,11 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
     }
     this.#lastIngested = Math.max(this.#lastIngested, total);
     return this.#lastIngested;
+  }
+
+  /** Kills ffmpeg as a crash would (tests, ops): `exit` reports it as unexpected. */
+  kill(): void {
+    this.#process.kill('SIGKILL');
   }
 
   /** Immediate stop that drops the segment in progress (its content no longer fits the run). */
