@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): each writes its section into bench/results/latest.json and regenerates
 # bench/results/latest.md. Loopback only; bounded in time (fan-out ~4 min, recording ~4 min,
-# signaling ~1 min).
+# recording density ~2-3 min, LL-HLS ~3 min, signaling ~1 min).
 # Each bench also runs alone with options, e.g. `node --import tsx bench/fanout.ts --steps=25,100`
 # (see the header comment of each file).
 set -euo pipefail
@@ -29,6 +29,10 @@ run bench/turn.ts
 run bench/recording.ts
 # Live HLS glass to playback in Chromium: LL-HLS vs plain HLS, alone and beside 16 recordings.
 run bench/hlsLatency.ts
+# Recording density: 50 to 300 in-process recordings (one RTP source process) vs bare ffmpeg -c copy,
+# RSS per stream, playable latency, 100 cameras reconnecting at once (re-runs itself with a larger
+# libuv threadpool, as npm start does).
+run bench/recordingDensity.ts
 
 printf '\n'
 cat bench/results/latest.md
