@@ -19,7 +19,8 @@ import type { RecordingStream, SegmentRecord } from './types.ts';
 
 const logger = createLogger('StreamRecording');
 
-/** Producer changes settle this long before the recorder (re)starts: video and audio arrive apart. */
+/** Producer changes settle this long before the recorder (re)starts while a device has only one
+ * track: video and audio arrive apart. */
 const SETTLE_MS = 400;
 const MAX_BACKOFF_MS = 10_000;
 
@@ -210,7 +211,10 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
 
   #scheduleReconcile(): void {
     clearTimeout(this.#settleTimer);
-    this.#settleTimer = setTimeout(() => this.#reconcile(), SETTLE_MS);
+    // A device publishes one video and one audio track: with both here nothing else is coming,
+    // so the recorder starts at once (every ms waited is media a new run cannot record).
+    const complete = this.#producers.has('video') && this.#producers.has('audio');
+    this.#settleTimer = setTimeout(() => this.#reconcile(), complete ? 0 : SETTLE_MS);
     this.#settleTimer.unref();
   }
 
