@@ -11,6 +11,7 @@ import type { RecordingIndex } from '../index/RecordingIndex.ts';
 import type { SegmentVault } from '../SegmentVault.ts';
 import type { SegmentRecord } from '../types.ts';
 import { audioChannels, transcodeToAac } from './aacClip.ts';
+import { trimRunEdges } from './clipRange.ts';
 
 /** Longest clip one request may export. */
 export const MAX_CLIP_MS = 2 * 3600_000;
@@ -60,7 +61,11 @@ export class ClipExporter {
   async plan(deviceId: string, from: number, to: number): Promise<ClipPlan> {
     if (!(to > from)) throw PorchlightError.badRequest('to must be after from');
     if (to - from > MAX_CLIP_MS) throw PorchlightError.badRequest('a clip is at most 2 hours');
-    const segments = await this.#index.querySegments({ deviceId, from, to, limit: 10_000 });
+    const segments = trimRunEdges(
+      await this.#index.querySegments({ deviceId, from, to, limit: 10_000 }),
+      from,
+      to,
+    );
     const first = segments[0];
     if (!first) throw PorchlightError.notFound('recording in that range');
     const firstRun = await this.#index.getRun(first.runId);

@@ -17,6 +17,7 @@ import type { PlaybackGrant, PlaybackTokens } from './PlaybackTokens.ts';
 import type { LivePlaylist } from './LivePlaylist.ts';
 import { mediaPlaylist } from './playlists.ts';
 import type { Snapshotter } from './Snapshotter.ts';
+import { trimRunEdges } from './clipRange.ts';
 
 /** A revoked grant stops playback within this long (authorization is re-checked, cached). */
 const AUTHZ_CACHE_MS = 5_000;
@@ -137,12 +138,16 @@ export class MediaServer {
       if (grant.from === null || grant.to === null) {
         throw PorchlightError.badRequest('this playback URL has no time range');
       }
-      const segments = await this.#d.index.querySegments({
-        deviceId: grant.deviceId,
-        from: grant.from,
-        to: grant.to,
-        limit: MAX_VOD_SEGMENTS,
-      });
+      const segments = trimRunEdges(
+        await this.#d.index.querySegments({
+          deviceId: grant.deviceId,
+          from: grant.from,
+          to: grant.to,
+          limit: MAX_VOD_SEGMENTS,
+        }),
+        grant.from,
+        grant.to,
+      );
       const runs = await this.#runs(grant.deviceId, segments);
       return this.#playlist(
         reply,
