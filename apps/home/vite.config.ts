@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * `vite build` writes dist/, which the Porchlight server serves at `/` (same origin as socket.io).
@@ -9,7 +10,45 @@ import { defineConfig } from 'vite';
 const devServer = process.env['PORCHLIGHT_DEV_SERVER'];
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // The service worker (src/sw/sw.ts, served as /sw.js) and the web app manifest; see docs/pwa.md.
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      // A new version waits until the user clicks "Reload" (UpdateBanner).
+      registerType: 'prompt',
+      // sw-register.ts registers it, in production builds only.
+      injectRegister: false,
+      injectManifest: {
+        // The app shell (source maps aside); the manifest and its icons are added by the plugin.
+        globPatterns: ['**/*.{js,css,html,svg}'],
+      },
+      manifest: {
+        name: 'Porchlight',
+        short_name: 'Porchlight',
+        description: 'Self-hosted live view and talk-back for your cameras.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'any',
+        background_color: '#0f1115',
+        theme_color: '#0f1115',
+        // Rendered from public/icon.svg by scripts/icons.ts.
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          {
+            src: '/icons/maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
+        ],
+      },
+    }),
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -244,7 +244,8 @@ test('the homeowner opens the timeline, sees what was recorded and plays it with
   await tab.close();
   // The app shell the service worker keeps for offline use is still the app's page.
   const shell = await owner.evaluate(async () => {
-    const cached = await caches.match('/');
+    // Workbox keys the precached page by its revision: /index.html?__WB_REVISION__=...
+    const cached = await caches.match('/index.html', { ignoreSearch: true });
     return {
       controlled: !!navigator.serviceWorker.controller,
       type: cached?.headers.get('content-type') ?? null,

@@ -14,6 +14,9 @@ import type { TlsMaterial } from './tls.ts';
 
 const logger = createLogger('HttpServer');
 
+/** Files of a built web app that must be revalidated on every request. */
+const NO_CACHE_FILES = new Set(['sw.js', 'index.html', 'manifest.webmanifest']);
+
 export interface HttpServerOptions {
   tls: TlsMaterial;
   /** Built web apps by URL prefix (SPA fallback to their index.html). Missing ones are skipped. */
@@ -87,6 +90,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       prefix: a.prefix,
       index: ['index.html'],
       wildcard: false,
+      // The service worker script and the page that registers it are checked on every load, so
+      // a new build reaches the browser (the app then offers "Reload"); hashed assets may cache.
+      // (Set here rather than by @fastify/static's cacheControl, which would overwrite it.)
+      cacheControl: false,
+      setHeaders: (res, file) => {
+        const noCache = NO_CACHE_FILES.has(path.basename(file));
+        res.setHeader('cache-control', noCache ? 'no-cache' : 'public, max-age=0');
+      },
       // Only the first registration may decorate the reply with sendFile.
       decorateReply: i === 0,
     });
@@ -100,7 +111,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       spa &&
       req.method === 'GET' &&
       !req.url.startsWith('/api/') &&
-      !req.url.startsWith('/socket.io')
+      !req.url.startsWith('/socket.io') &&
+      // A recording URL that is gone or mistyped is a 404, not the app's page.
+      !req.url.startsWith('/media/')
     ) {
       return reply.type('text/html').sendFile('index.html', spa.root);
     }
