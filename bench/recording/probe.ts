@@ -1,8 +1,8 @@
 /**
  * Timing probes of the recording bench.
  *
- * `installSegmenterProbe` wraps Fmp4Segmenter's `safeEmit` (bench process only; behaviour is
- * unchanged) to note, for every segment the server's recorders cut, when the segmenter cut it and
+ * `installSegmenterProbe` wraps the `safeEmit` of Fmp4Segmenter (ffmpeg recorders) and Fmp4Muxer
+ * (in-process recorders) (bench process only; behaviour is unchanged) to note, for every segment the server's recorders cut, when the segmenter cut it and
  * when its last fragment had arrived. SegmentRecords carry `ingestTime` (= the segment's
  * `firstByteAt`) and `bytes`, which identify the segment again when the service's `segment` event
  * fires after sealing, storing and indexing.
@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Fmp4Segmenter } from '../../server/src/recording/media/Segmenter.ts';
+import { Fmp4Muxer } from '../../server/src/recording/mux/Fmp4Muxer.ts';
 import { EnhancedEventEmitter } from '@porchlight/runtime';
 
 export interface CutTiming {
@@ -34,10 +35,8 @@ export function installSegmenterProbe(): void {
   installed = true;
   const lastFragment = new WeakMap<object, number>();
   const base = EnhancedEventEmitter.prototype.safeEmit;
-  const proto = Fmp4Segmenter.prototype as unknown as {
-    safeEmit: (this: object, event: string, ...args: unknown[]) => boolean;
-  };
-  proto.safeEmit = function (this: object, event: string, ...args: unknown[]): boolean {
+  type Emitting = { safeEmit: (this: object, event: string, ...args: unknown[]) => boolean };
+  const probed = function (this: object, event: string, ...args: unknown[]): boolean {
     const now = Date.now();
     if (event === 'fragment') {
       lastFragment.set(this, now);
@@ -57,6 +56,8 @@ export function installSegmenterProbe(): void {
       ...args,
     );
   };
+  (Fmp4Segmenter.prototype as unknown as Emitting).safeEmit = probed;
+  (Fmp4Muxer.prototype as unknown as Emitting).safeEmit = probed;
 }
 
 /** The cut timing of an indexed segment, if the probe saw it (taken out of the table). */
