@@ -19,9 +19,14 @@ import type { RecordingStream, SegmentRecord } from './types.ts';
 
 const logger = createLogger('StreamRecording');
 
-/** Producer changes settle this long before the recorder (re)starts while a device has only one
- * track: video and audio arrive apart. */
-const SETTLE_MS = 400;
+/**
+ * Producer changes settle this long before the recorder (re)starts while a device has only one
+ * track: a browser camera's audio producer follows its video one by a produce round trip, which
+ * took over 400 ms on a loaded box, and a recorder started without it must restart (a ~0.2 s hole)
+ * when it comes. With both tracks there the recorder starts at once. A video-only camera pays this
+ * wait at every start.
+ */
+const SETTLE_MS = 1000;
 const MAX_BACKOFF_MS = 10_000;
 
 export interface StreamRecordingDeps {
