@@ -8,30 +8,20 @@ import { depacketizeOpus } from '../rtp/OpusDepacketizer.ts';
 import { ReorderBuffer, type Ordered } from '../rtp/ReorderBuffer.ts';
 import { parseRtp, type RtpParseFailure } from '../rtp/RtpPacket.ts';
 import type { RecorderEvents } from './Recorder.ts';
-import type { RecorderRun } from './RecorderTypes.ts';
+import type { RecorderBaseOptions, RecorderRun } from './RecorderTypes.ts';
 
 const logger = createLogger('InProcessRecorder');
 
 /** Keyframe requests after a loss are at most this frequent (a burst of loss asks once). */
 const LOSS_KEYFRAME_INTERVAL_MS = 300;
 
-export interface InProcessRecorderOptions {
-  router: types.Router;
-  video: types.Producer | undefined;
-  audio: types.Producer | undefined;
-  /** Loopback address mediasoup sends to. Default 127.0.0.1. */
-  ip?: string;
+export interface InProcessRecorderOptions extends RecorderBaseOptions {
   /**
    * How RTP leaves mediasoup: 'udp' (a PlainTransport to a socket of ours, one datagram per
    * packet) or 'direct' (a DirectTransport: packets come over the worker's channel, many per
    * read). Default 'direct': cheaper per packet for Node (see docs/recording.md).
    */
   transport?: 'udp' | 'direct';
-  /** Target segment length; a keyframe is requested this often (recording.segmentSeconds). */
-  segmentMs: number;
-  /** No completed segment for this long (producers not paused) is a stall: the run ends as a
-   * crash and the owner starts a new one. Default 20 000. */
-  stallTimeoutMs?: number;
 }
 
 interface Track {

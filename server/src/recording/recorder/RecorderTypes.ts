@@ -32,6 +32,20 @@ export interface RecorderRun extends Pick<
   kill(): void;
 }
 
+/** What every recorder is started with. */
+export interface RecorderBaseOptions {
+  router: types.Router;
+  video: types.Producer | undefined;
+  audio: types.Producer | undefined;
+  /** Loopback address mediasoup sends to. Default 127.0.0.1. */
+  ip?: string;
+  /** Target segment length; a keyframe is requested this often (recording.segmentSeconds). */
+  segmentMs: number;
+  /** No completed segment for this long (producers not paused) is a stall: the run ends as a
+   * crash and the owner starts a new one. Default 20 000. */
+  stallTimeoutMs?: number;
+}
+
 export interface RecorderStartOptions {
   router: types.Router;
   video: types.Producer | undefined;
