@@ -21,12 +21,16 @@ const logger = createLogger('StreamRecording');
 
 /**
  * Producer changes settle this long before the recorder (re)starts while a device has only one
- * track: a browser camera's audio producer follows its video one by a produce round trip, which
- * took over 400 ms on a loaded box, and a recorder started without it must restart (a ~0.2 s hole)
- * when it comes. With both tracks there the recorder starts at once. A video-only camera pays this
- * wait at every start.
+ * track and nothing says whether a second is coming (its first recording): video and audio arrive
+ * a produce round trip apart. A recorder started without a track that then comes must restart (a
+ * ~0.2 s hole).
  */
-const SETTLE_MS = 1000;
+const SETTLE_MS = 400;
+/**
+ * A device that recorded with a track it has not re-published yet (a reconnect, a worker death)
+ * is waited for this long: its audio follows its video by over 0.4 s on a loaded box.
+ */
+const EXPECTED_TRACK_WAIT_MS = 1000;
 const MAX_BACKOFF_MS = 10_000;
 
 export interface StreamRecordingDeps {
@@ -88,6 +92,8 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
   #run: ActiveRun | undefined;
   #starting = false;
   #settleTimer: NodeJS.Timeout | undefined;
+  /** The tracks the last recorder started with: what a reconnecting device will publish again. */
+  #recordedTracks: ('video' | 'audio')[] | undefined;
   /** The one timer of the mode logic: set to the machine's next wake-up time. */
   #wakeTimer: NodeJS.Timeout | undefined;
   #backoffMs = 500;
@@ -216,10 +222,14 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
 
   #scheduleReconcile(): void {
     clearTimeout(this.#settleTimer);
-    // A device publishes one video and one audio track: with both here nothing else is coming,
-    // so the recorder starts at once (every ms waited is media a new run cannot record).
-    const complete = this.#producers.has('video') && this.#producers.has('audio');
-    this.#settleTimer = setTimeout(() => this.#reconcile(), complete ? 0 : SETTLE_MS);
+    // A device publishes at most one video and one audio track. With both here, or with the
+    // tracks it recorded with last time, nothing else is coming: the recorder starts at once
+    // (every ms waited is media a new run cannot record).
+    const present = (slot: 'video' | 'audio'): boolean => this.#producers.has(slot);
+    const expected = this.#recordedTracks;
+    const complete = (present('video') && present('audio')) || !!expected?.every(present);
+    const wait = expected && this.#producers.size > 0 ? EXPECTED_TRACK_WAIT_MS : SETTLE_MS;
+    this.#settleTimer = setTimeout(() => this.#reconcile(), complete ? 0 : wait);
     this.#settleTimer.unref();
   }
 
@@ -243,6 +253,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     if (!room) return;
     this.#starting = true;
     try {
+      this.#recordedTracks = [...this.#producers.keys()];
       const recorder = await startRecorder({
         router: room.router,
         video: this.#producers.get('video'),
