@@ -18,12 +18,16 @@ export function defaultClip(
   ranges: readonly TimeRange[] | null,
   bounds?: TimeRange,
 ): TimeRange {
-  const range = ranges?.find((r) => r.from - SLACK_MS <= at && at <= r.to + SLACK_MS);
+  // The range the position is in; only then one it is next to. Ranges meet where a run changes
+  // (another resolution), and a clip must not cross into the next one: the server refuses it.
+  const range =
+    ranges?.find((r) => r.from <= at && at < r.to) ??
+    ranges?.find((r) => r.from - SLACK_MS <= at && at <= r.to + SLACK_MS);
   if (!range) return { from: at - DEFAULT_CLIP_MS, to: at };
   // A range cut by the window's start may go on before it: no reason to stop there.
   const start = bounds && range.from <= bounds.from ? -Infinity : range.from;
-  const from = Math.max(start, at - DEFAULT_CLIP_MS);
-  const to = Math.max(at, Math.min(range.to, from + DEFAULT_CLIP_MS));
+  const from = Math.max(start, Math.min(at, range.to) - DEFAULT_CLIP_MS);
+  const to = Math.min(range.to, Math.max(at, from + DEFAULT_CLIP_MS));
   return { from, to };
 }
 
