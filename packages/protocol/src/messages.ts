@@ -16,16 +16,21 @@ import {
   type RtpParameters,
 } from './media.ts';
 import type { Ack } from './errors.ts';
+import type { AnsweredBy, CallOutcome, CallView } from './rest/calls.ts';
 
-/** Who a connection is: bound by its token, never by anything the client says later. */
-export const RoleSchema = z.enum(['camera', 'viewer']);
+/**
+ * Who a connection is: bound by its token, never by anything the client says later. In a call's
+ * media room (join with `callId`) the visitor's side is `visitor` and homeowners are `callee`.
+ */
+export const RoleSchema = z.enum(['camera', 'viewer', 'visitor', 'callee']);
 export type Role = z.infer<typeof RoleSchema>;
 
 /**
  * What a producer carries. Cameras publish `camera` video and `microphone` audio; viewers publish
- * `talkback` audio that is routed to cameras (push-to-talk).
+ * `talkback` audio that is routed to cameras (push-to-talk). In a call room the visitor publishes
+ * `camera` and `microphone`, the answerer `callAudio` and (when turned on) `callVideo`.
  */
-export const SourceSchema = z.enum(['camera', 'microphone', 'talkback']);
+export const SourceSchema = z.enum(['camera', 'microphone', 'talkback', 'callAudio', 'callVideo']);
 export type Source = z.infer<typeof SourceSchema>;
 
 const label = z.string().trim().min(1).max(64);
@@ -57,6 +62,8 @@ export interface JoinResponse {
   peerId: string;
   siteId: string;
   role: Role;
+  /** Set when this peer joined a call's media room. */
+  callId?: string;
   routerRtpCapabilities: RtpCapabilities;
   iceServers: IceServer[];
   /** When the TURN credentials in iceServers expire (unix ms); refresh with getIceServers before. */
@@ -84,7 +91,15 @@ export interface ConsumerInfo {
 /** Request schemas, by event name. */
 export const RequestSchemas = {
   /** siteId: which site to watch (accounts with several sites); devices always join their own. */
-  join: z.strictObject({ label: label.optional(), siteId: IdSchema.optional() }),
+  /**
+   * callId: join that doorbell call's own media room instead of the site's (visitors must; a
+   * homeowner who may answer the door may, to preview the visitor and, once answerer, to talk).
+   */
+  join: z.strictObject({
+    label: label.optional(),
+    siteId: IdSchema.optional(),
+    callId: IdSchema.optional(),
+  }),
   createTransport: z.strictObject({ direction: z.enum(['send', 'recv']) }),
   connectTransport: z.strictObject({ transportId: IdSchema, dtlsParameters: DtlsParametersSchema }),
   restartIce: z.strictObject({ transportId: IdSchema }),
@@ -164,6 +179,23 @@ export interface NotificationMap {
    * Signaling stays up: the client must create transports again and re-publish/re-consume.
    */
   mediaReset: { reason: string; routerRtpCapabilities: RtpCapabilities };
+  /**
+   * To every open socket of every account that may answer the door (joined or not): a call
+   * started ringing. `call.snapshotUrl` may still be null; a `callUpdated` brings it.
+   */
+  callRinging: { call: CallView };
+  /**
+   * To the same sessions: the call changed. `state` answered: `call.answeredBy` says who and on
+   * which device (stop ringing everywhere else); ended: `call.outcome`. Also sent when the
+   * snapshot arrives (`call.snapshotUrl`) and when one's own account declined (`declinedBy`).
+   */
+  callUpdated: { call: CallView; declinedBy?: { accountId: string } };
+  /** To the visitor: somebody answered (the answerer's media follows in the call room). */
+  callAnswered: { callId: string; answeredBy: Pick<AnsweredBy, 'name'> };
+  /** To the visitor: the call is over (hung up, missed, declined, too long). */
+  callEnded: { callId: string; outcome: CallOutcome; reason: string };
+  /** To the visitor: a text from the answerer, to show and speak. */
+  quickReply: { callId: string; text: string; sentAt: number };
 }
 
 export type NotificationName = keyof NotificationMap;

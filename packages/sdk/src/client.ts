@@ -261,10 +261,11 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
   private async join(connection: number): Promise<void> {
     const signaling = this.signaling;
     if (!signaling) return;
-    const { label, siteId } = this.options;
+    const { label, siteId, callId } = this.options;
     const payload: RequestOf<'join'> = {
       ...(label !== undefined ? { label } : {}),
       ...(siteId !== undefined ? { siteId } : {}),
+      ...(callId !== undefined ? { callId } : {}),
     };
     const response = await signaling.request('join', payload);
     if (connection !== this.connection) return;

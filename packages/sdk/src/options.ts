@@ -31,6 +31,12 @@ export interface ClientOptions {
    * their own. Default: none, the server picks the caller's only site.
    */
   siteId?: string;
+  /**
+   * A doorbell call to join instead of the site: the client becomes a peer of that call's own
+   * media room (visitors with their visitor credential; homeowners who may answer the door).
+   * Default: none.
+   */
+  callId?: string;
   /** Name shown to other peers ("Front door"), sent when joining. Default: none, the server picks. */
   label?: string;
   /** Signaling reconnect policy, merged over DEFAULT_RECONNECT_POLICY. */
@@ -63,6 +69,7 @@ export interface ResolvedOptions {
   url: string;
   token: TokenSource;
   siteId: string | undefined;
+  callId: string | undefined;
   label: string | undefined;
   reconnect: ReconnectPolicy;
   transientRetry: ReconnectPolicy;
@@ -95,6 +102,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedOptions {
     url,
     token: options.token,
     siteId: options.siteId || undefined,
+    callId: options.callId || undefined,
     label: normalizeLabel(options.label),
     reconnect: resolvePolicy(DEFAULT_RECONNECT_POLICY, options.reconnect),
     transientRetry: { ...DEFAULT_TRANSIENT_RETRY_POLICY },

@@ -45,6 +45,11 @@ const NOTIFICATION_NAMES = [
   'consumerClosed',
   'consumerLayersChanged',
   'mediaReset',
+  'callRinging',
+  'callUpdated',
+  'callAnswered',
+  'callEnded',
+  'quickReply',
 ] as const satisfies readonly NotificationName[];
 
 // Fails to compile when the protocol gains a notification this list does not subscribe to.

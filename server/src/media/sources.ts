@@ -7,17 +7,24 @@ import type { Role, Source } from '@porchlight/protocol';
 const publishable: Record<Role, ReadonlySet<Source>> = {
   camera: new Set(['camera', 'microphone']),
   viewer: new Set(['talkback']),
+  // A doorbell call's room: the visitor's side shows itself, the answerer talks back.
+  visitor: new Set(['camera', 'microphone']),
+  callee: new Set(['callAudio', 'callVideo']),
 };
 
 const consumable: Record<Role, ReadonlySet<Source>> = {
   camera: new Set(['talkback']),
   viewer: new Set(['camera', 'microphone']),
+  visitor: new Set(['callAudio', 'callVideo']),
+  callee: new Set(['camera', 'microphone']),
 };
 
 const sourceKind: Record<Source, 'audio' | 'video'> = {
   camera: 'video',
   microphone: 'audio',
   talkback: 'audio',
+  callAudio: 'audio',
+  callVideo: 'video',
 };
 
 export function mayPublish(role: Role, source: Source, kind: 'audio' | 'video'): boolean {

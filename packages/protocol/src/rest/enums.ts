@@ -36,6 +36,12 @@ export const ACTIONS = [
   'usage:read',
   /** Manage API keys of one's own account. */
   'account:manage-keys',
+  /** Be notified of a door's calls, answer, decline, talk in them, read the door's call history. */
+  'call:answer',
+  /** Ring a door (the doorbell device for its own door; a visitor credential for its call). */
+  'call:ring',
+  /** Change a door's settings and its door tokens (visitor links). */
+  'door:manage',
   /** Platform administration: accounts, all sites. */
   'admin:accounts',
   'admin:sites',

@@ -7,6 +7,8 @@ import type { RestRouteName } from './endpoints.ts';
 import type { RestRoute } from './route.ts';
 import { apiKeyRoutes } from './apiKeys.ts';
 import { auditRoutes } from './audit.ts';
+import { callRoutes } from './calls.ts';
+import { doorRoutes } from './doors.ts';
 import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
@@ -20,6 +22,8 @@ export * from './endpoints.ts';
 export * from './apiKeys.ts';
 export * from './audit.ts';
 export * from './auth.ts';
+export * from './calls.ts';
+export * from './doors.ts';
 export * from './common.ts';
 export * from './devices.ts';
 export * from './grants.ts';
@@ -39,5 +43,7 @@ export const restRoutes = {
   ...deviceRoutes,
   ...apiKeyRoutes,
   ...recordingRoutes,
+  ...doorRoutes,
+  ...callRoutes,
 } satisfies Record<RestRouteName, RestRoute>;
 export type RestRoutes = typeof restRoutes;

@@ -1,0 +1,129 @@
+import type {
+  CallPage,
+  CallView,
+  Door,
+  DoorPublic,
+  DoorTokenInfo,
+  UnlockResult,
+  UpdateDoor,
+  VisitorCall,
+  VisitorSession,
+} from '@porchlight/protocol';
+import { RecordingApi } from './api-recording.ts';
+
+/**
+ * The doorbell calls of {@link PorchlightApi}: doors and door tokens (owners), the homeowner's
+ * call actions, and the visitor's side. Visitor methods (`getVisitorCall`, `uploadCallSnapshot`,
+ * `visitorHangUp`) need an api whose token is the visitor credential `ringDoor` returned:
+ * `api.withToken(() => session.credential)`.
+ */
+export abstract class CallsApi extends RecordingApi {
+  // ---- doors (homeowners) -------------------------------------------------------------------
+
+  listDoors(siteId: string): Promise<Door[]> {
+    return this.call('listDoors', { params: { siteId } });
+  }
+
+  getDoor(siteId: string, doorId: string): Promise<Door> {
+    return this.call('getDoor', { params: { siteId, doorId } });
+  }
+
+  /** Owners only. `unlock: null` removes the webhook; its secret is never read back. */
+  updateDoor(siteId: string, doorId: string, patch: UpdateDoor): Promise<Door> {
+    return this.call('updateDoor', { params: { siteId, doorId }, body: patch });
+  }
+
+  listDoorTokens(siteId: string, doorId: string): Promise<DoorTokenInfo[]> {
+    return this.call('listDoorTokens', { params: { siteId, doorId } });
+  }
+
+  createDoorToken(siteId: string, doorId: string, label?: string): Promise<DoorTokenInfo> {
+    const body = label !== undefined ? { label } : {};
+    return this.call('createDoorToken', { params: { siteId, doorId }, body });
+  }
+
+  /** Revokes every token of the door (printed QR codes stop at once) and returns a new one. */
+  rotateDoorTokens(siteId: string, doorId: string, label?: string): Promise<DoorTokenInfo> {
+    const body = label !== undefined ? { label } : {};
+    return this.call('rotateDoorTokens', { params: { siteId, doorId }, body });
+  }
+
+  revokeDoorToken(siteId: string, doorId: string, tokenId: string): Promise<void> {
+    return this.call('revokeDoorToken', { params: { siteId, doorId, tokenId } });
+  }
+
+  // ---- calls (homeowners) -------------------------------------------------------------------
+
+  /** A door's history, newest first; pass the page's `nextBefore` for the next one. */
+  listCalls(
+    siteId: string,
+    doorId: string,
+    page: { before?: number; limit?: number } = {},
+  ): Promise<CallPage> {
+    const query = {
+      ...(page.before !== undefined ? { before: page.before } : {}),
+      ...(page.limit !== undefined ? { limit: page.limit } : {}),
+    };
+    return this.call('listCalls', { params: { siteId, doorId }, query });
+  }
+
+  /** Calls ringing or in progress the caller may answer. */
+  listActiveCalls(): Promise<CallView[]> {
+    return this.call('listActiveCalls');
+  }
+
+  getCall(callId: string): Promise<CallView> {
+    return this.call('getCall', { params: { callId } });
+  }
+
+  /** CONFLICT "answered elsewhere" when another device was first. */
+  answerCall(callId: string, deviceLabel: string): Promise<CallView> {
+    return this.call('answerCall', { params: { callId }, body: { deviceLabel } });
+  }
+
+  declineCall(callId: string): Promise<CallView> {
+    return this.call('declineCall', { params: { callId }, body: {} });
+  }
+
+  hangUpCall(callId: string): Promise<CallView> {
+    return this.call('hangUpCall', { params: { callId }, body: {} });
+  }
+
+  sendQuickReply(callId: string, text: string): Promise<{ sentAt: number }> {
+    return this.call('sendQuickReply', { params: { callId }, body: { text } });
+  }
+
+  unlockDoor(callId: string): Promise<UnlockResult> {
+    return this.call('unlockDoor', { params: { callId }, body: {} });
+  }
+
+  // ---- visitor ------------------------------------------------------------------------------
+
+  /** The door behind a door token (no login). */
+  getDoorByToken(doorToken: string): Promise<DoorPublic> {
+    return this.call('getDoorByToken', { body: { doorToken }, auth: false });
+  }
+
+  /** Rings the door (no login): RATE_LIMITED (429) when rung too often. */
+  ringDoor(doorToken: string): Promise<VisitorSession> {
+    return this.call('ringDoor', { body: { doorToken }, auth: false });
+  }
+
+  /** The doorbell device rings its own door (device token). */
+  ringOwnDoor(siteId: string, doorId: string): Promise<VisitorSession> {
+    return this.call('ringOwnDoor', { params: { siteId, doorId }, body: {} });
+  }
+
+  getVisitorCall(): Promise<VisitorCall> {
+    return this.call('getVisitorCall');
+  }
+
+  /** `jpeg`: base64 of a JPEG of at most 200 kB. */
+  uploadCallSnapshot(jpeg: string): Promise<{ snapshotUrl: string }> {
+    return this.call('uploadCallSnapshot', { body: { jpeg } });
+  }
+
+  visitorHangUp(): Promise<VisitorCall> {
+    return this.call('visitorHangUp', { body: {} });
+  }
+}
