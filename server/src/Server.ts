@@ -21,6 +21,7 @@ import { createRecording, type Recording } from './recording/createRecording.ts'
 import { TurnService } from './turn/TurnService.ts';
 import type { Store } from './store/createStore.ts';
 import { createLogger } from '@porchlight/runtime';
+import { Doorbell } from './doorbell/Doorbell.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -52,6 +53,8 @@ export class PorchlightServer {
   /** Managed coturn; undefined when TURN is disabled. */
   readonly turn: TurnService | undefined;
   readonly recording: Recording;
+  /** Doors, door tokens and doorbell calls. */
+  readonly doorbell: Doorbell;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -66,6 +69,7 @@ export class PorchlightServer {
     signaling: SignalingServer;
     turn: TurnService | undefined;
     recording: Recording;
+    doorbell: Doorbell;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -77,6 +81,7 @@ export class PorchlightServer {
     this.signaling = parts.signaling;
     this.turn = parts.turn;
     this.recording = parts.recording;
+    this.doorbell = parts.doorbell;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -99,6 +104,7 @@ export class PorchlightServer {
     let recording: Recording | undefined;
     let rooms: RoomRegistry | undefined;
     let signaling: SignalingServer | undefined;
+    let doorbell: Doorbell | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ repos: store, secret });
@@ -142,6 +148,28 @@ export class PorchlightServer {
           { prefix: '/', root: path.join(appsDir, 'home', 'dist') },
         ],
       });
+      const boundHttp = http;
+      const publicUrl = (): string =>
+        PorchlightServer.#url(publicHost, (boundHttp.server.address() as AddressInfo).port);
+      const roomRegistry = rooms;
+      // Signaling is built next; the doorbell reaches its sockets through it once it exists.
+      const sockets: { server?: SignalingServer } = {};
+      const bell = new Doorbell({
+        config: config.doorbell,
+        secret,
+        dataDir: config.dataDir,
+        repos: store,
+        authorizer: identity.authorizer,
+        publicUrl,
+        notifier: {
+          toAccounts: (ids, name, payload) => sockets.server?.notifyAccounts(ids, name, payload),
+          toVisitor: (callId, name, payload) =>
+            sockets.server?.notifyVisitor(callId, name, payload),
+        },
+        rooms: { closeCallRoom: (callId) => roomRegistry.closeCall(callId) },
+      });
+      doorbell = bell;
+      await bell.recover();
       signaling = new SignalingServer({
         httpServer: http.server,
         authenticator: identity.authenticator,
@@ -158,19 +186,20 @@ export class PorchlightServer {
             : { iceServers: [] as IceServer[] },
         joinTimeoutMs: config.signaling.joinTimeoutMs,
         deviceStatsIntervalMs: config.signaling.deviceStatsIntervalMs,
+        calls: { join: (principal, callId) => bell.joinCall(principal, callId) },
+        authenticateVisitor: (token) => bell.authenticateVisitor(token),
       });
+      sockets.server = signaling;
       const openApi = buildOpenApi(routes, VERSION);
       http.get('/api/openapi.json', async () => openApi);
-      const boundHttp = http;
-      const publicUrl = (): string =>
-        PorchlightServer.#url(publicHost, (boundHttp.server.address() as AddressInfo).port);
       registerRoutes(
         http,
         routes,
-        apiContext(identity, recording, publicUrl),
+        apiContext(identity, recording, bell, publicUrl),
         identity.authenticator,
       );
       recording.media.register(http);
+      bell.register(http);
       await http.listen({ host: config.host, port: config.port });
       const server = new PorchlightServer({
         config,
@@ -183,12 +212,13 @@ export class PorchlightServer {
         signaling,
         turn,
         recording,
+        doorbell: bell,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
     } catch (error) {
       // Close what was built, in reverse order; one failing close must not keep the rest open.
-      const built = [signaling, http, recording, rooms, turn, pool, store];
+      const built = [doorbell, signaling, http, recording, rooms, turn, pool, store];
       for (const part of built) {
         try {
           if (part instanceof RoomRegistry) part.closeAll();
@@ -218,6 +248,7 @@ export class PorchlightServer {
     try {
       await this.identity.provisioning.purgeExpired();
       await this.identity.refreshTokens.purgeExpired();
+      await this.doorbell.purge();
     } catch (error) {
       logger.warn('purge failed', { error });
     }
@@ -228,6 +259,8 @@ export class PorchlightServer {
     this.#closing ??= (async () => {
       logger.info('shutting down');
       clearInterval(this.#purgeTimer);
+      // Live calls end first, so their visitors and homeowners are told before sockets close.
+      await this.doorbell.close();
       await this.signaling.close();
       // Recorders stop gracefully first so their last segments are kept.
       await this.recording.close();
@@ -243,7 +276,12 @@ export class PorchlightServer {
 }
 
 /** The REST API's view, assembled from the ports identity and recording export. */
-function apiContext(identity: Identity, recording: Recording, publicUrl: () => string): ApiContext {
+function apiContext(
+  identity: Identity,
+  recording: Recording,
+  doorbell: Doorbell,
+  publicUrl: () => string,
+): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage } = identity.repos;
   return {
     ...identity.ports,
@@ -254,5 +292,12 @@ function apiContext(identity: Identity, recording: Recording, publicUrl: () => s
     publicUrl,
     now: Date.now,
     recordings: recording.api,
+    doorbell: {
+      doors: doorbell.doors,
+      calls: doorbell.calls,
+      visitorSession: (call) => doorbell.visitorSession(call),
+      authenticateVisitor: (bearer) => doorbell.authenticateVisitor(bearer),
+      history: identity.repos.calls,
+    },
   };
 }

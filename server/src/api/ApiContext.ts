@@ -4,6 +4,13 @@ import type { IdentityEvents } from '../identity/IdentityEvents.ts';
 import type { IdentityPorts } from '../identity/ports.ts';
 import type { Repositories } from '../store/Repositories.ts';
 import type { RecordingPort } from '../recording/ports.ts';
+import type { Doorbell } from '../doorbell/Doorbell.ts';
+
+/** What the doorbell routes use. */
+export type DoorbellPort = Pick<
+  Doorbell,
+  'doors' | 'calls' | 'visitorSession' | 'authenticateVisitor'
+> & { history: Pick<Repositories['calls'], 'listForDoor'> };
 
 /**
  * The repositories route handlers read and write directly (`ctx.repos.sites.get(id)`); changes
@@ -27,4 +34,5 @@ export interface ApiContext extends IdentityPorts {
   publicUrl: () => string;
   now: () => number;
   recordings: RecordingPort;
+  doorbell: DoorbellPort;
 }

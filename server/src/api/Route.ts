@@ -13,9 +13,14 @@ import type { ApiContext } from './ApiContext.ts';
  * - `authenticated`: any valid principal; the handler only touches the caller's own data.
  * - `{ action, resource }`: the Authorizer must allow `action` on the resource computed from the
  *   validated path parameters before the body is even looked at.
+ * - `visitor`: a doorbell visitor credential (call-scoped), and nothing else; the handler acts on
+ *   that one call only. Every other policy refuses visitor credentials.
  */
 export type RouteAuth<P> =
-  'public' | 'authenticated' | { action: Action; resource: (req: { params: P }) => Resource };
+  | 'public'
+  | 'authenticated'
+  | 'visitor'
+  | { action: Action; resource: (req: { params: P }) => Resource };
 
 export interface RouteRequest<P, Q, B> {
   params: P;
@@ -54,6 +59,8 @@ export interface RawRequest {
 export interface RouteSteps {
   /** Bearer -> principal, or UNAUTHORIZED. */
   authenticate(): Promise<Principal>;
+  /** Bearer (a visitor credential) -> the visitor principal, or UNAUTHORIZED. */
+  authenticateVisitor(): Promise<Principal>;
   /** FORBIDDEN (and audited) unless `principal` may do `action` on `resource`. */
   authorize(principal: Principal, action: Action, resource: Resource): Promise<void>;
 }
@@ -67,7 +74,7 @@ export interface ApiRoute extends Omit<RestRoute, 'params' | 'query' | 'body'> {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
-  auth: 'public' | 'authenticated' | { action: Action };
+  auth: 'public' | 'authenticated' | 'visitor' | { action: Action };
   /** authenticate -> params -> authorize -> query, body -> handler. */
   run(raw: RawRequest, steps: RouteSteps, ctx: ApiContext): Promise<unknown>;
 }
@@ -106,7 +113,12 @@ export function route<
     auth: typeof auth === 'object' ? { action: auth.action } : auth,
     run: async (raw, steps, ctx) => {
       // Credentials first: an anonymous caller learns nothing about the schema.
-      const principal = auth === 'public' ? undefined : await steps.authenticate();
+      const principal =
+        auth === 'public'
+          ? undefined
+          : auth === 'visitor'
+            ? await steps.authenticateVisitor()
+            : await steps.authenticate();
       const params = parse(contract.params, raw.params, 'params');
       if (typeof auth === 'object' && principal)
         await steps.authorize(principal, auth.action, auth.resource({ params }));

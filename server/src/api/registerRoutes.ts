@@ -37,6 +37,11 @@ export function registerRoutes(
             if (!bearer) throw PorchlightError.unauthorized('missing bearer credential');
             return auth.authenticate(bearer);
           },
+          authenticateVisitor: async () => {
+            const bearer = bearerOf(req);
+            if (!bearer) throw PorchlightError.unauthorized('missing visitor credential');
+            return ctx.doorbell.authenticateVisitor(bearer);
+          },
           authorize: async (principal, action, resource) => {
             if (ctx.authorizer.decide(principal, action, resource).allowed) return;
             await ctx.audit.record({

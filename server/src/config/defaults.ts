@@ -119,6 +119,19 @@ export const defaults = {
     /** Segments in the live HLS playlist. */
     liveWindowSegments: 6,
   },
+  doorbell: {
+    /** Ring window of a door nobody configured (seconds); owners change it per door (10-120). */
+    ringWindowSeconds: 30,
+    /** Longest answered call (seconds); then the call is ended for both sides. */
+    maxCallSeconds: 600,
+    /** Calls (with their snapshots) older than this many days are purged. */
+    historyRetentionDays: 90,
+    /** Rings per door within `ringLimitWindowSeconds`. */
+    ringsPerDoor: 5,
+    /** Rings per client address (/64 for IPv6) within `ringLimitWindowSeconds`, all doors. */
+    ringsPerAddress: 10,
+    ringLimitWindowSeconds: 60,
+  },
   /** Create a first site and print links at start-up. */
   devBootstrap: true,
 };

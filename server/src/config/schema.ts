@@ -159,6 +159,41 @@ export const ConfigSchema = z
           .default(defaults.recording.liveWindowSegments),
       })
       .default(defaults.recording),
+    doorbell: z
+      .strictObject({
+        ringWindowSeconds: z
+          .number()
+          .int()
+          .min(10)
+          .max(120)
+          .default(defaults.doorbell.ringWindowSeconds),
+        maxCallSeconds: z
+          .number()
+          .int()
+          .min(10)
+          .max(7200)
+          .default(defaults.doorbell.maxCallSeconds),
+        historyRetentionDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .default(defaults.doorbell.historyRetentionDays),
+        ringsPerDoor: z.number().int().min(1).max(10_000).default(defaults.doorbell.ringsPerDoor),
+        ringsPerAddress: z
+          .number()
+          .int()
+          .min(1)
+          .max(10_000)
+          .default(defaults.doorbell.ringsPerAddress),
+        ringLimitWindowSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(3600)
+          .default(defaults.doorbell.ringLimitWindowSeconds),
+      })
+      .default(defaults.doorbell),
     devBootstrap: z.boolean().default(defaults.devBootstrap),
   })
   .superRefine((c, ctx) => {

@@ -29,6 +29,8 @@ export interface PeerOptions {
   label: string;
   /** The device this peer is (camera role), if any. */
   deviceId: string | undefined;
+  /** The person this peer is (accounts), if any: a call room lets only its answerer talk. */
+  accountId?: string | undefined;
   /** Asks the Authorizer about this peer's current principal. */
   can: (action: Action, resource: Resource) => boolean;
   /** Sends a notification to this peer's socket. */
@@ -45,6 +47,7 @@ export class Peer {
   readonly role: Role;
   readonly label: string;
   readonly deviceId: string | undefined;
+  readonly accountId: string | undefined;
   readonly can: (action: Action, resource: Resource) => boolean;
   readonly notify: Notify;
   readonly transports = new Map<string, types.WebRtcTransport>();
@@ -58,6 +61,7 @@ export class Peer {
     this.role = options.role;
     this.label = options.label;
     this.deviceId = options.deviceId;
+    this.accountId = options.accountId;
     this.can = options.can;
     this.notify = options.notify;
   }

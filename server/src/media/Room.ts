@@ -17,6 +17,7 @@ import type { WorkerPool, WorkerSlot } from './WorkerPool.ts';
 import { mediasoupCall } from './mediasoupCall.ts';
 import { consumerInfo, producerInfo, transportInfo } from './mediaInfo.ts';
 import { consumeAllowed, publishDenial, watchedCamera } from './roomPolicy.ts';
+import { callConsumeAllowed, callPublishDenial, type CallRoomGuard } from './callPolicy.ts';
 
 const logger = createLogger('Room');
 
@@ -36,6 +37,8 @@ export interface RoomOptions {
   siteId: string;
   pool: WorkerPool;
   initialOutgoingBitrate: number;
+  /** Set for a doorbell call's own room: its policy replaces the site's. Default: a site room. */
+  call?: CallRoomGuard;
 }
 
 export type RoomEvents = {
@@ -54,6 +57,8 @@ export type RoomEvents = {
  */
 export class Room extends EnhancedEventEmitter<RoomEvents> {
   readonly siteId: string;
+  /** Set when this is a doorbell call's room. */
+  readonly callId: string | undefined;
   readonly #pool: WorkerPool;
   readonly #options: RoomOptions;
   readonly #peers = new PeerSet();
@@ -66,6 +71,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   private constructor(options: RoomOptions, slot: WorkerSlot, router: types.Router) {
     super();
     this.siteId = options.siteId;
+    this.callId = options.call?.callId;
     this.#pool = options.pool;
     this.#options = options;
     this.#slot = slot;
@@ -296,6 +302,8 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   }
 
   #mayConsume(peer: Peer, producer: types.Producer<ProducerAppData>): boolean {
+    const call = this.#options.call;
+    if (call) return callConsumeAllowed(this.siteId, call, peer, producer);
     return consumeAllowed(this.siteId, peer, producer);
   }
 
@@ -338,6 +346,8 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     source: Source,
     targetPeerId: string | undefined,
   ): PorchlightError | undefined {
+    const call = this.#options.call;
+    if (call) return callPublishDenial(this.siteId, call, peer, source);
     const target = targetPeerId === undefined ? undefined : this.#peers.get(targetPeerId);
     return publishDenial(this.siteId, peer, source, target);
   }

@@ -1,4 +1,5 @@
 import { EnhancedEventEmitter } from '@porchlight/runtime';
+import type { CallRoomGuard } from './callPolicy.ts';
 import { Room } from './Room.ts';
 import type { WorkerPool } from './WorkerPool.ts';
 
@@ -45,6 +46,39 @@ export class RoomRegistry extends EnhancedEventEmitter<RoomRegistryEvents> {
       .finally(() => this.#pending.delete(siteId));
     this.#pending.set(siteId, creation);
     return creation;
+  }
+
+  /**
+   * A doorbell call's own room (key `call:<id>`), created on its first join; not announced as a
+   * site room (nothing records it). Closed by the call's end or when its last peer leaves.
+   */
+  async getOrCreateCall(siteId: string, guard: CallRoomGuard): Promise<Room> {
+    const key = `call:${guard.callId}`;
+    const existing = this.#rooms.get(key);
+    if (existing && !existing.closed) return existing;
+    const pending = this.#pending.get(key);
+    if (pending) return pending;
+    const creation = Room.create({
+      siteId,
+      pool: this.#pool,
+      initialOutgoingBitrate: this.#initialOutgoingBitrate,
+      call: guard,
+    })
+      .then((room) => {
+        this.#rooms.set(key, room);
+        room.once('close', () => {
+          if (this.#rooms.get(key) === room) this.#rooms.delete(key);
+        });
+        return room;
+      })
+      .finally(() => this.#pending.delete(key));
+    this.#pending.set(key, creation);
+    return creation;
+  }
+
+  /** Closes a call's room if it exists (the call ended). */
+  closeCall(callId: string): void {
+    this.#rooms.get(`call:${callId}`)?.close();
   }
 
   closeAll(): void {

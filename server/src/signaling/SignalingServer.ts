@@ -2,9 +2,16 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Server as HttpServer } from 'node:http';
 import type { Http2SecureServer } from 'node:http2';
 import { Server } from 'socket.io';
-import { Limits, type ClientToServerEvents, type ServerToClientEvents } from '@porchlight/protocol';
+import {
+  Limits,
+  type ClientToServerEvents,
+  type NotificationMap,
+  type NotificationName,
+  type ServerToClientEvents,
+} from '@porchlight/protocol';
 import { PorchlightError } from '../errors.ts';
-import type { Authenticator } from '../identity/authentication/Authenticator.ts';
+import { unverifiedTyp, type Authenticator } from '../identity/authentication/Authenticator.ts';
+import type { Principal } from '../identity/authorization/Principal.ts';
 import type { IdentityEvents, PrincipalRef } from '../identity/IdentityEvents.ts';
 import { createLogger } from '@porchlight/runtime';
 import { SignalingSession, type SessionDeps, type SocketData } from './SignalingSession.ts';
@@ -15,6 +22,11 @@ export interface SignalingServerOptions extends SessionDeps {
   /** The app's server; an HTTP/2 one must allow HTTP/1.1 (the WebSocket upgrade needs it). */
   httpServer: HttpsServer | HttpServer | Http2SecureServer;
   authenticator: Pick<Authenticator, 'authenticate'>;
+  /**
+   * Doorbell visitor credentials (`typ: visitor`): the only credential the Authenticator refuses
+   * that the socket accepts, and then only for `join` with its call. Default: refused.
+   */
+  authenticateVisitor?: (token: string) => Promise<Principal>;
   events: IdentityEvents;
 }
 
@@ -48,7 +60,14 @@ export class SignalingServer {
       const auth: unknown = socket.handshake.auth;
       const token =
         typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
-      options.authenticator.authenticate(token).then(
+      const visitor =
+        options.authenticateVisitor !== undefined &&
+        typeof token === 'string' &&
+        unverifiedTyp(token) === 'visitor';
+      (visitor
+        ? options.authenticateVisitor!(token)
+        : options.authenticator.authenticate(token)
+      ).then(
         (principal) => {
           socket.data.principal = principal;
           next();
@@ -76,6 +95,31 @@ export class SignalingServer {
       socket.on('disconnect', () => this.#sessions.delete(session));
     });
     this.#events.on('principalChanged', this.#onPrincipalChanged);
+  }
+
+  /** A doorbell notification to every open socket of these accounts (joined or not). */
+  notifyAccounts<K extends NotificationName>(
+    accountIds: readonly string[],
+    name: K,
+    payload: NotificationMap[K],
+  ): void {
+    const ids = new Set(accountIds);
+    for (const s of this.#sessions) {
+      const p = s.principal;
+      if (p.kind === 'account' && ids.has(p.id)) s.notify(name, payload);
+    }
+  }
+
+  /** A doorbell notification to the visitor's sockets of one call. */
+  notifyVisitor<K extends NotificationName>(
+    callId: string,
+    name: K,
+    payload: NotificationMap[K],
+  ): void {
+    for (const s of this.#sessions) {
+      const p = s.principal;
+      if (p.kind === 'visitor' && p.call.callId === callId) s.notify(name, payload);
+    }
   }
 
   get sessionCount(): number {

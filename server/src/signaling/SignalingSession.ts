@@ -9,6 +9,8 @@ import {
   type ClientToServerEvents,
   type IceServer,
   type JoinResponse,
+  type NotificationMap,
+  type NotificationName,
   type RequestName,
   type RequestOf,
   type ServerToClientEvents,
@@ -27,6 +29,7 @@ import type { SiteRepository } from '../store/repositories/SiteRepository.ts';
 import { createLogger } from '@porchlight/runtime';
 import { handlers, type HandlerContext } from './handlers.ts';
 import { RateLimiter } from './RateLimiter.ts';
+import type { CallJoinPort } from './callJoin.ts';
 
 const logger = createLogger('SignalingSession');
 
@@ -54,6 +57,8 @@ export interface SessionDeps {
   ) => { iceServers: IceServer[]; expiresAt?: number };
   joinTimeoutMs: number;
   deviceStatsIntervalMs: number;
+  /** Doorbell call rooms (`join` with `callId`); without it such joins are refused. */
+  calls?: CallJoinPort;
 }
 
 /**
@@ -90,6 +95,12 @@ export class SignalingSession {
     return this.#principal;
   }
 
+  /** Sends a server notification to this socket (doorbell calls). */
+  notify<K extends NotificationName>(name: K, payload: NotificationMap[K]): void {
+    if (this.#closed) return;
+    (this.#socket.emit as (n: string, p: unknown) => boolean)(name, payload);
+  }
+
   /** Whether an identity change about `kind/id` concerns this session. */
   concerns(kind: Principal['kind'], id: string): boolean {
     const p = this.#principal;
@@ -117,7 +128,7 @@ export class SignalingSession {
     this.#armWindowTimer();
     const joined = this.#joined;
     if (!joined) return;
-    if (!this.#mayJoin(joined.room.siteId)) {
+    if (joined.room.callId === undefined && !this.#mayJoin(joined.room.siteId)) {
       logger.info('site access lost, disconnecting', {
         kind: this.#principal.kind,
         id: this.#principal.id,
@@ -246,6 +257,47 @@ export class SignalingSession {
     );
   }
 
+  /**
+   * Enters a doorbell call's own room: the visitor's side as `visitor`, a homeowner who may answer
+   * the door as `callee`. The room's end (the call's) ends this socket.
+   */
+  async #joinCall(callId: string, label: string | undefined): Promise<JoinResponse> {
+    const calls = this.#deps.calls;
+    if (!calls) throw PorchlightError.forbidden('calls are not available');
+    const p = this.#principal;
+    const where = await calls.join(p, callId);
+    const room = await this.#deps.rooms.getOrCreateCall(where.siteId, where.guard);
+    await room.ready();
+    if (this.#closed) throw PorchlightError.unavailable('session closed');
+    const peer = new Peer({
+      id: randomUUID(),
+      siteId: where.siteId,
+      role: where.role,
+      label: p.kind === 'account' ? p.account.displayName : (label ?? 'Visitor'),
+      deviceId: undefined,
+      accountId: p.kind === 'account' ? p.id : undefined,
+      can: (action, resource) => this.#deps.authorizer.can(this.#principal, action, resource),
+      notify: (name, payload) => {
+        (this.#socket.emit as (n: string, p: unknown) => boolean)(name, payload);
+      },
+    });
+    const producers = room.join(peer);
+    this.#joined = { peer, room };
+    clearTimeout(this.#joinTimer);
+    room.once('close', () => this.#socket.disconnect(true));
+    const ice = this.#deps.iceServers(p, where.siteId);
+    return {
+      peerId: peer.id,
+      siteId: where.siteId,
+      role: peer.role,
+      callId,
+      routerRtpCapabilities: room.rtpCapabilities,
+      iceServers: ice.iceServers,
+      ...(ice.expiresAt !== undefined ? { iceServersExpiresAt: ice.expiresAt } : {}),
+      producers,
+    };
+  }
+
   /** The site to join: a device's own; for people, the one asked for or their only one. */
   async #siteFor(req: RequestOf<'join'>): Promise<string> {
     const p = this.#principal;
@@ -265,7 +317,9 @@ export class SignalingSession {
     if (this.#joined || this.#joining) throw PorchlightError.conflict('already joined');
     this.#joining = true;
     try {
+      if (req.callId !== undefined) return await this.#joinCall(req.callId, req.label);
       const p = this.#principal;
+      if (p.kind === 'visitor') throw PorchlightError.forbidden('a visitor joins its call only');
       const siteId = await this.#siteFor(req);
       if (!this.#mayJoin(siteId)) throw PorchlightError.forbidden('not allowed on this site');
       const room = await this.#deps.rooms.getOrCreate(siteId);
@@ -279,7 +333,12 @@ export class SignalingSession {
         // A device is known by its registered name; a person by what they asked for.
         label: isDevice
           ? p.device.name
-          : (req.label ?? (p.kind === 'account' ? p.account.displayName : p.key.name)),
+          : (req.label ??
+            (p.kind === 'account'
+              ? p.account.displayName
+              : p.kind === 'apikey'
+                ? p.key.name
+                : 'Visitor')),
         deviceId: isDevice ? p.device.id : undefined,
         can: (action, resource) => this.#deps.authorizer.can(this.#principal, action, resource),
         notify: (name, payload) => {

@@ -1,6 +1,8 @@
 import type { SqlExecutor } from './executor/SqlExecutor.ts';
 import { SqlAccountRepository, type AccountRepository } from './repositories/AccountRepository.ts';
 import { SqlApiKeyRepository, type ApiKeyRepository } from './repositories/ApiKeyRepository.ts';
+import { SqlCallRepository, type CallRepository } from './repositories/CallRepository.ts';
+import { SqlDoorRepository, type DoorRepository } from './repositories/DoorRepository.ts';
 import { SqlAuditRepository, type AuditRepository } from './repositories/AuditRepository.ts';
 import { SqlDeviceRepository, type DeviceRepository } from './repositories/DeviceRepository.ts';
 import { SqlGrantRepository, type GrantRepository } from './repositories/GrantRepository.ts';
@@ -34,6 +36,10 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   audit: AuditRepository;
   turnUsage: TurnUsageRepository;
+  /** Doorbell: door settings and door tokens. */
+  doors: DoorRepository;
+  /** Doorbell call history. */
+  calls: CallRepository;
 }
 
 export function createRepositories(db: SqlExecutor): Repositories {
@@ -47,5 +53,7 @@ export function createRepositories(db: SqlExecutor): Repositories {
     apiKeys: new SqlApiKeyRepository(db),
     audit: new SqlAuditRepository(db),
     turnUsage: new SqlTurnUsageRepository(db),
+    doors: new SqlDoorRepository(db),
+    calls: new SqlCallRepository(db),
   };
 }

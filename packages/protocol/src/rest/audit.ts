@@ -6,7 +6,7 @@ import { defineRoute, NoInputSchema } from './route.ts';
 export const AuditEventSchema = z.object({
   id: z.number(),
   at: z.number(),
-  actorType: z.enum(['account', 'device', 'apikey', 'system', 'anonymous']),
+  actorType: z.enum(['account', 'device', 'apikey', 'visitor', 'system', 'anonymous']),
   actorId: z.string().nullable(),
   /** What happened: 'auth.login', 'grant.create', 'device.provision'... */
   action: z.string(),

@@ -1,4 +1,5 @@
 import { authRoutes as contract } from '@porchlight/protocol';
+import { PorchlightError } from '../../errors.ts';
 import { route } from '../Route.ts';
 import { accountView, grantView } from '../views.ts';
 
@@ -45,6 +46,8 @@ export const authRoutes = [
           kind: 'device' as const,
           device: { id: p.device.id, siteId: p.device.siteId, name: p.device.name },
         };
+      // Unreachable: the Authenticator refuses visitor credentials on every route but the call's.
+      if (p.kind === 'visitor') throw PorchlightError.unauthorized('not a visitor route');
       const grants = await ctx.repos.grants.listForAccount(p.account.id);
       return { kind: p.kind, account: accountView(p.account), grants: grants.map(grantView) };
     },

@@ -2,6 +2,8 @@ import type { ApiRoute } from '../Route.ts';
 import { adminRoutes } from './admin.ts';
 import { apiKeyRoutes } from './apiKeys.ts';
 import { authRoutes } from './auth.ts';
+import { callRoutes } from './calls.ts';
+import { doorRoutes } from './doors.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
 import { recordingRoutes } from './recordings.ts';
@@ -16,4 +18,6 @@ export const routes: readonly ApiRoute[] = [
   ...apiKeyRoutes,
   ...adminRoutes,
   ...recordingRoutes,
+  ...doorRoutes,
+  ...callRoutes,
 ];

@@ -6,7 +6,7 @@ import type { Provisioning } from '../devices/Provisioning.ts';
 import { PorchlightError } from '../../errors.ts';
 
 /** Reads the `typ` claim without trusting it: it only picks which verification to run. */
-function unverifiedTyp(token: string): unknown {
+export function unverifiedTyp(token: string): unknown {
   const payload = token.split('.')[1];
   if (!payload || payload.length > 4096) return undefined;
   try {
@@ -46,7 +46,11 @@ export class Authenticator {
     if (bearer.startsWith('plk_')) {
       return this.#authorizer.apiKeyPrincipal(await this.#apiKeys.authenticate(bearer));
     }
-    if (unverifiedTyp(bearer) === 'device') {
+    const typ = unverifiedTyp(bearer);
+    // Visitor credentials (and door tokens) are good for their call endpoints only.
+    if (typ === 'visitor' || typ === 'door')
+      throw PorchlightError.unauthorized('a visitor credential is only valid for its call');
+    if (typ === 'device') {
       const claims = await this.#tokens.verifyDevice(bearer);
       return this.#authorizer.devicePrincipal(await this.#provisioning.checkDeviceToken(claims));
     }

@@ -5,9 +5,14 @@ import type { Device, DeviceRepository } from '../../store/repositories/DeviceRe
 import type { GrantRepository } from '../../store/repositories/GrantRepository.ts';
 import type { Action } from './actions.ts';
 import { evaluate, type Decision } from './evaluate.ts';
-import type { Principal } from './Principal.ts';
+import type { Principal, VisitorScope } from './Principal.ts';
 import type { Resource } from './resources.ts';
-import { ADMIN_STATEMENTS, statementsForDevice, statementsForGrant } from './roles.ts';
+import {
+  ADMIN_STATEMENTS,
+  statementsForDevice,
+  statementsForGrant,
+  statementsForVisitor,
+} from './roles.ts';
 import { scopeToApiKey } from './scopeToApiKey.ts';
 
 /** What the authorizer reads to build principals. */
@@ -50,6 +55,15 @@ export class Authorizer {
     };
   }
 
+  visitorPrincipal(scope: VisitorScope): Principal {
+    return {
+      kind: 'visitor',
+      id: scope.callId,
+      call: scope,
+      statements: statementsForVisitor(scope.siteId, scope.doorId),
+    };
+  }
+
   async apiKeyPrincipal(key: ApiKey): Promise<Principal> {
     if (key.revokedAt !== null) throw PorchlightError.unauthorized('api key revoked');
     const owner = await this.accountPrincipal(key.accountId);
@@ -82,6 +96,9 @@ export class Authorizer {
         if (!key) throw PorchlightError.unauthorized('api key unavailable');
         return this.apiKeyPrincipal(key);
       }
+      case 'visitor':
+        // Bound to one call; the call's end closes its room and its sockets.
+        return p;
     }
   }
 

@@ -19,6 +19,8 @@ export interface Statement {
 export const ROLE_ACTIONS: Record<SiteRole, { stream: Action[]; site: Action[] }> = {
   owner: {
     stream: [
+      'call:answer',
+      'door:manage',
       'stream:view-live',
       'stream:view-recording',
       'stream:talk',
@@ -36,7 +38,7 @@ export const ROLE_ACTIONS: Record<SiteRole, { stream: Action[]; site: Action[] }
     ],
   },
   member: {
-    stream: ['stream:view-live', 'stream:view-recording', 'stream:talk'],
+    stream: ['call:answer', 'stream:view-live', 'stream:view-recording', 'stream:talk'],
     site: ['site:read'],
   },
   guest: {
@@ -79,15 +81,23 @@ export const ADMIN_STATEMENTS: Statement[] = [
 ];
 
 /**
- * A device may publish its own media, hear talk-back addressed to it and raise recording events
- * (its own person detection, its doorbell button); nothing else.
+ * A device may publish its own media, hear talk-back addressed to it, raise recording events
+ * (its own person detection, its doorbell button) and ring its own door (doorbells); nothing else.
  */
 export function statementsForDevice(siteId: string, deviceId: string): Statement[] {
   return [
     {
       effect: 'allow',
-      actions: ['stream:publish', 'stream:receive-talk', 'recording:trigger'],
+      actions: ['stream:publish', 'stream:receive-talk', 'recording:trigger', 'call:ring'],
       resources: [deviceResource(siteId, deviceId)],
     },
   ];
+}
+
+/**
+ * A visitor may ring (be in the call of) exactly one door; which call is bound by the credential
+ * and checked by the call room, not by a statement.
+ */
+export function statementsForVisitor(siteId: string, doorId: string): Statement[] {
+  return [{ effect: 'allow', actions: ['call:ring'], resources: [deviceResource(siteId, doorId)] }];
 }

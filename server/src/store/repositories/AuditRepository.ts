@@ -10,7 +10,7 @@ import {
   text,
 } from '../executor/table.ts';
 
-export type ActorType = 'account' | 'device' | 'apikey' | 'system' | 'anonymous';
+export type ActorType = 'account' | 'device' | 'apikey' | 'visitor' | 'system' | 'anonymous';
 
 export interface AuditEvent {
   id: number;

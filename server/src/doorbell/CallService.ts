@@ -1,0 +1,392 @@
+import { randomUUID } from 'node:crypto';
+import type { AnsweredBy, CallView, UnlockResult, VisitorCall } from '@porchlight/protocol';
+import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
+import { PorchlightError } from '../errors.ts';
+import type { CallRepository, CallRow } from '../store/repositories/CallRepository.ts';
+import { Call, type EndReason } from './Call.ts';
+import { dndActive } from './dnd.ts';
+import { displayName, type DoorRecord, type DoorService } from './DoorService.ts';
+import type { CallNotifier, CallRoomCloser, CallServiceEvents } from './ports.ts';
+import { RateLimitedError } from '../identity/authentication/RateLimitedError.ts';
+import type { RingLimiter } from './RingLimiter.ts';
+import type { SnapshotStore } from './SnapshotStore.ts';
+import { callUnlockWebhook } from './UnlockWebhook.ts';
+
+const logger = createLogger('CallService');
+
+/** setTimeout/clearTimeout, injectable so tests drive ring windows and call limits. */
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms).unref(),
+  clear: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface CallServiceOptions {
+  doors: DoorService;
+  calls: CallRepository;
+  /** Accounts that may answer the door (they ring). */
+  recipients: (siteId: string, doorId: string) => Promise<string[]>;
+  notifier: CallNotifier;
+  rooms: CallRoomCloser;
+  snapshots: SnapshotStore;
+  limits: { perDoor: RingLimiter; perAddress: RingLimiter };
+  publicUrl: () => string;
+  now: () => number;
+  timers?: Timers;
+  /** Longest answered call (ms); then it is ended. */
+  maxCallMs: number;
+  fetchImpl?: typeof fetch;
+}
+
+/**
+ * The doorbell's calls: ringing, the first answer winning, declines, hang-ups, the ring window
+ * and the call duration limit, snapshots, quick replies and unlock. Notifies homeowners' and the
+ * visitor's sockets through the CallNotifier and emits typed events for Web Push.
+ */
+export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
+  readonly #o: CallServiceOptions;
+  readonly #timers: Timers;
+  readonly #live = new Map<string, Call>();
+  readonly #timer = new Map<string, unknown>();
+  #closed = false;
+
+  constructor(o: CallServiceOptions) {
+    super();
+    this.#o = o;
+    this.#timers = o.timers ?? realTimers;
+  }
+
+  /** Calls that are ringing or answered. */
+  get liveCalls(): ReadonlyMap<string, Call> {
+    return this.#live;
+  }
+
+  /**
+   * Starts a call at `door`: refused while do-not-disturb is on (CONFLICT) or rung too often
+   * (RATE_LIMITED with Retry-After); `address` is the client's bucket for link rings.
+   */
+  async ring(door: DoorRecord, via: 'link' | 'doorbell', address: string | null): Promise<Call> {
+    if (this.#closed) throw PorchlightError.unavailable('server shutting down');
+    const now = this.#o.now();
+    if (dndActive(door.settings, now))
+      throw PorchlightError.conflict('The household does not take calls right now.');
+    const waitAddress = address === null ? 0 : this.#o.limits.perAddress.take(`addr:${address}`);
+    if (waitAddress > 0)
+      throw new RateLimitedError(waitAddress, `Please wait ${waitAddress} s before ringing again.`);
+    const waitDoor = this.#o.limits.perDoor.take(`door:${door.device.id}`);
+    if (waitDoor > 0)
+      throw new RateLimitedError(waitDoor, `This door was just rung. Please wait ${waitDoor} s.`);
+    const recipients = await this.#o.recipients(door.device.siteId, door.device.id);
+    const call = new Call({
+      id: randomUUID(),
+      siteId: door.device.siteId,
+      doorId: door.device.id,
+      doorName: displayName(door),
+      via,
+      startedAt: now,
+      ringWindowMs: door.settings.ringWindowSeconds * 1000,
+      recipients,
+      quickReplies: door.settings.quickReplies,
+      canUnlock: this.#o.doors.unlockTarget(door) !== null,
+    });
+    await this.#o.calls.create(this.#row(call));
+    this.#live.set(call.id, call);
+    this.#arm(call, call.ringWindowMs, () => void this.#end(call, 'missed', 'nobody answered'));
+    const view = this.view(call);
+    this.#o.notifier.toAccounts(recipients, 'callRinging', { call: view });
+    this.safeEmit('ringing', view, [...recipients]);
+    logger.info('ringing', { callId: call.id, doorId: call.doorId, recipients: recipients.length });
+    return call;
+  }
+
+  /** A live call, or NOT_FOUND. */
+  live(callId: string): Call {
+    const call = this.#live.get(callId);
+    if (!call) throw PorchlightError.conflict('the call has ended');
+    return call;
+  }
+
+  /** The homeowner's view of a call, live or from the history; null when unknown. */
+  async find(callId: string): Promise<CallView | null> {
+    const call = this.#live.get(callId);
+    if (call) return this.view(call);
+    const row = await this.#o.calls.get(callId);
+    if (!row) return null;
+    let door: DoorRecord | null = null;
+    try {
+      door = await this.#o.doors.get(row.siteId, row.doorId);
+    } catch {
+      door = null;
+    }
+    return this.#rowView(row, door);
+  }
+
+  /** First answer wins; CONFLICT 'answered elsewhere' for every later one. */
+  async answer(callId: string, by: AnsweredBy): Promise<CallView> {
+    const call = this.live(callId);
+    call.answer(by, this.#o.now());
+    this.#arm(
+      call,
+      this.#o.maxCallMs,
+      () => void this.#end(call, 'answered', 'maximum call duration reached'),
+    );
+    const view = this.view(call);
+    // Everyone else stops ringing now; the database can follow.
+    this.#o.notifier.toAccounts([...call.recipients], 'callUpdated', { call: view });
+    this.#o.notifier.toVisitor(call.id, 'callAnswered', {
+      callId: call.id,
+      answeredBy: { name: by.name },
+    });
+    this.safeEmit('answered', view, by, [...call.recipients]);
+    await this.#o.calls.update(call.id, { answeredBy: by, answeredAt: call.answeredAt });
+    return view;
+  }
+
+  /** One account declines: its devices stop; the call ends when every recipient declined. */
+  async decline(callId: string, accountId: string): Promise<CallView> {
+    const call = this.live(callId);
+    const everyone = call.decline(accountId);
+    if (everyone) {
+      await this.#end(call, 'declined', 'declined');
+      return this.view(call);
+    }
+    const view = this.view(call);
+    this.#o.notifier.toAccounts([accountId], 'callUpdated', {
+      call: view,
+      declinedBy: { accountId },
+    });
+    return view;
+  }
+
+  /** The answerer hangs up (FORBIDDEN for anyone else once answered). */
+  async hangUp(callId: string, accountId: string): Promise<CallView> {
+    const call = this.live(callId);
+    if (call.state !== 'answered')
+      throw PorchlightError.conflict('the call is not answered: decline it instead');
+    if (call.answeredBy?.accountId !== accountId)
+      throw PorchlightError.forbidden('only the answerer hangs up');
+    await this.#end(call, 'answered', 'hung up');
+    return this.view(call);
+  }
+
+  /** The visitor leaves: cancels a ringing call, ends an answered one. */
+  async visitorHangUp(callId: string): Promise<Call> {
+    const call = this.#live.get(callId);
+    if (call) await this.#end(call, call.outcomeIfEndedNow('cancelled'), 'visitor left');
+    return call ?? this.live(callId);
+  }
+
+  /** A text on the door screen: any recipient while ringing, the answerer once answered. */
+  quickReply(callId: string, accountId: string, text: string): { sentAt: number } {
+    const call = this.live(callId);
+    if (call.state === 'answered' && call.answeredBy?.accountId !== accountId)
+      throw PorchlightError.forbidden('only the answerer sends quick replies');
+    const sentAt = this.#o.now();
+    this.#o.notifier.toVisitor(call.id, 'quickReply', { callId: call.id, text, sentAt });
+    return { sentAt };
+  }
+
+  /** The answerer opens the door through the webhook (CONFLICT when none is configured). */
+  async unlock(callId: string, by: { accountId: string; name: string }): Promise<UnlockResult> {
+    const call = this.live(callId);
+    if (call.state !== 'answered' || call.answeredBy?.accountId !== by.accountId)
+      throw PorchlightError.forbidden('only the answerer of an answered call may unlock');
+    const door = await this.#o.doors.get(call.siteId, call.doorId);
+    const target = this.#o.doors.unlockTarget(door);
+    if (!target) throw PorchlightError.conflict('no unlock webhook is configured for this door');
+    return callUnlockWebhook(
+      { ...target, doorId: call.doorId, callId: call.id, by, at: this.#o.now() },
+      this.#o.fetchImpl,
+    );
+  }
+
+  /** The visitor's snapshot (once per call). */
+  async snapshot(callId: string, jpeg: Buffer): Promise<string> {
+    const call = this.live(callId);
+    if (call.snapshotRef !== null) throw PorchlightError.conflict('the snapshot was already sent');
+    call.snapshotRef = await this.#o.snapshots.put(call.id, jpeg);
+    await this.#o.calls.update(call.id, { snapshotRef: call.snapshotRef });
+    const view = this.view(call);
+    const url = view.snapshotUrl!;
+    if (call.live) {
+      this.#o.notifier.toAccounts([...call.recipients], 'callUpdated', { call: view });
+      this.safeEmit('snapshot', view, url, [...call.recipients]);
+    }
+    return url;
+  }
+
+  /** Whether `accountId` answered this live call (may talk in its room). */
+  isAnswerer(callId: string, accountId: string | undefined): boolean {
+    const call = this.#live.get(callId);
+    return (
+      accountId !== undefined &&
+      call?.state === 'answered' &&
+      call.answeredBy?.accountId === accountId
+    );
+  }
+
+  visitorView(call: Call): VisitorCall {
+    return {
+      callId: call.id,
+      doorName: call.doorName,
+      state: call.state,
+      outcome: call.outcome,
+      startedAt: call.startedAt,
+      ringWindowMs: call.ringWindowMs,
+      answeredByName: call.answeredBy?.name ?? null,
+    };
+  }
+
+  /** The visitor's view of a call, live or ended (from the history); null when unknown. */
+  async visitorFind(callId: string): Promise<VisitorCall | null> {
+    const call = this.#live.get(callId);
+    if (call) return this.visitorView(call);
+    const v = await this.find(callId);
+    if (!v) return null;
+    return {
+      callId: v.callId,
+      doorName: v.doorName,
+      state: v.state,
+      outcome: v.outcome,
+      startedAt: v.startedAt,
+      ringWindowMs: v.ringWindowMs,
+      answeredByName: v.answeredBy?.name ?? null,
+    };
+  }
+
+  view(call: Call): CallView {
+    return {
+      callId: call.id,
+      siteId: call.siteId,
+      doorId: call.doorId,
+      doorName: call.doorName,
+      state: call.state,
+      outcome: call.outcome,
+      startedAt: call.startedAt,
+      ringWindowMs: call.ringWindowMs,
+      answeredAt: call.answeredAt,
+      endedAt: call.endedAt,
+      answeredBy: call.answeredBy,
+      snapshotUrl: call.snapshotRef !== null ? this.#snapshotUrl(call.id) : null,
+      via: call.via,
+      quickReplies: [...call.quickReplies],
+      canUnlock: call.canUnlock,
+    };
+  }
+
+  /** Ends every live call (shutdown). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const call of [...this.#live.values()]) {
+      await this.#end(call, call.outcomeIfEndedNow('missed'), 'server shutting down');
+    }
+  }
+
+  /** Ends a door's live calls (the door was removed). */
+  async endCallsOfDoor(doorId: string): Promise<void> {
+    for (const call of [...this.#live.values()])
+      if (call.doorId === doorId)
+        await this.#end(call, call.outcomeIfEndedNow('cancelled'), 'door removed');
+  }
+
+  #snapshotUrl(callId: string): string {
+    return `${this.#o.publicUrl()}${this.#o.snapshots.signedPath(callId)}`;
+  }
+
+  #rowView(row: CallRow, door: DoorRecord | null): CallView {
+    return {
+      callId: row.id,
+      siteId: row.siteId,
+      doorId: row.doorId,
+      doorName: door ? displayName(door) : 'Door',
+      state: row.outcome === null ? (row.answeredAt === null ? 'ringing' : 'answered') : 'ended',
+      outcome: row.outcome,
+      startedAt: row.startedAt,
+      ringWindowMs: row.ringWindowMs,
+      answeredAt: row.answeredAt,
+      endedAt: row.endedAt,
+      answeredBy: row.answeredBy,
+      snapshotUrl: row.snapshotRef !== null ? this.#snapshotUrl(row.id) : null,
+      via: row.via,
+      quickReplies: door ? door.settings.quickReplies : [],
+      canUnlock: door ? this.#o.doors.unlockTarget(door) !== null : false,
+    };
+  }
+
+  /** A history row's record view (for listCalls). */
+  recordOf(row: CallRow): {
+    callId: string;
+    doorId: string;
+    startedAt: number;
+    outcome: CallRow['outcome'];
+    answeredBy: CallRow['answeredBy'];
+    durationSeconds: number;
+    snapshotUrl: string | null;
+    messageUrl: string | null;
+    via: CallRow['via'];
+  } {
+    return {
+      callId: row.id,
+      doorId: row.doorId,
+      startedAt: row.startedAt,
+      outcome: row.outcome,
+      answeredBy: row.answeredBy,
+      durationSeconds: row.durationSeconds,
+      snapshotUrl: row.snapshotRef !== null ? this.#snapshotUrl(row.id) : null,
+      messageUrl: null,
+      via: row.via,
+    };
+  }
+
+  #arm(call: Call, ms: number, fn: () => void): void {
+    const previous = this.#timer.get(call.id);
+    if (previous !== undefined) this.#timers.clear(previous);
+    this.#timer.set(call.id, this.#timers.set(fn, ms));
+  }
+
+  async #end(call: Call, outcome: CallView['outcome'] & string, reason: EndReason): Promise<void> {
+    if (!call.end(outcome, reason, this.#o.now())) return;
+    const handle = this.#timer.get(call.id);
+    if (handle !== undefined) this.#timers.clear(handle);
+    this.#timer.delete(call.id);
+    this.#live.delete(call.id);
+    const view = this.view(call);
+    this.#o.notifier.toAccounts([...call.recipients], 'callUpdated', { call: view });
+    this.#o.notifier.toVisitor(call.id, 'callEnded', { callId: call.id, outcome, reason });
+    this.#o.rooms.closeCallRoom(call.id);
+    this.safeEmit('ended', view, [...call.recipients]);
+    logger.info('call ended', { callId: call.id, outcome, reason });
+    try {
+      await this.#o.calls.update(call.id, {
+        outcome,
+        endedAt: call.endedAt,
+        durationSeconds: call.durationSeconds,
+      });
+    } catch (error) {
+      logger.warn('could not record the end of a call', { callId: call.id, error });
+    }
+  }
+
+  #row(call: Call): CallRow {
+    return {
+      id: call.id,
+      siteId: call.siteId,
+      doorId: call.doorId,
+      via: call.via,
+      startedAt: call.startedAt,
+      ringWindowMs: call.ringWindowMs,
+      outcome: null,
+      answeredBy: null,
+      answeredAt: null,
+      endedAt: null,
+      durationSeconds: 0,
+      snapshotRef: null,
+      messageRef: null,
+    };
+  }
+}

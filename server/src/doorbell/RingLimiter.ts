@@ -1,0 +1,36 @@
+/**
+ * At most `limit` rings per key within a sliding `windowMs` (per door, per client address).
+ * In memory: a restart forgets, which only ever lets a visitor ring sooner.
+ */
+export class RingLimiter {
+  readonly #limit: number;
+  readonly #windowMs: number;
+  readonly #now: () => number;
+  readonly #hits = new Map<string, number[]>();
+
+  constructor(o: { limit: number; windowMs: number; now: () => number }) {
+    this.#limit = o.limit;
+    this.#windowMs = o.windowMs;
+    this.#now = o.now;
+  }
+
+  /** Seconds to wait before `key` may ring again; 0 when it may now (and the ring is counted). */
+  take(key: string): number {
+    const now = this.#now();
+    const recent = (this.#hits.get(key) ?? []).filter((t) => t > now - this.#windowMs);
+    if (recent.length >= this.#limit) {
+      this.#hits.set(key, recent);
+      return Math.max(1, Math.ceil((recent[0]! + this.#windowMs - now) / 1000));
+    }
+    recent.push(now);
+    this.#hits.set(key, recent);
+    if (this.#hits.size > 10_000) this.#sweep(now);
+    return 0;
+  }
+
+  #sweep(now: number): void {
+    for (const [key, hits] of this.#hits) {
+      if (hits.every((t) => t <= now - this.#windowMs)) this.#hits.delete(key);
+    }
+  }
+}
