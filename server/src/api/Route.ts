@@ -40,6 +40,8 @@ export interface RouteImpl<
   R extends z.ZodType,
 > {
   auth: RouteAuth<z.output<P>>;
+  /** Largest request body in bytes, where a route takes more than the server's 64 KiB. */
+  bodyLimit?: number;
   handler: (
     req: RouteRequest<z.output<P>, z.output<Q>, z.output<B>>,
     ctx: ApiContext,
@@ -75,6 +77,7 @@ export interface ApiRoute extends Omit<RestRoute, 'params' | 'query' | 'body'> {
   query?: z.ZodType;
   body?: z.ZodType;
   auth: 'public' | 'authenticated' | 'visitor' | { action: Action };
+  bodyLimit?: number;
   /** authenticate -> params -> authorize -> query, body -> handler. */
   run(raw: RawRequest, steps: RouteSteps, ctx: ApiContext): Promise<unknown>;
 }
@@ -111,6 +114,7 @@ export function route<
     ...(hasInput(q) ? { query: q } : {}),
     ...(hasInput(b) ? { body: b } : {}),
     auth: typeof auth === 'object' ? { action: auth.action } : auth,
+    ...(impl.bodyLimit !== undefined ? { bodyLimit: impl.bodyLimit } : {}),
     run: async (raw, steps, ctx) => {
       // Credentials first: an anonymous caller learns nothing about the schema.
       const principal =

@@ -30,6 +30,7 @@ export function registerRoutes(
     app.route({
       method: def.method,
       url: def.path,
+      ...(def.bodyLimit !== undefined ? { bodyLimit: def.bodyLimit } : {}),
       handler: async (req, reply) => {
         const steps: RouteSteps = {
           authenticate: async () => {

@@ -74,12 +74,17 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     const now = this.#o.now();
     if (dndActive(door.settings, now))
       throw PorchlightError.conflict('The household does not take calls right now.');
-    const waitAddress = address === null ? 0 : this.#o.limits.perAddress.take(`addr:${address}`);
+    // A refused ring counts against neither limit: only rings that went through do.
+    const addressKey = address === null ? null : `addr:${address}`;
+    const doorKey = `door:${door.device.id}`;
+    const waitAddress = addressKey === null ? 0 : this.#o.limits.perAddress.wait(addressKey);
     if (waitAddress > 0)
       throw new RateLimitedError(waitAddress, `Please wait ${waitAddress} s before ringing again.`);
-    const waitDoor = this.#o.limits.perDoor.take(`door:${door.device.id}`);
+    const waitDoor = this.#o.limits.perDoor.wait(doorKey);
     if (waitDoor > 0)
       throw new RateLimitedError(waitDoor, `This door was just rung. Please wait ${waitDoor} s.`);
+    if (addressKey !== null) this.#o.limits.perAddress.take(addressKey);
+    this.#o.limits.perDoor.take(doorKey);
     const recipients = await this.#o.recipients(door.device.siteId, door.device.id);
     const call = new Call({
       id: randomUUID(),

@@ -14,18 +14,22 @@ export class RingLimiter {
     this.#now = o.now;
   }
 
-  /** Seconds to wait before `key` may ring again; 0 when it may now (and the ring is counted). */
-  take(key: string): number {
+  /** Seconds to wait before `key` may ring again; 0 when it may now. Counts nothing. */
+  wait(key: string): number {
     const now = this.#now();
     const recent = (this.#hits.get(key) ?? []).filter((t) => t > now - this.#windowMs);
-    if (recent.length >= this.#limit) {
-      this.#hits.set(key, recent);
-      return Math.max(1, Math.ceil((recent[0]! + this.#windowMs - now) / 1000));
-    }
+    this.#hits.set(key, recent);
+    if (recent.length < this.#limit) return 0;
+    return Math.max(1, Math.ceil((recent[0]! + this.#windowMs - now) / 1000));
+  }
+
+  /** Counts a ring of `key` (after `wait` said 0 for every limiter involved). */
+  take(key: string): void {
+    const now = this.#now();
+    const recent = (this.#hits.get(key) ?? []).filter((t) => t > now - this.#windowMs);
     recent.push(now);
     this.#hits.set(key, recent);
     if (this.#hits.size > 10_000) this.#sweep(now);
-    return 0;
   }
 
   #sweep(now: number): void {

@@ -86,6 +86,8 @@ export const callRoutes = [
   }),
   route(contract.uploadCallSnapshot, {
     auth: 'visitor',
+    // The JPEG in base64 (4/3 of MAX_SNAPSHOT_BYTES) plus the JSON around it.
+    bodyLimit: 300 * 1024,
     handler: async ({ principal, body }, ctx) => {
       const jpeg = SnapshotStore.decodeJpeg(body.jpeg);
       const snapshotUrl = await ctx.doorbell.calls.snapshot(visitorScope(principal).callId, jpeg);
