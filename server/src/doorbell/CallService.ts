@@ -198,8 +198,9 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
   /** The answerer opens the door through the webhook (CONFLICT when none is configured). */
   async unlock(callId: string, by: { accountId: string; name: string }): Promise<UnlockResult> {
     const call = this.live(callId);
-    if (call.state !== 'answered' || call.answeredBy?.accountId !== by.accountId)
-      throw PorchlightError.forbidden('only the answerer of an answered call may unlock');
+    if (call.state !== 'answered') throw PorchlightError.conflict('answer the call before unlocking');
+    if (call.answeredBy?.accountId !== by.accountId)
+      throw PorchlightError.forbidden('only the answerer may unlock');
     const door = await this.#o.doors.get(call.siteId, call.doorId);
     const target = this.#o.doors.unlockTarget(door);
     if (!target) throw PorchlightError.conflict('no unlock webhook is configured for this door');

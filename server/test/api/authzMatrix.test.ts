@@ -21,9 +21,17 @@ import { makeWorld, type World } from './authz/world.ts';
 
 function expectedAllowed(route: (typeof routes)[number], who: Who): boolean {
   const key = `${route.method} ${route.path}`;
-  if (route.auth === 'authenticated') return AUTHENTICATED[key]!.includes(who);
   if (route.auth === 'public') return true;
+  // Visitor routes take a visitor credential only; a visitor credential nothing else.
+  if (route.auth === 'visitor') return who === 'visitorA';
+  if (who === 'visitorA') return false;
+  if (route.auth === 'authenticated') return AUTHENTICATED[key]!.includes(who);
   return ALLOWED[route.auth.action].includes(who);
+}
+
+/** A refused credential of the wrong kind is 401; a refused action of a valid one, 403. */
+function deniedStatus(route: (typeof routes)[number], who: Who): number {
+  return route.auth === 'visitor' || who === 'visitorA' ? 401 : 403;
 }
 
 describe('authorization matrix', () => {
@@ -42,6 +50,8 @@ describe('authorization matrix', () => {
         expect(PUBLIC.has(key), `${key} is public but not listed`).toBe(true);
       else if (r.auth === 'authenticated')
         expect(AUTHENTICATED[key], `${key} has no expectation`).toBeDefined();
+      else if (r.auth === 'visitor')
+        expect(EXAMPLES[key], `${key} has no example request`).toBeDefined();
       else {
         expect(ALLOWED[r.auth.action], `${key} uses unknown action`).toBeDefined();
         expect(EXAMPLES[key], `${key} has no example request`).toBeDefined();
@@ -84,7 +94,7 @@ describe('authorization matrix', () => {
         else if (expectedAllowed(route, who)) {
           expect([401, 403], label).not.toContain(res.status);
           expect(res.status, label).toBeLessThan(500);
-        } else expect(res.status, label).toBe(403);
+        } else expect(res.status, label).toBe(deniedStatus(route, who));
       }
     });
   }
@@ -140,6 +150,18 @@ describe('socket authorization matrix', () => {
       c.close();
     }
     await expect(connectRaw(ts.url, undefined)).rejects.toThrow(/UNAUTHORIZED/);
+  });
+
+  it("join of a doorbell call's room: those who may answer the door, and that call's visitor", async () => {
+    for (const who of EVERYONE.filter((x) => x !== 'anonymous')) {
+      const c = await connectRaw(ts.url, w.tokens[who]);
+      const res = await c.request<{ role: string }>('join', { callId: w.callA });
+      const may = ALLOWED['call:answer'].includes(who) || who === 'visitorA';
+      expect(res.ok, `join call as ${who}`).toBe(may);
+      if (res.ok) expect(res.data.role).toBe(who === 'visitorA' ? 'visitor' : 'callee');
+      else expect(res.error.code).toBe('FORBIDDEN');
+      c.close();
+    }
   });
 
   it('produce / consume / talk follow the device-level policy', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../src/api/routes/index.ts';
 import { startTestServer } from '../../../tests/support/testServer.ts';
 import { fragments, startCamera, until } from '../recording/support.ts';
+import { TINY_JPEG } from '../doorbell/world.ts';
 import { dayOf, exchangesOf, sdkFor, type Exchange, type World } from './sdkContract.world.ts';
 
 type Case = (w: World) => Promise<unknown>;
@@ -132,6 +133,91 @@ const cases = {
   stopRecording: async (w) => w.admin.stopRecording(w.ts.siteId, w.camera),
   rotateRecordingKeys: async (w) =>
     expect((await w.admin.rotateRecordingKeys()).rotated).toBeGreaterThan(0),
+  listDoors: async (w) => {
+    const { provisioning, accessTokens } = w.ts.server.identity;
+    const code = await provisioning.createCode({
+      siteId: w.ts.siteId,
+      kind: 'doorbell',
+      name: 'Front door',
+      createdBy: 'test',
+    });
+    const { device } = await provisioning.redeem(code.code, {
+      userAgent: null,
+      firmware: null,
+      address: null,
+    });
+    w.doorId = device.id;
+    const token = (await accessTokens.issueDevice(device)).token;
+    w.doorDevice = w.anonymous.withToken(() => token);
+    expect((await w.admin.listDoors(w.ts.siteId)).map((d) => d.id)).toContain(w.doorId);
+  },
+  getDoor: async (w) =>
+    expect((await w.admin.getDoor(w.ts.siteId, w.doorId)).displayName).toBe('Front door'),
+  updateDoor: async (w) => {
+    const door = await w.admin.updateDoor(w.ts.siteId, w.doorId, {
+      displayName: 'The Millers',
+      quickReplies: ['Coming!'],
+      // Nothing listens there: unlock reports a failed connection.
+      unlock: { url: 'http://127.0.0.1:1/unlock', secret: 'a-secret-of-16-chars' },
+    });
+    expect(door.unlock.configured).toBe(true);
+  },
+  createDoorToken: async (w) => {
+    const t = await w.admin.createDoorToken(w.ts.siteId, w.doorId, 'Gate');
+    w.doorToken = t.token;
+    w.doorTokenId = t.id;
+  },
+  listDoorTokens: async (w) =>
+    expect((await w.admin.listDoorTokens(w.ts.siteId, w.doorId))[0]?.label).toBe('Gate'),
+  getDoorByToken: async (w) =>
+    expect((await w.anonymous.getDoorByToken(w.doorToken)).doorName).toBe('The Millers'),
+  ringDoor: async (w) => {
+    const s = await w.anonymous.ringDoor(w.doorToken);
+    w.callId = s.call.callId;
+    w.visitor = w.anonymous.withToken(() => s.credential);
+  },
+  getVisitorCall: async (w) => expect((await w.visitor.getVisitorCall()).state).toBe('ringing'),
+  uploadCallSnapshot: async (w) =>
+    expect((await w.visitor.uploadCallSnapshot(TINY_JPEG.toString('base64'))).snapshotUrl).toMatch(
+      /\/doorbell\/snapshots\//,
+    ),
+  listActiveCalls: async (w) =>
+    expect((await w.admin.listActiveCalls()).map((c) => c.callId)).toContain(w.callId),
+  getCall: async (w) => expect((await w.admin.getCall(w.callId)).snapshotUrl).not.toBeNull(),
+  sendQuickReply: async (w) =>
+    expect((await w.admin.sendQuickReply(w.callId, 'Coming!')).sentAt).toBeGreaterThan(0),
+  answerCall: async (w) =>
+    expect((await w.admin.answerCall(w.callId, 'Laptop')).state).toBe('answered'),
+  unlockDoor: async (w) =>
+    expect(await w.admin.unlockDoor(w.callId)).toEqual({
+      ok: false,
+      status: null,
+      error: 'connection failed',
+    }),
+  hangUpCall: async (w) => expect((await w.admin.hangUpCall(w.callId)).outcome).toBe('answered'),
+  visitorHangUp: async (w) => {
+    const s = await w.anonymous.ringDoor(w.doorToken);
+    const visitor = w.anonymous.withToken(() => s.credential);
+    expect((await visitor.visitorHangUp()).outcome).toBe('cancelled');
+  },
+  declineCall: async (w) => {
+    const s = await w.anonymous.ringDoor(w.doorToken);
+    expect((await w.admin.declineCall(s.call.callId)).callId).toBe(s.call.callId);
+    await w.anonymous.withToken(() => s.credential).visitorHangUp();
+  },
+  ringOwnDoor: async (w) => {
+    const s = await w.doorDevice.ringOwnDoor(w.ts.siteId, w.doorId);
+    expect(s.call.state).toBe('ringing');
+    await w.anonymous.withToken(() => s.credential).visitorHangUp();
+  },
+  listCalls: async (w) =>
+    expect((await w.admin.listCalls(w.ts.siteId, w.doorId, { limit: 2 })).calls).toHaveLength(2),
+  rotateDoorTokens: async (w) =>
+    expect((await w.admin.rotateDoorTokens(w.ts.siteId, w.doorId)).token).not.toBe(w.doorToken),
+  revokeDoorToken: async (w) => {
+    const t = await w.admin.createDoorToken(w.ts.siteId, w.doorId);
+    await w.admin.revokeDoorToken(w.ts.siteId, w.doorId, t.id);
+  },
   deleteSite: async (w) => w.admin.deleteSite(w.siteB),
 } satisfies Record<RestRouteName, Case>;
 

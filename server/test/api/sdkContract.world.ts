@@ -31,6 +31,13 @@ export interface World {
   keyId: string;
   /** A real camera publishing on the test server's site, recorded continuously. */
   camera: string;
+  /** Doorbell: a door of the test server's site, its device token, a door link, a call. */
+  doorId: string;
+  doorDevice: PorchlightApi;
+  doorToken: string;
+  doorTokenId: string;
+  callId: string;
+  visitor: PorchlightApi;
 }
 
 /**

@@ -255,7 +255,7 @@ describe('doorbell calls', () => {
         token: owner.token,
         body: {},
       });
-      expect(early.status).toBe(403);
+      expect(early.status).toBe(409);
       await api(ts.url, 'POST', `/api/v1/calls/${callId}/answer`, {
         token: owner.token,
         body: { deviceLabel: 'Phone' },

@@ -13,7 +13,9 @@ export type Who =
   | 'installerA'
   | 'ownerB'
   | 'deviceA1'
-  | 'apikeyA';
+  | 'apikeyA'
+  /** A doorbell visitor: the credential of a call ringing at door A. */
+  | 'visitorA';
 export const EVERYONE: Who[] = [
   'anonymous',
   'admin',
@@ -24,6 +26,7 @@ export const EVERYONE: Who[] = [
   'ownerB',
   'deviceA1',
   'apikeyA',
+  'visitorA',
 ];
 /** Every principal that presents a credential. */
 export const AUTHENTICATED_PRINCIPALS: Who[] = EVERYONE.filter((x) => x !== 'anonymous');
@@ -53,6 +56,13 @@ export const ALLOWED: Record<Action, Who[]> = {
   'account:manage-keys': [],
   'admin:accounts': ['admin'],
   'admin:sites': ['admin'],
+  // Owners and members answer doors; guests and installers do not (a guest's access is for
+  // watching, not for speaking for the household); API keys are not people.
+  'call:answer': ['admin', 'ownerA', 'memberA'],
+  // The doorbell device rings its own door only (doorbell.calls.integration.test.ts); the
+  // examples target door A, which deviceA1 (a camera) is not.
+  'call:ring': ['admin'],
+  'door:manage': ['admin', 'ownerA'],
 };
 
 /** Routes that take no credentials: the body carries the secret (password, code, credential). */
@@ -62,4 +72,7 @@ export const PUBLIC = new Set([
   'POST /api/v1/auth/logout',
   'POST /api/v1/provision',
   'POST /api/v1/devices/token',
+  // The door token in the body is the secret (doorbell visitors have no login).
+  'POST /api/v1/visit/door',
+  'POST /api/v1/visit/ring',
 ]);

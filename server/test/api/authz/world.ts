@@ -15,6 +15,10 @@ export interface World {
   otherAccount: string;
   grantA: string;
   keyOfCaller: string | undefined;
+  /** A doorbell of site A, one of its door tokens, and a call ringing there (visitorA's). */
+  doorA: string;
+  doorTokenIdA: string;
+  callA: string;
   tokens: Partial<Record<Who, string>>;
 }
 
@@ -54,6 +58,25 @@ export async function makeWorld(ts: TestServer): Promise<World> {
     })
   ).key;
   const other = await ts.mintWithId('viewer', { siteId: siteA, siteRole: 'member' });
+  // A doorbell with a call ringing (through the service: the matrix rings once per world, more
+  // often than a visitor's address may).
+  const { provisioning } = ts.server.identity;
+  const code = await provisioning.createCode({
+    siteId: siteA,
+    kind: 'doorbell',
+    name: 'Door',
+    createdBy: 'test',
+  });
+  const { device: bell } = await provisioning.redeem(code.code, {
+    userAgent: null,
+    firmware: null,
+    address: null,
+  });
+  const { doors, calls } = ts.server.doorbell;
+  const door = await doors.get(siteA, bell.id);
+  const doorTokenIdA = (await doors.createToken(door, 'QR')).id;
+  const call = await calls.ring(door, 'doorbell', null);
+  tokens.visitorA = (await ts.server.doorbell.visitorSession(call)).credential;
   const grantA = (await repos.grants.listForAccount(other.id))[0]!.id;
   return {
     siteA,
@@ -63,6 +86,9 @@ export async function makeWorld(ts: TestServer): Promise<World> {
     otherAccount: other.id,
     grantA,
     keyOfCaller: undefined,
+    doorA: bell.id,
+    doorTokenIdA,
+    callA: call.id,
     tokens,
   };
 }

@@ -5,6 +5,7 @@ import { accounts } from './accounts.ts';
 import { apiKeys } from './apiKeys.ts';
 import { audit } from './audit.ts';
 import { devices } from './devices.ts';
+import { doorbell } from './doorbell.ts';
 import { grants } from './grants.ts';
 import { recordings } from './recordings.ts';
 import { sites } from './sites.ts';
@@ -19,6 +20,7 @@ const RESOURCES: ResourceRows[] = [
   accounts,
   apiKeys,
   recordings,
+  doorbell,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
