@@ -33,6 +33,8 @@ run bench/hlsLatency.ts
 # RSS per stream, playable latency, 100 cameras reconnecting at once (re-runs itself with a larger
 # libuv threadpool, as npm start does).
 run bench/recordingDensity.ts
+# Doorbell: ring -> 10 homeowner sessions notified (20 rings), answer -> first media (20 calls).
+run bench/doorbellRing.ts
 
 printf '\n'
 cat bench/results/latest.md
