@@ -66,7 +66,6 @@ async function ringOnce(
   sockets: RawClient[],
 ): Promise<{ last: number; each: number[]; session: VisitorSession }> {
   const seen: number[] = [];
-  let callId: string | undefined;
   const pending: { id: string; at: number }[] = [];
   const handlers = sockets.map((s) => {
     const h = (p: { call: { callId: string } }): void => {
@@ -80,7 +79,7 @@ async function ringOnce(
     body: { doorToken },
   });
   if (res.status !== 201) throw new Error(`ring: ${res.status} ${JSON.stringify(res.body)}`);
-  callId = res.body.call.callId;
+  const callId = res.body.call.callId;
   await until(
     'every session rang',
     () => pending.filter((p) => p.id === callId).length >= sockets.length,
