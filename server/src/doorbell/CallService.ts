@@ -198,7 +198,8 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
   /** The answerer opens the door through the webhook (CONFLICT when none is configured). */
   async unlock(callId: string, by: { accountId: string; name: string }): Promise<UnlockResult> {
     const call = this.live(callId);
-    if (call.state !== 'answered') throw PorchlightError.conflict('answer the call before unlocking');
+    if (call.state !== 'answered')
+      throw PorchlightError.conflict('answer the call before unlocking');
     if (call.answeredBy?.accountId !== by.accountId)
       throw PorchlightError.forbidden('only the answerer may unlock');
     const door = await this.#o.doors.get(call.siteId, call.doorId);
