@@ -170,6 +170,9 @@ export class PorchlightServer {
       });
       doorbell = bell;
       await bell.recover();
+      identity.events.on('principalChanged', (who) => {
+        if (who.kind === 'device') void bell.deviceChanged(who.id);
+      });
       signaling = new SignalingServer({
         httpServer: http.server,
         authenticator: identity.authenticator,

@@ -176,6 +176,12 @@ export class Doorbell {
     if (ended > 0) logger.info('calls left live by the last run marked ended', { ended });
   }
 
+  /** A device changed (revoked, rotated): a removed doorbell's live calls end. */
+  async deviceChanged(deviceId: string): Promise<void> {
+    const device = await this.#o.repos.devices.get(deviceId);
+    if (!device || device.revokedAt !== null) await this.calls.endCallsOfDoor(deviceId);
+  }
+
   close(): Promise<void> {
     return this.calls.close();
   }

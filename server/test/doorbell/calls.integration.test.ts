@@ -432,6 +432,43 @@ describe('doorbell calls', () => {
     });
   });
 
+  it('of two answers at the same moment exactly one wins', async () => {
+    const door = await createDoor(ts, owner.token, 'Race');
+    const rung = await ring(ts, door.doorToken);
+    const callId = rung.body.call.callId;
+    const results = await Promise.all(
+      [owner.token, member.token, owner.token, member.token].map((token, i) =>
+        api(ts.url, 'POST', `/api/v1/calls/${callId}/answer`, {
+          token,
+          body: { deviceLabel: `Device ${i}` },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    await api(ts.url, 'POST', '/api/v1/visit/call/hangup', {
+      token: rung.body.credential,
+      body: {},
+    });
+  });
+
+  it('removing the doorbell ends its live call', async () => {
+    const door = await createDoor(ts, owner.token, 'Temporary');
+    const { o } = await homeowners();
+    const rung = await ring(ts, door.doorToken);
+    const callId = rung.body.call.callId;
+    await o.next('callRinging', (p) => p.call.callId === callId);
+    const removed = await api(ts.url, 'DELETE', `/api/v1/sites/${ts.siteId}/devices/${door.id}`, {
+      token: owner.token,
+    });
+    expect(removed.status).toBe(204);
+    const end = await o.next(
+      'callUpdated',
+      (p) => p.call.callId === callId && p.call.state === 'ended',
+    );
+    expect(end.payload.call.outcome).toBe('cancelled');
+    expect((await ring(ts, door.doorToken)).status).toBe(401);
+  });
+
   it('the doorbell device rings its own door (and no other)', async () => {
     const door = await createDoor(ts, owner.token, 'Main entrance');
     const other = await createDoor(ts, owner.token, 'Cellar');
