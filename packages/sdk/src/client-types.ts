@@ -1,6 +1,15 @@
-import type { ProducerInfo, Role } from '@porchlight/protocol';
+import type { NotificationMap, ProducerInfo, Role } from '@porchlight/protocol';
 import type { PorchlightError } from './errors.ts';
 import type { Subscription } from './subscription.ts';
+
+/** The doorbell call notifications (docs/protocol.md, "Doorbell calls"). */
+export type CallNotificationName =
+  'callRinging' | 'callUpdated' | 'callAnswered' | 'callEnded' | 'quickReply';
+
+/** One doorbell call notification, discriminated by name. */
+export type CallNotification = {
+  [K in CallNotificationName]: { name: K; payload: NotificationMap[K] };
+}[CallNotificationName];
 
 export type ClientState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -32,4 +41,9 @@ export type ClientEvents = {
   remoteTrack: [subscription: Subscription, track: MediaStreamTrack];
   /** Something failed. Fatal errors are followed by state 'closed'. */
   error: [error: PorchlightError];
+  /**
+   * A doorbell call notification: `callRinging`/`callUpdated` on a homeowner's (site) client,
+   * `callAnswered`/`callEnded`/`quickReply` on the visitor's (call room) client.
+   */
+  call: [notification: CallNotification];
 };

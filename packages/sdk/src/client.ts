@@ -117,6 +117,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
       emitProducersChanged: () => this.safeEmit('producersChanged', this.directory.list()),
       scheduleSync: () => this.media.schedule(),
       mediaReset: (reason, caps) => this.onMediaReset(reason, caps),
+      emitCall: (notification) => this.safeEmit('call', notification),
     };
   }
 

@@ -2,7 +2,14 @@
  * @porchlight/sdk: browser-first client for Porchlight. Everything public is exported here.
  */
 export { PorchlightClient } from './client.ts';
-export type { ClientEvents, ClientState, JoinInfo, WatchOptions } from './client.ts';
+export type {
+  CallNotification,
+  CallNotificationName,
+  ClientEvents,
+  ClientState,
+  JoinInfo,
+  WatchOptions,
+} from './client-types.ts';
 export type { ClientOptions, ForceRelay } from './options.ts';
 // The REST client, logins and their types (also importable alone as @porchlight/sdk/rest).
 export * from './rest.ts';

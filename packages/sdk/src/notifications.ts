@@ -2,6 +2,7 @@ import type { ProducerInfo, RtpCapabilities } from '@porchlight/protocol';
 import type { DirectoryDiff, ProducerDirectory } from './producer-directory.ts';
 import type { Notification } from './signaling.ts';
 import type { SourceFollower } from './source-follower.ts';
+import type { CallNotification } from './client-types.ts';
 
 /** What a server notification may change in the client. */
 export interface NotificationTarget {
@@ -15,6 +16,8 @@ export interface NotificationTarget {
   /** Binds what is unbound to the current media session, soon. */
   scheduleSync(): void;
   mediaReset(reason: string, caps: RtpCapabilities): void;
+  /** Hands a doorbell call notification to the app. */
+  emitCall(notification: CallNotification): void;
 }
 
 /** Applies one server notification: the producer directory, subscriptions, media resets. */
@@ -65,6 +68,13 @@ export function applyNotification(t: NotificationTarget, notification: Notificat
     }
     case 'mediaReset':
       t.mediaReset(notification.payload.reason, notification.payload.routerRtpCapabilities);
+      break;
+    case 'callRinging':
+    case 'callUpdated':
+    case 'callAnswered':
+    case 'callEnded':
+    case 'quickReply':
+      t.emitCall(notification);
       break;
   }
 }

@@ -34,7 +34,8 @@ export interface ClientOptions {
   /**
    * A doorbell call to join instead of the site: the client becomes a peer of that call's own
    * media room (visitors with their visitor credential; homeowners who may answer the door).
-   * Default: none.
+   * The server closes the room and its sockets when the call ends: close the client on the
+   * `callEnded` notification (visitor) or a `callUpdated` with state 'ended'. Default: none.
    */
   callId?: string;
   /** Name shown to other peers ("Front door"), sent when joining. Default: none, the server picks. */

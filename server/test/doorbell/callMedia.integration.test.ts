@@ -5,7 +5,7 @@
  * video when it is turned on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PorchlightClient } from '@porchlight/sdk';
+import { PorchlightClient, type CallNotification } from '@porchlight/sdk';
 import { api } from '../../../tests/support/http.ts';
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
 import {
@@ -55,11 +55,25 @@ describe('doorbell call media', () => {
     const owner = await ts.mintWithId('viewer', { siteRole: 'owner', label: 'Olivia' });
     const member = await ts.mintWithId('viewer', { siteRole: 'member', label: 'Max' });
     const door = await createDoor(ts, owner.token);
+    // The member's app, open on the site: the SDK hands call notifications to it.
+    const app = new PorchlightClient({
+      url: ts.url,
+      token: member.token,
+      device: { handlerName: 'Chrome111' },
+      socketOptions: { rejectUnauthorized: false },
+    });
+    cleanup.push(() => app.close());
+    const appCalls: CallNotification[] = [];
+    app.on('call', (n) => appCalls.push(n));
+    await app.connect();
     const rung = await ring(ts, door.doorToken);
     const callId = rung.body.call.callId;
+    await until('the app rings', () => appCalls.some((n) => n.name === 'callRinging'));
 
     // The visitor's page publishes camera and microphone into the call room.
     const visitor = client(rung.body.credential, callId);
+    const visitorCalls: CallNotification[] = [];
+    visitor.on('call', (n) => visitorCalls.push(n));
     await visitor.connect();
     expect(visitor.role).toBe('visitor');
     const cam = syntheticCamera(320, 240, YUV.red);
@@ -93,6 +107,10 @@ describe('doorbell call media', () => {
       body: { deviceLabel: 'Phone' },
     });
     expect(answer.status).toBe(200);
+    await until('the app is told who answered', () =>
+      appCalls.some((n) => n.name === 'callUpdated' && n.payload.call.state === 'answered'),
+    );
+    await until('the visitor is told', () => visitorCalls.some((n) => n.name === 'callAnswered'));
     const home = client(owner.token, callId, 'Phone');
     await home.connect();
     const answeredAt = performance.now();
@@ -154,5 +172,8 @@ describe('doorbell call media', () => {
     // Hanging up closes the call's room: every media object of it goes.
     await api(ts.url, 'POST', `/api/v1/calls/${callId}/hangup`, { token: owner.token, body: {} });
     await until('call room closed', () => !ts.server.rooms.rooms.has(`call:${callId}`), 5000);
+    await until('the visitor is told it ended', () =>
+      visitorCalls.some((n) => n.name === 'callEnded' && n.payload.outcome === 'answered'),
+    );
   });
 });
