@@ -2,6 +2,7 @@
  * @porchlight/sdk: browser-first client for Porchlight. Everything public is exported here.
  */
 export { PorchlightClient } from './client.ts';
+export { VisitorCallSession, type VisitorCallEvents } from './call-session.ts';
 export type {
   CallNotification,
   CallNotificationName,

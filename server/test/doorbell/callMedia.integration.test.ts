@@ -5,7 +5,12 @@
  * video when it is turned on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PorchlightClient, type CallNotification } from '@porchlight/sdk';
+import {
+  PorchlightApi,
+  PorchlightClient,
+  VisitorCallSession,
+  type CallNotification,
+} from '@porchlight/sdk';
 import { api } from '../../../tests/support/http.ts';
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
 import {
@@ -175,5 +180,55 @@ describe('doorbell call media', () => {
     await until('the visitor is told it ended', () =>
       visitorCalls.some((n) => n.name === 'callEnded' && n.payload.outcome === 'answered'),
     );
+  });
+
+  it("the SDK's VisitorCallSession: answered, the answerer's audio, a quick reply, the end", async () => {
+    const owner = await ts.mintWithId('viewer', { siteRole: 'owner', label: 'Olivia' });
+    const door = await createDoor(ts, owner.token, 'Gate');
+    const api_ = new PorchlightApi({ url: ts.url });
+    const session = await VisitorCallSession.start(await api_.ringDoor(door.doorToken), api_, {
+      url: ts.url,
+      device: { handlerName: 'Chrome111' },
+      socketOptions: { rejectUnauthorized: false },
+    });
+    cleanup.push(() => session.close());
+    const events: string[] = [];
+    let meter: ReturnType<typeof audioMeter> | undefined;
+    session.on('answered', (name) => events.push(`answered:${name}`));
+    session.on('quickReply', (text) => events.push(`reply:${text}`));
+    session.on('ended', (outcome) => events.push(`ended:${outcome}`));
+    session.on('remoteTrack', (source, track) => {
+      events.push(`track:${source}`);
+      if (source === 'callAudio') {
+        meter = audioMeter(track);
+        cleanup.push(meter.stop);
+      }
+    });
+    const mic = syntheticMicrophone();
+    cleanup.push(mic.stop);
+    await session.publish(mic.track, 'microphone');
+    expect((await session.status()).state).toBe('ringing');
+
+    const callId = session.callId;
+    await api(ts.url, 'POST', `/api/v1/calls/${callId}/answer`, {
+      token: owner.token,
+      body: { deviceLabel: 'Phone' },
+    });
+    const home = client(owner.token, callId);
+    await home.connect();
+    const homeMic = syntheticMicrophone();
+    cleanup.push(homeMic.stop);
+    await home.publish(homeMic.track, { source: 'callAudio' });
+    await api(ts.url, 'POST', `/api/v1/calls/${callId}/quick-reply`, {
+      token: owner.token,
+      body: { text: 'One moment' },
+    });
+    await until('the answerer is heard', () => (meter?.state.rms ?? 0) > 1000);
+    await api(ts.url, 'POST', `/api/v1/calls/${callId}/hangup`, { token: owner.token, body: {} });
+    await until('ended', () => events.includes('ended:answered'));
+    expect(events).toEqual(
+      expect.arrayContaining(['answered:Olivia', 'reply:One moment', 'track:callAudio']),
+    );
+    expect(session.client.state).toBe('closed');
   });
 });
