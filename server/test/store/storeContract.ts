@@ -9,6 +9,7 @@ import { accountsContract } from './contract/accounts.ts';
 import { apiKeysContract } from './contract/apiKeys.ts';
 import { auditContract } from './contract/audit.ts';
 import { devicesContract } from './contract/devices.ts';
+import { doorbellContract } from './contract/doorbell.ts';
 import type { ContractScope } from './contract/fixtures.ts';
 import { grantsContract } from './contract/grants.ts';
 import { hostileInputContract } from './contract/hostileInput.ts';
@@ -49,6 +50,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     auditContract(scope);
     hostileInputContract(scope);
     recordingIndexContract(scope);
+    doorbellContract(scope);
     lifecycleContract(scope);
   });
 }
