@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IceServer } from '@porchlight/protocol';
 import { buildOpenApi } from './api/openapi.ts';
@@ -18,6 +19,7 @@ import { loadOrCreateSecret } from './secrets.ts';
 import { SignalingServer } from './signaling/SignalingServer.ts';
 import { createStore } from './store/createStore.ts';
 import { createRecording, type Recording } from './recording/createRecording.ts';
+import { createNotify, type Notify } from './notify/createNotify.ts';
 import { TurnService } from './turn/TurnService.ts';
 import type { Store } from './store/createStore.ts';
 import { createLogger } from '@porchlight/runtime';
@@ -32,6 +34,8 @@ const PURGE_INTERVAL_MS = 60_000;
 export interface ServerOverrides {
   /** Where the built web apps live (default: the repo's apps/ folder). */
   appsDir?: string;
+  /** TLS agent for push services (tests: one that trusts the local push receiver's CA). */
+  pushAgent?: https.Agent;
 }
 
 /**
@@ -52,6 +56,8 @@ export class PorchlightServer {
   /** Managed coturn; undefined when TURN is disabled. */
   readonly turn: TurnService | undefined;
   readonly recording: Recording;
+  /** Web Push: VAPID keys, sender, subscriptions, the doorbell adapter. */
+  readonly notify: Notify;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -66,6 +72,7 @@ export class PorchlightServer {
     signaling: SignalingServer;
     turn: TurnService | undefined;
     recording: Recording;
+    notify: Notify;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -77,6 +84,7 @@ export class PorchlightServer {
     this.signaling = parts.signaling;
     this.turn = parts.turn;
     this.recording = parts.recording;
+    this.notify = parts.notify;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -134,6 +142,13 @@ export class PorchlightServer {
         audit: identity.audit,
         authorizer: identity.authorizer,
       });
+      const notify = createNotify({
+        config: config.push,
+        dataDir: config.dataDir,
+        secret,
+        subscriptions: store.pushSubscriptions,
+        agent: overrides.pushAgent,
+      });
       const appsDir = overrides.appsDir ?? APPS_DIR;
       http = await createHttpServer({
         tls,
@@ -167,7 +182,7 @@ export class PorchlightServer {
       registerRoutes(
         http,
         routes,
-        apiContext(identity, recording, publicUrl),
+        apiContext(identity, recording, notify, publicUrl),
         identity.authenticator,
       );
       recording.media.register(http);
@@ -183,6 +198,7 @@ export class PorchlightServer {
         signaling,
         turn,
         recording,
+        notify,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -243,7 +259,12 @@ export class PorchlightServer {
 }
 
 /** The REST API's view, assembled from the ports identity and recording export. */
-function apiContext(identity: Identity, recording: Recording, publicUrl: () => string): ApiContext {
+function apiContext(
+  identity: Identity,
+  recording: Recording,
+  notify: Notify,
+  publicUrl: () => string,
+): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage } = identity.repos;
   return {
     ...identity.ports,
@@ -254,5 +275,6 @@ function apiContext(identity: Identity, recording: Recording, publicUrl: () => s
     publicUrl,
     now: Date.now,
     recordings: recording.api,
+    notifications: notify.api,
   };
 }

@@ -4,6 +4,7 @@ import type { IdentityEvents } from '../identity/IdentityEvents.ts';
 import type { IdentityPorts } from '../identity/ports.ts';
 import type { Repositories } from '../store/Repositories.ts';
 import type { RecordingPort } from '../recording/ports.ts';
+import type { NotificationsPort } from '../notify/ports.ts';
 
 /**
  * The repositories route handlers read and write directly (`ctx.repos.sites.get(id)`); changes
@@ -27,4 +28,6 @@ export interface ApiContext extends IdentityPorts {
   publicUrl: () => string;
   now: () => number;
   recordings: RecordingPort;
+  /** Web Push subscriptions, settings, test sends, notification actions. */
+  notifications: NotificationsPort;
 }

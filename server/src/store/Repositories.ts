@@ -12,6 +12,10 @@ import {
   SqlRefreshTokenRepository,
   type RefreshTokenRepository,
 } from './repositories/RefreshTokenRepository.ts';
+import {
+  SqlPushSubscriptionRepository,
+  type PushSubscriptionRepository,
+} from './repositories/PushSubscriptionRepository.ts';
 import { SqlSiteRepository, type SiteRepository } from './repositories/SiteRepository.ts';
 import {
   SqlTurnUsageRepository,
@@ -34,6 +38,8 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   audit: AuditRepository;
   turnUsage: TurnUsageRepository;
+  /** Web Push subscriptions (server/src/notify). */
+  pushSubscriptions: PushSubscriptionRepository;
 }
 
 export function createRepositories(db: SqlExecutor): Repositories {
@@ -47,5 +53,6 @@ export function createRepositories(db: SqlExecutor): Repositories {
     apiKeys: new SqlApiKeyRepository(db),
     audit: new SqlAuditRepository(db),
     turnUsage: new SqlTurnUsageRepository(db),
+    pushSubscriptions: new SqlPushSubscriptionRepository(db),
   };
 }

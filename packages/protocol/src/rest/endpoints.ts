@@ -63,6 +63,22 @@ export const REST_ENDPOINTS = {
     path: '/api/v1/sites/:siteId/devices/:deviceId/recording/playback',
   },
   rotateRecordingKeys: { method: 'POST', path: '/api/v1/admin/recording-keys/rotate' },
+  getPushPublicKey: { method: 'GET', path: '/api/v1/notifications/public-key' },
+  listPushSubscriptions: { method: 'GET', path: '/api/v1/notifications/subscriptions' },
+  createPushSubscription: { method: 'POST', path: '/api/v1/notifications/subscriptions' },
+  updatePushSubscription: {
+    method: 'PATCH',
+    path: '/api/v1/notifications/subscriptions/:subscriptionId',
+  },
+  deletePushSubscription: {
+    method: 'DELETE',
+    path: '/api/v1/notifications/subscriptions/:subscriptionId',
+  },
+  sendTestNotification: {
+    method: 'POST',
+    path: '/api/v1/notifications/subscriptions/:subscriptionId/test',
+  },
+  notificationAction: { method: 'POST', path: '/api/v1/notifications/actions' },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;
 
 export type RestRouteName = keyof typeof REST_ENDPOINTS;

@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './apiKeys.ts';
 import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
+import { notificationRoutes } from './notifications.ts';
 import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 
@@ -16,4 +17,5 @@ export const routes: readonly ApiRoute[] = [
   ...apiKeyRoutes,
   ...adminRoutes,
   ...recordingRoutes,
+  ...notificationRoutes,
 ];

@@ -62,4 +62,6 @@ export const PUBLIC = new Set([
   'POST /api/v1/auth/logout',
   'POST /api/v1/provision',
   'POST /api/v1/devices/token',
+  // The body's action token (HMAC, one account, call and action) is the credential.
+  'POST /api/v1/notifications/actions',
 ]);

@@ -6,6 +6,7 @@ import { apiKeys } from './apiKeys.ts';
 import { audit } from './audit.ts';
 import { devices } from './devices.ts';
 import { grants } from './grants.ts';
+import { notifications } from './notifications.ts';
 import { recordings } from './recordings.ts';
 import { sites } from './sites.ts';
 import { turnUsage } from './turnUsage.ts';
@@ -19,6 +20,7 @@ const RESOURCES: ResourceRows[] = [
   accounts,
   apiKeys,
   recordings,
+  notifications,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
