@@ -44,7 +44,10 @@ export function fitPayload(payload: PushPayload, maxBytes = MAX_PLAINTEXT_BYTES)
   return null;
 }
 
-/** A push Topic from a call id: at most 32 characters of the URL-safe base64 alphabet. */
+/**
+ * A push Topic from a call id: at most 32 characters of the URL-safe base64 alphabet. Dashes go
+ * first, so a UUID's 32 hex digits all count (a cut UUID could collide with another call's).
+ */
 export function topicFor(id: string): string {
-  return id.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32);
+  return id.replace(/[^A-Za-z0-9_]/g, '').slice(0, 32);
 }
