@@ -95,14 +95,23 @@ export async function subscribeThisBrowser(publicKey: string): Promise<PushSubsc
     throw new Error(
       'The app is not installed as a web app here (no service worker): reload and try again.',
     );
-  return withTimeout(
-    reg.pushManager.subscribe({
-      userVisibleOnly: true,
-      applicationServerKey: base64UrlToBytes(publicKey),
-    }),
-    PUSH_SUBSCRIBE_TIMEOUT_MS,
-    'The browser’s push service did not answer. Check the internet connection and try again.',
-  );
+  try {
+    return await withTimeout(
+      reg.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: base64UrlToBytes(publicKey),
+      }),
+      PUSH_SUBSCRIBE_TIMEOUT_MS,
+      'no answer',
+    );
+  } catch (e) {
+    // The browser's own wording ("Registration failed - permission denied", AbortError) names
+    // neither the cause nor the fix.
+    throw new Error(
+      `This browser could not reach its push service (${e instanceof Error ? e.message : String(e)}). ` +
+        'Check the internet connection and try again.',
+    );
+  }
 }
 
 /** Unsubscribes this browser (best effort: the server forgets it either way). */
