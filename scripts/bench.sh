@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): each writes its section into bench/results/latest.json and regenerates
 # bench/results/latest.md. Loopback only; bounded in time (fan-out ~4 min, recording ~4 min,
-# recording density ~2-3 min, LL-HLS ~3 min, signaling ~1 min).
+# recording density ~2-3 min, LL-HLS ~3 min, signaling ~1 min, push delivery ~10 s).
 # Each bench also runs alone with options, e.g. `node --import tsx bench/fanout.ts --steps=25,100`
 # (see the header comment of each file).
 set -euo pipefail
@@ -33,6 +33,8 @@ run bench/hlsLatency.ts
 # RSS per stream, playable latency, 100 cameras reconnecting at once (re-runs itself with a larger
 # libuv threadpool, as npm start does).
 run bench/recordingDensity.ts
+# Doorbell Web Push: ring -> push accepted by a local HTTPS push receiver, 10 devices x 25 rings.
+run bench/pushDelivery.ts
 
 printf '\n'
 cat bench/results/latest.md

@@ -36,6 +36,8 @@ export interface FakeBrowser {
 export interface ReceivedPush {
   browserId: string;
   at: number;
+  /** performance.now() when the message was accepted (same clock as the test's own). */
+  atHr: number;
   status: ReceiverMode;
   ttl: number;
   urgency: string | undefined;
@@ -165,6 +167,7 @@ export class PushReceiver {
         this.received.push({
           browserId: browser.id,
           at: Date.now(),
+          atHr: performance.now(),
           status: browser.mode,
           ttl,
           urgency: header(req, 'urgency'),
