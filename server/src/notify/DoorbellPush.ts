@@ -10,9 +10,12 @@ import type {
 } from '../store/repositories/PushSubscriptionRepository.ts';
 import type { ActionTokens } from './ActionTokens.ts';
 import type { CallAnswerer, DoorbellCall, FanOutReport } from './DoorbellPushTypes.ts';
+import { createLogger } from '@porchlight/runtime';
 import { topicFor } from './payload.ts';
 import type { PushDelivery, PushSender } from './PushSender.ts';
 import { inQuietHours, wantsDevice } from './settings.ts';
+
+const logger = createLogger('notify:doorbell');
 
 export interface DoorbellPushOptions {
   subscriptions: Pick<PushSubscriptionRepository, 'listForAccounts'>;
@@ -197,7 +200,16 @@ export class DoorbellPush {
     delivery: PushDelivery,
   ): Promise<FanOutReport> {
     const now = this.#now();
-    const all = await this.#o.subscriptions.listForAccounts([...new Set(accountIds)]);
+    let all: PushSubscriptionRecord[];
+    try {
+      all = await this.#o.subscriptions.listForAccounts([...new Set(accountIds)]);
+    } catch (error) {
+      logger.error('cannot read push subscriptions; call not notified', {
+        callId: call.callId,
+        error,
+      });
+      return { sent: [], skipped: [] };
+    }
     const skipped: FanOutReport['skipped'] = [];
     const chosen: PushSubscriptionRecord[] = [];
     for (const sub of all) {

@@ -138,7 +138,7 @@ export class PushSender {
     } catch (error) {
       // A malformed stored key (the subscribe route validates them, so: a corrupted row).
       logger.warn('push not encrypted', { origin, subscription: sub.id, reason: errText(error) });
-      await this.#o.subscriptions.recordFailure(sub.id, this.#now());
+      await this.#book(() => this.#o.subscriptions.recordFailure(sub.id, this.#now()));
       return { kind: 'failed', status: null, reason: 'encryption failed' };
     }
     if (request.body.length > PUSH_LIMITS.encryptedBytes)
@@ -153,19 +153,28 @@ export class PushSender {
     }
     if (status >= 200 && status < 300) {
       this.#backedOff.delete(origin);
-      await this.#o.subscriptions.recordSuccess(sub.id, this.#now());
+      await this.#book(() => this.#o.subscriptions.recordSuccess(sub.id, this.#now()));
       return { kind: 'delivered', status, ms: performance.now() - started };
     }
     if (status === 404 || status === 410) {
-      await this.#o.subscriptions.delete(sub.id);
+      await this.#book(() => this.#o.subscriptions.delete(sub.id));
       logger.info('push subscription gone; removed', { origin, subscription: sub.id, status });
       return { kind: 'gone', status };
     }
     if (status === 429 || status >= 500)
       return this.#throttle(sub, origin, status, retryAfter, `push service answered ${status}`);
-    await this.#o.subscriptions.recordFailure(sub.id, this.#now());
+    await this.#book(() => this.#o.subscriptions.recordFailure(sub.id, this.#now()));
     logger.warn('push refused', { origin, subscription: sub.id, status });
     return { kind: 'failed', status, reason: `push service answered ${status}` };
+  }
+
+  /** Delivery bookkeeping must not turn a sent message into an error (a busy database). */
+  async #book(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      logger.warn('push bookkeeping failed', { error });
+    }
   }
 
   async #refuseTooBig(
@@ -178,7 +187,7 @@ export class PushSender {
       subscription: sub.id,
       type: payload.type,
     });
-    await this.#o.subscriptions.recordFailure(sub.id, this.#now());
+    await this.#book(() => this.#o.subscriptions.recordFailure(sub.id, this.#now()));
     return { kind: 'failed', status: null, reason: 'payload too big' };
   }
 
@@ -194,7 +203,7 @@ export class PushSender {
     const exponential = this.#backoff.baseMs * 2 ** Math.min(failures - 1, 16);
     const wait = Math.min(this.#backoff.maxMs, parseRetryAfter(retryAfter, now) ?? exponential);
     this.#backedOff.set(origin, { until: now + wait, failures });
-    await this.#o.subscriptions.recordFailure(sub.id, now);
+    await this.#book(() => this.#o.subscriptions.recordFailure(sub.id, now));
     logger.warn('push service backed off', { origin, status, reason, backoffMs: wait });
     return { kind: 'throttled', status, reason };
   }
