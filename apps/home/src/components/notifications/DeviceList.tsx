@@ -38,7 +38,7 @@ export function DeviceList({ state }: Props) {
           <div className="notify-device__actions">
             <button
               type="button"
-              className="btn btn--secondary"
+              className="icon-btn"
               data-testid="notify-test"
               disabled={busy}
               onClick={() => void state.sendTest(d.id)}

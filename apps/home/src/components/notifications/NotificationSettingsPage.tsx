@@ -34,7 +34,7 @@ export function NotificationSettingsPage() {
               Doorbell rings and alerts arrive here even when the app is closed.{' '}
               <button
                 type="button"
-                className="btn btn--secondary"
+                className="icon-btn"
                 data-testid="notify-disable"
                 disabled={busy}
                 onClick={() => void state.disable()}
