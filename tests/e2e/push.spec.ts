@@ -23,6 +23,7 @@ let registrationId = '';
 const email = `push-${randomUUID().slice(0, 8)}@example.com`;
 const password = 'a long enough password';
 let personId = '';
+let frontDoor = '';
 
 test.beforeAll(async () => {
   receiver = await PushReceiver.start();
@@ -31,6 +32,7 @@ test.beforeAll(async () => {
     { pushAgent: receiver.agent },
   );
   personId = await ts.createPerson({ email, password, siteRole: 'owner' });
+  frontDoor = (await ts.mintWithId('camera', { label: 'Front door' })).id;
 });
 
 test.afterAll(async () => {
@@ -166,7 +168,7 @@ test('a ring push shows Answer/Decline on the call tag; answered elsewhere repla
   expect((await shown()).map((n) => n.title)).toContain('Porchlight');
 });
 
-test('the settings screen: turning on fails clearly offline; test and remove a device', async () => {
+test('the settings screen: turning on fails clearly offline; test, settings and remove of a device', async () => {
   await page.goto(`${ts.url}/`);
   await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill(password);
@@ -189,6 +191,44 @@ test('the settings screen: turning on fails clearly offline; test and remove a d
   await expect(page.getByTestId('notify-test-result')).toHaveText(/Test sent/);
   await receiver.waitFor(() => receiver.received.length === before + 1);
   expect(receiver.received.at(-1)!.json).toMatchObject({ type: 'test' });
+
+  // Its settings, edited from here: only the front door, quiet 23:30-06:15.
+  await page.getByTestId('notify-edit').click();
+  await page.getByTestId('notify-all').uncheck();
+  await page.getByTestId(`notify-source-${frontDoor}`).check();
+  await page.getByTestId('notify-quiet').check();
+  await page.getByTestId('notify-quiet-start').fill('23:30');
+  await page.getByTestId('notify-quiet-end').fill('06:15');
+  await page.getByTestId('notify-save').click();
+  const token = (await ts.server.identity.accessTokens.issueAccount(personId)).token;
+  const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  await expect
+    .poll(async () => {
+      const list = await api<{ settings: unknown }[]>(
+        ts.url,
+        'GET',
+        '/api/v1/notifications/subscriptions',
+        { token },
+      );
+      return list.body[0]?.settings;
+    })
+    .toStrictEqual({
+      devices: [{ siteId: ts.siteId, deviceId: frontDoor }],
+      quietHours: { start: '23:30', end: '06:15', timeZone: zone },
+    });
+  // A ring at another door now skips that device.
+  const other = await ts.server.notify.doorbell.ring(
+    {
+      callId: randomUUID(),
+      siteId: ts.siteId,
+      doorId: randomUUID(),
+      doorName: 'Back door',
+      startedAt: Date.now(),
+      ringWindowMs: 30_000,
+    },
+    [personId],
+  );
+  expect(other.skipped.map((x) => x.reason)).toStrictEqual(['device']);
 
   // Remove asks for confirmation, then the device is gone.
   await page.getByTestId('notify-remove').click();

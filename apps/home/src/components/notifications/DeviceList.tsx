@@ -1,14 +1,22 @@
+import { useState } from 'react';
 import { ConfirmButton, formatAgo } from '@porchlight/web-ui';
 import type { PushDevice } from '@porchlight/protocol';
+import { SettingsEditor } from './SettingsEditor.tsx';
+import type { NotificationSource } from './useNotificationSources.ts';
 import type { PushDevicesState } from './usePushDevices.ts';
 
 interface Props {
   state: PushDevicesState;
+  sources: NotificationSource[] | null;
 }
 
-/** My subscribed browsers: when each last received something, a test button, remove. */
-export function DeviceList({ state }: Props) {
+/**
+ * My subscribed browsers: when each last received something, its settings (a phone's can be
+ * changed from the laptop), a test button, remove.
+ */
+export function DeviceList({ state, sources }: Props) {
   const { devices, thisDevice, busy, testResult } = state;
+  const [editing, setEditing] = useState<string | null>(null);
   if (devices === null) return <p className="hint">Loading…</p>;
   if (devices.length === 0)
     return <p className="hint">No device of yours receives notifications yet.</p>;
@@ -36,6 +44,17 @@ export function DeviceList({ state }: Props) {
             )}
           </div>
           <div className="notify-device__actions">
+            {d.id !== thisDevice?.id && (
+              <button
+                type="button"
+                className="icon-btn"
+                data-testid="notify-edit"
+                aria-expanded={editing === d.id}
+                onClick={() => setEditing(editing === d.id ? null : d.id)}
+              >
+                Settings
+              </button>
+            )}
             <button
               type="button"
               className="icon-btn"
@@ -52,6 +71,17 @@ export function DeviceList({ state }: Props) {
               onConfirm={() => void state.remove(d.id)}
             />
           </div>
+          {editing === d.id && d.id !== thisDevice?.id && (
+            <SettingsEditor
+              device={d}
+              sources={sources}
+              busy={busy}
+              onSave={(settings) => {
+                void state.save(d.id, { settings });
+                setEditing(null);
+              }}
+            />
+          )}
         </li>
       ))}
     </ul>

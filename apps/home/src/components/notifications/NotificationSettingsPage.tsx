@@ -67,7 +67,7 @@ export function NotificationSettingsPage() {
       </div>
       <div className="card">
         <h2>My devices</h2>
-        <DeviceList state={state} />
+        <DeviceList state={state} sources={sources} />
       </div>
     </section>
   );
