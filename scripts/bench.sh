@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): each writes its section into bench/results/latest.json and regenerates
 # bench/results/latest.md. Loopback only; bounded in time (fan-out ~4 min, recording ~4 min,
-# recording density ~2-3 min, LL-HLS ~3 min, signaling ~1 min).
+# recording density ~2-3 min, LL-HLS ~3 min, signaling ~1 min, push delivery ~10 s).
 # Each bench also runs alone with options, e.g. `node --import tsx bench/fanout.ts --steps=25,100`
 # (see the header comment of each file).
 set -euo pipefail
@@ -35,6 +35,8 @@ run bench/hlsLatency.ts
 run bench/recordingDensity.ts
 # Doorbell: ring -> 10 homeowner sessions notified (20 rings), answer -> first media (20 calls).
 run bench/doorbellRing.ts
+# Doorbell Web Push: ring -> push accepted by a local HTTPS push receiver, 10 devices x 25 rings.
+run bench/pushDelivery.ts
 
 printf '\n'
 cat bench/results/latest.md

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IceServer } from '@porchlight/protocol';
 import { buildOpenApi } from './api/openapi.ts';
@@ -18,6 +19,7 @@ import { loadOrCreateSecret } from './secrets.ts';
 import { SignalingServer } from './signaling/SignalingServer.ts';
 import { createStore } from './store/createStore.ts';
 import { createRecording, type Recording } from './recording/createRecording.ts';
+import { createNotify, type Notify } from './notify/createNotify.ts';
 import { TurnService } from './turn/TurnService.ts';
 import type { Store } from './store/createStore.ts';
 import { createLogger } from '@porchlight/runtime';
@@ -33,6 +35,8 @@ const PURGE_INTERVAL_MS = 60_000;
 export interface ServerOverrides {
   /** Where the built web apps live (default: the repo's apps/ folder). */
   appsDir?: string;
+  /** TLS agent for push services (tests: one that trusts the local push receiver's CA). */
+  pushAgent?: https.Agent;
 }
 
 /**
@@ -55,6 +59,8 @@ export class PorchlightServer {
   readonly recording: Recording;
   /** Doors, door tokens and doorbell calls. */
   readonly doorbell: Doorbell;
+  /** Web Push: VAPID keys, sender, subscriptions, the doorbell adapter. */
+  readonly notify: Notify;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -70,6 +76,7 @@ export class PorchlightServer {
     turn: TurnService | undefined;
     recording: Recording;
     doorbell: Doorbell;
+    notify: Notify;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -82,6 +89,7 @@ export class PorchlightServer {
     this.turn = parts.turn;
     this.recording = parts.recording;
     this.doorbell = parts.doorbell;
+    this.notify = parts.notify;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -140,6 +148,13 @@ export class PorchlightServer {
         audit: identity.audit,
         authorizer: identity.authorizer,
       });
+      const notify = createNotify({
+        config: config.push,
+        dataDir: config.dataDir,
+        secret,
+        subscriptions: store.pushSubscriptions,
+        agent: overrides.pushAgent,
+      });
       const appsDir = overrides.appsDir ?? APPS_DIR;
       http = await createHttpServer({
         tls,
@@ -169,6 +184,7 @@ export class PorchlightServer {
         rooms: { closeCallRoom: (callId) => roomRegistry.closeCall(callId) },
       });
       doorbell = bell;
+      connectDoorbellPush(bell, notify);
       await bell.recover();
       identity.events.on('principalChanged', (who) => {
         if (who.kind === 'device') void bell.deviceChanged(who.id);
@@ -198,7 +214,7 @@ export class PorchlightServer {
       registerRoutes(
         http,
         routes,
-        apiContext(identity, recording, bell, publicUrl),
+        apiContext(identity, recording, bell, notify, publicUrl),
         identity.authenticator,
       );
       recording.media.register(http);
@@ -216,6 +232,7 @@ export class PorchlightServer {
         turn,
         recording,
         doorbell: bell,
+        notify,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -283,6 +300,7 @@ function apiContext(
   identity: Identity,
   recording: Recording,
   doorbell: Doorbell,
+  notify: Notify,
   publicUrl: () => string,
 ): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage } = identity.repos;
@@ -302,5 +320,26 @@ function apiContext(
       authenticateVisitor: (bearer) => doorbell.authenticateVisitor(bearer),
       history: identity.repos.calls,
     },
+    notifications: notify.api,
   };
+}
+
+/**
+ * Web Push follows the calls: neither module imports the other. Every recipient is told of an
+ * answer (the answerer's other devices rang too and must be replaced); a missed call is pushed.
+ */
+function connectDoorbellPush(bell: Doorbell, notify: Notify): void {
+  const calls = bell.calls;
+  const push = notify.doorbell;
+  calls.on('ringing', (call, ids) => void push.ring(call, ids));
+  calls.on('snapshot', (call, url, ids) => void push.ringSnapshot(call, ids, url));
+  calls.on('answered', (call, by, ids) => void push.answeredElsewhere(call, ids, by));
+  calls.on('ended', (call, ids) => {
+    if (call.outcome === 'missed') void push.missed(call, ids);
+  });
+  notify.api.connectCalls({
+    decline: async (callId, accountId) => {
+      await calls.decline(callId, accountId);
+    },
+  });
 }

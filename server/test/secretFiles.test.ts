@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.ts';
 import { loadTls } from '../src/http/tls.ts';
 import { MasterKeyRing } from '../src/recording/crypto/MasterKeyRing.ts';
+import { loadOrCreateVapidKeys } from '../src/notify/vapid.ts';
 import { loadOrCreateSecret } from '../src/secrets.ts';
 import { TurnSecretStore } from '@porchlight/turn';
 
@@ -42,6 +43,20 @@ describe('secret files and their modes', () => {
     expect(loadOrCreateSecret(dataDir, 'token-secret')).toBe('x'.repeat(43));
     expect(mode(dir)).toBe(0o700);
     expect(mode(file)).toBe(0o600);
+  });
+
+  it('keeps the VAPID key pair 0600 across restarts, fixes looser modes, refuses a corrupt one', () => {
+    const dataDir = tmp();
+    const first = loadOrCreateVapidKeys(dataDir);
+    const file = path.join(dataDir, 'secrets', 'vapid.json');
+    expect(mode(file)).toBe(0o600);
+    expect(Buffer.from(first.publicKey, 'base64url')).toHaveLength(65);
+    fs.chmodSync(file, 0o644);
+    // Same pair after a restart: every browser subscribed with this public key.
+    expect(loadOrCreateVapidKeys(dataDir)).toStrictEqual(first);
+    expect(mode(file)).toBe(0o600);
+    fs.writeFileSync(file, '{"publicKey":"x"}');
+    expect(() => loadOrCreateVapidKeys(dataDir)).toThrow(ConfigError);
   });
 
   it('fixes the master key file and its directory', () => {

@@ -3,3 +3,4 @@ export * from './media.ts';
 export * from './messages.ts';
 export * from './limits.ts';
 export * from './rest/index.ts';
+export * from './push.ts';

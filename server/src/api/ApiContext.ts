@@ -11,6 +11,7 @@ export type DoorbellPort = Pick<
   Doorbell,
   'doors' | 'calls' | 'visitorSession' | 'authenticateVisitor'
 > & { history: Pick<Repositories['calls'], 'listForDoor'> };
+import type { NotificationsPort } from '../notify/ports.ts';
 
 /**
  * The repositories route handlers read and write directly (`ctx.repos.sites.get(id)`); changes
@@ -35,4 +36,6 @@ export interface ApiContext extends IdentityPorts {
   now: () => number;
   recordings: RecordingPort;
   doorbell: DoorbellPort;
+  /** Web Push subscriptions, settings, test sends, notification actions. */
+  notifications: NotificationsPort;
 }

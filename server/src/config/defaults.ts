@@ -132,6 +132,18 @@ export const defaults = {
     ringsPerAddress: 10,
     ringLimitWindowSeconds: 60,
   },
+  push: {
+    /**
+     * VAPID `sub`: how push services reach the operator (`mailto:` or `https:`). Apple's push
+     * service refuses `localhost` URLs: set your own address (PORCHLIGHT_PUSH_SUBJECT).
+     */
+    vapidSubject: 'mailto:admin@porchlight.invalid',
+    /**
+     * Accept push endpoints on loopback/private addresses. Real push services are public; this
+     * exists for tests with a local receiver. Default false (server-side request forgery guard).
+     */
+    allowPrivateEndpoints: false,
+  },
   /** Create a first site and print links at start-up. */
   devBootstrap: true,
 };

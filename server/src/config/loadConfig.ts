@@ -32,6 +32,7 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' }> =
   PORCHLIGHT_S3_PREFIX: { path: ['recording', 's3', 'prefix'], type: 'string' },
   PORCHLIGHT_S3_ACCESS_KEY_ID: { path: ['recording', 's3', 'accessKeyId'], type: 'string' },
   PORCHLIGHT_S3_SECRET_ACCESS_KEY: { path: ['recording', 's3', 'secretAccessKey'], type: 'string' },
+  PORCHLIGHT_PUSH_SUBJECT: { path: ['push', 'vapidSubject'], type: 'string' },
   PORCHLIGHT_DEV_BOOTSTRAP: { path: ['devBootstrap'], type: 'bool' },
 };
 

@@ -194,6 +194,18 @@ export const ConfigSchema = z
           .default(defaults.doorbell.ringLimitWindowSeconds),
       })
       .default(defaults.doorbell),
+    push: z
+      .strictObject({
+        vapidSubject: z
+          .string()
+          .refine(
+            (v) => /^(mailto:[^\s]+|https:\/\/[^\s]+)$/.test(v),
+            'must be a mailto: or https: URL',
+          )
+          .default(defaults.push.vapidSubject),
+        allowPrivateEndpoints: z.boolean().default(defaults.push.allowPrivateEndpoints),
+      })
+      .default(defaults.push),
     devBootstrap: z.boolean().default(defaults.devBootstrap),
   })
   .superRefine((c, ctx) => {

@@ -14,6 +14,10 @@ import {
   SqlRefreshTokenRepository,
   type RefreshTokenRepository,
 } from './repositories/RefreshTokenRepository.ts';
+import {
+  SqlPushSubscriptionRepository,
+  type PushSubscriptionRepository,
+} from './repositories/PushSubscriptionRepository.ts';
 import { SqlSiteRepository, type SiteRepository } from './repositories/SiteRepository.ts';
 import {
   SqlTurnUsageRepository,
@@ -40,6 +44,8 @@ export interface Repositories {
   doors: DoorRepository;
   /** Doorbell call history. */
   calls: CallRepository;
+  /** Web Push subscriptions (server/src/notify). */
+  pushSubscriptions: PushSubscriptionRepository;
 }
 
 export function createRepositories(db: SqlExecutor): Repositories {
@@ -55,5 +61,6 @@ export function createRepositories(db: SqlExecutor): Repositories {
     turnUsage: new SqlTurnUsageRepository(db),
     doors: new SqlDoorRepository(db),
     calls: new SqlCallRepository(db),
+    pushSubscriptions: new SqlPushSubscriptionRepository(db),
   };
 }

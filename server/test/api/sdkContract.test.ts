@@ -218,6 +218,50 @@ const cases = {
     const t = await w.admin.createDoorToken(w.ts.siteId, w.doorId);
     await w.admin.revokeDoorToken(w.ts.siteId, w.doorId, t.id);
   },
+  getPushPublicKey: async (w) => expect((await w.admin.getPushPublicKey()).length).toBe(87),
+  createPushSubscription: async (w) => {
+    const sub = await w.admin.createPushSubscription({
+      subscription: {
+        endpoint: 'https://push.example.invalid/send/contract',
+        keys: { p256dh: 'B'.padEnd(87, 'A'), auth: 'A'.repeat(22) },
+      },
+      label: 'Contract phone',
+    });
+    w.pushSubscriptionId = sub.id;
+  },
+  listPushSubscriptions: async (w) =>
+    expect((await w.admin.listPushSubscriptions()).map((s) => s.id)).toContain(
+      w.pushSubscriptionId,
+    ),
+  updatePushSubscription: async (w) =>
+    expect(
+      (
+        await w.admin.updatePushSubscription(w.pushSubscriptionId, {
+          settings: {
+            devices: null,
+            quietHours: { start: '22:00', end: '07:00', timeZone: 'UTC' },
+          },
+        })
+      ).settings.quietHours?.start,
+    ).toBe('22:00'),
+  // The endpoint's host does not resolve: the push service is not reached, and the answer says so.
+  sendTestNotification: async (w) =>
+    expect((await w.admin.sendTestNotification(w.pushSubscriptionId)).delivered).toBe(false),
+  deletePushSubscription: async (w) => w.admin.deletePushSubscription(w.pushSubscriptionId),
+  notificationAction: async (w) => {
+    const declined: string[] = [];
+    w.ts.server.notify.api.connectCalls({
+      decline: async (callId, accountId) => void declined.push(`${callId}/${accountId}`),
+    });
+    const token = w.ts.server.notify.actionTokens.mint({
+      action: 'decline',
+      accountId: w.adminId,
+      callId: 'call-1',
+      expiresAt: Date.now() + 60_000,
+    });
+    await w.anonymous.notificationAction(token, 'decline');
+    expect(declined).toStrictEqual([`call-1/${w.adminId}`]);
+  },
   deleteSite: async (w) => w.admin.deleteSite(w.siteB),
 } satisfies Record<RestRouteName, Case>;
 

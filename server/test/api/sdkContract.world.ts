@@ -29,6 +29,7 @@ export interface World {
   deviceB: string;
   credential: string;
   keyId: string;
+  pushSubscriptionId: string;
   /** A real camera publishing on the test server's site, recorded continuously. */
   camera: string;
   /** Doorbell: a door of the test server's site, its device token, a door link, a call. */

@@ -15,6 +15,7 @@ import { grantsContract } from './contract/grants.ts';
 import { hostileInputContract } from './contract/hostileInput.ts';
 import { lifecycleContract } from './contract/lifecycle.ts';
 import { provisioningCodesContract } from './contract/provisioningCodes.ts';
+import { pushSubscriptionsContract } from './contract/pushSubscriptions.ts';
 import { recordingIndexContract } from './contract/recordingIndex.ts';
 import { refreshTokensContract } from './contract/refreshTokens.ts';
 import { sitesContract } from './contract/sites.ts';
@@ -47,6 +48,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     refreshTokensContract(scope);
     apiKeysContract(scope);
     turnUsageContract(scope);
+    pushSubscriptionsContract(scope);
     auditContract(scope);
     hostileInputContract(scope);
     recordingIndexContract(scope);

@@ -6,6 +6,8 @@ const TABS: TabItem<Tab>[] = [
   { id: 'live', label: 'Live' },
   { id: 'people', label: 'People' },
   { id: 'devices', label: 'Devices' },
+  // /settings/notifications once the app has URLs.
+  { id: 'notifications', label: 'Alerts' },
 ];
 
 export function Header() {
@@ -39,7 +41,10 @@ function PersonNav() {
   if (!siteId) return null;
   const visible = TABS.filter(
     ({ id: t }) =>
-      t === 'live' || (t === 'people' && canManagePeople) || (t === 'devices' && canManageDevices),
+      t === 'live' ||
+      t === 'notifications' ||
+      (t === 'people' && canManagePeople) ||
+      (t === 'devices' && canManageDevices),
   );
   return (
     <>

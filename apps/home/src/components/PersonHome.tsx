@@ -1,6 +1,7 @@
 import { useStore } from '../store/index.ts';
 import { DevicesPage } from './devices/DevicesPage.tsx';
 import { LiveView } from './LiveView.tsx';
+import { NotificationSettingsPage } from './notifications/NotificationSettingsPage.tsx';
 import { PeoplePage } from './people/PeoplePage.tsx';
 import { SitePicker } from './SitePicker.tsx';
 
@@ -47,6 +48,7 @@ export function PersonHome() {
       <LiveView token={token} siteId={siteId} hidden={tab !== 'live'} />
       {tab === 'people' && <PeoplePage />}
       {tab === 'devices' && <DevicesPage />}
+      {tab === 'notifications' && <NotificationSettingsPage />}
     </>
   );
 }

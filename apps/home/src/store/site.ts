@@ -5,7 +5,7 @@ import { api } from '../auth/services.ts';
 import { load, save } from '../auth/storage.ts';
 import type { Store } from './index.ts';
 
-export type Tab = 'live' | 'people' | 'devices';
+export type Tab = 'live' | 'people' | 'devices' | 'notifications';
 
 /** Remembered per browser: the site a person with several sites looked at last. */
 const SITE_KEY = 'porchlight.site';

@@ -87,6 +87,22 @@ export const REST_ENDPOINTS = {
   hangUpCall: { method: 'POST', path: '/api/v1/calls/:callId/hangup' },
   sendQuickReply: { method: 'POST', path: '/api/v1/calls/:callId/quick-reply' },
   unlockDoor: { method: 'POST', path: '/api/v1/calls/:callId/unlock' },
+  getPushPublicKey: { method: 'GET', path: '/api/v1/notifications/public-key' },
+  listPushSubscriptions: { method: 'GET', path: '/api/v1/notifications/subscriptions' },
+  createPushSubscription: { method: 'POST', path: '/api/v1/notifications/subscriptions' },
+  updatePushSubscription: {
+    method: 'PATCH',
+    path: '/api/v1/notifications/subscriptions/:subscriptionId',
+  },
+  deletePushSubscription: {
+    method: 'DELETE',
+    path: '/api/v1/notifications/subscriptions/:subscriptionId',
+  },
+  sendTestNotification: {
+    method: 'POST',
+    path: '/api/v1/notifications/subscriptions/:subscriptionId/test',
+  },
+  notificationAction: { method: 'POST', path: '/api/v1/notifications/actions' },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;
 
 export type RestRouteName = keyof typeof REST_ENDPOINTS;

@@ -12,6 +12,7 @@ import { doorRoutes } from './doors.ts';
 import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
+import { notificationRoutes } from './notifications.ts';
 import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 import { turnUsageRoutes } from './turnUsage.ts';
@@ -27,6 +28,7 @@ export * from './doors.ts';
 export * from './common.ts';
 export * from './devices.ts';
 export * from './grants.ts';
+export * from './notifications.ts';
 export * from './recordings.ts';
 export * from './route.ts';
 export * from './sites.ts';
@@ -45,5 +47,6 @@ export const restRoutes = {
   ...recordingRoutes,
   ...doorRoutes,
   ...callRoutes,
+  ...notificationRoutes,
 } satisfies Record<RestRouteName, RestRoute>;
 export type RestRoutes = typeof restRoutes;

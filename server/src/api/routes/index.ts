@@ -6,6 +6,7 @@ import { callRoutes } from './calls.ts';
 import { doorRoutes } from './doors.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
+import { notificationRoutes } from './notifications.ts';
 import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 
@@ -20,4 +21,5 @@ export const routes: readonly ApiRoute[] = [
   ...recordingRoutes,
   ...doorRoutes,
   ...callRoutes,
+  ...notificationRoutes,
 ];

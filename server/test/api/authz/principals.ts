@@ -75,4 +75,6 @@ export const PUBLIC = new Set([
   // The door token in the body is the secret (doorbell visitors have no login).
   'POST /api/v1/visit/door',
   'POST /api/v1/visit/ring',
+  // The body's action token (HMAC, one account, call and action) is the credential.
+  'POST /api/v1/notifications/actions',
 ]);

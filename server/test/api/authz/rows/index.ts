@@ -7,6 +7,7 @@ import { audit } from './audit.ts';
 import { devices } from './devices.ts';
 import { doorbell } from './doorbell.ts';
 import { grants } from './grants.ts';
+import { notifications } from './notifications.ts';
 import { recordings } from './recordings.ts';
 import { sites } from './sites.ts';
 import { turnUsage } from './turnUsage.ts';
@@ -21,6 +22,7 @@ const RESOURCES: ResourceRows[] = [
   apiKeys,
   recordings,
   doorbell,
+  notifications,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
