@@ -115,6 +115,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
       follower: this.follower,
       emitProducer: (event, info) => this.safeEmit(event, info),
       emitProducersChanged: () => this.safeEmit('producersChanged', this.directory.list()),
+      emitRenamed: (name) => this.safeEmit('renamed', name),
       scheduleSync: () => this.media.schedule(),
       mediaReset: (reason, caps) => this.onMediaReset(reason, caps),
     };

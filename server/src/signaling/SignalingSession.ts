@@ -127,6 +127,7 @@ export class SignalingSession {
       return;
     }
     joined.room.revalidate(joined.peer);
+    joined.room.refreshAccess(joined.peer);
   }
 
   close(): void {
