@@ -12,15 +12,17 @@ function next<K extends keyof NotificationMap>(
   name: K,
   match: (payload: NotificationMap[K]) => boolean = () => true,
 ): Promise<NotificationMap[K]> {
+  // socket.io-client's socket is untyped: listen by plain event name.
+  const event: string = name;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${name} within 5 s`)), 5000);
     const on = (payload: NotificationMap[K]): void => {
       if (!match(payload)) return;
       clearTimeout(timer);
-      client.socket.off(name, on);
+      client.socket.off(event, on);
       resolve(payload);
     };
-    client.socket.on(name, on);
+    client.socket.on(event, on);
   });
 }
 

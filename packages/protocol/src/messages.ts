@@ -73,6 +73,8 @@ export interface JoinResponse {
   peerId: string;
   siteId: string;
   role: Role;
+  /** This peer's label: a device's registered name (renames follow as `deviceRenamed`). */
+  label: string;
   routerRtpCapabilities: RtpCapabilities;
   iceServers: IceServer[];
   /** When the TURN credentials in iceServers expire (unix ms); refresh with getIceServers before. */

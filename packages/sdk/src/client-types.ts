@@ -9,6 +9,8 @@ export interface JoinInfo {
   peerId: string;
   siteId: string;
   role: Role;
+  /** This peer's label as the server knows it (a camera: its registered name). */
+  label: string;
 }
 
 export interface WatchOptions {

@@ -305,6 +305,7 @@ export class SignalingSession {
         peerId: peer.id,
         siteId,
         role: peer.role,
+        label: peer.label,
         routerRtpCapabilities: room.rtpCapabilities,
         iceServers: ice.iceServers,
         ...(ice.expiresAt !== undefined ? { iceServersExpiresAt: ice.expiresAt } : {}),
