@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { grantRecord } from '../support/records.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { expectVideoAdvancing, logIn, newPage, openCamera } from './helpers.ts';
 import { expectPlaying } from './recordingHelpers.ts';
@@ -92,6 +93,13 @@ test("a guest's tile has no talk button or recordings; an owner's has both", asy
   await guest.keyboard.down('Space');
   await guest.keyboard.up('Space');
   await expect(guest.getByRole('alert')).toHaveCount(0);
+
+  // The owner makes the guest a member: the talk button appears without a reload.
+  const guestId = await ts.server.store.accounts.getByEmail(GUEST.email).then((a) => a!.id);
+  await ts.server.store.grants.create(grantRecord(guestId, ts.siteId, 'member'));
+  ts.server.identity.events.safeEmit('principalChanged', { kind: 'account', id: guestId });
+  await expect(guest.getByTestId('ptt')).toHaveCount(1, { timeout: 2_000 });
+  await expect(guest.getByTestId('open-timeline')).toHaveCount(1);
 });
 
 test('the address follows the screen: reload, back button, and sections', async ({ browser }) => {
