@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useRecordingApi } from '../hooks/useRecordingApi.ts';
 import { useSiteRole } from '../hooks/useSiteRole.ts';
 import { useSpaceToTalk } from '../hooks/useSpaceToTalk.ts';
@@ -50,6 +50,14 @@ export function ViewerMode({ hidden = false }: { hidden?: boolean }) {
   useSpaceToTalk(
     timeline === null && talkTo?.allowed.includes('stream:talk') ? talkTo.peerId : null,
   );
+  // Stable, so the player does not re-announce its position on every render.
+  const onPosition = useCallback(
+    (t: number | null) => {
+      const current = useStore.getState().route;
+      if (current.name === 'timeline') navigate({ ...current, t }, { replace: true });
+    },
+    [navigate],
+  );
   const timelineFeed = timeline ? videos.find((v) => v.deviceId === timeline.deviceId) : undefined;
 
   return (
@@ -64,7 +72,7 @@ export function ViewerMode({ hidden = false }: { hidden?: boolean }) {
           at={timeline.t}
           active={!hidden}
           onBack={() => navigate(LIVE)}
-          onPosition={(t) => navigate({ ...timeline, t }, { replace: true })}
+          onPosition={onPosition}
         />
       )}
       {/* Kept mounted while a timeline is shown: hidden tiles drop to the lowest layer. */}
