@@ -17,6 +17,7 @@ import {
 } from './media.ts';
 import type { Ack } from './errors.ts';
 import type { AnsweredBy, CallOutcome, CallView } from './rest/calls.ts';
+import type { Action } from './rest/enums.ts';
 
 /**
  * Who a connection is: bound by its token, never by anything the client says later. In a call's
@@ -49,7 +50,22 @@ export interface ProducerInfo {
   paused: boolean;
   /** Number of simulcast layers (1 = no simulcast). */
   layers: number;
+  /**
+   * What the receiving peer may do with the publishing device now (of {@link DEVICE_UI_ACTIONS});
+   * empty for talk-back. Computed per recipient; re-sent in `producerUpdated` when grants change.
+   * Apps show only the controls these allow; the server still checks every request.
+   */
+  allowed: Action[];
 }
+
+/** The per-device actions announced in {@link ProducerInfo.allowed}. */
+export const DEVICE_UI_ACTIONS = [
+  'stream:view-live',
+  'stream:view-recording',
+  'recording:manage',
+  'stream:talk',
+  'device:manage',
+] as const satisfies readonly Action[];
 
 /** An entry of RTCConfiguration.iceServers. */
 export interface IceServer {
@@ -64,6 +80,8 @@ export interface JoinResponse {
   role: Role;
   /** Set when this peer joined a call's media room. */
   callId?: string;
+  /** This peer's label: a device's registered name (renames follow as `deviceRenamed`). */
+  label: string;
   routerRtpCapabilities: RtpCapabilities;
   iceServers: IceServer[];
   /** When the TURN credentials in iceServers expire (unix ms); refresh with getIceServers before. */
@@ -166,6 +184,13 @@ export function isRequestName(name: string): name is RequestName {
 export interface NotificationMap {
   /** A producer this peer may consume appeared. */
   producerAdded: ProducerInfo;
+  /**
+   * An announced producer changed for this peer: its device was renamed (`label`) or what this
+   * peer may do with the device changed (`allowed`, after a grant change). Replaces the entry.
+   */
+  producerUpdated: ProducerInfo;
+  /** Sent to a device's own peer when an owner renamed it (its producers follow). */
+  deviceRenamed: { deviceId: string; name: string };
   /** A producer went away; its consumers are closed too. */
   producerClosed: { producerId: string };
   producerPaused: { producerId: string };

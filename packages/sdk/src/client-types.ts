@@ -18,6 +18,8 @@ export interface JoinInfo {
   peerId: string;
   siteId: string;
   role: Role;
+  /** This peer's label as the server knows it (a camera: its registered name). */
+  label: string;
 }
 
 export interface WatchOptions {
@@ -31,10 +33,12 @@ export type ClientEvents = {
   joined: [info: JoinInfo];
   producerAdded: [producer: ProducerInfo];
   producerRemoved: [producer: ProducerInfo];
-  /** An announced producer changed (paused/resumed). */
+  /** An announced producer changed (paused/resumed, renamed, what this peer may do with it). */
   producerUpdated: [producer: ProducerInfo];
   /** After any of the three above, with the new `producers` array. */
   producersChanged: [producers: readonly ProducerInfo[]];
+  /** This device (camera role) was renamed by an owner; its producers carry the new label. */
+  renamed: [name: string];
   /** The server rebuilt the site's media; the client is re-publishing and re-consuming. */
   mediaReset: [reason: string];
   /** A subscription got a (new) track. */

@@ -115,6 +115,10 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
       follower: this.follower,
       emitProducer: (event, info) => this.safeEmit(event, info),
       emitProducersChanged: () => this.safeEmit('producersChanged', this.directory.list()),
+      emitRenamed: (name) => {
+        if (this.joinInfo) this.joinInfo = { ...this.joinInfo, label: name };
+        this.safeEmit('renamed', name);
+      },
       scheduleSync: () => this.media.schedule(),
       mediaReset: (reason, caps) => this.onMediaReset(reason, caps),
       emitCall: (notification) => this.safeEmit('call', notification),
@@ -272,7 +276,12 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     if (connection !== this.connection) return;
 
     this.joined = true;
-    this.joinInfo = { peerId: response.peerId, siteId: response.siteId, role: response.role };
+    this.joinInfo = {
+      peerId: response.peerId,
+      siteId: response.siteId,
+      role: response.role,
+      label: response.label,
+    };
     this.iceServers = response.iceServers.map(toRtcIceServer);
     this.ice.schedule(connection, response.iceServersExpiresAt);
     const epoch = ++this.mediaEpoch;

@@ -12,6 +12,7 @@ function producer(producerId: string, over: Partial<ProducerInfo> = {}): Produce
     source: 'camera',
     paused: false,
     layers: 3,
+    allowed: [],
     ...over,
   };
 }

@@ -13,6 +13,8 @@ export interface NotificationTarget {
     info: ProducerInfo,
   ): void;
   emitProducersChanged(): void;
+  /** This device was renamed by an owner. */
+  emitRenamed(name: string): void;
   /** Binds what is unbound to the current media session, soon. */
   scheduleSync(): void;
   mediaReset(reason: string, caps: RtpCapabilities): void;
@@ -23,7 +25,9 @@ export interface NotificationTarget {
 /** Applies one server notification: the producer directory, subscriptions, media resets. */
 export function applyNotification(t: NotificationTarget, notification: Notification): void {
   switch (notification.name) {
-    case 'producerAdded': {
+    // An update of a producer not known yet (a grant widened) is an addition.
+    case 'producerAdded':
+    case 'producerUpdated': {
       const change = t.directory.upsert(notification.payload);
       t.follower.reconcile();
       t.emitProducer(
@@ -66,6 +70,9 @@ export function applyNotification(t: NotificationTarget, notification: Notificat
       t.follower.byConsumer(consumerId)?.setSpatialLayer(spatialLayer);
       break;
     }
+    case 'deviceRenamed':
+      t.emitRenamed(notification.payload.name);
+      break;
     case 'mediaReset':
       t.mediaReset(notification.payload.reason, notification.payload.routerRtpCapabilities);
       break;

@@ -11,6 +11,7 @@ const p = (producerId: string, over: Partial<ProducerInfo> = {}): ProducerInfo =
   source: 'camera',
   paused: false,
   layers: 1,
+  allowed: [],
   ...over,
 });
 
@@ -35,5 +36,21 @@ describe('ProducerDirectory', () => {
     expect(diff.updated.map((x) => x.producerId)).toEqual(['b']);
     expect(dir.clear().map((x) => x.producerId)).toEqual(['b', 'c']);
     expect(dir.list()).toEqual([]);
+  });
+
+  it('reports a rename or a change of the allowed actions as an update on replace', () => {
+    const dir = new ProducerDirectory();
+    dir.replace([p('a', { allowed: ['stream:view-live'] }), p('b')]);
+    const diff = dir.replace([
+      p('a', { allowed: ['stream:view-live', 'stream:talk'] }),
+      p('b', { label: 'Porch' }),
+    ]);
+    expect(diff.updated.map((x) => x.producerId)).toEqual(['a', 'b']);
+    expect(
+      dir.replace([
+        p('a', { allowed: ['stream:talk', 'stream:view-live'] }),
+        p('b', { label: 'Porch' }),
+      ]).updated,
+    ).toEqual([]);
   });
 });

@@ -81,6 +81,8 @@ function sameInfo(a: ProducerInfo, b: ProducerInfo): boolean {
     a.kind === b.kind &&
     a.source === b.source &&
     a.paused === b.paused &&
-    a.layers === b.layers
+    a.layers === b.layers &&
+    a.allowed.length === b.allowed.length &&
+    a.allowed.every((action) => b.allowed.includes(action))
   );
 }

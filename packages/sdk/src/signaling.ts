@@ -39,6 +39,8 @@ export type Notification = {
 
 const NOTIFICATION_NAMES = [
   'producerAdded',
+  'producerUpdated',
+  'deviceRenamed',
   'producerClosed',
   'producerPaused',
   'producerResumed',

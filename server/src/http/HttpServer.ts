@@ -11,6 +11,7 @@ import fastifyStatic from '@fastify/static';
 import { PorchlightError } from '../errors.ts';
 import { createLogger } from '@porchlight/runtime';
 import type { TlsMaterial } from './tls.ts';
+import { servesAppShell } from './spaFallback.ts';
 
 const logger = createLogger('HttpServer');
 
@@ -107,14 +108,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   }
   app.setNotFoundHandler((req, reply) => {
     const spa = apps.find((a) => req.url.startsWith(a.prefix));
-    if (
-      spa &&
-      req.method === 'GET' &&
-      !req.url.startsWith('/api/') &&
-      !req.url.startsWith('/socket.io') &&
-      // A recording URL that is gone or mistyped is a 404, not the app's page.
-      !req.url.startsWith('/media/')
-    ) {
+    // A recording or API URL that is gone or mistyped is a 404, not the app's page.
+    if (spa && req.method === 'GET' && servesAppShell(spa.prefix, req.url)) {
       return reply.type('text/html').sendFile('index.html', spa.root);
     }
     return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });

@@ -12,6 +12,8 @@ export type IdentityEventMap = {
   principalChanged: [who: PrincipalRef];
   /** A device's registry status changed (online/offline, address, bitrate...). */
   deviceStatus: [device: Device];
+  /** An owner renamed a device: live tiles and the device itself take the new name. */
+  deviceRenamed: [renamed: { siteId: string; deviceId: string; name: string }];
 };
 
 /**

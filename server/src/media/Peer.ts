@@ -45,7 +45,8 @@ export class Peer {
   readonly id: string;
   readonly siteId: string;
   readonly role: Role;
-  readonly label: string;
+  /** Changes when the device is renamed (Room.renameDevice). */
+  label: string;
   readonly deviceId: string | undefined;
   readonly accountId: string | undefined;
   readonly can: (action: Action, resource: Resource) => boolean;

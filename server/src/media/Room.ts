@@ -16,8 +16,8 @@ import { PeerSet } from './PeerSet.ts';
 import type { WorkerPool, WorkerSlot } from './WorkerPool.ts';
 import { mediasoupCall } from './mediasoupCall.ts';
 import { consumerInfo, producerInfo, transportInfo } from './mediaInfo.ts';
-import { consumeAllowed, publishDenial, watchedCamera } from './roomPolicy.ts';
 import { callConsumeAllowed, callPublishDenial, type CallRoomGuard } from './callPolicy.ts';
+import { allowedActions, consumeAllowed, publishDenial, watchedCamera } from './roomPolicy.ts';
 
 const logger = createLogger('Room');
 
@@ -218,7 +218,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     producer.observer.on('resume', () =>
       this.#broadcast(producer, 'producerResumed', { producerId: producer.id }),
     );
-    this.#broadcast(producer, 'producerAdded', producerInfo(producer));
+    this.#announce(producer, 'producerAdded');
     this.safeEmit('producer', producer);
     logger.debug('producer created', {
       peerId: peer.id,
@@ -282,23 +282,60 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     const out: ProducerInfo[] = [];
     for (const other of this.#peers.values()) {
       for (const producer of other.producers.values()) {
-        if (this.#mayConsume(peer, producer)) out.push(producerInfo(producer));
+        if (this.#mayConsume(peer, producer)) out.push(this.#infoFor(peer, producer));
       }
     }
     return out;
   }
 
-  /** Sends a producer event to every peer that may consume it. */
-  #broadcast<K extends 'producerAdded' | 'producerClosed' | 'producerPaused' | 'producerResumed'>(
+  /** The producer as `peer` sees it: with what that peer may do with its device. */
+  #infoFor(peer: Peer, producer: types.Producer<ProducerAppData>): ProducerInfo {
+    return producerInfo(producer, allowedActions(this.siteId, peer, producer));
+  }
+
+  /** Announces a producer (added, or changed) to every peer that may consume it. */
+  #announce(
     producer: types.Producer<ProducerAppData>,
-    name: K,
-    payload: K extends 'producerAdded' ? ProducerInfo : { producerId: string },
+    name: 'producerAdded' | 'producerUpdated',
   ): void {
     for (const peer of this.#peers.values()) {
-      if (this.#mayConsume(peer, producer)) {
-        (peer.notify as (n: string, p: unknown) => void)(name, payload);
+      if (this.#mayConsume(peer, producer)) peer.notify(name, this.#infoFor(peer, producer));
+    }
+  }
+
+  /** Sends a producer event to every peer that may consume it. */
+  #broadcast<K extends 'producerClosed' | 'producerPaused' | 'producerResumed'>(
+    producer: types.Producer<ProducerAppData>,
+    name: K,
+    payload: { producerId: string },
+  ): void {
+    for (const peer of this.#peers.values()) {
+      if (this.#mayConsume(peer, producer)) peer.notify(name, payload);
+    }
+  }
+
+  /**
+   * An owner renamed a device: its peers and producers take the new name at once, viewers that
+   * may see it get `producerUpdated`, the device itself `deviceRenamed`.
+   */
+  renameDevice(deviceId: string, name: string): void {
+    for (const peer of this.#peers.values()) {
+      if (peer.deviceId !== deviceId) continue;
+      peer.label = name;
+      peer.notify('deviceRenamed', { deviceId, name });
+      for (const producer of peer.producers.values()) {
+        producer.appData.label = name;
+        this.#announce(producer, 'producerUpdated');
       }
     }
+  }
+
+  /**
+   * After a peer's permissions changed (and `revalidate`): re-announces what it may still
+   * consume, with the actions it may now take (`allowed`).
+   */
+  refreshAccess(peer: Peer): void {
+    for (const info of this.#visibleProducers(peer)) peer.notify('producerUpdated', info);
   }
 
   #mayConsume(peer: Peer, producer: types.Producer<ProducerAppData>): boolean {

@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import type { ConsumerInfo, ProducerInfo, TransportInfo } from '@porchlight/protocol';
+import type { Action, ConsumerInfo, ProducerInfo, TransportInfo } from '@porchlight/protocol';
 import type { ProducerAppData } from './Peer.ts';
 import type { ProducerFacts } from './sources.ts';
 
@@ -12,8 +12,14 @@ export function factsOf(producer: types.Producer<ProducerAppData>): ProducerFact
   };
 }
 
-/** How a producer is announced on the wire (`producerAdded`, join). */
-export function producerInfo(producer: types.Producer<ProducerAppData>): ProducerInfo {
+/**
+ * How a producer is announced on the wire (`producerAdded`, `producerUpdated`, join), with what
+ * the recipient may do with its device (`allowed`, see roomPolicy.allowedActions).
+ */
+export function producerInfo(
+  producer: types.Producer<ProducerAppData>,
+  allowed: Action[],
+): ProducerInfo {
   return {
     producerId: producer.id,
     peerId: producer.appData.peerId,
@@ -23,6 +29,7 @@ export function producerInfo(producer: types.Producer<ProducerAppData>): Produce
     source: producer.appData.source,
     paused: producer.paused,
     layers: Math.max(1, producer.rtpParameters.encodings?.length ?? 1),
+    allowed,
   };
 }
 

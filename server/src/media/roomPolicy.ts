@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import type { Source } from '@porchlight/protocol';
+import { DEVICE_UI_ACTIONS, type Action, type Source } from '@porchlight/protocol';
 import { deviceResource } from '../identity/authorization/resources.ts';
 import { PorchlightError } from '../errors.ts';
 import type { Peer, ProducerAppData } from './Peer.ts';
@@ -76,4 +76,19 @@ export function watchedCamera(
       ? 'talkback needs targetPeerId: not watching any camera'
       : `talkback needs targetPeerId: watching ${cameras.size} cameras`,
   );
+}
+
+/**
+ * What `peer` may do with the device that published `producer` (announced as `allowed`, so apps
+ * show only the controls that will work). Talk-back belongs to no device: nothing.
+ */
+export function allowedActions(
+  siteId: string,
+  peer: Peer,
+  producer: types.Producer<ProducerAppData>,
+): Action[] {
+  const deviceId = producer.appData.deviceId;
+  if (deviceId === undefined) return [];
+  const resource = deviceResource(siteId, deviceId);
+  return DEVICE_UI_ACTIONS.filter((action) => peer.can(action, resource));
 }

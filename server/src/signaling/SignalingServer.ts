@@ -46,10 +46,13 @@ export class SignalingServer {
   readonly #onPrincipalChanged = (who: PrincipalRef): void => {
     for (const s of this.#sessions) if (s.concerns(who.kind, who.id)) void s.reauthorize();
   };
+  readonly #onDeviceRenamed: (renamed: { siteId: string; deviceId: string; name: string }) => void;
   #closed = false;
 
   constructor(options: SignalingServerOptions) {
     this.#events = options.events;
+    this.#onDeviceRenamed = ({ siteId, deviceId, name }) =>
+      options.rooms.rooms.get(siteId)?.renameDevice(deviceId, name);
     this.io = new Server(options.httpServer, {
       maxHttpBufferSize: Limits.maxMessageBytes,
       serveClient: false,
@@ -95,6 +98,7 @@ export class SignalingServer {
       socket.on('disconnect', () => this.#sessions.delete(session));
     });
     this.#events.on('principalChanged', this.#onPrincipalChanged);
+    this.#events.on('deviceRenamed', this.#onDeviceRenamed);
   }
 
   /** A doorbell notification to every open socket of these accounts (joined or not). */
@@ -131,6 +135,7 @@ export class SignalingServer {
     if (this.#closed) return;
     this.#closed = true;
     this.#events.off('principalChanged', this.#onPrincipalChanged);
+    this.#events.off('deviceRenamed', this.#onDeviceRenamed);
     this.io.disconnectSockets(true);
     for (const s of this.#sessions) s.close();
     this.#sessions.clear();

@@ -138,6 +138,7 @@ export class SignalingSession {
       return;
     }
     joined.room.revalidate(joined.peer);
+    joined.room.refreshAccess(joined.peer);
   }
 
   close(): void {
@@ -290,6 +291,7 @@ export class SignalingSession {
       peerId: peer.id,
       siteId: where.siteId,
       role: peer.role,
+      label: peer.label,
       callId,
       routerRtpCapabilities: room.rtpCapabilities,
       iceServers: ice.iceServers,
@@ -363,6 +365,7 @@ export class SignalingSession {
         peerId: peer.id,
         siteId,
         role: peer.role,
+        label: peer.label,
         routerRtpCapabilities: room.rtpCapabilities,
         iceServers: ice.iceServers,
         ...(ice.expiresAt !== undefined ? { iceServersExpiresAt: ice.expiresAt } : {}),

@@ -1,4 +1,5 @@
 import { LoginForm } from '@porchlight/web-ui';
+import { routeScreens } from '../routing/screens.tsx';
 import { useStore } from '../store/index.ts';
 import { CameraRemoved } from './CameraRemoved.tsx';
 import { LiveView } from './LiveView.tsx';
@@ -10,6 +11,12 @@ import { Shell } from './Shell.tsx';
 export function App() {
   const mode = useStore((s) => s.mode);
   const liveToken = useStore((s) => s.liveToken);
+  const route = useStore((s) => s.route);
+  // A visitor's door page needs no login and no app shell.
+  if (route.name === 'door') {
+    const Door = routeScreens.door;
+    return <Door route={route} />;
+  }
   let body;
   switch (mode) {
     case 'provisioning':

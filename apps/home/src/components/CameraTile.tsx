@@ -11,17 +11,29 @@ interface Props {
   audio: Feed | undefined;
   focused: boolean;
   hidden: boolean;
+  /** Enlarges this camera, or goes back to the grid when it is. */
+  onToggleFocus: () => void;
   /** Opens this camera's recordings; absent when this viewer may not watch them. */
   onOpenTimeline?: () => void;
 }
 
-/** One camera in the live-view grid: video, its sound (muted by default) and push-to-talk. */
-export function CameraTile({ video, audio, focused, hidden, onOpenTimeline }: Props) {
+/**
+ * One camera in the live-view grid: video, its sound (muted by default), and the controls this
+ * viewer may use (push-to-talk, recordings), as the server announced them (`allowed`).
+ */
+export function CameraTile({
+  video,
+  audio,
+  focused,
+  hidden,
+  onToggleFocus,
+  onOpenTimeline,
+}: Props) {
   const ref = useRef<HTMLElement>(null);
   usePreferredLayer(ref, video.subscription, video.layers);
   const unmuted = useStore((s) => s.unmuted[video.id] === true);
   const toggleMuted = useStore((s) => s.toggleMuted);
-  const toggleFocus = useStore((s) => s.toggleFocus);
+  const mayTalk = video.allowed.includes('stream:talk');
 
   const classes = ['tile', focused && 'tile--focused', hidden && 'tile--hidden']
     .filter(Boolean)
@@ -31,13 +43,18 @@ export function CameraTile({ video, audio, focused, hidden, onOpenTimeline }: Pr
       ref={ref}
       className={classes}
       data-peer-id={video.peerId}
-      onClick={() => toggleFocus(video.id)}
+      data-device-id={video.deviceId ?? undefined}
+      data-testid="camera-tile"
+      onClick={onToggleFocus}
     >
       <LiveVideo feed={video} />
       {audio && <RemoteAudio feed={audio} muted={!unmuted} testId="camera-audio" />}
       {video.state === 'waiting' && <span className="tile__overlay">Reconnecting…</span>}
       <div className="tile__bar" onClick={(event) => event.stopPropagation()}>
-        <span className="tile__label">{video.label}</span>
+        {/* The full name stays reachable when a narrow tile ellipsizes it. */}
+        <span className="tile__label" data-testid="tile-label" title={video.label}>
+          {video.label}
+        </span>
         <button
           type="button"
           className="icon-btn"
@@ -57,7 +74,7 @@ export function CameraTile({ video, audio, focused, hidden, onOpenTimeline }: Pr
             Recordings
           </button>
         )}
-        <PttButton peerId={video.peerId} label={video.label} />
+        {mayTalk && <PttButton peerId={video.peerId} label={video.label} />}
       </div>
     </article>
   );

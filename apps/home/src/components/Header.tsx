@@ -1,4 +1,6 @@
 import { AccountMenu, Brand, Tabs, type TabItem } from '@porchlight/web-ui';
+import { LIVE } from '../routing/routes.ts';
+import { tabOf } from '../routing/tabs.ts';
 import { useStore, type Tab } from '../store/index.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 
@@ -6,7 +8,7 @@ const TABS: TabItem<Tab>[] = [
   { id: 'live', label: 'Live' },
   { id: 'people', label: 'People' },
   { id: 'devices', label: 'Devices' },
-  // /settings/notifications once the app has URLs.
+  // /settings/notifications
   { id: 'notifications', label: 'Alerts' },
 ];
 
@@ -33,9 +35,10 @@ export function Header() {
 function PersonNav() {
   const sites = useStore((s) => s.sites);
   const siteId = useStore((s) => s.siteId);
-  const tab = useStore((s) => s.tab);
+  const tab = useStore((s) => tabOf(s.route));
   const setTab = useStore((s) => s.setTab);
   const selectSite = useStore((s) => s.selectSite);
+  const navigate = useStore((s) => s.navigate);
   const canManagePeople = useStore((s) => s.canManagePeople);
   const canManageDevices = useStore((s) => s.canManageDevices);
   if (!siteId) return null;
@@ -54,7 +57,10 @@ function PersonNav() {
           aria-label="Site"
           data-testid="site-switch"
           value={siteId}
-          onChange={(event) => selectSite(event.target.value)}
+          onChange={(event) => {
+            selectSite(event.target.value);
+            navigate(LIVE);
+          }}
         >
           {sites.map((site) => (
             <option key={site.id} value={site.id}>
@@ -63,7 +69,7 @@ function PersonNav() {
           ))}
         </select>
       ) : (
-        <span className="role">{sites?.find((s) => s.id === siteId)?.name}</span>
+        <span className="role header__site">{sites?.find((s) => s.id === siteId)?.name}</span>
       )}
       <Tabs items={visible} current={tab} onSelect={setTab} testIdPrefix="tab-" />
     </>

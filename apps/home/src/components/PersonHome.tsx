@@ -1,54 +1,40 @@
+import { routeScreens } from '../routing/screens.tsx';
 import { useStore } from '../store/index.ts';
 import { DevicesPage } from './devices/DevicesPage.tsx';
 import { LiveView } from './LiveView.tsx';
-import { NotificationSettingsPage } from './notifications/NotificationSettingsPage.tsx';
 import { PeoplePage } from './people/PeoplePage.tsx';
+import { NoSites, SitesFailed } from './SiteNotices.tsx';
 import { SitePicker } from './SitePicker.tsx';
 
-/** A logged-in person: pick a site, then its live view and the owner pages. */
+/** A logged-in person: pick a site, then the screen the address names (routing/routes.ts). */
 export function PersonHome() {
   const sites = useStore((s) => s.sites);
   const siteId = useStore((s) => s.siteId);
-  const tab = useStore((s) => s.tab);
+  const route = useStore((s) => s.route);
   const token = useStore((s) => s.liveToken);
-  const isAdmin = useStore((s) => s.account?.isAdmin === true);
   const failed = useStore((s) => s.sitesFailed);
-  const loadSites = useStore((s) => s.loadSites);
+  const canManagePeople = useStore((s) => s.canManagePeople);
+  const canManageDevices = useStore((s) => s.canManageDevices);
+  const accessKnown = useStore((s) => s.accessKnown);
 
-  if (failed) {
-    return (
-      <section className="notice">
-        <h1>Cannot load your sites</h1>
-        <button type="button" className="btn" onClick={() => void loadSites()}>
-          Try again
-        </button>
-      </section>
-    );
-  }
+  if (failed) return <SitesFailed />;
   if (sites === null) return <p className="connecting">Loading your sites…</p>;
-  if (sites.length === 0) {
-    return (
-      <section className="notice">
-        <h1>No sites yet</h1>
-        <p>
-          {isAdmin ? (
-            <>
-              Create a site in the <a href="/admin/">admin dashboard</a>.
-            </>
-          ) : (
-            'Nobody has given you access to a site yet. Ask its owner to invite you.'
-          )}
-        </p>
-      </section>
-    );
-  }
+  if (sites.length === 0) return <NoSites />;
   if (!siteId || !token) return <SitePicker />;
+  const live = route.name === 'live' || route.name === 'camera' || route.name === 'timeline';
+  const Call = routeScreens.call;
+  const Settings = routeScreens.settings;
   return (
     <>
-      <LiveView token={token} siteId={siteId} hidden={tab !== 'live'} />
-      {tab === 'people' && <PeoplePage />}
-      {tab === 'devices' && <DevicesPage />}
-      {tab === 'notifications' && <NotificationSettingsPage />}
+      {/* Kept connected while another screen is shown, so coming back is instant. */}
+      <LiveView token={token} siteId={siteId} hidden={!live} />
+      {(route.name === 'people' || route.name === 'devices') && !accessKnown && (
+        <p className="connecting">Loading…</p>
+      )}
+      {route.name === 'people' && canManagePeople && <PeoplePage />}
+      {route.name === 'devices' && canManageDevices && <DevicesPage />}
+      {route.name === 'call' && <Call route={route} />}
+      {route.name === 'settings' && <Settings route={route} />}
     </>
   );
 }

@@ -43,8 +43,16 @@ export function startSession(token: TokenSource, siteId: string | null): () => v
 
   const offs = [
     client.on('stateChanged', (state) => useStore.getState().setConnectionState(state)),
-    client.on('joined', (info) => useStore.getState().setJoined(info.role, info.peerId)),
-    client.on('producersChanged', (producers) => useStore.getState().setProducers(producers)),
+    client.on('joined', (info) => {
+      useStore.getState().setJoined(info.role, info.peerId);
+      if (info.role === 'camera') useStore.getState().setDeviceName(info.label);
+    }),
+    client.on('renamed', (name) => useStore.getState().setDeviceName(name)),
+    client.on('producersChanged', (producers) => {
+      useStore.getState().setProducers(producers);
+      // A rename or a grant change updates the followed producers: tiles take it at once.
+      useStore.getState().refreshFeeds();
+    }),
     client.on('error', (error) =>
       useStore.getState().setError({ code: error.code, message: error.message }),
     ),

@@ -37,6 +37,8 @@ export interface AuthSlice extends SessionSlice {
   forgetCamera(): void;
   startLink(token: string): void;
   startPerson(): void;
+  /** The camera's name as the server says (at join, and when an owner renames it). */
+  setDeviceName(name: string): void;
 }
 
 /** The camera's token source and its listeners, replaced when the credential changes. */
@@ -62,6 +64,7 @@ export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get
   mode: 'login',
   liveToken: null,
   deviceName: null,
+  setDeviceName: (name) => set({ deviceName: name }),
   provisionCode: null,
   provisionStatus: 'provisioning',
   provisionMessage: null,

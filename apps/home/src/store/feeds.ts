@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { Action } from '@porchlight/protocol';
 import type { Source, Subscription, SubscriptionState } from '@porchlight/sdk';
 import type { Store } from './index.ts';
 
@@ -16,6 +17,8 @@ export interface Feed {
   source: Source;
   state: SubscriptionState;
   layers: number;
+  /** What this viewer may do with the camera (the server's word; controls follow it). */
+  allowed: readonly Action[];
 }
 
 export interface FeedsSlice {
@@ -26,6 +29,8 @@ export interface FeedsSlice {
   unmuted: Record<string, true>;
 
   syncFeed(subscription: Subscription): void;
+  /** Re-reads every feed's producer (a rename, changed permissions). */
+  refreshFeeds(): void;
   removeFeed(id: string): void;
   clearFeeds(): void;
   toggleFocus(id: string): void;
@@ -51,6 +56,7 @@ function snapshot(subscription: Subscription): Feed {
     source: subscription.source,
     state: subscription.state,
     layers: p.layers,
+    allowed: p.allowed,
   };
 }
 
@@ -61,6 +67,19 @@ export const createFeedsSlice: StateCreator<Store, [], [], FeedsSlice> = (set) =
 
   syncFeed: (subscription) =>
     set((s) => ({ feeds: { ...s.feeds, [subscription.localId]: snapshot(subscription) } })),
+  refreshFeeds: () =>
+    set((s) => {
+      let changed = false;
+      const feeds: Record<string, Feed> = {};
+      for (const [id, feed] of Object.entries(s.feeds)) {
+        const next = snapshot(feed.subscription);
+        const same =
+          next.label === feed.label && next.allowed === feed.allowed && next.state === feed.state;
+        feeds[id] = same ? feed : next;
+        changed ||= !same;
+      }
+      return changed ? { feeds } : {};
+    }),
   removeFeed: (id) =>
     set((s) => ({
       feeds: without(s.feeds, id),

@@ -4,6 +4,7 @@ import { createCameraSlice, type CameraSlice } from './camera.ts';
 import { createConnectionSlice, type ConnectionSlice } from './connection.ts';
 import { createFeedsSlice, type FeedsSlice } from './feeds.ts';
 import { createManageSlice, type ManageSlice } from './manage.ts';
+import { createRouteSlice, type RouteSlice } from './route.ts';
 import { createSiteSlice, type SiteSlice } from './site.ts';
 import { createTalkSlice, type TalkSlice } from './talk.ts';
 import { createUiSlice, type UiSlice } from './ui.ts';
@@ -15,6 +16,7 @@ export type Store = ConnectionSlice &
   AuthSlice &
   SiteSlice &
   ManageSlice &
+  RouteSlice &
   UiSlice;
 
 export const useStore = create<Store>()((...a) => ({
@@ -25,6 +27,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createAuthSlice(...a),
   ...createSiteSlice(...a),
   ...createManageSlice(...a),
+  ...createRouteSlice(...a),
   ...createUiSlice(...a),
 }));
 

@@ -3,9 +3,11 @@ import type { Me, Site } from '@porchlight/sdk';
 import { describeApiError, isCode } from '@porchlight/sdk';
 import { api } from '../auth/services.ts';
 import { load, save } from '../auth/storage.ts';
+import { LIVE } from '../routing/routes.ts';
+import type { Tab } from '../routing/tabs.ts';
 import type { Store } from './index.ts';
 
-export type Tab = 'live' | 'people' | 'devices' | 'notifications';
+export type { Tab };
 
 /** Remembered per browser: the site a person with several sites looked at last. */
 const SITE_KEY = 'porchlight.site';
@@ -36,13 +38,16 @@ export interface SiteSlice {
   /** Loading the sites failed (offline, server down): offer to retry. */
   sitesFailed: boolean;
   siteId: string | null;
-  tab: Tab;
   /** Owner pages, shown once the API said yes (hidden on 403). */
   canManagePeople: boolean;
   canManageDevices: boolean;
+  /** The API answered the two questions above for this site. */
+  accessKnown: boolean;
 
   loadSites(): Promise<void>;
+  /** Picks the site (the address stays: a deep link survives loading the sites). */
   selectSite(siteId: string | null): void;
+  /** Shows a section: its address becomes the page's. */
   setTab(tab: Tab): void;
   resetSite(): void;
 }
@@ -54,19 +59,19 @@ export const createSiteSlice: StateCreator<Store, [], [], SiteSlice> = (set, get
     if (get().siteId !== siteId) return;
     const canManagePeople = grants.status === 'fulfilled';
     const canManageDevices = me.status === 'fulfilled' && managesDevices(me.value, siteId);
-    set({ canManagePeople, canManageDevices });
-    const tab = get().tab;
-    if ((tab === 'people' && !canManagePeople) || (tab === 'devices' && !canManageDevices))
-      set({ tab: 'live' });
+    set({ canManagePeople, canManageDevices, accessKnown: true });
+    const page = get().route.name;
+    if ((page === 'people' && !canManagePeople) || (page === 'devices' && !canManageDevices))
+      get().navigate(LIVE, { replace: true });
   };
 
   return {
     sites: null,
     sitesFailed: false,
     siteId: null,
-    tab: 'live',
     canManagePeople: false,
     canManageDevices: false,
+    accessKnown: false,
 
     loadSites: async () => {
       set({ sites: null, sitesFailed: false });
@@ -89,11 +94,18 @@ export const createSiteSlice: StateCreator<Store, [], [], SiteSlice> = (set, get
     selectSite: (siteId) => {
       if (siteId) save(SITE_KEY, siteId);
       get().clearManaged();
-      set({ siteId, tab: 'live', canManagePeople: false, canManageDevices: false });
+      set({ siteId, canManagePeople: false, canManageDevices: false, accessKnown: false });
       if (siteId) void probeAccess(siteId);
     },
 
-    setTab: (tab) => set({ tab }),
+    setTab: (tab) =>
+      get().navigate(
+        tab === 'live'
+          ? LIVE
+          : tab === 'notifications'
+            ? { name: 'settings', section: 'notifications' }
+            : { name: tab },
+      ),
 
     resetSite: () => {
       get().clearManaged();
@@ -101,9 +113,9 @@ export const createSiteSlice: StateCreator<Store, [], [], SiteSlice> = (set, get
         sites: null,
         sitesFailed: false,
         siteId: null,
-        tab: 'live',
         canManagePeople: false,
         canManageDevices: false,
+        accessKnown: false,
       });
     },
   };

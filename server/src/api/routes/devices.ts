@@ -96,6 +96,11 @@ export const deviceRoutes = [
     handler: async ({ params, body, principal, ip }, ctx) => {
       await deviceOfSite(ctx, params.siteId, params.deviceId);
       await ctx.repos.devices.update(params.deviceId, { name: body.name });
+      ctx.events.safeEmit('deviceRenamed', {
+        siteId: params.siteId,
+        deviceId: params.deviceId,
+        name: body.name,
+      });
       await ctx.audit.record({
         principal,
         action: 'device.rename',

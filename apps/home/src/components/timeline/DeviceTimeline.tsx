@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RecordingStreamView } from '@porchlight/sdk';
 import { usePlaybackSource } from '../../hooks/usePlaybackSource.ts';
 import type { RecordingContext } from '../../hooks/useRecordingApi.ts';
@@ -21,6 +21,10 @@ interface Props {
   manage: boolean;
   onStreamChange: (stream: RecordingStreamView) => void;
   onForbidden: () => void;
+  /** Where to start playing (unix ms, from the address); null: nothing until a seek. */
+  at: number | null;
+  /** The playback position changed (to the second). */
+  onPosition: (at: number | null) => void;
 }
 
 /** One camera's recordings: player, thumbnails and timeline of a window, clips, settings. */
@@ -32,6 +36,8 @@ export function DeviceTimeline({
   manage,
   onStreamChange,
   onForbidden,
+  at,
+  onPosition,
 }: Props) {
   const deviceId = stream.deviceId;
   const [zoom, setZoom] = useState(DEFAULT_ZOOM);
@@ -40,6 +46,11 @@ export function DeviceTimeline({
   const thumbnails = useThumbnails(context, deviceId, zoom.spanMs, zoom.thumbnails);
   const playback = usePlaybackSource(context, deviceId);
   const { source, seek, playLive } = playback;
+  useStartAt(at, seek);
+  // The position goes into the address (replaced, not a history entry per second).
+  useEffect(() => {
+    if (source && position !== null) onPosition(position);
+  }, [source, position, onPosition]);
   const retry = (): void => {
     if (source?.kind === 'live') playLive();
     else if (source) seek(position ?? source.startAt ?? bounds.to);
@@ -115,4 +126,14 @@ export function DeviceTimeline({
       </aside>
     </div>
   );
+}
+
+/** Plays from the address's position once, when the timeline opens with one. */
+function useStartAt(at: number | null, seek: (at: number) => void): void {
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current || at === null) return;
+    started.current = true;
+    seek(at);
+  }, [at, seek]);
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { Action } from '@porchlight/protocol';
 import type { RecordingContext } from '../../hooks/useRecordingApi.ts';
 import { useRecordingStream } from '../../hooks/useRecordingStream.ts';
 import type { SiteAccess } from '../../hooks/useSiteRole.ts';
@@ -9,24 +10,37 @@ import { RecordingBadge } from './RecordingBadge.tsx';
 interface Props {
   context: RecordingContext;
   access: SiteAccess;
-  /** The camera's name, as its live tile shows it. */
-  label: string;
-  /** The camera's device id from its live feed (null: found by name). */
-  deviceId: string | null;
+  /** The camera's name as its live tile shows it (null: offline, the recordings' name). */
+  label: string | null;
+  deviceId: string;
+  /** What this viewer may do with the camera, when it is online (null: the roles decide). */
+  allowed: readonly Action[] | null;
+  /** Where to start playing (unix ms), from the address. */
+  at: number | null;
   /** False while another tab is shown. */
   active: boolean;
   onBack: () => void;
+  /** The playback position changed (kept in the address). */
+  onPosition: (at: number | null) => void;
 }
 
 /** A camera's recordings, opened from its live tile; "Live" goes back to the WebRTC grid. */
-export function TimelineView({ context, access, label, deviceId, active, onBack }: Props) {
-  const { stream, missing, error, setStream } = useRecordingStream(context, label, deviceId);
+export function TimelineView(props: Props) {
+  const { context, access, deviceId, allowed, active, onBack } = props;
+  const { stream, missing, error, setStream } = useRecordingStream(
+    context,
+    props.label ?? '',
+    deviceId,
+  );
+  const label = props.label ?? stream?.deviceName ?? 'Recordings';
   // Refused once: the settings stay hidden for this camera.
   const [forbidden, setForbidden] = useState(false);
   const manage =
     !forbidden &&
-    (access.status === 'unknown' ||
-      (access.status === 'known' && mayManageRecording(access.roles, access.isAdmin)));
+    (allowed !== null
+      ? allowed.includes('recording:manage')
+      : access.status === 'unknown' ||
+        (access.status === 'known' && mayManageRecording(access.roles, access.isAdmin)));
 
   let body;
   if (stream) {
@@ -38,6 +52,8 @@ export function TimelineView({ context, access, label, deviceId, active, onBack 
         label={label}
         active={active}
         manage={manage}
+        at={props.at}
+        onPosition={props.onPosition}
         onStreamChange={setStream}
         onForbidden={() => setForbidden(true)}
       />
@@ -58,7 +74,9 @@ export function TimelineView({ context, access, label, deviceId, active, onBack 
         <button type="button" className="icon-btn" data-testid="back-to-live" onClick={onBack}>
           ← Live
         </button>
-        <h1 className="timeline-view__title">{label}</h1>
+        <h1 className="timeline-view__title" data-testid="timeline-title" title={label}>
+          {label}
+        </h1>
         {stream && <RecordingBadge recording={stream.recording} mode={stream.mode} />}
       </header>
       {error && (

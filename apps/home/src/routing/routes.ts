@@ -1,0 +1,104 @@
+/**
+ * The home app's addresses. Pure: parse a location into a {@link Route} and format one back, so
+ * bookmarks, reloads and the back button land on the same screen (docs/pwa.md "Addresses").
+ */
+
+export type SettingsSection = 'notifications';
+
+export type Route =
+  | { name: 'live' }
+  /** One camera, enlarged. */
+  | { name: 'camera'; deviceId: string }
+  /** A camera's recordings; `t` = the playback position (unix ms) when one was chosen. */
+  | { name: 'timeline'; deviceId: string; t: number | null }
+  | { name: 'people' }
+  | { name: 'devices' }
+  | { name: 'settings'; section: SettingsSection | null }
+  /** An incoming or running doorbell call; `action` when opened from a notification. */
+  | { name: 'call'; callId: string; action: 'answer' | 'decline' | null }
+  /** The visitor's page of a door (no login). */
+  | { name: 'door'; token: string };
+
+export type RouteName = Route['name'];
+
+export const LIVE: Route = { name: 'live' };
+
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+const SECTIONS: readonly SettingsSection[] = ['notifications'];
+
+function segment(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+  return ID.test(decoded) ? decoded : null;
+}
+
+function instant(value: string | null): number | null {
+  if (value === null || !/^\d{1,15}$/.test(value)) return null;
+  return Number(value);
+}
+
+/** The route of a path and query; null when this app has no such address. */
+export function parseRoute(pathname: string, search = ''): Route | null {
+  const parts = pathname.split('/').filter((p) => p !== '');
+  const query = new URLSearchParams(search);
+  const [head, id, extra] = parts;
+  if (head === undefined) return LIVE;
+  if (parts.length === 1 && (head === 'people' || head === 'devices')) return { name: head };
+  if (head === 'settings' && extra === undefined) {
+    if (id === undefined) return { name: 'settings', section: null };
+    const section = SECTIONS.find((s) => s === id);
+    return section ? { name: 'settings', section } : null;
+  }
+  const value = extra === undefined ? segment(id) : null;
+  if (value === null) return null;
+  switch (head) {
+    case 'cameras':
+      return { name: 'camera', deviceId: value };
+    case 'timeline':
+      return { name: 'timeline', deviceId: value, t: instant(query.get('t')) };
+    case 'calls': {
+      const action = query.get('action');
+      return {
+        name: 'call',
+        callId: value,
+        action: action === 'answer' || action === 'decline' ? action : null,
+      };
+    }
+    case 'door':
+      return { name: 'door', token: value };
+    default:
+      return null;
+  }
+}
+
+/** The address of a route (path and query). */
+export function formatRoute(route: Route): string {
+  switch (route.name) {
+    case 'live':
+      return '/';
+    case 'camera':
+      return `/cameras/${encodeURIComponent(route.deviceId)}`;
+    case 'timeline':
+      return `/timeline/${encodeURIComponent(route.deviceId)}${route.t === null ? '' : `?t=${Math.round(route.t)}`}`;
+    case 'people':
+    case 'devices':
+      return `/${route.name}`;
+    case 'settings':
+      return route.section ? `/settings/${route.section}` : '/settings';
+    case 'call':
+      return `/calls/${encodeURIComponent(route.callId)}${route.action ? `?action=${route.action}` : ''}`;
+    case 'door':
+      return `/door/${encodeURIComponent(route.token)}`;
+  }
+}
+
+export function sameRoute(a: Route, b: Route): boolean {
+  return formatRoute(a) === formatRoute(b);
+}
+
+export type RouteOf<N extends RouteName> = Extract<Route, { name: N }>;

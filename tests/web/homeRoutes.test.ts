@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { formatRoute, parseRoute, type Route } from '../../apps/home/src/routing/routes.ts';
+import { NAVIGATION_DENYLIST } from '../../apps/home/src/sw/rules.ts';
+import { servesAppShell } from '../../server/src/http/spaFallback.ts';
+
+describe('home app routes', () => {
+  const cases: [string, Route][] = [
+    ['/', { name: 'live' }],
+    ['/cameras/dev-1', { name: 'camera', deviceId: 'dev-1' }],
+    ['/timeline/dev-1', { name: 'timeline', deviceId: 'dev-1', t: null }],
+    ['/timeline/dev-1?t=1764700000000', { name: 'timeline', deviceId: 'dev-1', t: 1764700000000 }],
+    ['/people', { name: 'people' }],
+    ['/devices', { name: 'devices' }],
+    ['/settings', { name: 'settings', section: null }],
+    ['/settings/notifications', { name: 'settings', section: 'notifications' }],
+    ['/calls/c1', { name: 'call', callId: 'c1', action: null }],
+    ['/calls/c1?action=answer', { name: 'call', callId: 'c1', action: 'answer' }],
+    ['/door/tok_en-1', { name: 'door', token: 'tok_en-1' }],
+  ];
+
+  it.each(cases)('%s round-trips', (address, route) => {
+    const url = new URL(address, 'https://h');
+    expect(parseRoute(url.pathname, url.search)).toEqual(route);
+    expect(formatRoute(route)).toBe(address);
+  });
+
+  it('refuses addresses it does not have and bad ids', () => {
+    for (const path of [
+      '/nope',
+      '/cameras',
+      '/cameras/a/b',
+      '/cameras/%E0',
+      '/cameras/a%20b',
+      '/settings/x',
+      '/people/x',
+    ])
+      expect(parseRoute(path)).toBeNull();
+  });
+
+  it('ignores a malformed position or action', () => {
+    expect(parseRoute('/timeline/d', '?t=abc')).toEqual({
+      name: 'timeline',
+      deviceId: 'd',
+      t: null,
+    });
+    expect(parseRoute('/calls/c', '?action=explode')).toEqual({
+      name: 'call',
+      callId: 'c',
+      action: null,
+    });
+  });
+
+  it('tolerates a trailing slash', () => {
+    expect(parseRoute('/devices/')).toEqual({ name: 'devices' });
+  });
+
+  it('every address opens the app: the server and the service worker answer it with the page', () => {
+    for (const [address] of cases) {
+      const { pathname } = new URL(address, 'https://h');
+      expect(
+        NAVIGATION_DENYLIST.some((rule) => rule.test(pathname)),
+        address,
+      ).toBe(false);
+      expect(servesAppShell('/', address), address).toBe(true);
+    }
+  });
+});
