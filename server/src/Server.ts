@@ -244,10 +244,10 @@ export class PorchlightServer {
 
 /** The REST API's view, assembled from the ports identity and recording export. */
 function apiContext(identity: Identity, recording: Recording, publicUrl: () => string): ApiContext {
-  const { accounts, sites, grants, devices, apiKeys, turnUsage } = identity.repos;
+  const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
   return {
     ...identity.ports,
-    repos: { accounts, sites, grants, devices, apiKeys, turnUsage },
+    repos: { accounts, sites, grants, devices, apiKeys, turnUsage, invitations },
     authorizer: identity.authorizer,
     audit: identity.audit,
     events: identity.events,

@@ -11,7 +11,7 @@ import type { RecordingPort } from '../recording/ports.ts';
  */
 export type ApiRepositories = Pick<
   Repositories,
-  'accounts' | 'sites' | 'grants' | 'devices' | 'apiKeys' | 'turnUsage'
+  'accounts' | 'sites' | 'grants' | 'devices' | 'apiKeys' | 'turnUsage' | 'invitations'
 >;
 
 /**

@@ -19,6 +19,7 @@ import { MigrationError } from './errors.ts';
 import { v1 } from './migrations/001-identity.ts';
 import { v2 } from './migrations/002-turnUsage.ts';
 import { v3 } from './migrations/003-recordingIndex.ts';
+import { v6 } from './migrations/006-invitations.ts';
 
 export interface Migration {
   readonly version: number;
@@ -27,7 +28,7 @@ export interface Migration {
   readonly postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v6];
 
 /** The bookkeeping table; the same DDL is valid in both dialects. */
 export const SCHEMA_MIGRATIONS_DDL = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -29,6 +29,10 @@ export interface World {
   deviceB: string;
   credential: string;
   keyId: string;
+  invitationToken: string;
+  invitationId: string;
+  /** The person who accepted the first invitation, logged in. */
+  invitee: PorchlightApi;
   /** A real camera publishing on the test server's site, recorded continuously. */
   camera: string;
 }

@@ -10,6 +10,7 @@ import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
+import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 import { turnUsageRoutes } from './turnUsage.ts';
@@ -23,6 +24,7 @@ export * from './auth.ts';
 export * from './common.ts';
 export * from './devices.ts';
 export * from './grants.ts';
+export * from './invitations.ts';
 export * from './recordings.ts';
 export * from './route.ts';
 export * from './sites.ts';
@@ -36,6 +38,7 @@ export const restRoutes = {
   ...auditRoutes,
   ...turnUsageRoutes,
   ...grantRoutes,
+  ...invitationRoutes,
   ...deviceRoutes,
   ...apiKeyRoutes,
   ...recordingRoutes,

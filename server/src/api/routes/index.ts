@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './apiKeys.ts';
 import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
+import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 
@@ -12,6 +13,7 @@ export const routes: readonly ApiRoute[] = [
   ...authRoutes,
   ...siteRoutes,
   ...grantRoutes,
+  ...invitationRoutes,
   ...deviceRoutes,
   ...apiKeyRoutes,
   ...adminRoutes,

@@ -55,11 +55,16 @@ export const ALLOWED: Record<Action, Who[]> = {
   'admin:sites': ['admin'],
 };
 
-/** Routes that take no credentials: the body carries the secret (password, code, credential). */
+/**
+ * Routes that take no credentials: the body carries the secret (password, code, credential,
+ * invitation token).
+ */
 export const PUBLIC = new Set([
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
   'POST /api/v1/provision',
   'POST /api/v1/devices/token',
+  'POST /api/v1/invitations/preview',
+  'POST /api/v1/invitations/accept',
 ]);

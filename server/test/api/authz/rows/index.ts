@@ -6,6 +6,7 @@ import { apiKeys } from './apiKeys.ts';
 import { audit } from './audit.ts';
 import { devices } from './devices.ts';
 import { grants } from './grants.ts';
+import { invitations } from './invitations.ts';
 import { recordings } from './recordings.ts';
 import { sites } from './sites.ts';
 import { turnUsage } from './turnUsage.ts';
@@ -15,6 +16,7 @@ const RESOURCES: ResourceRows[] = [
   audit,
   turnUsage,
   grants,
+  invitations,
   devices,
   accounts,
   apiKeys,
