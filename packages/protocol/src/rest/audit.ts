@@ -38,7 +38,7 @@ export const AuditQuerySchema = z.strictObject({
   /** Exact action, or a prefix ending in '.' ('grant.' = every grant action). */
   action: z
     .string()
-    .regex(/^[a-z][a-zA-Z0-9_.-]{0,63}$/, 'an action such as grant.create or grant.')
+    .regex(/^[a-z][a-zA-Z0-9_.:-]{0,63}$/, 'an action such as grant.create or grant.')
     .optional(),
   /** Events of this actor (an account, device or API key id). */
   actorId: ResourceIdSchema.optional(),
