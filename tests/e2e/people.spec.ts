@@ -101,6 +101,36 @@ test('a guest invitation needs an explicit camera choice; its link works once', 
   });
   expect(login.status).toBe(200);
 
+  // The owner's activity log says so in words: names, not ids; a readable time.
+  await owner.getByTestId('tab-live').click();
+  await owner.getByTestId('tab-people').click();
+  const accepted = owner.locator('[data-testid="activity-row"][data-action="invitation.accept"]');
+  await expect(accepted).toHaveCount(1, { timeout: 10_000 });
+  await expect(accepted.getByTestId('activity-who')).toHaveText('Neighbour');
+  await expect(accepted).toContainText('accepted an invitation');
+  await expect(accepted.getByTestId('activity-when')).toHaveText('just now');
+  expect(await accepted.getByTestId('activity-when').getAttribute('title')).toMatch(
+    /\d{1,2}:\d{2}:\d{2}/,
+  );
+  const neighbourId = (await ts.server.store.accounts.getByEmail('neighbour@example.com'))!.id;
+  expect(await accepted.textContent()).not.toContain(neighbourId);
+  // Filtered by the server: invitations only (sent and accepted), nothing else.
+  await owner.getByTestId('activity-filter').selectOption('people');
+  await expect(owner.getByTestId('activity-row')).toHaveCount(2);
+  await expect(owner.getByTestId('activity-row').first()).toHaveAttribute(
+    'data-action',
+    'invitation.accept',
+  );
+  await expect(owner.getByTestId('activity-row').last()).toContainText('olivia invited someone');
+  // Refused requests only (the guest's app asking for the people list it may not see).
+  await owner.getByTestId('activity-filter').selectOption('refused');
+  const refused = owner.getByTestId('activity-row');
+  await expect(refused.first()).toContainText('Neighbour tried to manage people (denied)');
+  for (const action of await refused.evaluateAll((rows) =>
+    rows.map((r) => r.getAttribute('data-action')),
+  ))
+    expect(action).toContain(':');
+
   // Someone else opening the same link is told it was used.
   const late = await phonePage(browser, link);
   await expect(late.getByTestId('invite-problem')).toContainText(

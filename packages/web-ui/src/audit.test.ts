@@ -14,7 +14,8 @@ describe('audit wording', () => {
 
   it('says what an action means and keeps unknown ones as they are', () => {
     expect(auditActionLabel('invitation.accept')).toBe('Accepted an invitation');
-    expect(auditActionLabel('device:manage')).toBe('device:manage');
+    expect(auditActionLabel('member:manage')).toBe('Tried to manage people');
+    expect(auditActionLabel('camera.teleport')).toBe('camera.teleport');
   });
 
   it('replaces ids in the details by names and leaves out unnamed internal ids', () => {

@@ -27,11 +27,33 @@ const ACTION_LABELS: Record<string, string> = {
   'stream.view-recording': 'Watched a recording',
 };
 
+/** Refused requests are recorded under the permission they lacked: what it would have allowed. */
+const PERMISSION_LABELS: Record<string, string> = {
+  'stream:publish': 'publish a camera',
+  'stream:view-live': 'watch live',
+  'stream:view-recording': 'watch recordings',
+  'recording:manage': 'change recording',
+  'recording:trigger': 'start a recording',
+  'stream:talk': 'talk through a camera',
+  'stream:receive-talk': 'hear talk-back',
+  'site:read': 'see the site',
+  'site:manage': 'manage the site',
+  'member:manage': 'manage people',
+  'device:provision': 'add cameras',
+  'device:manage': 'manage cameras',
+  'audit:read': 'read the activity log',
+  'usage:read': 'read usage',
+  'account:manage-keys': 'manage API keys',
+  'admin:accounts': 'manage accounts',
+  'admin:sites': 'manage sites',
+};
+
 /** Actions with a label, for a filter's suggestions. */
 export const AUDIT_ACTIONS: readonly string[] = Object.keys(ACTION_LABELS);
 
 export function auditActionLabel(action: string): string {
-  // Refused requests are recorded under the permission they lacked ('device:manage').
+  const permission = PERMISSION_LABELS[action];
+  if (permission) return `Tried to ${permission}`;
   return ACTION_LABELS[action] ?? action;
 }
 

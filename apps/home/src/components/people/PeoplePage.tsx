@@ -4,6 +4,7 @@ import { GrantRow } from './GrantRow.tsx';
 import { InvitationLink } from './InvitationLink.tsx';
 import { InviteForm } from './InviteForm.tsx';
 import { PendingInvitations } from './PendingInvitations.tsx';
+import { RecentActivity } from './RecentActivity.tsx';
 
 /** Who has access to this site, and inviting more people. */
 export function PeoplePage() {
@@ -51,6 +52,7 @@ export function PeoplePage() {
       {created && <InvitationLink created={created} />}
       <PendingInvitations invitations={invitations ?? []} />
       <InviteForm devices={(devices ?? []).filter((d) => !d.revoked)} />
+      <RecentActivity />
     </section>
   );
 }
