@@ -158,3 +158,28 @@ test('a withdrawn invitation link says so and names who to ask', async ({ browse
   );
   for (const p of [owner, cousin]) await p.context().close();
 });
+
+test('a person who already has an account logs in on the invitation page and accepts into it', async ({
+  browser,
+}) => {
+  await ts.createPerson({ email: 'kim@example.com', password: 'kim-password-1' });
+  const owner = await ownerOnPeople(browser);
+  await owner.getByTestId('invite-who').fill('kim@example.com');
+  await owner.getByTestId('invite-role').selectOption('member');
+  await owner.getByTestId('invite-all-cameras').check();
+  await owner.getByTestId('invite-submit').click();
+  const link = (await owner.getByTestId('invitation-url').textContent({ timeout: 10_000 }))!;
+
+  const kim = await phonePage(browser, link);
+  await kim.getByRole('button', { name: 'I already have an account' }).click();
+  await expect(kim.getByTestId('invite-accept-email')).toHaveValue('kim@example.com');
+  await kim.getByTestId('invite-accept-password').fill('kim-password-1');
+  await kim.getByTestId('invite-accept').click();
+  await expect(kim.getByTestId('invite-page')).toContainText('You are logged in as kim');
+  await kim.getByTestId('invite-accept-me').click();
+  await expect(kim.getByTestId('connection-state')).toHaveText('connected', { timeout: 20_000 });
+  const kimId = (await ts.server.store.accounts.getByEmail('kim@example.com'))!.id;
+  const grants = await ts.server.store.grants.listForAccount(kimId);
+  expect(grants.map((g) => [g.siteId, g.role, g.deviceIds])).toEqual([[ts.siteId, 'member', null]]);
+  for (const p of [owner, kim]) await p.context().close();
+});
