@@ -12,6 +12,7 @@ import { devicesContract } from './contract/devices.ts';
 import type { ContractScope } from './contract/fixtures.ts';
 import { grantsContract } from './contract/grants.ts';
 import { hostileInputContract } from './contract/hostileInput.ts';
+import { invitationsContract } from './contract/invitations.ts';
 import { lifecycleContract } from './contract/lifecycle.ts';
 import { provisioningCodesContract } from './contract/provisioningCodes.ts';
 import { recordingIndexContract } from './contract/recordingIndex.ts';
@@ -41,6 +42,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     accountsContract(scope);
     sitesContract(scope);
     grantsContract(scope);
+    invitationsContract(scope);
     devicesContract(scope);
     provisioningCodesContract(scope);
     refreshTokensContract(scope);
