@@ -145,6 +145,13 @@ test('a withdrawn invitation link says so and names who to ask', async ({ browse
   await owner.locator(`[data-testid="invite-device"][data-device-id="${porch.deviceId}"]`).check();
   await owner.getByTestId('invite-submit').click();
   const link = (await owner.getByTestId('invitation-url').textContent({ timeout: 10_000 }))!;
+  // The Copy button puts exactly the link on the clipboard.
+  await owner.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: ts.url,
+  });
+  await owner.getByTestId('invitation-copy').click();
+  await expect(owner.getByTestId('invitation-copy')).toHaveText('Copied');
+  expect(await owner.evaluate(() => navigator.clipboard.readText())).toBe(link);
   const pending = owner.getByTestId('invitation-row').filter({ hasText: 'cousin@example.com' });
   await expect(pending).toHaveCount(1);
   await pending.getByTestId('invitation-revoke').click();
