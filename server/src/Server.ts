@@ -303,10 +303,10 @@ function apiContext(
   notify: Notify,
   publicUrl: () => string,
 ): ApiContext {
-  const { accounts, sites, grants, devices, apiKeys, turnUsage } = identity.repos;
+  const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
   return {
     ...identity.ports,
-    repos: { accounts, sites, grants, devices, apiKeys, turnUsage },
+    repos: { accounts, sites, grants, devices, apiKeys, turnUsage, invitations },
     authorizer: identity.authorizer,
     audit: identity.audit,
     events: identity.events,

@@ -57,13 +57,44 @@ test('an admin manages accounts and reads the audit log in the dashboard', async
     body: { name: 'Side gate' },
   });
   expect(code.status).toBe(201);
+  // A refused request (a member trying to manage people) shows up as refused.
+  const memberLogin = await api<{ accessToken: string }>(ts.url, 'POST', '/api/v1/auth/login', {
+    body: { email: 'member@example.com', password: 'member-password-1' },
+  });
+  const refused = await api(ts.url, 'GET', `/api/v1/sites/${ts.siteId}/grants`, {
+    token: memberLogin.body.accessToken,
+  });
+  expect(refused.status).toBe(403);
   await page.getByTestId('nav-audit').click();
   await page.getByTestId('audit-search').click();
-  await expect(
-    page.getByTestId('audit-row').filter({ hasText: 'device.provision-code' }),
-  ).toHaveCount(1, {
-    timeout: 10_000,
-  });
+  const row = page.getByTestId('audit-row').filter({ hasText: 'device.provision-code' });
+  await expect(row).toHaveCount(1, { timeout: 10_000 });
+  // Names, not ids: who (the account's name), what (in words), on what (site › camera).
+  const site = (await ts.server.store.sites.get(ts.siteId))!;
+  await expect(row.getByTestId('audit-who')).toContainText('root');
+  await expect(row.getByTestId('audit-what')).toHaveText('Created a camera setup link');
+  await expect(row).toContainText(`${site.name} › Side gate`);
+  const rootId = (await ts.server.store.accounts.getByEmail('root@example.com'))!.id;
+  const text = (await row.textContent())!;
+  expect(text).not.toContain(rootId);
+  expect(text).not.toContain(ts.siteId);
+  // A readable time: relative, with the exact local time on hover; never raw milliseconds.
+  const when = row.getByTestId('audit-when');
+  await expect(when).toHaveText('just now');
+  expect(await when.getAttribute('title')).toMatch(/\d{1,2}:\d{2}:\d{2}/);
+  expect(text).not.toMatch(/\d{13}/);
+
+  // Filters: outcome, then actor; the server applies them (only matching rows come back).
+  await page.getByTestId('audit-outcome').selectOption('denied');
+  await page.getByTestId('audit-search').click();
+  await expect(page.getByTestId('audit-row')).toHaveCount(1);
+  await expect(page.getByTestId('audit-row').getByTestId('audit-who')).toContainText('member');
+  await page.getByTestId('audit-outcome').selectOption('');
+  await page.getByTestId('audit-actor').selectOption(rootId);
+  await page.getByTestId('audit-search').click();
+  await expect(page.getByTestId('audit-row').first()).toBeVisible();
+  for (const who of await page.getByTestId('audit-who').allTextContents())
+    expect(who).toContain('root');
   await page.context().close();
 });
 

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
-import { expectVideoAdvancing, logIn, openCamera } from './helpers.ts';
+import { expectVideoAdvancing, openCamera } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -35,24 +35,65 @@ function producerOf(deviceId: string): string {
   return videos[0]!.id;
 }
 
-test('an owner invites a guest limited to one camera; the guest sees it live and is refused the other', async ({
+/** A phone-sized page (the owner invites from their phone; the guest opens the link on theirs). */
+async function phonePage(browser: Browser, url: string): Promise<Page> {
+  const ctx = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  return page;
+}
+
+test('an owner invites a guest limited to one camera by link; the guest sets a password, sees it live and is refused the other', async ({
   browser,
 }) => {
-  const owner = await logIn(browser, ts.url, OWNER.email, OWNER.password);
+  const owner = await phonePage(browser, `${ts.url}/`);
   pages.push(owner);
+  await owner.getByTestId('login-email').fill(OWNER.email);
+  await owner.getByTestId('login-password').fill(OWNER.password);
+  await owner.getByTestId('login-submit').click();
   await expect(owner.getByTestId('live-video')).toHaveCount(2, { timeout: 20_000 });
 
   await owner.getByTestId('tab-people').click();
-  await owner.getByTestId('invite-email').fill(GUEST.email);
+  // The owner's own row offers no Revoke.
+  await expect(owner.getByTestId('grant-row')).toHaveCount(1);
+  await expect(owner.getByTestId('grant-row').getByTestId('grant-revoke')).toHaveCount(0);
+  await owner.getByTestId('invite-who').fill(GUEST.email);
   await owner.getByTestId('invite-role').selectOption('guest');
   await owner.locator(`[data-testid="invite-device"][data-device-id="${front.deviceId}"]`).check();
-  await owner.getByTestId('invite-name').fill('Dog walker');
-  await owner.getByTestId('invite-password').fill(GUEST.password);
   await owner.getByTestId('invite-submit').click();
-  await expect(owner.getByTestId('grant-row')).toHaveCount(2, { timeout: 10_000 }); // owner + guest
+  const link = (await owner.getByTestId('invitation-url').textContent({ timeout: 10_000 }))!;
+  expect(link).toMatch(new RegExp(`^${ts.url}/invite#[A-Za-z0-9_-]{43}$`));
+  await expect(owner.getByTestId('invitation-qr')).toBeVisible();
+  await expect(owner.getByTestId('invitation-row')).toHaveCount(1); // pending
+  // Nobody has access yet: only the owner's row.
+  await expect(owner.getByTestId('grant-row')).toHaveCount(1);
 
-  const guest = await logIn(browser, ts.url, GUEST.email, GUEST.password);
+  // The guest opens the link on their phone, sees what they are invited to, chooses a password.
+  const guest = await phonePage(browser, link);
   pages.push(guest);
+  await expect(guest.getByTestId('invite-page')).toContainText('owner invites you to');
+  await expect(guest.getByTestId('invite-cameras')).toHaveText('Front door');
+  // The token left the address bar at once.
+  expect(guest.url()).toBe(`${ts.url}/invite`);
+  await expect(guest.getByTestId('invite-accept-email')).toHaveValue(GUEST.email);
+  await guest.getByTestId('invite-accept-name').fill('Dog walker');
+  await guest.getByTestId('invite-accept-password').fill(GUEST.password);
+  await guest.getByTestId('invite-accept-password-again').fill(GUEST.password);
+  await guest.getByTestId('invite-accept').click();
+  await expect(guest.getByTestId('connection-state')).toHaveText('connected', { timeout: 20_000 });
+  expect(new URL(guest.url()).pathname).not.toBe('/invite');
+
+  // The owner's list (opened again) now has the guest, and the invitation is no longer pending.
+  await owner.getByTestId('tab-live').click();
+  await owner.getByTestId('tab-people').click();
+  await expect(owner.getByTestId('grant-row')).toHaveCount(2, { timeout: 10_000 }); // owner + guest
+  await expect(owner.getByTestId('invitation-row')).toHaveCount(0);
+
   // Exactly the front door, decoding.
   await expect(guest.getByTestId('live-video')).toHaveCount(1, { timeout: 20_000 });
   const frontProducer = producerOf(front.deviceId);

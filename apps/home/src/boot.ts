@@ -1,21 +1,24 @@
 import { followSession } from '@porchlight/web-ui';
 import { storedCredential } from './auth/device.ts';
 import { takeFromFragment } from './auth/fragment.ts';
+import { takeInviteToken } from './auth/invite-token.ts';
 import { keepLinkToken } from './auth/link-token.ts';
 import { session } from './auth/services.ts';
 import { useStore } from './store/index.ts';
 
 /**
- * Decides who this page is, most explicit first: a setup link just opened, a token link just
+ * Decides who this page is, most explicit first: an invitation link, a setup link just opened, a token link just
  * opened, a camera credential kept from an earlier setup, a token link of this tab, a person's
  * stored login. Then follows the person's session as it changes (here or in another tab).
  */
 export function boot(): void {
   const store = useStore.getState();
-  const code = takeFromFragment('provision');
+  const invite = takeInviteToken();
+  const code = invite ? null : takeFromFragment('provision');
   const linkToken = takeFromFragment('token');
   const credential = storedCredential();
-  if (code) store.startProvisioning(code);
+  if (invite) store.startInvite(invite);
+  else if (code) store.startProvisioning(code);
   else if (linkToken) store.startLink(keepLinkToken(linkToken)!);
   else if (credential) store.startCamera(credential);
   else {

@@ -130,6 +130,17 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
   }
 
   /**
+   * Starts from a session the server handed out another way than a login (accepting an
+   * invitation answers with the new person's session), as if they had just logged in.
+   */
+  start(session: Session): SessionAccount {
+    this.#generation++;
+    this.#access.clear();
+    this.#adopt(session);
+    return session.account;
+  }
+
+  /**
    * A valid access token, refreshed first when it is within the margin of expiring (or when
    * `forceRefresh`). Rejects with UNAUTHORIZED when logged out or the refresh token is refused
    * (the session then ends), or with NETWORK when the server cannot be reached (it does not).

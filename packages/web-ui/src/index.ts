@@ -14,6 +14,7 @@ export {
   fromLocalInput,
   toLocalInput,
 } from './format.ts';
+export { AUDIT_ACTIONS, auditActionLabel, auditActor, auditDetailText } from './audit.ts';
 export { createApiServices } from './session/services.ts';
 export type { ApiServices } from './session/services.ts';
 export { createBannerSlice, createSessionSlice } from './session/slice.ts';

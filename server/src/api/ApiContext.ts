@@ -19,7 +19,7 @@ import type { NotificationsPort } from '../notify/ports.ts';
  */
 export type ApiRepositories = Pick<
   Repositories,
-  'accounts' | 'sites' | 'grants' | 'devices' | 'apiKeys' | 'turnUsage'
+  'accounts' | 'sites' | 'grants' | 'devices' | 'apiKeys' | 'turnUsage' | 'invitations'
 >;
 
 /**

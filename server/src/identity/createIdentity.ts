@@ -11,6 +11,7 @@ import { AuditLog } from './audit/AuditLog.ts';
 import { Authenticator } from './authentication/Authenticator.ts';
 import { DeviceRegistry } from './devices/DeviceRegistry.ts';
 import { IdentityEvents } from './IdentityEvents.ts';
+import { Invitations } from './invitations/Invitations.ts';
 import { identityPorts, type IdentityPorts } from './ports.ts';
 
 /** Every identity and access component, wired once (by the composition root and by tests). */
@@ -27,6 +28,7 @@ export interface Identity {
   apiKeys: ApiKeys;
   provisioning: Provisioning;
   login: LoginService;
+  invitations: Invitations;
   authenticator: Authenticator;
   /** Narrow services for the layers above (the composition root gives them to the REST API). */
   ports: IdentityPorts;
@@ -54,6 +56,7 @@ export function createIdentity(o: {
   });
   const provisioning = new Provisioning({ repos: { sites, devices, provisioningCodes }, now });
   const login = new LoginService({ accounts, passwords, accessTokens, refreshTokens });
+  const invitations = new Invitations({ repos, passwords, login, now });
   const authenticator = new Authenticator({
     tokens: accessTokens,
     apiKeys,
@@ -73,8 +76,10 @@ export function createIdentity(o: {
     apiKeys,
     provisioning,
     login,
+    invitations,
     authenticator,
     ports: identityPorts({
+      invitations,
       login,
       refreshTokens,
       passwords,

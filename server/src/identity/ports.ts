@@ -8,6 +8,7 @@ import type { PasswordHasher } from './authentication/passwords.ts';
 import { RateLimitedError } from './authentication/RateLimitedError.ts';
 import type { RefreshTokens } from './authentication/RefreshTokens.ts';
 import type { Provisioning } from './devices/Provisioning.ts';
+import type { Invitations } from './invitations/Invitations.ts';
 
 /**
  * What identity offers the layers above it (REST API, later other front doors): narrow
@@ -23,7 +24,14 @@ export interface IdentityPorts {
   accounts: AccountsPort;
   apiKeys: ApiKeysPort;
   devices: DevicesPort;
+  invitations: InvitationsPort;
 }
+
+/** Invitations by single-use link (see Invitations). */
+export type InvitationsPort = Pick<
+  Invitations,
+  'create' | 'find' | 'acceptNew' | 'acceptAs' | 'revoke' | 'statusOf' | 'inviterName'
+>;
 
 export interface PublicGuard {
   check(key: string): void;
@@ -77,6 +85,7 @@ export function identityPorts(o: {
   apiKeys: ApiKeys;
   provisioning: Provisioning;
   accessTokens: AccessTokens;
+  invitations: Invitations;
   now: () => number;
 }): IdentityPorts {
   const { login, refreshTokens, passwords, apiKeys, provisioning, accessTokens, now } = o;
@@ -110,6 +119,7 @@ export function identityPorts(o: {
       create: (accountId, input) => apiKeys.create(accountId, input),
       revoke: (id) => apiKeys.revoke(id),
     },
+    invitations: o.invitations,
     devices: {
       createCode: (input) => provisioning.createCode(input),
       redeem: (code, info) => provisioning.redeem(code, info),

@@ -7,6 +7,10 @@ import { SqlAuditRepository, type AuditRepository } from './repositories/AuditRe
 import { SqlDeviceRepository, type DeviceRepository } from './repositories/DeviceRepository.ts';
 import { SqlGrantRepository, type GrantRepository } from './repositories/GrantRepository.ts';
 import {
+  SqlInvitationRepository,
+  type InvitationRepository,
+} from './repositories/InvitationRepository.ts';
+import {
   SqlProvisioningCodeRepository,
   type ProvisioningCodeRepository,
 } from './repositories/ProvisioningCodeRepository.ts';
@@ -35,6 +39,7 @@ export interface Repositories {
   sessions: RefreshTokenRepository;
   sites: SiteRepository;
   grants: GrantRepository;
+  invitations: InvitationRepository;
   devices: DeviceRepository;
   provisioningCodes: ProvisioningCodeRepository;
   apiKeys: ApiKeyRepository;
@@ -54,6 +59,7 @@ export function createRepositories(db: SqlExecutor): Repositories {
     sessions: new SqlRefreshTokenRepository(db),
     sites: new SqlSiteRepository(db),
     grants: new SqlGrantRepository(db),
+    invitations: new SqlInvitationRepository(db),
     devices: new SqlDeviceRepository(db),
     provisioningCodes: new SqlProvisioningCodeRepository(db),
     apiKeys: new SqlApiKeyRepository(db),

@@ -270,7 +270,7 @@ describe('identity over the REST API', () => {
     await ts.ensureSite(siteId);
     await api(ts.url, 'POST', `/api/v1/sites/${siteId}/grants`, {
       token: adminToken,
-      body: { email: 'temp@example.com', role: 'member' },
+      body: { email: 'temp@example.com', role: 'member', devices: { all: true } },
     });
     const login = await api<Json>(ts.url, 'POST', '/api/v1/auth/login', {
       body: { email: 'temp@example.com', password },
@@ -329,6 +329,17 @@ describe('identity over the REST API', () => {
           'POST',
           `/api/v1/sites/${siteId}/grants`,
           (v) => ({ email: v, role: v, password: v, displayName: v }),
+        ],
+        [
+          'POST',
+          `/api/v1/sites/${siteId}/invitations`,
+          (v) => ({ email: v, displayName: v, role: 'guest', devices: { ids: [v] } }),
+        ],
+        ['POST', '/api/v1/invitations/preview', (v) => ({ token: v })],
+        [
+          'POST',
+          '/api/v1/invitations/accept',
+          (v) => ({ token: v, email: v, displayName: v, password: v }),
         ],
         ['POST', '/api/v1/api-keys', (v) => ({ name: v, scopes: [v], siteId: v })],
         [

@@ -63,10 +63,50 @@ const cases = {
       role: 'guest',
       displayName: 'Guest',
       password: 'another long password',
+      devices: { all: true },
     });
     w.grantId = grant.id;
   },
   revokeGrant: async (w) => w.admin.revokeGrant(w.siteB, w.grantId),
+  createInvitation: async (w) => {
+    const created = await w.admin.createInvitation(w.siteB, {
+      displayName: 'Contract invitee',
+      role: 'guest',
+      devices: { all: true },
+    });
+    expect(created.url).toBe(`${w.ts.url}/invite#${created.token}`);
+    w.invitationToken = created.token;
+    w.invitationId = created.invitation.id;
+  },
+  listInvitations: async (w) =>
+    expect((await w.admin.listInvitations(w.siteB))[0]?.status).toBe('pending'),
+  previewInvitation: async (w) =>
+    expect((await w.anonymous.previewInvitation(w.invitationToken)).siteName).toBe('Cabin'),
+  acceptInvitation: async (w) => {
+    const session = await w.anonymous.acceptInvitation({
+      token: w.invitationToken,
+      email: 'contract-invitee@example.com',
+      displayName: 'Invitee',
+      password: 'the invitee chose this',
+    });
+    w.invitee = w.anonymous.withToken(() => session.accessToken);
+  },
+  acceptInvitationAsMe: async (w) => {
+    const { token } = await w.admin.createInvitation(w.ts.siteId, {
+      email: 'contract-invitee@example.com',
+      role: 'member',
+      devices: { all: true },
+    });
+    expect((await w.invitee.acceptInvitationAsMe(token)).siteId).toBe(w.ts.siteId);
+  },
+  revokeInvitation: async (w) => {
+    const { invitation } = await w.admin.createInvitation(w.siteB, {
+      displayName: 'Never comes',
+      role: 'guest',
+      devices: { all: true },
+    });
+    await w.admin.revokeInvitation(w.siteB, invitation.id);
+  },
   createProvisioningCode: async (w) => {
     const code = await w.admin.createProvisioningCode(w.siteB, { name: 'Shed' });
     w.code = code.code;

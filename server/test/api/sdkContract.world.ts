@@ -30,6 +30,10 @@ export interface World {
   credential: string;
   keyId: string;
   pushSubscriptionId: string;
+  invitationToken: string;
+  invitationId: string;
+  /** The person who accepted the first invitation, logged in. */
+  invitee: PorchlightApi;
   /** A real camera publishing on the test server's site, recorded continuously. */
   camera: string;
   /** Doorbell: a door of the test server's site, its device token, a door link, a call. */

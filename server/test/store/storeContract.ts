@@ -13,6 +13,7 @@ import { doorbellContract } from './contract/doorbell.ts';
 import type { ContractScope } from './contract/fixtures.ts';
 import { grantsContract } from './contract/grants.ts';
 import { hostileInputContract } from './contract/hostileInput.ts';
+import { invitationsContract } from './contract/invitations.ts';
 import { lifecycleContract } from './contract/lifecycle.ts';
 import { provisioningCodesContract } from './contract/provisioningCodes.ts';
 import { pushSubscriptionsContract } from './contract/pushSubscriptions.ts';
@@ -43,6 +44,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     accountsContract(scope);
     sitesContract(scope);
     grantsContract(scope);
+    invitationsContract(scope);
     devicesContract(scope);
     provisioningCodesContract(scope);
     refreshTokensContract(scope);

@@ -1,9 +1,20 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { AuditEvent, AuditQuery } from '@porchlight/sdk/rest';
-import { formatTime, fromLocalInput } from '@porchlight/web-ui';
+import {
+  AUDIT_ACTIONS,
+  auditActionLabel,
+  auditActor,
+  auditDetailText,
+  formatAgo,
+  formatInstant,
+  fromLocalInput,
+} from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 
-/** Who did what on a site, newest first, filtered by action and time. */
+/**
+ * Who did what on a site, newest first: names (resolved by the server) instead of ids, times
+ * relative with the exact time on hover, filtered by actor, action, outcome and time range.
+ */
 export function AuditPage({ siteId }: { siteId: string | null }) {
   const sites = useStore((s) => s.sites);
   const loadSites = useStore((s) => s.loadSites);
@@ -13,7 +24,12 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
   const more = useStore((s) => s.auditMore);
   const searchAudit = useStore((s) => s.searchAudit);
   const moreAudit = useStore((s) => s.moreAudit);
+  const accounts = useStore((s) => s.accounts);
+  const siteDevices = useStore((s) => s.siteDevices);
+  const loadSite = useStore((s) => s.loadSite);
   const [action, setAction] = useState('');
+  const [actorId, setActorId] = useState('');
+  const [outcome, setOutcome] = useState<'' | 'success' | 'failure' | 'denied'>('');
   const [since, setSince] = useState('');
   const [until, setUntil] = useState('');
   // The filters of the shown results, so "older" pages continue the same search.
@@ -31,7 +47,9 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
     if (!effectiveSite) return;
     setApplied({});
     void searchAudit(effectiveSite, {});
-  }, [effectiveSite, searchAudit]);
+    // The site's cameras, for the actor filter.
+    void loadSite(effectiveSite);
+  }, [effectiveSite, searchAudit, loadSite]);
 
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
@@ -40,6 +58,8 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
     const to = fromLocalInput(until);
     const filters: AuditQuery = {
       ...(action.trim() ? { action: action.trim() } : {}),
+      ...(actorId ? { actorId } : {}),
+      ...(outcome ? { outcome } : {}),
       ...(from !== undefined ? { since: from } : {}),
       ...(to !== undefined ? { until: to } : {}),
     };
@@ -67,13 +87,58 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
             </select>
           </label>
           <label className="field">
+            <span>Who</span>
+            <select
+              data-testid="audit-actor"
+              value={actorId}
+              onChange={(event) => setActorId(event.target.value)}
+            >
+              <option value="">Anyone</option>
+              <optgroup label="People">
+                {(accounts ?? []).map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.displayName} ({a.email})
+                  </option>
+                ))}
+              </optgroup>
+              <optgroup label="Cameras">
+                {(siteDevices ?? []).map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.name}
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+          </label>
+          <label className="field">
             <span>Action</span>
             <input
               data-testid="audit-action"
-              placeholder="e.g. grant.create"
+              placeholder="e.g. grant.create, or grant. for all"
+              list="audit-actions"
               value={action}
               onChange={(event) => setAction(event.target.value)}
             />
+            <datalist id="audit-actions">
+              {AUDIT_ACTIONS.map((a) => (
+                <option key={a} value={a}>
+                  {auditActionLabel(a)}
+                </option>
+              ))}
+            </datalist>
+          </label>
+          <label className="field">
+            <span>Outcome</span>
+            <select
+              data-testid="audit-outcome"
+              value={outcome}
+              onChange={(event) => setOutcome(event.target.value as typeof outcome)}
+            >
+              <option value="">Any</option>
+              <option value="success">Succeeded</option>
+              <option value="failure">Failed</option>
+              <option value="denied">Refused</option>
+            </select>
           </label>
           <label className="field">
             <span>Since</span>
@@ -136,26 +201,34 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
 }
 
 function AuditRow({ event }: { event: AuditEvent }) {
-  const account = useStore((s) =>
-    event.actorType === 'account' || event.actorType === 'apikey'
-      ? s.accounts?.find((a) => a.id === event.actorId)
-      : undefined,
-  );
-  const who =
-    account?.email ??
-    (event.actorId ? `${event.actorType} ${event.actorId.slice(0, 8)}` : event.actorType);
-  const detail = Object.keys(event.detail).length ? JSON.stringify(event.detail) : '';
+  const detail = auditDetailText(event);
   return (
     <tr data-testid="audit-row" data-action={event.action} data-outcome={event.outcome}>
-      <td className="nowrap">{formatTime(event.at)}</td>
-      <td>{who}</td>
+      <td className="nowrap">
+        <time
+          dateTime={new Date(event.at).toISOString()}
+          title={formatInstant(event.at)}
+          data-testid="audit-when"
+        >
+          {formatAgo(event.at)}
+        </time>
+      </td>
+      <td data-testid="audit-who" title={event.actorId ?? undefined}>
+        {auditActor(event)}
+        <div className="muted small">{event.actorType}</div>
+      </td>
       <td>
-        <code>{event.action}</code>
-        {event.resource && <div className="muted small">{event.resource}</div>}
+        <div data-testid="audit-what">{auditActionLabel(event.action)}</div>
+        <div className="muted small">
+          <code>{event.action}</code>
+          {event.resourceName && <> · {event.resourceName}</>}
+        </div>
       </td>
       <td className={`outcome outcome--${event.outcome}`}>{event.outcome}</td>
       <td>{event.ip ?? '—'}</td>
-      <td className="small wrap">{detail}</td>
+      <td className="small wrap" data-testid="audit-detail">
+        {detail}
+      </td>
     </tr>
   );
 }

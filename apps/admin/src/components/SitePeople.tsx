@@ -71,7 +71,11 @@ export function SitePeople({ siteId }: { siteId: string }) {
   );
 }
 
-/** An existing account by e-mail, or a new one (name and initial password). */
+/**
+ * An existing account by e-mail, or a new one (name and initial password): the administrator's
+ * direct path, to every device of the site. Owners invite by link from the home app instead,
+ * where the invitee chooses the password and the cameras are chosen one by one.
+ */
 function AddPerson({ siteId }: { siteId: string }) {
   const addGrant = useStore((s) => s.addGrant);
   const [email, setEmail] = useState('');
@@ -84,6 +88,7 @@ function AddPerson({ siteId }: { siteId: string }) {
     const ok = await addGrant(siteId, {
       email: email.trim(),
       role,
+      devices: { all: true },
       ...(name.trim() ? { displayName: name.trim() } : {}),
       ...(password ? { password } : {}),
     });
@@ -139,6 +144,7 @@ function AddPerson({ siteId }: { siteId: string }) {
           />
         </label>
       </div>
+      <p className="hint">Gives access to every device of the site, including ones added later.</p>
       <button type="submit" className="btn" data-testid="invite-submit">
         Give access
       </button>

@@ -2,6 +2,7 @@ import { LoginForm } from '@porchlight/web-ui';
 import { routeScreens } from '../routing/screens.tsx';
 import { useStore } from '../store/index.ts';
 import { CameraRemoved } from './CameraRemoved.tsx';
+import { InvitePage } from './invite/InvitePage.tsx';
 import { LiveView } from './LiveView.tsx';
 import { PersonHome } from './PersonHome.tsx';
 import { ProvisionScreen } from './ProvisionScreen.tsx';
@@ -24,6 +25,9 @@ export function App() {
       break;
     case 'cameraRemoved':
       body = <CameraRemoved />;
+      break;
+    case 'invite':
+      body = <InvitePage />;
       break;
     case 'login':
       body = <Login />;

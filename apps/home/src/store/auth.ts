@@ -13,9 +13,11 @@ import type { Store } from './index.ts';
  * - camera: a provisioned device (credential in storage);
  * - cameraRemoved: the owner removed this camera (or rotated its credential);
  * - link: a session from a `#token=` link (tests, kiosks);
+ * - invite: an invitation link (`/invite#<token>`) being looked at and accepted;
  * - login / person: a person, logged out / in.
  */
-export type Mode = 'provisioning' | 'camera' | 'cameraRemoved' | 'link' | 'login' | 'person';
+export type Mode =
+  'provisioning' | 'camera' | 'cameraRemoved' | 'link' | 'invite' | 'login' | 'person';
 
 export type ProvisionStatus = 'provisioning' | 'provisioned' | 'failed';
 
@@ -28,6 +30,8 @@ export interface AuthSlice extends SessionSlice {
   provisionCode: string | null;
   provisionStatus: ProvisionStatus;
   provisionMessage: string | null;
+  /** The invitation token of an `/invite#<token>` page. */
+  inviteToken: string | null;
 
   startProvisioning(code: string): void;
   /** Redeems provisionCode once (guarded: effects may run twice). */
@@ -36,6 +40,7 @@ export interface AuthSlice extends SessionSlice {
   /** Stop being a camera here (the owner should also remove it). */
   forgetCamera(): void;
   startLink(token: string): void;
+  startInvite(token: string): void;
   startPerson(): void;
   /** The camera's name as the server says (at join, and when an owner renames it). */
   setDeviceName(name: string): void;
@@ -68,6 +73,7 @@ export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get
   provisionCode: null,
   provisionStatus: 'provisioning',
   provisionMessage: null,
+  inviteToken: null,
 
   startProvisioning: (code) =>
     set({
@@ -118,6 +124,8 @@ export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get
   },
 
   startLink: (token) => set({ mode: 'link', liveToken: token }),
+
+  startInvite: (token) => set({ mode: 'invite', inviteToken: token, liveToken: null }),
 
   startPerson: () => {
     const account = session.account;

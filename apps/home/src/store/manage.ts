@@ -1,5 +1,12 @@
 import type { StateCreator } from 'zustand';
-import type { Device, GrantWithAccount, NewGrant, ProvisioningCode } from '@porchlight/sdk';
+import type {
+  CreatedInvitation,
+  Device,
+  GrantWithAccount,
+  Invitation,
+  NewInvitation,
+  ProvisioningCode,
+} from '@porchlight/sdk';
 import { describeApiError } from '@porchlight/sdk';
 import { api } from '../auth/services.ts';
 import type { Store } from './index.ts';
@@ -14,6 +21,10 @@ export interface RotatedCredential {
 /** The owner pages' data (People, Devices) for the selected site. */
 export interface ManageSlice {
   grants: GrantWithAccount[] | null;
+  /** The site's invitations (pending first in the UI); null until loaded. */
+  invitations: Invitation[] | null;
+  /** The invitation just created: its link is shown (once) until dismissed. */
+  createdInvitation: CreatedInvitation | null;
   devices: Device[] | null;
   /** The last provisioning code created, shown as a QR code until dismissed. */
   provisioning: (ProvisioningCode & { name: string }) | null;
@@ -21,8 +32,11 @@ export interface ManageSlice {
 
   loadGrants(): Promise<void>;
   loadDevices(): Promise<void>;
-  /** Resolves true when the grant was created (the form then clears). */
-  invite(grant: NewGrant): Promise<boolean>;
+  loadInvitations(): Promise<void>;
+  /** Resolves true when the invitation was created (the form then clears, the link shows). */
+  invite(invitation: NewInvitation): Promise<boolean>;
+  dismissInvitation(): void;
+  revokeInvitation(invitationId: string): Promise<void>;
   revokeGrant(grantId: string): Promise<void>;
   addCamera(name: string): Promise<boolean>;
   dismissProvisioning(): void;
@@ -52,6 +66,8 @@ export const createManageSlice: StateCreator<Store, [], [], ManageSlice> = (set,
 
   return {
     grants: null,
+    invitations: null,
+    createdInvitation: null,
     devices: null,
     provisioning: null,
     rotated: null,
@@ -66,12 +82,31 @@ export const createManageSlice: StateCreator<Store, [], [], ManageSlice> = (set,
       if (devices) set({ devices });
     },
 
-    invite: async (grant) => {
+    loadInvitations: async () => {
+      const invitations = await call((siteId) => api.listInvitations(siteId));
+      if (invitations) set({ invitations });
+    },
+
+    invite: async (invitation) => {
       get().setBanner(null);
-      const created = await call((siteId) => api.createGrant(siteId, grant));
+      const created = await call((siteId) => api.createInvitation(siteId, invitation));
       if (!created) return false;
-      await get().loadGrants();
+      set({ createdInvitation: created });
+      await get().loadInvitations();
       return true;
+    },
+
+    dismissInvitation: () => set({ createdInvitation: null }),
+
+    revokeInvitation: async (invitationId) => {
+      get().setBanner(null);
+      const done = await call(async (siteId) => {
+        await api.revokeInvitation(siteId, invitationId);
+        return true;
+      });
+      if (!done) return;
+      if (get().createdInvitation?.invitation.id === invitationId) set({ createdInvitation: null });
+      await get().loadInvitations();
     },
 
     revokeGrant: async (grantId) => {
@@ -120,6 +155,14 @@ export const createManageSlice: StateCreator<Store, [], [], ManageSlice> = (set,
       if (done) await get().loadDevices();
     },
 
-    clearManaged: () => set({ grants: null, devices: null, provisioning: null, rotated: null }),
+    clearManaged: () =>
+      set({
+        grants: null,
+        invitations: null,
+        createdInvitation: null,
+        devices: null,
+        provisioning: null,
+        rotated: null,
+      }),
   };
 };

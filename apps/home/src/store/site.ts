@@ -10,7 +10,7 @@ import type { Store } from './index.ts';
 export type { Tab };
 
 /** Remembered per browser: the site a person with several sites looked at last. */
-const SITE_KEY = 'porchlight.site';
+export const SITE_KEY = 'porchlight.site';
 
 const DEVICE_MANAGERS = new Set(['owner', 'installer']);
 

@@ -1,26 +1,48 @@
 import { z } from 'zod';
-import { QueryMillisSchema, SiteParamsSchema } from './common.ts';
+import { QueryMillisSchema, ResourceIdSchema, SiteParamsSchema } from './common.ts';
 import { REST_ENDPOINTS } from './endpoints.ts';
 import { defineRoute, NoInputSchema } from './route.ts';
+
+export const AuditActorTypeSchema = z.enum(['account', 'device', 'apikey', 'visitor', 'system', 'anonymous']);
+export const AuditOutcomeSchema = z.enum(['success', 'failure', 'denied']);
 
 export const AuditEventSchema = z.object({
   id: z.number(),
   at: z.number(),
-  actorType: z.enum(['account', 'device', 'apikey', 'visitor', 'system', 'anonymous']),
+  actorType: AuditActorTypeSchema,
   actorId: z.string().nullable(),
+  /**
+   * The actor's name as it is now, resolved by the server: an account's display name, a device's
+   * name, an API key's name (with its owner); null when unknown or deleted.
+   */
+  actorName: z.string().nullable(),
   /** What happened: 'auth.login', 'grant.create', 'device.provision'... */
   action: z.string(),
   /** Resource path it happened to, e.g. 'site/<id>/device/<id>'. */
   resource: z.string().nullable(),
-  outcome: z.enum(['success', 'failure', 'denied']),
+  /** The resource in words, e.g. 'Home › Front door' (site and device names as they are now). */
+  resourceName: z.string().nullable(),
+  outcome: AuditOutcomeSchema,
   ip: z.string().nullable(),
   /** Small JSON details (never secrets). */
   detail: z.record(z.string(), z.unknown()),
+  /**
+   * Names of the ids the details mention (accounts, devices), id -> name, so a reader sees
+   * 'Dog walker' where the detail says accountId: '3f2a…'.
+   */
+  names: z.record(z.string(), z.string()),
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
 export const AuditQuerySchema = z.strictObject({
-  action: z.string().max(64).optional(),
+  /** Exact action, or a prefix ending in '.' ('grant.' = every grant action). */
+  action: z
+    .string()
+    .regex(/^[a-z][a-zA-Z0-9_.:-]{0,63}$/, 'an action such as grant.create or grant.')
+    .optional(),
+  /** Events of this actor (an account, device or API key id). */
+  actorId: ResourceIdSchema.optional(),
+  outcome: AuditOutcomeSchema.optional(),
   since: QueryMillisSchema.optional(),
   until: QueryMillisSchema.optional(),
   /** Events with an id below this (paging, newest first). */
@@ -33,7 +55,8 @@ export type AuditQuery = z.input<typeof AuditQuerySchema>;
 export const auditRoutes = {
   listAudit: defineRoute({
     ...REST_ENDPOINTS.listAudit,
-    summary: "A site's audit log, newest first.",
+    summary:
+      "A site's audit log, newest first, with actor and resource names; filters by actor, action, outcome and time.",
     tag: 'audit',
     params: SiteParamsSchema,
     query: AuditQuerySchema,

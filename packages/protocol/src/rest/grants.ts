@@ -35,22 +35,40 @@ export const GrantWithAccountSchema = GrantSchema.extend({
 });
 export type GrantWithAccount = z.infer<typeof GrantWithAccountSchema>;
 
+/**
+ * Which devices a grant or invitation covers, always chosen explicitly: every device of the site
+ * (including ones added later), or these (at least one). There is no default, so forgetting to
+ * tick a camera can never mean "all cameras".
+ */
+export const DeviceChoiceSchema = z.union([
+  z.strictObject({ all: z.literal(true) }),
+  z.strictObject({ ids: z.array(ResourceIdSchema).min(1).max(100) }),
+]);
+export type DeviceChoice = z.infer<typeof DeviceChoiceSchema>;
+
+/** The stored form of a choice: null = every device, now and later. */
+export const deviceIdsOf = (choice: DeviceChoice): string[] | null =>
+  'all' in choice ? null : [...new Set(choice.ids)];
+
+/** Optional time window of a grant or invitation; from must be before until. */
+export const validWindowOk = (b: {
+  validFrom?: number | undefined;
+  validUntil?: number | undefined;
+}): boolean =>
+  b.validFrom === undefined || b.validUntil === undefined || b.validFrom < b.validUntil;
+
 export const NewGrantSchema = z
   .strictObject({
     email: EmailSchema,
     role: SiteRoleSchema,
-    /** Limit to these devices of the site; omit for every device. */
-    deviceIds: z.array(ResourceIdSchema).min(1).max(100).optional(),
+    devices: DeviceChoiceSchema,
     validFrom: MillisSchema.optional(),
     validUntil: MillisSchema.optional(),
     /** For a person without an account yet: their name and initial password. */
     displayName: TextSchema(100).optional(),
     password: PasswordSchema.optional(),
   })
-  .refine(
-    (b) => b.validFrom === undefined || b.validUntil === undefined || b.validFrom < b.validUntil,
-    { message: 'validFrom must be before validUntil', path: ['validUntil'] },
-  );
+  .refine(validWindowOk, { message: 'validFrom must be before validUntil', path: ['validUntil'] });
 export type NewGrant = z.input<typeof NewGrantSchema>;
 
 export const grantRoutes = {
@@ -76,7 +94,8 @@ export const grantRoutes = {
   }),
   revokeGrant: defineRoute({
     ...REST_ENDPOINTS.revokeGrant,
-    summary: "Revoke a person's access; their live sessions lose it within seconds.",
+    summary:
+      "Revoke a person's access; their live sessions lose it within seconds. The last owner of a site cannot be revoked (409).",
     tag: 'members',
     params: GrantParamsSchema,
     query: NoInputSchema,

@@ -13,6 +13,7 @@ import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
 import { notificationRoutes } from './notifications.ts';
+import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 import { turnUsageRoutes } from './turnUsage.ts';
@@ -29,6 +30,7 @@ export * from './common.ts';
 export * from './devices.ts';
 export * from './grants.ts';
 export * from './notifications.ts';
+export * from './invitations.ts';
 export * from './recordings.ts';
 export * from './route.ts';
 export * from './sites.ts';
@@ -42,6 +44,7 @@ export const restRoutes = {
   ...auditRoutes,
   ...turnUsageRoutes,
   ...grantRoutes,
+  ...invitationRoutes,
   ...deviceRoutes,
   ...apiKeyRoutes,
   ...recordingRoutes,

@@ -4,6 +4,7 @@ import { siteResource } from '../../identity/authorization/resources.ts';
 import { PorchlightError } from '../../errors.ts';
 import type { Grant } from '../../store/types.ts';
 import { route } from '../Route.ts';
+import { assertNotLastOwner, checkAccessToGive } from './memberChecks.ts';
 import { accountView, grantView } from '../views.ts';
 
 export const grantRoutes = [
@@ -23,17 +24,7 @@ export const grantRoutes = [
     auth: { action: 'member:manage', resource: ({ params }) => siteResource(params.siteId) },
     handler: async ({ params, body, principal, ip }, ctx) => {
       const p = principal!;
-      if (!(await ctx.repos.sites.get(params.siteId))) throw PorchlightError.notFound('site');
-      // Only an admin or an owner may create owners: a member manager cannot escalate.
-      if (body.role === 'owner' && !(p.kind === 'account' && p.account.isAdmin)) {
-        ctx.authorizer.assert(p, 'site:manage', siteResource(params.siteId));
-      }
-      if (body.deviceIds) {
-        const devices = new Set((await ctx.repos.devices.list(params.siteId)).map((d) => d.id));
-        const unknown = body.deviceIds.filter((d) => !devices.has(d));
-        if (unknown.length)
-          throw PorchlightError.badRequest(`unknown devices: ${unknown.join(', ')}`);
-      }
+      const deviceIds = await checkAccessToGive(ctx, p, params.siteId, body.role, body.devices);
       let account = await ctx.repos.accounts.getByEmail(body.email);
       if (!account) {
         if (!body.password)
@@ -54,7 +45,7 @@ export const grantRoutes = [
         accountId: account.id,
         siteId: params.siteId,
         role: body.role,
-        deviceIds: body.deviceIds ? [...new Set(body.deviceIds)] : null,
+        deviceIds,
         validFrom: body.validFrom ?? null,
         validUntil: body.validUntil ?? null,
         createdBy: p.id,
@@ -85,8 +76,10 @@ export const grantRoutes = [
       const grant = await ctx.repos.grants.get(params.grantId);
       if (!grant || grant.siteId !== params.siteId || grant.revokedAt !== null)
         throw PorchlightError.notFound('grant');
-      if (grant.role === 'owner')
+      if (grant.role === 'owner') {
         ctx.authorizer.assert(principal!, 'site:manage', siteResource(params.siteId));
+        await assertNotLastOwner(ctx, params.siteId, grant.id);
+      }
       await ctx.repos.grants.revoke(grant.id, ctx.now());
       ctx.events.safeEmit('principalChanged', { kind: 'account', id: grant.accountId });
       await ctx.audit.record({

@@ -7,6 +7,7 @@ import { doorRoutes } from './doors.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
 import { notificationRoutes } from './notifications.ts';
+import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 
@@ -15,6 +16,7 @@ export const routes: readonly ApiRoute[] = [
   ...authRoutes,
   ...siteRoutes,
   ...grantRoutes,
+  ...invitationRoutes,
   ...deviceRoutes,
   ...apiKeyRoutes,
   ...adminRoutes,

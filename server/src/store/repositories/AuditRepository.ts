@@ -32,7 +32,9 @@ export type NewAuditEvent = Omit<AuditEvent, 'id'>;
 export interface AuditQuery {
   siteId?: string;
   actorId?: string;
+  /** Exact action, or every action under a prefix ending in '.' ('grant.'). */
   action?: string;
+  outcome?: AuditEvent['outcome'];
   since?: number;
   until?: number;
   /** Default 100, max 1000. */
@@ -74,7 +76,8 @@ export class SqlAuditRepository implements AuditRepository {
   }
 
   /**
-   * `since` and `until` are both inclusive. The site filter matches `site/<id>` and everything
+   * `since` and `until` are both inclusive; an action ending in '.' matches every action under
+   * that prefix. The site filter matches `site/<id>` and everything
    * under `site/<id>/` by a byte-wise range ('/' + 1 = '0') rather than LIKE, so ids containing
    * % or _ cannot widen the match and the resource index serves it in both engines.
    */
@@ -86,9 +89,15 @@ export class SqlAuditRepository implements AuditRepository {
       where.push('(resource = ? OR (resource >= ? AND resource < ?))');
       params.push(site, `${site}/`, `${site}0`);
     }
+    if (q.action?.endsWith('.')) {
+      // A prefix, as a byte-wise range like the site filter ('.' + 1 = '/').
+      where.push('(action >= ? AND action < ?)');
+      params.push(q.action, `${q.action.slice(0, -1)}/`);
+    }
     const equal: [string, string | undefined][] = [
       ['actor_id', q.actorId],
-      ['action', q.action],
+      ['action', q.action?.endsWith('.') ? undefined : q.action],
+      ['outcome', q.outcome],
     ];
     for (const [col, value] of equal) {
       if (value === undefined) continue;

@@ -65,7 +65,10 @@ export const ALLOWED: Record<Action, Who[]> = {
   'door:manage': ['admin', 'ownerA'],
 };
 
-/** Routes that take no credentials: the body carries the secret (password, code, credential). */
+/**
+ * Routes that take no credentials: the body carries the secret (password, code, credential,
+ * invitation token).
+ */
 export const PUBLIC = new Set([
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
@@ -77,4 +80,6 @@ export const PUBLIC = new Set([
   'POST /api/v1/visit/ring',
   // The body's action token (HMAC, one account, call and action) is the credential.
   'POST /api/v1/notifications/actions',
+  'POST /api/v1/invitations/preview',
+  'POST /api/v1/invitations/accept',
 ]);

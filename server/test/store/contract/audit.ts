@@ -82,6 +82,24 @@ export function auditContract(scope: ContractScope): void {
       expect(await ids({ actorId: 'nobody' })).toStrictEqual([]);
     });
 
+    it('filters by outcome and by an action prefix ending in a dot, byte-wise', async () => {
+      const add = (over: Partial<NewAuditEvent>) => store.audit.append(auditEvent(over));
+      const a = await add({ action: 'grant.create', outcome: 'success' });
+      const b = await add({ action: 'grant.revoke', outcome: 'failure' });
+      const c = await add({ action: 'grants.other', outcome: 'success' });
+      const d = await add({ action: 'grant', outcome: 'denied' });
+      const e = await add({ action: 'grant/x', outcome: 'success' });
+      const f = await add({ action: 'member:manage', outcome: 'denied' });
+      const ids = async (q: AuditQuery) => (await store.audit.query(q)).map((x) => x.id);
+      // Only what starts with "grant.": not "grants.", "grant" or "grant/" (the range's end).
+      expect(await ids({ action: 'grant.' })).toStrictEqual([b, a]);
+      expect(await ids({ action: 'grant' })).toStrictEqual([d]);
+      expect(await ids({ outcome: 'denied' })).toStrictEqual([f, d]);
+      expect(await ids({ outcome: 'success', action: 'grant.' })).toStrictEqual([a]);
+      expect(await ids({ outcome: 'failure' })).toStrictEqual([b]);
+      expect(await ids({})).toStrictEqual([f, e, d, c, b, a]);
+    });
+
     it('pages with `before`, newest first, without gaps or overlap', async () => {
       const all: number[] = [];
       for (let i = 0; i < 10; i++) all.push(await store.audit.append(auditEvent({ at: T0 + i })));

@@ -16,29 +16,35 @@ interface Props {
 
 export function GrantRow({ grant, deviceNames }: Props) {
   const revokeGrant = useStore((s) => s.revokeGrant);
+  const isMe = useStore((s) => s.account?.id === grant.accountId);
   const cameras =
     grant.deviceIds === null
       ? 'All cameras'
       : grant.deviceIds.map((id) => deviceNames.get(id) ?? 'removed camera').join(', ');
   return (
-    <tr data-testid="grant-row" data-grant-id={grant.id}>
+    <tr data-testid="grant-row" data-grant-id={grant.id} data-me={isMe || undefined}>
       <td>
-        <div>{grant.account?.displayName ?? 'Unknown account'}</div>
+        <div>
+          {grant.account?.displayName ?? 'Unknown account'}
+          {isMe && <span className="muted small"> (you)</span>}
+        </div>
         <div className="muted small">{grant.account?.email}</div>
       </td>
       <td>{grant.role}</td>
       <td>{cameras}</td>
       <td>{windowText(grant)}</td>
       <td className="row-actions">
-        {/* One click: revoking is undone by inviting again, and tests click it directly. */}
-        <button
-          type="button"
-          className="icon-btn icon-btn--danger"
-          data-testid="grant-revoke"
-          onClick={() => void revokeGrant(grant.id)}
-        >
-          Revoke
-        </button>
+        {/* One click: revoking is undone by inviting again. Never on your own row. */}
+        {!isMe && (
+          <button
+            type="button"
+            className="icon-btn icon-btn--danger"
+            data-testid="grant-revoke"
+            onClick={() => void revokeGrant(grant.id)}
+          >
+            Revoke
+          </button>
+        )}
       </td>
     </tr>
   );

@@ -1,21 +1,28 @@
 import { useEffect } from 'react';
 import { useStore } from '../../store/index.ts';
 import { GrantRow } from './GrantRow.tsx';
+import { InvitationLink } from './InvitationLink.tsx';
 import { InviteForm } from './InviteForm.tsx';
+import { PendingInvitations } from './PendingInvitations.tsx';
+import { RecentActivity } from './RecentActivity.tsx';
 
 /** Who has access to this site, and inviting more people. */
 export function PeoplePage() {
   const grants = useStore((s) => s.grants);
   const devices = useStore((s) => s.devices);
   const loadGrants = useStore((s) => s.loadGrants);
+  const invitations = useStore((s) => s.invitations);
+  const created = useStore((s) => s.createdInvitation);
+  const loadInvitations = useStore((s) => s.loadInvitations);
   const loadDevices = useStore((s) => s.loadDevices);
   const siteId = useStore((s) => s.siteId);
 
   useEffect(() => {
     void loadGrants();
+    void loadInvitations();
     // For the camera checkboxes and for naming the cameras a grant is limited to.
     void loadDevices();
-  }, [siteId, loadGrants, loadDevices]);
+  }, [siteId, loadGrants, loadInvitations, loadDevices]);
 
   const active = (grants ?? []).filter((g) => !g.revoked);
   const deviceNames = new Map((devices ?? []).map((d) => [d.id, d.name]));
@@ -42,7 +49,10 @@ export function PeoplePage() {
           </tbody>
         </table>
       )}
+      {created && <InvitationLink created={created} />}
+      <PendingInvitations invitations={invitations ?? []} />
       <InviteForm devices={(devices ?? []).filter((d) => !d.revoked)} />
+      <RecentActivity />
     </section>
   );
 }

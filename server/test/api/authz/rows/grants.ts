@@ -11,7 +11,7 @@ export const grants: ResourceRows = {
         email: `${randomUUID()}@example.com`,
         role: 'guest',
         password: 'a-long-password',
-        deviceIds: [w.deviceA1],
+        devices: { ids: [w.deviceA1] },
       },
     }),
     'DELETE /api/v1/sites/:siteId/grants/:grantId': (w) => ({

@@ -8,6 +8,7 @@ import { devices } from './devices.ts';
 import { doorbell } from './doorbell.ts';
 import { grants } from './grants.ts';
 import { notifications } from './notifications.ts';
+import { invitations } from './invitations.ts';
 import { recordings } from './recordings.ts';
 import { sites } from './sites.ts';
 import { turnUsage } from './turnUsage.ts';
@@ -17,6 +18,7 @@ const RESOURCES: ResourceRows[] = [
   audit,
   turnUsage,
   grants,
+  invitations,
   devices,
   accounts,
   apiKeys,
