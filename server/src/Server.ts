@@ -9,11 +9,11 @@ import type { ApiContext } from './api/ApiContext.ts';
 import type { Config } from './config/schema.ts';
 import { packageVersion } from './config/version.ts';
 import { createHttpServer, type HttpApp } from './http/HttpServer.ts';
-import { loadTls } from './http/tls.ts';
+import { loadTls, type LocalCaCert } from './http/tls.ts';
 import { createIdentity, type Identity } from './identity/createIdentity.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
 import { WorkerPool } from './media/WorkerPool.ts';
-import { resolveAnnouncedAddress, resolvePublicHost } from './network.ts';
+import { certificateHosts, resolveAnnouncedAddress, resolvePublicHost } from './network.ts';
 import { loadOrCreateSecret } from './secrets.ts';
 import { SignalingServer } from './signaling/SignalingServer.ts';
 import { createStore } from './store/createStore.ts';
@@ -42,6 +42,8 @@ export interface ServerOverrides {
 export class PorchlightServer {
   readonly config: Config;
   readonly publicHost: string;
+  /** The local CA that signed the server certificate; undefined with a configured certificate. */
+  readonly localCa: LocalCaCert | undefined;
   /** The metadata database: its repositories and executor. */
   readonly store: Store;
   readonly identity: Identity;
@@ -58,6 +60,7 @@ export class PorchlightServer {
   private constructor(parts: {
     config: Config;
     publicHost: string;
+    localCa: LocalCaCert | undefined;
     store: Store;
     identity: Identity;
     pool: WorkerPool;
@@ -69,6 +72,7 @@ export class PorchlightServer {
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
+    this.localCa = parts.localCa;
     this.store = parts.store;
     this.identity = parts.identity;
     this.pool = parts.pool;
@@ -88,7 +92,7 @@ export class PorchlightServer {
       certFile: config.tls.certFile,
       keyFile: config.tls.keyFile,
       dataDir: config.dataDir,
-      hosts: [...new Set([publicHost, 'localhost', '127.0.0.1'])],
+      hosts: certificateHosts(publicHost),
     });
     const store: Store = await createStore({
       url: config.database.url || `sqlite:${path.join(config.dataDir, 'porchlight.db')}`,
@@ -175,6 +179,7 @@ export class PorchlightServer {
       const server = new PorchlightServer({
         config,
         publicHost,
+        localCa: tls.localCa,
         store,
         identity,
         pool,

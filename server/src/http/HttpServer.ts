@@ -11,6 +11,7 @@ import fastifyStatic from '@fastify/static';
 import { PorchlightError } from '../errors.ts';
 import { createLogger } from '@porchlight/runtime';
 import type { TlsMaterial } from './tls.ts';
+import { registerCaRoutes } from './ca/caRoutes.ts';
 
 const logger = createLogger('HttpServer');
 
@@ -79,6 +80,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   // Liveness only: says nothing about the deployment, so it needs no credentials.
   app.get('/healthz', async () => ({ ok: true }));
+  registerCaRoutes(app, options.tls.localCa);
 
   // Built web apps, most specific prefix first; each falls back to its own index.html (SPA).
   const apps = options.apps
