@@ -82,8 +82,8 @@ Porchlight profile, <b>Install</b> and enter your passcode. It says "Not Signed"
 <li>Download the profile (or <code>porchlight-ca.crt</code>) and open it; System Settings → Privacy
 &amp; Security → Profiles → Install. For the <code>.crt</code>: Keychain Access imports it into
 <b>System</b>.</li>
-<li>In Keychain Access, double-click the certificate → Trust → <b>When using this certificate: Always
-Trust</b>.</li></ol></details>
+<li>In Keychain Access, double-click the certificate → Trust →
+<b>When using this certificate: Always Trust</b>.</li></ol></details>
 <details><summary>Windows (Chrome, Edge)</summary><ol>
 <li>Download <code>porchlight-ca.crt</code> and open it → <b>Install Certificate</b> → Current User →
 <b>Place all certificates in the following store → Trusted Root Certification Authorities</b>.
