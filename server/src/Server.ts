@@ -9,7 +9,7 @@ import type { ApiContext } from './api/ApiContext.ts';
 import type { Config } from './config/schema.ts';
 import { packageVersion } from './config/version.ts';
 import { createHttpServer, type HttpApp } from './http/HttpServer.ts';
-import { loadTls, type LocalCaCert } from './http/tls.ts';
+import { loadTls, type LoadTlsOptions, type LocalCaCert } from './http/tls.ts';
 import { createIdentity, type Identity } from './identity/createIdentity.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
 import { WorkerPool } from './media/WorkerPool.ts';
@@ -88,12 +88,14 @@ export class PorchlightServer {
   static async create(config: Config, overrides: ServerOverrides = {}): Promise<PorchlightServer> {
     const publicHost = resolvePublicHost(config.publicHost);
     const secret = config.auth.tokenSecret || loadOrCreateSecret(config.dataDir, 'token-secret');
-    const tls = loadTls({
+    // Hosts are read again at each renewal check: a new LAN address gets a new certificate.
+    const tlsOptions = (): LoadTlsOptions => ({
       certFile: config.tls.certFile,
       keyFile: config.tls.keyFile,
       dataDir: config.dataDir,
       hosts: certificateHosts(publicHost),
     });
+    const tls = loadTls(tlsOptions());
     const store: Store = await createStore({
       url: config.database.url || `sqlite:${path.join(config.dataDir, 'porchlight.db')}`,
     });
@@ -141,6 +143,7 @@ export class PorchlightServer {
       const appsDir = overrides.appsDir ?? APPS_DIR;
       http = await createHttpServer({
         tls,
+        ...(tls.localCa && { reloadTls: () => loadTls(tlsOptions()) }),
         apps: [
           { prefix: '/admin/', root: path.join(appsDir, 'admin', 'dist') },
           { prefix: '/', root: path.join(appsDir, 'home', 'dist') },
