@@ -66,6 +66,9 @@ describe('/ca with the local CA', () => {
     ]) {
       expect(html.replace(/&amp;/g, '&')).toContain(step);
     }
+    const slash = await get(`${ts.url}/ca/`, caPem);
+    expect(slash.status).toBe(301);
+    expect(slash.headers['location']).toBe('/ca');
     expect(html).toContain('href="/ca/porchlight-ca.crt"');
     expect(html).toContain('href="/ca/porchlight-ca.mobileconfig"');
   });

@@ -16,6 +16,8 @@ export function registerCaRoutes(app: HttpApp, ca: LocalCaCert | undefined): voi
       .type('text/html; charset=utf-8')
       .send(ca ? localCaPage(ca) : realCertificatePage()),
   );
+  // Typed by hand on a phone: without this the home app's page would answer it.
+  app.get('/ca/', async (_req, reply) => reply.redirect('/ca', 301));
   const files: Record<string, { type: string; body: (c: LocalCaCert) => string | Buffer }> = {
     'porchlight-ca.crt': { type: 'application/x-x509-ca-cert', body: (c) => c.der },
     'porchlight-ca.pem': { type: 'application/x-pem-file', body: (c) => c.pem },
