@@ -8,6 +8,8 @@ log() { printf '[setup] %s\n' "$*"; }
 
 APT_PACKAGES=(
   chromium ffmpeg coturn postgresql
+  # certutil: the CA e2e trusts the local CA the way a Linux user does (NSS database)
+  libnss3-tools
   # mediasoup worker build (offline, against Debian's libraries; libsrtp from Debian's source on OpenSSL)
   meson ninja-build pkg-config build-essential python3
   dpkg-dev libssl-dev libuv1-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler

@@ -10,11 +10,11 @@ import type { ApiContext } from './api/ApiContext.ts';
 import type { Config } from './config/schema.ts';
 import { packageVersion } from './config/version.ts';
 import { createHttpServer, type HttpApp } from './http/HttpServer.ts';
-import { loadTls } from './http/tls.ts';
+import { loadTls, type LoadTlsOptions, type LocalCaCert } from './http/tls.ts';
 import { createIdentity, type Identity } from './identity/createIdentity.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
 import { WorkerPool } from './media/WorkerPool.ts';
-import { resolveAnnouncedAddress, resolvePublicHost } from './network.ts';
+import { certificateHosts, resolveAnnouncedAddress, resolvePublicHost } from './network.ts';
 import { loadOrCreateSecret } from './secrets.ts';
 import { SignalingServer } from './signaling/SignalingServer.ts';
 import { createStore } from './store/createStore.ts';
@@ -47,6 +47,8 @@ export interface ServerOverrides {
 export class PorchlightServer {
   readonly config: Config;
   readonly publicHost: string;
+  /** The local CA that signed the server certificate; undefined with a configured certificate. */
+  readonly localCa: LocalCaCert | undefined;
   /** The metadata database: its repositories and executor. */
   readonly store: Store;
   readonly identity: Identity;
@@ -67,6 +69,7 @@ export class PorchlightServer {
   private constructor(parts: {
     config: Config;
     publicHost: string;
+    localCa: LocalCaCert | undefined;
     store: Store;
     identity: Identity;
     pool: WorkerPool;
@@ -80,6 +83,7 @@ export class PorchlightServer {
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
+    this.localCa = parts.localCa;
     this.store = parts.store;
     this.identity = parts.identity;
     this.pool = parts.pool;
@@ -97,12 +101,14 @@ export class PorchlightServer {
   static async create(config: Config, overrides: ServerOverrides = {}): Promise<PorchlightServer> {
     const publicHost = resolvePublicHost(config.publicHost);
     const secret = config.auth.tokenSecret || loadOrCreateSecret(config.dataDir, 'token-secret');
-    const tls = loadTls({
+    // Hosts are read again at each renewal check: a new LAN address gets a new certificate.
+    const tlsOptions = (): LoadTlsOptions => ({
       certFile: config.tls.certFile,
       keyFile: config.tls.keyFile,
       dataDir: config.dataDir,
-      hosts: [...new Set([publicHost, 'localhost', '127.0.0.1'])],
+      hosts: certificateHosts(publicHost),
     });
+    const tls = loadTls(tlsOptions());
     const store: Store = await createStore({
       url: config.database.url || `sqlite:${path.join(config.dataDir, 'porchlight.db')}`,
     });
@@ -158,6 +164,7 @@ export class PorchlightServer {
       const appsDir = overrides.appsDir ?? APPS_DIR;
       http = await createHttpServer({
         tls,
+        ...(tls.localCa && { reloadTls: () => loadTls(tlsOptions()) }),
         apps: [
           { prefix: '/admin/', root: path.join(appsDir, 'admin', 'dist') },
           { prefix: '/', root: path.join(appsDir, 'home', 'dist') },
@@ -223,6 +230,7 @@ export class PorchlightServer {
       const server = new PorchlightServer({
         config,
         publicHost,
+        localCa: tls.localCa,
         store,
         identity,
         pool,

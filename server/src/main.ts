@@ -3,6 +3,7 @@ import { loadConfig } from './config/loadConfig.ts';
 import { ConfigError } from './errors.ts';
 import { PorchlightServer } from './Server.ts';
 import { createLogger, setLogLevel } from '@porchlight/runtime';
+import { trustLines } from './http/ca/startupLines.ts';
 
 const logger = createLogger('main');
 
@@ -62,10 +63,9 @@ async function main(): Promise<void> {
       '',
       'Admin dashboard:',
       `  ${server.url}/admin/`,
-      '',
-      'The certificate is self-signed: accept the browser warning once per device.',
     );
   }
+  lines.push('', ...(await trustLines(server)));
   process.stdout.write('\n' + lines.join('\n') + '\n\n');
 }
 

@@ -4,12 +4,18 @@ import { create } from 'zustand';
 interface UpdateState {
   /** A new version of the app is installed and waiting for the user's "Reload". */
   waiting: boolean;
+  /** Registration failed, e.g. the certificate is not trusted (see TrustHint). */
+  registerFailed: boolean;
   /** Activates the waiting version and reloads the page; a no-op until one waits. */
   apply(): Promise<void>;
 }
 
 /** What the update banner shows (see UpdateBanner). */
-export const useUpdate = create<UpdateState>(() => ({ waiting: false, apply: async () => {} }));
+export const useUpdate = create<UpdateState>(() => ({
+  waiting: false,
+  registerFailed: false,
+  apply: async () => {},
+}));
 
 /**
  * Registers the service worker (src/sw/sw.ts, served as /sw.js) in production builds (dev
@@ -22,8 +28,8 @@ export function registerServiceWorker(): void {
     // The plugin reloads only pages that were controlled when they registered, not the tab that
     // installed the first version: apply() reloads instead, in every case.
     onNeedReload: () => {},
-    // E.g. an untrusted self-signed certificate: the app works without it, silently.
-    onRegisterError: () => {},
+    // E.g. an untrusted certificate: the app works without it; TrustHint links to /ca.
+    onRegisterError: () => useUpdate.setState({ registerFailed: true }),
   });
   const apply = async (): Promise<void> => {
     // The new version controls the page once it has activated (it claims every client).

@@ -12,6 +12,8 @@ import { PorchlightError } from '../errors.ts';
 import { createLogger } from '@porchlight/runtime';
 import type { TlsMaterial } from './tls.ts';
 import { servesAppShell } from './spaFallback.ts';
+import { registerCaRoutes } from './ca/caRoutes.ts';
+import { CertificateRenewal } from './ca/CertificateRenewal.ts';
 
 const logger = createLogger('HttpServer');
 
@@ -20,6 +22,12 @@ const NO_CACHE_FILES = new Set(['sw.js', 'index.html', 'manifest.webmanifest']);
 
 export interface HttpServerOptions {
   tls: TlsMaterial;
+  /**
+   * Reloads the certificate (renewing it when due) for a long-running server; only for our own
+   * local CA's certificate. Checked every `renewIntervalMs` (default 12 h).
+   */
+  reloadTls?: () => TlsMaterial;
+  renewIntervalMs?: number;
   /** Built web apps by URL prefix (SPA fallback to their index.html). Missing ones are skipped. */
   apps: { prefix: string; root: string }[];
 }
@@ -80,6 +88,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   // Liveness only: says nothing about the deployment, so it needs no credentials.
   app.get('/healthz', async () => ({ ok: true }));
+  registerCaRoutes(app, options.tls.localCa);
+  if (options.reloadTls) {
+    const renewal = new CertificateRenewal({
+      current: options.tls,
+      reload: options.reloadTls,
+      apply: (m) => app.server.setSecureContext({ cert: m.cert, key: m.key }),
+      ...(options.renewIntervalMs !== undefined && { intervalMs: options.renewIntervalMs }),
+    });
+    app.addHook('onClose', async () => renewal.close());
+  }
 
   // Built web apps, most specific prefix first; each falls back to its own index.html (SPA).
   const apps = options.apps

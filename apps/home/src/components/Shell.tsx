@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { Header } from './Header.tsx';
+import { TrustHint } from './TrustHint.tsx';
 import { UpdateBanner } from './UpdateBanner.tsx';
 
 export function Shell({ children }: { children: ReactNode }) {
@@ -9,6 +10,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <Header />
       <ErrorBanner />
       <UpdateBanner />
+      <TrustHint />
       <main className="main">{children}</main>
     </div>
   );
