@@ -40,10 +40,14 @@ export function ClipDownload({
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
   const [anchoredTo, setAnchoredTo] = useState<{ key: unknown } | null>(null);
+  // The default clip to the ms: the inputs show whole seconds, and a clip widened to them could
+  // reach into the neighbouring run (another resolution), which the server refuses (409).
+  const [exact, setExact] = useState<TimeRange | null>(null);
 
   const show = (clip: TimeRange): void => {
     setStart(toLocalInput(clip.from));
     setEnd(toLocalInput(clip.to));
+    setExact(clip);
   };
   // First shown, or another playback: default to the recording just before where it is.
   if (anchor !== null && (anchoredTo === null || anchoredTo.key !== playbackKey)) {
@@ -53,7 +57,7 @@ export function ClipDownload({
 
   const from = fromLocalInput(start);
   const to = fromLocalInput(end);
-  const range = from !== undefined && to !== undefined ? { from, to } : null;
+  const range = exact ?? (from !== undefined && to !== undefined ? { from, to } : null);
   // A span the timeline shows as unrecorded: no link to a download that would find nothing.
   const empty = range !== null && range.to > range.from && !mayHoldRecording(range, bounds, ranges);
   const clip = useClipUrl(context, deviceId, empty ? null : range);
@@ -72,7 +76,10 @@ export function ClipDownload({
             step={1}
             data-testid="clip-start"
             value={start}
-            onChange={(event) => setStart(event.target.value)}
+            onChange={(event) => {
+              setExact(null);
+              setStart(event.target.value);
+            }}
           />
         </label>
         <label className="field">
@@ -82,7 +89,10 @@ export function ClipDownload({
             step={1}
             data-testid="clip-end"
             value={end}
-            onChange={(event) => setEnd(event.target.value)}
+            onChange={(event) => {
+              setExact(null);
+              setEnd(event.target.value);
+            }}
           />
         </label>
       </div>
