@@ -3,7 +3,14 @@ import { QueryMillisSchema, ResourceIdSchema, SiteParamsSchema } from './common.
 import { REST_ENDPOINTS } from './endpoints.ts';
 import { defineRoute, NoInputSchema } from './route.ts';
 
-export const AuditActorTypeSchema = z.enum(['account', 'device', 'apikey', 'visitor', 'system', 'anonymous']);
+export const AuditActorTypeSchema = z.enum([
+  'account',
+  'device',
+  'apikey',
+  'visitor',
+  'system',
+  'anonymous',
+]);
 export const AuditOutcomeSchema = z.enum(['success', 'failure', 'denied']);
 
 export const AuditEventSchema = z.object({
