@@ -128,12 +128,19 @@ export function DeviceTimeline({
   );
 }
 
-/** Plays from the address's position once, when the timeline opens with one. */
+/**
+ * Plays from the address's position once, when the timeline opens with one (a deep link). Only
+ * the position at opening counts: later ones are the playback writing where it is into the
+ * address, and seeking to them (rounded to the second) restarted playback up to 1 s earlier, in
+ * the run before the one clicked.
+ */
 function useStartAt(at: number | null, seek: (at: number) => void): void {
+  const initial = useRef(at);
   const started = useRef(false);
   useEffect(() => {
-    if (started.current || at === null) return;
+    const start = initial.current;
+    if (started.current || start === null) return;
     started.current = true;
-    seek(at);
-  }, [at, seek]);
+    seek(start);
+  }, [seek]);
 }
