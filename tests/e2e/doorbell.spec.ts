@@ -1,0 +1,227 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { CallPage } from '@porchlight/protocol';
+import { api } from '../support/http.ts';
+import { startTestServer, type TestServer } from '../support/testServer.ts';
+import type { PageStats } from './helpers.ts';
+
+/**
+ * Doorbell calls in real browsers: a visitor's phone opens the door link and rings, two
+ * homeowners (two accounts) ring on their screens, media flows both ways in the call room.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const PHONE = { width: 390, height: 844 };
+const SHOTS = 'test-results/doorbell';
+
+let ts: TestServer;
+let ownerToken: string;
+let doorId: string;
+let doorUrl: string;
+let visitor: Page;
+let olivia: Page;
+let max: Page;
+
+/** Stats of the page's call-room client (visitor or answerer). */
+async function callStats(page: Page): Promise<PageStats> {
+  return page.evaluate(async () => {
+    const w = window as unknown as {
+      porchlight?: { callClient?: { getStats(): Promise<unknown> } };
+    };
+    const client = w.porchlight?.callClient;
+    if (!client) throw new Error('window.porchlight.callClient missing');
+    return (await client.getStats()) as PageStats;
+  });
+}
+
+async function ringtonePlaying(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const w = window as unknown as { porchlight?: { ringtone?: { playing: boolean } } };
+    return w.porchlight?.ringtone?.playing ?? false;
+  });
+}
+
+async function logInPhone(browser: Browser, email: string): Promise<Page> {
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: PHONE });
+  const page = await ctx.newPage();
+  await page.goto(`${ts.url}/`);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill('door-password-1');
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('connection-state')).toHaveText('connected', { timeout: 20_000 });
+  return page;
+}
+
+async function updateDoor(patch: Record<string, unknown>): Promise<void> {
+  const res = await api(ts.url, 'PATCH', `/api/v1/sites/${ts.siteId}/doors/${doorId}`, {
+    token: ownerToken,
+    body: patch,
+  });
+  expect(res.status).toBe(200);
+}
+
+/** Both homeowners show the incoming call of the door, with its tone. */
+async function expectRinging(): Promise<void> {
+  for (const page of [olivia, max]) {
+    await expect(page.getByTestId('incoming-call')).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId('incoming-door')).toHaveText('The Millers');
+    await expect.poll(() => ringtonePlaying(page)).toBe(true);
+  }
+}
+
+test.beforeAll(async ({ browser }) => {
+  ts = await startTestServer({ doorbell: { ringsPerAddress: 1000, ringsPerDoor: 1000 } });
+  ownerToken = await ts.mint('viewer', { siteRole: 'owner', label: 'Setup' });
+  const { provisioning } = ts.server.identity;
+  const code = await provisioning.createCode({
+    siteId: ts.siteId,
+    kind: 'doorbell',
+    name: 'Front door',
+    createdBy: 'test',
+  });
+  const { device } = await provisioning.redeem(code.code, {
+    userAgent: 'test',
+    firmware: null,
+    address: '127.0.0.1',
+  });
+  doorId = device.id;
+  await updateDoor({
+    displayName: 'The Millers',
+    quickReplies: ['Coming!', 'Leave it at the door'],
+  });
+  const link = await api<{ url: string }>(
+    ts.url,
+    'POST',
+    `/api/v1/sites/${ts.siteId}/doors/${doorId}/tokens`,
+    { token: ownerToken, body: { label: 'Gate QR' } },
+  );
+  expect(link.status).toBe(201);
+  doorUrl = link.body.url;
+
+  await ts.createPerson({
+    email: 'olivia@example.com',
+    password: 'door-password-1',
+    siteRole: 'owner',
+  });
+  await ts.createPerson({
+    email: 'max@example.com',
+    password: 'door-password-1',
+    siteRole: 'member',
+  });
+  olivia = await logInPhone(browser, 'olivia@example.com');
+  max = await logInPhone(browser, 'max@example.com');
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: PHONE });
+  visitor = await ctx.newPage();
+});
+
+test.afterAll(async () => {
+  for (const page of [visitor, olivia, max]) await page?.context().close();
+  await ts?.close();
+});
+
+test('the door link shows the door and a Ring button, without login', async () => {
+  expect(new URL(doorUrl).pathname).toMatch(/^\/door\//);
+  await visitor.goto(`${ts.url}${new URL(doorUrl).pathname}`);
+  await expect(visitor.getByTestId('door-name')).toHaveText('The Millers');
+  await expect(visitor.getByTestId('door-ring')).toBeEnabled();
+  await expect(visitor.getByTestId('login-email')).toHaveCount(0);
+  const box = await visitor.getByTestId('door-ring').boundingBox();
+  expect(box!.height).toBeGreaterThanOrEqual(44);
+  await visitor.screenshot({ path: `${SHOTS}/door-page.png` });
+});
+
+test('a ring reaches both homeowners; the first answer wins, the other stops within 1 s', async () => {
+  await visitor.getByTestId('door-ring').click();
+  await expect(visitor.getByTestId('door-status')).toHaveText('Ringing…', { timeout: 15_000 });
+  await expectRinging();
+  // The visitor's live camera in the overlay (preview as a callee of the call room).
+  await expect(max.getByTestId('incoming-preview')).toBeVisible({ timeout: 15_000 });
+  await expect
+    .poll(() =>
+      max
+        .getByTestId('incoming-preview')
+        .evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames),
+    )
+    .toBeGreaterThan(5);
+  await max.screenshot({ path: `${SHOTS}/incoming-call.png` });
+
+  await olivia.getByTestId('incoming-answer').click();
+  await expect(olivia.getByTestId('in-call')).toBeVisible({ timeout: 15_000 });
+  const answeredAt = Date.now();
+  await expect(max.getByTestId('incoming-call')).toHaveCount(0, { timeout: 1000 });
+  await expect.poll(() => ringtonePlaying(max), { timeout: 1000, intervals: [50] }).toBe(false);
+  expect(Date.now() - answeredAt).toBeLessThan(1500);
+  await expect(max.getByTestId('call-answered-elsewhere')).toHaveText(/^Answered by olivia on /);
+  expect(await ringtonePlaying(olivia)).toBe(false);
+  await expect(visitor.getByTestId('door-status')).toHaveText('Answered — talking to olivia');
+});
+
+test("media both ways: the visitor's camera is decoded and each side hears the other", async () => {
+  await expect(olivia.getByTestId('call-visitor-video')).toBeVisible({ timeout: 15_000 });
+  await expect
+    .poll(async () => (await callStats(olivia)).video.framesDecoded, { timeout: 20_000 })
+    .toBeGreaterThan(10);
+  await expect
+    .poll(async () => (await callStats(olivia)).audio.totalAudioEnergy, { timeout: 20_000 })
+    .toBeGreaterThan(0);
+  await expect
+    .poll(async () => (await callStats(visitor)).audio.totalAudioEnergy, { timeout: 20_000 })
+    .toBeGreaterThan(0);
+  // Turning the answerer's camera on shows it at the door.
+  await olivia.getByTestId('call-camera').click();
+  await expect(visitor.getByTestId('door-remote-video')).toBeVisible({ timeout: 15_000 });
+  await expect
+    .poll(async () => (await callStats(visitor)).video.framesDecoded, { timeout: 20_000 })
+    .toBeGreaterThan(10);
+  await visitor.screenshot({ path: `${SHOTS}/door-in-call.png` });
+  await olivia.screenshot({ path: `${SHOTS}/in-call.png` });
+});
+
+test('a quick reply shows big at the door; hanging up ends the visitor page', async () => {
+  await olivia.getByTestId('quick-reply-preset').filter({ hasText: 'Coming!' }).click();
+  await expect(visitor.getByTestId('door-reply')).toHaveText('Coming!');
+  await olivia.getByTestId('call-hangup').click();
+  await expect(visitor.getByTestId('door-status')).toHaveText('Call ended', { timeout: 10_000 });
+  await expect(visitor.getByTestId('door-ring')).toHaveText('Ring again');
+  await expect(olivia.getByTestId('call-result')).toContainText('Call ended');
+});
+
+test('declining on one device does not stop the other', async () => {
+  await visitor.getByTestId('door-ring').click();
+  await expectRinging();
+  await max.getByTestId('incoming-decline').click();
+  await expect(max.getByTestId('incoming-call')).toHaveCount(0);
+  await expect.poll(() => ringtonePlaying(max)).toBe(false);
+  // Olivia still rings, and still can answer.
+  await expect(olivia.getByTestId('incoming-call')).toBeVisible();
+  expect(await ringtonePlaying(olivia)).toBe(true);
+  await expect(visitor.getByTestId('door-status')).toHaveText('Ringing…');
+  // The visitor gives up: everyone stops.
+  await visitor.getByTestId('door-hangup').click();
+  await expect(visitor.getByTestId('door-status')).toHaveText('Call cancelled');
+  await expect(olivia.getByTestId('incoming-call')).toHaveCount(0);
+});
+
+test('nobody answers within the ring window: "No answer" at the door', async () => {
+  await updateDoor({ ringWindowSeconds: 10 });
+  await visitor.getByTestId('door-ring').click();
+  await expectRinging();
+  await expect(visitor.getByTestId('door-status')).toHaveText('No answer', { timeout: 20_000 });
+  for (const page of [olivia, max]) {
+    await expect(page.getByTestId('incoming-call')).toHaveCount(0);
+    expect(await ringtonePlaying(page)).toBe(false);
+  }
+});
+
+test("the door's history has the three calls", async () => {
+  const res = await api<CallPage>(
+    ts.url,
+    'GET',
+    `/api/v1/sites/${ts.siteId}/doors/${doorId}/calls`,
+    { token: ownerToken },
+  );
+  expect(res.status).toBe(200);
+  expect(res.body.calls.map((c) => c.outcome)).toEqual(['missed', 'cancelled', 'answered']);
+  expect(res.body.calls[2]!.answeredBy?.name).toBe('olivia');
+  // The snapshot the visitor's page took at ring time.
+  expect(res.body.calls[2]!.snapshotUrl).toBeTruthy();
+});
