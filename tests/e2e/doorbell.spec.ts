@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { CallPage } from '@porchlight/protocol';
 import { api } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
-import type { PageStats } from './helpers.ts';
+import { openCamera, type PageStats } from './helpers.ts';
 
 /**
  * Doorbell calls in real browsers: a visitor's phone opens the door link and rings, two
@@ -20,6 +20,8 @@ let doorUrl: string;
 let visitor: Page;
 let olivia: Page;
 let max: Page;
+/** The doorbell device itself: a browser provisioned as a device of kind `doorbell`. */
+let doorbell: Page;
 
 /** Stats of the page's call-room client (visitor or answerer). */
 async function callStats(page: Page): Promise<PageStats> {
@@ -71,19 +73,14 @@ async function expectRinging(): Promise<void> {
 test.beforeAll(async ({ browser }) => {
   ts = await startTestServer({ doorbell: { ringsPerAddress: 1000, ringsPerDoor: 1000 } });
   ownerToken = await ts.mint('viewer', { siteRole: 'owner', label: 'Setup' });
-  const { provisioning } = ts.server.identity;
-  const code = await provisioning.createCode({
+  const code = await ts.server.identity.provisioning.createCode({
     siteId: ts.siteId,
     kind: 'doorbell',
     name: 'Front door',
     createdBy: 'test',
   });
-  const { device } = await provisioning.redeem(code.code, {
-    userAgent: 'test',
-    firmware: null,
-    address: '127.0.0.1',
-  });
-  doorId = device.id;
+  doorId = code.deviceId;
+  doorbell = await openCamera(browser, ts.url, code.code);
   await updateDoor({
     displayName: 'The Millers',
     quickReplies: ['Coming!', 'Leave it at the door'],
@@ -114,7 +111,7 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async () => {
-  for (const page of [visitor, olivia, max]) await page?.context().close();
+  for (const page of [visitor, olivia, max, doorbell]) await page?.context().close();
   await ts?.close();
 });
 
@@ -212,7 +209,88 @@ test('nobody answers within the ring window: "No answer" at the door', async () 
   }
 });
 
-test("the door's history has the three calls", async () => {
+test('the doorbell device rings its own door and talks like a visitor', async () => {
+  await updateDoor({ ringWindowSeconds: 30 });
+  await expect(doorbell.getByTestId('door-ring')).toBeVisible();
+  await doorbell.getByTestId('door-ring').click();
+  await expect(doorbell.getByTestId('door-status')).toHaveText('Ringing…', { timeout: 15_000 });
+  await expectRinging();
+  await max.getByTestId('incoming-answer').click();
+  await expect(max.getByTestId('in-call')).toBeVisible({ timeout: 15_000 });
+  await expect(olivia.getByTestId('call-answered-elsewhere')).toHaveText(/^Answered by max on /);
+  await expect(doorbell.getByTestId('door-status')).toHaveText('Answered — talking to max');
+  await expect
+    .poll(async () => (await callStats(max)).video.framesDecoded, { timeout: 20_000 })
+    .toBeGreaterThan(10);
+  await expect
+    .poll(async () => (await callStats(doorbell)).audio.totalAudioEnergy, { timeout: 20_000 })
+    .toBeGreaterThan(0);
+  // The device stays a camera meanwhile.
+  await expect(doorbell.getByTestId('camera-status')).toHaveText('publishing');
+  await doorbell.getByTestId('door-hangup').click();
+  await expect(max.getByTestId('call-result')).toContainText('Call ended', { timeout: 10_000 });
+});
+
+test("a notification's Decline link (/calls/:id?action=decline) declines on load", async () => {
+  await visitor.getByTestId('door-ring').click();
+  await expectRinging();
+  const callId = await max.getByTestId('incoming-call').getAttribute('data-call-id');
+  await max.goto(`${ts.url}/calls/${callId}?action=decline`);
+  await expect(max.getByTestId('call-result')).toHaveText(
+    'You declined this call; others may still answer.',
+    { timeout: 20_000 },
+  );
+  // The address forgets the action: a reload does not repeat it.
+  await expect(max).toHaveURL(`${ts.url}/calls/${callId}`);
+  await expect(olivia.getByTestId('incoming-call')).toBeVisible();
+  // Answer from the address too.
+  await olivia.goto(`${ts.url}/calls/${callId}?action=answer`);
+  await expect(olivia.getByTestId('in-call')).toBeVisible({ timeout: 20_000 });
+  await expect(visitor.getByTestId('door-status')).toHaveText('Answered — talking to olivia');
+  await visitor.getByTestId('door-hangup').click();
+  await expect(olivia.getByTestId('call-result')).toContainText('Call ended', { timeout: 10_000 });
+});
+
+test("do-not-disturb: a ring is refused with the household's message", async () => {
+  await updateDoor({ dnd: { enabled: true, schedule: [], timeZone: 'UTC' } });
+  await visitor.getByTestId('door-ring').click();
+  await expect(visitor.getByTestId('door-status')).toHaveText(
+    'The household does not take calls right now.',
+  );
+  await expect(olivia.getByTestId('incoming-call')).toHaveCount(0);
+  // A page opened now says so instead of offering Ring.
+  await visitor.reload();
+  await expect(visitor.getByTestId('door-status')).toHaveText(
+    'The household does not take calls right now.',
+  );
+  await expect(visitor.getByTestId('door-ring')).toHaveCount(0);
+  await updateDoor({ dnd: { enabled: false, schedule: [], timeZone: 'UTC' } });
+});
+
+test('without camera permission the ring still goes through, with a note', async ({ browser }) => {
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: PHONE });
+  // The visitor refuses the permission prompt.
+  await ctx.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  });
+  const page = await ctx.newPage();
+  try {
+    await page.goto(`${ts.url}${new URL(doorUrl).pathname}`);
+    await page.getByTestId('door-ring').click();
+    await expect(page.getByTestId('door-status')).toHaveText('Ringing…', { timeout: 15_000 });
+    await expect(page.getByTestId('door-media-note')).toHaveText(
+      /the household will not see or hear you/,
+    );
+    await expectRinging();
+    await page.getByTestId('door-hangup').click();
+    await expect(page.getByTestId('door-status')).toHaveText('Call cancelled');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("the door's history has the calls", async () => {
   const res = await api<CallPage>(
     ts.url,
     'GET',
@@ -220,8 +298,22 @@ test("the door's history has the three calls", async () => {
     { token: ownerToken },
   );
   expect(res.status).toBe(200);
-  expect(res.body.calls.map((c) => c.outcome)).toEqual(['missed', 'cancelled', 'answered']);
-  expect(res.body.calls[2]!.answeredBy?.name).toBe('olivia');
-  // The snapshot the visitor's page took at ring time.
-  expect(res.body.calls[2]!.snapshotUrl).toBeTruthy();
+  expect(res.body.calls.map((c) => [c.outcome, c.via])).toEqual([
+    ['cancelled', 'link'], // no camera permission
+    ['answered', 'link'], // answered through the address
+    ['answered', 'doorbell'], // the device's own button
+    ['missed', 'link'],
+    ['cancelled', 'link'],
+    ['answered', 'link'],
+  ]);
+  const first = res.body.calls[5]!;
+  expect(first.answeredBy?.name).toBe('olivia');
+  expect(first.durationSeconds).toBeGreaterThanOrEqual(0);
+  // The snapshot the visitor's page took at ring time, served as a JPEG.
+  expect(first.snapshotUrl).toBeTruthy();
+  const jpeg = await fetch(new URL(first.snapshotUrl!, ts.url));
+  expect(jpeg.status).toBe(200);
+  expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
+  // No camera, no snapshot.
+  expect(res.body.calls[0]!.snapshotUrl).toBeNull();
 });

@@ -5,6 +5,7 @@ import { api } from '../../auth/services.ts';
 import type { RouteOf } from '../../routing/routes.ts';
 import { useStore } from '../../store/index.ts';
 import { BackToLive } from '../routes/BackToLive.tsx';
+import { answeredHere, markAnsweredHere } from './answeredHere.ts';
 import { callEndedText } from './callText.ts';
 import { deviceLabel } from './deviceLabel.ts';
 import { InCall } from './InCall.tsx';
@@ -38,6 +39,7 @@ export function CallScreen({ route }: { route: RouteOf<'call'> }) {
     request
       .then(
         (c) => {
+          if (action === 'answer') markAnsweredHere(c.callId);
           setCall(c);
           if (action === 'decline') setDeclined(true);
         },
@@ -50,11 +52,11 @@ export function CallScreen({ route }: { route: RouteOf<'call'> }) {
       .finally(() => setBusy(false));
   };
 
-  // The action of the address runs once; the address then forgets it (a reload must not repeat it).
+  // The action of the address runs once per call; the address then forgets it (a reload must
+  // not repeat it, and dropping it must not start a second, racing request).
   useEffect(() => {
-    const key = `${route.callId}:${route.action ?? ''}`;
-    if (acted.current === key) return;
-    acted.current = key;
+    if (acted.current === route.callId) return;
+    acted.current = route.callId;
     act(route.action);
     if (route.action) navigate({ ...route, action: null }, { replace: true });
   }, [route.callId, route.action]);
@@ -85,7 +87,11 @@ export function CallScreen({ route }: { route: RouteOf<'call'> }) {
         onDecline={() => act('decline')}
       />
     );
-  } else if (call.state === 'answered' && call.answeredBy?.accountId === accountId) {
+  } else if (
+    call.state === 'answered' &&
+    call.answeredBy?.accountId === accountId &&
+    answeredHere(call.callId)
+  ) {
     body = <InCall call={call} onHangUp={hangUp} />;
   } else {
     const text =
