@@ -251,8 +251,14 @@ test("a notification's Decline link (/calls/:id?action=decline) declines on load
   await expect(olivia.getByTestId('call-result')).toContainText('Call ended', { timeout: 10_000 });
 });
 
-test("do-not-disturb: a ring is refused with the household's message", async () => {
-  await updateDoor({ dnd: { enabled: true, schedule: [], timeZone: 'UTC' } });
+test('do-not-disturb (switched on the devices page): a ring is refused with its message', async () => {
+  await olivia.goto(`${ts.url}/devices`);
+  const panel = olivia.getByTestId('door-panel-manage');
+  await expect(panel.getByTestId('door-display-name')).toHaveValue('The Millers', {
+    timeout: 20_000,
+  });
+  await panel.getByTestId('door-dnd').check();
+  await expect(panel.getByTestId('door-settings-status')).toHaveText('Saved');
   await visitor.getByTestId('door-ring').click();
   await expect(visitor.getByTestId('door-status')).toHaveText(
     'The household does not take calls right now.',
@@ -264,7 +270,10 @@ test("do-not-disturb: a ring is refused with the household's message", async () 
     'The household does not take calls right now.',
   );
   await expect(visitor.getByTestId('door-ring')).toHaveCount(0);
-  await updateDoor({ dnd: { enabled: false, schedule: [], timeZone: 'UTC' } });
+  await panel.getByTestId('door-dnd').uncheck();
+  await expect(panel.getByTestId('door-dnd')).not.toBeChecked();
+  await visitor.reload();
+  await expect(visitor.getByTestId('door-ring')).toBeEnabled();
 });
 
 test('without camera permission the ring still goes through, with a note', async ({ browser }) => {
@@ -316,4 +325,43 @@ test("the door's history has the calls", async () => {
   expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
   // No camera, no snapshot.
   expect(res.body.calls[0]!.snapshotUrl).toBeNull();
+
+  // The owner sees the same history on the devices page.
+  const items = olivia.getByTestId('door-panel-manage').getByTestId('call-history-item');
+  await olivia.getByTestId('call-history').getByRole('button', { name: 'Refresh' }).click();
+  await expect(items).toHaveCount(6);
+  await expect(items.last()).toHaveAttribute('data-outcome', 'answered');
+  await expect(items.last()).toContainText('Answered by olivia on');
+  await expect
+    .poll(() =>
+      items
+        .last()
+        .locator('img')
+        .evaluate((i: HTMLImageElement) => i.naturalWidth),
+    )
+    .toBeGreaterThan(0);
+  await expect(items.nth(3)).toContainText('Missed');
+  await olivia.screenshot({ path: `${SHOTS}/door-manage.png`, fullPage: true });
+});
+
+test('door links: the owner creates, revokes and replaces them; a dead link stops ringing', async () => {
+  const panel = olivia.getByTestId('door-panel-manage');
+  await expect(panel.getByTestId('door-link')).toHaveCount(1);
+  await expect(panel.getByTestId('door-link-url')).toHaveText(doorUrl);
+  await expect(panel.getByTestId('door-link-qr')).toBeVisible();
+  await panel.getByTestId('door-link-create').click();
+  await expect(panel.getByTestId('door-link')).toHaveCount(2);
+  const second = panel.getByTestId('door-link').nth(1);
+  const secondUrl = await second.getByTestId('door-link-url').textContent();
+  await second.getByTestId('door-link-revoke').click();
+  await second.getByRole('button', { name: 'Revoke link' }).click();
+  await expect(panel.getByTestId('door-link')).toHaveCount(1);
+  await visitor.goto(`${ts.url}${new URL(secondUrl!).pathname}`);
+  await expect(visitor.getByTestId('door-status')).toContainText('This door link is not valid');
+  // Replacing all links stops the printed one too.
+  await panel.getByTestId('door-link-rotate').click();
+  await panel.getByRole('button', { name: 'Replace', exact: true }).click();
+  await expect(panel.getByTestId('door-link-url')).not.toHaveText(doorUrl);
+  await visitor.goto(`${ts.url}${new URL(doorUrl).pathname}`);
+  await expect(visitor.getByTestId('door-status')).toContainText('This door link is not valid');
 });
