@@ -365,3 +365,59 @@ test('door links: the owner creates, revokes and replaces them; a dead link stop
   await visitor.goto(`${ts.url}${new URL(doorUrl).pathname}`);
   await expect(visitor.getByTestId('door-status')).toContainText('This door link is not valid');
 });
+
+test.describe('rate limit', () => {
+  let limited: TestServer;
+
+  test.afterAll(async () => {
+    await limited?.close();
+  });
+
+  test('ringing too often: "please wait N s", then Ring works again', async ({ browser }) => {
+    // One ring per door per 4 s.
+    limited = await startTestServer({
+      doorbell: { ringsPerDoor: 1, ringsPerAddress: 1000, ringLimitWindowSeconds: 4 },
+    });
+    const owner = await limited.mint('viewer', { siteRole: 'owner' });
+    const { provisioning } = limited.server.identity;
+    const code = await provisioning.createCode({
+      siteId: limited.siteId,
+      kind: 'doorbell',
+      name: 'Back door',
+      createdBy: 'test',
+    });
+    await provisioning.redeem(code.code, {
+      userAgent: 'test',
+      firmware: null,
+      address: '127.0.0.1',
+    });
+    const link = await api<{ url: string }>(
+      limited.url,
+      'POST',
+      `/api/v1/sites/${limited.siteId}/doors/${code.deviceId}/tokens`,
+      { token: owner, body: {} },
+    );
+    expect(link.status).toBe(201);
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: PHONE });
+    const page = await ctx.newPage();
+    try {
+      await page.goto(`${limited.url}${new URL(link.body.url).pathname}`);
+      await page.getByTestId('door-ring').click();
+      await expect(page.getByTestId('door-status')).toHaveText('Ringing…', { timeout: 15_000 });
+      await page.getByTestId('door-hangup').click();
+      await expect(page.getByTestId('door-status')).toHaveText('Call cancelled');
+      await page.getByTestId('door-ring').click();
+      await expect(page.getByTestId('door-status')).toHaveText(
+        /^Please wait [1-4] s before ringing again\.$/,
+      );
+      await expect(page.getByTestId('door-ring')).toBeDisabled();
+      // The countdown runs out and the button comes back.
+      await expect(page.getByTestId('door-ring')).toBeEnabled({ timeout: 6000 });
+      await page.getByTestId('door-ring').click();
+      await expect(page.getByTestId('door-status')).toHaveText('Ringing…', { timeout: 15_000 });
+      await page.getByTestId('door-hangup').click();
+    } finally {
+      await ctx.close();
+    }
+  });
+});
