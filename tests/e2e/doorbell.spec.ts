@@ -132,6 +132,7 @@ test('a ring reaches both homeowners; the first answer wins, the other stops wit
   await expectRinging();
   // The visitor's live camera in the overlay (preview as a callee of the call room).
   await expect(max.getByTestId('incoming-preview')).toBeVisible({ timeout: 15_000 });
+  await visitor.screenshot({ path: `${SHOTS}/door-ringing.png` });
   await expect
     .poll(() =>
       max

@@ -53,11 +53,23 @@ export function VisitorCallPanel({ doorName, state, onRing, onHangUp }: Props) {
           {state.mediaNote}
         </p>
       )}
-      {inCall && (
+      {inCall && (state.remoteVideo || localVideo) && (
         <div className="door__media">
-          {state.remoteVideo && <TrackVideo track={state.remoteVideo} testId="door-remote-video" />}
-          {localVideo && (
-            <TrackVideo track={localVideo} testId="door-self-view" mirror className="door__self" />
+          {state.remoteVideo ? (
+            <>
+              <TrackVideo track={state.remoteVideo} testId="door-remote-video" />
+              {localVideo && (
+                <TrackVideo
+                  track={localVideo}
+                  testId="door-self-view"
+                  mirror
+                  className="door__self"
+                />
+              )}
+            </>
+          ) : (
+            // Until the household shows itself: the visitor sees what they send.
+            localVideo && <TrackVideo track={localVideo} testId="door-self-view" mirror />
           )}
         </div>
       )}

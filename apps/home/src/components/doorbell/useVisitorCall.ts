@@ -9,7 +9,7 @@ import {
 } from '@porchlight/sdk';
 import { exposeTestHook } from '@porchlight/web-ui';
 import { publicApi } from '../../auth/services.ts';
-import { captureJpeg } from './snapshot.ts';
+import { shareVisitorMedia } from './shareVisitorMedia.ts';
 import { speak } from './speak.ts';
 import { openVisitorMedia } from './visitorMedia.ts';
 
@@ -51,6 +51,11 @@ const INITIAL: VisitorCallState = {
   remoteVideo: null,
   reply: null,
 };
+
+/** The call is over: its outcome, and no media any more. */
+function ended(outcome: CallOutcome): Partial<VisitorCallState> {
+  return { phase: { name: 'ended', outcome }, local: null, remoteAudio: null, remoteVideo: null };
+}
 
 function refusal(error: unknown): VisitorPhase {
   if (isCode(error, 'RATE_LIMITED')) {
@@ -135,28 +140,19 @@ export function useVisitorCall(ring: () => Promise<VisitorSession>): {
       );
       s.on('ended', (outcome) => {
         release();
-        patch({
-          phase: { name: 'ended', outcome },
-          local: null,
-          remoteAudio: null,
-          remoteVideo: null,
-        });
+        patch(ended(outcome));
       });
-      const [video] = media.stream?.getVideoTracks() ?? [];
-      const [audio] = media.stream?.getAudioTracks() ?? [];
-      // The snapshot first: it is what the homeowners' notification shows.
-      if (video) {
-        const jpeg = await captureJpeg(video);
-        if (jpeg && session.current === s) await s.uploadSnapshot(jpeg).catch(() => undefined);
-      }
-      if (video && session.current === s) await s.publish(video, 'camera').catch(() => undefined);
-      if (audio && session.current === s)
-        await s.publish(audio, 'microphone').catch(() => undefined);
-      // An answer that came while joining was announced before we listened.
+      await shareVisitorMedia(s, media.stream, () => session.current === s);
+      // An answer (or the end) that came while joining was announced before we listened.
       if (session.current === s) {
         const call = await s.status().catch(() => null);
-        if (call?.state === 'answered' && call.answeredByName)
+        if (session.current !== s || !call) return;
+        if (call.state === 'answered' && call.answeredByName)
           patch({ phase: { name: 'answered', by: call.answeredByName } });
+        else if (call.state === 'ended') {
+          release();
+          patch(ended(call.outcome ?? 'cancelled'));
+        }
       }
     })();
   }, [ring, release]);
@@ -167,16 +163,11 @@ export function useVisitorCall(ring: () => Promise<VisitorSession>): {
     void s.hangUp().then(
       (call) => {
         release();
-        patch({
-          phase: { name: 'ended', outcome: call.outcome ?? 'cancelled' },
-          local: null,
-          remoteAudio: null,
-          remoteVideo: null,
-        });
+        patch(ended(call.outcome ?? 'cancelled'));
       },
       () => {
         release();
-        patch({ phase: { name: 'ended', outcome: 'cancelled' }, local: null });
+        patch(ended('cancelled'));
       },
     );
   }, [release]);
