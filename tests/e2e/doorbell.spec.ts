@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { CallPage } from '@porchlight/protocol';
 import { api } from '../support/http.ts';
@@ -40,6 +42,17 @@ async function ringtonePlaying(page: Page): Promise<boolean> {
     const w = window as unknown as { porchlight?: { ringtone?: { playing: boolean } } };
     return w.porchlight?.ringtone?.playing ?? false;
   });
+}
+
+/** The smallest height of the buttons inside `testId` (phone targets must be 44 px or more). */
+async function smallestButton(page: Page, testId: string): Promise<number> {
+  return page
+    .getByTestId(testId)
+    .evaluate((root) =>
+      Math.min(
+        ...[...root.querySelectorAll('button')].map((b) => b.getBoundingClientRect().height),
+      ),
+    );
 }
 
 async function logInPhone(browser: Browser, email: string): Promise<Page> {
@@ -141,6 +154,7 @@ test('a ring reaches both homeowners; the first answer wins, the other stops wit
     )
     .toBeGreaterThan(5);
   await max.screenshot({ path: `${SHOTS}/incoming-call.png` });
+  expect(await smallestButton(max, 'incoming-call')).toBeGreaterThanOrEqual(44);
 
   await olivia.getByTestId('incoming-answer').click();
   await expect(olivia.getByTestId('in-call')).toBeVisible({ timeout: 15_000 });
@@ -155,6 +169,8 @@ test('a ring reaches both homeowners; the first answer wins, the other stops wit
 
 test("media both ways: the visitor's camera is decoded and each side hears the other", async () => {
   await expect(olivia.getByTestId('call-visitor-video')).toBeVisible({ timeout: 15_000 });
+  // No unlock webhook configured: no Unlock button.
+  await expect(olivia.getByTestId('call-unlock')).toHaveCount(0);
   await expect
     .poll(async () => (await callStats(olivia)).video.framesDecoded, { timeout: 20_000 })
     .toBeGreaterThan(10);
@@ -172,6 +188,8 @@ test("media both ways: the visitor's camera is decoded and each side hears the o
     .toBeGreaterThan(10);
   await visitor.screenshot({ path: `${SHOTS}/door-in-call.png` });
   await olivia.screenshot({ path: `${SHOTS}/in-call.png` });
+  expect(await smallestButton(olivia, 'in-call')).toBeGreaterThanOrEqual(44);
+  expect(await smallestButton(visitor, 'door-panel')).toBeGreaterThanOrEqual(44);
 });
 
 test('a quick reply shows big at the door; hanging up ends the visitor page', async () => {
@@ -210,8 +228,20 @@ test('nobody answers within the ring window: "No answer" at the door', async () 
   }
 });
 
-test('the doorbell device rings its own door and talks like a visitor', async () => {
-  await updateDoor({ ringWindowSeconds: 30 });
+test('the doorbell device rings its own door and talks like a visitor; Unlock opens it', async () => {
+  // The door's lock: a webhook that records the signed requests it gets.
+  const unlocks: http.IncomingHttpHeaders[] = [];
+  const lock = http.createServer((req, res) => {
+    unlocks.push(req.headers);
+    req.resume();
+    res.writeHead(204).end();
+  });
+  await new Promise<void>((resolve) => lock.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(lock.address() as AddressInfo).port}/unlock`;
+  await updateDoor({
+    ringWindowSeconds: 30,
+    unlock: { url, secret: 'a-lock-secret-of-32-characters!!' },
+  });
   await expect(doorbell.getByTestId('door-ring')).toBeVisible();
   await doorbell.getByTestId('door-ring').click();
   await expect(doorbell.getByTestId('door-status')).toHaveText('Ringing…', { timeout: 15_000 });
@@ -228,6 +258,12 @@ test('the doorbell device rings its own door and talks like a visitor', async ()
     .toBeGreaterThan(0);
   // The device stays a camera meanwhile.
   await expect(doorbell.getByTestId('camera-status')).toHaveText('publishing');
+  await max.getByTestId('call-unlock').click();
+  await expect(max.getByTestId('call-unlock-status')).toHaveText('Door unlocked');
+  expect(unlocks).toHaveLength(1);
+  expect(unlocks[0]!['x-porchlight-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+  await updateDoor({ unlock: null });
+  lock.close();
   await doorbell.getByTestId('door-hangup').click();
   await expect(max.getByTestId('call-result')).toContainText('Call ended', { timeout: 10_000 });
 });
