@@ -221,6 +221,9 @@ test('nobody answers within the ring window: "No answer" at the door', async () 
   await updateDoor({ ringWindowSeconds: 10 });
   await visitor.getByTestId('door-ring').click();
   await expectRinging();
+  // An app opened while the door rings finds the call (listActiveCalls) and rings too.
+  await max.reload();
+  await expect(max.getByTestId('incoming-call')).toBeVisible({ timeout: 8000 });
   await expect(visitor.getByTestId('door-status')).toHaveText('No answer', { timeout: 20_000 });
   for (const page of [olivia, max]) {
     await expect(page.getByTestId('incoming-call')).toHaveCount(0);

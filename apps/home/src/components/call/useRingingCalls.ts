@@ -27,6 +27,9 @@ export function useRingingCalls(): RingingCalls {
   const connection = useStore((s) => s.connectionState);
   const declined = useRef(new Set<string>());
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** Calls announced, and calls over, since the last `listActiveCalls` was sent. */
+  const arrived = useRef(new Set<string>());
+  const over = useRef(new Set<string>());
 
   // The list lives in a ref too: a notification decides from it synchronously.
   const list = useRef<CallView[]>([]);
@@ -41,10 +44,21 @@ export function useRingingCalls(): RingingCalls {
   useEffect(() => {
     if (connection !== 'connected') return;
     let stale = false;
+    arrived.current = new Set();
+    over.current = new Set();
     api.listActiveCalls().then(
       (calls) => {
         if (stale) return;
-        for (const c of calls) if (c.state === 'ringing' && !declined.current.has(c.callId)) put(c);
+        // The server's list replaces ours (a call that ended while we were away must not ring),
+        // except for rings announced while it was on its way.
+        const listed = calls.filter(
+          (c) =>
+            c.state === 'ringing' && !declined.current.has(c.callId) && !over.current.has(c.callId),
+        );
+        const announced = list.current.filter(
+          (c) => arrived.current.has(c.callId) && !listed.some((l) => l.callId === c.callId),
+        );
+        update([...listed, ...announced]);
       },
       () => undefined,
     );
@@ -62,6 +76,7 @@ export function useRingingCalls(): RingingCalls {
 
   useCallNotifications((n) => {
     if (n.name === 'callRinging') {
+      arrived.current.add(n.payload.call.callId);
       if (!declined.current.has(n.payload.call.callId)) put(n.payload.call);
       return;
     }
@@ -74,6 +89,7 @@ export function useRingingCalls(): RingingCalls {
       if (shown) update(list.current.map((c) => (c.callId === call.callId ? call : c)));
       return;
     }
+    over.current.add(call.callId);
     remove(call.callId);
     if (shown && call.state === 'answered' && call.answeredBy) {
       const by = call.answeredBy;
