@@ -119,6 +119,11 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
     this.#timer.unref();
   }
 
+  /** Events being kept alive now (diagnostics and tests). */
+  get openCount(): number {
+    return this.#open.size;
+  }
+
   /** Counts a post of the camera against its limits; RATE_LIMITED (429) when over. */
   admit(deviceId: string, kind: 'start' | 'update' | 'snapshot'): void {
     if (kind === 'start') this.#starts.take(deviceId, 'new events');
