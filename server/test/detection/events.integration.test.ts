@@ -98,6 +98,13 @@ describe('detection events', () => {
       },
     });
 
+    // A third that wants another camera only: silent too.
+    const garage = await ts.mintWithId('camera', { label: 'Garage' });
+    const laptop = receiver.browser();
+    await subscribe(owner.token, laptop, {
+      settings: { devices: [{ siteId: ts.siteId, deviceId: garage.id }], quietHours: null },
+    });
+
     // The camera's page (device token) reports through the SDK.
     const camera = apiAs(ts, cam.token);
     const startedAt = Date.now();
@@ -184,6 +191,7 @@ describe('detection events', () => {
     // Nobody without the recording view right was told; the quiet browser stayed silent.
     expect(guestApp).toStrictEqual([]);
     expect(receiver.for(tablet.id)).toStrictEqual([]);
+    expect(receiver.for(laptop.id)).toStrictEqual([]);
     expect(receiver.errors).toStrictEqual([]);
 
     // The access is in the site's audit log.
