@@ -96,9 +96,25 @@ describe('EventService', () => {
     await expect(events.update(device.id, row.id, { maxScore: 1 })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    await expect(
-      events.update(device.id, row.id.replace(/.$/, '0'), { maxScore: 1 }),
-    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(events.update(device.id, randomUUID(), { maxScore: 1 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('updates posted at once all land (no lost track points)', async () => {
+    const events = service();
+    const row = await events.start(device, startOf(clock));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        events.update(device.id, row.id, {
+          track: [{ t: clock + i + 1, box: [0.1, 0.1, 0.1, 0.1], score: 0.5 }],
+          zones: [`Zone ${i}`],
+        }),
+      ),
+    );
+    const stored = await repo.getEvent(row.id);
+    expect(stored?.track).toHaveLength(11);
+    expect(stored?.zones).toHaveLength(11);
   });
 
   it('times far from the server clock are refused', async () => {
