@@ -240,6 +240,19 @@ const cases = {
     const visitor = w.anonymous.withToken(() => s.credential);
     expect((await visitor.visitorHangUp()).outcome).toBe('cancelled');
   },
+  // Refusals reach the route through the SDK (the media path: doorbell/message.integration).
+  startVisitorMessage: async (w) => {
+    const s = await w.anonymous.ringDoor(w.doorToken);
+    const visitor = w.anonymous.withToken(() => s.credential);
+    await visitor.visitorHangUp();
+    await expect(visitor.startVisitorMessage()).rejects.toMatchObject({ status: 409 });
+  },
+  stopVisitorMessage: async (w) => {
+    const s = await w.anonymous.ringDoor(w.doorToken);
+    const visitor = w.anonymous.withToken(() => s.credential);
+    await visitor.visitorHangUp();
+    await expect(visitor.stopVisitorMessage()).rejects.toMatchObject({ status: 409 });
+  },
   declineCall: async (w) => {
     const s = await w.anonymous.ringDoor(w.doorToken);
     expect((await w.admin.declineCall(s.call.callId)).callId).toBe(s.call.callId);
