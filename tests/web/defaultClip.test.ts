@@ -28,6 +28,21 @@ describe('defaultClip', () => {
     expect(defaultClip(200.8 * S, ranges)).toEqual({ from: 170 * S, to: 200 * S });
   });
 
+  it('takes the later range when a position read to the second falls just before a run change', () => {
+    // Ranges of a camera ramping up: short runs, then the long one the user clicked in. The
+    // playback position 400 s (floored) may really be 400.8 s, inside the long run.
+    const ranges = [
+      { from: 399.799 * S, to: 400.734 * S },
+      { from: 400.734 * S, to: 420 * S },
+    ];
+    expect(defaultClip(400 * S, ranges, undefined, 1000)).toEqual({
+      from: 400.734 * S,
+      to: 420 * S,
+    });
+    // An exact position (the latest recording's end) still picks the range it is in.
+    expect(defaultClip(400 * S, ranges)).toEqual({ from: 399.799 * S, to: 400.734 * S });
+  });
+
   it('is the 30 s before the position without known ranges', () => {
     expect(defaultClip(100 * S, null)).toEqual({ from: 70 * S, to: 100 * S });
   });

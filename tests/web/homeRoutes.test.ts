@@ -16,6 +16,11 @@ describe('home app routes', () => {
     ['/calls/c1', { name: 'call', callId: 'c1', action: null }],
     ['/calls/c1?action=answer', { name: 'call', callId: 'c1', action: 'answer' }],
     ['/door/tok_en-1', { name: 'door', token: 'tok_en-1' }],
+    // A real door token is a JWT: three dot-separated parts, longer than an id.
+    [
+      `/door/eyJh.${'a'.repeat(300)}.sig-_1`,
+      { name: 'door', token: `eyJh.${'a'.repeat(300)}.sig-_1` },
+    ],
   ];
 
   it.each(cases)('%s round-trips', (address, route) => {

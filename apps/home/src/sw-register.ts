@@ -19,10 +19,13 @@ export const useUpdate = create<UpdateState>(() => ({
 
 /**
  * Registers the service worker (src/sw/sw.ts, served as /sw.js) in production builds (dev
- * servers and HMR do without), and reports a waiting new version to the update banner.
+ * servers and HMR do without), except on a visitor's door page, and reports a waiting new version
+ * to the update banner.
  */
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  // A visitor's door page (/door/:token) is a stranger's phone: nothing to install there.
+  if (location.pathname.startsWith('/door/')) return;
   const update = registerSW({
     onNeedRefresh: () => useUpdate.setState({ waiting: true }),
     // The plugin reloads only pages that were controlled when they registered, not the tab that

@@ -4,3 +4,4 @@ export * from './messages.ts';
 export * from './limits.ts';
 export * from './rest/index.ts';
 export * from './push.ts';
+export * from './detection.ts';

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { ConfirmButton } from '@porchlight/web-ui';
 import { startCamera } from '../media/camera.ts';
 import { useStore } from '../store/index.ts';
+import { DoorbellRing } from './doorbell/DoorbellRing.tsx';
 import { LocalPreview } from './LocalPreview.tsx';
 import { ProvisionStatusBadge } from './ProvisionStatusBadge.tsx';
 import { Talkback } from './Talkback.tsx';
@@ -22,6 +23,7 @@ export function CameraMode() {
   const mode = useStore((s) => s.mode);
   const name = useStore((s) => s.deviceName);
   const provisionStatus = useStore((s) => s.provisionStatus);
+  const device = useStore((s) => s.device);
   const justProvisioned = mode === 'camera' && provisionStatus === 'provisioned';
 
   useEffect(() => {
@@ -32,6 +34,7 @@ export function CameraMode() {
 
   return (
     <section className="camera-mode">
+      {device?.kind === 'doorbell' && <DoorbellRing device={device} />}
       {justProvisioned && (
         <p className="success">
           <ProvisionStatusBadge status="provisioned" /> This device is now the camera “{name}”.

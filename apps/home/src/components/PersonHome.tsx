@@ -1,5 +1,6 @@
 import { routeScreens } from '../routing/screens.tsx';
 import { useStore } from '../store/index.ts';
+import { IncomingCalls } from './call/IncomingCalls.tsx';
 import { DevicesPage } from './devices/DevicesPage.tsx';
 import { LiveView } from './LiveView.tsx';
 import { PeoplePage } from './people/PeoplePage.tsx';
@@ -35,6 +36,7 @@ export function PersonHome() {
       {route.name === 'devices' && canManageDevices && <DevicesPage />}
       {route.name === 'call' && <Call route={route} />}
       {route.name === 'settings' && <Settings route={route} />}
+      <IncomingCalls />
     </>
   );
 }

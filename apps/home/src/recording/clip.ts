@@ -12,16 +12,20 @@ const SLACK_MS = 1_000;
  * would be mostly or only unrecorded, a clip of nothing: the clip then starts with the recording
  * and runs up to 30 s into it instead. Without known ranges it is simply the 30 s before.
  * `bounds` is the timeline's window: ranges it cuts at its start are not taken to start there.
+ * `precisionMs`: how coarsely `at` was read (playback positions are floored to the second).
  */
 export function defaultClip(
   at: number,
   ranges: readonly TimeRange[] | null,
   bounds?: TimeRange,
+  precisionMs = 0,
 ): TimeRange {
   // The range the position is in; only then one it is next to. Ranges meet where a run changes
   // (another resolution), and a clip must not cross into the next one: the server refuses it.
+  // A position read to the second (`precisionMs` 1000) lies in [at, at + 1 s): of the ranges
+  // there, the later one, or a floored position just after a run change picks the run before it.
   const range =
-    ranges?.find((r) => r.from <= at && at < r.to) ??
+    ranges?.findLast((r) => r.from <= at + Math.max(0, precisionMs - 1) && at < r.to) ??
     ranges?.find((r) => r.from - SLACK_MS <= at && at <= r.to + SLACK_MS);
   if (!range) return { from: at - DEFAULT_CLIP_MS, to: at };
   // A range cut by the window's start may go on before it: no reason to stop there.

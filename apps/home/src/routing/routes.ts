@@ -24,17 +24,19 @@ export type RouteName = Route['name'];
 export const LIVE: Route = { name: 'live' };
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** A door token is a compact JWS (three base64url parts), longer than an id. */
+const DOOR_TOKEN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,2}$/;
 const SECTIONS: readonly SettingsSection[] = ['notifications'];
 
-function segment(value: string | undefined): string | null {
-  if (value === undefined) return null;
+function segment(value: string | undefined, pattern = ID, maxLength = 128): string | null {
+  if (value === undefined || value.length > maxLength * 3) return null;
   let decoded: string;
   try {
     decoded = decodeURIComponent(value);
   } catch {
     return null;
   }
-  return ID.test(decoded) ? decoded : null;
+  return decoded.length <= maxLength && pattern.test(decoded) ? decoded : null;
 }
 
 function instant(value: string | null): number | null {
@@ -54,6 +56,10 @@ export function parseRoute(pathname: string, search = ''): Route | null {
     const section = SECTIONS.find((s) => s === id);
     return section ? { name: 'settings', section } : null;
   }
+  if (head === 'door') {
+    const token = extra === undefined ? segment(id, DOOR_TOKEN, 1024) : null;
+    return token === null ? null : { name: 'door', token };
+  }
   const value = extra === undefined ? segment(id) : null;
   if (value === null) return null;
   switch (head) {
@@ -69,8 +75,6 @@ export function parseRoute(pathname: string, search = ''): Route | null {
         action: action === 'answer' || action === 'decline' ? action : null,
       };
     }
-    case 'door':
-      return { name: 'door', token: value };
     default:
       return null;
   }

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
-import { CallPlaceholder, DoorPlaceholder } from '../components/routes/Placeholders.tsx';
+import { CallScreen } from '../components/call/CallScreen.tsx';
+import { DoorPage } from '../components/doorbell/DoorPage.tsx';
 import { SettingsScreen } from '../components/settings/SettingsScreen.tsx';
 import type { RouteOf } from './routes.ts';
 
@@ -16,7 +17,7 @@ export interface RouteScreens {
 }
 
 export const routeScreens: RouteScreens = {
-  call: CallPlaceholder,
+  call: CallScreen,
   settings: SettingsScreen,
-  door: DoorPlaceholder,
+  door: DoorPage,
 };

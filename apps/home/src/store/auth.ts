@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { DeviceTokens, TokenSource } from '@porchlight/sdk';
+import type { Device, DeviceTokens, TokenSource } from '@porchlight/sdk';
 import { describeApiError, isCode } from '@porchlight/sdk';
 import { createSessionSlice, type SessionSlice } from '@porchlight/web-ui';
 import { deviceTokens, storeCredential } from '../auth/device.ts';
@@ -27,6 +27,8 @@ export interface AuthSlice extends SessionSlice {
   liveToken: TokenSource | null;
   /** This camera's name as the owner set it. */
   deviceName: string | null;
+  /** This device as the server knows it (kind `doorbell` adds a Ring button); null until known. */
+  device: Device | null;
   provisionCode: string | null;
   provisionStatus: ProvisionStatus;
   provisionMessage: string | null;
@@ -69,6 +71,7 @@ export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get
   mode: 'login',
   liveToken: null,
   deviceName: null,
+  device: null,
   setDeviceName: (name) => set({ deviceName: name }),
   provisionCode: null,
   provisionStatus: 'provisioning',
@@ -91,7 +94,12 @@ export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get
     try {
       const { credential, device } = await publicApi.provision(code);
       storeCredential(credential);
-      set({ provisionStatus: 'provisioned', provisionMessage: null, deviceName: device.name });
+      set({
+        provisionStatus: 'provisioned',
+        provisionMessage: null,
+        deviceName: device.name,
+        device,
+      });
       get().startCamera(credential);
     } catch (error) {
       const message = isCode(error, 'UNAUTHORIZED')
@@ -105,12 +113,12 @@ export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get
     stopCamera();
     const tokens = deviceTokens(credential);
     const offs = [
-      tokens.on('device', (device) => set({ deviceName: device.name })),
+      tokens.on('device', (device) => set({ deviceName: device.name, device })),
       tokens.on('refused', () => {
         // The credential itself is dead: keeping it would only repeat this on every load.
         storeCredential(null);
         stopCamera();
-        set({ mode: 'cameraRemoved', liveToken: null });
+        set({ mode: 'cameraRemoved', liveToken: null, device: null });
       }),
     ];
     camera = { tokens, offs };
@@ -120,6 +128,7 @@ export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get
   forgetCamera: () => {
     storeCredential(null);
     stopCamera();
+    set({ device: null });
     get().startPerson();
   },
 

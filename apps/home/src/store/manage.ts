@@ -38,7 +38,8 @@ export interface ManageSlice {
   dismissInvitation(): void;
   revokeInvitation(invitationId: string): Promise<void>;
   revokeGrant(grantId: string): Promise<void>;
-  addCamera(name: string): Promise<boolean>;
+  /** A new device's one-time link; `kind` 'doorbell' adds a Ring button. Default 'camera'. */
+  addCamera(name: string, kind?: 'camera' | 'doorbell'): Promise<boolean>;
   dismissProvisioning(): void;
   renameDevice(deviceId: string, name: string): Promise<boolean>;
   rotateDevice(deviceId: string): Promise<void>;
@@ -118,9 +119,9 @@ export const createManageSlice: StateCreator<Store, [], [], ManageSlice> = (set,
       if (done) await get().loadGrants();
     },
 
-    addCamera: async (name) => {
+    addCamera: async (name, kind = 'camera') => {
       get().setBanner(null);
-      const code = await call((siteId) => api.createProvisioningCode(siteId, { name }));
+      const code = await call((siteId) => api.createProvisioningCode(siteId, { name, kind }));
       if (!code) return false;
       set({ provisioning: { ...code, name } });
       await get().loadDevices();

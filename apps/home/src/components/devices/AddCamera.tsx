@@ -8,16 +8,18 @@ export function AddCamera() {
   const addCamera = useStore((s) => s.addCamera);
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
+  const [doorbell, setDoorbell] = useState(false);
   const [busy, setBusy] = useState(false);
 
   const onSubmit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     setBusy(true);
-    const ok = await addCamera(name.trim());
+    const ok = await addCamera(name.trim(), doorbell ? 'doorbell' : 'camera');
     setBusy(false);
     if (ok) {
       setOpen(false);
       setName('');
+      setDoorbell(false);
     }
   };
 
@@ -43,6 +45,15 @@ export function AddCamera() {
           value={name}
           onChange={(event) => setName(event.target.value)}
         />
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          data-testid="add-camera-doorbell"
+          checked={doorbell}
+          onChange={(event) => setDoorbell(event.target.checked)}
+        />
+        <span>It is a doorbell (shows a Ring button; visitors can also ring through a link)</span>
       </label>
       <div className="actions">
         <button

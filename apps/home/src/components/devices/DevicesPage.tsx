@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useStore } from '../../store/index.ts';
+import { DoorPanel } from '../doorbell/manage/DoorPanel.tsx';
 import { AddCamera } from './AddCamera.tsx';
 import { DeviceRow } from './DeviceRow.tsx';
 import { RotatedCredential } from './RotatedCredential.tsx';
@@ -52,6 +53,10 @@ export function DevicesPage() {
           </tbody>
         </table>
       )}
+      {siteId &&
+        shown
+          .filter((d) => d.kind === 'doorbell' && d.provisioned)
+          .map((d) => <DoorPanel key={d.id} siteId={siteId} doorId={d.id} />)}
     </section>
   );
 }

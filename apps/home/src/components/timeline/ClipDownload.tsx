@@ -52,7 +52,8 @@ export function ClipDownload({
   // First shown, or another playback: default to the recording just before where it is.
   if (anchor !== null && (anchoredTo === null || anchoredTo.key !== playbackKey)) {
     setAnchoredTo({ key: playbackKey });
-    show(defaultClip(anchor, ranges, bounds));
+    // A playback position is read to the second; the latest recording's end is exact.
+    show(defaultClip(anchor, ranges, bounds, playbackKey ? 1000 : 0));
   }
 
   const from = fromLocalInput(start);

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/**
+ * Person detection, shared by the detector (browser, `packages/detector`), the server (per-camera
+ * settings, event ingest) and the apps (settings editor, events list). Boxes and polygons are in
+ * normalized frame coordinates (0..1, origin top-left) so they survive resolution changes.
+ */
+
+export const DETECTION_LABELS = ['person'] as const;
+export type DetectionLabel = (typeof DETECTION_LABELS)[number];
+
+export const DETECTION_BACKENDS = ['wasm', 'webgl', 'webgpu', 'cpu'] as const;
+export type DetectionBackend = (typeof DETECTION_BACKENDS)[number];
+
+export const DETECTION_LIMITS = {
+  zones: 16,
+  masks: 16,
+  polygonPoints: 32,
+  zoneName: 40,
+  /** Boxes kept per event track (the detector thins a long track to this many). */
+  trackPoints: 300,
+  /** Best snapshot: JPEG bytes. */
+  snapshotBytes: 256 * 1024,
+} as const;
+
+const Unit = z.number().finite().min(0).max(1);
+/** [x, y, w, h], normalized. */
+export const BoxSchema = z
+  .tuple([Unit, Unit, Unit, Unit])
+  .refine(([x, y, w, h]) => x + w <= 1.0001 && y + h <= 1.0001, 'box leaves the frame');
+export type Box = z.infer<typeof BoxSchema>;
+
+export const PolygonSchema = z
+  .array(z.tuple([Unit, Unit]))
+  .min(3)
+  .max(DETECTION_LIMITS.polygonPoints);
+export type Polygon = z.infer<typeof PolygonSchema>;
+
+export const ZoneSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(DETECTION_LIMITS.zoneName)
+    .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20), 'no control characters'),
+  points: PolygonSchema,
+});
+export type Zone = z.infer<typeof ZoneSchema>;
+
+/**
+ * Per-camera settings. Every field has a default so `{}` parses to a working configuration; the
+ * defaults are documented in docs/detection.md and chosen from measurements on the fixture set.
+ */
+export const DetectionSettingsSchema = z.object({
+  /** Run the detector on this camera's page. */
+  enabled: z.boolean().default(true),
+  /** Drop single detections under this score (CenterNet: true people in CCTV score 0.40-0.75). */
+  minScore: z.number().min(0).max(1).default(0.35),
+  /** A track becomes an event when the median score of its recent boxes reaches this. */
+  trackScore: z.number().min(0).max(1).default(0.45),
+  /** Box area bounds as a fraction of the frame. */
+  minArea: z.number().min(0).max(1).default(0.002),
+  maxArea: z.number().min(0).max(1).default(0.8),
+  /** Empty = the whole frame counts. A person is in a zone when the bottom-centre of the box is. */
+  zones: z.array(ZoneSchema).max(DETECTION_LIMITS.zones).default([]),
+  /** Detections whose bottom-centre falls in a mask are ignored. */
+  masks: z.array(PolygonSchema).max(DETECTION_LIMITS.masks).default([]),
+  /** A track that has not moved for this long is a static false positive (0 = off). */
+  stationarySeconds: z.number().min(0).max(3600).default(30),
+  /** After an event ends, a new track within this many seconds continues it. */
+  cooldownSeconds: z.number().min(0).max(600).default(10),
+  /** Notify (socket + push) on events from this camera. */
+  notify: z.boolean().default(true),
+});
+export type DetectionSettings = z.infer<typeof DetectionSettingsSchema>;
+export type DetectionSettingsInput = z.input<typeof DetectionSettingsSchema>;
+export const DEFAULT_DETECTION_SETTINGS: DetectionSettings = DetectionSettingsSchema.parse({});
+
+/** One box of an event's track. `t` is unix ms (device clock, checked against the server's). */
+export const TrackPointSchema = z.object({
+  t: z.number().int().nonnegative(),
+  box: BoxSchema,
+  score: z.number().min(0).max(1),
+});
+export type TrackPoint = z.infer<typeof TrackPointSchema>;
+
+/** How the detector ran, reported with each event and shown in the camera's settings. */
+export const DetectorInfoSchema = z.object({
+  backend: z.enum(DETECTION_BACKENDS),
+  model: z.string().min(1).max(64),
+  msPerFrame: z.number().nonnegative().max(60_000),
+});
+export type DetectorInfo = z.infer<typeof DetectorInfoSchema>;
