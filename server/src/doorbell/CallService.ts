@@ -332,6 +332,7 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
       recording: recorder.start({
         callId,
         siteId: row.siteId,
+        doorId: row.doorId,
         retentionMaxAgeSeconds: this.#o.messageRetentionSeconds,
         onLeave: () => void this.stopMessage(callId).catch(() => undefined),
       }),

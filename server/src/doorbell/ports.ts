@@ -44,6 +44,7 @@ export interface MessageRecorderPort {
   start(o: {
     callId: string;
     siteId: string;
+    doorId: string;
     retentionMaxAgeSeconds: number | null;
     /** The visitor left the room (its socket closed): the message ends. */
     onLeave: () => void;

@@ -46,12 +46,19 @@ export class MessageRecorder {
   async start(o: {
     callId: string;
     siteId: string;
+    /** The door the message is left at: the recording's owner. */
+    doorId: string;
     retentionMaxAgeSeconds: number | null;
     /** The visitor left: the call room closed (its last peer left). */
     onLeave: () => void;
   }): Promise<MessageRecordingHandle> {
     const streamKey = messageStreamKey(o.callId);
-    const stream = await this.#service.openDedicated(streamKey, o.siteId, o.retentionMaxAgeSeconds);
+    const stream = await this.#service.openDedicated({
+      streamKey,
+      ownerDeviceId: o.doorId,
+      siteId: o.siteId,
+      retentionMaxAgeSeconds: o.retentionMaxAgeSeconds,
+    });
     const attached = new Set<Room>();
     const attach = (room: Room): void => {
       if (attached.has(room)) return;

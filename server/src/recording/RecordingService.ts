@@ -141,6 +141,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     const now = this.#o.now();
     return {
       deviceId,
+      ownerDeviceId: deviceId,
       siteId,
       mode: this.#o.defaultMode,
       retentionMaxAgeSeconds:
@@ -157,17 +158,21 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
   /**
    * A dedicated, continuous recording under `streamKey` (a visitor's message), fed by the caller
    * through `addProducer`; `close` it, then `release` it. Its key never names a device, so no
-   * device's producers reach it and its settings row carries its own retention.
+   * device's producers reach it and its settings row carries its own retention. It belongs to
+   * `ownerDeviceId` (deleting that device deletes it).
    */
-  async openDedicated(
-    streamKey: string,
-    siteId: string,
-    retentionMaxAgeSeconds: number | null,
-  ): Promise<StreamRecording> {
+  async openDedicated(o: {
+    streamKey: string;
+    ownerDeviceId: string;
+    siteId: string;
+    retentionMaxAgeSeconds: number | null;
+  }): Promise<StreamRecording> {
+    const { streamKey, retentionMaxAgeSeconds } = o;
     if (this.#closed) throw PorchlightError.unavailable('recording is shutting down');
     if (this.#streams.has(streamKey)) throw PorchlightError.conflict('already recording');
     const settings: RecordingStream = {
-      ...this.#defaults(streamKey, siteId),
+      ...this.#defaults(streamKey, o.siteId),
+      ownerDeviceId: o.ownerDeviceId,
       mode: 'continuous',
       retentionMaxAgeSeconds,
       preRollSeconds: 0,

@@ -31,7 +31,6 @@ describe('visitor video message', () => {
       // The shortest ring window a door may have: calls are missed 10 s after the ring.
       doorbell: { ringWindowSeconds: 10, maxMessageSeconds: CAP_SECONDS },
     });
-    await ts.server.store.executor.query('PRAGMA foreign_keys = OFF');
     owner = await ts.mintWithId('viewer', { siteRole: 'owner', label: 'Olivia' });
     door = await createDoor(ts, owner.token);
   });
