@@ -22,15 +22,21 @@ import { v3 } from './migrations/003-recordingIndex.ts';
 import { v4 } from './migrations/004-doorbell.ts';
 import { v5 } from './migrations/005-push.ts';
 import { v6 } from './migrations/006-invitations.ts';
+import { v7 } from './migrations/007-call-messages.ts';
 
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sqlite: string;
   readonly postgres: string;
+  /**
+   * SQLite table rebuilds (dropping a foreign key): run with foreign keys off, which SQLite only
+   * allows outside a transaction; a `foreign_key_check` then guards the commit.
+   */
+  readonly sqliteForeignKeysOff?: boolean;
 }
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
 
 /** The bookkeeping table; the same DDL is valid in both dialects. */
 export const SCHEMA_MIGRATIONS_DDL = `CREATE TABLE IF NOT EXISTS schema_migrations (

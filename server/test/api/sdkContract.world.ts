@@ -43,6 +43,8 @@ export interface World {
   doorTokenId: string;
   callId: string;
   visitor: PorchlightApi;
+  /** The visitor of a missed call, leaving a message. */
+  messenger: PorchlightApi;
 }
 
 /**
