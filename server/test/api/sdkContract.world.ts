@@ -45,6 +45,9 @@ export interface World {
   visitor: PorchlightApi;
   /** The visitor of a missed call, leaving a message. */
   messenger: PorchlightApi;
+  /** The camera's own client (device token) and the detection event it reported. */
+  cameraApi: PorchlightApi;
+  eventId: string;
 }
 
 /**
