@@ -43,6 +43,11 @@ export const doorbell: ResourceRows = {
       body: { jpeg: TINY_JPEG.toString('base64') },
     }),
     'POST /api/v1/visit/call/hangup': () => ({ path: '/api/v1/visit/call/hangup', body: {} }),
+    'POST /api/v1/visit/call/message': () => ({ path: '/api/v1/visit/call/message', body: {} }),
+    'POST /api/v1/visit/call/message/stop': () => ({
+      path: '/api/v1/visit/call/message/stop',
+      body: {},
+    }),
     'GET /api/v1/calls': () => ({ path: '/api/v1/calls' }),
     'GET /api/v1/calls/:callId': (w) => ({ path: `/api/v1/calls/${w.callA}` }),
     'POST /api/v1/calls/:callId/answer': (w) => ({
