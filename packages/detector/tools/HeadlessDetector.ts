@@ -8,6 +8,8 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import type { DetectorInfo } from '@porchlight/protocol';
 import type { FrameResult } from '../src/FrameResult.ts';
 import { mimeOf } from './assetsPlugin.ts';
+// The page's window.porchlightDetector (a global declared there).
+import type {} from './harness/main.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 
 const PKG = path.resolve(import.meta.dirname, '..');
@@ -22,6 +24,8 @@ export interface HeadlessOptions {
   motion?: boolean;
   backend?: 'auto' | 'wasm';
   floor?: number;
+  /** Default true; false: the plain wasm build (benchmarks). */
+  simd?: boolean;
 }
 
 export type HeadlessResult = FrameResult & { width: number; height: number };
@@ -79,6 +83,7 @@ export class HeadlessDetector {
           motion: options.motion ?? false,
           backend: options.backend ?? 'wasm',
           floor: options.floor ?? 0.2,
+          simd: options.simd ?? true,
         })
         .catch((e: unknown) => {
           throw new Error(

@@ -8,6 +8,7 @@ import type { DetectorInfo } from '@porchlight/protocol';
 export interface HarnessApi {
   start(options: {
     motion: boolean;
+    simd: boolean;
     backend: 'auto' | 'wasm';
     floor: number;
   }): Promise<{ info: DetectorInfo; simd: boolean }>;
