@@ -126,6 +126,45 @@ describe('npm run detect', () => {
     }
   }, 180_000);
 
+  it('with --motion, skips the model while nothing moves and runs it when people walk', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'detect-still-'));
+    try {
+      // Six identical frames (lossless): a camera looking at a scene where nothing happens.
+      const still = path.join(dir, 'still.mkv');
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-loop',
+        '1',
+        '-i',
+        path.join(DATA, 'fruits.jpg'),
+        '-frames:v',
+        '6',
+        '-c:v',
+        'ffv1',
+        still,
+      ]);
+      const idle = await detect([still, '--motion']);
+      expect(idle.code).toBe(0);
+      expect(idle.lines.map((l) => (l as Line & { ran: boolean }).ran)).toEqual([
+        true,
+        false,
+        false,
+        false,
+        false,
+        false,
+      ]);
+      const walking = await detect([path.join(DATA, 'vtest.avi'), '--motion', '--max-frames', '4']);
+      expect(walking.code).toBe(0);
+      for (const l of walking.lines) {
+        expect((l as Line & { ran: boolean }).ran, `frame ${l.frame}`).toBe(true);
+        expect(confident(l).length).toBeGreaterThan(0);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('refuses bad input with a clear message and a non-zero exit', async () => {
     const missing = await detect(['/nonexistent/clip.avi']);
     expect(missing.code).toBe(2);
