@@ -26,6 +26,8 @@ export interface HeadlessOptions {
   floor?: number;
   /** Default true; false: the plain wasm build (benchmarks). */
   simd?: boolean;
+  /** More Chromium flags (benchmarks: a fake camera). */
+  args?: string[];
 }
 
 export type HeadlessResult = FrameResult & { width: number; height: number };
@@ -69,7 +71,10 @@ export class HeadlessDetector {
     const port = (server.address() as AddressInfo).port;
     let browser: Browser | null = null;
     try {
-      browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+      });
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
