@@ -95,7 +95,8 @@ export class EventAssembler {
     this.settings = settings;
   }
 
-  push(frame: PipelineFrame): void {
+  /** Feeds one detector result; returns the confirmed people of this frame (for overlays, benches). */
+  push(frame: PipelineFrame): TrackPoint[] {
     const t = frame.t;
     this.now = Math.max(this.now, t);
     const detections = frame.ran ? filterDetections(frame.persons, this.settings) : [];
@@ -123,7 +124,8 @@ export class EventAssembler {
         this.lastPersonAt = t;
     }
 
-    if (!this.open) return;
+    const seen = people.map((p) => ({ ...p.lastPoint }));
+    if (!this.open) return seen;
     const cooldownMs = this.settings.cooldownSeconds * 1000;
     if (people.length === 0 && t - this.lastPersonAt >= Math.max(cooldownMs, this.gapMs)) {
       this.end();
@@ -132,6 +134,7 @@ export class EventAssembler {
       this.lastUpdateAt = t;
       this.callbacks.updated?.(copy(this.open));
     }
+    return seen;
   }
 
   /** Ends an open event now (the session stops); idempotent. */
