@@ -15,15 +15,8 @@ export function boxArea(box: Box): number {
   return Math.max(0, box[2]) * Math.max(0, box[3]);
 }
 
-/** Intersection over union, 0..1 (0 for empty boxes). */
-export function iou(a: Box, b: Box): number {
-  const w = Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  const union = boxArea(a) + boxArea(b) - inter;
-  return union > 0 ? inter / union : 0;
-}
+/** Intersection over union (shared with the model's NMS: one definition). */
+export { iou } from '../model/boxes.ts';
 
 /** Even-odd ray casting; a point exactly on an edge may fall either way. */
 export function pointInPolygon(point: readonly [number, number], polygon: Polygon): boolean {

@@ -1,6 +1,6 @@
 export type { Detection, DetectionEvent, PipelineFrame } from './types.ts';
 export { filterDetections, zonesAt, type FilterSettings } from './filters.ts';
-export { bottomCentre, iou, pointInPolygon, touchesEdge, median } from './geometry.ts';
+export { bottomCentre, pointInPolygon, touchesEdge, median } from './geometry.ts';
 export { Track } from './Track.ts';
 export {
   Tracker,
