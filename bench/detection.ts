@@ -46,14 +46,16 @@ const RATE = numberArg('rate', DEFAULT_SCENARIO.rate);
 const FOLIAGE_SECONDS = 60;
 const GOALS = { eventPrecision: 0.95, eventRecall: 0.9, foliageEvents: 0 };
 
-function detectWithCli(files: string[]): string {
+function detectWithCli(files: string[], maxFrames: (file: string) => number | undefined): string {
   let out = '';
   for (const file of files) {
     const full = path.join(FIXTURES, file);
     if (!fs.existsSync(full))
       throw new Error(`fixture missing: ${full} (run bash scripts/setup.sh)`);
     process.stdout.write(`detect ${file} ...\n`);
-    const res = spawnSync('npm', ['run', '-s', 'detect', '--', full], {
+    const max = maxFrames(file);
+    const extra = max === undefined ? [] : ['--max-frames', String(max)];
+    const res = spawnSync('npm', ['run', '-s', 'detect', '--', full, ...extra], {
       cwd: ROOT,
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
@@ -74,7 +76,9 @@ async function main(): Promise<void> {
   );
   const files = [...Object.keys(gt.videos), ...Object.keys(gt.stills)];
   const jsonl = arg('jsonl');
-  const text = jsonl ? fs.readFileSync(jsonl, 'utf8') : detectWithCli(files);
+  const text = jsonl
+    ? fs.readFileSync(jsonl, 'utf8')
+    : detectWithCli(files, (f) => gt.videos[f]?.frames);
   const save = arg('save');
   if (save) fs.writeFileSync(save, text);
   const det: Detections = parseLines(text);
@@ -184,6 +188,18 @@ async function main(): Promise<void> {
         ]);
       }
     }
+    const areaRows: (string | number)[][] = [];
+    for (const minArea of [0, 0.001, 0.002, 0.004, 0.008]) {
+      const r = run({ ...settings, minArea });
+      sweep.push({ minArea, ...r });
+      areaRows.push([
+        minArea,
+        pct(r.events.recall),
+        pct(r.frames.recall),
+        `${r.tracks.onStaticNonPerson}/${r.tracks.confirmed}`,
+      ]);
+    }
+    md += `\n\n${mdTable(['minArea', 'event R', 'frame R', 'static tracks'], areaRows)}`;
     md += `\n\n${mdTable(['minScore', 'trackScore', 'event P', 'event R', 'foliage ev.', 'frame P', 'frame R', 'static tracks', 'delay s'], rows)}`;
   }
 
