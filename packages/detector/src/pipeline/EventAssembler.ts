@@ -20,7 +20,7 @@ export interface EventAssemblerOptions {
   /** Track points kept per event. Default DETECTION_LIMITS.trackPoints. */
   trackPoints: number;
   tracker: Partial<TrackerOptions>;
-  /** Makes event ids. Default crypto.randomUUID(). */
+  /** Makes event ids. Default: 128 random bits as hex. */
   newId: () => string;
 }
 
@@ -30,8 +30,14 @@ export const DEFAULT_EVENT_ASSEMBLER_OPTIONS: EventAssemblerOptions = {
   staticMemoryMs: 10 * 60_000,
   trackPoints: DETECTION_LIMITS.trackPoints,
   tracker: {},
-  newId: () => crypto.randomUUID(),
+  newId: randomId,
 };
+
+/** crypto.getRandomValues, not randomUUID: that one is missing outside secure contexts (http on a LAN IP). */
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** Typed callbacks; each gets a copy of the event, safe to keep. */
 export interface EventAssemblerCallbacks {
