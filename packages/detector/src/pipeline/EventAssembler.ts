@@ -49,6 +49,8 @@ export interface EventAssemblerCallbacks {
   best?: (ev: DetectionEvent) => void;
 }
 
+const MAX_STATIC_SPOTS = 64;
+
 /** A place where a track stood still for stationarySeconds: new still tracks there are ignored. */
 interface StaticSpot {
   box: Box;
@@ -225,6 +227,8 @@ export class EventAssembler {
       return true;
     }
     if (t - track.firstSeen >= this.settings.stationarySeconds * 1000) {
+      // Bounded: the oldest spot goes first (a scene has a handful of these, not hundreds).
+      if (this.staticSpots.length >= MAX_STATIC_SPOTS) this.staticSpots.shift();
       this.staticSpots.push({ box: track.box, lastHit: t });
       return true;
     }
