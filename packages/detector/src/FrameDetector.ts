@@ -17,6 +17,8 @@ export interface FrameDetectorOptions {
   crops?: Partial<CropOptions>;
   /** With persons seen and nothing moving, re-check the whole frame this often (default 1000 ms). */
   recheckMs?: number;
+  /** Default true; false runs the plain wasm build (benchmarks compare the two). */
+  simd?: boolean;
   /** Tests and the CLI may bring their own worker; default: the bundled detector worker. */
   createWorker?: () => Worker;
 }
@@ -56,6 +58,7 @@ export class FrameDetector {
     const config: WorkerConfig = {
       assetBase: options.assetBase ?? DEFAULT_ASSET_BASE,
       backend: options.backend ?? 'auto',
+      simd: options.simd ?? true,
       floor: options.floor ?? 0.2,
       motion: motion === false ? null : motion === true ? {} : motion,
       crops: options.crops ?? {},

@@ -7,7 +7,9 @@ import type { DetectionBackend } from '@porchlight/protocol';
  * silently fall back to WebGL or the cpu backend (seconds per frame) if wasm failed, so failure
  * is an error here.
  */
-export async function startWasm(assetBase: string): Promise<{ simd: boolean }> {
+export async function startWasm(assetBase: string, allowSimd = true): Promise<{ simd: boolean }> {
+  // Must be set before the backend starts; only benchmarks turn SIMD off.
+  if (!allowSimd) tf.env().set('WASM_HAS_SIMD_SUPPORT', false);
   setWasmPaths(assetBase);
   const ok = await tf.setBackend('wasm');
   await tf.ready();

@@ -38,7 +38,7 @@ export class FrameAnalyzer {
   }
 
   static async create(config: WorkerConfig): Promise<FrameAnalyzer> {
-    const { simd } = await startWasm(config.assetBase);
+    const { simd } = await startWasm(config.assetBase, config.simd);
     const model = await CenterNet.load(config.assetBase);
     let backend: DetectionBackend = 'wasm';
     let msPerFrame = await model.warmUp();

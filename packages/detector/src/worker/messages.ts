@@ -15,6 +15,8 @@ export type FromWorker =
 export interface WorkerConfig {
   /** Same-origin URL (trailing slash) of the model and .wasm files. */
   assetBase: string;
+  /** false forces the plain (no SIMD) wasm build: benchmarks only. */
+  simd: boolean;
   /** 'auto' also measures a hardware WebGL backend and keeps it when faster. */
   backend: 'auto' | 'wasm';
   /** Persons under this score are not reported at all (the pipeline filters further). */

@@ -1,5 +1,6 @@
 import { FrameDetector, type FrameResult } from '../../src/index.ts';
 import type { DetectorInfo } from '@porchlight/protocol';
+import { runLive, type LiveStats } from './live.ts';
 
 /**
  * The page the detect CLI and benches drive in headless Chromium: the same FrameDetector and
@@ -8,11 +9,14 @@ import type { DetectorInfo } from '@porchlight/protocol';
 export interface HarnessApi {
   start(options: {
     motion: boolean;
+    simd: boolean;
     backend: 'auto' | 'wasm';
     floor: number;
   }): Promise<{ info: DetectorInfo; simd: boolean }>;
   detect(url: string, t: number): Promise<FrameResult & { width: number; height: number }>;
   info(): DetectorInfo;
+  /** Bench: detections on a fake camera while it is encoded (needs the fake-capture flags). */
+  live(seconds: number): Promise<LiveStats>;
   close(): void;
 }
 
@@ -42,5 +46,6 @@ window.porchlightDetector = {
     return { ...(await running().detect(bitmap, t)), width, height };
   },
   info: () => running().info,
+  live: (seconds) => runLive(running(), seconds),
   close: () => detector?.close(),
 };

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { DetectorInfo } from '@porchlight/protocol';
 import type { FrameResult } from '../src/FrameResult.ts';
-import type { HarnessApi } from './harness/main.ts';
-import { mimeOf } from '../build/assetsPlugin.ts';
+import { mimeOf } from './assetsPlugin.ts';
+// The page's window.porchlightDetector (a global declared there).
+import type {} from './harness/main.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 
 const PKG = path.resolve(import.meta.dirname, '..');
@@ -23,6 +24,10 @@ export interface HeadlessOptions {
   motion?: boolean;
   backend?: 'auto' | 'wasm';
   floor?: number;
+  /** Default true; false: the plain wasm build (benchmarks). */
+  simd?: boolean;
+  /** More Chromium flags (benchmarks: a fake camera). */
+  args?: string[];
 }
 
 export type HeadlessResult = FrameResult & { width: number; height: number };
@@ -66,7 +71,10 @@ export class HeadlessDetector {
     const port = (server.address() as AddressInfo).port;
     let browser: Browser | null = null;
     try {
-      browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+      });
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
@@ -80,6 +88,7 @@ export class HeadlessDetector {
           motion: options.motion ?? false,
           backend: options.backend ?? 'wasm',
           floor: options.floor ?? 0.2,
+          simd: options.simd ?? true,
         })
         .catch((e: unknown) => {
           throw new Error(
@@ -170,7 +179,7 @@ export function buildHarness(): string {
         hash.update(p).update(fs.readFileSync(p));
     }
   };
-  for (const d of ['src', 'cli', 'build']) walk(path.join(PKG, d));
+  for (const d of ['src', 'tools']) walk(path.join(PKG, d));
   walk(path.join(ROOT, 'packages', 'protocol', 'src'));
   const digest = hash.digest('hex');
   const stamp = path.join(OUT, '.sources');
@@ -183,11 +192,11 @@ export function buildHarness(): string {
       path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
       'build',
       '--config',
-      path.join(PKG, 'cli', 'harness', 'vite.config.ts'),
+      path.join(PKG, 'tools', 'harness', 'vite.config.ts'),
       '--outDir',
       OUT,
     ],
-    { cwd: path.join(PKG, 'cli', 'harness'), env, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: path.join(PKG, 'tools', 'harness'), env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   fs.writeFileSync(stamp, digest);
   return OUT;
