@@ -1,4 +1,4 @@
-import type { DetectionSettings } from '@porchlight/protocol';
+import type { DetectionSettings, TrackPoint } from '@porchlight/protocol';
 import { EventAssembler, type EventAssemblerOptions } from './pipeline/EventAssembler.ts';
 import type { DetectionEvent } from './pipeline/types.ts';
 import { TypedEmitter } from './session/emitter.ts';
@@ -52,8 +52,9 @@ const DEFAULTS = {
 
 export type DetectionSessionEvents = {
   started: [ev: DetectionEvent];
-  updated: [ev: DetectionEvent];
-  ended: [ev: DetectionEvent];
+  /** `added`: track points since the previous started/updated (the server's PATCH appends them). */
+  updated: [ev: DetectionEvent, added: TrackPoint[]];
+  ended: [ev: DetectionEvent, added: TrackPoint[]];
   /** The event's best frame as a JPEG with the box drawn (at start, when better, at the end). */
   snapshot: [ev: DetectionEvent, jpeg: Blob];
   stats: [stats: DetectionStats];
@@ -104,10 +105,10 @@ export class DetectionSession<
           this.pendingStart = true;
           this.safeEmit('started', ev);
         },
-        updated: (ev) => this.safeEmit('updated', ev),
-        ended: (ev) => {
+        updated: (ev, added) => this.safeEmit('updated', ev, added),
+        ended: (ev, added) => {
           this.pendingEnd = ev;
-          this.safeEmit('ended', ev);
+          this.safeEmit('ended', ev, added);
         },
         best: () => {
           this.bestDirty = true;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_DETECTION_SETTINGS,
   type DetectionSettings,
+  type TrackPoint,
   TrackPointSchema,
 } from '@porchlight/protocol';
 import { EventAssembler, thin } from './EventAssembler.ts';
@@ -18,12 +19,19 @@ const settings = (over: Partial<DetectionSettings> = {}): DetectionSettings => (
 function run(frames: PipelineFrame[], s: DetectionSettings = settings(), flush = false) {
   const log: { kind: 'started' | 'updated' | 'ended' | 'best'; ev: DetectionEvent }[] = [];
   let n = 0;
+  const added: TrackPoint[] = [];
   const assembler = new EventAssembler(
     s,
     {
       started: (ev) => log.push({ kind: 'started', ev }),
-      updated: (ev) => log.push({ kind: 'updated', ev }),
-      ended: (ev) => log.push({ kind: 'ended', ev }),
+      updated: (ev, more) => {
+        log.push({ kind: 'updated', ev });
+        added.push(...more);
+      },
+      ended: (ev, more) => {
+        log.push({ kind: 'ended', ev });
+        added.push(...more);
+      },
       best: (ev) => log.push({ kind: 'best', ev }),
     },
     { newId: () => `ev${++n}` },
@@ -33,6 +41,7 @@ function run(frames: PipelineFrame[], s: DetectionSettings = settings(), flush =
   const of = (kind: string) => log.filter((e) => e.kind === kind).map((e) => e.ev);
   return {
     log,
+    added,
     started: of('started'),
     updated: of('updated'),
     ended: of('ended'),
@@ -76,6 +85,8 @@ describe('EventAssembler', () => {
     expect(endedAt).toBe(r.log.length - 1);
     expect(r.updated.length).toBeGreaterThan(0);
     expect(r.updated.every((u) => u.endedAt === null)).toBe(true);
+    // What the server appends (started's track, then each callback's added points) is the track.
+    expect([...r.started[0]!.track, ...r.added]).toEqual(ev.track);
   });
 
   it('ignores flicker: single frames, and tracks whose median score stays under trackScore', () => {

@@ -42,9 +42,13 @@ function randomId(): string {
 /** Typed callbacks; each gets a copy of the event, safe to keep. */
 export interface EventAssemblerCallbacks {
   started?: (ev: DetectionEvent) => void;
-  /** Throttled to updateIntervalMs. `track` is the whole (thinned) track: replace, don't append. */
-  updated?: (ev: DetectionEvent) => void;
-  ended?: (ev: DetectionEvent) => void;
+  /**
+   * Throttled to updateIntervalMs. `ev.track` is the whole (thinned) track; `added` holds the
+   * points recorded since the previous callback (what the server's PATCH appends).
+   */
+  updated?: (ev: DetectionEvent, added: TrackPoint[]) => void;
+  /** `added`: points since the last `started`/`updated`. */
+  ended?: (ev: DetectionEvent, added: TrackPoint[]) => void;
   /** The best box changed: it is in the frame just pushed (keep that frame for the snapshot). */
   best?: (ev: DetectionEvent) => void;
 }
@@ -76,6 +80,8 @@ export class EventAssembler {
   private lastUpdateAt = 0;
   private dirty = false;
   private now = 0;
+  /** Points recorded since the last started/updated callback. */
+  private unsent: TrackPoint[] = [];
 
   constructor(
     settings: DetectionSettings,
@@ -140,7 +146,7 @@ export class EventAssembler {
     } else if (this.dirty && t - this.lastUpdateAt >= this.options.updateIntervalMs) {
       this.dirty = false;
       this.lastUpdateAt = t;
-      this.callbacks.updated?.(copy(this.open));
+      this.callbacks.updated?.(copy(this.open), this.takeUnsent());
     }
     return seen;
   }
@@ -180,6 +186,7 @@ export class EventAssembler {
     for (const person of people) {
       const point = person.lastPoint;
       ev.track.push(point);
+      this.unsent.push({ ...point });
       ev.maxScore = Math.max(ev.maxScore, point.score);
       for (const zone of zonesAt(point.box, this.settings.zones)) {
         if (!ev.zones.includes(zone)) ev.zones.push(zone);
@@ -200,6 +207,7 @@ export class EventAssembler {
     this.dirty = true;
     if (started) {
       this.dirty = false;
+      this.unsent = [];
       this.callbacks.started?.(copy(ev));
     }
     if (bestChanged) this.callbacks.best?.(copy(ev));
@@ -211,7 +219,13 @@ export class EventAssembler {
     this.open = null;
     this.dirty = false;
     ev.endedAt = Math.max(ev.startedAt, Math.round(this.lastPersonAt));
-    this.callbacks.ended?.(copy(ev));
+    this.callbacks.ended?.(copy(ev), this.takeUnsent());
+  }
+
+  private takeUnsent(): TrackPoint[] {
+    const out = thin(this.unsent, this.options.trackPoints);
+    this.unsent = [];
+    return out;
   }
 
   /**
