@@ -17,6 +17,8 @@ import {
 } from './media.ts';
 import type { Ack } from './errors.ts';
 import type { AnsweredBy, CallOutcome, CallView } from './rest/calls.ts';
+import type { EventView } from './rest/events.ts';
+import type { DetectionSettings } from './detection.ts';
 import type { Action } from './rest/enums.ts';
 
 /**
@@ -221,7 +223,18 @@ export interface NotificationMap {
   callEnded: { callId: string; outcome: CallOutcome; reason: string };
   /** To the visitor: a text from the answerer, to show and speak. */
   quickReply: { callId: string; text: string; sentAt: number };
+  /**
+   * To every open socket of every account that may watch the camera's recordings (joined or
+   * not), when the camera's detection settings have `notify` on: an event started, changed (track,
+   * zones, snapshot) or ended.
+   */
+  detection: { kind: DetectionNotificationKind; event: EventView };
+  /** To the camera's own sockets: its detection settings changed (apply them at once). */
+  detectionSettings: { deviceId: string; settings: DetectionSettings };
 }
+
+export const DETECTION_NOTIFICATION_KINDS = ['started', 'updated', 'ended'] as const;
+export type DetectionNotificationKind = (typeof DETECTION_NOTIFICATION_KINDS)[number];
 
 export type NotificationName = keyof NotificationMap;
 

@@ -14,6 +14,9 @@ export const PUSH_TYPES = [
   'missed',
   'message',
   'test',
+  /** A camera saw a person (text first, then `detection-snapshot` with the image). */
+  'detection',
+  'detection-snapshot',
 ] as const;
 export type PushType = (typeof PUSH_TYPES)[number];
 /** Types that are an incoming call: Answer/Decline actions, renotify, requireInteraction. */
@@ -56,6 +59,9 @@ export const PushPayloadSchema = z.object({
   callId: IdSchema.optional(),
   siteId: IdSchema.optional(),
   doorId: IdSchema.optional(),
+  /** Detection pushes: the camera and the event. */
+  deviceId: IdSchema.optional(),
+  eventId: IdSchema.optional(),
   title: z.string().min(1).max(PUSH_LIMITS.title),
   body: z.string().max(PUSH_LIMITS.body),
   image: ImageSchema.optional(),

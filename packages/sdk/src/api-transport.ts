@@ -30,11 +30,14 @@ export interface ApiOptions {
   validateResponses?: boolean;
 }
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Query = Record<string, string | number | undefined>;
 
 export interface RequestSpec {
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is with its media type instead of a JSON body (snapshots: image/jpeg). */
+  raw?: { type: string; data: Blob | Uint8Array };
   query?: Query;
   /** Public routes (login, provisioning) send no bearer. Default true. */
   auth?: boolean;
@@ -45,6 +48,8 @@ export interface CallSpec<R extends RestRoute> {
   params?: ParamsIn<R>;
   query?: QueryIn<R>;
   body?: BodyIn<R>;
+  /** A non-JSON body (routes whose `bodyType` is not JSON), sent instead of `body`. */
+  raw?: RequestSpec['raw'];
   /** Public routes (login, provisioning) send no bearer. Default true. */
   auth?: boolean;
 }
@@ -207,6 +212,7 @@ export class ApiTransport {
       pathOf(path, spec.params),
       {
         ...(spec.body !== undefined ? { body: spec.body } : {}),
+        ...(spec.raw !== undefined ? { raw: spec.raw } : {}),
         query,
         ...(spec.auth !== undefined ? { auth: spec.auth } : {}),
       },
@@ -263,8 +269,12 @@ export class ApiTransport {
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== null) headers['authorization'] = `Bearer ${token}`;
-    let body: string | undefined;
-    if (spec.body !== undefined) {
+    let body: string | Blob | Uint8Array<ArrayBuffer> | undefined;
+    if (spec.raw !== undefined) {
+      headers['content-type'] = spec.raw.type;
+      // A copy into a fresh ArrayBuffer: fetch takes no view of a SharedArrayBuffer.
+      body = spec.raw.data instanceof Blob ? spec.raw.data : new Uint8Array(spec.raw.data);
+    } else if (spec.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(spec.body);
     }

@@ -50,4 +50,11 @@ export type ClientEvents = {
    * `callAnswered`/`callEnded`/`quickReply` on the visitor's (call room) client.
    */
   call: [notification: CallNotification];
+  /**
+   * A person-detection event of a camera whose recordings this account may watch: `started`,
+   * `updated` (track, zones, snapshot) or `ended` (docs/detection.md).
+   */
+  detection: [notification: NotificationMap['detection']];
+  /** This camera's detection settings were changed by an owner: apply them at once. */
+  detectionSettings: [notification: NotificationMap['detectionSettings']];
 };

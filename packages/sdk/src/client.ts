@@ -122,6 +122,8 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
       scheduleSync: () => this.media.schedule(),
       mediaReset: (reason, caps) => this.onMediaReset(reason, caps),
       emitCall: (notification) => this.safeEmit('call', notification),
+      emitDetection: (notification) => this.safeEmit('detection', notification),
+      emitDetectionSettings: (notification) => this.safeEmit('detectionSettings', notification),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { ProducerInfo, RtpCapabilities } from '@porchlight/protocol';
+import type { NotificationMap, ProducerInfo, RtpCapabilities } from '@porchlight/protocol';
 import type { DirectoryDiff, ProducerDirectory } from './producer-directory.ts';
 import type { Notification } from './signaling.ts';
 import type { SourceFollower } from './source-follower.ts';
@@ -20,6 +20,10 @@ export interface NotificationTarget {
   mediaReset(reason: string, caps: RtpCapabilities): void;
   /** Hands a doorbell call notification to the app. */
   emitCall(notification: CallNotification): void;
+  /** Hands a detection event notification to the app. */
+  emitDetection(notification: NotificationMap['detection']): void;
+  /** Hands this camera's new detection settings to the app. */
+  emitDetectionSettings(notification: NotificationMap['detectionSettings']): void;
 }
 
 /** Applies one server notification: the producer directory, subscriptions, media resets. */
@@ -82,6 +86,12 @@ export function applyNotification(t: NotificationTarget, notification: Notificat
     case 'callEnded':
     case 'quickReply':
       t.emitCall(notification);
+      break;
+    case 'detection':
+      t.emitDetection(notification.payload);
+      break;
+    case 'detectionSettings':
+      t.emitDetectionSettings(notification.payload);
       break;
   }
 }

@@ -52,6 +52,8 @@ const NOTIFICATION_NAMES = [
   'callAnswered',
   'callEnded',
   'quickReply',
+  'detection',
+  'detectionSettings',
 ] as const satisfies readonly NotificationName[];
 
 // Fails to compile when the protocol gains a notification this list does not subscribe to.

@@ -112,6 +112,13 @@ export const REST_ENDPOINTS = {
     path: '/api/v1/notifications/subscriptions/:subscriptionId/test',
   },
   notificationAction: { method: 'POST', path: '/api/v1/notifications/actions' },
+  startEvent: { method: 'POST', path: '/api/v1/devices/:deviceId/events' },
+  updateEvent: { method: 'PATCH', path: '/api/v1/devices/:deviceId/events/:eventId' },
+  putEventSnapshot: { method: 'PUT', path: '/api/v1/devices/:deviceId/events/:eventId/snapshot' },
+  listEvents: { method: 'GET', path: '/api/v1/events' },
+  getEvent: { method: 'GET', path: '/api/v1/events/:eventId' },
+  getDetectionSettings: { method: 'GET', path: '/api/v1/devices/:deviceId/detection' },
+  putDetectionSettings: { method: 'PUT', path: '/api/v1/devices/:deviceId/detection' },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;
 
 export type RestRouteName = keyof typeof REST_ENDPOINTS;

@@ -9,6 +9,7 @@ import { apiKeyRoutes } from './apiKeys.ts';
 import { auditRoutes } from './audit.ts';
 import { callRoutes } from './calls.ts';
 import { doorRoutes } from './doors.ts';
+import { eventRoutes } from './events.ts';
 import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
@@ -26,6 +27,7 @@ export * from './audit.ts';
 export * from './auth.ts';
 export * from './calls.ts';
 export * from './doors.ts';
+export * from './events.ts';
 export * from './common.ts';
 export * from './devices.ts';
 export * from './grants.ts';
@@ -51,5 +53,6 @@ export const restRoutes = {
   ...doorRoutes,
   ...callRoutes,
   ...notificationRoutes,
+  ...eventRoutes,
 } satisfies Record<RestRouteName, RestRoute>;
 export type RestRoutes = typeof restRoutes;

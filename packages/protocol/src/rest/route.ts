@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * Where a route takes no input: an empty object, or nothing at all (a body-less DELETE). The
@@ -35,6 +35,11 @@ export interface RestRoute<
   readonly response: R;
   /** HTTP status on success. */
   readonly status: 200 | 201 | 202 | 204;
+  /**
+   * Media type of the request body. Default JSON; `image/jpeg` routes take the raw bytes (the
+   * body schema then checks a Uint8Array).
+   */
+  readonly bodyType?: 'application/json' | 'image/jpeg';
 }
 
 /** Identity helper that keeps every schema's own type in the descriptor. */
