@@ -94,7 +94,8 @@ export function parseRoute(pathname: string, search = ''): Route | null {
   const [head, id, extra] = parts;
   if (head === undefined) return LIVE;
   if (parts.length === 1 && (head === 'people' || head === 'devices')) return { name: head };
-  if (parts.length === 1 && head === 'events') return { name: 'events', filter: eventsFilter(query) };
+  if (parts.length === 1 && head === 'events')
+    return { name: 'events', filter: eventsFilter(query) };
   if (head === 'cameras' && extra === 'detection' && parts.length === 3) {
     const deviceId = segment(id);
     return deviceId === null ? null : { name: 'detection', deviceId };

@@ -44,7 +44,8 @@ export function ZoneEditor({ state, dispatch, still }: Props) {
   const surface = useRef<HTMLDivElement>(null);
   const dragging = useRef<number | null>(null);
   const problems = editorProblems(state);
-  const selected = state.selected === null ? undefined : state.shapes[state.selected];
+  const selectedIndex = state.selected;
+  const selected = selectedIndex === null ? undefined : state.shapes[selectedIndex];
 
   const at = (event: { clientX: number; clientY: number }): [number, number] | null => {
     const rect = surface.current?.getBoundingClientRect();
@@ -125,16 +126,16 @@ export function ZoneEditor({ state, dispatch, still }: Props) {
           ))}
         </svg>
         {selected &&
-          state.selected !== null &&
+          selectedIndex !== null &&
           selected.points.map(([x, y], j) => (
             <button
               key={j}
               type="button"
               className={`zone-handle${j === state.point ? ' zone-handle--active' : ''}`}
               style={{ left: `${x * 100}%`, top: `${y * 100}%` }}
-              aria-label={`Point ${j + 1} of ${shapeLabel(selected, state.selected, state.shapes)} at ${Math.round(x * 100)} %, ${Math.round(y * 100)} %: arrow keys move it, Delete removes it`}
+              aria-label={`Point ${j + 1} of ${shapeLabel(selected, selectedIndex, state.shapes)} at ${Math.round(x * 100)} %, ${Math.round(y * 100)} %: arrow keys move it, Delete removes it`}
               data-testid="zone-handle"
-              {...handleProps(state.selected, j)}
+              {...handleProps(selectedIndex, j)}
             />
           ))}
       </div>
