@@ -24,6 +24,8 @@ import { TurnService } from './turn/TurnService.ts';
 import type { Store } from './store/createStore.ts';
 import { createLogger } from '@porchlight/runtime';
 import { Doorbell } from './doorbell/Doorbell.ts';
+import { Detection } from './detection/Detection.ts';
+import type { EventRecordingPort } from './detection/ports.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,8 +63,10 @@ export class PorchlightServer {
   readonly recording: Recording;
   /** Doors, door tokens and doorbell calls. */
   readonly doorbell: Doorbell;
-  /** Web Push: VAPID keys, sender, subscriptions, the doorbell adapter. */
+  /** Web Push: VAPID keys, sender, subscriptions, the doorbell and detection adapters. */
   readonly notify: Notify;
+  /** Person detection: events, their snapshots and retention, per-camera settings. */
+  readonly detection: Detection;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -80,6 +84,7 @@ export class PorchlightServer {
     recording: Recording;
     doorbell: Doorbell;
     notify: Notify;
+    detection: Detection;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -94,6 +99,7 @@ export class PorchlightServer {
     this.recording = parts.recording;
     this.doorbell = parts.doorbell;
     this.notify = parts.notify;
+    this.detection = parts.detection;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -119,6 +125,7 @@ export class PorchlightServer {
     let rooms: RoomRegistry | undefined;
     let signaling: SignalingServer | undefined;
     let doorbell: Doorbell | undefined;
+    let detection: Detection | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ repos: store, secret });
@@ -192,6 +199,23 @@ export class PorchlightServer {
       });
       doorbell = bell;
       connectDoorbellPush(bell, notify);
+      const detect = new Detection({
+        db: store.executor,
+        devices: store.devices,
+        grants: store.grants,
+        authorizer: identity.authorizer,
+        secret,
+        dataDir: config.dataDir,
+        publicUrl,
+        recording: eventRecording(recording, config.recording),
+        notifier: {
+          toAccounts: (ids, name, payload) => sockets.server?.notifyAccounts(ids, name, payload),
+          toDevice: (id, name, payload) => sockets.server?.notifyDevice(id, name, payload),
+        },
+        push: notify.detection,
+      });
+      detection = detect;
+      await detect.recover();
       await bell.recover();
       identity.events.on('principalChanged', (who) => {
         if (who.kind === 'device') void bell.deviceChanged(who.id);
@@ -221,11 +245,12 @@ export class PorchlightServer {
       registerRoutes(
         http,
         routes,
-        apiContext(identity, recording, bell, notify, publicUrl),
+        apiContext(identity, recording, bell, notify, detect, publicUrl),
         identity.authenticator,
       );
       recording.media.register(http);
       bell.register(http);
+      detect.register(http);
       await http.listen({ host: config.host, port: config.port });
       const server = new PorchlightServer({
         config,
@@ -241,11 +266,13 @@ export class PorchlightServer {
         recording,
         doorbell: bell,
         notify,
+        detection: detect,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
     } catch (error) {
       // Close what was built, in reverse order; one failing close must not keep the rest open.
+      detection?.close();
       const built = [doorbell, signaling, http, recording, rooms, turn, pool, store];
       for (const part of built) {
         try {
@@ -289,6 +316,7 @@ export class PorchlightServer {
       clearInterval(this.#purgeTimer);
       // Live calls end first, so their visitors and homeowners are told before sockets close.
       await this.doorbell.close();
+      this.detection.close();
       await this.signaling.close();
       // Recorders stop gracefully first so their last segments are kept.
       await this.recording.close();
@@ -309,6 +337,7 @@ function apiContext(
   recording: Recording,
   doorbell: Doorbell,
   notify: Notify,
+  detection: Detection,
   publicUrl: () => string,
 ): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
@@ -329,6 +358,30 @@ function apiContext(
       history: identity.repos.calls,
     },
     notifications: notify.api,
+    detection,
+  };
+}
+
+/** Detection's view of recording: triggers, each camera's pre-roll and age limit, maintenance. */
+function eventRecording(recording: Recording, config: Config['recording']): EventRecordingPort {
+  const { service } = recording;
+  return {
+    trigger: async (deviceId, siteId, type) => {
+      await service.trigger(deviceId, siteId, type);
+    },
+    preRollMs: async (deviceId) =>
+      ((await service.index.getStream(deviceId))?.preRollSeconds ?? config.defaultPreRollSeconds) *
+      1000,
+    retentionMs: async (deviceId) => {
+      const stream = await service.index.getStream(deviceId);
+      const seconds = stream
+        ? stream.retentionMaxAgeSeconds
+        : config.defaultRetentionDays > 0
+          ? config.defaultRetentionDays * 86_400
+          : null;
+      return seconds === null ? null : seconds * 1000;
+    },
+    onMaintenance: (task) => service.onMaintenance(task),
   };
 }
 

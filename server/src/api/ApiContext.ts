@@ -12,6 +12,10 @@ export type DoorbellPort = Pick<
   'doors' | 'calls' | 'visitorSession' | 'authenticateVisitor'
 > & { history: Pick<Repositories['calls'], 'listForDoor'> };
 import type { NotificationsPort } from '../notify/ports.ts';
+import type { Detection } from '../detection/Detection.ts';
+
+/** What the detection routes use. */
+export type DetectionPort = Pick<Detection, 'events' | 'settings' | 'views' | 'repo' | 'device'>;
 
 /**
  * The repositories route handlers read and write directly (`ctx.repos.sites.get(id)`); changes
@@ -38,4 +42,6 @@ export interface ApiContext extends IdentityPorts {
   doorbell: DoorbellPort;
   /** Web Push subscriptions, settings, test sends, notification actions. */
   notifications: NotificationsPort;
+  /** Person detection: events and per-camera settings. */
+  detection: DetectionPort;
 }

@@ -20,7 +20,14 @@ export type RouteAuth<P> =
   | 'public'
   | 'authenticated'
   | 'visitor'
-  | { action: Action; resource: (req: { params: P }) => Resource };
+  | {
+      action: Action;
+      /**
+       * The resource from the path parameters; may look it up (a camera's site from its id: an
+       * unknown id resolves to a resource nobody but an admin holds, so it is 403, not 404).
+       */
+      resource: (req: { params: P }, ctx: ApiContext) => Resource | Promise<Resource>;
+    };
 
 export interface RouteRequest<P, Q, B> {
   params: P;
@@ -78,6 +85,7 @@ export interface ApiRoute extends Omit<RestRoute, 'params' | 'query' | 'body'> {
   body?: z.ZodType;
   auth: 'public' | 'authenticated' | 'visitor' | { action: Action };
   bodyLimit?: number;
+  bodyType?: 'application/json' | 'image/jpeg';
   /** authenticate -> params -> authorize -> query, body -> handler. */
   run(raw: RawRequest, steps: RouteSteps, ctx: ApiContext): Promise<unknown>;
 }
@@ -125,7 +133,7 @@ export function route<
             : await steps.authenticate();
       const params = parse(contract.params, raw.params, 'params');
       if (typeof auth === 'object' && principal)
-        await steps.authorize(principal, auth.action, auth.resource({ params }));
+        await steps.authorize(principal, auth.action, await auth.resource({ params }, ctx));
       const query = parse(contract.query, raw.query, 'query');
       const body = parse(contract.body, raw.body, 'body');
       return impl.handler(

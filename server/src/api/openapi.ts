@@ -56,7 +56,10 @@ export function buildOpenApi(
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: toSchema(r.body, 'input') } },
+              content:
+                r.bodyType === 'image/jpeg'
+                  ? { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } }
+                  : { 'application/json': { schema: toSchema(r.body, 'input') } },
             },
           }
         : {}),

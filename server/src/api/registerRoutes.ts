@@ -26,6 +26,12 @@ export function registerRoutes(
   ctx: ApiContext,
   auth: Authenticator,
 ): void {
+  // Raw JPEG bodies (detection snapshots) arrive as a Buffer for the route's schema to check;
+  // the route's bodyLimit caps them (413 beyond).
+  if (routes.some((r) => r.bodyType === 'image/jpeg') && !app.hasContentTypeParser('image/jpeg'))
+    app.addContentTypeParser('image/jpeg', { parseAs: 'buffer' }, (_req, body, done) =>
+      done(null, body),
+    );
   for (const def of routes) {
     app.route({
       method: def.method,

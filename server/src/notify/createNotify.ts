@@ -1,6 +1,7 @@
 import type https from 'node:https';
 import type { PushSubscriptionRepository } from '../store/repositories/PushSubscriptionRepository.ts';
 import { ActionTokens } from './ActionTokens.ts';
+import { DetectionPush } from './DetectionPush.ts';
 import { DoorbellPush } from './DoorbellPush.ts';
 import type { DeclinePort } from './DoorbellPushTypes.ts';
 import { NotificationService } from './NotificationService.ts';
@@ -37,6 +38,8 @@ export interface Notify {
   api: NotificationService;
   /** What the composition root connects to the calls module's events. */
   doorbell: DoorbellPush;
+  /** What the composition root connects to the detection events. */
+  detection: DetectionPush;
 }
 
 export function createNotify(o: NotifyOptions): Notify {
@@ -64,5 +67,6 @@ export function createNotify(o: NotifyOptions): Notify {
       now,
     }),
     doorbell: new DoorbellPush({ subscriptions: o.subscriptions, sender, actionTokens, now }),
+    detection: new DetectionPush({ subscriptions: o.subscriptions, sender, now }),
   };
 }

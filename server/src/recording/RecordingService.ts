@@ -79,6 +79,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
   readonly #o: Required<Omit<RecordingServiceOptions, 'index' | 'vault' | 'rooms'>>;
   readonly #timer: NodeJS.Timeout;
   #maintaining: Promise<void> | undefined;
+  readonly #maintenanceTasks: ((now: number) => Promise<void>)[] = [];
   #closed = false;
 
   private constructor(o: RecordingServiceOptions) {
@@ -264,6 +265,14 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     return stream.trigger(type, this.#o.now());
   }
 
+  /**
+   * Work of other modules that follows recording retention (detection events live as long as
+   * the recordings they point into). Runs after retention in every `maintain()`.
+   */
+  onMaintenance(task: (now: number) => Promise<void>): void {
+    this.#maintenanceTasks.push(task);
+  }
+
   /** Retention for every stream, then the disk guard, then usage. Never runs twice at once. */
   maintain(): Promise<void> {
     this.#maintaining ??= (async () => {
@@ -271,6 +280,11 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
         const now = this.#o.now();
         for (const stream of await this.index.listStreams()) {
           await this.retention.enforce(stream, now);
+        }
+        for (const task of this.#maintenanceTasks) {
+          await task(now).catch((error: unknown) =>
+            logger.error('maintenance task failed', { error: String(error) }),
+          );
         }
         const guard = await this.retention.guard({
           minFreeBytes: this.#o.minFreeBytes,

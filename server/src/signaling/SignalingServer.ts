@@ -114,6 +114,18 @@ export class SignalingServer {
     }
   }
 
+  /** A notification to a device's own sockets (its detection settings changed). */
+  notifyDevice<K extends NotificationName>(
+    deviceId: string,
+    name: K,
+    payload: NotificationMap[K],
+  ): void {
+    for (const s of this.#sessions) {
+      const p = s.principal;
+      if (p.kind === 'device' && p.id === deviceId) s.notify(name, payload);
+    }
+  }
+
   /** A doorbell notification to the visitor's sockets of one call. */
   notifyVisitor<K extends NotificationName>(
     callId: string,

@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './apiKeys.ts';
 import { authRoutes } from './auth.ts';
 import { callRoutes } from './calls.ts';
 import { doorRoutes } from './doors.ts';
+import { eventRoutes } from './events.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
 import { notificationRoutes } from './notifications.ts';
@@ -24,4 +25,5 @@ export const routes: readonly ApiRoute[] = [
   ...doorRoutes,
   ...callRoutes,
   ...notificationRoutes,
+  ...eventRoutes,
 ];

@@ -1,0 +1,48 @@
+import {
+  DEFAULT_DETECTION_SETTINGS,
+  type DetectionSettings,
+  type DeviceDetection,
+} from '@porchlight/protocol';
+import { EnhancedEventEmitter } from '@porchlight/runtime';
+import type { Device } from '../store/types.ts';
+import type { DetectionRepository } from './DetectionRepository.ts';
+
+export type DetectionSettingsEvents = {
+  /** An owner saved the camera's settings (the camera's sockets are told). */
+  changed: [device: Device, settings: DetectionSettings];
+};
+
+/** Per-camera detection settings (defaults until saved) and the detector each camera reported. */
+export class DetectionSettingsService extends EnhancedEventEmitter<DetectionSettingsEvents> {
+  readonly #repo: DetectionRepository;
+  readonly #now: () => number;
+
+  constructor(o: { repo: DetectionRepository; now?: () => number }) {
+    super();
+    this.#repo = o.repo;
+    this.#now = o.now ?? Date.now;
+  }
+
+  /** The settings in force (saved ones over the defaults, so a newer field takes its default). */
+  async settingsOf(deviceId: string): Promise<DetectionSettings> {
+    const row = await this.#repo.getSettings(deviceId);
+    return { ...DEFAULT_DETECTION_SETTINGS, ...(row?.settings ?? {}) };
+  }
+
+  async view(device: Device): Promise<DeviceDetection> {
+    const row = await this.#repo.getSettings(device.id);
+    return {
+      deviceId: device.id,
+      settings: { ...DEFAULT_DETECTION_SETTINGS, ...(row?.settings ?? {}) },
+      detector: row?.detector ?? null,
+      detectorReportedAt: row?.detectorReportedAt ?? null,
+      updatedAt: row?.updatedAt ?? null,
+    };
+  }
+
+  async save(device: Device, settings: DetectionSettings): Promise<DeviceDetection> {
+    await this.#repo.saveSettings(device.id, device.siteId, settings, this.#now());
+    this.safeEmit('changed', device, settings);
+    return this.view(device);
+  }
+}
