@@ -246,6 +246,18 @@ test('reported events are listed with their snapshot, filter by zone and camera,
   await expect(items.getByTestId('event-camera')).toHaveText('Garage');
   await owner.getByTestId('events-camera').selectOption(front.deviceId);
   await expect(items).toHaveCount(2);
+  // Time: up to an hour ago there was nothing; "Any time" brings them back.
+  const hourAgo = await owner.evaluate(() => {
+    const ms = Date.now() - 3_600_000;
+    return new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  });
+  await owner.getByTestId('events-to').fill(hourAgo);
+  await expect(owner.getByTestId('events-empty')).toHaveText('No events match these filters.');
+  await expect(items).toHaveCount(0);
+  await owner.getByTestId('events-when').selectOption('any');
+  await expect(items).toHaveCount(2);
+  await owner.getByTestId('events-when').selectOption('hour');
+  await expect(items).toHaveCount(2);
 
   await owner.setViewportSize({ width: 390, height: 844 });
   await phoneShot(owner, 'events-390');

@@ -29,7 +29,7 @@ export function EventItem({ event, onPlay }: Props) {
           />
         ) : (
           <span className="event__snap event__snap--none" aria-hidden="true">
-            no picture yet
+            {event.endedAt === null ? 'no picture yet' : 'no picture'}
           </span>
         )}
         <span className="event__text">

@@ -169,23 +169,25 @@ export function EventsScreen({ route, siteId }: { route: RouteOf<'events'>; site
           </datalist>
         </label>
         <label className="field">
-          <span>Since</span>
+          <span>When</span>
           <select
-            data-testid="events-since"
-            value=""
+            data-testid="events-when"
+            value={filter.from === null && filter.to === null ? 'any' : 'custom'}
             onChange={(e) => {
               const preset = TIME_PRESETS.find((p) => p.id === e.target.value);
               if (preset) setFilter({ from: Date.now() - preset.ms, to: null });
               else if (e.target.value === 'any') setFilter({ from: null, to: null });
             }}
           >
-            <option value="">Choose…</option>
             <option value="any">Any time</option>
             {TIME_PRESETS.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.label}
               </option>
             ))}
+            <option value="custom" disabled>
+              Custom range
+            </option>
           </select>
         </label>
         <label className="field">
