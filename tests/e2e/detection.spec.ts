@@ -173,6 +173,7 @@ test('an owner draws a zone on a still of the live camera, saves it, and finds i
     const t = (await target.boundingBox())!;
     expect(Math.min(t.width, t.height)).toBeGreaterThanOrEqual(44);
   }
+  await expect(owner.getByTestId('zone-still')).toBeVisible({ timeout: 20_000 });
   await phoneShot(owner, 'settings-390');
   await owner.setViewportSize({ width: 1280, height: 720 });
 });
