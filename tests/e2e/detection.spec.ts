@@ -145,6 +145,12 @@ test('an owner draws a zone on a still of the live camera, saves it, and finds i
   await handle.focus();
   await owner.keyboard.press('ArrowUp');
   await owner.getByTestId('zone-name').fill('Front path');
+  // A mask drawn with the keyboard only: "+ Point" focuses the new point, arrows move it.
+  await owner.getByTestId('mask-add').click();
+  for (const key of ['Shift+ArrowDown', 'Shift+ArrowUp', 'Shift+ArrowDown']) {
+    await owner.getByTestId('zone-point-add').click();
+    await owner.keyboard.press(key);
+  }
   await owner.getByTestId('detection-minScore').fill('0.4');
   await owner.getByTestId('detection-save').click();
   await expect(owner.getByTestId('detection-saved')).toBeVisible();
@@ -161,13 +167,20 @@ test('an owner draws a zone on a still of the live camera, saves it, and finds i
   // Dragged to (0.1, 0.95), then one arrow-key step (1 %) up.
   expect(c![0]).toBeCloseTo(0.1, 1);
   expect(c![1]).toBeCloseTo(0.94, 1);
+  expect(saved.settings.masks).toEqual([
+    [
+      [0.5, 0.55],
+      [0.55, 0.5],
+      [0.6, 0.55],
+    ],
+  ]);
 
   await owner.reload();
   await expect(owner.getByTestId('zone-name')).toHaveValue('Front path');
   await expect(owner.getByTestId('detection-minScore')).toHaveValue('0.4');
 
   await owner.setViewportSize({ width: 390, height: 844 });
-  await owner.getByTestId('zone-row').locator('.zone-row__pick').click();
+  await owner.locator('[data-testid="zone-row"][data-kind="zone"] .zone-row__pick').click();
   await expect(owner.getByTestId('zone-handle')).toHaveCount(3);
   for (const target of await owner.getByTestId('zone-handle').all()) {
     const t = (await target.boundingBox())!;

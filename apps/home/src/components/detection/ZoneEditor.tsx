@@ -1,5 +1,7 @@
 import {
+  useEffect,
   useRef,
+  useState,
   type Dispatch,
   type KeyboardEvent,
   type MouseEvent,
@@ -44,6 +46,19 @@ export function ZoneEditor({ state, dispatch, still }: Props) {
   const surface = useRef<HTMLDivElement>(null);
   const dragging = useRef<number | null>(null);
   const problems = editorProblems(state);
+  // After "+ Point" the new point's handle takes the focus, so the arrow keys move it at once.
+  const [focusPoint, setFocusPoint] = useState(false);
+  useEffect(() => {
+    if (!focusPoint) return;
+    setFocusPoint(false);
+    surface.current?.querySelector<HTMLButtonElement>('.zone-handle--active')?.focus();
+  }, [focusPoint, state]);
+  const addPointByKeyboard = (): void => {
+    const last = selected?.points.at(-1);
+    const [x, y] = last ? [last[0] + 0.05, last[1]] : [0.5, 0.5];
+    dispatch({ type: 'addPoint', x: x > 1 ? last![0] - 0.05 : x, y });
+    setFocusPoint(true);
+  };
   const selectedIndex = state.selected;
   const selected = selectedIndex === null ? undefined : state.shapes[selectedIndex];
 
@@ -162,6 +177,15 @@ export function ZoneEditor({ state, dispatch, still }: Props) {
           onClick={() => dispatch({ type: 'addShape', kind: 'mask' })}
         >
           + Mask
+        </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="zone-point-add"
+          title="Adds a point you can move with the arrow keys"
+          onClick={addPointByKeyboard}
+        >
+          + Point
         </button>
         <button
           type="button"
