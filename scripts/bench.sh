@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): each writes its section into bench/results/latest.json and regenerates
 # bench/results/latest.md. Loopback only; bounded in time (fan-out ~4 min, recording ~4 min,
-# recording density ~2-3 min, LL-HLS ~3 min, signaling ~1 min, push delivery ~10 s).
+# recording density ~2-3 min, LL-HLS ~3 min, signaling ~1 min, push delivery ~10 s, detection ~5 min).
 # Each bench also runs alone with options, e.g. `node --import tsx bench/fanout.ts --steps=25,100`
 # (see the header comment of each file).
 set -euo pipefail
@@ -37,6 +37,9 @@ run bench/recordingDensity.ts
 run bench/doorbellRing.ts
 # Doorbell Web Push: ring -> push accepted by a local HTTPS push receiver, 10 devices x 25 rings.
 run bench/pushDelivery.ts
+# Person detection accuracy: the detect CLI over the opencv-doc fixtures (~5 min of headless
+# Chromium), then filters/tracking/events at the default settings vs bench/detection/groundTruth.json.
+run bench/detection.ts --sweep
 
 printf '\n'
 cat bench/results/latest.md

@@ -43,3 +43,6 @@ else
 fi
 
 bash scripts/mediasoup-worker/build.sh
+
+# Person-detection footage (opencv-doc clips and stills) for the detect CLI, tests and benches.
+bash scripts/detection-fixtures.sh

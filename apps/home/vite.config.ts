@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { detectorAssets } from '../../packages/detector/build/assetsPlugin.ts';
 
 /**
  * `vite build` writes dist/, which the Porchlight server serves at `/` (same origin as socket.io).
@@ -12,6 +13,8 @@ const devServer = process.env['PORCHLIGHT_DEV_SERVER'];
 export default defineConfig({
   plugins: [
     react(),
+    // Person detection's model and tfjs .wasm files at /detector/<version>/ (docs/detection.md).
+    detectorAssets(),
     // The service worker (src/sw/sw.ts, served as /sw.js) and the web app manifest; see docs/pwa.md.
     VitePWA({
       strategies: 'injectManifest',
@@ -49,6 +52,8 @@ export default defineConfig({
       },
     }),
   ],
+  // The detector's worker bundles tfjs: an ES module worker (the CSP allows only 'self' scripts).
+  worker: { format: 'es' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -19,6 +19,11 @@ const logger = createLogger('HttpServer');
 
 /** Files of a built web app that must be revalidated on every request. */
 const NO_CACHE_FILES = new Set(['sw.js', 'index.html', 'manifest.webmanifest']);
+/**
+ * The person detector's model and .wasm files (megabytes) sit under a versioned path
+ * (`/detector/<tfjs + model version>/`, packages/detector/src/model/assets.ts): cached for a year.
+ */
+const IMMUTABLE_DIR = /^detector[\\/][^\\/]+[\\/][^\\/]+$/;
 
 export interface HttpServerOptions {
   tls: TlsMaterial;
@@ -115,7 +120,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       cacheControl: false,
       setHeaders: (res, file) => {
         const noCache = NO_CACHE_FILES.has(path.basename(file));
-        res.setHeader('cache-control', noCache ? 'no-cache' : 'public, max-age=0');
+        const immutable = IMMUTABLE_DIR.test(path.relative(a.root, file));
+        res.setHeader(
+          'cache-control',
+          noCache ? 'no-cache' : immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0',
+        );
       },
       // Only the first registration may decorate the reply with sendFile.
       decorateReply: i === 0,

@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { DEFAULT_DETECTION_SETTINGS, type Box, type DetectorInfo } from '@porchlight/protocol';
+import { DetectionSession } from './DetectionSession.ts';
+import type { FrameDetector } from './FrameDetector.ts';
+import type { FrameResult } from './FrameResult.ts';
+import type { DetectionEvent } from './pipeline/types.ts';
+import type { DetectionStats, FrameDetectorLike, FrameSource } from './session/types.ts';
+
+/** A frame that knows whether it was released. */
+class FakeFrame {
+  static open = 0;
+  closed = false;
+  constructor(readonly t: number) {
+    FakeFrame.open++;
+  }
+  close(): void {
+    if (this.closed) throw new Error('closed twice');
+    this.closed = true;
+    FakeFrame.open--;
+  }
+}
+
+/** A camera with one person walking across it between `from` and `to` (ms of the fake clock). */
+class FakeScene implements FrameSource<FakeFrame>, FrameDetectorLike<FakeFrame> {
+  info: DetectorInfo = { backend: 'wasm', model: 'centernet-512', msPerFrame: 200 };
+  closed = false;
+  busy = 0;
+  maxBusy = 0;
+  detects = 0;
+  constructor(
+    private readonly from: number,
+    private readonly to: number,
+    private readonly modelMs = 200,
+  ) {}
+
+  async grab(keepCopy: boolean) {
+    const t = Date.now();
+    return { frame: new FakeFrame(t), copy: keepCopy ? new FakeFrame(t) : null };
+  }
+
+  async detect(frame: FakeFrame, t: number): Promise<FrameResult> {
+    this.busy++;
+    this.detects++;
+    this.maxBusy = Math.max(this.maxBusy, this.busy);
+    frame.close(); // ownership moved to the detector (the worker)
+    await new Promise((r) => setTimeout(r, this.modelMs));
+    this.busy--;
+    const persons: FrameResult['persons'] = [];
+    if (t >= this.from && t <= this.to) {
+      const k = (t - this.from) / (this.to - this.from);
+      persons.push({ score: 0.6, box: [0.1 + 0.7 * k, 0.3, 0.06, 0.2] });
+    }
+    return { t, persons, ms: this.modelMs, motion: true, ran: true };
+  }
+}
+
+describe('DetectionSession', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_750_000_000_000 });
+    FakeFrame.open = 0;
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('FrameDetector is a detector the session can run', () => {
+    expectTypeOf<FrameDetector>().toMatchTypeOf<FrameDetectorLike<ImageBitmap>>();
+  });
+
+  it('reports a person as started, snapshot, ended, one detection at a time, within the CPU budget', async () => {
+    const t0 = Date.now();
+    const scene = new FakeScene(t0 + 2000, t0 + 8000);
+    const snapshots: { ev: DetectionEvent; box: Box; frame: number }[] = [];
+    const session = new DetectionSession(scene, scene, DEFAULT_DETECTION_SETTINGS, {
+      cpuBudget: 0.5,
+      encodeSnapshot: async (frame, box) => {
+        expect(frame.closed).toBe(false);
+        snapshots.push({ ev: session.current!, box, frame: frame.t });
+        return new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' });
+      },
+    });
+    const seen: string[] = [];
+    const snapshotEvents: DetectionEvent[] = [];
+    const stats: DetectionStats[] = [];
+    session.on('started', () => seen.push('started'));
+    session.on('ended', () => seen.push('ended'));
+    session.on('snapshot', (ev, jpeg) => {
+      expect(jpeg.type).toBe('image/jpeg');
+      snapshotEvents.push(ev);
+    });
+    session.on('stats', (s) => stats.push(s));
+    await vi.advanceTimersByTimeAsync(30_000);
+
+    expect(seen).toEqual(['started', 'ended']);
+    expect(snapshotEvents.length).toBeGreaterThanOrEqual(1);
+    expect(snapshotEvents[0]!.endedAt).toBeNull();
+    // The snapshot shows the frame the best box came from.
+    for (const s of snapshots) expect(s.frame).toBe(s.ev?.best.t ?? s.frame);
+    expect(scene.maxBusy).toBe(1);
+    // 200 ms per model run at half a core: one detection every 400 ms.
+    const last = stats.at(-1)!;
+    expect(last.detectionsPerSecond).toBeCloseTo(2.5, 1);
+    expect(last).toMatchObject({ backend: 'wasm', msPerFrame: 200 });
+    session.close();
+    expect(FakeFrame.open).toBe(0);
+  });
+
+  it('runs faster when the model is cheap, up to maxRate', async () => {
+    const scene = new FakeScene(0, 0, 20);
+    const session = new DetectionSession(scene, scene, DEFAULT_DETECTION_SETTINGS, { maxRate: 4 });
+    const stats: DetectionStats[] = [];
+    session.on('stats', (s) => stats.push(s));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(stats.at(-1)!.detectionsPerSecond).toBeCloseTo(4, 1);
+    session.close();
+  });
+
+  it('close ends the open event, is idempotent, and stops detecting', async () => {
+    const t0 = Date.now();
+    const scene = new FakeScene(t0, t0 + 60_000);
+    const session = new DetectionSession(scene, scene, DEFAULT_DETECTION_SETTINGS);
+    const ended: DetectionEvent[] = [];
+    let closes = 0;
+    session.on('ended', (ev) => ended.push(ev));
+    session.on('close', () => closes++);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(session.current).not.toBeNull();
+    session.close();
+    session.close();
+    expect(ended).toHaveLength(1);
+    expect(ended[0]!.endedAt).toBeGreaterThan(t0);
+    expect(closes).toBe(1);
+    const detects = scene.detects;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(scene.detects).toBe(detects);
+    expect(FakeFrame.open).toBe(0);
+  });
+
+  it('reports a failing detector and retries; stops when the detector is closed', async () => {
+    const scene = new FakeScene(0, 0);
+    let failures = 0;
+    const flaky: FrameDetectorLike<FakeFrame> = {
+      info: scene.info,
+      get closed() {
+        return failures >= 3;
+      },
+      detect: async (frame, t) => {
+        if (failures < 3) {
+          frame.close();
+          failures++;
+          throw new Error('worker hiccup');
+        }
+        return scene.detect(frame, t);
+      },
+    };
+    const session = new DetectionSession(scene, flaky, DEFAULT_DETECTION_SETTINGS, {
+      retryMs: 1000,
+    });
+    const errors: Error[] = [];
+    session.on('error', (e) => errors.push(e));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(errors.map((e) => e.message)).toEqual([
+      'worker hiccup',
+      'worker hiccup',
+      'worker hiccup',
+    ]);
+    expect(session.closed).toBe(true);
+    expect(FakeFrame.open).toBe(0);
+  });
+});
