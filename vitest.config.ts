@@ -10,6 +10,7 @@ export default defineConfig({
       'server/test/**/*.test.ts',
       'tests/web/**/*.test.ts',
       'tests/support/**/*.test.ts',
+      'tests/detector/**/*.test.ts',
     ],
     // Integration tests start real mediasoup workers: run files one at a time on 2-core machines.
     fileParallelism: false,

@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { detectorAssets } from '../../packages/detector/build/assetsPlugin.ts';
+import { detectorAssets } from '../../packages/detector/tools/assetsPlugin.ts';
 
 /**
  * `vite build` writes dist/, which the Porchlight server serves at `/` (same origin as socket.io).

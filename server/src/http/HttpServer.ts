@@ -123,7 +123,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         const immutable = IMMUTABLE_DIR.test(path.relative(a.root, file));
         res.setHeader(
           'cache-control',
-          noCache ? 'no-cache' : immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0',
+          noCache
+            ? 'no-cache'
+            : immutable
+              ? 'public, max-age=31536000, immutable'
+              : 'public, max-age=0',
         );
       },
       // Only the first registration may decorate the reply with sendFile.

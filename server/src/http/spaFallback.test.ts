@@ -26,6 +26,7 @@ describe('SPA fallback', () => {
       '/media/tok/x.m3u8',
       '/ca',
       '/ca/x',
+      '/detector/tfjs-4.22.0_centernet-512-human-3.3.6/missing.wasm',
     ])
       expect(servesAppShell('/', url), url).toBe(false);
     expect(servesAppShell('/', '/admin')).toBe(false);

@@ -1,6 +1,6 @@
 /**
  * Where the detector's large static files live on our server. They are copied from node_modules
- * into each app's build at `detector/<ASSET_VERSION>/` (packages/detector/build/assetsPlugin.ts)
+ * into each app's build at `detector/<ASSET_VERSION>/` (packages/detector/tools/assetsPlugin.ts)
  * and served with a one-year immutable cache: the version is in the path, so a new tfjs or model
  * is a new URL. Never a CDN: cameras work offline on a LAN.
  */

@@ -22,18 +22,27 @@ function positive(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+function parseOptions() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        fps: { type: 'string' },
+        'max-frames': { type: 'string' },
+        motion: { type: 'boolean', default: false },
+        backend: { type: 'string', default: 'wasm' },
+        floor: { type: 'string', default: '0.2' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    // Unknown options, a missing value, or a value that looks like an option ("-3").
+    throw new InputError(e instanceof Error ? e.message : String(e));
+  }
+}
+
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      fps: { type: 'string' },
-      'max-frames': { type: 'string' },
-      motion: { type: 'boolean', default: false },
-      backend: { type: 'string', default: 'wasm' },
-      floor: { type: 'string', default: '0.2' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parseOptions();
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;

@@ -7,8 +7,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { DetectorInfo } from '@porchlight/protocol';
 import type { FrameResult } from '../src/FrameResult.ts';
-import type { HarnessApi } from './harness/main.ts';
-import { mimeOf } from '../build/assetsPlugin.ts';
+import { mimeOf } from './assetsPlugin.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 
 const PKG = path.resolve(import.meta.dirname, '..');
@@ -170,7 +169,7 @@ export function buildHarness(): string {
         hash.update(p).update(fs.readFileSync(p));
     }
   };
-  for (const d of ['src', 'cli', 'build']) walk(path.join(PKG, d));
+  for (const d of ['src', 'tools']) walk(path.join(PKG, d));
   walk(path.join(ROOT, 'packages', 'protocol', 'src'));
   const digest = hash.digest('hex');
   const stamp = path.join(OUT, '.sources');
@@ -183,11 +182,11 @@ export function buildHarness(): string {
       path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
       'build',
       '--config',
-      path.join(PKG, 'cli', 'harness', 'vite.config.ts'),
+      path.join(PKG, 'tools', 'harness', 'vite.config.ts'),
       '--outDir',
       OUT,
     ],
-    { cwd: path.join(PKG, 'cli', 'harness'), env, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: path.join(PKG, 'tools', 'harness'), env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   fs.writeFileSync(stamp, digest);
   return OUT;

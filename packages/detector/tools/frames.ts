@@ -22,7 +22,7 @@ export interface FrameInput {
 }
 
 export interface VideoOptions {
-  /** Sample the video at this rate (default: every frame). */
+  /** Sample the video at about this rate: every round(rate / fps)-th frame (default: every frame). */
   fps?: number;
   /** Stop after this many frames (default: all). */
   maxFrames?: number;
@@ -69,12 +69,13 @@ function videoFrames(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-detect-'));
   const cleanup = (): void => fs.rmSync(dir, { recursive: true, force: true });
   try {
+    // Every step-th source frame (select, not the fps filter, so frame numbers are exact).
+    const step = options.fps ? Math.max(1, Math.round(rate / options.fps)) : 1;
     const args = ['-hide_banner', '-loglevel', 'error', '-i', video];
-    if (options.fps) args.push('-vf', `fps=${options.fps}`);
+    if (step > 1) args.push('-vf', `select=not(mod(n\\,${step}))`, '-fps_mode', 'passthrough');
     if (options.maxFrames) args.push('-frames:v', String(options.maxFrames));
     args.push('-start_number', '0', path.join(dir, '%06d.png'));
     execFileSync('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    const step = options.fps ? rate / options.fps : 1;
     const frames = fs
       .readdirSync(dir)
       .sort()

@@ -1,4 +1,4 @@
-import { detectorAssets } from '../../build/assetsPlugin.ts';
+import { detectorAssets } from '../assetsPlugin.ts';
 
 /** Builds the CLI's harness page (cli/harness/) with the detector's worker and assets. */
 export default {
