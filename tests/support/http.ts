@@ -13,11 +13,17 @@ export async function api<T = Record<string, unknown>>(
   base: string,
   method: string,
   path: string,
-  o: { token?: string; body?: unknown; rawBody?: string } = {},
+  o: {
+    token?: string;
+    body?: unknown;
+    rawBody?: string | Uint8Array<ArrayBuffer>;
+    contentType?: string;
+  } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = {};
   if (o.token) headers['authorization'] = `Bearer ${o.token}`;
-  if (o.body !== undefined || o.rawBody !== undefined) headers['content-type'] = 'application/json';
+  if (o.body !== undefined || o.rawBody !== undefined)
+    headers['content-type'] = o.contentType ?? 'application/json';
   const res = await fetch(`${base}${path}`, {
     method,
     headers,

@@ -95,6 +95,8 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
   readonly #skewMs: number;
   /** Open events by id: the last post time (server clock) and where to trigger. */
   readonly #open = new Map<string, { deviceId: string; siteId: string; lastPost: number }>();
+  /** Posts about one event run one after another (each reads, merges and writes the row). */
+  readonly #queues = new Map<string, Promise<unknown>>();
   readonly #timer: NodeJS.Timeout;
   #closed = false;
 
@@ -117,6 +119,11 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
     this.#skewMs = o.maxClockSkewMs ?? d.maxClockSkewMs;
     this.#timer = setInterval(() => void this.#keepAlive(), o.keepAliveMs ?? d.keepAliveMs);
     this.#timer.unref();
+  }
+
+  /** Events being kept alive now (diagnostics and tests). */
+  get openCount(): number {
+    return this.#open.size;
   }
 
   /** Counts a post of the camera against its limits; RATE_LIMITED (429) when over. */
@@ -159,7 +166,26 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
     return row;
   }
 
-  async update(deviceId: string, eventId: string, input: UpdateInput): Promise<EventRow> {
+  update(deviceId: string, eventId: string, input: UpdateInput): Promise<EventRow> {
+    return this.#serial(eventId, () => this.#update(deviceId, eventId, input));
+  }
+
+  /** Stores (or replaces) the event's best snapshot. */
+  snapshot(deviceId: string, eventId: string, jpeg: Buffer): Promise<EventRow> {
+    return this.#serial(eventId, () => this.#snapshot(deviceId, eventId, jpeg));
+  }
+
+  #serial<T>(eventId: string, job: () => Promise<T>): Promise<T> {
+    const run = (this.#queues.get(eventId) ?? Promise.resolve()).then(job, job);
+    const tail = run.catch(() => undefined);
+    this.#queues.set(eventId, tail);
+    void tail.then(() => {
+      if (this.#queues.get(eventId) === tail) this.#queues.delete(eventId);
+    });
+    return run;
+  }
+
+  async #update(deviceId: string, eventId: string, input: UpdateInput): Promise<EventRow> {
     const now = this.#now();
     const row = await this.ofDevice(deviceId, eventId);
     if (row.endedAt !== null) throw PorchlightError.conflict('the event has ended');
@@ -191,8 +217,7 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
     return next;
   }
 
-  /** Stores (or replaces) the event's best snapshot. */
-  async snapshot(deviceId: string, eventId: string, jpeg: Buffer): Promise<EventRow> {
+  async #snapshot(deviceId: string, eventId: string, jpeg: Buffer): Promise<EventRow> {
     const row = await this.ofDevice(deviceId, eventId);
     const ref = await this.#o.snapshots.put(row.id, jpeg);
     const now = this.#now();

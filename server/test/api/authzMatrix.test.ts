@@ -17,7 +17,7 @@ import {
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
 import { ALLOWED, EVERYONE, PUBLIC, type Who } from './authz/principals.ts';
 import { AUTHENTICATED, EXAMPLES } from './authz/rows/index.ts';
-import { makeWorld, type World } from './authz/world.ts';
+import { makeWorld, type Example, type World } from './authz/world.ts';
 
 function expectedAllowed(route: (typeof routes)[number], who: Who): boolean {
   const key = `${route.method} ${route.path}`;
@@ -82,12 +82,11 @@ describe('authorization matrix', () => {
             })
           ).record.id;
         }
-        const ex: { path: string; body?: unknown } = (
-          EXAMPLES[key] ?? (() => ({ path: route.path }))
-        )(w);
+        const ex: ReturnType<Example> = (EXAMPLES[key] ?? (() => ({ path: route.path })))(w);
         const res = await api(ts.url, route.method, ex.path, {
           ...(w.tokens[who] ? { token: w.tokens[who] } : {}),
           ...(ex.body !== undefined ? { body: ex.body } : {}),
+          ...(ex.raw !== undefined ? { rawBody: ex.raw.data, contentType: ex.raw.type } : {}),
         });
         const label = `${key} as ${who} -> ${res.status} ${String(JSON.stringify(res.body)).slice(0, 200)}`;
         if (who === 'anonymous') expect(res.status, label).toBe(401);

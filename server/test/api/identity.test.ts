@@ -63,6 +63,13 @@ describe('identity over the REST API', () => {
     }
     const login = res.body.paths['/api/v1/auth/login']!['post']!;
     expect(JSON.stringify(login)).toContain('"format":"email"');
+    // A detection snapshot is the raw JPEG, not JSON.
+    const snapshot =
+      res.body.paths['/api/v1/devices/{deviceId}/events/{eventId}/snapshot']!['put']!;
+    expect(snapshot['requestBody']).toStrictEqual({
+      required: true,
+      content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
+    });
   });
 
   it('describes every success response with the contract schema the SDK checks answers against', async () => {

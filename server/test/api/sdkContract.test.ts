@@ -4,6 +4,7 @@ import { routes } from '../../src/api/routes/index.ts';
 import { startTestServer } from '../../../tests/support/testServer.ts';
 import { fragments, startCamera, until } from '../recording/support.ts';
 import { TINY_JPEG } from '../doorbell/world.ts';
+import { startOf } from '../detection/world.ts';
 import { dayOf, exchangesOf, sdkFor, type Exchange, type World } from './sdkContract.world.ts';
 
 type Case = (w: World) => Promise<unknown>;
@@ -302,6 +303,28 @@ const cases = {
     await w.anonymous.notificationAction(token, 'decline');
     expect(declined).toStrictEqual([`call-1/${w.adminId}`]);
   },
+  startEvent: async (w) => {
+    w.eventId = (await w.cameraApi.startEvent(w.camera, startOf(Date.now()))).eventId;
+  },
+  updateEvent: async (w) =>
+    expect((await w.cameraApi.updateEvent(w.camera, w.eventId, { maxScore: 0.9 })).maxScore).toBe(
+      0.9,
+    ),
+  putEventSnapshot: async (w) =>
+    expect(
+      (await w.cameraApi.putEventSnapshot(w.camera, w.eventId, TINY_JPEG)).snapshotUrl,
+    ).toMatch(/\/detection\/snapshots\//),
+  listEvents: async (w) =>
+    expect((await w.admin.listEvents({ deviceId: w.camera })).events.map((e) => e.id)).toContain(
+      w.eventId,
+    ),
+  getEvent: async (w) => expect((await w.admin.getEvent(w.eventId)).snapshotUrl).not.toBeNull(),
+  getDetectionSettings: async (w) =>
+    expect((await w.cameraApi.getDetectionSettings(w.camera)).detector?.backend).toBe('wasm'),
+  putDetectionSettings: async (w) =>
+    expect(
+      (await w.admin.putDetectionSettings(w.camera, { minScore: 0.5 })).settings.minScore,
+    ).toBe(0.5),
   deleteSite: async (w) => w.admin.deleteSite(w.siteB),
 } satisfies Record<RestRouteName, Case>;
 
@@ -325,6 +348,7 @@ describe('the SDK against a real server, route by route', () => {
     const cam = await startCamera(w.ts);
     stopCamera = cam.stop;
     w.camera = cam.deviceId;
+    w.cameraApi = w.anonymous.withToken(() => cam.token);
     const owner = await w.ts.mint('viewer', { siteRole: 'owner' });
     await until(
       'two recorded segments',

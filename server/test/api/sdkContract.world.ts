@@ -43,6 +43,9 @@ export interface World {
   doorTokenId: string;
   callId: string;
   visitor: PorchlightApi;
+  /** The camera's own client (device token) and the detection event it reported. */
+  cameraApi: PorchlightApi;
+  eventId: string;
 }
 
 /**

@@ -98,6 +98,13 @@ describe('detection events', () => {
       },
     });
 
+    // A third that wants another camera only: silent too.
+    const garage = await ts.mintWithId('camera', { label: 'Garage' });
+    const laptop = receiver.browser();
+    await subscribe(owner.token, laptop, {
+      settings: { devices: [{ siteId: ts.siteId, deviceId: garage.id }], quietHours: null },
+    });
+
     // The camera's page (device token) reports through the SDK.
     const camera = apiAs(ts, cam.token);
     const startedAt = Date.now();
@@ -184,6 +191,7 @@ describe('detection events', () => {
     // Nobody without the recording view right was told; the quiet browser stayed silent.
     expect(guestApp).toStrictEqual([]);
     expect(receiver.for(tablet.id)).toStrictEqual([]);
+    expect(receiver.for(laptop.id)).toStrictEqual([]);
     expect(receiver.errors).toStrictEqual([]);
 
     // The access is in the site's audit log.
@@ -304,6 +312,8 @@ describe('detection events', () => {
       { token: owner.token, body: { retentionMaxAgeSeconds: 120 } },
     );
     expect(patched.status).toBe(200);
+    // Twice: the first call may join a pass that began before the new limit.
+    await ts.server.recording.service.maintain();
     await ts.server.recording.service.maintain();
     const owners = apiAs(ts, owner.token);
     const left = (await owners.listEvents({ deviceId: c.id })).events.map((e) => e.id);

@@ -19,11 +19,18 @@ export interface World {
   doorA: string;
   doorTokenIdA: string;
   callA: string;
+  /** A detection event of camera A2. */
+  eventA2: string;
   tokens: Partial<Record<Who, string>>;
 }
 
 /** A valid request for one route, so a 403 can only come from authorization. */
-export type Example = (w: World) => { path: string; body?: unknown };
+export type Example = (w: World) => {
+  path: string;
+  body?: unknown;
+  /** A non-JSON body (a snapshot's JPEG bytes), sent instead of `body`. */
+  raw?: { type: string; data: Uint8Array<ArrayBuffer> };
+};
 
 /** One resource's rows: an example request per route, and who reaches its authenticated routes. */
 export interface ResourceRows {
@@ -78,6 +85,17 @@ export async function makeWorld(ts: TestServer): Promise<World> {
   const call = await calls.ring(door, 'doorbell', null);
   tokens.visitorA = (await ts.server.doorbell.visitorSession(call)).credential;
   const grantA = (await repos.grants.listForAccount(other.id))[0]!.id;
+  const deviceA2 = (await repos.devices.get(camA2.id))!;
+  const eventA2 = (
+    await ts.server.detection.events.start(deviceA2, {
+      label: 'person',
+      startedAt: Date.now(),
+      maxScore: 0.6,
+      zones: [],
+      track: [],
+      detector: { backend: 'wasm', model: 'centernet', msPerFrame: 40 },
+    })
+  ).id;
   return {
     siteA,
     siteB,
@@ -89,6 +107,7 @@ export async function makeWorld(ts: TestServer): Promise<World> {
     doorA: bell.id,
     doorTokenIdA,
     callA: call.id,
+    eventA2,
     tokens,
   };
 }

@@ -4,6 +4,7 @@ import type { Example, ResourceRows } from '../world.ts';
 import { accounts } from './accounts.ts';
 import { apiKeys } from './apiKeys.ts';
 import { audit } from './audit.ts';
+import { detection } from './detection.ts';
 import { devices } from './devices.ts';
 import { doorbell } from './doorbell.ts';
 import { grants } from './grants.ts';
@@ -25,6 +26,7 @@ const RESOURCES: ResourceRows[] = [
   recordings,
   doorbell,
   notifications,
+  detection,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
