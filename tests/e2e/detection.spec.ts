@@ -289,6 +289,19 @@ test('reported events are listed with their snapshot, filter by zone and camera,
   ).toBeVisible();
 });
 
+test('the camera page runs the detector while enabled and stops when the owner turns it off', async () => {
+  const status = camera.getByTestId('detection-status');
+  await expect(status).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+  await expect(status).toHaveText(/detections\/s · wasm · \d+ ms\/frame/, { timeout: 20_000 });
+  await camera.setViewportSize({ width: 390, height: 844 });
+  await phoneShot(camera, 'camera-390');
+  test.info().annotations.push({ type: 'camera detector', description: await status.innerText() });
+  await ownerApi.putDetectionSettings(front.deviceId, { enabled: false });
+  await expect(status).toHaveAttribute('data-state', 'off');
+  await ownerApi.putDetectionSettings(front.deviceId, { enabled: true });
+  await expect(status).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+});
+
 test('an event that starts while the app is open shows an in-app alert that opens it', async () => {
   await owner.goto(`${ts.url}/`);
   await expect(owner.getByTestId('connection-state')).toHaveText('connected', { timeout: 20_000 });
