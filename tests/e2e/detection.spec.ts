@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type Page } from '@playwright/test';
 import { PorchlightApi, type EventView, type StartEvent } from '@porchlight/sdk';
 import '../support/http.ts';
+import { FIXTURE_DIR } from '../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { logIn, openCamera } from './helpers.ts';
 import { expectPlaying, player } from './recordingHelpers.ts';
@@ -87,6 +89,37 @@ async function report(
 async function phoneShot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Pedestrians (opencv-doc's vtest.avi, from scripts/detection-fixtures.sh) as a 10 fps y4m for
+ * Chromium's fake camera: 20 s, looped by Chromium. Generated once into the fixture cache.
+ */
+function pedestriansY4m(): string {
+  const out = path.join(FIXTURE_DIR, 'vtest-640x480-10fps.y4m');
+  if (fs.existsSync(out)) return out;
+  execFileSync('bash', ['scripts/detection-fixtures.sh'], { stdio: 'ignore' });
+  const source = path.join(path.dirname(FIXTURE_DIR), 'opencv-doc', 'vtest.avi');
+  const tmp = `${out}.${process.pid}.tmp.y4m`;
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    source,
+    '-t',
+    '20',
+    '-vf',
+    'scale=640:480,fps=10',
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'yuv4mpegpipe',
+    tmp,
+  ]);
+  fs.renameSync(tmp, out);
+  return out;
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -318,4 +351,75 @@ test('an event that starts while the app is open shows an in-app alert that open
   await toast.locator('.detection-toast__open').click();
   await expect(owner).toHaveURL(new RegExp(`/timeline/${front.deviceId}\\?t=\\d+`));
   await frontApi.updateEvent(front.deviceId, eventId, { endedAt: Date.now() });
+});
+
+test('a camera filming pedestrians reports an event by itself: listed with its snapshot, zones and detector', async () => {
+  test.setTimeout(240_000);
+  const args = (test.info().project.use.launchOptions?.args ?? []).map((a) =>
+    a.startsWith('--use-file-for-fake-video-capture=')
+      ? `--use-file-for-fake-video-capture=${pedestriansY4m()}`
+      : a,
+  );
+  const walkway = await ts.provisioningCode({ name: 'Walkway' });
+  // The lower half of the frame is the "Pavement" zone: vtest's people walk there.
+  await ownerApi.putDetectionSettings(walkway.deviceId, {
+    zones: [
+      {
+        name: 'Pavement',
+        points: [
+          [0, 0.4],
+          [1, 0.4],
+          [1, 1],
+          [0, 1],
+        ],
+      },
+    ],
+  });
+  const other = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+  try {
+    const cam = await openCamera(other, ts.url, walkway.code);
+    await expect(cam.getByTestId('detection-status')).toHaveAttribute('data-state', 'running', {
+      timeout: 60_000,
+    });
+    let event: EventView | undefined;
+    await expect
+      .poll(
+        async () => {
+          const page = await ownerApi.listEvents({ deviceId: walkway.deviceId });
+          event = page.events.find((e) => e.snapshotUrl !== null);
+          return event !== undefined;
+        },
+        { timeout: 150_000, intervals: [2000] },
+      )
+      .toBe(true);
+    expect(event!.deviceName).toBe('Walkway');
+    expect(event!.maxScore).toBeGreaterThanOrEqual(0.45);
+    expect(event!.zones).toContain('Pavement');
+    expect(event!.detector.backend).toBe('wasm');
+    test.info().annotations.push({
+      type: 'pedestrian event',
+      description: JSON.stringify({
+        maxScore: event!.maxScore,
+        zones: event!.zones,
+        detector: event!.detector,
+        status: await cam.getByTestId('detection-status').innerText(),
+      }),
+    });
+    await owner.goto(`${ts.url}/events?camera=${walkway.deviceId}`);
+    const item = owner.locator(`[data-event-id="${event!.id}"]`);
+    await expect(item.getByTestId('event-camera')).toHaveText('Walkway');
+    await expect
+      .poll(() =>
+        item.getByTestId('event-snapshot').evaluate((img: HTMLImageElement) => img.naturalWidth),
+      )
+      .toBeGreaterThan(0);
+    await owner.setViewportSize({ width: 390, height: 844 });
+    await phoneShot(owner, 'pedestrian-event-390');
+    await owner.setViewportSize({ width: 1280, height: 720 });
+    // The settings screen now shows what the camera's detector reported.
+    await owner.goto(`${ts.url}/cameras/${walkway.deviceId}/detection`);
+    await expect(owner.getByTestId('detector-backend')).toHaveText('wasm');
+  } finally {
+    await other.close();
+  }
 });
