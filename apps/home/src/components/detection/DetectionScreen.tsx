@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { DetectionSettingsSchema, type DetectorInfo } from '@porchlight/protocol';
 import { describeApiError, type DeviceDetection } from '@porchlight/sdk';
 import { formatAgo } from '@porchlight/web-ui';
@@ -51,7 +51,10 @@ function useStill(stream: MediaStream | null) {
   useEffect(() => {
     if (!hasStill) grab();
   }, [grab, hasStill]);
-  useEffect(() => () => setStill((s) => (releaseStill(s), null)), []);
+  // The last still's object URL is released when the screen closes.
+  const shown = useRef<Still | null>(null);
+  shown.current = still;
+  useEffect(() => () => releaseStill(shown.current), []);
   return { still, error, busy, grab };
 }
 
