@@ -26,6 +26,7 @@ import { createLogger } from '@porchlight/runtime';
 import { Doorbell } from './doorbell/Doorbell.ts';
 import { Detection } from './detection/Detection.ts';
 import type { EventRecordingPort } from './detection/ports.ts';
+import { MessageRecorder, callOfMessageStream } from './recording/MessageRecorder.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -156,7 +157,15 @@ export class PorchlightServer {
         dataDir: config.dataDir,
         secret,
         db: store.executor,
-        lookups: { devices: store.devices, apiKeys: store.apiKeys },
+        lookups: {
+          devices: store.devices,
+          apiKeys: store.apiKeys,
+          // A visitor's message is governed by its door's rights.
+          streamOwner: async (key) => {
+            const callId = callOfMessageStream(key);
+            return callId === null ? null : ((await store.calls.get(callId))?.doorId ?? '');
+          },
+        },
         rooms,
         audit: identity.audit,
         authorizer: identity.authorizer,
@@ -181,6 +190,7 @@ export class PorchlightServer {
       const publicUrl = (): string =>
         PorchlightServer.#url(publicHost, (boundHttp.server.address() as AddressInfo).port);
       const roomRegistry = rooms;
+      const messageRecorder = new MessageRecorder(recording.service, rooms);
       // Signaling is built next; the doorbell reaches its sockets through it once it exists.
       const sockets: { server?: SignalingServer } = {};
       const bell = new Doorbell({
@@ -196,6 +206,7 @@ export class PorchlightServer {
             sockets.server?.notifyVisitor(callId, name, payload),
         },
         rooms: { closeCallRoom: (callId) => roomRegistry.closeCall(callId) },
+        messages: messageRecorder,
       });
       doorbell = bell;
       connectDoorbellPush(bell, notify);
@@ -395,6 +406,7 @@ function connectDoorbellPush(bell: Doorbell, notify: Notify): void {
   calls.on('ringing', (call, ids) => void push.ring(call, ids));
   calls.on('snapshot', (call, url, ids) => void push.ringSnapshot(call, ids, url));
   calls.on('answered', (call, by, ids) => void push.answeredElsewhere(call, ids, by));
+  calls.on('message', (call, _url, ids) => void push.message(call, ids));
   calls.on('ended', (call, ids) => {
     if (call.outcome === 'missed') void push.missed(call, ids);
   });

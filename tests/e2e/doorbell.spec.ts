@@ -74,6 +74,18 @@ async function updateDoor(patch: Record<string, unknown>): Promise<void> {
   expect(res.status).toBe(200);
 }
 
+/** The door's newest call, from its history. */
+async function latestCall(): Promise<CallPage['calls'][number]> {
+  const res = await api<CallPage>(
+    ts.url,
+    'GET',
+    `/api/v1/sites/${ts.siteId}/doors/${doorId}/calls?limit=1`,
+    { token: ownerToken },
+  );
+  expect(res.status).toBe(200);
+  return res.body.calls[0]!;
+}
+
 /** Both homeowners show the incoming call of the door, with its tone. */
 async function expectRinging(): Promise<void> {
   for (const page of [olivia, max]) {
@@ -231,6 +243,36 @@ test('nobody answers within the ring window: "No answer" at the door', async () 
   }
 });
 
+test('after the missed call the visitor leaves a video message, sent at Stop', async () => {
+  const missed = await latestCall();
+  expect(missed.outcome).toBe('missed');
+  await visitor.getByTestId('door-message-start').click();
+  await expect(visitor.getByTestId('door-message-recording')).toContainText('s left', {
+    timeout: 20_000,
+  });
+  // Recorded through the recording pipeline: wait until 2 s of it are stored.
+  await expect
+    .poll(
+      async () => {
+        const t = await ts.server.recording.index.streamTotals(`msg-${missed.callId}`);
+        return t.firstTime !== null && t.lastTime !== null ? t.lastTime - t.firstTime : 0;
+      },
+      { timeout: 30_000 },
+    )
+    .toBeGreaterThanOrEqual(2000);
+  await visitor.screenshot({ path: `${SHOTS}/door-message-recording.png` });
+  await visitor.getByTestId('door-message-stop').click();
+  await expect(visitor.getByTestId('door-message-saved')).toContainText('Message sent', {
+    timeout: 15_000,
+  });
+  const after = await latestCall();
+  expect(after.callId).toBe(missed.callId);
+  expect(after.messageSeconds).toBeGreaterThanOrEqual(2);
+  expect(after.messageUrl).toMatch(/\/vod\.m3u8$/);
+  // One message per call.
+  await expect(visitor.getByTestId('door-message-start')).toHaveCount(0);
+});
+
 test('the doorbell device rings its own door and talks like a visitor; Unlock opens it', async () => {
   // The door's lock: a webhook that records the signed requests it gets.
   const unlocks: http.IncomingHttpHeaders[] = [];
@@ -381,6 +423,21 @@ test("the door's history has the calls", async () => {
     )
     .toBeGreaterThan(0);
   await expect(items.nth(3)).toContainText('Missed');
+  // The visitor's message plays over HLS from the history.
+  await items.nth(3).getByTestId('call-message-play').click();
+  const message = items.nth(3).getByTestId('call-message-video');
+  await expect
+    .poll(
+      () => message.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames),
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(10);
+  expect(
+    await olivia.evaluate(() => {
+      const w = window as unknown as { porchlight?: { hls?: { url?: string } | null } };
+      return w.porchlight?.hls?.url ?? '';
+    }),
+  ).toMatch(/\/vod\.m3u8$/);
   await olivia.screenshot({ path: `${SHOTS}/door-manage.png`, fullPage: true });
 });
 

@@ -69,6 +69,7 @@ export function streamRecord(
 ): RecordingStream {
   return {
     deviceId,
+    ownerDeviceId: deviceId,
     siteId,
     mode: 'continuous',
     retentionMaxAgeSeconds: null,

@@ -14,7 +14,7 @@ import { RecordingApi } from './api-recording.ts';
 /**
  * The doorbell calls of {@link PorchlightApi}: doors and door tokens (owners), the homeowner's
  * call actions, and the visitor's side. Visitor methods (`getVisitorCall`, `uploadCallSnapshot`,
- * `visitorHangUp`) need an api whose token is the visitor credential `ringDoor` returned:
+ * `visitorHangUp`, the message methods) need an api whose token is the visitor credential `ringDoor` returned:
  * `api.withToken(() => session.credential)`.
  */
 export abstract class CallsApi extends RecordingApi {
@@ -125,5 +125,18 @@ export abstract class CallsApi extends RecordingApi {
 
   visitorHangUp(): Promise<VisitorCall> {
     return this.call('visitorHangUp', { body: {} });
+  }
+
+  /**
+   * After a missed call: starts the visitor's video message (CONFLICT for any other outcome or a
+   * second message). Then join the call room (`callId`) and publish camera and microphone; the
+   * server stops at `maxSeconds`, when the visitor leaves the room, or on `stopVisitorMessage`.
+   */
+  startVisitorMessage(): Promise<{ startedAt: number; maxSeconds: number }> {
+    return this.call('startVisitorMessage', { body: {} });
+  }
+
+  stopVisitorMessage(): Promise<{ durationSeconds: number }> {
+    return this.call('stopVisitorMessage', { body: {} });
   }
 }

@@ -124,6 +124,8 @@ export const defaults = {
     ringWindowSeconds: 30,
     /** Longest answered call (seconds); then the call is ended for both sides. */
     maxCallSeconds: 600,
+    /** Longest video message a visitor may leave after a missed call (seconds). */
+    maxMessageSeconds: 30,
     /** Calls (with their snapshots) older than this many days are purged. */
     historyRetentionDays: 90,
     /** Rings per door within `ringLimitWindowSeconds`. */

@@ -173,6 +173,12 @@ export const ConfigSchema = z
           .min(10)
           .max(7200)
           .default(defaults.doorbell.maxCallSeconds),
+        maxMessageSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(120)
+          .default(defaults.doorbell.maxMessageSeconds),
         historyRetentionDays: z
           .number()
           .int()

@@ -173,6 +173,16 @@ export class DetectionRepository {
     return rowCount;
   }
 
+  /** Which of these event ids exist. */
+  async existingIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { rows } = await this.#db.query(
+      `SELECT id FROM detection_events WHERE id IN (${ids.map(() => '?').join(', ')})`,
+      [...ids],
+    );
+    return new Set(rows.map((r) => String(r['id'])));
+  }
+
   /** Cameras that have events (retention walks them). */
   async devicesWithEvents(): Promise<{ deviceId: string; siteId: string }[]> {
     const { rows } = await this.#db.query(

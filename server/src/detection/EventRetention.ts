@@ -44,6 +44,17 @@ export class EventRetention {
       }
     }
     if (purged > 0) logger.info('detection events purged', { purged });
+    await this.#sweepOrphans();
     return purged;
+  }
+
+  /** Snapshots whose event is gone without retention (a deleted site's cameras cascade). */
+  async #sweepOrphans(): Promise<void> {
+    const ids = await this.#snapshots.storedIds();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const alive = await this.#repo.existingIds(chunk);
+      for (const id of chunk) if (!alive.has(id)) await this.#snapshots.delete(`${id}.jpg.enc`);
+    }
   }
 }

@@ -98,6 +98,20 @@ export class EventSnapshots {
     await fs.promises.rm(path.join(this.#dir, ref), { force: true });
   }
 
+  /** Event ids that have a stored snapshot. */
+  async storedIds(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(this.#dir);
+    } catch {
+      return [];
+    }
+    return names.flatMap((n) => {
+      const m = /^([A-Za-z0-9_-]{1,64})\.jpg\.enc$/.exec(n);
+      return m ? [m[1]!] : [];
+    });
+  }
+
   /** The signed path (append to the public origin). */
   signedPath(eventId: string): string {
     const exp = this.#now() + this.#ttl;

@@ -6,7 +6,13 @@ import type { CallRepository, CallRow } from '../store/repositories/CallReposito
 import { Call, type EndReason } from './Call.ts';
 import { dndActive } from './dnd.ts';
 import { displayName, type DoorRecord, type DoorService } from './DoorService.ts';
-import type { CallNotifier, CallRoomCloser, CallServiceEvents } from './ports.ts';
+import { formatMessageRef, parseMessageRef } from './messageRef.ts';
+import type {
+  CallNotifier,
+  CallRoomCloser,
+  CallServiceEvents,
+  MessageRecorderPort,
+} from './ports.ts';
 import { RateLimitedError } from '../identity/authentication/RateLimitedError.ts';
 import type { RingLimiter } from './RingLimiter.ts';
 import type { SnapshotStore } from './SnapshotStore.ts';
@@ -39,7 +45,24 @@ export interface CallServiceOptions {
   timers?: Timers;
   /** Longest answered call (ms); then it is ended. */
   maxCallMs: number;
+  /** Records visitors' messages; absent: messages are refused (UNAVAILABLE). */
+  messages?: MessageRecorderPort;
+  /** Longest message (ms); then the server stops it. */
+  maxMessageMs: number;
+  /** Retention of a message's recording (the call history's), seconds. */
+  messageRetentionSeconds: number;
   fetchImpl?: typeof fetch;
+}
+
+/** A message being recorded. */
+interface ActiveMessage {
+  siteId: string;
+  doorId: string;
+  startedAt: number;
+  /** The recorder's start; stop waits for it. */
+  recording: ReturnType<MessageRecorderPort['start']>;
+  timer: unknown;
+  stopping?: Promise<{ durationSeconds: number }>;
 }
 
 /**
@@ -52,6 +75,7 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
   readonly #timers: Timers;
   readonly #live = new Map<string, Call>();
   readonly #timer = new Map<string, unknown>();
+  readonly #messages = new Map<string, ActiveMessage>();
   #closed = false;
 
   constructor(o: CallServiceOptions) {
@@ -285,10 +309,92 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     };
   }
 
+  /**
+   * The visitor of a missed call starts a message (its credential still valid): CONFLICT for any
+   * other outcome, a message already left or in progress; the server stops it at the cap.
+   */
+  async startMessage(callId: string): Promise<{ startedAt: number; maxSeconds: number }> {
+    if (this.#closed) throw PorchlightError.unavailable('server shutting down');
+    const recorder = this.#o.messages;
+    if (!recorder) throw PorchlightError.unavailable('video messages are not available');
+    if (this.#messages.has(callId)) throw PorchlightError.conflict('a message is being recorded');
+    const row = await this.#o.calls.get(callId);
+    if (!row) throw PorchlightError.notFound('call');
+    if (row.outcome !== 'missed')
+      throw PorchlightError.conflict('a message can be left only after a missed call');
+    if (row.messageRef !== null) throw PorchlightError.conflict('a message was already left');
+    if (this.#messages.has(callId)) throw PorchlightError.conflict('a message is being recorded');
+    const startedAt = this.#o.now();
+    const message: ActiveMessage = {
+      siteId: row.siteId,
+      doorId: row.doorId,
+      startedAt,
+      recording: recorder.start({
+        callId,
+        siteId: row.siteId,
+        doorId: row.doorId,
+        retentionMaxAgeSeconds: this.#o.messageRetentionSeconds,
+        onLeave: () => void this.stopMessage(callId).catch(() => undefined),
+      }),
+      timer: this.#timers.set(
+        () => void this.stopMessage(callId).catch(() => undefined),
+        this.#o.maxMessageMs,
+      ),
+    };
+    this.#messages.set(callId, message);
+    try {
+      await message.recording;
+    } catch (error) {
+      this.#timers.clear(message.timer);
+      this.#messages.delete(callId);
+      throw error;
+    }
+    logger.info('message started', { callId });
+    return { startedAt, maxSeconds: Math.floor(this.#o.maxMessageMs / 1000) };
+  }
+
+  /** Whether a message is being recorded for the call (its visitor may re-join the room). */
+  messageRoom(callId: string): { siteId: string; doorId: string } | null {
+    const m = this.#messages.get(callId);
+    return m && !m.stopping ? { siteId: m.siteId, doorId: m.doorId } : null;
+  }
+
+  /**
+   * Stops the call's message (the visitor, its leaving, or the cap), files it in the history and
+   * tells the homeowners. Idempotent while stopping; CONFLICT when none is being recorded.
+   */
+  stopMessage(callId: string): Promise<{ durationSeconds: number }> {
+    const m = this.#messages.get(callId);
+    if (!m) return Promise.reject(PorchlightError.conflict('no message is being recorded'));
+    m.stopping ??= (async () => {
+      this.#timers.clear(m.timer);
+      try {
+        const recording = await m.recording;
+        const { durationMs, from, to } = await recording.stop();
+        this.#o.rooms.closeCallRoom(callId);
+        const ref = formatMessageRef({ stream: recording.streamKey, durationMs, from, to });
+        await this.#o.calls.update(callId, { messageRef: ref });
+        const view = await this.find(callId);
+        if (view && durationMs > 0) {
+          const recipients = await this.#o.recipients(view.siteId, view.doorId);
+          this.#o.notifier.toAccounts(recipients, 'callUpdated', { call: view });
+          this.safeEmit('message', view, `${this.#o.publicUrl()}/calls/${callId}`, recipients);
+        }
+        logger.info('message left', { callId, durationMs });
+        return { durationSeconds: Math.round(durationMs / 100) / 10 };
+      } finally {
+        this.#messages.delete(callId);
+      }
+    })();
+    return m.stopping;
+  }
+
   /** Ends every live call (shutdown). Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const callId of [...this.#messages.keys()])
+      await this.stopMessage(callId).catch(() => undefined);
     for (const call of [...this.#live.values()]) {
       await this.#end(call, call.outcomeIfEndedNow('missed'), 'server shutting down');
     }
@@ -325,8 +431,14 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     };
   }
 
-  /** A history row's record view (for listCalls). */
-  recordOf(row: CallRow): {
+  /**
+   * A history row's record view (for listCalls); `messageUrl` signs a message's stream for the
+   * caller (null when it may not watch recordings of the door).
+   */
+  recordOf(
+    row: CallRow,
+    messageUrl: (m: { stream: string; from: number; to: number }) => string | null = () => null,
+  ): {
     callId: string;
     doorId: string;
     startedAt: number;
@@ -335,8 +447,10 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     durationSeconds: number;
     snapshotUrl: string | null;
     messageUrl: string | null;
+    messageSeconds: number | null;
     via: CallRow['via'];
   } {
+    const message = parseMessageRef(row.messageRef);
     return {
       callId: row.id,
       doorId: row.doorId,
@@ -345,7 +459,8 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
       answeredBy: row.answeredBy,
       durationSeconds: row.durationSeconds,
       snapshotUrl: row.snapshotRef !== null ? this.#snapshotUrl(row.id) : null,
-      messageUrl: null,
+      messageUrl: message && message.durationMs > 0 ? messageUrl(message) : null,
+      messageSeconds: message ? Math.round(message.durationMs / 100) / 10 : null,
       via: row.via,
     };
   }

@@ -11,7 +11,7 @@ import type { Call } from './Call.ts';
 import { CallService, type Timers } from './CallService.ts';
 import { DoorService } from './DoorService.ts';
 import { DoorTokens } from './DoorTokens.ts';
-import type { CallNotifier, CallRoomCloser } from './ports.ts';
+import type { CallNotifier, CallRoomCloser, MessageRecorderPort } from './ports.ts';
 import { RingLimiter } from './RingLimiter.ts';
 import { SnapshotStore } from './SnapshotStore.ts';
 import { VisitorCredentials } from './VisitorCredentials.ts';
@@ -21,6 +21,7 @@ const logger = createLogger('Doorbell');
 export interface DoorbellConfig {
   ringWindowSeconds: number;
   maxCallSeconds: number;
+  maxMessageSeconds: number;
   historyRetentionDays: number;
   ringsPerDoor: number;
   ringsPerAddress: number;
@@ -36,6 +37,8 @@ export interface DoorbellOptions {
   publicUrl: () => string;
   notifier: CallNotifier;
   rooms: CallRoomCloser;
+  /** Records visitors' messages after a missed call; absent: none can be left. */
+  messages?: MessageRecorderPort;
   now?: () => number;
   timers?: Timers;
   fetchImpl?: typeof fetch;
@@ -91,6 +94,9 @@ export class Doorbell {
       now,
       ...(o.timers ? { timers: o.timers } : {}),
       maxCallMs: o.config.maxCallSeconds * 1000,
+      ...(o.messages ? { messages: o.messages } : {}),
+      maxMessageMs: o.config.maxMessageSeconds * 1000,
+      messageRetentionSeconds: o.config.historyRetentionDays * 86_400,
       ...(o.fetchImpl ? { fetchImpl: o.fetchImpl } : {}),
     });
   }
@@ -131,6 +137,14 @@ export class Doorbell {
     });
     if (p.kind === 'visitor') {
       if (p.call.callId !== callId) throw PorchlightError.forbidden('not your call');
+      // After a missed call the visitor re-joins the room to record its message (nobody talks).
+      const message = call ? null : this.calls.messageRoom(callId);
+      if (message)
+        return {
+          siteId: message.siteId,
+          role: 'visitor',
+          guard: { callId, doorId: message.doorId, mayTalk: () => false },
+        };
       if (!call) throw PorchlightError.conflict('the call has ended');
       return { siteId: call.siteId, role: 'visitor', guard: guard(call) };
     }

@@ -36,5 +36,20 @@ export type CallServiceEvents = {
   snapshot: [call: CallView, signedImageUrl: string, recipientAccountIds: string[]];
   answered: [call: CallView, answeredBy: AnsweredBy, recipientAccountIds: string[]];
   ended: [call: CallView, recipientAccountIds: string[]];
-  message: [call: CallView, playUrl: string];
+  message: [call: CallView, playUrl: string, recipientAccountIds: string[]];
 };
+
+/** Records a visitor's message from the call's room (implemented by the recording module). */
+export interface MessageRecorderPort {
+  start(o: {
+    callId: string;
+    siteId: string;
+    doorId: string;
+    retentionMaxAgeSeconds: number | null;
+    /** The visitor left the room (its socket closed): the message ends. */
+    onLeave: () => void;
+  }): Promise<{
+    streamKey: string;
+    stop(): Promise<{ durationMs: number; from: number; to: number }>;
+  }>;
+}

@@ -7,6 +7,8 @@ import type { WorkerPool } from './WorkerPool.ts';
 export type RoomRegistryEvents = {
   /** A site's room was created (or re-created after it closed). */
   room: [Room];
+  /** A doorbell call's room was created (a visitor's message is recorded from it). */
+  callRoom: [Room, string];
 };
 
 export class RoomRegistry extends EnhancedEventEmitter<RoomRegistryEvents> {
@@ -69,6 +71,7 @@ export class RoomRegistry extends EnhancedEventEmitter<RoomRegistryEvents> {
         room.once('close', () => {
           if (this.#rooms.get(key) === room) this.#rooms.delete(key);
         });
+        this.safeEmit('callRoom', room, guard.callId);
         return room;
       })
       .finally(() => this.#pending.delete(key));

@@ -142,6 +142,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     const now = this.#o.now();
     return {
       deviceId,
+      ownerDeviceId: deviceId,
       siteId,
       mode: this.#o.defaultMode,
       retentionMaxAgeSeconds:
@@ -155,6 +156,47 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     };
   }
 
+  /**
+   * A dedicated, continuous recording under `streamKey` (a visitor's message), fed by the caller
+   * through `addProducer`; `close` it, then `release` it. Its key never names a device, so no
+   * device's producers reach it and its settings row carries its own retention. It belongs to
+   * `ownerDeviceId` (deleting that device deletes it).
+   */
+  async openDedicated(o: {
+    streamKey: string;
+    ownerDeviceId: string;
+    siteId: string;
+    retentionMaxAgeSeconds: number | null;
+  }): Promise<StreamRecording> {
+    const { streamKey, retentionMaxAgeSeconds } = o;
+    if (this.#closed) throw PorchlightError.unavailable('recording is shutting down');
+    if (this.#streams.has(streamKey)) throw PorchlightError.conflict('already recording');
+    const settings: RecordingStream = {
+      ...this.#defaults(streamKey, o.siteId),
+      ownerDeviceId: o.ownerDeviceId,
+      mode: 'continuous',
+      retentionMaxAgeSeconds,
+      preRollSeconds: 0,
+      postRollSeconds: 0,
+    };
+    await this.index.saveStream(settings, null);
+    const p = this.#build(settings);
+    p.catch(() => this.#streams.delete(streamKey));
+    this.#streams.set(streamKey, p);
+    return p;
+  }
+
+  /** Closes a dedicated recording (its last segment is kept) and forgets it. Idempotent. */
+  async release(streamKey: string): Promise<void> {
+    const p = this.#streams.get(streamKey);
+    if (!p) return;
+    try {
+      await (await p).close();
+    } finally {
+      this.#streams.delete(streamKey);
+    }
+  }
+
   /** The device's StreamRecording, loading or creating its settings row. */
   #stream(deviceId: string, siteId: string): Promise<StreamRecording> {
     let p = this.#streams.get(deviceId);
@@ -165,34 +207,39 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
           settings = this.#defaults(deviceId, siteId);
           await this.index.saveStream(settings, null);
         }
-        const stream = new StreamRecording({
-          settings,
-          onDemandUntil: await this.index.onDemandUntil(deviceId),
-          lastSeq: await this.index.lastSeq(deviceId),
-          deps: {
-            index: this.index,
-            vault: this.vault,
-            ffmpegPath: this.#o.ffmpegPath,
-            muxer: this.#o.muxer,
-            segmentMs: this.#o.segmentMs,
-            enabled: this.#o.enabled,
-            now: this.#o.now,
-            onIngest: (d, s, bytes) => this.usage.ingested(d, s, bytes),
-            onWriteError: (d, error) =>
-              logger.error('segment lost: write failed', { deviceId: d, error: String(error) }),
-            live: this.#o.live.of(deviceId),
-          },
-        });
-        stream.on('run', ({ runId }) => this.#activeRuns.add(runId));
-        // Only running runs keep their init segment from retention; the set stays small.
-        stream.on('runEnded', ({ runId }) => this.#activeRuns.delete(runId));
-        stream.on('segment', (s) => this.safeEmit('segment', s));
-        return stream;
+        return this.#build(settings);
       })();
       p.catch(() => this.#streams.delete(deviceId));
       this.#streams.set(deviceId, p);
     }
     return p;
+  }
+
+  async #build(settings: RecordingStream): Promise<StreamRecording> {
+    const deviceId = settings.deviceId;
+    const stream = new StreamRecording({
+      settings,
+      onDemandUntil: await this.index.onDemandUntil(deviceId),
+      lastSeq: await this.index.lastSeq(deviceId),
+      deps: {
+        index: this.index,
+        vault: this.vault,
+        ffmpegPath: this.#o.ffmpegPath,
+        muxer: this.#o.muxer,
+        segmentMs: this.#o.segmentMs,
+        enabled: this.#o.enabled,
+        now: this.#o.now,
+        onIngest: (d, s, bytes) => this.usage.ingested(d, s, bytes),
+        onWriteError: (d, error) =>
+          logger.error('segment lost: write failed', { deviceId: d, error: String(error) }),
+        live: this.#o.live.of(deviceId),
+      },
+    });
+    stream.on('run', ({ runId }) => this.#activeRuns.add(runId));
+    // Only running runs keep their init segment from retention; the set stays small.
+    stream.on('runEnded', ({ runId }) => this.#activeRuns.delete(runId));
+    stream.on('segment', (s) => this.safeEmit('segment', s));
+    return stream;
   }
 
   /** How many runs are recording or still writing (monitoring and tests). */

@@ -9,7 +9,10 @@ export { RECORDING_MODES, type RecordingMode } from '@porchlight/protocol/vocabu
 
 /** Settings and tags of one device's recording stream. The stream id is the device id. */
 export interface RecordingStream {
+  /** The stream key: a device id, or `msg-<callId>` for a visitor's message. */
   deviceId: string;
+  /** The device the recording belongs to (deleting it deletes the recording): the camera itself, or the door a message was left at. */
+  ownerDeviceId: string;
   siteId: string;
   mode: RecordingMode;
   /** Segments older than this are deleted (null = kept by age forever). */

@@ -22,6 +22,7 @@ import { v3 } from './migrations/003-recordingIndex.ts';
 import { v4 } from './migrations/004-doorbell.ts';
 import { v5 } from './migrations/005-push.ts';
 import { v6 } from './migrations/006-invitations.ts';
+import { v7 } from './migrations/007-call-messages.ts';
 import { v8 } from './migrations/008-detection.ts';
 
 export interface Migration {
@@ -29,9 +30,14 @@ export interface Migration {
   readonly name: string;
   readonly sqlite: string;
   readonly postgres: string;
+  /**
+   * SQLite table rebuilds (dropping a foreign key): run with foreign keys off, which SQLite only
+   * allows outside a transaction; a `foreign_key_check` then guards the commit.
+   */
+  readonly sqliteForeignKeysOff?: boolean;
 }
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v8];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
 
 /** The bookkeeping table; the same DDL is valid in both dialects. */
 export const SCHEMA_MIGRATIONS_DDL = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -241,6 +241,21 @@ const cases = {
     const visitor = w.anonymous.withToken(() => s.credential);
     expect((await visitor.visitorHangUp()).outcome).toBe('cancelled');
   },
+  // A missed call (the shortest ring window) opens a message; the media path is tested in
+  // doorbell/message.integration.
+  startVisitorMessage: async (w) => {
+    await w.admin.updateDoor(w.ts.siteId, w.doorId, { ringWindowSeconds: 10 });
+    const s = await w.anonymous.ringDoor(w.doorToken);
+    w.messenger = w.anonymous.withToken(() => s.credential);
+    await until(
+      'the call is missed',
+      async () => (await w.admin.getCall(s.call.callId)).outcome === 'missed' || undefined,
+      30_000,
+    );
+    expect((await w.messenger.startVisitorMessage()).maxSeconds).toBeGreaterThan(0);
+  },
+  stopVisitorMessage: async (w) =>
+    expect((await w.messenger.stopVisitorMessage()).durationSeconds).toBe(0),
   declineCall: async (w) => {
     const s = await w.anonymous.ringDoor(w.doorToken);
     expect((await w.admin.declineCall(s.call.callId)).callId).toBe(s.call.callId);
@@ -338,7 +353,11 @@ describe('the SDK against a real server, route by route', () => {
   let stopCamera: (() => void) | undefined;
 
   beforeAll(async () => {
-    w.ts = await startTestServer({ recording: { defaultMode: 'continuous' } });
+    w.ts = await startTestServer({
+      recording: { defaultMode: 'continuous' },
+      // Many cases ring the one door; the ring limits have their own tests (doorbell/calls).
+      doorbell: { ringsPerDoor: 100, ringsPerAddress: 100 },
+    });
     w.email = 'contract-admin@example.com';
     w.password = 'correct horse battery';
     w.adminId = await w.ts.createPerson({ email: w.email, password: w.password, isAdmin: true });

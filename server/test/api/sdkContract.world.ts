@@ -43,6 +43,8 @@ export interface World {
   doorTokenId: string;
   callId: string;
   visitor: PorchlightApi;
+  /** The visitor of a missed call, leaving a message. */
+  messenger: PorchlightApi;
   /** The camera's own client (device token) and the detection event it reported. */
   cameraApi: PorchlightApi;
   eventId: string;

@@ -320,5 +320,18 @@ describe('detection events', () => {
     expect(left).toStrictEqual([fresh.eventId]);
     await expect(owners.getEvent(old.eventId)).rejects.toMatchObject({ status: 403 });
     expect((await fetch(snapshotUrl)).status).toBe(404);
+
+    // A deleted site takes its cameras' events along (foreign keys); the next pass removes the
+    // snapshots they leave behind.
+    const siteId = crypto.randomUUID();
+    const far = await ts.mintWithId('camera', { siteId, label: 'Cabin' });
+    const gone = await apiAs(ts, far.token).startEvent(far.id, startOf(Date.now()));
+    const orphan = await apiAs(ts, far.token).putEventSnapshot(far.id, gone.eventId, TINY_JPEG);
+    expect((await fetch(orphan.snapshotUrl)).status).toBe(200);
+    await ts.server.store.sites.delete(siteId);
+    await ts.server.recording.service.maintain();
+    await ts.server.recording.service.maintain();
+    expect((await fetch(orphan.snapshotUrl)).status).toBe(404);
+    expect(await ts.server.detection.snapshots.storedIds()).not.toContain(gone.eventId);
   });
 });

@@ -68,6 +68,7 @@ describe('CallService timers', () => {
       config: {
         ringWindowSeconds: 30,
         maxCallSeconds: 600,
+        maxMessageSeconds: 30,
         historyRetentionDays: 90,
         ringsPerDoor: 100,
         ringsPerAddress: 100,

@@ -68,8 +68,13 @@ export const CallRecordSchema = z.object({
   /** Seconds between answer and hang-up (0 when not answered). */
   durationSeconds: z.number(),
   snapshotUrl: z.string().nullable(),
-  /** Playable video message (signed HLS URL), null when none was left. */
+  /**
+   * Playable video message (signed HLS VOD URL, minted for the caller), null when none was left
+   * or the caller may not watch the door's recordings (`stream:view-recording`).
+   */
   messageUrl: z.string().nullable(),
+  /** Length of the visitor's message (seconds), null when none was left. */
+  messageSeconds: z.number().nullable().optional(),
   via: z.enum(['link', 'doorbell']),
 });
 export type CallRecord = z.infer<typeof CallRecordSchema>;
@@ -206,6 +211,27 @@ export const callRoutes = {
     query: NoInputSchema,
     body: EmptySchema,
     response: VisitorCallSchema,
+    status: 200,
+  }),
+  startVisitorMessage: defineRoute({
+    ...REST_ENDPOINTS.startVisitorMessage,
+    summary:
+      'After a missed call, the visitor starts a video message (visitor credential); then it re-joins the call room and publishes camera and microphone. The server stops it at the cap.',
+    tag: 'visit',
+    params: NoInputSchema,
+    query: NoInputSchema,
+    body: EmptySchema,
+    response: z.object({ startedAt: z.number(), maxSeconds: z.number() }),
+    status: 201,
+  }),
+  stopVisitorMessage: defineRoute({
+    ...REST_ENDPOINTS.stopVisitorMessage,
+    summary: 'The visitor ends its message (also when it leaves the room or at the cap).',
+    tag: 'visit',
+    params: NoInputSchema,
+    query: NoInputSchema,
+    body: EmptySchema,
+    response: z.object({ durationSeconds: z.number() }),
     status: 200,
   }),
   // --- homeowner side -------------------------------------------------------------------------

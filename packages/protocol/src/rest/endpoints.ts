@@ -88,6 +88,8 @@ export const REST_ENDPOINTS = {
   getVisitorCall: { method: 'GET', path: '/api/v1/visit/call' },
   uploadCallSnapshot: { method: 'POST', path: '/api/v1/visit/call/snapshot' },
   visitorHangUp: { method: 'POST', path: '/api/v1/visit/call/hangup' },
+  startVisitorMessage: { method: 'POST', path: '/api/v1/visit/call/message' },
+  stopVisitorMessage: { method: 'POST', path: '/api/v1/visit/call/message/stop' },
   listCalls: { method: 'GET', path: '/api/v1/sites/:siteId/doors/:doorId/calls' },
   listActiveCalls: { method: 'GET', path: '/api/v1/calls' },
   getCall: { method: 'GET', path: '/api/v1/calls/:callId' },

@@ -101,20 +101,47 @@ export const callRoutes = [
       return ctx.doorbell.calls.visitorView(call);
     },
   }),
+  route(contract.startVisitorMessage, {
+    auth: 'visitor',
+    handler: ({ principal }, ctx) =>
+      ctx.doorbell.calls.startMessage(visitorScope(principal).callId),
+  }),
+  route(contract.stopVisitorMessage, {
+    auth: 'visitor',
+    handler: ({ principal }, ctx) => ctx.doorbell.calls.stopMessage(visitorScope(principal).callId),
+  }),
   route(contract.listCalls, {
     auth: {
       action: 'call:answer',
       resource: ({ params }) => deviceResource(params.siteId, params.doorId),
     },
-    handler: async ({ params, query }, ctx) => {
+    handler: async ({ params, query, principal }, ctx) => {
       await ctx.doorbell.doors.get(params.siteId, params.doorId);
+      const door = deviceResource(params.siteId, params.doorId);
+      // Messages are recordings of the door: signed only for those who may watch them.
+      const p = principal!;
+      const mayWatch =
+        (p.kind === 'account' || p.kind === 'apikey') &&
+        ctx.authorizer.can(p, 'stream:view-recording', door);
+      const r = ctx.recordings;
+      const messageUrl = (m: { stream: string; from: number; to: number }): string | null =>
+        mayWatch
+          ? `${ctx.publicUrl()}/media/${r.tokens.mint({
+              deviceId: m.stream,
+              siteId: params.siteId,
+              principal: { kind: p.kind === 'apikey' ? 'apikey' : 'account', id: p.id },
+              from: m.from,
+              to: m.to,
+              expiresAt: ctx.now() + r.playbackTtlSeconds * 1000,
+            })}/vod.m3u8`
+          : null;
       const rows = await ctx.doorbell.history.listForDoor(params.doorId, {
         ...(query.before !== undefined ? { before: query.before } : {}),
         limit: query.limit + 1,
       });
       const page = rows.slice(0, query.limit);
       return {
-        calls: page.map((r) => ctx.doorbell.calls.recordOf(r)),
+        calls: page.map((row) => ctx.doorbell.calls.recordOf(row, messageUrl)),
         nextBefore: rows.length > query.limit ? page[page.length - 1]!.startedAt : null,
       };
     },

@@ -37,7 +37,7 @@ export class SqlRecordingIndex implements RecordingIndex {
   async saveStream(s: RecordingStream, onDemandUntil: number | null): Promise<void> {
     await this.#db.query(
       `INSERT INTO recording_streams (${streams.columnList}, on_demand_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (device_id) DO UPDATE SET mode = excluded.mode,
          retention_max_age_s = excluded.retention_max_age_s,
          retention_max_bytes = excluded.retention_max_bytes, pre_roll_s = excluded.pre_roll_s,

@@ -23,6 +23,7 @@ const base64: Codec<Buffer> = {
 
 export const streams = new Table<RecordingStream>('recording_streams', {
   deviceId: column('device_id', text),
+  ownerDeviceId: column('owner_device_id', text),
   siteId: column('site_id', text),
   mode: column('mode', literal<RecordingMode>()),
   retentionMaxAgeSeconds: column('retention_max_age_s', nullable(int)),

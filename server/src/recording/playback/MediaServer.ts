@@ -48,6 +48,11 @@ const SnapshotQuery = z.strictObject({
 export interface PlaybackLookups {
   devices: { get(id: string): Promise<{ siteId: string } | null> };
   apiKeys: { get(id: string): Promise<Parameters<Authorizer['apiKeyPrincipal']>[0] | null> };
+  /**
+   * Streams that are not a device's own (a visitor's message): the device whose rights govern
+   * them, or null for a device's stream. Absent: every stream is a device's.
+   */
+  streamOwner?: (streamKey: string) => Promise<string | null>;
 }
 
 export interface MediaServerDeps {
@@ -226,21 +231,22 @@ export class MediaServer {
 
   async #grant(token: string): Promise<PlaybackGrant> {
     const grant = this.#d.tokens.verify(token);
+    const owner = (await this.#d.lookups.streamOwner?.(grant.deviceId)) ?? grant.deviceId;
     const key = `${grant.principal.kind}:${grant.principal.id}:${grant.siteId}:${grant.deviceId}`;
     const now = this.#now();
     let cached = this.#authz.get(key);
     if (!cached || cached.until <= now) {
-      cached = { ok: await this.#stillAllowed(grant), until: now + AUTHZ_CACHE_MS };
+      cached = { ok: await this.#stillAllowed(grant, owner), until: now + AUTHZ_CACHE_MS };
       this.#authz.set(key, cached);
       if (this.#authz.size > 10_000) this.#authz.clear();
     }
     if (!cached.ok) throw PorchlightError.forbidden('no longer allowed to view these recordings');
-    const device = await this.#d.lookups.devices.get(grant.deviceId);
+    const device = await this.#d.lookups.devices.get(owner);
     if (!device || device.siteId !== grant.siteId) throw PorchlightError.notFound('device');
     return grant;
   }
 
-  async #stillAllowed(grant: PlaybackGrant): Promise<boolean> {
+  async #stillAllowed(grant: PlaybackGrant, owner: string): Promise<boolean> {
     try {
       let principal: Principal;
       if (grant.principal.kind === 'account') {
@@ -253,7 +259,7 @@ export class MediaServer {
       return this.#d.authorizer.can(
         principal,
         'stream:view-recording',
-        deviceResource(grant.siteId, grant.deviceId),
+        deviceResource(grant.siteId, owner),
       );
     } catch {
       return false;

@@ -19,6 +19,7 @@ export function recordingIndexContract(scope: ContractScope): void {
 
     const stream = (deviceId: string, siteId: string): RecordingStream => ({
       deviceId,
+      ownerDeviceId: deviceId,
       siteId,
       mode: 'continuous',
       retentionMaxAgeSeconds: 86_400,

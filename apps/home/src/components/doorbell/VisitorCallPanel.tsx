@@ -1,5 +1,6 @@
 import { TrackAudio } from '../call/TrackAudio.tsx';
 import { TrackVideo } from '../call/TrackVideo.tsx';
+import { LeaveMessage } from './LeaveMessage.tsx';
 import { visitorOutcomeText } from './outcomeText.ts';
 import { useCountdown } from './useCountdown.ts';
 import type { VisitorCallState } from './useVisitorCall.ts';
@@ -76,6 +77,7 @@ export function VisitorCallPanel({ doorName, state, onRing, onHangUp }: Props) {
       {state.remoteAudio && inCall && (
         <TrackAudio track={state.remoteAudio} testId="door-remote-audio" />
       )}
+      {phase.name === 'ended' && state.missed && <LeaveMessage visitor={state.missed} />}
       {inCall ? (
         <button
           type="button"

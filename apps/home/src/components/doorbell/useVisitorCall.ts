@@ -41,6 +41,8 @@ export interface VisitorCallState {
   remoteVideo: MediaStreamTrack | null;
   /** The last quick reply, shown big. */
   reply: string | null;
+  /** After a missed call: the call's credential, with which the visitor may leave a message. */
+  missed: VisitorSession | null;
 }
 
 const INITIAL: VisitorCallState = {
@@ -50,11 +52,18 @@ const INITIAL: VisitorCallState = {
   remoteAudio: null,
   remoteVideo: null,
   reply: null,
+  missed: null,
 };
 
 /** The call is over: its outcome, and no media any more. */
-function ended(outcome: CallOutcome): Partial<VisitorCallState> {
-  return { phase: { name: 'ended', outcome }, local: null, remoteAudio: null, remoteVideo: null };
+function ended(outcome: CallOutcome, visitor: VisitorSession | null): Partial<VisitorCallState> {
+  return {
+    phase: { name: 'ended', outcome },
+    local: null,
+    remoteAudio: null,
+    remoteVideo: null,
+    missed: outcome === 'missed' ? visitor : null,
+  };
 }
 
 function refusal(error: unknown): VisitorPhase {
@@ -79,6 +88,7 @@ export function useVisitorCall(ring: () => Promise<VisitorSession>): {
   const session = useRef<VisitorCallSession | null>(null);
   const stream = useRef<MediaStream | null>(null);
   const busy = useRef(false);
+  const visitorRef = useRef<VisitorSession | null>(null);
 
   const release = useCallback(() => {
     stream.current?.getTracks().forEach((t) => t.stop());
@@ -110,6 +120,7 @@ export function useVisitorCall(ring: () => Promise<VisitorSession>): {
       let visitor: VisitorSession;
       try {
         visitor = await ring();
+        visitorRef.current = visitor;
       } catch (error) {
         release();
         patch({ phase: refusal(error), local: null });
@@ -140,7 +151,7 @@ export function useVisitorCall(ring: () => Promise<VisitorSession>): {
       );
       s.on('ended', (outcome) => {
         release();
-        patch(ended(outcome));
+        patch(ended(outcome, visitorRef.current));
       });
       await shareVisitorMedia(s, media.stream, () => session.current === s);
       // An answer (or the end) that came while joining was announced before we listened.
@@ -151,7 +162,7 @@ export function useVisitorCall(ring: () => Promise<VisitorSession>): {
           patch({ phase: { name: 'answered', by: call.answeredByName } });
         else if (call.state === 'ended') {
           release();
-          patch(ended(call.outcome ?? 'cancelled'));
+          patch(ended(call.outcome ?? 'cancelled', visitorRef.current));
         }
       }
     })();
@@ -163,11 +174,11 @@ export function useVisitorCall(ring: () => Promise<VisitorSession>): {
     void s.hangUp().then(
       (call) => {
         release();
-        patch(ended(call.outcome ?? 'cancelled'));
+        patch(ended(call.outcome ?? 'cancelled', visitorRef.current));
       },
       () => {
         release();
-        patch(ended('cancelled'));
+        patch(ended('cancelled', null));
       },
     );
   }, [release]);

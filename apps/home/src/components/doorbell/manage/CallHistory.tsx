@@ -3,6 +3,7 @@ import type { CallOutcome, CallRecord } from '@porchlight/protocol';
 import { describeApiError } from '@porchlight/sdk';
 import { formatTime } from '@porchlight/web-ui';
 import { api } from '../../../auth/services.ts';
+import { MessagePlayer } from './MessagePlayer.tsx';
 
 interface Props {
   siteId: string;
@@ -78,6 +79,9 @@ export function CallHistory({ siteId, doorId }: Props) {
                   {formatTime(c.startedAt)} · {duration(c.durationSeconds)} ·{' '}
                   {c.via === 'link' ? 'door link' : 'doorbell button'}
                 </span>
+                {c.messageUrl && (
+                  <MessagePlayer url={c.messageUrl} seconds={c.messageSeconds ?? null} />
+                )}
               </span>
             </li>
           ))}
