@@ -393,7 +393,8 @@ test('a camera filming pedestrians reports an event by itself: listed with its s
       )
       .toBe(true);
     expect(event!.deviceName).toBe('Walkway');
-    expect(event!.maxScore).toBeGreaterThanOrEqual(0.45);
+    // Detections under the default minScore (0.35) never reach an event.
+    expect(event!.maxScore).toBeGreaterThanOrEqual(0.35);
     expect(event!.zones).toContain('Pavement');
     expect(event!.detector.backend).toBe('wasm');
     test.info().annotations.push({
