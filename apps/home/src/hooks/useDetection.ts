@@ -47,17 +47,23 @@ export function useDetection(stream: MediaStream | null): DetectionStatus {
   const latest = useRef<DetectionSettings | null>(null);
   const apply = useRef<((next: DetectionSettings) => void) | null>(null);
 
+  // Read at start and after every (re)join: a change made while the socket was down was missed.
   useEffect(() => {
     if (!api || deviceId === null) return;
     let stale = false;
-    api.getDetectionSettings(deviceId).then(
-      (d) => stale || setSettings(d.settings),
-      (e: unknown) => stale || setStatus({ ...OFF, state: 'error', error: describeApiError(e) }),
-    );
+    const load = (): void => {
+      api.getDetectionSettings(deviceId).then(
+        (d) => stale || setSettings(d.settings),
+        (e: unknown) => stale || setStatus({ ...OFF, state: 'error', error: describeApiError(e) }),
+      );
+    };
+    load();
+    const off = client?.on('joined', load);
     return () => {
       stale = true;
+      off?.();
     };
-  }, [api, deviceId]);
+  }, [api, deviceId, client]);
 
   useEffect(
     () =>
