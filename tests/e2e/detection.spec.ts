@@ -335,7 +335,7 @@ test('the camera page runs the detector while enabled and stops when the owner t
   await expect(status).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
 });
 
-test('an event that starts while the app is open shows an in-app alert that opens it', async () => {
+test('an event that starts while the app is open shows an in-app alert; the push address shows it first', async () => {
   await owner.goto(`${ts.url}/`);
   await expect(owner.getByTestId('connection-state')).toHaveText('connected', { timeout: 20_000 });
   const { eventId } = await frontApi.startEvent(
@@ -351,6 +351,13 @@ test('an event that starts while the app is open shows an in-app alert that open
   await toast.locator('.detection-toast__open').click();
   await expect(owner).toHaveURL(new RegExp(`/timeline/${front.deviceId}\\?t=\\d+`));
   await frontApi.updateEvent(front.deviceId, eventId, { endedAt: Date.now() });
+  // The Web Push notification of the same event opens /events?event=<id>: it is shown first.
+  await owner.goto(`${ts.url}/events?event=${eventId}`);
+  const pinned = owner.getByTestId('events-pinned');
+  await expect(pinned.getByTestId('event-camera')).toHaveText('Front door');
+  await expect(pinned.getByTestId('event-zones')).toHaveText('Front path');
+  await pinned.getByTestId('event-play').click();
+  await expect(owner).toHaveURL(new RegExp(`/timeline/${front.deviceId}\\?t=\\d+`));
 });
 
 test('a camera filming pedestrians reports an event by itself: listed with its snapshot, zones and detector', async () => {

@@ -22,12 +22,14 @@ describe('home app routes', () => {
     ['/calls/c1?action=answer', { name: 'call', callId: 'c1', action: 'answer' }],
     ['/door/tok_en-1', { name: 'door', token: 'tok_en-1' }],
     ['/cameras/dev-1/detection', { name: 'detection', deviceId: 'dev-1' }],
-    ['/events', { name: 'events', filter: NO_EVENTS_FILTER }],
+    ['/events', { name: 'events', filter: NO_EVENTS_FILTER, eventId: null }],
+    ['/events?event=ev-1', { name: 'events', filter: NO_EVENTS_FILTER, eventId: 'ev-1' }],
     [
       '/events?camera=dev-1&zone=Front+path&from=1764700000000&to=1764703600000',
       {
         name: 'events',
         filter: { deviceId: 'dev-1', zone: 'Front path', from: 1764700000000, to: 1764703600000 },
+        eventId: null,
       },
     ],
     // A real door token is a JWT: three dot-separated parts, longer than an id.
@@ -74,10 +76,13 @@ describe('home app routes', () => {
   });
 
   it('drops a malformed events filter instead of refusing the list', () => {
-    expect(parseRoute('/events', '?camera=a%20b&zone=%01x&from=yesterday&to=12')).toEqual({
-      name: 'events',
-      filter: { deviceId: null, zone: null, from: null, to: 12 },
-    });
+    expect(parseRoute('/events', '?camera=a%20b&zone=%01x&from=yesterday&to=12&event=a/b')).toEqual(
+      {
+        name: 'events',
+        filter: { deviceId: null, zone: null, from: null, to: 12 },
+        eventId: null,
+      },
+    );
   });
 
   it('tolerates a trailing slash', () => {

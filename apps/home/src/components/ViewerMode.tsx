@@ -85,7 +85,7 @@ export function ViewerMode({ hidden = false }: { hidden?: boolean }) {
               type="button"
               className="icon-btn"
               data-testid="open-events"
-              onClick={() => navigate({ name: 'events', filter: NO_EVENTS_FILTER })}
+              onClick={() => navigate({ name: 'events', filter: NO_EVENTS_FILTER, eventId: null })}
             >
               Events
             </button>

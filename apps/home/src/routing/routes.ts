@@ -20,8 +20,11 @@ export type Route =
   | { name: 'door'; token: string }
   /** A camera's person-detection settings: zones, masks, thresholds (docs/detection.md). */
   | { name: 'detection'; deviceId: string }
-  /** Detection events of the site, newest first; the filters are part of the address. */
-  | { name: 'events'; filter: EventsFilter };
+  /**
+   * Detection events of the site, newest first; the filters are part of the address. `eventId`:
+   * one event shown first (a push notification opens `/events?event=<id>`).
+   */
+  | { name: 'events'; filter: EventsFilter; eventId: string | null };
 
 /** What the events list shows: null = no restriction. `from`/`to` are unix ms. */
 export interface EventsFilter {
@@ -77,8 +80,9 @@ function eventsFilter(query: URLSearchParams): EventsFilter {
   };
 }
 
-function formatEventsFilter(filter: EventsFilter): string {
+function formatEventsQuery(filter: EventsFilter, eventId: string | null): string {
   const query = new URLSearchParams();
+  if (eventId !== null) query.set('event', eventId);
   if (filter.deviceId !== null) query.set('camera', filter.deviceId);
   if (filter.zone !== null) query.set('zone', filter.zone);
   if (filter.from !== null) query.set('from', String(Math.round(filter.from)));
@@ -94,8 +98,11 @@ export function parseRoute(pathname: string, search = ''): Route | null {
   const [head, id, extra] = parts;
   if (head === undefined) return LIVE;
   if (parts.length === 1 && (head === 'people' || head === 'devices')) return { name: head };
-  if (parts.length === 1 && head === 'events')
-    return { name: 'events', filter: eventsFilter(query) };
+  if (parts.length === 1 && head === 'events') {
+    const event = query.get('event');
+    const eventId = event === null ? null : segment(encodeURIComponent(event));
+    return { name: 'events', filter: eventsFilter(query), eventId };
+  }
   if (head === 'cameras' && extra === 'detection' && parts.length === 3) {
     const deviceId = segment(id);
     return deviceId === null ? null : { name: 'detection', deviceId };
@@ -150,7 +157,7 @@ export function formatRoute(route: Route): string {
     case 'detection':
       return `/cameras/${encodeURIComponent(route.deviceId)}/detection`;
     case 'events':
-      return `/events${formatEventsFilter(route.filter)}`;
+      return `/events${formatEventsQuery(route.filter, route.eventId)}`;
   }
 }
 

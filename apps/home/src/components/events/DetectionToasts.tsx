@@ -66,7 +66,7 @@ export function DetectionToasts() {
             className="icon-btn"
             onClick={() => {
               close(event.id);
-              navigate({ name: 'events', filter: NO_EVENTS_FILTER });
+              navigate({ name: 'events', filter: NO_EVENTS_FILTER, eventId: null });
             }}
           >
             All events

@@ -99,14 +99,41 @@ function useDevices(siteId: string): Device[] {
   return devices;
 }
 
+/** The event a notification pointed at (`?event=`), kept fresh by the live notifications. */
+function usePinnedEvent(eventId: string | null): { event: EventView | null; error: string | null } {
+  const [state, setState] = useState<{ event: EventView | null; error: string | null }>({
+    event: null,
+    error: null,
+  });
+  useEffect(() => {
+    setState({ event: null, error: null });
+    if (eventId === null) return;
+    let stale = false;
+    api.getEvent(eventId).then(
+      (event) => stale || setState({ event, error: null }),
+      (e: unknown) => stale || setState({ event: null, error: describeApiError(e) }),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [eventId]);
+  useDetectionNotifications(({ event }) => {
+    if (event.id === eventId) setState({ event, error: null });
+  });
+  return state;
+}
+
 /** `/events`: person-detection events; tapping one plays its recording from just before. */
 export function EventsScreen({ route, siteId }: { route: RouteOf<'events'>; siteId: string }) {
   const navigate = useStore((s) => s.navigate);
   const { filter } = route;
   const list = useEventList(siteId, filter);
+  const pinned = usePinnedEvent(route.eventId);
+  const play = (e: EventView): void =>
+    navigate({ name: 'timeline', deviceId: e.deviceId, t: e.playFrom });
   const devices = useDevices(siteId);
   const setFilter = (patch: Partial<EventsFilter>): void =>
-    navigate({ name: 'events', filter: { ...filter, ...patch } }, { replace: true });
+    navigate({ name: 'events', filter: { ...filter, ...patch }, eventId: null }, { replace: true });
   const zones = useMemo(
     () => [...new Set(list.events.flatMap((e) => e.zones))].sort(),
     [list.events],
@@ -219,6 +246,18 @@ export function EventsScreen({ route, siteId }: { route: RouteOf<'events'>; site
           </button>
         )}
       </form>
+      {route.eventId !== null && (pinned.event || pinned.error) && (
+        <section className="events-pinned" data-testid="events-pinned" aria-label="From the alert">
+          <h2>From the alert</h2>
+          {pinned.event ? (
+            <ul className="events-list">
+              <EventItem event={pinned.event} onPlay={play} />
+            </ul>
+          ) : (
+            <p className="detection-error">{pinned.error}</p>
+          )}
+        </section>
+      )}
       {list.error && (
         <p className="detection-error" role="alert">
           {list.error}
@@ -233,11 +272,7 @@ export function EventsScreen({ route, siteId }: { route: RouteOf<'events'>; site
       )}
       <ul className="events-list" data-testid="events-list">
         {list.events.map((event) => (
-          <EventItem
-            key={event.id}
-            event={event}
-            onPlay={(e) => navigate({ name: 'timeline', deviceId: e.deviceId, t: e.playFrom })}
-          />
+          <EventItem key={event.id} event={event} onPlay={play} />
         ))}
       </ul>
       {list.loading && <p className="muted">Loading…</p>}
