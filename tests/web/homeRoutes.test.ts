@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatRoute, parseRoute, type Route } from '../../apps/home/src/routing/routes.ts';
+import {
+  formatRoute,
+  NO_EVENTS_FILTER,
+  parseRoute,
+  type Route,
+} from '../../apps/home/src/routing/routes.ts';
 import { NAVIGATION_DENYLIST } from '../../apps/home/src/sw/rules.ts';
 import { servesAppShell } from '../../server/src/http/spaFallback.ts';
 
@@ -16,6 +21,17 @@ describe('home app routes', () => {
     ['/calls/c1', { name: 'call', callId: 'c1', action: null }],
     ['/calls/c1?action=answer', { name: 'call', callId: 'c1', action: 'answer' }],
     ['/door/tok_en-1', { name: 'door', token: 'tok_en-1' }],
+    ['/cameras/dev-1/detection', { name: 'detection', deviceId: 'dev-1' }],
+    ['/events', { name: 'events', filter: NO_EVENTS_FILTER, eventId: null }],
+    ['/events?event=ev-1', { name: 'events', filter: NO_EVENTS_FILTER, eventId: 'ev-1' }],
+    [
+      '/events?camera=dev-1&zone=Front+path&from=1764700000000&to=1764703600000',
+      {
+        name: 'events',
+        filter: { deviceId: 'dev-1', zone: 'Front path', from: 1764700000000, to: 1764703600000 },
+        eventId: null,
+      },
+    ],
     // A real door token is a JWT: three dot-separated parts, longer than an id.
     [
       `/door/eyJh.${'a'.repeat(300)}.sig-_1`,
@@ -38,6 +54,10 @@ describe('home app routes', () => {
       '/cameras/a%20b',
       '/settings/x',
       '/people/x',
+      '/cameras/a/settings',
+      '/cameras/a%20b/detection',
+      '/cameras/a/detection/x',
+      '/events/x',
     ])
       expect(parseRoute(path)).toBeNull();
   });
@@ -53,6 +73,16 @@ describe('home app routes', () => {
       callId: 'c',
       action: null,
     });
+  });
+
+  it('drops a malformed events filter instead of refusing the list', () => {
+    expect(parseRoute('/events', '?camera=a%20b&zone=%01x&from=yesterday&to=12&event=a/b')).toEqual(
+      {
+        name: 'events',
+        filter: { deviceId: null, zone: null, from: null, to: 12 },
+        eventId: null,
+      },
+    );
   });
 
   it('tolerates a trailing slash', () => {

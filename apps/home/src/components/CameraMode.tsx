@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { ConfirmButton } from '@porchlight/web-ui';
+import { useDetection } from '../hooks/useDetection.ts';
 import { startCamera } from '../media/camera.ts';
 import { useStore } from '../store/index.ts';
+import { DetectionBadge } from './detection/DetectionBadge.tsx';
 import { DoorbellRing } from './doorbell/DoorbellRing.tsx';
 import { LocalPreview } from './LocalPreview.tsx';
 import { ProvisionStatusBadge } from './ProvisionStatusBadge.tsx';
@@ -25,6 +27,7 @@ export function CameraMode() {
   const provisionStatus = useStore((s) => s.provisionStatus);
   const device = useStore((s) => s.device);
   const justProvisioned = mode === 'camera' && provisionStatus === 'provisioned';
+  const detection = useDetection(stream);
 
   useEffect(() => {
     if (!client) return;
@@ -47,6 +50,7 @@ export function CameraMode() {
         </span>
       </div>
       <p className="status-text">{error ?? DESCRIPTIONS[status]}</p>
+      <DetectionBadge status={detection} />
       <Talkback />
       {name && (
         <p className="hint">

@@ -1,7 +1,10 @@
 import { routeScreens } from '../routing/screens.tsx';
 import { useStore } from '../store/index.ts';
 import { IncomingCalls } from './call/IncomingCalls.tsx';
+import { DetectionScreen } from './detection/DetectionScreen.tsx';
 import { DevicesPage } from './devices/DevicesPage.tsx';
+import { DetectionToasts } from './events/DetectionToasts.tsx';
+import { EventsScreen } from './events/EventsScreen.tsx';
 import { LiveView } from './LiveView.tsx';
 import { PeoplePage } from './people/PeoplePage.tsx';
 import { NoSites, SitesFailed } from './SiteNotices.tsx';
@@ -36,7 +39,10 @@ export function PersonHome() {
       {route.name === 'devices' && canManageDevices && <DevicesPage />}
       {route.name === 'call' && <Call route={route} />}
       {route.name === 'settings' && <Settings route={route} />}
+      {route.name === 'detection' && <DetectionScreen key={route.deviceId} route={route} />}
+      {route.name === 'events' && <EventsScreen route={route} siteId={siteId} />}
       <IncomingCalls />
+      <DetectionToasts />
     </>
   );
 }

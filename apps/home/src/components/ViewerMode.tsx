@@ -2,7 +2,7 @@ import { useCallback, useMemo } from 'react';
 import { useRecordingApi } from '../hooks/useRecordingApi.ts';
 import { useSiteRole } from '../hooks/useSiteRole.ts';
 import { useSpaceToTalk } from '../hooks/useSpaceToTalk.ts';
-import { LIVE } from '../routing/routes.ts';
+import { LIVE, NO_EVENTS_FILTER } from '../routing/routes.ts';
 import { useStore, type Feed } from '../store/index.ts';
 import { CameraTile } from './CameraTile.tsx';
 import { EmptyGrid } from './EmptyGrid.tsx';
@@ -23,6 +23,8 @@ export function ViewerMode({ hidden = false }: { hidden?: boolean }) {
   const route = useStore((s) => s.route);
   const navigate = useStore((s) => s.navigate);
   const toggleFocus = useStore((s) => s.toggleFocus);
+  // The events list is a screen of the logged-in app (a link viewer has none).
+  const person = useStore((s) => s.mode === 'person');
   const recording = useRecordingApi();
   const access = useSiteRole(recording);
   const timeline = recording !== null && route.name === 'timeline' ? route : null;
@@ -77,6 +79,18 @@ export function ViewerMode({ hidden = false }: { hidden?: boolean }) {
       )}
       {/* Kept mounted while a timeline is shown: hidden tiles drop to the lowest layer. */}
       <div hidden={timeline !== null}>
+        {person && (
+          <nav className="live-links" aria-label="Live view">
+            <button
+              type="button"
+              className="icon-btn"
+              data-testid="open-events"
+              onClick={() => navigate({ name: 'events', filter: NO_EVENTS_FILTER, eventId: null })}
+            >
+              Events
+            </button>
+          </nav>
+        )}
         <section data-testid="viewer-grid" className={`grid${focused ? ' grid--single' : ''}`}>
           {videos.length === 0 && <EmptyGrid />}
           {videos.map((video) => {

@@ -17,7 +17,24 @@ export type Route =
   /** An incoming or running doorbell call; `action` when opened from a notification. */
   | { name: 'call'; callId: string; action: 'answer' | 'decline' | null }
   /** The visitor's page of a door (no login). */
-  | { name: 'door'; token: string };
+  | { name: 'door'; token: string }
+  /** A camera's person-detection settings: zones, masks, thresholds (docs/detection.md). */
+  | { name: 'detection'; deviceId: string }
+  /**
+   * Detection events of the site, newest first; the filters are part of the address. `eventId`:
+   * one event shown first (a push notification opens `/events?event=<id>`).
+   */
+  | { name: 'events'; filter: EventsFilter; eventId: string | null };
+
+/** What the events list shows: null = no restriction. `from`/`to` are unix ms. */
+export interface EventsFilter {
+  deviceId: string | null;
+  zone: string | null;
+  from: number | null;
+  to: number | null;
+}
+
+export const NO_EVENTS_FILTER: EventsFilter = { deviceId: null, zone: null, from: null, to: null };
 
 export type RouteName = Route['name'];
 
@@ -44,6 +61,36 @@ function instant(value: string | null): number | null {
   return Number(value);
 }
 
+/** A zone name is free text (protocol: 1-40 characters, no control characters). */
+function zoneName(value: string | null): string | null {
+  if (value === null) return null;
+  const name = value.trim();
+  return name.length >= 1 && name.length <= 40 && ![...name].some((c) => c.charCodeAt(0) < 0x20)
+    ? name
+    : null;
+}
+
+function eventsFilter(query: URLSearchParams): EventsFilter {
+  const camera = query.get('camera');
+  return {
+    deviceId: camera === null ? null : segment(encodeURIComponent(camera)),
+    zone: zoneName(query.get('zone')),
+    from: instant(query.get('from')),
+    to: instant(query.get('to')),
+  };
+}
+
+function formatEventsQuery(filter: EventsFilter, eventId: string | null): string {
+  const query = new URLSearchParams();
+  if (eventId !== null) query.set('event', eventId);
+  if (filter.deviceId !== null) query.set('camera', filter.deviceId);
+  if (filter.zone !== null) query.set('zone', filter.zone);
+  if (filter.from !== null) query.set('from', String(Math.round(filter.from)));
+  if (filter.to !== null) query.set('to', String(Math.round(filter.to)));
+  const text = query.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
 /** The route of a path and query; null when this app has no such address. */
 export function parseRoute(pathname: string, search = ''): Route | null {
   const parts = pathname.split('/').filter((p) => p !== '');
@@ -51,6 +98,15 @@ export function parseRoute(pathname: string, search = ''): Route | null {
   const [head, id, extra] = parts;
   if (head === undefined) return LIVE;
   if (parts.length === 1 && (head === 'people' || head === 'devices')) return { name: head };
+  if (parts.length === 1 && head === 'events') {
+    const event = query.get('event');
+    const eventId = event === null ? null : segment(encodeURIComponent(event));
+    return { name: 'events', filter: eventsFilter(query), eventId };
+  }
+  if (head === 'cameras' && extra === 'detection' && parts.length === 3) {
+    const deviceId = segment(id);
+    return deviceId === null ? null : { name: 'detection', deviceId };
+  }
   if (head === 'settings' && extra === undefined) {
     if (id === undefined) return { name: 'settings', section: null };
     const section = SECTIONS.find((s) => s === id);
@@ -98,6 +154,10 @@ export function formatRoute(route: Route): string {
       return `/calls/${encodeURIComponent(route.callId)}${route.action ? `?action=${route.action}` : ''}`;
     case 'door':
       return `/door/${encodeURIComponent(route.token)}`;
+    case 'detection':
+      return `/cameras/${encodeURIComponent(route.deviceId)}/detection`;
+    case 'events':
+      return `/events${formatEventsQuery(route.filter, route.eventId)}`;
   }
 }
 

@@ -8,7 +8,10 @@ export function tabOf(route: Route): Tab | null {
     case 'live':
     case 'camera':
     case 'timeline':
+    case 'events':
       return 'live';
+    case 'detection':
+      return 'devices';
     case 'people':
     case 'devices':
       return route.name;

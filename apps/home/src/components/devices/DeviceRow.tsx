@@ -16,6 +16,7 @@ export function DeviceRow({ device }: { device: Device }) {
   const [editing, setEditing] = useState(false);
   const rotateDevice = useStore((s) => s.rotateDevice);
   const removeDevice = useStore((s) => s.removeDevice);
+  const navigate = useStore((s) => s.navigate);
   const state = !device.provisioned ? 'pending' : device.online ? 'online' : 'offline';
 
   return (
@@ -48,6 +49,14 @@ export function DeviceRow({ device }: { device: Device }) {
             Rename
           </button>
         )}
+        <button
+          type="button"
+          className="icon-btn"
+          data-testid="device-detection"
+          onClick={() => navigate({ name: 'detection', deviceId: device.id })}
+        >
+          Detection
+        </button>
         {device.provisioned && (
           <ConfirmButton
             label="Rotate credential"

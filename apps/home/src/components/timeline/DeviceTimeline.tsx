@@ -3,6 +3,7 @@ import type { RecordingStreamView } from '@porchlight/sdk';
 import { usePlaybackSource } from '../../hooks/usePlaybackSource.ts';
 import type { RecordingContext } from '../../hooks/useRecordingApi.ts';
 import { useThumbnails } from '../../hooks/useThumbnails.ts';
+import { useTimelineEvents } from '../../hooks/useTimelineEvents.ts';
 import { useTimeline } from '../../hooks/useTimeline.ts';
 import { DEFAULT_ZOOM } from '../../recording/zoom.ts';
 import { ClipDownload } from './ClipDownload.tsx';
@@ -43,6 +44,7 @@ export function DeviceTimeline({
   const [zoom, setZoom] = useState(DEFAULT_ZOOM);
   const [position, setPosition] = useState<number | null>(null);
   const { bounds, timeline, error } = useTimeline(context, deviceId, zoom.spanMs);
+  const events = useTimelineEvents(context, deviceId, bounds);
   const thumbnails = useThumbnails(context, deviceId, zoom.spanMs, zoom.thumbnails);
   const playback = usePlaybackSource(context, deviceId);
   const { source, seek, playLive } = playback;
@@ -81,6 +83,7 @@ export function DeviceTimeline({
           <span className="legend" aria-hidden="true">
             <span className="legend__swatch legend__swatch--range" /> recorded
             <span className="legend__swatch legend__swatch--gap" /> gap
+            <span className="legend__swatch legend__swatch--event" /> person
           </span>
         </div>
         <div className="timeline-track">
@@ -96,6 +99,7 @@ export function DeviceTimeline({
             position={source ? position : null}
             ticks={zoom.ticks}
             onSeek={seek}
+            events={events}
           />
         </div>
         {error && <p className="hint">{error}</p>}

@@ -1,5 +1,5 @@
 import { useState, type KeyboardEvent, type MouseEvent } from 'react';
-import type { RecordingTimeline, TimeRange } from '@porchlight/sdk';
+import type { EventView, RecordingTimeline, TimeRange } from '@porchlight/sdk';
 import { formatClock, formatInstant } from '@porchlight/web-ui';
 
 interface Props {
@@ -10,6 +10,8 @@ interface Props {
   /** Tick labels across the bar, the ends included. */
   ticks: number;
   onSeek: (at: number) => void;
+  /** Person-detection events drawn on the bar; clicking one plays it from its `playFrom`. */
+  events?: readonly EventView[];
 }
 
 /** Clipped to the window; null when outside. */
@@ -30,7 +32,7 @@ function snap(at: number, ranges: readonly TimeRange[]): number {
  * The window as a horizontal bar: recorded ranges filled, gaps hatched, the playhead on top.
  * Clicking (or the arrow keys) plays from that time.
  */
-export function TimelineBar({ bounds, timeline, position, ticks, onSeek }: Props) {
+export function TimelineBar({ bounds, timeline, position, ticks, onSeek, events = [] }: Props) {
   const [hover, setHover] = useState<number | null>(null);
   const span = bounds.to - bounds.from;
   const pct = (t: number): number => ((t - bounds.from) / span) * 100;
@@ -98,6 +100,25 @@ export function TimelineBar({ bounds, timeline, position, ticks, onSeek }: Props
                 data-to={range.to}
                 title={`${formatClock(range.from)} – ${formatClock(range.to)}`}
                 style={place(c)}
+              />
+            )
+          );
+        })}
+        {events.map((event) => {
+          const c = clip({ from: event.startedAt, to: event.endedAt ?? bounds.to }, bounds);
+          return (
+            c && (
+              <div
+                key={`event-${event.id}`}
+                className="timeline__event"
+                data-testid="timeline-event"
+                data-event-id={event.id}
+                title={`Person ${formatClock(event.startedAt)}${event.zones.length ? ` · ${event.zones.join(', ')}` : ''}`}
+                style={place(c)}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  onSeek(event.playFrom);
+                }}
               />
             )
           );

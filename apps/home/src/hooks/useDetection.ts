@@ -1,0 +1,152 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { DetectionSettings } from '@porchlight/protocol';
+import { describeApiError } from '@porchlight/sdk';
+import { publicApi } from '../auth/services.ts';
+import { EventReporter } from '../media/EventReporter.ts';
+import { useStore } from '../store/index.ts';
+
+/** What the camera page shows about its person detector. */
+export interface DetectionStatus {
+  /** off: disabled in the settings (or no camera yet); loading: model starting. */
+  state: 'off' | 'loading' | 'running' | 'error';
+  error: string | null;
+  detectionsPerSecond: number | null;
+  msPerFrame: number | null;
+  backend: string | null;
+  /** Events reported since the page opened. */
+  events: number;
+}
+
+const OFF: DetectionStatus = {
+  state: 'off',
+  error: null,
+  detectionsPerSecond: null,
+  msPerFrame: null,
+  backend: null,
+  events: 0,
+};
+
+/**
+ * Person detection on the camera's own page (docs/detection.md): reads this camera's settings
+ * (and follows `detectionSettings` pushes), runs `@porchlight/detector`'s DetectionSession on the
+ * local camera stream while `enabled`, and reports its events through the SDK with the device's
+ * token (EventReporter). The detector code (TF.js, ~1 MB) loads only when detection is on.
+ */
+export function useDetection(stream: MediaStream | null): DetectionStatus {
+  const device = useStore((s) => s.device);
+  const token = useStore((s) => s.liveToken);
+  const client = useStore((s) => s.client);
+  const deviceId = device?.id ?? null;
+  const api = useMemo(
+    () => (typeof token === 'function' ? publicApi.withToken(token) : null),
+    [token],
+  );
+  const [settings, setSettings] = useState<DetectionSettings | null>(null);
+  const [status, setStatus] = useState<DetectionStatus>(OFF);
+  // The running session reads the newest settings at start and gets later ones pushed.
+  const latest = useRef<DetectionSettings | null>(null);
+  const apply = useRef<((next: DetectionSettings) => void) | null>(null);
+
+  // Read at start and after every (re)join: a change made while the socket was down was missed.
+  useEffect(() => {
+    if (!api || deviceId === null) return;
+    let stale = false;
+    const load = (): void => {
+      api.getDetectionSettings(deviceId).then(
+        (d) => stale || setSettings(d.settings),
+        (e: unknown) => stale || setStatus({ ...OFF, state: 'error', error: describeApiError(e) }),
+      );
+    };
+    load();
+    const off = client?.on('joined', load);
+    return () => {
+      stale = true;
+      off?.();
+    };
+  }, [api, deviceId, client]);
+
+  useEffect(
+    () =>
+      client?.on('detectionSettings', (n) => {
+        if (n.deviceId === deviceId) setSettings(n.settings);
+      }),
+    [client, deviceId],
+  );
+
+  // Changed settings (zones, thresholds) go to the running session without restarting it.
+  useEffect(() => {
+    latest.current = settings;
+    if (settings) apply.current?.(settings);
+  }, [settings]);
+
+  const enabled = settings?.enabled === true;
+  useEffect(() => {
+    if (!enabled || !stream || !api || deviceId === null) {
+      setStatus((s) => (s.state === 'error' && !enabled ? s : { ...OFF, events: s.events }));
+      return;
+    }
+    let stopped = false;
+    let stop = (): void => undefined;
+    setStatus((s) => ({ ...OFF, state: 'loading', events: s.events }));
+    const video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = stream;
+    void video.play().catch(() => undefined);
+
+    const run = async (): Promise<void> => {
+      const { FrameDetector, DetectionSession } = await import('@porchlight/detector');
+      const detector = await FrameDetector.create();
+      if (stopped) return detector.close();
+      const reporter = new EventReporter({
+        api,
+        deviceId,
+        detector: () => detector.info,
+        onError: (e) => setStatus((s) => ({ ...s, error: describeApiError(e) })),
+        onPosted: (kind) => {
+          if (kind === 'started') setStatus((s) => ({ ...s, events: s.events + 1, error: null }));
+        },
+      });
+      const settingsNow = latest.current;
+      if (stopped || !settingsNow) return detector.close();
+      const session = DetectionSession.forVideo(video, detector, settingsNow);
+      session.on('started', (ev) => reporter.started(ev));
+      session.on('updated', (ev) => reporter.updated(ev));
+      session.on('ended', (ev) => reporter.ended(ev));
+      session.on('snapshot', (ev, jpeg) => reporter.snapshot(ev, jpeg));
+      session.on('error', (e) => setStatus((s) => ({ ...s, error: e.message })));
+      session.on('stats', (stats) =>
+        setStatus((s) => ({
+          ...s,
+          state: 'running',
+          detectionsPerSecond: stats.detectionsPerSecond,
+          msPerFrame: stats.msPerFrame,
+          backend: stats.backend,
+        })),
+      );
+      apply.current = (next) => session.setSettings(next);
+      setStatus((s) => ({ ...s, state: 'running', backend: detector.info.backend }));
+      // Closing ends an open event: the reporter still sends that end (it is not closed).
+      stop = () => {
+        session.close();
+        detector.close();
+      };
+    };
+    run().catch((e: unknown) => {
+      if (!stopped) setStatus((s) => ({ ...s, state: 'error', error: describeDetectorError(e) }));
+    });
+    return () => {
+      stopped = true;
+      apply.current = null;
+      stop();
+      video.pause();
+      video.srcObject = null;
+    };
+  }, [enabled, stream, api, deviceId]);
+
+  return status;
+}
+
+function describeDetectorError(error: unknown): string {
+  return `Person detection cannot run in this browser: ${error instanceof Error ? error.message : String(error)}`;
+}
