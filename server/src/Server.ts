@@ -324,6 +324,7 @@ function apiContext(
     doorbell: {
       doors: doorbell.doors,
       calls: doorbell.calls,
+      speech: doorbell.speech,
       visitorSession: (call) => doorbell.visitorSession(call),
       authenticateVisitor: (bearer) => doorbell.authenticateVisitor(bearer),
       history: identity.repos.calls,

@@ -195,6 +195,16 @@ test("media both ways: the visitor's camera is decoded and each side hears the o
 test('a quick reply shows big at the door; hanging up ends the visitor page', async () => {
   await olivia.getByTestId('quick-reply-preset').filter({ hasText: 'Coming!' }).click();
   await expect(visitor.getByTestId('door-reply')).toHaveText('Coming!');
+  // Headless Chromium has no voices (like many kiosk tablets): the door plays the server's speech.
+  expect(await visitor.evaluate(() => speechSynthesis.getVoices().length)).toBe(0);
+  const spoken = visitor.locator('audio[data-reply-speech="Coming!"]');
+  await expect(spoken).toHaveCount(1, { timeout: 10_000 });
+  await expect
+    .poll(() => spoken.evaluate((a: HTMLAudioElement) => a.ended || a.currentTime > 0.3), {
+      timeout: 10_000,
+    })
+    .toBe(true);
+  expect(await spoken.evaluate((a: HTMLAudioElement) => a.duration)).toBeGreaterThan(0.3);
   await olivia.getByTestId('call-hangup').click();
   await expect(visitor.getByTestId('door-status')).toHaveText('Call ended', { timeout: 10_000 });
   await expect(visitor.getByTestId('door-ring')).toHaveText('Ring again');

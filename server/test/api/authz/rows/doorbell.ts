@@ -16,6 +16,14 @@ export const doorbell: ResourceRows = {
       path: `/api/v1/sites/${w.siteA}/doors/${w.doorA}`,
       body: { displayName: 'The Millers' },
     }),
+    'POST /api/v1/sites/:siteId/doors/:doorId/unlock': (w) => ({
+      path: `/api/v1/sites/${w.siteA}/doors/${w.doorA}/unlock`,
+      body: { url: 'http://127.0.0.1:1/unlock' },
+    }),
+    'POST /api/v1/sites/:siteId/doors/:doorId/unlock/test': (w) => ({
+      path: `/api/v1/sites/${w.siteA}/doors/${w.doorA}/unlock/test`,
+      body: {},
+    }),
     'GET /api/v1/sites/:siteId/doors/:doorId/tokens': (w) => ({
       path: `/api/v1/sites/${w.siteA}/doors/${w.doorA}/tokens`,
     }),
@@ -43,6 +51,9 @@ export const doorbell: ResourceRows = {
       body: { jpeg: TINY_JPEG.toString('base64') },
     }),
     'POST /api/v1/visit/call/hangup': () => ({ path: '/api/v1/visit/call/hangup', body: {} }),
+    'GET /api/v1/visit/call/replies/:replyId/speech': () => ({
+      path: '/api/v1/visit/call/replies/r1/speech',
+    }),
     'GET /api/v1/calls': () => ({ path: '/api/v1/calls' }),
     'GET /api/v1/calls/:callId': (w) => ({ path: `/api/v1/calls/${w.callA}` }),
     'POST /api/v1/calls/:callId/answer': (w) => ({
