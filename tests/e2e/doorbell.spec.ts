@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { CallPage } from '@porchlight/protocol';
 import { api } from '../support/http.ts';
+import { startLockReceiver } from '../support/lockReceiver.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { openCamera, type PageStats } from './helpers.ts';
 
@@ -450,23 +450,9 @@ test('a do-not-disturb schedule set on the devices page refuses rings during its
 });
 
 test('a smart lock connected on the devices page: its key shows once; test and Unlock arrive signed', async () => {
-  const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
-  const lock = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => lock.listen(0, '127.0.0.1', resolve));
-  const lockUrl = `http://127.0.0.1:${(lock.address() as AddressInfo).port}/unlock`;
-  /** What the lock checks: the HMAC-SHA256 of `<timestamp>.<body>` with the key. */
-  const signed = (key: string, r: (typeof received)[number]): boolean =>
-    r.headers['x-porchlight-signature'] ===
-    `sha256=${createHmac('sha256', key)
-      .update(`${String(r.headers['x-porchlight-timestamp'])}.${r.body}`)
-      .digest('hex')}`;
+  const lock = await startLockReceiver();
+  const { url: lockUrl, received } = lock;
+  const signed = (key: string, r: (typeof received)[number]): boolean => lock.signedWith(key, r);
   try {
     const editor = olivia.getByTestId('unlock-webhook');
     await editor.getByTestId('unlock-url').fill('lock.local/unlock');

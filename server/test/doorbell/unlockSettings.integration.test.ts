@@ -3,49 +3,30 @@
  * it sealed in the database (never in a door view or the audit), a test request arrives signed with
  * it, and a key stored in clear before sealing existed still signs.
  */
-import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Door, UnlockConfigured, UnlockResult } from '@porchlight/protocol';
 import { api } from '../../../tests/support/http.ts';
+import { startLockReceiver, type LockReceiver } from '../../../tests/support/lockReceiver.ts';
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
 import { createDoor } from './world.ts';
-
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** HMAC check a lock would do. */
-function signedWith(secret: string, r: Received): boolean {
-  const ts = String(r.headers['x-porchlight-timestamp']);
-  const mac = createHmac('sha256', secret).update(`${ts}.${r.body}`).digest('hex');
-  return r.headers['x-porchlight-signature'] === `sha256=${mac}`;
-}
 
 describe('unlock webhook settings', () => {
   let ts: TestServer;
   let owner: string;
   let member: string;
-  let lock: http.Server;
+  let lock: LockReceiver;
   let lockUrl: string;
-  const received: Received[] = [];
+  let received: LockReceiver['received'];
+  const signedWith = (key: string, r: LockReceiver['received'][number]): boolean =>
+    lock.signedWith(key, r);
 
   beforeAll(async () => {
     ts = await startTestServer();
     owner = await ts.mint('viewer', { siteRole: 'owner', label: 'Olivia' });
     member = await ts.mint('viewer', { siteRole: 'member', label: 'Max' });
-    lock = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => lock.listen(0, '127.0.0.1', resolve));
-    lockUrl = `http://127.0.0.1:${(lock.address() as AddressInfo).port}/unlock`;
+    lock = await startLockReceiver();
+    lockUrl = lock.url;
+    received = lock.received;
   });
   afterAll(async () => {
     lock?.close();

@@ -38,6 +38,25 @@ function periodHint(p: DndPeriod): string | null {
   return null;
 }
 
+function ClockField(props: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <input
+        type="time"
+        data-testid={props.testId}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
+  );
+}
+
 const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /**
@@ -128,24 +147,18 @@ export function DndScheduleEditor({ door, onSaved }: Props) {
               ))}
             </div>
             <div className="dnd-times">
-              <label className="field">
-                <span>From</span>
-                <input
-                  type="time"
-                  data-testid="dnd-start"
-                  value={p.start}
-                  onChange={(e) => change(i, { start: e.target.value })}
-                />
-              </label>
-              <label className="field">
-                <span>To</span>
-                <input
-                  type="time"
-                  data-testid="dnd-end"
-                  value={p.end}
-                  onChange={(e) => change(i, { end: e.target.value })}
-                />
-              </label>
+              <ClockField
+                label="From"
+                testId="dnd-start"
+                value={p.start}
+                onChange={(start) => change(i, { start })}
+              />
+              <ClockField
+                label="To"
+                testId="dnd-end"
+                value={p.end}
+                onChange={(end) => change(i, { end })}
+              />
               <button
                 type="button"
                 className="icon-btn"
