@@ -24,6 +24,7 @@ import { TurnService } from './turn/TurnService.ts';
 import type { Store } from './store/createStore.ts';
 import { createLogger } from '@porchlight/runtime';
 import { Doorbell } from './doorbell/Doorbell.ts';
+import type { LookupAll } from './notify/endpointGuard.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,6 +38,8 @@ export interface ServerOverrides {
   appsDir?: string;
   /** TLS agent for push services (tests: one that trusts the local push receiver's CA). */
   pushAgent?: https.Agent;
+  /** Resolver of push endpoint names at subscribe time (tests: a fake DNS). */
+  pushLookup?: LookupAll;
 }
 
 /**
@@ -160,6 +163,7 @@ export class PorchlightServer {
         secret,
         subscriptions: store.pushSubscriptions,
         agent: overrides.pushAgent,
+        ...(overrides.pushLookup ? { lookup: overrides.pushLookup } : {}),
       });
       const appsDir = overrides.appsDir ?? APPS_DIR;
       http = await createHttpServer({

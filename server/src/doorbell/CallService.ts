@@ -8,7 +8,7 @@ import { dndActive } from './dnd.ts';
 import { displayName, type DoorRecord, type DoorService } from './DoorService.ts';
 import type { CallNotifier, CallRoomCloser, CallServiceEvents } from './ports.ts';
 import { RateLimitedError } from '../identity/authentication/RateLimitedError.ts';
-import type { RingLimiter } from './RingLimiter.ts';
+import type { SlidingWindowLimiter } from '../SlidingWindowLimiter.ts';
 import type { SnapshotStore } from './SnapshotStore.ts';
 import { callUnlockWebhook } from './UnlockWebhook.ts';
 
@@ -33,7 +33,7 @@ export interface CallServiceOptions {
   notifier: CallNotifier;
   rooms: CallRoomCloser;
   snapshots: SnapshotStore;
-  limits: { perDoor: RingLimiter; perAddress: RingLimiter };
+  limits: { perDoor: SlidingWindowLimiter; perAddress: SlidingWindowLimiter };
   publicUrl: () => string;
   now: () => number;
   timers?: Timers;

@@ -13,7 +13,7 @@ import { CallService, type Timers } from './CallService.ts';
 import { DoorService } from './DoorService.ts';
 import { DoorTokens } from './DoorTokens.ts';
 import type { CallNotifier, CallRoomCloser } from './ports.ts';
-import { RingLimiter } from './RingLimiter.ts';
+import { SlidingWindowLimiter } from '../SlidingWindowLimiter.ts';
 import { SnapshotStore } from './SnapshotStore.ts';
 import { SpeechRenderer } from './SpeechRenderer.ts';
 import { VisitorCredentials } from './VisitorCredentials.ts';
@@ -96,8 +96,8 @@ export class Doorbell {
       rooms: o.rooms,
       snapshots: this.snapshots,
       limits: {
-        perDoor: new RingLimiter({ limit: o.config.ringsPerDoor, windowMs, now }),
-        perAddress: new RingLimiter({ limit: o.config.ringsPerAddress, windowMs, now }),
+        perDoor: new SlidingWindowLimiter({ limit: o.config.ringsPerDoor, windowMs, now }),
+        perAddress: new SlidingWindowLimiter({ limit: o.config.ringsPerAddress, windowMs, now }),
       },
       publicUrl: o.publicUrl,
       now,

@@ -2,6 +2,7 @@ import type https from 'node:https';
 import type { PushSubscriptionRepository } from '../store/repositories/PushSubscriptionRepository.ts';
 import { ActionTokens } from './ActionTokens.ts';
 import { DoorbellPush } from './DoorbellPush.ts';
+import type { LookupAll } from './endpointGuard.ts';
 import type { DeclinePort } from './DoorbellPushTypes.ts';
 import { NotificationService } from './NotificationService.ts';
 import { PushSender } from './PushSender.ts';
@@ -24,6 +25,8 @@ export interface NotifyOptions {
   decline?: DeclinePort | undefined;
   /** TLS agent for push services (tests trust their receiver's CA with it). */
   agent?: https.Agent | undefined;
+  /** Resolver of endpoint names at subscribe time. Default: the system's. */
+  lookup?: LookupAll;
   now?: () => number;
 }
 
@@ -47,6 +50,7 @@ export function createNotify(o: NotifyOptions): Notify {
     subject: o.config.vapidSubject,
     subscriptions: o.subscriptions,
     agent: o.agent,
+    allowPrivateEndpoints: o.config.allowPrivateEndpoints,
     now,
   });
   const actionTokens = new ActionTokens(o.secret, now);
@@ -61,6 +65,7 @@ export function createNotify(o: NotifyOptions): Notify {
       actionTokens,
       ...(o.decline ? { decline: o.decline } : {}),
       allowPrivateEndpoints: o.config.allowPrivateEndpoints,
+      ...(o.lookup ? { lookup: o.lookup } : {}),
       now,
     }),
     doorbell: new DoorbellPush({ subscriptions: o.subscriptions, sender, actionTokens, now }),
