@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { DndPeriod, Door } from '@porchlight/protocol';
 import { describeApiError } from '@porchlight/sdk';
 import { api } from '../../../auth/services.ts';
+import { periodError, periodHint } from './dndPeriod.ts';
 
 interface Props {
   door: Door;
@@ -21,23 +22,6 @@ const DAYS: { value: number; label: string }[] = [
 
 /** The contract allows this many periods. */
 const MAX_PERIODS = 14;
-const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-/** What is wrong with a period, or null. Same rules as the server's schema. */
-export function periodError(p: DndPeriod): string | null {
-  if (p.days.length === 0) return 'Pick at least one day.';
-  if (!CLOCK.test(p.start) || !CLOCK.test(p.end)) return 'Enter both times (HH:MM).';
-  return null;
-}
-
-/** How a period reads ("22:00 to 07:00 the next morning"). */
-function periodHint(p: DndPeriod): string | null {
-  if (!CLOCK.test(p.start) || !CLOCK.test(p.end)) return null;
-  if (p.start === p.end) return 'The whole day.';
-  if (p.end < p.start) return `Until ${p.end} the next morning.`;
-  return null;
-}
-
 function ClockField(props: {
   label: string;
   testId: string;
