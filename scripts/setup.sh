@@ -8,6 +8,8 @@ log() { printf '[setup] %s\n' "$*"; }
 
 APT_PACKAGES=(
   chromium ffmpeg coturn postgresql
+  # quick replies spoken by the server for door screens without voices (headless, kiosk tablets)
+  espeak-ng
   # certutil: the CA e2e trusts the local CA the way a Linux user does (NSS database)
   libnss3-tools
   # mediasoup worker build (offline, against Debian's libraries; libsrtp from Debian's source on OpenSSL)

@@ -27,6 +27,7 @@ import { Doorbell } from './doorbell/Doorbell.ts';
 import { Detection } from './detection/Detection.ts';
 import type { EventRecordingPort } from './detection/ports.ts';
 import { MessageRecorder, callOfMessageStream } from './recording/MessageRecorder.ts';
+import type { LookupAll } from './notify/endpointGuard.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,6 +41,8 @@ export interface ServerOverrides {
   appsDir?: string;
   /** TLS agent for push services (tests: one that trusts the local push receiver's CA). */
   pushAgent?: https.Agent;
+  /** Resolver of push endpoint names at subscribe time (tests: a fake DNS). */
+  pushLookup?: LookupAll;
 }
 
 /**
@@ -176,6 +179,7 @@ export class PorchlightServer {
         secret,
         subscriptions: store.pushSubscriptions,
         agent: overrides.pushAgent,
+        ...(overrides.pushLookup ? { lookup: overrides.pushLookup } : {}),
       });
       const appsDir = overrides.appsDir ?? APPS_DIR;
       http = await createHttpServer({
@@ -364,6 +368,7 @@ function apiContext(
     doorbell: {
       doors: doorbell.doors,
       calls: doorbell.calls,
+      speech: doorbell.speech,
       visitorSession: (call) => doorbell.visitorSession(call),
       authenticateVisitor: (bearer) => doorbell.authenticateVisitor(bearer),
       history: identity.repos.calls,

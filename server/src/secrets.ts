@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { createLogger } from '@porchlight/runtime';
 import { ConfigError } from './errors.ts';
 
@@ -87,6 +87,52 @@ export function loadOrCreateSecret(dataDir: string, name: string): string {
   // writeFileSync keeps the mode of a file that already existed (too short to use).
   fs.chmodSync(file, PRIVATE_FILE_MODE);
   return secret;
+}
+
+/** Marks a value SecretBox sealed; anything else is a legacy clear value. */
+const SEALED_PREFIX = 'sealed:v1:';
+
+/**
+ * Encrypts small secrets kept in the database (a smart lock's HMAC key): AES-256-GCM under a key
+ * derived from the server secret for one `purpose` only, with `context` (the row's id) as
+ * associated data so a sealed value copied to another row does not open. Values written before
+ * sealing existed (no prefix) are read as they are, so no migration is needed: the next write
+ * seals them.
+ */
+export class SecretBox {
+  readonly #key: Buffer;
+
+  constructor(serverSecret: string, purpose: string) {
+    this.#key = Buffer.from(
+      hkdfSync('sha256', serverSecret, 'porchlight', `secret box: ${purpose}`, 32),
+    );
+  }
+
+  static isSealed(stored: string): boolean {
+    return stored.startsWith(SEALED_PREFIX);
+  }
+
+  seal(plain: string, context: string): string {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, nonce);
+    cipher.setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return SEALED_PREFIX + Buffer.concat([nonce, body]).toString('base64url');
+  }
+
+  /** The plain value (legacy clear values as they are); throws when tampered or misplaced. */
+  open(stored: string, context: string): string {
+    if (!SecretBox.isSealed(stored)) return stored;
+    const raw = Buffer.from(stored.slice(SEALED_PREFIX.length), 'base64url');
+    if (raw.length < 12 + 16) throw new Error('sealed secret truncated');
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(context));
+    decipher.setAuthTag(raw.subarray(raw.length - 16));
+    return Buffer.concat([
+      decipher.update(raw.subarray(12, raw.length - 16)),
+      decipher.final(),
+    ]).toString('utf8');
+  }
 }
 
 function octal(mode: number): string {

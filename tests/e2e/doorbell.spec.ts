@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { CallPage } from '@porchlight/protocol';
 import { api } from '../support/http.ts';
+import { startLockReceiver } from '../support/lockReceiver.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { openCamera, type PageStats } from './helpers.ts';
 
@@ -207,6 +208,16 @@ test("media both ways: the visitor's camera is decoded and each side hears the o
 test('a quick reply shows big at the door; hanging up ends the visitor page', async () => {
   await olivia.getByTestId('quick-reply-preset').filter({ hasText: 'Coming!' }).click();
   await expect(visitor.getByTestId('door-reply')).toHaveText('Coming!');
+  // Headless Chromium has no voices (like many kiosk tablets): the door plays the server's speech.
+  expect(await visitor.evaluate(() => speechSynthesis.getVoices().length)).toBe(0);
+  const spoken = visitor.locator('audio[data-reply-speech="Coming!"]');
+  await expect(spoken).toHaveCount(1, { timeout: 10_000 });
+  await expect
+    .poll(() => spoken.evaluate((a: HTMLAudioElement) => a.ended || a.currentTime > 0.3), {
+      timeout: 10_000,
+    })
+    .toBe(true);
+  expect(await spoken.evaluate((a: HTMLAudioElement) => a.duration)).toBeGreaterThan(0.3);
   await olivia.getByTestId('call-hangup').click();
   await expect(visitor.getByTestId('door-status')).toHaveText('Call ended', { timeout: 10_000 });
   await expect(visitor.getByTestId('door-ring')).toHaveText('Ring again');
@@ -439,6 +450,109 @@ test("the door's history has the calls", async () => {
     }),
   ).toMatch(/\/vod\.m3u8$/);
   await olivia.screenshot({ path: `${SHOTS}/door-manage.png`, fullPage: true });
+});
+
+/** `HH:MM` in UTC, `minutes` from now. */
+function utcClock(minutes: number): string {
+  const d = new Date(Date.now() + minutes * 60_000);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+}
+
+test('a do-not-disturb schedule set on the devices page refuses rings during its hours', async () => {
+  await olivia.goto(`${ts.url}/devices`);
+  const sched = olivia.getByTestId('dnd-schedule');
+  await expect(sched).toBeVisible({ timeout: 20_000 });
+  await sched.getByTestId('dnd-add-period').click();
+  const period = sched.getByTestId('dnd-period').last();
+  // No day ticked: the editor says so and saves nothing.
+  for (const day of [1, 2, 3, 4, 5]) await period.getByTestId(`dnd-day-${day}`).uncheck();
+  await sched.getByTestId('dnd-save').click();
+  await expect(sched.getByTestId('dnd-period-error')).toHaveText('Pick at least one day.');
+  // Every day, from an hour ago to an hour from now (UTC): in force right now.
+  for (const day of [0, 1, 2, 3, 4, 5, 6]) await period.getByTestId(`dnd-day-${day}`).check();
+  await period.getByTestId('dnd-start').fill(utcClock(-60));
+  await period.getByTestId('dnd-end').fill(utcClock(60));
+  // The server checks the zone.
+  await sched.getByTestId('dnd-timezone').fill('Mars/Olympus_Mons');
+  await sched.getByTestId('dnd-save').click();
+  await expect(sched.getByTestId('dnd-error')).toContainText('unknown time zone');
+  await sched.getByTestId('dnd-timezone').fill('UTC');
+  await sched.getByTestId('dnd-save').click();
+  await expect(sched.getByTestId('dnd-status')).toHaveText('Saved — do not disturb is on now');
+  await expect(olivia.getByTestId('door-panel-manage').locator('.door-dnd-on')).toBeVisible();
+
+  await visitor.reload();
+  await expect(visitor.getByTestId('door-status')).toHaveText(
+    'The household does not take calls right now.',
+  );
+  await expect(visitor.getByTestId('door-ring')).toHaveCount(0);
+  // A ring sent anyway (a page opened before the schedule began) is refused with the same reply.
+  const link = new URL(doorUrl).pathname.split('/').pop()!;
+  const refused = await api(ts.url, 'POST', '/api/v1/visit/ring', { body: { doorToken: link } });
+  expect(refused.status).toBe(409);
+  expect(refused.body).toMatchObject({
+    error: { message: 'The household does not take calls right now.' },
+  });
+  await expect(olivia.getByTestId('incoming-call')).toHaveCount(0);
+
+  // The schedule survives a reload, and removing it lets visitors ring again.
+  await olivia.reload();
+  await expect(sched.getByTestId('dnd-period')).toHaveCount(1, { timeout: 20_000 });
+  await expect(sched.getByTestId('dnd-timezone')).toHaveValue('UTC');
+  await sched.getByTestId('dnd-remove').click();
+  await sched.getByTestId('dnd-save').click();
+  await expect(sched.getByTestId('dnd-status')).toHaveText('Saved');
+  await visitor.reload();
+  await expect(visitor.getByTestId('door-ring')).toBeEnabled();
+});
+
+test('a smart lock connected on the devices page: its key shows once; test and Unlock arrive signed', async () => {
+  const lock = await startLockReceiver();
+  const { url: lockUrl, received } = lock;
+  const signed = (key: string, r: (typeof received)[number]): boolean => lock.signedWith(key, r);
+  try {
+    const editor = olivia.getByTestId('unlock-webhook');
+    await editor.getByTestId('unlock-url').fill('lock.local/unlock');
+    await editor.getByTestId('unlock-save').click();
+    await expect(editor.getByTestId('unlock-error')).toContainText('full address');
+    await editor.getByTestId('unlock-url').fill(lockUrl);
+    await editor.getByTestId('unlock-save').click();
+    await expect(editor.getByTestId('unlock-status')).toHaveText('Saved with a new key');
+    const key = (await editor.getByTestId('unlock-secret').textContent())!.trim();
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    await editor.getByTestId('unlock-test').click();
+    await expect(editor.getByTestId('unlock-status')).toHaveText('The lock answered (HTTP 204)');
+    expect(received).toHaveLength(1);
+    expect(signed(key, received[0]!)).toBe(true);
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ event: 'test', doorId });
+
+    // Shown once: after a reload the address is there, the key is not.
+    await olivia.reload();
+    await expect(editor.getByTestId('unlock-url')).toHaveValue(lockUrl, { timeout: 20_000 });
+    await expect(editor.getByTestId('unlock-secret')).toHaveCount(0);
+
+    // In a call the answerer now has Unlock, and the lock gets a request signed with that key.
+    await visitor.getByTestId('door-ring').click();
+    await expectRinging();
+    await olivia.getByTestId('incoming-answer').click();
+    await expect(olivia.getByTestId('in-call')).toBeVisible({ timeout: 15_000 });
+    await olivia.getByTestId('call-unlock').click();
+    await expect(olivia.getByTestId('call-unlock-status')).toHaveText('Door unlocked');
+    expect(received).toHaveLength(2);
+    expect(signed(key, received[1]!)).toBe(true);
+    expect(JSON.parse(received[1]!.body)).toMatchObject({
+      event: 'unlock',
+      doorId,
+      by: { name: 'olivia' },
+    });
+    await olivia.getByTestId('call-hangup').click();
+    await expect(visitor.getByTestId('door-status')).toHaveText('Call ended', { timeout: 10_000 });
+  } finally {
+    await updateDoor({ unlock: null });
+    lock.close();
+  }
+  await olivia.goto(`${ts.url}/devices`);
 });
 
 test('door links: the owner creates, revokes and replaces them; a dead link stops ringing', async () => {

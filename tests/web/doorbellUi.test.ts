@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { deviceLabel } from '../../apps/home/src/components/call/deviceLabel.ts';
 import { visitorOutcomeText } from '../../apps/home/src/components/doorbell/outcomeText.ts';
+import {
+  periodError,
+  periodHint,
+} from '../../apps/home/src/components/doorbell/manage/dndPeriod.ts';
 
 describe('doorbell UI texts', () => {
   it('names the answering device from its user agent', () => {
@@ -27,5 +31,20 @@ describe('doorbell UI texts', () => {
     expect(visitorOutcomeText('answered')).toBe('Call ended');
     expect(visitorOutcomeText('cancelled')).toBe('Call cancelled');
     expect(visitorOutcomeText('declined')).toMatch(/cannot come to the door/);
+  });
+});
+
+describe('do-not-disturb schedule editor', () => {
+  it('says what is wrong with a period before anything is sent', () => {
+    expect(periodError({ days: [], start: '22:00', end: '07:00' })).toBe('Pick at least one day.');
+    expect(periodError({ days: [1], start: '', end: '07:00' })).toBe('Enter both times (HH:MM).');
+    expect(periodError({ days: [1], start: '24:00', end: '07:00' })).toBe(
+      'Enter both times (HH:MM).',
+    );
+    expect(periodError({ days: [0, 6], start: '22:00', end: '07:00' })).toBeNull();
+    expect(periodHint({ days: [5], start: '22:00', end: '07:00' })).toBe(
+      'Until 07:00 the next morning.',
+    );
+    expect(periodHint({ days: [5], start: '09:00', end: '09:00' })).toBe('The whole day.');
   });
 });

@@ -221,8 +221,11 @@ export interface NotificationMap {
   callAnswered: { callId: string; answeredBy: Pick<AnsweredBy, 'name'> };
   /** To the visitor: the call is over (hung up, missed, declined, too long). */
   callEnded: { callId: string; outcome: CallOutcome; reason: string };
-  /** To the visitor: a text from the answerer, to show and speak. */
-  quickReply: { callId: string; text: string; sentAt: number };
+  /**
+   * To the visitor: a text from the answerer, to show and speak. A door screen without voices
+   * fetches its speech by `replyId` (`GET /api/v1/visit/call/replies/:replyId/speech`).
+   */
+  quickReply: { callId: string; text: string; sentAt: number; replyId: string };
   /**
    * To every open socket of every account that may watch the camera's recordings (joined or
    * not), when the camera's detection settings have `notify` on: an event started, changed (track,

@@ -1,5 +1,7 @@
 import type {
   CallPage,
+  ConfigureUnlock,
+  UnlockConfigured,
   CallView,
   Door,
   DoorPublic,
@@ -31,6 +33,23 @@ export abstract class CallsApi extends RecordingApi {
   /** Owners only. `unlock: null` removes the webhook; its secret is never read back. */
   updateDoor(siteId: string, doorId: string, patch: UpdateDoor): Promise<Door> {
     return this.call('updateDoor', { params: { siteId, doorId }, body: patch });
+  }
+
+  /**
+   * Owners only: sets the unlock webhook URL. A new webhook (or `rotateSecret`) gets a fresh HMAC
+   * key in `secret`, shown this once; otherwise `secret` is null and the key stays.
+   */
+  configureDoorUnlock(
+    siteId: string,
+    doorId: string,
+    body: ConfigureUnlock,
+  ): Promise<UnlockConfigured> {
+    return this.call('configureDoorUnlock', { params: { siteId, doorId }, body });
+  }
+
+  /** Owners only: a signed `event: "test"` request to the door's unlock webhook. */
+  testDoorUnlock(siteId: string, doorId: string): Promise<UnlockResult> {
+    return this.call('testDoorUnlock', { params: { siteId, doorId }, body: {} });
   }
 
   listDoorTokens(siteId: string, doorId: string): Promise<DoorTokenInfo[]> {
@@ -138,5 +157,10 @@ export abstract class CallsApi extends RecordingApi {
 
   stopVisitorMessage(): Promise<{ durationSeconds: number }> {
     return this.call('stopVisitorMessage', { body: {} });
+  }
+
+  /** A quick reply of the visitor's call as speech (audio/wav); UNAVAILABLE (503) without TTS. */
+  getReplySpeech(replyId: string): Promise<Blob> {
+    return this.callBinary('getReplySpeech', { params: { replyId } });
   }
 }

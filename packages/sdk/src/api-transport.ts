@@ -221,17 +221,28 @@ export class ApiTransport {
     return result;
   }
 
+  /** Calls a contract route whose answer is binary (`produces`): resolves with the body as a Blob. */
+  protected async callBinary<N extends RestRouteName>(
+    name: N,
+    spec: CallSpec<RestRoutes[N]> = {},
+  ): Promise<Blob> {
+    const { method, path } = REST_ENDPOINTS[name];
+    const response = await this.#exchange(method, pathOf(path, spec.params), {
+      ...(spec.auth !== undefined ? { auth: spec.auth } : {}),
+    });
+    try {
+      return await response.blob();
+    } catch (error) {
+      throw new ApiError('NETWORK', `download interrupted (${String(error)})`, 0, { cause: error });
+    }
+  }
+
   /**
    * One call under `/api/v1`. Resolves with the JSON body (undefined for 204); rejects with an
    * ApiError. An authenticated call refused with 401 is retried once with a forced fresh token.
    */
   async request<T>(method: Method, path: string, spec: RequestSpec = {}): Promise<T> {
-    const auth = spec.auth ?? true;
-    let response = await this.#send(method, path, spec, auth ? await this.#token(false) : null);
-    if (response.status === 401 && auth) {
-      response = await this.#send(method, path, spec, await this.#token(true));
-    }
-    if (!response.ok) throw await errorFrom(response);
+    const response = await this.#exchange(method, path, spec);
     if (response.status === 204) return undefined as T;
     try {
       // Trusted as T: the contract check (call) runs in development builds.
@@ -247,6 +258,17 @@ export class ApiTransport {
         },
       );
     }
+  }
+
+  /** Sends with credentials (one retry on 401 with a fresh token); rejects unless 2xx. */
+  async #exchange(method: Method, path: string, spec: RequestSpec): Promise<Response> {
+    const auth = spec.auth ?? true;
+    let response = await this.#send(method, path, spec, auth ? await this.#token(false) : null);
+    if (response.status === 401 && auth) {
+      response = await this.#send(method, path, spec, await this.#token(true));
+    }
+    if (!response.ok) throw await errorFrom(response);
+    return response;
   }
 
   async #token(forceRefresh: boolean): Promise<string> {

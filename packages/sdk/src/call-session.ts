@@ -11,7 +11,7 @@ export type VisitorCallEvents = {
   /** The call is over; the session has closed itself. */
   ended: [outcome: CallOutcome, reason: string];
   /** A text from the answerer, to show and speak. */
-  quickReply: [text: string, sentAt: number];
+  quickReply: [text: string, sentAt: number, replyId: string];
   /** The answerer's audio (`callAudio`) or video (`callVideo`, when they turn it on). */
   remoteTrack: [source: 'callAudio' | 'callVideo', track: MediaStreamTrack];
 };
@@ -40,7 +40,7 @@ export class VisitorCallSession extends TypedEmitter<VisitorCallEvents> {
     this.client.on('call', (n) => {
       if (n.name === 'callAnswered') this.safeEmit('answered', n.payload.answeredBy.name);
       else if (n.name === 'quickReply')
-        this.safeEmit('quickReply', n.payload.text, n.payload.sentAt);
+        this.safeEmit('quickReply', n.payload.text, n.payload.sentAt, n.payload.replyId);
       else if (n.name === 'callEnded') {
         this.safeEmit('ended', n.payload.outcome, n.payload.reason);
         this.close();
@@ -87,6 +87,11 @@ export class VisitorCallSession extends TypedEmitter<VisitorCallEvents> {
   /** The visitor's JPEG (base64) for the homeowners' notification (once per call). */
   async uploadSnapshot(jpegBase64: string): Promise<string> {
     return (await this.api.uploadCallSnapshot(jpegBase64)).snapshotUrl;
+  }
+
+  /** A quick reply of this call spoken by the server (audio/wav), for screens without voices. */
+  replySpeech(replyId: string): Promise<Blob> {
+    return this.api.getReplySpeech(replyId);
   }
 
   /** The call as it stands. */

@@ -9,7 +9,7 @@ import type { Doorbell } from '../doorbell/Doorbell.ts';
 /** What the doorbell routes use. */
 export type DoorbellPort = Pick<
   Doorbell,
-  'doors' | 'calls' | 'visitorSession' | 'authenticateVisitor'
+  'doors' | 'calls' | 'speech' | 'visitorSession' | 'authenticateVisitor'
 > & { history: Pick<Repositories['calls'], 'listForDoor'> };
 import type { NotificationsPort } from '../notify/ports.ts';
 import type { Detection } from '../detection/Detection.ts';

@@ -41,10 +41,17 @@ export function buildOpenApi(
     const success =
       r.status === 204
         ? { description: 'no content' }
-        : {
-            description: 'success',
-            content: { 'application/json': { schema: toSchema(r.response, 'output') } },
-          };
+        : r.produces !== undefined
+          ? {
+              description: 'success',
+              content: {
+                [r.produces]: { schema: { type: 'string', contentMediaType: r.produces } },
+              },
+            }
+          : {
+              description: 'success',
+              content: { 'application/json': { schema: toSchema(r.response, 'output') } },
+            };
     paths[path] ??= {};
     paths[path][r.method.toLowerCase()] = {
       summary: r.summary,

@@ -75,6 +75,10 @@ export function registerRoutes(
         );
         reply.status(def.status);
         reply.header('cache-control', 'no-store');
+        if (def.produces !== undefined) {
+          reply.header('content-type', def.produces);
+          return reply.send(result);
+        }
         return def.status === 204 ? reply.send() : result;
       },
     });

@@ -133,6 +133,10 @@ export const defaults = {
     /** Rings per client address (/64 for IPv6) within `ringLimitWindowSeconds`, all doors. */
     ringsPerAddress: 10,
     ringLimitWindowSeconds: 60,
+    /** espeak-ng executable for quick-reply speech on door screens without voices. */
+    speechCommand: 'espeak-ng',
+    /** espeak-ng voice of that speech. */
+    speechVoice: 'en',
   },
   push: {
     /**

@@ -198,6 +198,14 @@ export const ConfigSchema = z
           .min(1)
           .max(3600)
           .default(defaults.doorbell.ringLimitWindowSeconds),
+        speechCommand: z
+          .string()
+          .regex(/^[A-Za-z0-9_./+-]{1,256}$/, 'a command name or absolute path')
+          .default(defaults.doorbell.speechCommand),
+        speechVoice: z
+          .string()
+          .regex(/^[A-Za-z0-9_+-]{1,40}$/, 'an espeak-ng voice name')
+          .default(defaults.doorbell.speechVoice),
       })
       .default(defaults.doorbell),
     push: z

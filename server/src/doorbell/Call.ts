@@ -15,6 +15,9 @@ export interface CallInit {
   canUnlock: boolean;
 }
 
+/** Quick replies a call remembers (for their speech). */
+const MAX_REPLIES = 20;
+
 /** Why a call ended, as told to the visitor. */
 export type EndReason =
   | 'hung up'
@@ -48,6 +51,9 @@ export class Call {
   #endedAt: number | null = null;
   #endReason: EndReason | null = null;
   readonly #declined = new Set<string>();
+  /** Quick replies sent in this call, by id (the door fetches their speech by id). */
+  readonly #replies = new Map<string, string>();
+  #replyCount = 0;
   snapshotRef: string | null = null;
 
   constructor(init: CallInit) {
@@ -92,6 +98,19 @@ export class Call {
 
   hasDeclined(accountId: string): boolean {
     return this.#declined.has(accountId);
+  }
+
+  /** Records a quick reply sent in this call; returns its id. Keeps the last MAX_REPLIES. */
+  addReply(text: string): string {
+    const id = `r${++this.#replyCount}`;
+    this.#replies.set(id, text);
+    if (this.#replies.size > MAX_REPLIES) this.#replies.delete(this.#replies.keys().next().value!);
+    return id;
+  }
+
+  /** The text of a quick reply sent in this call, or undefined. */
+  reply(id: string): string | undefined {
+    return this.#replies.get(id);
   }
 
   /** CONFLICT unless ringing: 'answered elsewhere' when someone was first. */

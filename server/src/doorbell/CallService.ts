@@ -14,7 +14,7 @@ import type {
   MessageRecorderPort,
 } from './ports.ts';
 import { RateLimitedError } from '../identity/authentication/RateLimitedError.ts';
-import type { RingLimiter } from './RingLimiter.ts';
+import type { SlidingWindowLimiter } from '../SlidingWindowLimiter.ts';
 import type { SnapshotStore } from './SnapshotStore.ts';
 import { callUnlockWebhook } from './UnlockWebhook.ts';
 
@@ -39,7 +39,7 @@ export interface CallServiceOptions {
   notifier: CallNotifier;
   rooms: CallRoomCloser;
   snapshots: SnapshotStore;
-  limits: { perDoor: RingLimiter; perAddress: RingLimiter };
+  limits: { perDoor: SlidingWindowLimiter; perAddress: SlidingWindowLimiter };
   publicUrl: () => string;
   now: () => number;
   timers?: Timers;
@@ -215,8 +215,16 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     if (call.state === 'answered' && call.answeredBy?.accountId !== accountId)
       throw PorchlightError.forbidden('only the answerer sends quick replies');
     const sentAt = this.#o.now();
-    this.#o.notifier.toVisitor(call.id, 'quickReply', { callId: call.id, text, sentAt });
+    const replyId = call.addReply(text);
+    this.#o.notifier.toVisitor(call.id, 'quickReply', { callId: call.id, text, sentAt, replyId });
     return { sentAt };
+  }
+
+  /** The text of a quick reply sent in this live call; NOT_FOUND for any other. */
+  replyText(callId: string, replyId: string): string {
+    const text = this.#live.get(callId)?.reply(replyId);
+    if (text === undefined) throw PorchlightError.notFound('quick reply');
+    return text;
   }
 
   /** The answerer opens the door through the webhook (CONFLICT when none is configured). */
@@ -231,6 +239,21 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     if (!target) throw PorchlightError.conflict('no unlock webhook is configured for this door');
     return callUnlockWebhook(
       { ...target, doorId: call.doorId, callId: call.id, by, at: this.#o.now() },
+      this.#o.fetchImpl,
+    );
+  }
+
+  /** A signed `event: "test"` request to the door's webhook (from its settings, no call). */
+  async testUnlock(
+    siteId: string,
+    doorId: string,
+    by: { accountId: string; name: string },
+  ): Promise<UnlockResult> {
+    const door = await this.#o.doors.get(siteId, doorId);
+    const target = this.#o.doors.unlockTarget(door);
+    if (!target) throw PorchlightError.conflict('no unlock webhook is configured for this door');
+    return callUnlockWebhook(
+      { ...target, event: 'test', doorId, callId: null, by, at: this.#o.now() },
       this.#o.fetchImpl,
     );
   }

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Door, DoorTokenInfo, UpdateDoor } from '@porchlight/protocol';
 import type { z } from 'zod';
 import type { UpdateDoorSchema } from '@porchlight/protocol';
 import { PorchlightError } from '../errors.ts';
+import type { SecretBox } from '../secrets.ts';
 import type { Device, DeviceRepository } from '../store/repositories/DeviceRepository.ts';
 import type {
   DoorPatch,
@@ -23,6 +24,8 @@ export interface DoorServiceOptions {
   doors: DoorRepository;
   devices: Pick<DeviceRepository, 'get' | 'list'>;
   tokens: DoorTokens;
+  /** Seals unlock webhook keys at rest (context: the door id). */
+  secrets: SecretBox;
   /** Origin of the apps, for visitor links. */
   publicUrl: () => string;
   now: () => number;
@@ -158,14 +161,35 @@ export class DoorService {
   unlockTarget(d: DoorRecord): { url: string; secret: string } | null {
     const { unlockUrl, unlockSecret } = d.settings;
     return unlockUrl !== null && unlockSecret !== null
-      ? { url: unlockUrl, secret: unlockSecret }
+      ? { url: unlockUrl, secret: this.#o.secrets.open(unlockSecret, d.device.id) }
       : null;
+  }
+
+  /**
+   * Sets the webhook URL. A door without a webhook, or `rotateSecret`, gets a fresh key, returned
+   * here only (it is stored sealed and never read back); otherwise the key stays and `secret` is
+   * null.
+   */
+  async configureUnlock(
+    siteId: string,
+    doorId: string,
+    body: { url: string; rotateSecret: boolean },
+  ): Promise<{ door: DoorRecord; secret: string | null }> {
+    const d = await this.get(siteId, doorId);
+    const fresh = body.rotateSecret || this.unlockTarget(d) === null;
+    const secret = fresh ? randomBytes(32).toString('base64url') : null;
+    await this.#o.doors.update(doorId, {
+      unlockUrl: body.url,
+      ...(secret !== null ? { unlockSecret: this.#o.secrets.seal(secret, doorId) } : {}),
+      updatedAt: this.#o.now(),
+    });
+    return { door: await this.get(siteId, doorId), secret };
   }
 
   async #setUnlock(doorId: string, unlock: UpdateDoor['unlock']): Promise<void> {
     await this.#o.doors.update(doorId, {
       unlockUrl: unlock ? unlock.url : null,
-      unlockSecret: unlock ? unlock.secret : null,
+      unlockSecret: unlock ? this.#o.secrets.seal(unlock.secret, doorId) : null,
     });
   }
 

@@ -6,14 +6,16 @@ import type { HttpApp } from '../http/HttpServer.ts';
 import type { Authorizer } from '../identity/authorization/Authorizer.ts';
 import type { Principal } from '../identity/authorization/Principal.ts';
 import { deviceResource } from '../identity/authorization/resources.ts';
+import { SecretBox } from '../secrets.ts';
 import type { Repositories } from '../store/Repositories.ts';
 import type { Call } from './Call.ts';
 import { CallService, type Timers } from './CallService.ts';
 import { DoorService } from './DoorService.ts';
 import { DoorTokens } from './DoorTokens.ts';
 import type { CallNotifier, CallRoomCloser, MessageRecorderPort } from './ports.ts';
-import { RingLimiter } from './RingLimiter.ts';
+import { SlidingWindowLimiter } from '../SlidingWindowLimiter.ts';
 import { SnapshotStore } from './SnapshotStore.ts';
+import { SpeechRenderer } from './SpeechRenderer.ts';
 import { VisitorCredentials } from './VisitorCredentials.ts';
 
 const logger = createLogger('Doorbell');
@@ -26,6 +28,9 @@ export interface DoorbellConfig {
   ringsPerDoor: number;
   ringsPerAddress: number;
   ringLimitWindowSeconds: number;
+  /** espeak-ng executable and voice for quick-reply speech. */
+  speechCommand: string;
+  speechVoice: string;
 }
 
 export interface DoorbellOptions {
@@ -56,6 +61,8 @@ export class Doorbell {
   readonly doors: DoorService;
   readonly calls: CallService;
   readonly snapshots: SnapshotStore;
+  /** Quick replies spoken on the server, for door screens without voices. */
+  readonly speech: SpeechRenderer;
   readonly #visitors: VisitorCredentials;
   readonly #o: DoorbellOptions;
   readonly #now: () => number;
@@ -68,6 +75,7 @@ export class Doorbell {
       doors: o.repos.doors,
       devices: o.repos.devices,
       tokens: new DoorTokens(o.secret),
+      secrets: new SecretBox(o.secret, 'door unlock keys'),
       publicUrl: o.publicUrl,
       now,
       defaultRingWindowSeconds: o.config.ringWindowSeconds,
@@ -76,6 +84,10 @@ export class Doorbell {
       dir: path.join(o.dataDir, 'doorbell', 'snapshots'),
       secret: o.secret,
       now,
+    });
+    this.speech = new SpeechRenderer({
+      command: o.config.speechCommand,
+      voice: o.config.speechVoice,
     });
     this.#visitors = new VisitorCredentials(o.secret, now);
     const windowMs = o.config.ringLimitWindowSeconds * 1000;
@@ -87,8 +99,8 @@ export class Doorbell {
       rooms: o.rooms,
       snapshots: this.snapshots,
       limits: {
-        perDoor: new RingLimiter({ limit: o.config.ringsPerDoor, windowMs, now }),
-        perAddress: new RingLimiter({ limit: o.config.ringsPerAddress, windowMs, now }),
+        perDoor: new SlidingWindowLimiter({ limit: o.config.ringsPerDoor, windowMs, now }),
+        perAddress: new SlidingWindowLimiter({ limit: o.config.ringsPerAddress, windowMs, now }),
       },
       publicUrl: o.publicUrl,
       now,

@@ -1,15 +1,10 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MAX_SNAPSHOT_BYTES } from '@porchlight/protocol';
+import { z } from 'zod';
 import { PorchlightError } from '../errors.ts';
+import { SignedTokens } from '../signedTokens.ts';
 
 export interface SnapshotStoreOptions {
   /** Where encrypted snapshots live (created 0700; files 0600). */
@@ -21,17 +16,21 @@ export interface SnapshotStoreOptions {
 }
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const UrlPayload = z.strictObject({
+  c: z.string().regex(ID),
+  e: z.number().int().positive(),
+});
 
 /**
  * Visitor snapshots: JPEGs checked by magic bytes and size, encrypted at rest with AES-256-GCM
  * under a key derived from the server secret (one file per call, the call id as associated data),
- * served by short-lived HMAC-signed URLs (`/doorbell/snapshots/<callId>.<exp>.<sig>`): a push
+ * served by short-lived signed URLs (`/doorbell/snapshots/<SignedTokens token>`): a push
  * notification or an <img> can fetch them without a bearer header.
  */
 export class SnapshotStore {
   readonly #dir: string;
   readonly #key: Buffer;
-  readonly #urlKey: Buffer;
+  readonly #urls: SignedTokens<typeof UrlPayload>;
   readonly #now: () => number;
   readonly #ttl: number;
 
@@ -40,9 +39,13 @@ export class SnapshotStore {
     this.#key = Buffer.from(
       hkdfSync('sha256', o.secret, 'porchlight', 'porchlight doorbell snapshots v1', 32),
     );
-    this.#urlKey = Buffer.from(
-      hkdfSync('sha256', o.secret, 'porchlight', 'porchlight doorbell snapshot urls v1', 32),
-    );
+    this.#urls = new SignedTokens({
+      secret: o.secret,
+      purpose: 'porchlight doorbell snapshot urls v1',
+      schema: UrlPayload,
+      invalid: 'invalid or expired snapshot URL',
+      now: o.now,
+    });
     this.#now = o.now;
     this.#ttl = o.urlTtlMs ?? 15 * 60_000;
   }
@@ -98,24 +101,13 @@ export class SnapshotStore {
 
   /** The signed path (append to the public origin). */
   signedPath(callId: string): string {
-    const exp = this.#now() + this.#ttl;
-    return `/doorbell/snapshots/${callId}.${exp}.${this.#sign(callId, exp)}`;
+    checkId(callId);
+    return `/doorbell/snapshots/${this.#urls.mint({ c: callId, e: this.#now() + this.#ttl })}`;
   }
 
   /** The call id a signed name grants, or null (bad signature, expired, malformed). */
   verify(name: string): string | null {
-    const m = /^([A-Za-z0-9_-]{1,64})\.(\d{1,16})\.([A-Za-z0-9_-]{43})$/.exec(name);
-    if (!m) return null;
-    const [, callId, expText, sig] = m as unknown as [string, string, string, string];
-    const exp = Number(expText);
-    const expected = Buffer.from(this.#sign(callId, exp));
-    const given = Buffer.from(sig);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-    return exp >= this.#now() ? callId : null;
-  }
-
-  #sign(callId: string, exp: number): string {
-    return createHmac('sha256', this.#urlKey).update(`${callId}.${exp}`).digest('base64url');
+    return this.#urls.check(name)?.c ?? null;
   }
 }
 

@@ -4,8 +4,11 @@ import type { UnlockResult } from '@porchlight/protocol';
 export interface UnlockRequest {
   url: string;
   secret: string;
+  /** 'test' (from the door settings) asks the lock to answer without opening. Default 'unlock'. */
+  event?: 'unlock' | 'test';
   doorId: string;
-  callId: string;
+  /** null for a test. */
+  callId: string | null;
   by: { accountId: string; name: string };
   at: number;
 }
@@ -23,7 +26,7 @@ export async function callUnlockWebhook(
   fetchImpl: typeof fetch = fetch,
 ): Promise<UnlockResult> {
   const body = JSON.stringify({
-    event: 'unlock',
+    event: r.event ?? 'unlock',
     doorId: r.doorId,
     callId: r.callId,
     by: r.by,

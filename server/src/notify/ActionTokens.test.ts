@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionTokens } from './ActionTokens.ts';
-import { isPrivateEndpoint } from './NotificationService.ts';
+import { isPrivateEndpoint } from './endpointGuard.ts';
 import { labelFromUserAgent } from './userAgent.ts';
 
 const SECRET = 's'.repeat(43);

@@ -1,6 +1,5 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { PorchlightError } from '../errors.ts';
+import { SignedTokens } from '../signedTokens.ts';
 
 /** What a notification action token lets the service worker do: one action on one call. */
 export interface ActionGrant {
@@ -20,51 +19,32 @@ const Payload = z.strictObject({
   e: z.number().int().positive(),
 });
 
-const MAX_TOKEN = 1024;
-
 /**
  * Signed, short-lived tokens carried in a ring's push payload so the service worker can decline
  * the call from the notification without the page's access token (a closed PWA has none in
  * memory, and the refresh token lives in the page's localStorage, out of the worker's reach).
- * HMAC-SHA256 with a key derived from the server secret for this purpose only; a token names
- * exactly one action, account and call, and dies with the ring window.
+ * A token names exactly one action, account and call, and dies with the ring window.
  */
 export class ActionTokens {
-  readonly #key: Buffer;
-  readonly #now: () => number;
+  readonly #tokens: SignedTokens<typeof Payload>;
 
   constructor(secret: string, now: () => number = Date.now) {
-    this.#key = Buffer.from(hkdfSync('sha256', secret, 'porchlight', 'push-action-v1', 32));
-    this.#now = now;
+    this.#tokens = new SignedTokens({
+      secret,
+      purpose: 'push-action-v1',
+      schema: Payload,
+      invalid: 'invalid or expired notification action',
+      now,
+    });
   }
 
   mint(g: ActionGrant): string {
-    const payload = Buffer.from(
-      JSON.stringify({ v: 1, x: g.action, a: g.accountId, c: g.callId, e: g.expiresAt }),
-    ).toString('base64url');
-    return `${payload}.${this.#mac(payload)}`;
+    return this.#tokens.mint({ v: 1, x: g.action, a: g.accountId, c: g.callId, e: g.expiresAt });
   }
 
   /** Throws UNAUTHORIZED for anything forged, tampered, malformed or expired. */
   verify(token: string): ActionGrant {
-    const bad = PorchlightError.unauthorized('invalid or expired notification action');
-    if (token.length > MAX_TOKEN) throw bad;
-    const [payload, mac, extra] = token.split('.');
-    if (!payload || !mac || extra !== undefined) throw bad;
-    const expected = Buffer.from(this.#mac(payload));
-    const given = Buffer.from(mac);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw bad;
-    let parsed: z.infer<typeof Payload>;
-    try {
-      parsed = Payload.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-    } catch {
-      throw bad;
-    }
-    if (parsed.e <= this.#now()) throw bad;
-    return { action: parsed.x, accountId: parsed.a, callId: parsed.c, expiresAt: parsed.e };
-  }
-
-  #mac(payload: string): string {
-    return createHmac('sha256', this.#key).update(payload).digest('base64url');
+    const p = this.#tokens.verify(token);
+    return { action: p.x, accountId: p.a, callId: p.c, expiresAt: p.e };
   }
 }

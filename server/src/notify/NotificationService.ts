@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import {
   PUSH_PAYLOAD_VERSION,
   type NotificationSettings,
@@ -7,6 +6,8 @@ import {
   type TestNotificationResult,
 } from '@porchlight/protocol';
 import { PorchlightError } from '../errors.ts';
+import { RateLimitedError } from '../identity/authentication/RateLimitedError.ts';
+import { SlidingWindowLimiter } from '../SlidingWindowLimiter.ts';
 import type {
   PushSubscriptionRecord,
   PushSubscriptionRepository,
@@ -14,6 +15,7 @@ import type {
 import type { ActionTokens } from './ActionTokens.ts';
 import type { DeclinePort } from './DoorbellPushTypes.ts';
 import type { NotificationsPort } from './ports.ts';
+import { isPrivateEndpoint, resolvesToPrivate, type LookupAll } from './endpointGuard.ts';
 import { originOf, type PushSender, type SendOutcome } from './PushSender.ts';
 import { DEFAULT_PUSH_SETTINGS, isKnownTimeZone } from './settings.ts';
 import { labelFromUserAgent } from './userAgent.ts';
@@ -29,51 +31,21 @@ export interface NotificationServiceOptions {
   allowPrivateEndpoints?: boolean;
   /** Subscribed browsers per account. Default 20. */
   maxPerAccount?: number;
+  /** Notification actions per client address per minute. Default 30. */
+  actionsPerAddressPerMinute?: number;
+  /** Resolves push endpoint names (tests inject one). Default: the system resolver. */
+  lookup?: LookupAll;
   now?: () => number;
 }
 
-export const NOTIFICATION_SERVICE_DEFAULTS = { maxPerAccount: 20 };
-
-/** Loopback, private, link-local and unique-local ranges: no push service lives there. */
-const PRIVATE = new net.BlockList();
-for (const [a, p] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const)
-  PRIVATE.addSubnet(a, p, 'ipv4');
-for (const [a, p] of [
-  ['::1', 128],
-  ['::', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-] as const)
-  PRIVATE.addSubnet(a, p, 'ipv6');
-
-/**
- * Whether an endpoint names this machine or a private network by a literal address or
- * `localhost`: the server would POST there on a person's behalf (server-side request forgery).
- * Host names are not resolved (see docs/security.md, known gaps).
- */
-export function isPrivateEndpoint(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  const kind = net.isIP(host);
-  if (kind === 0) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
-  if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
-  return PRIVATE.check(host, kind === 4 ? 'ipv4' : 'ipv6');
-}
+export const NOTIFICATION_SERVICE_DEFAULTS = { maxPerAccount: 20, actionsPerAddressPerMinute: 30 };
 
 /** Subscriptions, their settings, test notifications and notification actions. */
 export class NotificationService implements NotificationsPort {
   readonly #o: NotificationServiceOptions;
   readonly #now: () => number;
   readonly #max: number;
+  readonly #actions: SlidingWindowLimiter;
   #decline: DeclinePort | undefined;
 
   constructor(o: NotificationServiceOptions) {
@@ -81,6 +53,12 @@ export class NotificationService implements NotificationsPort {
     this.#decline = o.decline;
     this.#now = o.now ?? Date.now;
     this.#max = o.maxPerAccount ?? NOTIFICATION_SERVICE_DEFAULTS.maxPerAccount;
+    this.#actions = new SlidingWindowLimiter({
+      limit:
+        o.actionsPerAddressPerMinute ?? NOTIFICATION_SERVICE_DEFAULTS.actionsPerAddressPerMinute,
+      windowMs: 60_000,
+      now: this.#now,
+    });
   }
 
   /**
@@ -104,7 +82,10 @@ export class NotificationService implements NotificationsPort {
     input: Parameters<NotificationsPort['subscribe']>[1],
   ): Promise<PushDevice> {
     const { endpoint, keys } = input.subscription;
-    if (!this.#o.allowPrivateEndpoints && isPrivateEndpoint(endpoint))
+    if (
+      !this.#o.allowPrivateEndpoints &&
+      (isPrivateEndpoint(endpoint) || (await resolvesToPrivate(endpoint, this.#o.lookup)))
+    )
       throw PorchlightError.badRequest('body.subscription.endpoint: not a push service address');
     if (!isUncompressedPoint(keys.p256dh))
       throw PorchlightError.badRequest(
@@ -193,7 +174,12 @@ export class NotificationService implements NotificationsPort {
     return testResult(outcome);
   }
 
-  async act(token: string, action: 'decline'): Promise<void> {
+  async act(token: string, action: 'decline', addressKey: string): Promise<void> {
+    // Counted before the token is even looked at: guessing and replay floods both stop here.
+    const wait = this.#actions.wait(addressKey);
+    if (wait > 0)
+      throw new RateLimitedError(wait, `too many notification actions; try again in ${wait} s`);
+    this.#actions.take(addressKey);
     const grant = this.#o.actionTokens.verify(token);
     if (grant.action !== action) throw PorchlightError.unauthorized('invalid notification action');
     if (!this.#decline) throw PorchlightError.unavailable('calls are not available');

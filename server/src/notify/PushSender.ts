@@ -8,6 +8,7 @@ import type {
 } from '../store/repositories/PushSubscriptionRepository.ts';
 import { fitPayload } from './payload.ts';
 import type { VapidKeys } from './vapid.ts';
+import { guardedLookup } from './endpointGuard.ts';
 
 const logger = createLogger('notify');
 
@@ -48,6 +49,8 @@ export interface PushSenderOptions {
   subscriptions: Pick<PushSubscriptionRepository, 'delete' | 'recordSuccess' | 'recordFailure'>;
   /** TLS agent for push services (tests pass one that trusts their CA). Default: Node's global agent. */
   agent?: https.Agent | undefined;
+  /** Send to endpoints that resolve to loopback/private addresses (tests). Default false. */
+  allowPrivateEndpoints?: boolean;
   /** Per-request socket timeout. Default 10 s. */
   timeoutMs?: number;
   /** Sends in flight at once in `sendMany`. Default 8. */
@@ -219,6 +222,8 @@ export class PushSender {
           headers: request.headers,
           timeout: this.#timeoutMs,
           ...(this.#o.agent ? { agent: this.#o.agent } : {}),
+          // Resolved again at every send: a name rebound to a private address is refused.
+          ...(this.#o.allowPrivateEndpoints ? {} : { lookup: guardedLookup }),
         },
         (res) => {
           res.resume(); // the body is not needed; drain it so the socket is reused

@@ -3,6 +3,7 @@ import type { PushSubscriptionRepository } from '../store/repositories/PushSubsc
 import { ActionTokens } from './ActionTokens.ts';
 import { DetectionPush } from './DetectionPush.ts';
 import { DoorbellPush } from './DoorbellPush.ts';
+import type { LookupAll } from './endpointGuard.ts';
 import type { DeclinePort } from './DoorbellPushTypes.ts';
 import { NotificationService } from './NotificationService.ts';
 import { PushSender } from './PushSender.ts';
@@ -25,6 +26,8 @@ export interface NotifyOptions {
   decline?: DeclinePort | undefined;
   /** TLS agent for push services (tests trust their receiver's CA with it). */
   agent?: https.Agent | undefined;
+  /** Resolver of endpoint names at subscribe time. Default: the system's. */
+  lookup?: LookupAll;
   now?: () => number;
 }
 
@@ -50,6 +53,7 @@ export function createNotify(o: NotifyOptions): Notify {
     subject: o.config.vapidSubject,
     subscriptions: o.subscriptions,
     agent: o.agent,
+    allowPrivateEndpoints: o.config.allowPrivateEndpoints,
     now,
   });
   const actionTokens = new ActionTokens(o.secret, now);
@@ -64,6 +68,7 @@ export function createNotify(o: NotifyOptions): Notify {
       actionTokens,
       ...(o.decline ? { decline: o.decline } : {}),
       allowPrivateEndpoints: o.config.allowPrivateEndpoints,
+      ...(o.lookup ? { lookup: o.lookup } : {}),
       now,
     }),
     doorbell: new DoorbellPush({ subscriptions: o.subscriptions, sender, actionTokens, now }),

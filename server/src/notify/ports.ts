@@ -30,6 +30,9 @@ export interface NotificationsPort {
   remove(accountId: string, id: string): Promise<boolean>;
   /** null when the subscription is not the account's. */
   sendTest(accountId: string, id: string): Promise<TestNotificationResult | null>;
-  /** A notification button, authenticated by the payload's action token. */
-  act(token: string, action: 'decline'): Promise<void>;
+  /**
+   * A notification button, authenticated by the payload's action token; rate-limited per
+   * `addressKey` (the client's address bucket): RATE_LIMITED with a Retry-After.
+   */
+  act(token: string, action: 'decline', addressKey: string): Promise<void>;
 }

@@ -83,7 +83,7 @@ describe('identity over the REST API', () => {
       const op = res.body.paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')]![r.method.toLowerCase()]!;
       const success = op.responses[String(r.status)];
       expect(success, `${r.method} ${r.path}`).toBeDefined();
-      const schema = success!.content?.['application/json']?.schema;
+      const schema = success!.content?.[r.produces ?? 'application/json']?.schema;
       if (r.status === 204) expect(schema, `${r.method} ${r.path}`).toBeUndefined();
       else expect(schema, `${r.method} ${r.path}`).toBeDefined();
     }

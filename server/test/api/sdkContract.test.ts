@@ -203,6 +203,21 @@ const cases = {
     });
     expect(door.unlock.configured).toBe(true);
   },
+  configureDoorUnlock: async (w) => {
+    // Same URL (nothing listens: unlock reports a failed connection), a server-made key.
+    const set = await w.admin.configureDoorUnlock(w.ts.siteId, w.doorId, {
+      url: 'http://127.0.0.1:1/unlock',
+      rotateSecret: true,
+    });
+    expect(set.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(set.door.unlock).toEqual({ configured: true, url: 'http://127.0.0.1:1/unlock' });
+  },
+  testDoorUnlock: async (w) =>
+    expect(await w.admin.testDoorUnlock(w.ts.siteId, w.doorId)).toEqual({
+      ok: false,
+      status: null,
+      error: 'connection failed',
+    }),
   createDoorToken: async (w) => {
     const t = await w.admin.createDoorToken(w.ts.siteId, w.doorId, 'Gate');
     w.doorToken = t.token;
@@ -227,6 +242,12 @@ const cases = {
   getCall: async (w) => expect((await w.admin.getCall(w.callId)).snapshotUrl).not.toBeNull(),
   sendQuickReply: async (w) =>
     expect((await w.admin.sendQuickReply(w.callId, 'Coming!')).sentAt).toBeGreaterThan(0),
+  // The call's first quick reply is 'r1': its speech, as a door screen without voices fetches it.
+  getReplySpeech: async (w) => {
+    const wav = await w.visitor.getReplySpeech('r1');
+    expect(wav.type).toBe('audio/wav');
+    expect(Buffer.from(await wav.arrayBuffer()).toString('ascii', 0, 4)).toBe('RIFF');
+  },
   answerCall: async (w) =>
     expect((await w.admin.answerCall(w.callId, 'Laptop')).state).toBe('answered'),
   unlockDoor: async (w) =>
@@ -395,6 +416,7 @@ describe('the SDK against a real server, route by route', () => {
       for (const e of seen) {
         expect(e.status, e.text).toBe(route.status);
         if (route.status === 204) expect(e.text).toBe('');
+        else if (route.produces !== undefined) expect(e.contentType).toBe(route.produces);
         else {
           const checked = route.response.safeParse(JSON.parse(e.text));
           expect(checked.success, `${e.text.slice(0, 300)}\n${String(checked.error)}`).toBe(true);

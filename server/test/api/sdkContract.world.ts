@@ -8,6 +8,7 @@ export interface Exchange {
   method: string;
   pathname: string;
   status: number;
+  contentType: string;
   text: string;
 }
 
@@ -62,6 +63,7 @@ export function recordingFetch(log: Exchange[]): typeof fetch {
       method: init?.method ?? 'GET',
       pathname: url.pathname,
       status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
       text: await response.clone().text(),
     });
     return response;

@@ -73,6 +73,8 @@ describe('CallService timers', () => {
         ringsPerDoor: 100,
         ringsPerAddress: 100,
         ringLimitWindowSeconds: 60,
+        speechCommand: 'espeak-ng',
+        speechVoice: 'en',
       },
       secret: 'x'.repeat(40),
       dataDir: dir,

@@ -5,12 +5,11 @@
  */
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallPage, CallView, Door as DoorView } from '@porchlight/protocol';
 import { api } from '../../../tests/support/http.ts';
+import { startLockReceiver } from '../../../tests/support/lockReceiver.ts';
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
 import { createDoor, listen, ring, TINY_JPEG, type Listener } from './world.ts';
 
@@ -210,19 +209,11 @@ describe('doorbell calls', () => {
 
   it('quick replies reach the visitor; unlock posts an HMAC-signed request to the webhook', async () => {
     const door = await createDoor(ts, owner.token, 'Garden');
-    const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
-    const lock = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => lock.listen(0, '127.0.0.1', r));
+    const lock = await startLockReceiver('/open');
+    const { received } = lock;
     try {
       const secret = 'lock-secret-0123456789';
-      const url = `http://127.0.0.1:${(lock.address() as AddressInfo).port}/open`;
+      const { url } = lock;
       const upd = await api<DoorView>(
         ts.url,
         'PATCH',

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { EmptySchema, ResourceIdSchema, ResponseIdSchema, TextSchema } from './common.ts';
-import { DoorParamsSchema, DoorTokenStringSchema, QuickReplySchema } from './doors.ts';
+import {
+  DoorParamsSchema,
+  DoorTokenStringSchema,
+  QuickReplySchema,
+  UnlockResultSchema,
+} from './doors.ts';
 import { REST_ENDPOINTS } from './endpoints.ts';
-import { defineRoute, NoInputSchema } from './route.ts';
+import { BinarySchema, defineRoute, NoInputSchema } from './route.ts';
 
 /**
  * Doorbell calls. A visitor (door token) or the doorbell device rings; every account that may
@@ -137,16 +142,6 @@ export const SnapshotUploadSchema = z.strictObject({
     .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64'),
 });
 
-export const UnlockResultSchema = z.object({
-  /** The webhook answered 2xx within 5 s. */
-  ok: z.boolean(),
-  /** HTTP status of the webhook, null on timeout or network error. */
-  status: z.number().nullable(),
-  /** Short reason when not ok ("timeout", "HTTP 500", "connection refused"). */
-  error: z.string().nullable(),
-});
-export type UnlockResult = z.infer<typeof UnlockResultSchema>;
-
 const DoorTokenBodySchema = z.strictObject({ doorToken: DoorTokenStringSchema });
 
 export const callRoutes = {
@@ -233,6 +228,18 @@ export const callRoutes = {
     body: EmptySchema,
     response: z.object({ durationSeconds: z.number() }),
     status: 200,
+  }),
+  getReplySpeech: defineRoute({
+    ...REST_ENDPOINTS.getReplySpeech,
+    summary:
+      "A quick reply of the visitor's call spoken (WAV), for door screens without voices. 503 when the server cannot render speech.",
+    tag: 'visit',
+    params: z.strictObject({ replyId: z.string().regex(/^r\d{1,9}$/, 'invalid reply id') }),
+    query: EmptySchema,
+    body: NoInputSchema,
+    response: BinarySchema,
+    status: 200,
+    produces: 'audio/wav',
   }),
   // --- homeowner side -------------------------------------------------------------------------
   listCalls: defineRoute({

@@ -87,6 +87,34 @@ export const UnlockSettingsSchema = z.strictObject({
   secret: z.string().min(16).max(256),
 });
 
+/** The answer of an unlock webhook call (an unlock during a call, or a test). */
+export const UnlockResultSchema = z.object({
+  /** The webhook answered 2xx within 5 s. */
+  ok: z.boolean(),
+  /** HTTP status of the webhook, null on timeout or network error. */
+  status: z.number().nullable(),
+  /** Short reason when not ok ("timeout", "HTTP 500", "connection refused"). */
+  error: z.string().nullable(),
+});
+export type UnlockResult = z.infer<typeof UnlockResultSchema>;
+
+/**
+ * Sets the unlock webhook with a key the server generates: a new webhook always gets one; an
+ * existing one keeps its key unless `rotateSecret`.
+ */
+export const ConfigureUnlockSchema = z.strictObject({
+  url: UnlockSettingsSchema.shape.url,
+  rotateSecret: z.boolean().default(false),
+});
+export type ConfigureUnlock = z.input<typeof ConfigureUnlockSchema>;
+
+export const UnlockConfiguredSchema = z.object({
+  door: DoorSchema,
+  /** The webhook's HMAC key, shown this once (new webhook or rotation); null when it was kept. */
+  secret: z.string().nullable(),
+});
+export type UnlockConfigured = z.infer<typeof UnlockConfiguredSchema>;
+
 export const UpdateDoorSchema = z.strictObject({
   displayName: TextSchema(64).optional(),
   dnd: DndSchema.optional(),
@@ -145,6 +173,28 @@ export const doorRoutes = {
     query: NoInputSchema,
     body: UpdateDoorSchema,
     response: DoorSchema,
+    status: 200,
+  }),
+  configureDoorUnlock: defineRoute({
+    ...REST_ENDPOINTS.configureDoorUnlock,
+    summary:
+      "Set the door's unlock webhook URL; a new webhook (or rotateSecret) gets a fresh HMAC key, returned this once.",
+    tag: 'doors',
+    params: DoorParamsSchema,
+    query: NoInputSchema,
+    body: ConfigureUnlockSchema,
+    response: UnlockConfiguredSchema,
+    status: 200,
+  }),
+  testDoorUnlock: defineRoute({
+    ...REST_ENDPOINTS.testDoorUnlock,
+    summary:
+      'Send a signed test request (event "test": a lock must not open) to the unlock webhook.',
+    tag: 'doors',
+    params: DoorParamsSchema,
+    query: NoInputSchema,
+    body: EmptySchema,
+    response: UnlockResultSchema,
     status: 200,
   }),
   listDoorTokens: defineRoute({

@@ -11,6 +11,9 @@ export const NoInputSchema = z.union([z.strictObject({}), z.undefined(), z.null(
 /** The response of a 204 route: no body. */
 export const NoContentSchema = z.void();
 
+/** A binary success body (see `RestRoute.produces`): bytes on the server, a Blob in the SDK. */
+export const BinarySchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
+
 /**
  * One `/api/v1` route as both sides see it: the server validates requests and generates OpenAPI
  * from it, the SDK builds requests from it and checks answers against `response`.
@@ -40,6 +43,8 @@ export interface RestRoute<
    * body schema then checks a Uint8Array).
    */
   readonly bodyType?: 'application/json' | 'image/jpeg';
+  /** Media type of a binary success body (`response` is BinarySchema); JSON when absent. */
+  readonly produces?: string;
 }
 
 /** Identity helper that keeps every schema's own type in the descriptor. */

@@ -110,6 +110,14 @@ export const callRoutes = [
     auth: 'visitor',
     handler: ({ principal }, ctx) => ctx.doorbell.calls.stopMessage(visitorScope(principal).callId),
   }),
+  route(contract.getReplySpeech, {
+    auth: 'visitor',
+    handler: async ({ principal, params }, ctx) => {
+      // Only a reply sent in the credential's own call: an id of another call is NOT_FOUND.
+      const text = ctx.doorbell.calls.replyText(visitorScope(principal).callId, params.replyId);
+      return ctx.doorbell.speech.render(text);
+    },
+  }),
   route(contract.listCalls, {
     auth: {
       action: 'call:answer',

@@ -58,6 +58,47 @@ export const doorRoutes = [
       return ctx.doorbell.doors.view(d);
     },
   }),
+  route(contract.configureDoorUnlock, {
+    auth: { action: 'door:manage', resource: door },
+    handler: async (req, ctx) => {
+      const { params, body } = req;
+      const { door: d, secret } = await ctx.doorbell.doors.configureUnlock(
+        params.siteId,
+        params.doorId,
+        body,
+      );
+      // The key itself is never audited or logged: only whether a new one was made.
+      await ctx.audit.record({
+        principal: req.principal,
+        action: 'door.unlock-configure',
+        resource: door(req),
+        outcome: 'success',
+        ip: req.ip,
+        detail: { newSecret: secret !== null },
+      });
+      return { door: ctx.doorbell.doors.view(d), secret };
+    },
+  }),
+  route(contract.testDoorUnlock, {
+    auth: { action: 'door:manage', resource: door },
+    handler: async (req, ctx) => {
+      const { params, principal } = req;
+      const by =
+        principal?.kind === 'account' || principal?.kind === 'apikey'
+          ? { accountId: principal.account.id, name: principal.account.displayName }
+          : { accountId: principal?.id ?? 'unknown', name: 'device' };
+      const result = await ctx.doorbell.calls.testUnlock(params.siteId, params.doorId, by);
+      await ctx.audit.record({
+        principal,
+        action: 'door.unlock-test',
+        resource: door(req),
+        outcome: result.ok ? 'success' : 'failure',
+        ip: req.ip,
+        detail: { status: result.status, error: result.error },
+      });
+      return result;
+    },
+  }),
   route(contract.listDoorTokens, {
     auth: { action: 'door:manage', resource: door },
     handler: async ({ params }, ctx) =>

@@ -1,5 +1,6 @@
 import { notificationRoutes as contract, type NotificationSettings } from '@porchlight/protocol';
 import { PorchlightError } from '../../errors.ts';
+import { ipBucket } from '../../identity/authentication/ipBucket.ts';
 import { deviceResource } from '../../identity/authorization/resources.ts';
 import type { Principal } from '../../identity/authorization/Principal.ts';
 import type { ApiContext } from '../ApiContext.ts';
@@ -47,15 +48,24 @@ export const notificationRoutes = [
   }),
   route(contract.createPushSubscription, {
     auth: 'authenticated',
-    handler: async ({ principal, body, userAgent }, ctx) => {
+    handler: async ({ principal, body, userAgent, ip }, ctx) => {
       const account = accountOf(principal);
       await authorizeSettings(principal!, body.settings, ctx);
-      return ctx.notifications.subscribe(account.id, {
+      const device = await ctx.notifications.subscribe(account.id, {
         subscription: body.subscription,
         label: body.label,
         settings: body.settings,
         userAgent,
       });
+      // The endpoint is a capability URL: only its push service's origin is recorded.
+      await ctx.audit.record({
+        principal,
+        action: 'push.subscribe',
+        outcome: 'success',
+        ip,
+        detail: { subscriptionId: device.id, label: device.label, pushService: device.pushService },
+      });
+      return device;
     },
   }),
   route(contract.updatePushSubscription, {
@@ -70,9 +80,16 @@ export const notificationRoutes = [
   }),
   route(contract.deletePushSubscription, {
     auth: 'authenticated',
-    handler: async ({ principal, params }, ctx) => {
+    handler: async ({ principal, params, ip }, ctx) => {
       if (!(await ctx.notifications.remove(accountOf(principal).id, params.subscriptionId)))
         throw PorchlightError.notFound('subscription');
+      await ctx.audit.record({
+        principal,
+        action: 'push.unsubscribe',
+        outcome: 'success',
+        ip,
+        detail: { subscriptionId: params.subscriptionId },
+      });
     },
   }),
   route(contract.sendTestNotification, {
@@ -87,8 +104,8 @@ export const notificationRoutes = [
   // call, one action, ring window) is the credential. See docs/security.md.
   route(contract.notificationAction, {
     auth: 'public',
-    handler: async ({ body }, ctx) => {
-      await ctx.notifications.act(body.token, body.action);
+    handler: async ({ body, ip }, ctx) => {
+      await ctx.notifications.act(body.token, body.action, `notify-action:${ipBucket(ip)}`);
     },
   }),
 ];

@@ -10,7 +10,7 @@ import {
 import { exposeTestHook } from '@porchlight/web-ui';
 import { publicApi } from '../../auth/services.ts';
 import { shareVisitorMedia } from './shareVisitorMedia.ts';
-import { speak } from './speak.ts';
+import { speak, stopSpeaking } from './speak.ts';
 import { openVisitorMedia } from './visitorMedia.ts';
 
 declare global {
@@ -103,6 +103,7 @@ export function useVisitorCall(ring: () => Promise<VisitorSession>): {
       // Leaving the page leaves the call (cancels it while it rings).
       session.current?.hangUp().catch(() => undefined);
       release();
+      stopSpeaking();
     },
     [release],
   );
@@ -142,9 +143,9 @@ export function useVisitorCall(ring: () => Promise<VisitorSession>): {
       exposeTestHook('callClient', s.client);
       patch({ phase: { name: 'ringing' } });
       s.on('answered', (by) => patch({ phase: { name: 'answered', by } }));
-      s.on('quickReply', (text) => {
+      s.on('quickReply', (text, _sentAt, replyId) => {
         patch({ reply: text });
-        speak(text);
+        void speak(text, () => s.replySpeech(replyId));
       });
       s.on('remoteTrack', (source, track) =>
         patch(source === 'callAudio' ? { remoteAudio: track } : { remoteVideo: track }),

@@ -16,6 +16,14 @@ export const doorbell: ResourceRows = {
       path: `/api/v1/sites/${w.siteA}/doors/${w.doorA}`,
       body: { displayName: 'The Millers' },
     }),
+    'POST /api/v1/sites/:siteId/doors/:doorId/unlock': (w) => ({
+      path: `/api/v1/sites/${w.siteA}/doors/${w.doorA}/unlock`,
+      body: { url: 'http://127.0.0.1:1/unlock' },
+    }),
+    'POST /api/v1/sites/:siteId/doors/:doorId/unlock/test': (w) => ({
+      path: `/api/v1/sites/${w.siteA}/doors/${w.doorA}/unlock/test`,
+      body: {},
+    }),
     'GET /api/v1/sites/:siteId/doors/:doorId/tokens': (w) => ({
       path: `/api/v1/sites/${w.siteA}/doors/${w.doorA}/tokens`,
     }),
@@ -47,6 +55,9 @@ export const doorbell: ResourceRows = {
     'POST /api/v1/visit/call/message/stop': () => ({
       path: '/api/v1/visit/call/message/stop',
       body: {},
+    }),
+    'GET /api/v1/visit/call/replies/:replyId/speech': () => ({
+      path: '/api/v1/visit/call/replies/r1/speech',
     }),
     'GET /api/v1/calls': () => ({ path: '/api/v1/calls' }),
     'GET /api/v1/calls/:callId': (w) => ({ path: `/api/v1/calls/${w.callA}` }),

@@ -1,8 +1,9 @@
 /**
- * At most `limit` rings per key within a sliding `windowMs` (per door, per client address).
- * In memory: a restart forgets, which only ever lets a visitor ring sooner.
+ * At most `limit` events per key within a sliding `windowMs` (rings per door and per address,
+ * notification actions per address). In memory: a restart forgets, which only ever lets a
+ * client act sooner.
  */
-export class RingLimiter {
+export class SlidingWindowLimiter {
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #now: () => number;
@@ -14,7 +15,7 @@ export class RingLimiter {
     this.#now = o.now;
   }
 
-  /** Seconds to wait before `key` may ring again; 0 when it may now. Counts nothing. */
+  /** Seconds to wait before `key` may act again; 0 when it may now. Counts nothing. */
   wait(key: string): number {
     const now = this.#now();
     const recent = (this.#hits.get(key) ?? []).filter((t) => t > now - this.#windowMs);
@@ -23,7 +24,7 @@ export class RingLimiter {
     return Math.max(1, Math.ceil((recent[0]! + this.#windowMs - now) / 1000));
   }
 
-  /** Counts a ring of `key` (after `wait` said 0 for every limiter involved). */
+  /** Counts an event of `key` (after `wait` said 0 for every limiter involved). */
   take(key: string): void {
     const now = this.#now();
     const recent = (this.#hits.get(key) ?? []).filter((t) => t > now - this.#windowMs);
