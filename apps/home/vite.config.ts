@@ -27,6 +27,9 @@ export default defineConfig({
       injectManifest: {
         // The app shell (source maps aside); the manifest and its icons are added by the plugin.
         globPatterns: ['**/*.{js,css,html,svg}'],
+        // The detector's worker (2 MB of TF.js) is for camera pages only: every installed app
+        // would download it. It and the model stay in the HTTP cache (immutable, one year).
+        globIgnores: ['**/detector.worker-*.js'],
       },
       manifest: {
         name: 'Porchlight',

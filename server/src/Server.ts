@@ -228,6 +228,7 @@ export class PorchlightServer {
           toDevice: (id, name, payload) => sockets.server?.notifyDevice(id, name, payload),
         },
         push: notify.detection,
+        enabledByDefault: config.detection.enabledByDefault,
       });
       detection = detect;
       await detect.recover();

@@ -124,7 +124,10 @@ function pedestriansY4m(): string {
 
 test.beforeAll(async ({ browser }) => {
   // Continuous recording: the events' playFrom lies in recorded video.
-  ts = await startTestServer({ recording: { defaultMode: 'continuous' } });
+  ts = await startTestServer({
+    recording: { defaultMode: 'continuous' },
+    detection: { enabledByDefault: true },
+  });
   await ts.createPerson({ ...OWNER, siteRole: 'owner' });
   front = await ts.provisioningCode({ name: 'Front door' });
   camera = await openCamera(browser, ts.url, front.code);

@@ -138,6 +138,13 @@ export const defaults = {
     /** espeak-ng voice of that speech. */
     speechVoice: 'en',
   },
+  detection: {
+    /**
+     * Whether a camera nobody configured detects people (in its own page). Owners switch it per
+     * camera; off saves the CPU of old phones.
+     */
+    enabledByDefault: true,
+  },
   push: {
     /**
      * VAPID `sub`: how push services reach the operator (`mailto:` or `https:`). Apple's push

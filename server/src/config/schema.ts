@@ -208,6 +208,11 @@ export const ConfigSchema = z
           .default(defaults.doorbell.speechVoice),
       })
       .default(defaults.doorbell),
+    detection: z
+      .strictObject({
+        enabledByDefault: z.boolean().default(defaults.detection.enabledByDefault),
+      })
+      .default(defaults.detection),
     push: z
       .strictObject({
         vapidSubject: z

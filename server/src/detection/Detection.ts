@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_DETECTION_SETTINGS } from '@porchlight/protocol';
 import { PorchlightError } from '../errors.ts';
 import type { HttpApp } from '../http/HttpServer.ts';
 import type { Authorizer } from '../identity/authorization/Authorizer.ts';
@@ -30,6 +31,8 @@ export interface DetectionOptions {
   now?: () => number;
   /** Limits and timings of the event service (defaults: EVENT_SERVICE_DEFAULTS). */
   limits?: Omit<EventServiceOptions, 'repo' | 'snapshots' | 'recording' | 'now'>;
+  /** Whether cameras nobody configured detect (config detection.enabledByDefault). Default true. */
+  enabledByDefault?: boolean;
   /** Events of cameras without a recording age limit. Default DEFAULT_EVENT_RETENTION_DAYS. */
   defaultRetentionDays?: number;
 }
@@ -64,7 +67,11 @@ export class Detection {
       recording: o.recording,
       now,
     });
-    this.settings = new DetectionSettingsService({ repo: this.repo, now });
+    this.settings = new DetectionSettingsService({
+      repo: this.repo,
+      now,
+      defaults: { ...DEFAULT_DETECTION_SETTINGS, enabled: o.enabledByDefault ?? true },
+    });
     this.views = new EventViews({
       devices: o.devices,
       snapshots: this.snapshots,

@@ -16,24 +16,27 @@ export type DetectionSettingsEvents = {
 export class DetectionSettingsService extends EnhancedEventEmitter<DetectionSettingsEvents> {
   readonly #repo: DetectionRepository;
   readonly #now: () => number;
+  readonly #defaults: DetectionSettings;
 
-  constructor(o: { repo: DetectionRepository; now?: () => number }) {
+  /** `defaults`: the settings of a camera nobody configured (DEFAULT_DETECTION_SETTINGS). */
+  constructor(o: { repo: DetectionRepository; now?: () => number; defaults?: DetectionSettings }) {
     super();
     this.#repo = o.repo;
     this.#now = o.now ?? Date.now;
+    this.#defaults = o.defaults ?? DEFAULT_DETECTION_SETTINGS;
   }
 
   /** The settings in force (saved ones over the defaults, so a newer field takes its default). */
   async settingsOf(deviceId: string): Promise<DetectionSettings> {
     const row = await this.#repo.getSettings(deviceId);
-    return { ...DEFAULT_DETECTION_SETTINGS, ...(row?.settings ?? {}) };
+    return { ...this.#defaults, ...(row?.settings ?? {}) };
   }
 
   async view(device: Device): Promise<DeviceDetection> {
     const row = await this.#repo.getSettings(device.id);
     return {
       deviceId: device.id,
-      settings: { ...DEFAULT_DETECTION_SETTINGS, ...(row?.settings ?? {}) },
+      settings: { ...this.#defaults, ...(row?.settings ?? {}) },
       detector: row?.detector ?? null,
       detectorReportedAt: row?.detectorReportedAt ?? null,
       updatedAt: row?.updatedAt ?? null,

@@ -32,6 +32,8 @@ describe('detection events', () => {
     ts = await startTestServer(
       {
         recording: { defaultMode: 'event' },
+        // The product's default (test servers turn it off to spare camera pages the detector).
+        detection: { enabledByDefault: true },
         push: { allowPrivateEndpoints: true, vapidSubject: 'mailto:ops@example.com' },
       },
       { pushAgent: receiver.agent },

@@ -1,7 +1,7 @@
+import { lazy, Suspense } from 'react';
 import { routeScreens } from '../routing/screens.tsx';
 import { useStore } from '../store/index.ts';
 import { IncomingCalls } from './call/IncomingCalls.tsx';
-import { DetectionScreen } from './detection/DetectionScreen.tsx';
 import { DevicesPage } from './devices/DevicesPage.tsx';
 import { DetectionToasts } from './events/DetectionToasts.tsx';
 import { EventsScreen } from './events/EventsScreen.tsx';
@@ -9,6 +9,11 @@ import { LiveView } from './LiveView.tsx';
 import { PeoplePage } from './people/PeoplePage.tsx';
 import { NoSites, SitesFailed } from './SiteNotices.tsx';
 import { SitePicker } from './SitePicker.tsx';
+
+// The settings screen validates with the contract's zod schema: zod loads only when it opens.
+const DetectionScreen = lazy(() =>
+  import('./detection/DetectionScreen.tsx').then((m) => ({ default: m.DetectionScreen })),
+);
 
 /** A logged-in person: pick a site, then the screen the address names (routing/routes.ts). */
 export function PersonHome() {
@@ -39,7 +44,11 @@ export function PersonHome() {
       {route.name === 'devices' && canManageDevices && <DevicesPage />}
       {route.name === 'call' && <Call route={route} />}
       {route.name === 'settings' && <Settings route={route} />}
-      {route.name === 'detection' && <DetectionScreen key={route.deviceId} route={route} />}
+      {route.name === 'detection' && (
+        <Suspense fallback={<p className="connecting">Loading…</p>}>
+          <DetectionScreen key={route.deviceId} route={route} />
+        </Suspense>
+      )}
       {route.name === 'events' && <EventsScreen route={route} siteId={siteId} />}
       <IncomingCalls />
       <DetectionToasts />
