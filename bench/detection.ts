@@ -55,7 +55,8 @@ function detectWithCli(files: string[], maxFrames: (file: string) => number | un
     process.stdout.write(`detect ${file} ...\n`);
     const max = maxFrames(file);
     const extra = max === undefined ? [] : ['--max-frames', String(max)];
-    const res = spawnSync('npm', ['run', '-s', 'detect', '--', full, ...extra], {
+    // Raw model output: the sweeps go below the default filters.
+    const res = spawnSync('npm', ['run', '-s', 'detect', '--', full, '--raw', ...extra], {
       cwd: ROOT,
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,

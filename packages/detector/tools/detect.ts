@@ -1,17 +1,22 @@
 /**
- * `npm run detect -- PATH [--fps N] [--max-frames N] [--motion] [--backend wasm|auto] [--floor S]`
+ * `npm run detect -- PATH [--fps N] [--max-frames N] [--motion] [--backend wasm|auto] [--raw [--floor S]]`
  *
  * Runs the person detector (the apps' own worker code, in headless Debian Chromium) on a folder
  * of images, one image or a video file (decoded by ffmpeg), and prints one JSON line per frame:
  * `{"file","frame","persons":[{"score","box":[x,y,w,h]}],"ms"}` (box normalized to the frame).
+ * The persons are what a camera's pipeline keeps at the default settings (score, box size: the
+ * per-detection filters of src/pipeline); `--raw` prints the model's output above `--floor`
+ * instead, to tune thresholds.
  * The detector's backend goes to stderr as `detector: {...}`. Exit 2 on bad input.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_DETECTION_SETTINGS } from '@porchlight/protocol';
+import { filterDetections } from '../src/pipeline/index.ts';
 import { HeadlessDetector } from './HeadlessDetector.ts';
 import { framesOf, InputError } from './frames.ts';
 
 const USAGE =
-  'usage: npm run detect -- PATH [--fps N] [--max-frames N] [--motion] [--backend wasm|auto] [--floor 0..1]\n' +
+  'usage: npm run detect -- PATH [--fps N] [--max-frames N] [--motion] [--backend wasm|auto] [--raw [--floor 0..1]]\n' +
   '  PATH: a folder of images, an image, or a video file';
 
 function positive(name: string, v: string | undefined): number | undefined {
@@ -31,6 +36,7 @@ function parseOptions() {
         'max-frames': { type: 'string' },
         motion: { type: 'boolean', default: false },
         backend: { type: 'string', default: 'wasm' },
+        raw: { type: 'boolean', default: false },
         floor: { type: 'string', default: '0.2' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -71,7 +77,8 @@ async function main(): Promise<void> {
     );
     for (const f of frames) {
       const r = await detector.detectFile(f.image, f.t);
-      const persons = r.persons.map((p) => ({
+      const kept = values.raw ? r.persons : filterDetections(r.persons, DEFAULT_DETECTION_SETTINGS);
+      const persons = kept.map((p) => ({
         score: round(p.score, 3),
         box: p.box.map((v) => round(v, 4)),
       }));
