@@ -38,6 +38,14 @@ export default {
       to: { path: WORKSPACES, pathNot: '^packages/(web-ui|sdk|protocol)/' },
     },
     {
+      name: 'detector-imports-only-protocol',
+      comment:
+        'packages/detector runs in camera pages and workers: of the workspaces it uses only protocol (its CLI in tools/ drives it from Node).',
+      severity: 'error',
+      from: { path: '^packages/detector/src/' },
+      to: { path: WORKSPACES, pathNot: '^packages/(detector|protocol)/' },
+    },
+    {
       name: 'apps-stay-in-the-browser',
       comment: 'apps/* are browser bundles: never server, turn or runtime (Node) code.',
       severity: 'error',
