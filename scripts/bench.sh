@@ -45,6 +45,8 @@ run bench/detection.ts --sweep
 # gating + crops) on vtest.avi in headless Chromium, browser CPU on a still scene, detections/s on a
 # 720p fake camera while it is encoded (~2.5 min).
 run bench/detectionSpeed.ts
+# Detection events: start -> 10 sockets, text and image pushes on loopback (prints its table).
+run bench/detectionEvents.ts
 
 printf '\n'
 cat bench/results/latest.md
