@@ -1,13 +1,10 @@
 import { PUSH_PAYLOAD_VERSION, type EventView, type PushPayload } from '@porchlight/protocol';
 import { createLogger } from '@porchlight/runtime';
-import type {
-  PushSubscriptionRecord,
-  PushSubscriptionRepository,
-} from '../store/repositories/PushSubscriptionRepository.ts';
+import type { PushSubscriptionRepository } from '../store/repositories/PushSubscriptionRepository.ts';
 import type { FanOutReport } from './DoorbellPushTypes.ts';
+import { fanOut } from './fanOut.ts';
 import { topicFor } from './payload.ts';
-import type { PushDelivery, PushSender } from './PushSender.ts';
-import { inQuietHours, wantsDevice } from './settings.ts';
+import type { PushSender } from './PushSender.ts';
 
 const logger = createLogger('notify:detection');
 
@@ -70,48 +67,19 @@ export class DetectionPush {
     };
   }
 
-  async #fanOut(
+  #fanOut(
     event: EventView,
     accountIds: readonly string[],
     image: string | undefined,
   ): Promise<FanOutReport> {
-    const now = this.#now();
-    let all: PushSubscriptionRecord[];
-    try {
-      all = await this.#o.subscriptions.listForAccounts([...new Set(accountIds)]);
-    } catch (error) {
-      logger.error('cannot read push subscriptions; event not pushed', {
-        eventId: event.id,
-        error,
-      });
-      return { sent: [], skipped: [] };
-    }
-    const skipped: FanOutReport['skipped'] = [];
-    const chosen: PushSubscriptionRecord[] = [];
-    for (const sub of all) {
-      if (!wantsDevice(sub.settings, event.siteId, event.deviceId))
-        skipped.push({ subscriptionId: sub.id, reason: 'device' });
-      else if (inQuietHours(sub.settings, now))
-        skipped.push({ subscriptionId: sub.id, reason: 'quiet-hours' });
-      else chosen.push(sub);
-    }
     const payload = this.#payload(event, image);
-    const delivery: PushDelivery = {
-      urgency: 'high',
-      ttlSeconds: this.#ttl,
-      topic: topicFor(event.id),
-    };
-    const outcomes = await this.#o.sender.sendMany(
-      chosen.map((subscription) => ({ subscription, payload })),
-      delivery,
+    return fanOut(
+      { subscriptions: this.#o.subscriptions, sender: this.#o.sender, logger },
+      { siteId: event.siteId, deviceId: event.deviceId, log: { eventId: event.id } },
+      accountIds,
+      () => payload,
+      { urgency: 'high', ttlSeconds: this.#ttl, topic: topicFor(event.id) },
+      this.#now(),
     );
-    return {
-      sent: chosen.map((s, i) => ({
-        subscriptionId: s.id,
-        accountId: s.accountId,
-        outcome: outcomes[i]!,
-      })),
-      skipped,
-    };
   }
 }

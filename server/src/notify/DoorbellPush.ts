@@ -13,7 +13,7 @@ import type { CallAnswerer, DoorbellCall, FanOutReport } from './DoorbellPushTyp
 import { createLogger } from '@porchlight/runtime';
 import { topicFor } from './payload.ts';
 import type { PushDelivery, PushSender } from './PushSender.ts';
-import { inQuietHours, wantsDevice } from './settings.ts';
+import { fanOut } from './fanOut.ts';
 
 const logger = createLogger('notify:doorbell');
 
@@ -193,44 +193,19 @@ export class DoorbellPush {
     };
   }
 
-  async #fanOut(
+  #fanOut(
     call: DoorbellCall,
     accountIds: readonly string[],
     payloadFor: (sub: PushSubscriptionRecord) => PushPayload,
     delivery: PushDelivery,
   ): Promise<FanOutReport> {
-    const now = this.#now();
-    let all: PushSubscriptionRecord[];
-    try {
-      all = await this.#o.subscriptions.listForAccounts([...new Set(accountIds)]);
-    } catch (error) {
-      logger.error('cannot read push subscriptions; call not notified', {
-        callId: call.callId,
-        error,
-      });
-      return { sent: [], skipped: [] };
-    }
-    const skipped: FanOutReport['skipped'] = [];
-    const chosen: PushSubscriptionRecord[] = [];
-    for (const sub of all) {
-      if (!wantsDevice(sub.settings, call.siteId, call.doorId))
-        skipped.push({ subscriptionId: sub.id, reason: 'device' });
-      else if (inQuietHours(sub.settings, now))
-        skipped.push({ subscriptionId: sub.id, reason: 'quiet-hours' });
-      else chosen.push(sub);
-    }
-    const jobs = chosen.map((subscription) => ({
-      subscription,
-      payload: payloadFor(subscription),
-    }));
-    const outcomes = await this.#o.sender.sendMany(jobs, delivery);
-    return {
-      sent: chosen.map((s, i) => ({
-        subscriptionId: s.id,
-        accountId: s.accountId,
-        outcome: outcomes[i]!,
-      })),
-      skipped,
-    };
+    return fanOut(
+      { subscriptions: this.#o.subscriptions, sender: this.#o.sender, logger },
+      { siteId: call.siteId, deviceId: call.doorId, log: { callId: call.callId } },
+      accountIds,
+      payloadFor,
+      delivery,
+      this.#now(),
+    );
   }
 }
