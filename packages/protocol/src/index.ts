@@ -5,3 +5,4 @@ export * from './limits.ts';
 export * from './rest/index.ts';
 export * from './push.ts';
 export * from './detection.ts';
+export * from './usage.ts';
