@@ -229,6 +229,16 @@ export class PorchlightServer {
         },
         push: notify.detection,
         enabledByDefault: config.detection.enabledByDefault,
+        host: {
+          config: config.detection.host,
+          listen: () => ({
+            host: config.host,
+            port: (boundHttp.server.address() as AddressInfo).port,
+            certFile: tls.certFile,
+          }),
+          principalChanged: (id) =>
+            identity.events.safeEmit('principalChanged', { kind: 'detector', id }),
+        },
       });
       detection = detect;
       await detect.recover();
@@ -268,6 +278,8 @@ export class PorchlightServer {
       bell.register(http);
       detect.register(http);
       await http.listen({ host: config.host, port: config.port });
+      // Cameras saved to run on the server: the host's page loads from the listening server.
+      await detect.hosting?.load();
       const server = new PorchlightServer({
         config,
         publicHost,
