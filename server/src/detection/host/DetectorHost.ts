@@ -92,8 +92,10 @@ export class DetectorHost extends EnhancedEventEmitter<DetectorHostEvents> {
     child.stderr?.on('data', (chunk: Buffer) => {
       tail = (tail + chunk.toString('utf8')).slice(-2000);
     });
-    child.once('error', (error) => logger.warn('chromium failed to start', { error }));
-    child.once('exit', (code, signal) => {
+    let ended = false;
+    const onEnd = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (ended) return;
+      ended = true;
       // Renderers and helpers of this launch, should any outlive the browser process.
       killGroup(child.pid, 'SIGKILL');
       if (this.#child !== child) return;
@@ -107,7 +109,13 @@ export class DetectorHost extends EnhancedEventEmitter<DetectorHostEvents> {
       });
       this.safeEmit('exited', { code, signal, wanted });
       if (wanted) this.#scheduleRestart();
+    };
+    // A spawn failure (no such file, not executable) emits 'error' and no 'exit'.
+    child.once('error', (error) => {
+      logger.warn('chromium failed to start', { error });
+      if (child.pid === undefined) onEnd(null, null);
     });
+    child.once('exit', onEnd);
     if (child.pid !== undefined) {
       logger.info('detector host started', { pid: child.pid });
       this.safeEmit('started', child.pid);

@@ -113,9 +113,11 @@ export class DetectorHosting implements DetectorHostAuthority {
     if (this.#closed) return;
     const ids = new Set(a.cameras.map((c) => c.deviceId));
     for (const id of this.#status.keys()) if (!ids.has(id)) this.#status.delete(id);
-    this.host?.want(a.cameras.length > 0);
-    if (a.cameras.length === 0) this.credentials.end();
     const launch = this.credentials.current;
+    this.host?.want(a.cameras.length > 0);
+    // No camera left: the launch ends, its tokens with it.
+    if (a.cameras.length === 0) this.credentials.end();
+    // Its live sockets re-read the principal: consumers of cameras it lost close, or all of it.
     if (launch !== null) this.#o.principalChanged(launch);
   }
 
