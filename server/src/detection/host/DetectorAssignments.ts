@@ -101,8 +101,8 @@ export class DetectorAssignments extends EnhancedEventEmitter<AssignmentEvents> 
       if (!device) this.#capabilities.delete(deviceId);
     }
     const after = this.#assigned();
-    const touched =
-      previous !== undefined && after.some((c) => c.deviceId === deviceId) ? true : false;
+    // An assigned camera's settings may have changed: the host must hear of it.
+    const touched = previous !== undefined && after.some((c) => c.deviceId === deviceId);
     if (touched || !sameCameras(before, after)) this.#bump();
   }
 

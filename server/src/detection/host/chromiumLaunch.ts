@@ -18,6 +18,9 @@ export function detectorHostArgs(o: { certFile: string; root: boolean }): string
     '--disable-sync',
     '--disable-quic',
     '--disable-extensions',
+    // No crash handler: it would run outside the browser's process group and outlive it.
+    '--disable-breakpad',
+    '--disable-crash-reporter',
     '--mute-audio',
     '--autoplay-policy=no-user-gesture-required',
     '--allow-loopback-in-peer-connection',
