@@ -7,7 +7,7 @@ import { personAppearsClip } from '../support/detectionClips.ts';
 import '../support/http.ts';
 import { api as rawApi } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
-import { openCamera } from './helpers.ts';
+import { logIn, openCamera } from './helpers.ts';
 
 /**
  * Detection on the server, end to end: a camera set to `runOn: 'server'` does not detect in its
@@ -137,10 +137,27 @@ test('a camera that leaves detection to the server gets its person events from t
     .poll(() => hostDetecting(deviceId), { timeout: 90_000, intervals: [1000] })
     .toBe(true);
 
-  // Back to the camera: the host lets go of it (no camera left: Chromium stops) and the
-  // camera's page detects by itself.
-  const back = await owner.putDetectionSettings(deviceId, { enabled: true, runOn: 'camera' });
-  expect(back.runsOn).toBe('camera');
+  // The owner's settings screen shows where detection runs, with the server's figures, and
+  // takes it back to the camera: the host lets go of it (no camera left: Chromium stops) and
+  // the camera's page detects by itself.
+  await ts.createPerson({
+    email: 'oscar@example.com',
+    password: 'porch light 42',
+    siteRole: 'owner',
+  });
+  const screen = await logIn(browser, ts.url, 'oscar@example.com', 'porch light 42');
+  await screen.goto(`${ts.url}/cameras/${deviceId}/detection`);
+  await expect(screen.getByTestId('detection-runs-on')).toHaveText('On the server');
+  await expect(screen.getByTestId('detection-server-rate')).toHaveText(/^\d+\.\d\/s$/);
+  await expect(screen.getByTestId('detection-server-status')).toHaveAttribute(
+    'data-state',
+    'running',
+  );
+  await screen.getByTestId('detection-runOn').selectOption('camera');
+  await screen.getByTestId('detection-save').click();
+  await expect(screen.getByTestId('detection-saved')).toBeVisible();
+  await expect(screen.getByTestId('detection-runs-on')).toHaveText('On this camera');
+  expect((await view(deviceId)).settings.runOn).toBe('camera');
   await expect.poll(() => hosting().host?.pid ?? null, { timeout: 15_000 }).toBeNull();
   await expect(page.getByTestId('detection-status')).toHaveAttribute('data-state', 'running', {
     timeout: 60_000,
