@@ -245,6 +245,8 @@ export class PorchlightServer {
       await bell.recover();
       identity.events.on('principalChanged', (who) => {
         if (who.kind === 'device') void bell.deviceChanged(who.id);
+        // A removed camera leaves the detector host's assignment.
+        if (who.kind === 'device') void detect.hosting?.assignments.update(who.id);
       });
       signaling = new SignalingServer({
         httpServer: http.server,
