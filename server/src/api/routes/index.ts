@@ -11,6 +11,7 @@ import { notificationRoutes } from './notifications.ts';
 import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
+import { usageRoutes } from './usage.ts';
 
 /** The route table: the API server, the OpenAPI document and the authorization matrix test all read it. */
 export const routes: readonly ApiRoute[] = [
@@ -26,4 +27,5 @@ export const routes: readonly ApiRoute[] = [
   ...callRoutes,
   ...notificationRoutes,
   ...eventRoutes,
+  ...usageRoutes,
 ];

@@ -43,4 +43,14 @@ export interface UsageQuery {
   series(req: UsageSeriesRequest): Promise<UsagePoint[]>;
 }
 
+/** A series bucket with TURN relayed bytes, which no price uses (the REST report shows them). */
+export interface UsageReportPoint extends UsagePoint {
+  turnBytes: string;
+}
+
+/** What the REST API reads: the query with TURN bytes in its series. */
+export interface UsageReportPort extends UsageQuery {
+  series(req: UsageSeriesRequest): Promise<UsageReportPoint[]>;
+}
+
 export type { UsageDimension, UsageTotals };

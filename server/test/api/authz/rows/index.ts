@@ -13,6 +13,7 @@ import { invitations } from './invitations.ts';
 import { recordings } from './recordings.ts';
 import { sites } from './sites.ts';
 import { turnUsage } from './turnUsage.ts';
+import { usage } from './usage.ts';
 
 const RESOURCES: ResourceRows[] = [
   sites,
@@ -27,6 +28,7 @@ const RESOURCES: ResourceRows[] = [
   doorbell,
   notifications,
   detection,
+  usage,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
