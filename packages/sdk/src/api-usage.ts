@@ -2,8 +2,8 @@ import type { DeviceUsageRow, UsageQueryInput, UsageReport } from '@porchlight/p
 import { EventsApi } from './api-events.ts';
 
 /**
- * Usage metering of {@link PorchlightApi}: metered usage over `[from, to)` (unix ms, whole UTC
- * hours) as totals and an hour/day/month series, quantities as exact decimal strings; the
+ * Usage metering of {@link PorchlightApi}: metered usage over `[from, to)` (unix ms, widened to
+ * the whole UTC hours it overlaps) as totals and an hour/day/month series, quantities as exact decimal strings; the
  * operations device table. Site owners for their sites, admins everywhere; account totals are
  * admin-only.
  */

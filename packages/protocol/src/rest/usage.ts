@@ -19,7 +19,7 @@ const APPROX_BUCKET_MS = { hour: HOUR_MS, day: 24 * HOUR_MS, month: 28 * 24 * HO
 export const UsageGranularitySchema = z.enum(['hour', 'day', 'month']);
 export type UsageGranularity = z.infer<typeof UsageGranularitySchema>;
 
-/** `[from, to)` in unix ms, rounded down to whole UTC hours; a series of `granularity` buckets. */
+/** `[from, to)` in unix ms, widened to the whole UTC hours it overlaps; a series of `granularity` buckets. */
 export const UsageQuerySchema = z
   .strictObject({
     from: QueryMillisSchema,

@@ -1,8 +1,17 @@
 import type { types } from 'mediasoup';
 import type { ProducerAppData } from '../../media/Peer.ts';
 import type { Room } from '../../media/Room.ts';
-import type { RoomRegistry } from '../../media/RoomRegistry.ts';
+import type { RoomRegistryEvents } from '../../media/RoomRegistry.ts';
 import type { UsageMeter } from './UsageMeter.ts';
+
+/** Where rooms come from (the RoomRegistry): the ones open now and the ones created later. */
+export interface RoomSource {
+  on<K extends keyof RoomRegistryEvents>(
+    event: K,
+    listener: (...args: RoomRegistryEvents[K]) => void,
+  ): unknown;
+  readonly rooms: ReadonlyMap<string, Room>;
+}
 
 interface Tracked {
   siteId: string;
@@ -25,7 +34,7 @@ export class MediaSampler {
   /** Producer id -> device, for attributing consumers. */
   readonly #devices = new Map<string, { siteId: string; deviceId: string }>();
 
-  constructor(rooms: RoomRegistry, meter: UsageMeter) {
+  constructor(rooms: RoomSource, meter: UsageMeter) {
     this.#meter = meter;
     rooms.on('room', (room) => this.#watch(room));
     rooms.on('callRoom', (room) => this.#watch(room));

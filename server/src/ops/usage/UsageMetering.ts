@@ -1,10 +1,9 @@
 import { createLogger } from '@porchlight/runtime';
-import type { RoomRegistry } from '../../media/RoomRegistry.ts';
 import type { RecordingIndex } from '../../recording/index/RecordingIndex.ts';
 import type { UsageMeter as RecordingUsage } from '../../recording/UsageMeter.ts';
 import type { SignalingUsage } from '../../signaling/SignalingSession.ts';
 import type { UsageRepository } from '../../store/repositories/UsageRepository.ts';
-import { MediaSampler } from './MediaSampler.ts';
+import { MediaSampler, type RoomSource } from './MediaSampler.ts';
 import { UsageMeter } from './UsageMeter.ts';
 import { UsageReport } from './UsageReport.ts';
 
@@ -12,7 +11,7 @@ const logger = createLogger('UsageMetering');
 
 export interface UsageMeteringOptions {
   repo: UsageRepository;
-  rooms: RoomRegistry;
+  rooms: RoomSource;
   /** How often RTP byte counters are read (usage.sampleIntervalMs). */
   sampleIntervalMs: number;
   /** How often usage is written (usage.flushIntervalMs): the crash window. */

@@ -1,6 +1,6 @@
 import { USAGE_DIMENSIONS, type UsageDimension, type UsageTotals } from '@porchlight/protocol';
 import type { UsageFilter, UsageRepository } from '../../store/repositories/UsageRepository.ts';
-import { bucketOf, hourOf, nextBucket } from './hours.ts';
+import { bucketOf, hourCeil, hourOf, nextBucket } from './hours.ts';
 import type {
   UsageReportPoint,
   UsageReportPort,
@@ -35,7 +35,7 @@ export class UsageReport implements UsageReportPort {
   }
 
   async totals(req: UsageTotalsRequest): Promise<UsageTotals> {
-    const bucket = { key: 0, start: hourOf(req.from), end: hourOf(req.to) };
+    const bucket = { key: 0, start: hourOf(req.from), end: hourCeil(req.to) };
     const [point] = await this.#buckets(req, [bucket], () => 0);
     return point?.totals ?? toTotals(zero());
   }
@@ -43,7 +43,7 @@ export class UsageReport implements UsageReportPort {
   series(req: UsageSeriesRequest): Promise<UsageReportPoint[]> {
     const keyOf = (hour: number): number => bucketOf(hour, req.granularity);
     const buckets: Bucket[] = [];
-    const to = hourOf(req.to);
+    const to = hourCeil(req.to);
     for (let start = hourOf(req.from); start < to;) {
       const key = keyOf(start);
       const end = Math.min(nextBucket(key, req.granularity), to);

@@ -8,6 +8,12 @@ export function hourOf(ms: number): number {
   return ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS);
 }
 
+/** End of the UTC hour containing `ms - 1`: `to` of a half-open period, rounded up. */
+export function hourCeil(ms: number): number {
+  const h = hourOf(ms);
+  return h === ms ? ms : h + HOUR_MS;
+}
+
 /** `[from, to)` cut at hour boundaries: [hour start, milliseconds inside that hour]. */
 export function* hourSlices(from: number, to: number): Generator<[number, number]> {
   let t = from;

@@ -8,7 +8,11 @@ import type { UsageDimension, UsageTotals } from '@porchlight/protocol';
 /** Whose usage: one site, or every site an account owns (its `owner` grants). */
 export type UsageScope = { siteId: string } | { accountId: string };
 
-/** A half-open period `[from, to)` in unix ms; both are rounded down to whole hours. */
+/**
+ * A half-open period `[from, to)` in unix ms, widened to whole UTC hours: the hours it overlaps
+ * (`from` rounded down, `to` rounded up). Month boundaries are whole hours, so a billing period
+ * is exact.
+ */
 export interface UsagePeriod {
   from: number;
   to: number;
