@@ -375,6 +375,7 @@ export class SignalingSession {
         void this.#deps.registry.online(p.device.id, {
           address: this.#socket.handshake.address,
           userAgent: (this.#socket.handshake.headers['user-agent'] ?? '').slice(0, 256) || null,
+          ...(req.firmware !== undefined ? { firmware: req.firmware } : {}),
         });
         this.#statsTimer = setInterval(
           () => void this.#sampleBitrate(p.device.id, peer),
