@@ -103,9 +103,9 @@ export class UsageMeter extends EnhancedEventEmitter<UsageMeterEvents> {
     };
   }
 
-  /** A stream's stored bytes changed (a segment written or deleted), as of now. */
-  stored(siteId: string, deviceId: string, bytes: number): void {
-    if (!this.#closed) this.storage.set(siteId, deviceId, bytes, this.#o.now());
+  /** A stream's stored bytes changed (a segment written or deleted) at `at` (default now). */
+  stored(siteId: string, deviceId: string, bytes: number, at = this.#o.now()): void {
+    if (!this.#closed) this.storage.set(siteId, deviceId, bytes, at);
   }
 
   /** Writes what was counted; concurrent calls share one run. */

@@ -35,9 +35,11 @@ export class UsageMetering {
   /** Storage reads per device, in order, so a later change never lands before an earlier one. */
   readonly #storageQueue = new Map<string, Promise<void>>();
   #closing: Promise<void> | undefined;
+  readonly #now: () => number;
 
   private constructor(o: UsageMeteringOptions, meter: UsageMeter) {
     this.meter = meter;
+    this.#now = o.now ?? Date.now;
     this.report = new UsageReport(o.repo);
     this.sampler = new MediaSampler(o.rooms, meter);
     this.signaling = {
@@ -54,15 +56,19 @@ export class UsageMetering {
   }
 
   static async create(o: UsageMeteringOptions): Promise<UsageMetering> {
-    const sampler: { sample?: () => Promise<void> } = {};
+    const late: { metering?: UsageMetering } = {};
     const meter = await UsageMeter.create({
       repo: o.repo,
       now: o.now ?? Date.now,
-      beforeFlush: () => sampler.sample?.() ?? Promise.resolve(),
+      beforeFlush: () => (late.metering ? late.metering.#beforeFlush() : Promise.resolve()),
     });
-    const metering = new UsageMetering(o, meter);
-    sampler.sample = () => metering.sampler.sample();
-    return metering;
+    late.metering = new UsageMetering(o, meter);
+    return late.metering;
+  }
+
+  /** A flush sees every storage change reported before it, and fresh RTP counters. */
+  async #beforeFlush(): Promise<void> {
+    await Promise.all([...this.#storageQueue.values(), this.sampler.sample()]);
   }
 
   /**
@@ -82,6 +88,8 @@ export class UsageMetering {
     const index = this.#index;
     // Before attachRecording (which reads every stream anyway) or after close: nothing to do.
     if (!index || this.meter.closed) return Promise.resolve();
+    // The change happened now; the read below only tells how many bytes remain.
+    const at = this.#now();
     const previous = this.#storageQueue.get(deviceId) ?? Promise.resolve();
     const next = previous
       .then(async () => {
@@ -89,7 +97,7 @@ export class UsageMetering {
           index.getStream(deviceId),
           index.streamTotals(deviceId),
         ]);
-        if (stream) this.meter.stored(stream.siteId, deviceId, totals.storedBytes);
+        if (stream) this.meter.stored(stream.siteId, deviceId, totals.storedBytes, at);
       })
       .catch((error: unknown) => logger.warn('storage read failed', { deviceId, error }))
       .finally(() => {
