@@ -137,9 +137,10 @@ const cases = {
   getSiteUsage: async (w) => {
     await w.ts.server.usage?.meter.flush();
     const now = Date.now();
+    const hour = now - (now % 3_600_000);
     const usage = await w.admin.getSiteUsage(w.ts.siteId, {
-      from: now - 3_600_000,
-      to: now + 3_600_000,
+      from: hour - 3_600_000,
+      to: hour + 3_600_000,
       granularity: 'hour',
     });
     expect(BigInt(usage.totals.ingestBytes)).toBeGreaterThan(0n);
