@@ -21,6 +21,7 @@ import { createStore } from './store/createStore.ts';
 import { createRecording, type Recording } from './recording/createRecording.ts';
 import { createNotify, type Notify } from './notify/createNotify.ts';
 import { TurnService } from './turn/TurnService.ts';
+import { UsageMetering } from './ops/usage/UsageMetering.ts';
 import type { Store } from './store/createStore.ts';
 import { createLogger } from '@porchlight/runtime';
 import { Doorbell } from './doorbell/Doorbell.ts';
@@ -71,6 +72,8 @@ export class PorchlightServer {
   readonly notify: Notify;
   /** Person detection: events, their snapshots and retention, per-camera settings. */
   readonly detection: Detection;
+  /** Usage metering (hourly rollups, the UsageQuery port); undefined when usage.enabled is off. */
+  readonly usage: UsageMetering | undefined;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -89,6 +92,7 @@ export class PorchlightServer {
     doorbell: Doorbell;
     notify: Notify;
     detection: Detection;
+    usage: UsageMetering | undefined;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -104,6 +108,7 @@ export class PorchlightServer {
     this.doorbell = parts.doorbell;
     this.notify = parts.notify;
     this.detection = parts.detection;
+    this.usage = parts.usage;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -130,6 +135,7 @@ export class PorchlightServer {
     let signaling: SignalingServer | undefined;
     let doorbell: Doorbell | undefined;
     let detection: Detection | undefined;
+    let usage: UsageMetering | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ repos: store, secret });
@@ -155,6 +161,15 @@ export class PorchlightServer {
       }
       const turnService = turn;
       rooms = new RoomRegistry(pool, config.media.initialOutgoingBitrate);
+      if (config.usage.enabled) {
+        usage = await UsageMetering.create({
+          repo: store.usage,
+          rooms,
+          sampleIntervalMs: config.usage.sampleIntervalMs,
+          flushIntervalMs: config.usage.flushIntervalMs,
+        });
+      }
+      const metering = usage;
       recording = await createRecording({
         config: config.recording,
         dataDir: config.dataDir,
@@ -172,7 +187,9 @@ export class PorchlightServer {
         rooms,
         audit: identity.audit,
         authorizer: identity.authorizer,
+        ...(metering && { onStorageChange: (id: string) => void metering.storageChanged(id) }),
       });
+      await usage?.attachRecording(recording.index, recording.service.usage);
       const notify = createNotify({
         config: config.push,
         dataDir: config.dataDir,
@@ -266,6 +283,7 @@ export class PorchlightServer {
         deviceStatsIntervalMs: config.signaling.deviceStatsIntervalMs,
         calls: { join: (principal, callId) => bell.joinCall(principal, callId) },
         authenticateVisitor: (token) => bell.authenticateVisitor(token),
+        ...(usage && { usage: usage.signaling }),
       });
       sockets.server = signaling;
       const openApi = buildOpenApi(routes, VERSION);
@@ -273,7 +291,7 @@ export class PorchlightServer {
       registerRoutes(
         http,
         routes,
-        apiContext(identity, recording, bell, notify, detect, publicUrl),
+        apiContext(identity, recording, bell, notify, detect, publicUrl, usage),
         identity.authenticator,
       );
       recording.media.register(http);
@@ -297,13 +315,14 @@ export class PorchlightServer {
         doorbell: bell,
         notify,
         detection: detect,
+        usage,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
     } catch (error) {
       // Close what was built, in reverse order; one failing close must not keep the rest open.
       detection?.close();
-      const built = [doorbell, signaling, http, recording, rooms, turn, pool, store];
+      const built = [doorbell, signaling, http, recording, usage, rooms, turn, pool, store];
       for (const part of built) {
         try {
           if (part instanceof RoomRegistry) part.closeAll();
@@ -344,12 +363,16 @@ export class PorchlightServer {
     this.#closing ??= (async () => {
       logger.info('shutting down');
       clearInterval(this.#purgeTimer);
+      // RTP counters are read while the producers still exist; closing peers ends them.
+      await this.usage?.sampler.sample();
       // Live calls end first, so their visitors and homeowners are told before sockets close.
       await this.doorbell.close();
       this.detection.close();
       await this.signaling.close();
       // Recorders stop gracefully first so their last segments are kept.
       await this.recording.close();
+      // After recording: its last segments are part of the stored bytes.
+      await this.usage?.close();
       this.rooms.closeAll();
       await this.pool.close();
       await this.turn?.close();
@@ -369,6 +392,7 @@ function apiContext(
   notify: Notify,
   detection: Detection,
   publicUrl: () => string,
+  usage: UsageMetering | undefined,
 ): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
   return {
@@ -390,6 +414,7 @@ function apiContext(
     },
     notifications: notify.api,
     detection,
+    usage: usage?.report,
   };
 }
 

@@ -117,6 +117,14 @@ export const RequestSchemas = {
    */
   join: z.strictObject({
     label: label.optional(),
+    /** Devices: firmware or app version, kept in the device registry (ignored for people). */
+    firmware: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .regex(/^[\x20-\x7e]+$/, 'printable ASCII only')
+      .optional(),
     siteId: IdSchema.optional(),
     callId: IdSchema.optional(),
   }),

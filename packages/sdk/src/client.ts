@@ -268,9 +268,10 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
   private async join(connection: number): Promise<void> {
     const signaling = this.signaling;
     if (!signaling) return;
-    const { label, siteId, callId } = this.options;
+    const { label, siteId, callId, firmware } = this.options;
     const payload: RequestOf<'join'> = {
       ...(label !== undefined ? { label } : {}),
+      ...(firmware !== undefined ? { firmware } : {}),
       ...(siteId !== undefined ? { siteId } : {}),
       ...(callId !== undefined ? { callId } : {}),
     };

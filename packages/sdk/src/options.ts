@@ -40,6 +40,11 @@ export interface ClientOptions {
   callId?: string;
   /** Name shown to other peers ("Front door"), sent when joining. Default: none, the server picks. */
   label?: string;
+  /**
+   * Devices: firmware or app version, sent when joining and shown to admins (printable ASCII,
+   * at most 128 characters). Default: none, the registry keeps what provisioning reported.
+   */
+  firmware?: string;
   /** Signaling reconnect policy, merged over DEFAULT_RECONNECT_POLICY. */
   reconnect?: Partial<ReconnectPolicy>;
   /**
@@ -72,6 +77,7 @@ export interface ResolvedOptions {
   siteId: string | undefined;
   callId: string | undefined;
   label: string | undefined;
+  firmware: string | undefined;
   reconnect: ReconnectPolicy;
   transientRetry: ReconnectPolicy;
   forceRelay: ForceRelay;
@@ -105,6 +111,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedOptions {
     siteId: options.siteId || undefined,
     callId: options.callId || undefined,
     label: normalizeLabel(options.label),
+    firmware: options.firmware?.trim().slice(0, 128) || undefined,
     reconnect: resolvePolicy(DEFAULT_RECONNECT_POLICY, options.reconnect),
     transientRetry: { ...DEFAULT_TRANSIENT_RETRY_POLICY },
     forceRelay: options.forceRelay ?? false,

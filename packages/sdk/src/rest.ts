@@ -81,4 +81,8 @@ export type {
   TurnSession,
   TurnUsageQuery,
   TurnUsageReport,
+  DeviceUsageRow,
+  UsageGranularity,
+  UsageQueryInput,
+  UsageReport,
 } from '@porchlight/protocol';

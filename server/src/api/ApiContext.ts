@@ -13,6 +13,7 @@ export type DoorbellPort = Pick<
 > & { history: Pick<Repositories['calls'], 'listForDoor'> };
 import type { NotificationsPort } from '../notify/ports.ts';
 import type { Detection } from '../detection/Detection.ts';
+import type { UsageReportPort } from '../ops/usage/ports.ts';
 
 /** What the detection routes use. */
 export type DetectionPort = Pick<
@@ -47,4 +48,6 @@ export interface ApiContext extends IdentityPorts {
   notifications: NotificationsPort;
   /** Person detection: events and per-camera settings. */
   detection: DetectionPort;
+  /** Metered usage (server/src/ops/usage); undefined when usage metering is off. */
+  usage: UsageReportPort | undefined;
 }

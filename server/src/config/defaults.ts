@@ -67,6 +67,14 @@ export const defaults = {
     /** How often a camera's publish bitrate is sampled into the device registry. */
     deviceStatsIntervalMs: 10_000,
   },
+  usage: {
+    /** Meter usage (hourly rollups per site and device: docs/operations.md#usage-metering). */
+    enabled: true,
+    /** How often the SFU's RTP byte counters are read into the meter. */
+    sampleIntervalMs: 5_000,
+    /** How often counted usage is written to the database: at most this much is lost on a crash. */
+    flushIntervalMs: 30_000,
+  },
   recording: {
     /** Run recorders at all (streams still need a mode other than 'off'). */
     enabled: true,

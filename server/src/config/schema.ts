@@ -97,6 +97,23 @@ export const ConfigSchema = z
           .default(defaults.signaling.deviceStatsIntervalMs),
       })
       .default(defaults.signaling),
+    usage: z
+      .strictObject({
+        enabled: z.boolean().default(defaults.usage.enabled),
+        sampleIntervalMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(3_600_000)
+          .default(defaults.usage.sampleIntervalMs),
+        flushIntervalMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(3_600_000)
+          .default(defaults.usage.flushIntervalMs),
+      })
+      .default(defaults.usage),
     recording: z
       .strictObject({
         enabled: z.boolean().default(defaults.recording.enabled),

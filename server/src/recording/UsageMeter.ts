@@ -1,4 +1,4 @@
-import { createLogger } from '@porchlight/runtime';
+import { createLogger, EnhancedEventEmitter } from '@porchlight/runtime';
 import type { RecordingIndex, UsageDelta } from './index/RecordingIndex.ts';
 
 const logger = createLogger('UsageMeter');
@@ -7,19 +7,28 @@ function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** What a playback response was: HLS (playlists, init, segments, parts) or a download. */
+export type ServedKind = 'hls' | 'download';
+
+export type UsageMeterEvents = {
+  /** Bytes sent to a player (usage metering in server/src/ops/usage listens). */
+  served: [deviceId: string, siteId: string, bytes: number, kind: ServedKind];
+};
+
 /**
  * Per-stream counters for metering: bytes ingested (RTP into the recorder), bytes served over
  * HLS/clips/snapshots, and stored bytes integrated over time (byte-seconds). Counted in memory
  * and added to the daily rows on `flush` (periodically and at shutdown), so a request never
  * waits on a counter write.
  */
-export class UsageMeter {
+export class UsageMeter extends EnhancedEventEmitter<UsageMeterEvents> {
   readonly #index: RecordingIndex;
   readonly #now: () => number;
   readonly #pending = new Map<string, { siteId: string; delta: Required<UsageDelta> }>();
   #lastStoredSample: number;
 
   constructor(index: RecordingIndex, now: () => number) {
+    super();
     this.#index = index;
     this.#now = now;
     this.#lastStoredSample = now();
@@ -38,8 +47,9 @@ export class UsageMeter {
     this.#entry(deviceId, siteId).bytesIngested += bytes;
   }
 
-  served(deviceId: string, siteId: string, bytes: number): void {
+  served(deviceId: string, siteId: string, bytes: number, kind: ServedKind): void {
     this.#entry(deviceId, siteId).bytesServed += bytes;
+    this.safeEmit('served', deviceId, siteId, bytes, kind);
   }
 
   /** Integrates each stream's stored bytes since the previous sample. */

@@ -9,6 +9,7 @@ import { DataKeys } from './crypto/DataKeys.ts';
 import { MasterKeyRing } from './crypto/MasterKeyRing.ts';
 import { ClipExporter } from './playback/ClipExporter.ts';
 import type { RecordingIndex } from './index/RecordingIndex.ts';
+import { ObservedRecordingIndex } from './index/ObservedRecordingIndex.ts';
 import { SqlRecordingIndex } from './index/SqlRecordingIndex.ts';
 import { LivePlaylist } from './playback/LivePlaylist.ts';
 import { MediaServer, type PlaybackLookups } from './playback/MediaServer.ts';
@@ -47,6 +48,8 @@ export async function createRecording(o: {
   rooms: RoomRegistry;
   audit: AuditLog;
   authorizer: Authorizer;
+  /** Told after each segment insert or delete of a device's stream (usage metering). */
+  onStorageChange?: (deviceId: string) => void;
   now?: () => number;
 }): Promise<Recording> {
   const c = o.config;
@@ -68,7 +71,9 @@ export async function createRecording(o: {
     env: c.masterKeys,
     keyFile: c.masterKeyFile || path.join(o.dataDir, 'secrets', 'recording-master-keys'),
   });
-  const index = new SqlRecordingIndex(o.db);
+  const index = o.onStorageChange
+    ? new ObservedRecordingIndex(o.db, o.onStorageChange)
+    : new SqlRecordingIndex(o.db);
   const dataKeys = new DataKeys({ repo: index, masterKeys, now });
   // A new master key put first in the key file takes over here: every data key moves under it,
   // after which the old master key can be removed.

@@ -59,6 +59,16 @@ export interface SessionDeps {
   deviceStatsIntervalMs: number;
   /** Doorbell call rooms (`join` with `callId`); without it such joins are refused. */
   calls?: CallJoinPort;
+  /** Usage metering (server/src/ops/usage); absent: nothing is counted. */
+  usage?: SignalingUsage;
+}
+
+/** What signaling reports to usage metering. */
+export interface SignalingUsage {
+  /** A device's channel opened on its site; the returned function closes it. */
+  channelOpened(siteId: string, deviceId: string): () => void;
+  /** One request handled on a site; `deviceId` '' for people and API keys. */
+  message(siteId: string, deviceId: string): void;
 }
 
 /**
@@ -78,6 +88,7 @@ export class SignalingSession {
   readonly #joinTimer: NodeJS.Timeout;
   #windowTimer: NodeJS.Timeout | undefined;
   #statsTimer: NodeJS.Timeout | undefined;
+  #closeChannel: (() => void) | undefined;
 
   constructor(socket: PorchlightSocket, deps: SessionDeps) {
     this.#socket = socket;
@@ -147,6 +158,7 @@ export class SignalingSession {
     clearTimeout(this.#joinTimer);
     clearTimeout(this.#windowTimer);
     clearInterval(this.#statsTimer);
+    this.#closeChannel?.();
     if (this.#joined) {
       this.#joined.room.leave(this.#joined.peer);
       if (this.#principal.kind === 'device') void this.#deps.registry.offline(this.#principal.id);
@@ -235,14 +247,22 @@ export class SignalingSession {
     }
     try {
       const data = await this.#handle(event, parsed.data);
+      this.#countMessage();
       reply({ ok: true, data });
       if (event === 'consume') this.#auditView(data as { producerId: string; kind: string });
     } catch (error) {
+      this.#countMessage();
       reply({
         ok: false,
         error: toWireError(error, (e) => logger.error('request failed', { event, error: e })),
       });
     }
+  }
+
+  /** A valid request of a joined session is a signaling message of its site. */
+  #countMessage(): void {
+    const joined = this.#joined;
+    if (joined) this.#deps.usage?.message(joined.room.siteId, joined.peer.deviceId ?? '');
   }
 
   async #handle<K extends RequestName>(event: K, req: RequestOf<K>): Promise<unknown> {
@@ -355,9 +375,11 @@ export class SignalingSession {
       this.#joined = { peer, room };
       clearTimeout(this.#joinTimer);
       if (isDevice) {
+        this.#closeChannel = this.#deps.usage?.channelOpened(siteId, p.device.id);
         void this.#deps.registry.online(p.device.id, {
           address: this.#socket.handshake.address,
           userAgent: (this.#socket.handshake.headers['user-agent'] ?? '').slice(0, 256) || null,
+          ...(req.firmware !== undefined ? { firmware: req.firmware } : {}),
         });
         this.#statsTimer = setInterval(
           () => void this.#sampleBitrate(p.device.id, peer),

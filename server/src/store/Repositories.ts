@@ -27,6 +27,7 @@ import {
   SqlTurnUsageRepository,
   type TurnUsageRepository,
 } from './repositories/TurnUsageRepository.ts';
+import { SqlUsageRepository, type UsageRepository } from './repositories/UsageRepository.ts';
 
 /**
  * The identity and access repositories over one executor. Consumers take the one (or the `Pick`)
@@ -51,6 +52,8 @@ export interface Repositories {
   calls: CallRepository;
   /** Web Push subscriptions (server/src/notify). */
   pushSubscriptions: PushSubscriptionRepository;
+  /** Usage metering's hourly rollups and checkpoint (server/src/ops/usage). */
+  usage: UsageRepository;
 }
 
 export function createRepositories(db: SqlExecutor): Repositories {
@@ -68,5 +71,6 @@ export function createRepositories(db: SqlExecutor): Repositories {
     doors: new SqlDoorRepository(db),
     calls: new SqlCallRepository(db),
     pushSubscriptions: new SqlPushSubscriptionRepository(db),
+    usage: new SqlUsageRepository(db),
   };
 }

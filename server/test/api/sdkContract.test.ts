@@ -134,6 +134,27 @@ const cases = {
     const today = dayOf(Date.now());
     await w.admin.getRecordingUsage(w.ts.siteId, { from: today, to: today });
   },
+  getSiteUsage: async (w) => {
+    await w.ts.server.usage?.meter.flush();
+    const now = Date.now();
+    const hour = now - (now % 3_600_000);
+    const usage = await w.admin.getSiteUsage(w.ts.siteId, {
+      from: hour - 3_600_000,
+      to: hour + 3_600_000,
+      granularity: 'hour',
+    });
+    expect(BigInt(usage.totals.ingestBytes)).toBeGreaterThan(0n);
+    expect(usage.series).toHaveLength(2);
+  },
+  getAccountUsage: async (w) => {
+    const now = Date.now();
+    const usage = await w.admin.getAccountUsage(w.adminId, { from: now - 86_400_000, to: now });
+    expect(usage.accountId).toBe(w.adminId);
+  },
+  listDeviceUsage: async (w) => {
+    const rows = await w.admin.listDeviceUsage(w.ts.siteId);
+    expect(rows.find((r) => r.id === w.camera)?.storage?.segments).toBeGreaterThan(0);
+  },
   getRecording: async (w) =>
     expect((await w.admin.getRecording(w.ts.siteId, w.camera)).segments).toBeGreaterThan(0),
   listRecordingFragments: async (w) =>

@@ -21,6 +21,7 @@ import { recordingIndexContract } from './contract/recordingIndex.ts';
 import { refreshTokensContract } from './contract/refreshTokens.ts';
 import { sitesContract } from './contract/sites.ts';
 import { turnUsageContract } from './contract/turnUsage.ts';
+import { usageContract } from './contract/usage.ts';
 
 export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
@@ -50,6 +51,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     refreshTokensContract(scope);
     apiKeysContract(scope);
     turnUsageContract(scope);
+    usageContract(scope);
     pushSubscriptionsContract(scope);
     auditContract(scope);
     hostileInputContract(scope);

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useStore } from '../store/index.ts';
 import { SiteDevices } from './SiteDevices.tsx';
+import { SiteOperations } from './SiteOperations.tsx';
 import { SitePeople } from './SitePeople.tsx';
 
 /** One site's devices and people: the owner's pages of the home app, for any site. */
@@ -22,6 +23,7 @@ export function SitePage({ siteId }: { siteId: string }) {
       <h1>{site?.name ?? 'Site'}</h1>
       <SiteDevices siteId={siteId} />
       <SitePeople siteId={siteId} />
+      <SiteOperations siteId={siteId} />
       <p>
         <button type="button" className="icon-btn" onClick={() => go({ name: 'audit', siteId })}>
           Audit log of this site

@@ -2,10 +2,11 @@ import { create } from 'zustand';
 import { createAuditSlice, type AuditSlice } from './audit.ts';
 import { createAuthSlice, type AuthSlice } from './auth.ts';
 import { createDirectorySlice, type DirectorySlice } from './directory.ts';
+import { createOperationsSlice, type OperationsSlice } from './operations.ts';
 import { createSiteSlice, type SiteSlice } from './site.ts';
 import { createUiSlice, type UiSlice } from './ui.ts';
 
-export type Store = AuthSlice & DirectorySlice & SiteSlice & AuditSlice & UiSlice;
+export type Store = AuthSlice & DirectorySlice & SiteSlice & AuditSlice & UiSlice & OperationsSlice;
 
 export const useStore = create<Store>()((...a) => ({
   ...createAuthSlice(...a),
@@ -13,6 +14,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createSiteSlice(...a),
   ...createAuditSlice(...a),
   ...createUiSlice(...a),
+  ...createOperationsSlice(...a),
 }));
 
 export type { Mode } from './auth.ts';

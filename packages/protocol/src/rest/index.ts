@@ -19,6 +19,7 @@ import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 import { turnUsageRoutes } from './turnUsage.ts';
+import { usageRoutes } from './usage.ts';
 
 export * from './accounts.ts';
 export * from './enums.ts';
@@ -40,6 +41,7 @@ export * from './recordings.ts';
 export * from './route.ts';
 export * from './sites.ts';
 export * from './turnUsage.ts';
+export * from './usage.ts';
 
 /** Every `/api/v1` route by name (the SDK method that calls it has the same name). */
 export const restRoutes = {
@@ -48,6 +50,7 @@ export const restRoutes = {
   ...siteRoutes,
   ...auditRoutes,
   ...turnUsageRoutes,
+  ...usageRoutes,
   ...grantRoutes,
   ...invitationRoutes,
   ...deviceRoutes,

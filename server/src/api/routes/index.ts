@@ -12,6 +12,7 @@ import { notificationRoutes } from './notifications.ts';
 import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
+import { usageRoutes } from './usage.ts';
 
 /** The route table: the API server, the OpenAPI document and the authorization matrix test all read it. */
 export const routes: readonly ApiRoute[] = [
@@ -28,4 +29,5 @@ export const routes: readonly ApiRoute[] = [
   ...notificationRoutes,
   ...eventRoutes,
   ...detectorHostRoutes,
+  ...usageRoutes,
 ];

@@ -10,7 +10,7 @@ import { DecryptionError, KeyUnavailableError } from '../crypto/errors.ts';
 import type { RecordingIndex } from '../index/RecordingIndex.ts';
 import type { SegmentVault } from '../SegmentVault.ts';
 import { ObjectNotFoundError } from '../storage/errors.ts';
-import type { UsageMeter } from '../UsageMeter.ts';
+import type { ServedKind, UsageMeter } from '../UsageMeter.ts';
 import type { RecordingRun, SegmentRecord } from '../types.ts';
 import type { ClipExporter } from './ClipExporter.ts';
 import type { PlaybackGrant, PlaybackTokens } from './PlaybackTokens.ts';
@@ -122,7 +122,7 @@ export class MediaServer {
       const q = parse(LivePlaylistQuerySchema, req.query);
       const want = q._HLS_msn === undefined ? undefined : { msn: q._HLS_msn, part: q._HLS_part };
       const body = await this.#d.live.render(grant.deviceId, want, closed(reply));
-      return this.#playlist(reply, body);
+      return this.#playlist(reply, grant, body);
     });
 
     // LL-HLS parts, from memory; the one a preload hint names is waited for.
@@ -135,7 +135,14 @@ export class MediaServer {
       ];
       const part = await this.#d.live.part(grant.deviceId, msn, index, closed(reply));
       if (!this.#inRange(grant, part)) throw PorchlightError.notFound('part');
-      return this.#media(reply, grant, part.bytes, 'video/iso.segment', 'private, max-age=60');
+      return this.#media(
+        reply,
+        grant,
+        part.bytes,
+        'video/iso.segment',
+        'private, max-age=60',
+        'hls',
+      );
     });
 
     app.get('/media/:token/vod.m3u8', async (req, reply) => {
@@ -156,6 +163,7 @@ export class MediaServer {
       const runs = await this.#runs(grant.deviceId, segments);
       return this.#playlist(
         reply,
+        grant,
         mediaPlaylist(segments, runs, { kind: 'vod', segmentMs: this.#d.segmentMs }),
       );
     });
@@ -166,7 +174,7 @@ export class MediaServer {
       const run = await this.#d.index.getRun(p.file.slice(0, -'.mp4'.length));
       if (!run || run.deviceId !== grant.deviceId) throw PorchlightError.notFound('init segment');
       const bytes = await this.#d.vault.get(run.storageKey).catch(mapStorageError);
-      return this.#media(reply, grant, bytes, 'video/mp4', 'private, max-age=3600');
+      return this.#media(reply, grant, bytes, 'video/mp4', 'private, max-age=3600', 'hls');
     });
 
     app.get('/media/:token/seg/:file', async (req, reply) => {
@@ -177,11 +185,12 @@ export class MediaServer {
       // Just finished and listed by the live playlist, but still being encrypted and stored.
       const pending = segment ? undefined : this.#d.live.pendingSegment(grant.deviceId, seq);
       if (pending && this.#inRange(grant, pending)) {
-        return this.#media(reply, grant, pending.bytes, 'video/iso.segment', 'private, max-age=60');
+        const age = 'private, max-age=60';
+        return this.#media(reply, grant, pending.bytes, 'video/iso.segment', age, 'hls');
       }
       if (!segment || !this.#inRange(grant, segment)) throw PorchlightError.notFound('segment');
       const bytes = await this.#d.vault.get(segment.storageKey).catch(mapStorageError);
-      return this.#media(reply, grant, bytes, 'video/iso.segment', 'private, max-age=3600');
+      return this.#media(reply, grant, bytes, 'video/iso.segment', 'private, max-age=3600', 'hls');
     });
 
     app.get('/media/:token/clip.mp4', async (req, reply) => {
@@ -202,10 +211,10 @@ export class MediaServer {
       reply.raw.once('close', () => void source.return(undefined));
       const counted = async function* (): AsyncGenerator<Buffer> {
         if (first.done) return;
-        usage.served(grant.deviceId, grant.siteId, first.value.length);
+        usage.served(grant.deviceId, grant.siteId, first.value.length, 'download');
         yield first.value;
         for await (const chunk of source) {
-          usage.served(grant.deviceId, grant.siteId, chunk.length);
+          usage.served(grant.deviceId, grant.siteId, chunk.length, 'download');
           yield chunk;
         }
       };
@@ -225,7 +234,7 @@ export class MediaServer {
       const jpeg = await this.#d.snapshots
         .snapshot(grant.deviceId, q.at, q.width ?? null)
         .catch(mapStorageError);
-      return this.#media(reply, grant, jpeg, 'image/jpeg', 'private, max-age=600');
+      return this.#media(reply, grant, jpeg, 'image/jpeg', 'private, max-age=600', 'download');
     });
   }
 
@@ -284,7 +293,8 @@ export class MediaServer {
     return runs;
   }
 
-  #playlist(reply: HttpReply, body: string): HttpReply {
+  #playlist(reply: HttpReply, grant: PlaybackGrant, body: string): HttpReply {
+    this.#d.usage.served(grant.deviceId, grant.siteId, Buffer.byteLength(body), 'hls');
     return reply
       .header('content-type', 'application/vnd.apple.mpegurl')
       .header('cache-control', 'no-store')
@@ -297,8 +307,9 @@ export class MediaServer {
     bytes: Buffer,
     type: string,
     cache: string,
+    kind: ServedKind,
   ): HttpReply {
-    this.#d.usage.served(grant.deviceId, grant.siteId, bytes.length);
+    this.#d.usage.served(grant.deviceId, grant.siteId, bytes.length, kind);
     return reply.header('content-type', type).header('cache-control', cache).send(bytes);
   }
 }

@@ -14,6 +14,7 @@ import { invitations } from './invitations.ts';
 import { recordings } from './recordings.ts';
 import { sites } from './sites.ts';
 import { turnUsage } from './turnUsage.ts';
+import { usage } from './usage.ts';
 
 const RESOURCES: ResourceRows[] = [
   sites,
@@ -29,6 +30,7 @@ const RESOURCES: ResourceRows[] = [
   notifications,
   detection,
   detectorHost,
+  usage,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
