@@ -28,6 +28,10 @@ import { Detection } from './detection/Detection.ts';
 import type { EventRecordingPort } from './detection/ports.ts';
 import { MessageRecorder, callOfMessageStream } from './recording/MessageRecorder.ts';
 import type { LookupAll } from './notify/endpointGuard.ts';
+import { PorchlightMetrics } from './ops/metrics/PorchlightMetrics.ts';
+import { MediaStats } from './ops/metrics/MediaStats.ts';
+import { createOps, type Ops } from './ops/metrics/createOps.ts';
+import { observeHttp } from './ops/metrics/httpMetrics.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -71,6 +75,8 @@ export class PorchlightServer {
   readonly notify: Notify;
   /** Person detection: events, their snapshots and retention, per-camera settings. */
   readonly detection: Detection;
+  /** Metrics (`/metrics`), readiness (`/readyz`) and the admin's health samples. */
+  readonly ops: Ops;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -89,6 +95,7 @@ export class PorchlightServer {
     doorbell: Doorbell;
     notify: Notify;
     detection: Detection;
+    ops: Ops;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -104,6 +111,7 @@ export class PorchlightServer {
     this.doorbell = parts.doorbell;
     this.notify = parts.notify;
     this.detection = parts.detection;
+    this.ops = parts.ops;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -130,6 +138,9 @@ export class PorchlightServer {
     let signaling: SignalingServer | undefined;
     let doorbell: Doorbell | undefined;
     let detection: Detection | undefined;
+    let ops: Ops | undefined;
+    // First, so the HTTP server counts its requests from the start.
+    const metrics = new PorchlightMetrics(VERSION);
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ repos: store, secret });
@@ -189,6 +200,7 @@ export class PorchlightServer {
           { prefix: '/admin/', root: path.join(appsDir, 'admin', 'dist') },
           { prefix: '/', root: path.join(appsDir, 'home', 'dist') },
         ],
+        onRequestDone: (done) => observeHttp(metrics, done),
       });
       const boundHttp = http;
       const publicUrl = (): string =>
@@ -256,12 +268,31 @@ export class PorchlightServer {
         authenticateVisitor: (token) => bell.authenticateVisitor(token),
       });
       sockets.server = signaling;
+      const media = new MediaStats({ pool });
+      ops = createOps({
+        config: config.ops,
+        numWorkers: config.media.numWorkers,
+        metrics,
+        sources: {
+          pool,
+          media,
+          signaling,
+          recording: recording.service,
+          storage: recording.service.vault.storage,
+          turn: turn?.supervisor,
+          push: notify.sender,
+        },
+        readiness: { db: store.executor, storage: recording.service.vault.storage },
+        authenticate: (bearer) => identity.authenticator.authenticate(bearer),
+        mayReadMetrics: (principal) => identity.authorizer.can(principal, 'metrics:read', '*'),
+      });
+      ops.register(http);
       const openApi = buildOpenApi(routes, VERSION);
       http.get('/api/openapi.json', async () => openApi);
       registerRoutes(
         http,
         routes,
-        apiContext(identity, recording, bell, notify, detect, publicUrl),
+        apiContext(identity, recording, bell, notify, detect, publicUrl, ops),
         identity.authenticator,
       );
       recording.media.register(http);
@@ -283,12 +314,14 @@ export class PorchlightServer {
         doorbell: bell,
         notify,
         detection: detect,
+        ops,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
     } catch (error) {
       // Close what was built, in reverse order; one failing close must not keep the rest open.
       detection?.close();
+      ops?.close();
       const built = [doorbell, signaling, http, recording, rooms, turn, pool, store];
       for (const part of built) {
         try {
@@ -330,6 +363,7 @@ export class PorchlightServer {
     this.#closing ??= (async () => {
       logger.info('shutting down');
       clearInterval(this.#purgeTimer);
+      this.ops.close();
       // Live calls end first, so their visitors and homeowners are told before sockets close.
       await this.doorbell.close();
       this.detection.close();
@@ -355,6 +389,7 @@ function apiContext(
   notify: Notify,
   detection: Detection,
   publicUrl: () => string,
+  ops: Ops,
 ): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
   return {
@@ -376,6 +411,7 @@ function apiContext(
     },
     notifications: notify.api,
     detection,
+    health: { series: (since) => ops.health.series(since) },
   };
 }
 

@@ -20,6 +20,7 @@ export const REST_ENDPOINTS = {
   listAllSites: { method: 'GET', path: '/api/v1/admin/sites' },
   listAudit: { method: 'GET', path: '/api/v1/sites/:siteId/audit' },
   getTurnUsage: { method: 'GET', path: '/api/v1/sites/:siteId/turn-usage' },
+  getHealthSeries: { method: 'GET', path: '/api/v1/admin/health/series' },
   listGrants: { method: 'GET', path: '/api/v1/sites/:siteId/grants' },
   createGrant: { method: 'POST', path: '/api/v1/sites/:siteId/grants' },
   revokeGrant: { method: 'DELETE', path: '/api/v1/sites/:siteId/grants/:grantId' },

@@ -13,6 +13,7 @@ import { eventRoutes } from './events.ts';
 import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
+import { healthRoutes } from './health.ts';
 import { notificationRoutes } from './notifications.ts';
 import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
@@ -31,6 +32,7 @@ export * from './events.ts';
 export * from './common.ts';
 export * from './devices.ts';
 export * from './grants.ts';
+export * from './health.ts';
 export * from './notifications.ts';
 export * from './invitations.ts';
 export * from './recordings.ts';
@@ -45,6 +47,7 @@ export const restRoutes = {
   ...siteRoutes,
   ...auditRoutes,
   ...turnUsageRoutes,
+  ...healthRoutes,
   ...grantRoutes,
   ...invitationRoutes,
   ...deviceRoutes,

@@ -7,6 +7,7 @@ import { doorRoutes } from './doors.ts';
 import { eventRoutes } from './events.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
+import { healthRoutes } from './health.ts';
 import { notificationRoutes } from './notifications.ts';
 import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
@@ -26,4 +27,5 @@ export const routes: readonly ApiRoute[] = [
   ...callRoutes,
   ...notificationRoutes,
   ...eventRoutes,
+  ...healthRoutes,
 ];

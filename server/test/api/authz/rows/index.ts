@@ -8,6 +8,7 @@ import { detection } from './detection.ts';
 import { devices } from './devices.ts';
 import { doorbell } from './doorbell.ts';
 import { grants } from './grants.ts';
+import { health } from './health.ts';
 import { notifications } from './notifications.ts';
 import { invitations } from './invitations.ts';
 import { recordings } from './recordings.ts';
@@ -27,6 +28,7 @@ const RESOURCES: ResourceRows[] = [
   doorbell,
   notifications,
   detection,
+  health,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
