@@ -2,16 +2,18 @@ import { create } from 'zustand';
 import { createAuditSlice, type AuditSlice } from './audit.ts';
 import { createAuthSlice, type AuthSlice } from './auth.ts';
 import { createDirectorySlice, type DirectorySlice } from './directory.ts';
+import { createHealthSlice, type HealthSlice } from './health.ts';
 import { createSiteSlice, type SiteSlice } from './site.ts';
 import { createUiSlice, type UiSlice } from './ui.ts';
 
-export type Store = AuthSlice & DirectorySlice & SiteSlice & AuditSlice & UiSlice;
+export type Store = AuthSlice & DirectorySlice & SiteSlice & AuditSlice & HealthSlice & UiSlice;
 
 export const useStore = create<Store>()((...a) => ({
   ...createAuthSlice(...a),
   ...createDirectorySlice(...a),
   ...createSiteSlice(...a),
   ...createAuditSlice(...a),
+  ...createHealthSlice(...a),
   ...createUiSlice(...a),
 }));
 
