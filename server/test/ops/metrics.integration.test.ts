@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PorchlightClient } from '@porchlight/sdk';
 import { api } from '../../../tests/support/http.ts';
@@ -231,6 +232,12 @@ describe('/metrics during a live call (real server, mediasoup, wrtc camera and v
     expect(recorded.types.get('porchlight_webhook_deliveries_total')).toBe('counter');
     expect(recorded.types.get('porchlight_push_deliveries_total')).toBe('counter');
     expect(sampleValue(recorded, 'porchlight_turn_up')).toBe(0);
+    // docs/operations.md documents every family of ours (prom-client's process_/nodejs_ ones as a group).
+    const doc = fs.readFileSync(new URL('../../../docs/operations.md', import.meta.url), 'utf8');
+    for (const family of recorded.types.keys()) {
+      if (/^porchlight_(process|nodejs)_/.test(family)) continue;
+      expect(doc, family).toContain(`\`${family}\``);
+    }
 
     // The raw socket and the viewer leave: their sockets and consumer are gone from the gauges.
     raw.close();
