@@ -18,7 +18,7 @@ export interface HealthSample {
 }
 
 export interface HealthSamplerOptions {
-  media: MediaStats;
+  media: Pick<MediaStats, 'refresh' | 'totals' | 'workerCpu' | 'polledAt'>;
   numWorkers: number;
   sockets: () => number;
   activeRecorders: () => number;
