@@ -268,7 +268,11 @@ export class PorchlightServer {
         authenticateVisitor: (token) => bell.authenticateVisitor(token),
       });
       sockets.server = signaling;
-      const media = new MediaStats({ pool });
+      // A health sample always gets a fresh poll; scrapes share one per 2 s at most.
+      const media = new MediaStats({
+        pool,
+        maxAgeMs: Math.min(2_000, config.ops.healthSampleIntervalMs / 2),
+      });
       ops = createOps({
         config: config.ops,
         numWorkers: config.media.numWorkers,

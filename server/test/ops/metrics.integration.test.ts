@@ -224,6 +224,33 @@ describe('/metrics during a live call (real server, mediasoup, wrtc camera and v
       0,
     );
 
+    // HLS: an on-demand playlist and one of its segments, counted by kind with their exact bytes.
+    const owner = await ts.mint('viewer');
+    const devices = await ts.server.store.devices.list(ts.siteId);
+    const cameraId = devices.find((d) => d.name === 'Porch')!.id;
+    const playback = await api<{ vod: string }>(
+      ts.url,
+      'POST',
+      `/api/v1/sites/${ts.siteId}/devices/${cameraId}/recording/playback`,
+      { token: owner, body: { from: Date.now() - 600_000, to: Date.now() + 60_000 } },
+    );
+    expect(playback.status).toBe(200);
+    const hlsBefore = await scrape(ts);
+    const vodUrl = new URL(playback.body.vod, ts.url);
+    const playlist = await (await fetch(vodUrl)).text();
+    const segPath = playlist.split('\n').find((l) => /seg\/\d+\.m4s/.test(l))!;
+    const segment = Buffer.from(await (await fetch(new URL(segPath, vodUrl))).arrayBuffer());
+    expect(segment.length).toBeGreaterThan(0);
+    const hlsAfter = await scrape(ts);
+    const delta = (name: string, labels: Record<string, string>): number =>
+      sampleValue(hlsAfter, name, labels) - sampleValue(hlsBefore, name, labels);
+    expect(delta('porchlight_hls_requests_total', { kind: 'vod', status: '2xx' })).toBe(1);
+    expect(delta('porchlight_hls_requests_total', { kind: 'seg', status: '2xx' })).toBe(1);
+    expect(delta('porchlight_hls_sent_bytes_total', { kind: 'seg' })).toBe(segment.length);
+    expect(delta('porchlight_hls_sent_bytes_total', { kind: 'vod' })).toBe(
+      Buffer.byteLength(playlist),
+    );
+
     // The REST calls of this test were counted by route pattern, never by URL.
     expectBoundedLabels(recorded);
     expect(

@@ -23,10 +23,13 @@ export function HealthChart(props: {
   series: ChartSeries[];
   /** Formats axis values (bits, percent...). */
   format?: (value: number) => string;
+  /** The y axis reaches at least this high (an idle server's flat line stays at the bottom). */
+  floor?: number;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const { t, series, format } = props;
+  const floor = props.floor ?? 1;
   const shape = series.map((s) => `${s.label}:${s.stroke}`).join('|');
   const data: uPlot.AlignedData = [t.map((ms) => ms / 1000), ...series.map((s) => s.values)];
 
@@ -38,11 +41,13 @@ export function HealthChart(props: {
         width: Math.max(240, el.clientWidth),
         height: HEIGHT,
         legend: { show: true },
-        scales: { y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
+        scales: {
+          y: { range: (_u, min, max) => [Math.min(0, min), Math.max(floor, max * 1.1)] },
+        },
         axes: [
           {},
           {
-            size: 70,
+            size: 86,
             ...(format ? { values: (_u, ticks) => ticks.map((v) => format(v)) } : {}),
           },
         ],

@@ -48,7 +48,8 @@ export function HealthPage() {
                 stroke: WORKER_COLOURS[w % WORKER_COLOURS.length]!,
                 values,
               }))}
-              format={(v) => `${Math.round(v)} %`}
+              format={(v) => `${v.toFixed(v < 10 ? 1 : 0)} %`}
+              floor={10}
             />
             <HealthChart
               title="Bitrate"
@@ -59,6 +60,7 @@ export function HealthPage() {
                 { label: 'out (viewers)', stroke: COLOURS.out, values: health.bitrateOutBps },
               ]}
               format={formatBitrate}
+              floor={1_000_000}
             />
             <HealthChart
               title="Open sockets"
@@ -80,6 +82,7 @@ export function HealthPage() {
               t={health.t}
               series={[{ label: 'lag', stroke: COLOURS.lag, values: health.eventLoopLagMs }]}
               format={(v) => `${v.toFixed(1)} ms`}
+              floor={10}
             />
           </div>
         </>
