@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Trusts the test server's self-signed certificate for fetch.
 import '../../../tests/support/http.ts';
 import { testTurnConfig } from '../../../tests/support/ports.ts';
+import { parsePrometheus, sampleValue } from '../../../tests/support/prometheus.ts';
+import { runUclient, startPeer, uclientSucceeded } from '../../../turn/test/helpers/env.ts';
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
 
 interface ReadyReport {
@@ -98,7 +100,7 @@ describe('/readyz: storage', () => {
   });
 });
 
-describe('/readyz: coturn', () => {
+describe('coturn: /readyz and TURN metrics', () => {
   let ts: TestServer;
 
   beforeAll(async () => {
@@ -109,6 +111,49 @@ describe('/readyz: coturn', () => {
     if (pid !== undefined) process.kill(pid, 'SIGCONT');
     await ts?.close();
   });
+
+  it('counts relayed TURN sessions and bytes in /metrics', async () => {
+    await until(ts, 'coturn healthy', (r) => r.status === 200);
+    const scrape = async () => parsePrometheus(await (await fetch(`${ts.url}/metrics`)).text());
+    const before = await scrape();
+    const peer = await startPeer();
+    try {
+      // A credential the server minted, as a client's ICE servers carry; uclient relays to an echo peer.
+      const creds = ts.server.turn!.supervisor.mintCredentials(
+        `account.ops-test.${ts.siteId}`,
+        600,
+      );
+      const run = await runUclient({
+        port: ts.server.config.turn.port,
+        peerPort: peer.port,
+        username: creds.username,
+        password: creds.credential,
+        messages: 20,
+        length: 200,
+        intervalMs: 5,
+      });
+      expect(uclientSucceeded(run.output, 20), run.output).toBe(true);
+    } finally {
+      peer.close();
+    }
+    const start = Date.now();
+    let after = await scrape();
+    // coturn logs the session's totals when it closes the allocation.
+    while (
+      sampleValue(after, 'porchlight_turn_sessions_total') <=
+      sampleValue(before, 'porchlight_turn_sessions_total')
+    ) {
+      if (Date.now() - start > 30_000) throw new Error('no TURN session was counted');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      after = await scrape();
+    }
+    const relayed = (direction: string): number =>
+      sampleValue(after, 'porchlight_turn_relayed_bytes_total', { direction }) -
+      sampleValue(before, 'porchlight_turn_relayed_bytes_total', { direction });
+    expect(relayed('received')).toBeGreaterThanOrEqual(4_000);
+    expect(relayed('sent')).toBeGreaterThanOrEqual(4_000);
+    expect(sampleValue(after, 'porchlight_turn_up')).toBe(1);
+  }, 60_000);
 
   it('is 503 naming turn while coturn does not answer, 200 when it answers again', async () => {
     const up = await until(ts, 'coturn healthy', (r) => r.status === 200);

@@ -49,7 +49,7 @@ describe('request logging: one JSON line per request, with ids, without secrets'
       headers: { cookie: `session=${cookieSecret}`, authorization: `Bearer ${mediaToken}` },
     });
     expect(media.status).toBe(401);
-    expect((await fetch(`${ts.url}/nowhere/${querySecret}`)).status).toBe(404);
+    expect((await fetch(`${ts.url}/api/v1/nowhere/${querySecret}`)).status).toBe(404);
     // A socket: its handshake token never reaches the log, its id does.
     const cameraToken = await ts.mint('camera');
     secrets.push(cameraToken);
