@@ -19,6 +19,11 @@ export interface ReadinessReport {
   >;
 }
 
+/**
+ * `/readyz` needs no credentials and the storage check writes: requests within this long of a run
+ * share its result, so a flood of probes costs one write per second.
+ */
+const SHARE_MS = 1_000;
 /** A check that has not answered in this long is down (a hung database, an NFS mount). */
 const CHECK_TIMEOUT_MS = 3_000;
 
@@ -30,6 +35,7 @@ const CHECK_TIMEOUT_MS = 3_000;
  */
 export class Readiness {
   readonly #checks: readonly ReadinessCheck[];
+  #cached: { at: number; report: Promise<ReadinessReport> } | undefined;
 
   constructor(checks: readonly ReadinessCheck[]) {
     this.#checks = checks;
@@ -61,10 +67,19 @@ export class Readiness {
     return { ready: results.every((r) => r.result.ok), checks };
   }
 
+  /** The report for `/readyz`: concurrent and back-to-back requests share one run of the checks. */
+  #shared(): Promise<ReadinessReport> {
+    const now = performance.now();
+    if (!this.#cached || now - this.#cached.at > SHARE_MS) {
+      this.#cached = { at: now, report: this.report() };
+    }
+    return this.#cached.report;
+  }
+
   register(app: HttpApp): void {
     // Like /healthz, no credentials: it says which dependency is down, never how to reach it.
     app.get('/readyz', async (_req, reply) => {
-      const report = await this.report();
+      const report = await this.#shared();
       return reply
         .status(report.ready ? 200 : 503)
         .header('cache-control', 'no-store')
