@@ -87,10 +87,12 @@ describe('/readyz: storage', () => {
       (resolve) =>
         ts.server.pool.once('workerDied', () => resolve(ts.server.ops.readiness.report())),
     );
+    const respawned = new Promise((resolve) => ts.server.pool.once('workerRespawned', resolve));
     process.kill(slot.worker.pid, 'SIGKILL');
     const down = await duringDeath;
     expect(down.ready).toBe(false);
     expect(down.checks['workers']).toMatchObject({ ok: false, reason: 'no live worker' });
+    await respawned;
     const up = await until(ts, 'the respawned worker', (r) => r.status === 200);
     expect(up.body.checks['workers']).toMatchObject({ ok: true, detail: '1/1 live' });
     expect(ts.server.pool.slots[0]!.worker.pid).not.toBe(slot.worker.pid);
