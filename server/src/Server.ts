@@ -29,6 +29,10 @@ import { Detection } from './detection/Detection.ts';
 import type { EventRecordingPort } from './detection/ports.ts';
 import { MessageRecorder, callOfMessageStream } from './recording/MessageRecorder.ts';
 import type { LookupAll } from './notify/endpointGuard.ts';
+import { PorchlightMetrics } from './ops/metrics/PorchlightMetrics.ts';
+import { MediaStats } from './ops/metrics/MediaStats.ts';
+import { createOps, type Ops } from './ops/metrics/createOps.ts';
+import { observeHttp } from './ops/metrics/httpMetrics.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -74,6 +78,8 @@ export class PorchlightServer {
   readonly detection: Detection;
   /** Usage metering (hourly rollups, the UsageQuery port); undefined when usage.enabled is off. */
   readonly usage: UsageMetering | undefined;
+  /** Metrics (`/metrics`), readiness (`/readyz`) and the admin's health samples. */
+  readonly ops: Ops;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -93,6 +99,7 @@ export class PorchlightServer {
     notify: Notify;
     detection: Detection;
     usage: UsageMetering | undefined;
+    ops: Ops;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -109,6 +116,7 @@ export class PorchlightServer {
     this.notify = parts.notify;
     this.detection = parts.detection;
     this.usage = parts.usage;
+    this.ops = parts.ops;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -136,6 +144,9 @@ export class PorchlightServer {
     let doorbell: Doorbell | undefined;
     let detection: Detection | undefined;
     let usage: UsageMetering | undefined;
+    let ops: Ops | undefined;
+    // First, so the HTTP server counts its requests from the start.
+    const metrics = new PorchlightMetrics(VERSION);
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ repos: store, secret });
@@ -206,6 +217,7 @@ export class PorchlightServer {
           { prefix: '/admin/', root: path.join(appsDir, 'admin', 'dist') },
           { prefix: '/', root: path.join(appsDir, 'home', 'dist') },
         ],
+        onRequestDone: (done) => observeHttp(metrics, done),
       });
       const boundHttp = http;
       const publicUrl = (): string =>
@@ -286,12 +298,35 @@ export class PorchlightServer {
         ...(usage && { usage: usage.signaling }),
       });
       sockets.server = signaling;
+      // A health sample always gets a fresh poll; scrapes share one per 2 s at most.
+      const media = new MediaStats({
+        pool,
+        maxAgeMs: Math.min(2_000, config.ops.healthSampleIntervalMs / 2),
+      });
+      ops = createOps({
+        config: config.ops,
+        numWorkers: config.media.numWorkers,
+        metrics,
+        sources: {
+          pool,
+          media,
+          signaling,
+          recording: recording.service,
+          storage: recording.service.vault.storage,
+          turn: turn?.supervisor,
+          push: notify.sender,
+        },
+        readiness: { db: store.executor, storage: recording.service.vault.storage },
+        authenticate: (bearer) => identity.authenticator.authenticate(bearer),
+        mayReadMetrics: (principal) => identity.authorizer.can(principal, 'metrics:read', '*'),
+      });
+      ops.register(http);
       const openApi = buildOpenApi(routes, VERSION);
       http.get('/api/openapi.json', async () => openApi);
       registerRoutes(
         http,
         routes,
-        apiContext(identity, recording, bell, notify, detect, publicUrl, usage),
+        apiContext(identity, recording, bell, notify, detect, publicUrl, usage, ops),
         identity.authenticator,
       );
       recording.media.register(http);
@@ -316,12 +351,14 @@ export class PorchlightServer {
         notify,
         detection: detect,
         usage,
+        ops,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
     } catch (error) {
       // Close what was built, in reverse order; one failing close must not keep the rest open.
       detection?.close();
+      ops?.close();
       const built = [doorbell, signaling, http, recording, usage, rooms, turn, pool, store];
       for (const part of built) {
         try {
@@ -365,6 +402,7 @@ export class PorchlightServer {
       clearInterval(this.#purgeTimer);
       // RTP counters are read while the producers still exist; closing peers ends them.
       await this.usage?.sampler.sample();
+      this.ops.close();
       // Live calls end first, so their visitors and homeowners are told before sockets close.
       await this.doorbell.close();
       this.detection.close();
@@ -393,6 +431,7 @@ function apiContext(
   detection: Detection,
   publicUrl: () => string,
   usage: UsageMetering | undefined,
+  ops: Ops,
 ): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
   return {
@@ -415,6 +454,7 @@ function apiContext(
     notifications: notify.api,
     detection,
     usage: usage?.report,
+    health: { series: (since) => ops.health.series(since) },
   };
 }
 

@@ -122,6 +122,11 @@ export class TurnSupervisor extends EnhancedEventEmitter<TurnSupervisorEvents> {
     return child?.exitCode === null && child.signalCode === null ? child.pid : undefined;
   }
 
+  /** Allocations open in the running coturn (from its session log). */
+  get openSessions(): number {
+    return this.run?.tracker.openSessions ?? 0;
+  }
+
   get healthy(): boolean {
     return this.run?.health.healthy ?? false;
   }

@@ -49,6 +49,8 @@ export type {
   DeviceToken,
   Grant,
   GrantWithAccount,
+  HealthSeries,
+  HealthSeriesQuery,
   Invitation,
   InvitationPreview,
   InvitationStatus,

@@ -44,6 +44,7 @@ const PERMISSION_LABELS: Record<string, string> = {
   'audit:read': 'read the activity log',
   'usage:read': 'read usage',
   'account:manage-keys': 'manage API keys',
+  'metrics:read': 'read server metrics',
   'admin:accounts': 'manage accounts',
   'admin:sites': 'manage sites',
 };

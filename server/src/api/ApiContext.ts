@@ -14,6 +14,7 @@ export type DoorbellPort = Pick<
 import type { NotificationsPort } from '../notify/ports.ts';
 import type { Detection } from '../detection/Detection.ts';
 import type { UsageReportPort } from '../ops/usage/ports.ts';
+import type { HealthSeries } from '@porchlight/protocol';
 
 /** What the detection routes use. */
 export type DetectionPort = Pick<
@@ -50,4 +51,6 @@ export interface ApiContext extends IdentityPorts {
   detection: DetectionPort;
   /** Metered usage (server/src/ops/usage); undefined when usage metering is off. */
   usage: UsageReportPort | undefined;
+  /** The server's recent health samples (admin charts). */
+  health: { series(since?: number): HealthSeries };
 }

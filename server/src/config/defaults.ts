@@ -177,6 +177,17 @@ export const defaults = {
      */
     allowPrivateEndpoints: false,
   },
+  ops: {
+    /**
+     * Addresses (CIDR) that may read `/metrics` without credentials; anyone else needs an API key
+     * with the `metrics:read` scope. Default: loopback only.
+     */
+    metricsAllowFrom: ['127.0.0.1/32', '::1/128'],
+    /** How often the admin health page's sampler records a point (ms). */
+    healthSampleIntervalMs: 5_000,
+    /** How much history the sampler keeps (seconds); older points are dropped. */
+    healthWindowSeconds: 3_600,
+  },
   /** Create a first site and print links at start-up. */
   devBootstrap: true,
 };

@@ -44,6 +44,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, env)).toThrow(message);
   });
 
+  it('takes metrics address ranges as CIDR and refuses anything else', () => {
+    expect(loadConfig({}, {}).ops.metricsAllowFrom).toEqual(['127.0.0.1/32', '::1/128']);
+    const ok = loadConfig({ ops: { metricsAllowFrom: ['10.0.0.0/8', 'fd00::/8'] } }, {});
+    expect(ok.ops.metricsAllowFrom).toEqual(['10.0.0.0/8', 'fd00::/8']);
+    for (const bad of ['10.0.0.0', '10.0.0.0/33', '::1/129', 'host/8', '10.0.0.0/8/1']) {
+      expect(() => loadConfig({ ops: { metricsAllowFrom: [bad] } }, {})).toThrow(
+        /ops.metricsAllowFrom.0: must be an address range/,
+      );
+    }
+  });
+
   it('rejects unknown keys in the config file (typos fail loudly)', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plcfg-')), 'c.json');
     fs.writeFileSync(file, JSON.stringify({ prot: 1 }));

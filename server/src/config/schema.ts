@@ -14,6 +14,15 @@ const masterKeys = z
     'expected id:base64[,id:base64...]',
   );
 
+/** `address/bits`, IPv4 or IPv6, with a prefix length that fits the family. */
+function isCidr(value: string): boolean {
+  const [address, bits, extra] = value.split('/');
+  if (address === undefined || bits === undefined || extra !== undefined) return false;
+  const family = net.isIP(address);
+  if (family === 0 || !/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 /** The validated configuration. Unknown keys are rejected so typos fail loudly. */
 export const ConfigSchema = z
   .strictObject({
@@ -252,6 +261,26 @@ export const ConfigSchema = z
         allowPrivateEndpoints: z.boolean().default(defaults.push.allowPrivateEndpoints),
       })
       .default(defaults.push),
+    ops: z
+      .strictObject({
+        metricsAllowFrom: z
+          .array(z.string().refine(isCidr, 'must be an address range such as 10.0.0.0/8'))
+          .max(64)
+          .default(defaults.ops.metricsAllowFrom),
+        healthSampleIntervalMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(60_000)
+          .default(defaults.ops.healthSampleIntervalMs),
+        healthWindowSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(86_400)
+          .default(defaults.ops.healthWindowSeconds),
+      })
+      .default(defaults.ops),
     devBootstrap: z.boolean().default(defaults.devBootstrap),
   })
   .superRefine((c, ctx) => {

@@ -14,6 +14,7 @@ import type { TlsMaterial } from './tls.ts';
 import { servesAppShell } from './spaFallback.ts';
 import { registerCaRoutes } from './ca/caRoutes.ts';
 import { CertificateRenewal } from './ca/CertificateRenewal.ts';
+import { installRequestLog, requestId, type RequestDone } from './requestLog.ts';
 
 const logger = createLogger('HttpServer');
 
@@ -35,6 +36,8 @@ export interface HttpServerOptions {
   renewIntervalMs?: number;
   /** Built web apps by URL prefix (SPA fallback to their index.html). Missing ones are skipped. */
   apps: { prefix: string; root: string }[];
+  /** Told of every answered request (metrics), after its log line. */
+  onRequestDone?: (done: RequestDone) => void;
 }
 
 /** Security headers on every response. getUserMedia needs the secure context TLS gives. */
@@ -68,7 +71,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     bodyLimit: 64 * 1024,
     // Signed playback tokens travel as a path segment (/media/<token>/…), ~400 characters.
     routerOptions: { maxParamLength: 1024 },
+    // Request ids: the caller's sane X-Request-Id or a UUID (requestLog.ts), never trusted blindly.
+    requestIdHeader: false,
+    genReqId: requestId,
   });
+  installRequestLog(app, options.onRequestDone);
   app.addHook('onSend', async (_req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
   });

@@ -61,6 +61,8 @@ export type RecordingServiceEvents = {
   /** The disk guard had to delete recordings to keep the disk from filling. */
   alarm: [DiskGuardResult & { sites: string[] }];
   segment: [SegmentRecord];
+  /** Media lost: a segment not written, a recorder crashed or not started (monitoring). */
+  failure: [reason: 'write' | 'recorder_exit' | 'recorder_start'];
 };
 
 /**
@@ -230,8 +232,10 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
         enabled: this.#o.enabled,
         now: this.#o.now,
         onIngest: (d, s, bytes) => this.usage.ingested(d, s, bytes),
-        onWriteError: (d, error) =>
-          logger.error('segment lost: write failed', { deviceId: d, error: String(error) }),
+        onWriteError: (d, error) => {
+          logger.error('segment lost: write failed', { deviceId: d, error: String(error) });
+          this.safeEmit('failure', 'write');
+        },
         live: this.#o.live.of(deviceId),
       },
     });
@@ -239,6 +243,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     // Only running runs keep their init segment from retention; the set stays small.
     stream.on('runEnded', ({ runId }) => this.#activeRuns.delete(runId));
     stream.on('segment', (s) => this.safeEmit('segment', s));
+    stream.on('failure', (reason) => this.safeEmit('failure', reason));
     return stream;
   }
 

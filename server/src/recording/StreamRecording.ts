@@ -58,6 +58,8 @@ export type StreamRecordingEvents = {
   runEnded: [{ runId: string }];
   /** The mode logic judged a segment from the recorder (`persisted` counts ring entries too). */
   decided: [{ fate: 'persisted' | 'ringed' | 'dropped'; persisted: number }];
+  /** A recorder crashed or could not start (monitoring); a new run is on its way. */
+  failure: [reason: 'recorder_exit' | 'recorder_start'];
 };
 
 /** What the mode machine carries for each segment. */
@@ -326,6 +328,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
         this.#runOver(run);
         if (this.#run === run) this.#run = undefined;
         if (!expected && !this.#closed) {
+          this.safeEmit('failure', 'recorder_exit');
           // A crashed recorder loses only the segment in progress; a new run starts.
           setTimeout(() => this.#reconcile(), this.#backoffMs).unref();
           this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
@@ -341,6 +344,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     } catch (error) {
       if (this.#closed) return;
       logger.warn('recorder failed to start', { deviceId: this.deviceId, error: String(error) });
+      this.safeEmit('failure', 'recorder_start');
       setTimeout(() => this.#reconcile(), this.#backoffMs).unref();
       this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
     } finally {

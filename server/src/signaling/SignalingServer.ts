@@ -13,8 +13,13 @@ import { PorchlightError } from '../errors.ts';
 import { unverifiedTyp, type Authenticator } from '../identity/authentication/Authenticator.ts';
 import type { Principal } from '../identity/authorization/Principal.ts';
 import type { IdentityEvents, PrincipalRef } from '../identity/IdentityEvents.ts';
-import { createLogger } from '@porchlight/runtime';
-import { SignalingSession, type SessionDeps, type SocketData } from './SignalingSession.ts';
+import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
+import {
+  SignalingSession,
+  type RequestReport,
+  type SessionDeps,
+  type SocketData,
+} from './SignalingSession.ts';
 
 const logger = createLogger('SignalingServer');
 
@@ -30,11 +35,18 @@ export interface SignalingServerOptions extends SessionDeps {
   events: IdentityEvents;
 }
 
+export type SignalingServerEvents = {
+  /** A socket passed the handshake. */
+  connection: [];
+  /** A socket request was answered (monitoring): its name and error code, if any. */
+  request: Parameters<RequestReport>;
+};
+
 /**
  * socket.io endpoint. The handshake middleware authenticates before any event handler exists,
  * so no unauthenticated socket reaches the SFU. Identity changes re-authorize live sessions.
  */
-export class SignalingServer {
+export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents> {
   readonly io: Server<
     ClientToServerEvents,
     ServerToClientEvents,
@@ -50,6 +62,7 @@ export class SignalingServer {
   #closed = false;
 
   constructor(options: SignalingServerOptions) {
+    super();
     this.#events = options.events;
     this.#onDeviceRenamed = ({ siteId, deviceId, name }) =>
       options.rooms.rooms.get(siteId)?.renameDevice(deviceId, name);
@@ -93,9 +106,18 @@ export class SignalingServer {
         socket.disconnect(true);
         return;
       }
-      const session = new SignalingSession(socket, options);
+      const session = new SignalingSession(socket, options, (type, error) =>
+        this.safeEmit('request', type, error),
+      );
       this.#sessions.add(session);
-      socket.on('disconnect', () => this.#sessions.delete(session));
+      const principal = socket.data.principal;
+      // The socket id ties this socket's log lines together (a request id for sockets).
+      logger.info('socket connected', { socketId: socket.id, kind: principal.kind });
+      this.safeEmit('connection');
+      socket.on('disconnect', (reason) => {
+        this.#sessions.delete(session);
+        logger.info('socket disconnected', { socketId: socket.id, reason });
+      });
     });
     this.#events.on('principalChanged', this.#onPrincipalChanged);
     this.#events.on('deviceRenamed', this.#onDeviceRenamed);

@@ -40,6 +40,9 @@ export type PorchlightSocket = Socket<
   SocketData
 >;
 
+/** Reports each request once answered: its name ("unknown" if not one) and error code, if any. */
+export type RequestReport = (type: RequestName | 'unknown', error: ErrorCode | undefined) => void;
+
 export interface SocketData {
   principal: Principal;
 }
@@ -80,6 +83,7 @@ export interface SignalingUsage {
 export class SignalingSession {
   readonly #socket: PorchlightSocket;
   readonly #deps: SessionDeps;
+  readonly #report: RequestReport;
   readonly #limiter = new RateLimiter(Limits.requestsPerSecond, Limits.requestsPerSecond * 2);
   #principal: Principal;
   #joined: { peer: Peer; room: Room } | undefined;
@@ -90,8 +94,9 @@ export class SignalingSession {
   #statsTimer: NodeJS.Timeout | undefined;
   #closeChannel: (() => void) | undefined;
 
-  constructor(socket: PorchlightSocket, deps: SessionDeps) {
+  constructor(socket: PorchlightSocket, deps: SessionDeps, report: RequestReport = () => {}) {
     this.#socket = socket;
+    this.#report = report;
     this.#principal = socket.data.principal;
     this.#deps = deps;
     socket.onAny((event: string, ...args: unknown[]) => void this.#dispatch(event, args));
@@ -129,6 +134,7 @@ export class SignalingSession {
       this.#principal = await this.#deps.authorizer.refresh(this.#principal);
     } catch (error) {
       logger.info('principal no longer valid, disconnecting', {
+        socketId: this.#socket.id,
         kind: this.#principal.kind,
         id: this.#principal.id,
         reason: (error as Error).message,
@@ -141,6 +147,7 @@ export class SignalingSession {
     if (!joined) return;
     if (joined.room.callId === undefined && !this.#mayJoin(joined.room.siteId)) {
       logger.info('site access lost, disconnecting', {
+        socketId: this.#socket.id,
         kind: this.#principal.kind,
         id: this.#principal.id,
         siteId: joined.room.siteId,
@@ -224,7 +231,9 @@ export class SignalingSession {
   async #dispatch(event: string, args: unknown[]): Promise<void> {
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? (last as (res: Ack<unknown>) => void) : undefined;
+    const type = isRequestName(event) ? event : 'unknown';
     const reply = (res: Ack<unknown>): void => {
+      this.#report(type, res.ok ? undefined : res.error.code);
       if (ack) ack(res);
     };
     const fail = (code: ErrorCode, message: string): void =>
@@ -232,10 +241,18 @@ export class SignalingSession {
 
     if (!this.#limiter.take()) return fail(ErrorCode.RateLimited, 'too many requests');
     if (!isRequestName(event)) {
-      logger.debug('unknown event', { event: event.slice(0, 64), peer: this.#joined?.peer.id });
+      logger.debug('unknown event', {
+        socketId: this.#socket.id,
+        event: event.slice(0, 64),
+        peer: this.#joined?.peer.id,
+      });
       return fail(ErrorCode.UnknownEvent, `unknown event "${event.slice(0, 64)}"`);
     }
-    if (!ack) return; // Every request needs an ack; one without cannot be answered, so it is dropped.
+    if (!ack) {
+      // Every request needs an ack; one without cannot be answered, so it is dropped.
+      this.#report(type, undefined);
+      return;
+    }
     if (args.length !== 2) return fail(ErrorCode.BadRequest, 'expected exactly one payload object');
     const parsed = RequestSchemas[event].safeParse(args[0]);
     if (!parsed.success) {
@@ -254,7 +271,9 @@ export class SignalingSession {
       this.#countMessage();
       reply({
         ok: false,
-        error: toWireError(error, (e) => logger.error('request failed', { event, error: e })),
+        error: toWireError(error, (e) =>
+          logger.error('request failed', { socketId: this.#socket.id, event, error: e }),
+        ),
       });
     }
   }

@@ -57,6 +57,15 @@ const cases = {
     const usage = await w.admin.getTurnUsage(w.siteB, { limit: 10 });
     expect(usage.totals[0]?.minutes).toBe(1.5);
   },
+  getHealthSeries: async (w) => {
+    await w.ts.server.ops.health.sample();
+    const series = await w.admin.getHealthSeries();
+    expect(series.t.length).toBeGreaterThan(0);
+    expect(series.cpuPercent).toHaveLength(series.workers);
+    expect(series.sockets).toHaveLength(series.t.length);
+    const last = series.t.at(-1)!;
+    expect((await w.admin.getHealthSeries({ since: last })).t).toEqual([]);
+  },
   listGrants: async (w) => expect((await w.admin.listGrants(w.siteB))[0]?.role).toBe('owner'),
   createGrant: async (w) => {
     const grant = await w.admin.createGrant(w.siteB, {

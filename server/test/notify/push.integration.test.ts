@@ -197,7 +197,19 @@ describe('Web Push sending half', () => {
     const gone410 = receiver.browser(410);
     const alive = receiver.browser();
     for (const b of [gone404, gone410, alive]) await subscribe(person.token, b);
+    const deliveries = async (outcome: string): Promise<number> => {
+      const text = await (await fetch(`${ts.url}/metrics`)).text();
+      const line = new RegExp(
+        `^porchlight_push_deliveries_total\\{outcome="${outcome}"\\} (\\d+)$`,
+        'm',
+      );
+      return Number(line.exec(text)?.[1]);
+    };
+    const before = { delivered: await deliveries('delivered'), gone: await deliveries('gone') };
     const report = await ts.server.notify.doorbell.ring(call(), [person.id]);
+    // /metrics counts each outcome.
+    expect((await deliveries('delivered')) - before.delivered).toBe(1);
+    expect((await deliveries('gone')) - before.gone).toBe(2);
     expect(report.sent.map((s) => s.outcome.kind).sort()).toStrictEqual([
       'delivered',
       'gone',

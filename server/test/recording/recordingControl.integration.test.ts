@@ -211,6 +211,12 @@ describe('recording control, access and encryption at rest', () => {
     const stream = (await ts.server.recording.service.streamOf(cam.deviceId))!;
     const firstRun = stream.activeRunId!;
     const before = (await fragments(ts, owner, ts.siteId, cam.deviceId)).length;
+    const crashes = async (): Promise<number> => {
+      const text = await (await fetch(`${ts.url}/metrics`)).text();
+      const line = /^porchlight_recording_failures_total\{reason="recorder_exit"\} (\d+)$/m;
+      return Number(line.exec(text)?.[1]);
+    };
+    const crashesBefore = await crashes();
     stream.killRecorder();
     await until(
       'a new run',
@@ -222,6 +228,8 @@ describe('recording control, access and encryption at rest', () => {
     });
     const rows = await ts.server.recording.index.allSegments(cam.deviceId);
     expect(rows.length).toBeGreaterThan(before);
+    // /metrics counted the crash.
+    expect((await crashes()) - crashesBefore).toBe(1);
     // Every row has its object, of the recorded size.
     const objects = new Map<string, number>();
     for await (const o of ts.server.recording.service.vault.storage.list(''))

@@ -4,6 +4,7 @@ import { AccountsPage } from './AccountsPage.tsx';
 import { AdminsOnly } from './AdminsOnly.tsx';
 import { AuditPage } from './AuditPage.tsx';
 import { Header } from './Header.tsx';
+import { HealthPage } from './HealthPage.tsx';
 import { SitePage } from './SitePage.tsx';
 import { SitesPage } from './SitesPage.tsx';
 
@@ -38,5 +39,7 @@ function AdminPage() {
     case 'audit':
       // Keyed: another site starts with fresh filters.
       return <AuditPage key={page.siteId ?? ''} siteId={page.siteId} />;
+    case 'health':
+      return <HealthPage />;
   }
 }

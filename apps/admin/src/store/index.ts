@@ -2,17 +2,25 @@ import { create } from 'zustand';
 import { createAuditSlice, type AuditSlice } from './audit.ts';
 import { createAuthSlice, type AuthSlice } from './auth.ts';
 import { createDirectorySlice, type DirectorySlice } from './directory.ts';
+import { createHealthSlice, type HealthSlice } from './health.ts';
 import { createOperationsSlice, type OperationsSlice } from './operations.ts';
 import { createSiteSlice, type SiteSlice } from './site.ts';
 import { createUiSlice, type UiSlice } from './ui.ts';
 
-export type Store = AuthSlice & DirectorySlice & SiteSlice & AuditSlice & UiSlice & OperationsSlice;
+export type Store = AuthSlice &
+  DirectorySlice &
+  SiteSlice &
+  AuditSlice &
+  HealthSlice &
+  UiSlice &
+  OperationsSlice;
 
 export const useStore = create<Store>()((...a) => ({
   ...createAuthSlice(...a),
   ...createDirectorySlice(...a),
   ...createSiteSlice(...a),
   ...createAuditSlice(...a),
+  ...createHealthSlice(...a),
   ...createUiSlice(...a),
   ...createOperationsSlice(...a),
 }));

@@ -23,6 +23,7 @@ export const REST_ENDPOINTS = {
   getSiteUsage: { method: 'GET', path: '/api/v1/sites/:siteId/usage' },
   getAccountUsage: { method: 'GET', path: '/api/v1/admin/accounts/:accountId/usage' },
   listDeviceUsage: { method: 'GET', path: '/api/v1/sites/:siteId/usage/devices' },
+  getHealthSeries: { method: 'GET', path: '/api/v1/admin/health/series' },
   listGrants: { method: 'GET', path: '/api/v1/sites/:siteId/grants' },
   createGrant: { method: 'POST', path: '/api/v1/sites/:siteId/grants' },
   revokeGrant: { method: 'DELETE', path: '/api/v1/sites/:siteId/grants/:grantId' },

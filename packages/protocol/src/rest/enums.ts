@@ -42,6 +42,8 @@ export const ACTIONS = [
   'call:ring',
   /** Change a door's settings and its door tokens (visitor links). */
   'door:manage',
+  /** Read the server's operational metrics (`/metrics`, the health series). Platform-wide. */
+  'metrics:read',
   /** Platform administration: accounts, all sites. */
   'admin:accounts',
   'admin:sites',

@@ -14,6 +14,7 @@ import { eventRoutes } from './events.ts';
 import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
+import { healthRoutes } from './health.ts';
 import { notificationRoutes } from './notifications.ts';
 import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
@@ -35,6 +36,7 @@ export * from './events.ts';
 export * from './common.ts';
 export * from './devices.ts';
 export * from './grants.ts';
+export * from './health.ts';
 export * from './notifications.ts';
 export * from './invitations.ts';
 export * from './recordings.ts';
@@ -51,6 +53,7 @@ export const restRoutes = {
   ...auditRoutes,
   ...turnUsageRoutes,
   ...usageRoutes,
+  ...healthRoutes,
   ...grantRoutes,
   ...invitationRoutes,
   ...deviceRoutes,

@@ -8,6 +8,7 @@ import { detectorHostRoutes } from './detectorHost.ts';
 import { eventRoutes } from './events.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
+import { healthRoutes } from './health.ts';
 import { notificationRoutes } from './notifications.ts';
 import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
@@ -30,4 +31,5 @@ export const routes: readonly ApiRoute[] = [
   ...eventRoutes,
   ...detectorHostRoutes,
   ...usageRoutes,
+  ...healthRoutes,
 ];

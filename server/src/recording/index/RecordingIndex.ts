@@ -72,6 +72,8 @@ export interface RecordingIndex extends DataKeyRepository {
   allSegments(deviceId: string): Promise<SegmentRecord[]>;
   streamTotals(deviceId: string): Promise<StreamTotals>;
   totalStoredBytes(): Promise<number>;
+  /** Stored bytes (segments and init segments) per site, for monitoring. */
+  storedBytesBySite(): Promise<Map<string, number>>;
 
   addUsage(deviceId: string, siteId: string, day: string, delta: UsageDelta): Promise<void>;
   queryUsage(siteId: string, fromDay: string, toDay: string): Promise<RecordingUsage[]>;

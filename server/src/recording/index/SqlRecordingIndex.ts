@@ -184,6 +184,18 @@ export class SqlRecordingIndex implements RecordingIndex {
     return num(rows[0]?.t ?? 0);
   }
 
+  async storedBytesBySite(): Promise<Map<string, number>> {
+    // Runs carry their site; segments reach it through their run.
+    const { rows } = await this.#db.query(
+      `SELECT r.site_id AS site, SUM(r.stored_bytes) + COALESCE(SUM(s.b), 0) AS t
+       FROM recording_runs r
+       LEFT JOIN (SELECT run_id, SUM(stored_bytes) AS b FROM recording_segments GROUP BY run_id) s
+         ON s.run_id = r.id
+       GROUP BY r.site_id`,
+    );
+    return new Map(rows.map((r) => [String(r.site), num(r.t ?? 0)]));
+  }
+
   // Usage
 
   async addUsage(deviceId: string, siteId: string, day: string, d: UsageDelta): Promise<void> {

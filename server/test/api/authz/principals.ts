@@ -54,6 +54,7 @@ export const ALLOWED: Record<Action, Who[]> = {
   'audit:read': ['admin', 'ownerA'],
   'usage:read': ['admin', 'ownerA'],
   'account:manage-keys': [],
+  'metrics:read': ['admin'],
   'admin:accounts': ['admin'],
   'admin:sites': ['admin'],
   // Owners and members answer doors; guests and installers do not (a guest's access is for

@@ -9,6 +9,7 @@ import { detectorHost } from './detectorHost.ts';
 import { devices } from './devices.ts';
 import { doorbell } from './doorbell.ts';
 import { grants } from './grants.ts';
+import { health } from './health.ts';
 import { notifications } from './notifications.ts';
 import { invitations } from './invitations.ts';
 import { recordings } from './recordings.ts';
@@ -31,6 +32,7 @@ const RESOURCES: ResourceRows[] = [
   detection,
   detectorHost,
   usage,
+  health,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */

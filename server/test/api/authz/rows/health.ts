@@ -1,0 +1,8 @@
+/** The admin's server health charts (platform-wide: metrics:read). */
+import type { ResourceRows } from '../world.ts';
+
+export const health: ResourceRows = {
+  examples: {
+    'GET /api/v1/admin/health/series': () => ({ path: '/api/v1/admin/health/series' }),
+  },
+};
