@@ -1,7 +1,7 @@
 import type { DetectionSettings, TrackPoint } from '@porchlight/protocol';
 import { EventAssembler, type EventAssemblerOptions } from './pipeline/EventAssembler.ts';
 import type { DetectionEvent } from './pipeline/types.ts';
-import { TypedEmitter } from './session/emitter.ts';
+import { TypedEmitter } from '@porchlight/emitter';
 import { drawSnapshot } from './session/snapshot.ts';
 import type {
   DetectionStats,

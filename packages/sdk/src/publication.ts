@@ -2,7 +2,7 @@ import type { types } from 'mediasoup-client';
 import type { Source } from '@porchlight/protocol';
 import { audioCodecOptions, pickVideoCodec, type VideoCodecName } from './codecs.ts';
 import { DEFAULT_VIDEO_CODEC } from './defaults.ts';
-import { TypedEmitter } from './emitter.ts';
+import { TypedEmitter } from '@porchlight/emitter';
 import { chooseEncodings, trackWidth } from './encodings.ts';
 import { ClosedError, isPorchlightError } from './errors.ts';
 import type { MediaSession, ProduceParams } from './media-session.ts';
