@@ -80,6 +80,15 @@ export class Publication extends TypedEmitter<PublicationEvents> {
     return this.options.targetPeerId;
   }
 
+  /**
+   * The sender's WebRTC stats (outbound-rtp per simulcast layer: framesPerSecond,
+   * qualityLimitationReason, ...); null while (re)publishing.
+   */
+  async getStats(): Promise<RTCStatsReport | null> {
+    const producer = this.producer;
+    return producer && !producer.closed ? producer.getStats() : null;
+  }
+
   /** Stops sending (the server pauses the producer; consumers get producerPaused). */
   pause(): Promise<void> {
     return this.setPaused(true);
