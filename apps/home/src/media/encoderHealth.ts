@@ -28,7 +28,8 @@ export function readEncoder(report: RTCStatsReport | null): {
 
 /**
  * Event-loop lag of the page: a timer asks to run every `intervalMs` and records how late it
- * ran; `p95()` over the last `windowMs`. The page stays responsive while this is small.
+ * ran; `p95()` over the last `windowMs`. The page stays responsive while this is small. The
+ * window is shorter than the budget's back-off interval, so one spike is not answered twice.
  */
 export class EventLoopLag {
   readonly #samples: { t: number; lag: number }[] = [];
@@ -37,7 +38,7 @@ export class EventLoopLag {
 
   constructor(
     private readonly intervalMs = 50,
-    private readonly windowMs = 5000,
+    private readonly windowMs = 2000,
   ) {
     this.#expected = performance.now() + intervalMs;
     this.#timer = setInterval(() => {
