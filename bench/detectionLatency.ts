@@ -7,7 +7,9 @@
  * one frame repeated, so the first changed frame is exact; as in tests/e2e/personDetection.spec.ts).
  * Per appearance:
  *  - first sight: the event's `startedAt` (the detector's first box of the person) - appeared;
- *  - stored: the server's EventService stored the start (same process) - appeared;
+ *  - stored: the server's EventService stored the start (same process) - appeared, and its part
+ *    after the first sight (the pipeline confirming the person: 3 hits and the median gate, then
+ *    the POST);
  *  - socket: the app's `detection` (started) notification - appeared;
  *  - push: the push service accepted the text push (`detection`) - appeared;
  *  - snapshot push: the push with the picture (`detection-snapshot`) - appeared.
@@ -39,7 +41,25 @@ const APPEARANCES = numberArg('appearances', 12);
 const EMPTY_SECONDS = numberArg('empty', 9);
 const PEOPLE_SECONDS = numberArg('people', 6);
 const COOLDOWN_SECONDS = 3;
-const HOME_DIST = path.resolve(import.meta.dirname, '..', 'apps', 'home', 'dist', 'index.html');
+const ROOT = path.resolve(import.meta.dirname, '..');
+const HOME_DIST = path.join(ROOT, 'apps', 'home', 'dist', 'index.html');
+
+/** Newest modification time of the sources the camera page is built from. */
+function newestSource(): number {
+  let newest = 0;
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, fs.statSync(p).mtimeMs);
+    }
+  };
+  walk(path.join(ROOT, 'apps', 'home', 'src'));
+  for (const pkg of fs.readdirSync(path.join(ROOT, 'packages')))
+    if (fs.existsSync(path.join(ROOT, 'packages', pkg, 'src')))
+      walk(path.join(ROOT, 'packages', pkg, 'src'));
+  return newest;
+}
 
 async function waitFor<T>(
   what: string,
@@ -103,7 +123,9 @@ interface Sample {
 
 async function main(): Promise<void> {
   quietLogs();
-  if (!fs.existsSync(HOME_DIST)) buildWebApp('home', 'production');
+  // The camera page must be the current code: rebuild a missing or older production build.
+  if (!fs.existsSync(HOME_DIST) || fs.statSync(HOME_DIST).mtimeMs < newestSource())
+    buildWebApp('home', 'production');
   const clip = streetClip(EMPTY_SECONDS, PEOPLE_SECONDS);
   const receiver = await PushReceiver.start();
   const ts = await startTestServer(
@@ -236,6 +258,10 @@ async function main(): Promise<void> {
           row(
             'event stored at the server',
             samples.map((s) => s.stored),
+          ),
+          row(
+            '  of which first sight -> stored (confirmation + POST)',
+            samples.map((s) => s.stored - s.firstSight),
           ),
           row(
             "owner's app told (socket)",

@@ -63,9 +63,13 @@ describe('BudgetController', () => {
       budget: 0.4,
       trouble: 'cpu',
     });
-    const lag = new BudgetController({ initial: 0.8 });
+    const lag = new BudgetController({ initial: 0.8, raiseAfterMs: 60_000 });
     feed(lag, 0, 2, healthy);
-    expect(lag.observe({ ...healthy, lagP95Ms: 40, t: 2000 })).toMatchObject({
+    // One spike is noise on a busy device; two samples in a row are the page starving.
+    expect(lag.observe({ ...healthy, lagP95Ms: 40, t: 2000 })).toMatchObject({ budget: 0.8 });
+    expect(lag.observe({ ...healthy, lagP95Ms: 4, t: 3000 })).toMatchObject({ budget: 0.8 });
+    expect(lag.observe({ ...healthy, lagP95Ms: 40, t: 4000 })).toMatchObject({ budget: 0.8 });
+    expect(lag.observe({ ...healthy, lagP95Ms: 35, t: 5000 })).toMatchObject({
       budget: 0.4,
       trouble: 'lag',
     });

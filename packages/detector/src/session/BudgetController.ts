@@ -27,6 +27,11 @@ export interface BudgetOptions {
   /** Event-loop lag p95 above this is trouble. Default 16 ms (one frame at 60 Hz). */
   lagLimitMs: number;
   /**
+   * Lag counts only when this many samples in a row are over the limit. Default 2: on a busy
+   * device single spikes come from anything; a detector that starves the page does so steadily.
+   */
+  lagSamples: number;
+  /**
    * The reference fps is the highest rate the encoder kept (not counted as a drop) over this
    * window, capped by the capture rate. A drop that lasts this long with the budget at its floor
    * is not the detector's doing: it becomes the new reference. Default 60 000 ms.
@@ -45,6 +50,7 @@ export const DEFAULT_BUDGET_OPTIONS: BudgetOptions = {
   backoffEveryMs: 2000,
   fpsTolerance: 0.1,
   lagLimitMs: 16,
+  lagSamples: 2,
   referenceWindowMs: 60_000,
 };
 
@@ -92,6 +98,8 @@ export class BudgetController {
   /** Since when the rate has been below the reference. */
   #lowSince: number | null = null;
   #last: EncoderSample | null = null;
+  /** Samples in a row with the lag over the limit. */
+  #lagOver = 0;
 
   constructor(options: Partial<BudgetOptions> = {}) {
     const o = { ...DEFAULT_BUDGET_OPTIONS, ...options };
@@ -162,8 +170,10 @@ export class BudgetController {
     const reference = this.#reference(s);
     if (s.fps !== null && reference !== null && s.fps < reference * (1 - this.#o.fpsTolerance))
       return 'fps';
+    const lagOver = s.lagP95Ms !== null && s.lagP95Ms > this.#o.lagLimitMs;
+    this.#lagOver = lagOver ? this.#lagOver + 1 : 0;
     if (s.cpuLimited) return 'cpu';
-    if (s.lagP95Ms !== null && s.lagP95Ms > this.#o.lagLimitMs) return 'lag';
+    if (this.#lagOver >= this.#o.lagSamples) return 'lag';
     return null;
   }
 
