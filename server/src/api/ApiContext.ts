@@ -15,7 +15,10 @@ import type { NotificationsPort } from '../notify/ports.ts';
 import type { Detection } from '../detection/Detection.ts';
 
 /** What the detection routes use. */
-export type DetectionPort = Pick<Detection, 'events' | 'settings' | 'views' | 'repo' | 'device'>;
+export type DetectionPort = Pick<
+  Detection,
+  'events' | 'settings' | 'views' | 'repo' | 'device' | 'hosting'
+>;
 
 /**
  * The repositories route handlers read and write directly (`ctx.repos.sites.get(id)`); changes

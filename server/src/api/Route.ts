@@ -15,11 +15,14 @@ import type { ApiContext } from './ApiContext.ts';
  *   validated path parameters before the body is even looked at.
  * - `visitor`: a doorbell visitor credential (call-scoped), and nothing else; the handler acts on
  *   that one call only. Every other policy refuses visitor credentials.
+ * - `detector`: the server's detector host token (`pldh_`), and nothing else. Every other route
+ *   refuses that token unless it sets `detectorHost: true` (the event routes of its cameras).
  */
 export type RouteAuth<P> =
   | 'public'
   | 'authenticated'
   | 'visitor'
+  | 'detector'
   | {
       action: Action;
       /**
@@ -49,6 +52,11 @@ export interface RouteImpl<
   auth: RouteAuth<z.output<P>>;
   /** Largest request body in bytes, where a route takes more than the server's 64 KiB. */
   bodyLimit?: number;
+  /**
+   * The detector host's token is accepted (then the policy still decides: its statements cover
+   * only its assigned cameras). Default: refused, whatever the policy.
+   */
+  detectorHost?: true;
   handler: (
     req: RouteRequest<z.output<P>, z.output<Q>, z.output<B>>,
     ctx: ApiContext,
@@ -83,8 +91,10 @@ export interface ApiRoute extends Omit<RestRoute, 'params' | 'query' | 'body'> {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
-  auth: 'public' | 'authenticated' | 'visitor' | { action: Action };
+  auth: 'public' | 'authenticated' | 'visitor' | 'detector' | { action: Action };
   bodyLimit?: number;
+  /** Whether the detector host's token may call it (besides `detector` routes). */
+  detectorHost?: true;
   bodyType?: 'application/json' | 'image/jpeg';
   /** authenticate -> params -> authorize -> query, body -> handler. */
   run(raw: RawRequest, steps: RouteSteps, ctx: ApiContext): Promise<unknown>;
@@ -123,6 +133,7 @@ export function route<
     ...(hasInput(b) ? { body: b } : {}),
     auth: typeof auth === 'object' ? { action: auth.action } : auth,
     ...(impl.bodyLimit !== undefined ? { bodyLimit: impl.bodyLimit } : {}),
+    ...(impl.detectorHost ? { detectorHost: true as const } : {}),
     run: async (raw, steps, ctx) => {
       // Credentials first: an anonymous caller learns nothing about the schema.
       const principal =
@@ -131,6 +142,10 @@ export function route<
           : auth === 'visitor'
             ? await steps.authenticateVisitor()
             : await steps.authenticate();
+      if (auth === 'detector' && principal?.kind !== 'detector')
+        throw PorchlightError.unauthorized('a detector host token is required');
+      if (auth !== 'detector' && principal?.kind === 'detector' && !impl.detectorHost)
+        throw PorchlightError.forbidden('the detector host may only report its cameras');
       const params = parse(contract.params, raw.params, 'params');
       if (typeof auth === 'object' && principal)
         await steps.authorize(principal, auth.action, await auth.resource({ params }, ctx));

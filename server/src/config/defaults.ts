@@ -149,6 +149,18 @@ export const defaults = {
      * camera; off saves the CPU of old phones.
      */
     enabledByDefault: true,
+    host: {
+      /**
+       * Detection on the server: cameras set to `runOn: 'server'` (or 'auto' ones whose page
+       * cannot detect) are analysed by a detector page the server runs in headless Chromium.
+       * Turned off, with a log line, when `chromiumPath` does not exist.
+       */
+      enabled: true,
+      /** Debian's Chromium (scripts/setup.sh installs it). */
+      chromiumPath: '/usr/bin/chromium',
+      /** Cameras one host analyses at most (one model run at a time for all of them). */
+      maxCameras: 4,
+    },
   },
   push: {
     /**

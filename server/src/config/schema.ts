@@ -216,6 +216,16 @@ export const ConfigSchema = z
     detection: z
       .strictObject({
         enabledByDefault: z.boolean().default(defaults.detection.enabledByDefault),
+        host: z
+          .strictObject({
+            enabled: z.boolean().default(defaults.detection.host.enabled),
+            chromiumPath: z
+              .string()
+              .regex(/^\/[A-Za-z0-9_./+-]{1,255}$/, 'an absolute path')
+              .default(defaults.detection.host.chromiumPath),
+            maxCameras: z.number().int().min(1).max(16).default(defaults.detection.host.maxCameras),
+          })
+          .default(defaults.detection.host),
       })
       .default(defaults.detection),
     push: z

@@ -15,6 +15,7 @@ import { EventRetention } from './EventRetention.ts';
 import { EventService, type EventServiceOptions } from './EventService.ts';
 import { EventSnapshots } from './EventSnapshots.ts';
 import { EventViews } from './EventViews.ts';
+import { DetectorHosting, type DetectorHostingOptions } from './host/DetectorHosting.ts';
 import type { DetectionNotifier, DetectionPushPort, EventRecordingPort } from './ports.ts';
 
 export interface DetectionOptions {
@@ -35,6 +36,8 @@ export interface DetectionOptions {
   enabledByDefault?: boolean;
   /** Events of cameras without a recording age limit. Default DEFAULT_EVENT_RETENTION_DAYS. */
   defaultRetentionDays?: number;
+  /** Detection on the server (the detector host); absent: cameras detect themselves only. */
+  host?: Pick<DetectorHostingOptions, 'config' | 'listen' | 'principalChanged' | 'host'>;
 }
 
 /**
@@ -49,6 +52,8 @@ export class Detection {
   readonly views: EventViews;
   readonly snapshots: EventSnapshots;
   readonly retention: EventRetention;
+  /** Detection on the server; null when not configured. */
+  readonly hosting: DetectorHosting | null;
   readonly #devices: Pick<DeviceRepository, 'get'>;
 
   constructor(o: DetectionOptions) {
@@ -97,6 +102,22 @@ export class Detection {
     this.settings.on('changed', (device, settings) =>
       o.notifier.toDevice(device.id, 'detectionSettings', { deviceId: device.id, settings }),
     );
+    this.hosting = o.host
+      ? new DetectorHosting({
+          ...o.host,
+          secret: o.secret,
+          dataDir: o.dataDir,
+          repo: this.repo,
+          settings: this.settings,
+          device: (id) => this.device(id),
+          authorizer: o.authorizer,
+        })
+      : null;
+    const hosting = this.hosting;
+    if (hosting) {
+      this.settings.usePlacement((id, settings) => hosting.placement(id, settings));
+      o.authorizer.useDetectorHosts(hosting);
+    }
     o.recording.onMaintenance(async (at) => {
       await this.retention.purge(at);
     });
@@ -130,5 +151,6 @@ export class Detection {
   /** Idempotent. */
   close(): void {
     this.events.close();
+    this.hosting?.close();
   }
 }

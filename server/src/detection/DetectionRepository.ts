@@ -191,6 +191,11 @@ export class DetectionRepository {
     return rows.map((r) => ({ deviceId: String(r['device_id']), siteId: String(r['site_id']) }));
   }
 
+  /** Every camera with saved settings (the detector host finds the cameras set to the server). */
+  listSettings(): Promise<SettingsRow[]> {
+    return settings.listBy(this.#db, {}, ['deviceId'], 'settings IS NOT NULL');
+  }
+
   getSettings(deviceId: string): Promise<SettingsRow | null> {
     return settings.getBy(this.#db, { deviceId });
   }

@@ -7,6 +7,18 @@ import { EnhancedEventEmitter } from '@porchlight/runtime';
 import type { Device } from '../store/types.ts';
 import type { DetectionRepository } from './DetectionRepository.ts';
 
+/** Where a camera's detection runs (the detector host module answers; default: its own page). */
+export type Placement = (
+  deviceId: string,
+  settings: DetectionSettings,
+) => Pick<DeviceDetection, 'runsOn' | 'capability' | 'server'>;
+
+const ON_THE_CAMERA: Placement = (_id, settings) => ({
+  runsOn: settings.enabled ? 'camera' : 'off',
+  capability: null,
+  server: null,
+});
+
 export type DetectionSettingsEvents = {
   /** An owner saved the camera's settings (the camera's sockets are told). */
   changed: [device: Device, settings: DetectionSettings];
@@ -17,6 +29,7 @@ export class DetectionSettingsService extends EnhancedEventEmitter<DetectionSett
   readonly #repo: DetectionRepository;
   readonly #now: () => number;
   readonly #defaults: DetectionSettings;
+  #placement: Placement = ON_THE_CAMERA;
 
   /** `defaults`: the settings of a camera nobody configured (DEFAULT_DETECTION_SETTINGS). */
   constructor(o: { repo: DetectionRepository; now?: () => number; defaults?: DetectionSettings }) {
@@ -24,6 +37,11 @@ export class DetectionSettingsService extends EnhancedEventEmitter<DetectionSett
     this.#repo = o.repo;
     this.#now = o.now ?? Date.now;
     this.#defaults = o.defaults ?? DEFAULT_DETECTION_SETTINGS;
+  }
+
+  /** Wired when detection on the server exists. */
+  usePlacement(placement: Placement): void {
+    this.#placement = placement;
   }
 
   /** The settings in force (saved ones over the defaults, so a newer field takes its default). */
@@ -34,12 +52,14 @@ export class DetectionSettingsService extends EnhancedEventEmitter<DetectionSett
 
   async view(device: Device): Promise<DeviceDetection> {
     const row = await this.#repo.getSettings(device.id);
+    const settings = { ...this.#defaults, ...(row?.settings ?? {}) };
     return {
       deviceId: device.id,
-      settings: { ...this.#defaults, ...(row?.settings ?? {}) },
+      settings,
       detector: row?.detector ?? null,
       detectorReportedAt: row?.detectorReportedAt ?? null,
       updatedAt: row?.updatedAt ?? null,
+      ...this.#placement(device.id, settings),
     };
   }
 

@@ -3,7 +3,7 @@ import type { Device } from '../store/types.ts';
 
 /** Who changed, so live sessions of that principal are re-authorized. */
 export interface PrincipalRef {
-  kind: 'account' | 'device' | 'apikey';
+  kind: 'account' | 'device' | 'apikey' | 'detector';
   id: string;
 }
 

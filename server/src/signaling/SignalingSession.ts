@@ -204,6 +204,8 @@ export class SignalingSession {
         this.#deps.authorizer.can(p, 'stream:publish', deviceResource(siteId, p.device.id))
       );
     }
+    // The detector host joins the sites of its assigned cameras (it holds no site-wide right).
+    if (p.kind === 'detector') return p.cameras.some((c) => c.siteId === siteId);
     return this.#deps.authorizer.can(p, 'site:read', siteResource(siteId));
   }
 
@@ -340,7 +342,9 @@ export class SignalingSession {
               ? p.account.displayName
               : p.kind === 'apikey'
                 ? p.key.name
-                : 'Visitor')),
+                : p.kind === 'detector'
+                  ? 'Detector (server)'
+                  : 'Visitor')),
         deviceId: isDevice ? p.device.id : undefined,
         can: (action, resource) => this.#deps.authorizer.can(this.#principal, action, resource),
         notify: (name, payload) => {

@@ -24,6 +24,8 @@ function expectedAllowed(route: (typeof routes)[number], who: Who): boolean {
   if (route.auth === 'public') return true;
   // Visitor routes take a visitor credential only; a visitor credential nothing else.
   if (route.auth === 'visitor') return who === 'visitorA';
+  // Detector host routes take the host's token only (server/test/detection/hostScope.integration.test.ts).
+  if (route.auth === 'detector') return false;
   if (who === 'visitorA') return false;
   if (route.auth === 'authenticated') return AUTHENTICATED[key]!.includes(who);
   return ALLOWED[route.auth.action].includes(who);
@@ -31,7 +33,7 @@ function expectedAllowed(route: (typeof routes)[number], who: Who): boolean {
 
 /** A refused credential of the wrong kind is 401; a refused action of a valid one, 403. */
 function deniedStatus(route: (typeof routes)[number], who: Who): number {
-  return route.auth === 'visitor' || who === 'visitorA' ? 401 : 403;
+  return route.auth === 'visitor' || route.auth === 'detector' || who === 'visitorA' ? 401 : 403;
 }
 
 describe('authorization matrix', () => {
@@ -50,7 +52,7 @@ describe('authorization matrix', () => {
         expect(PUBLIC.has(key), `${key} is public but not listed`).toBe(true);
       else if (r.auth === 'authenticated')
         expect(AUTHENTICATED[key], `${key} has no expectation`).toBeDefined();
-      else if (r.auth === 'visitor')
+      else if (r.auth === 'visitor' || r.auth === 'detector')
         expect(EXAMPLES[key], `${key} has no example request`).toBeDefined();
       else {
         expect(ALLOWED[r.auth.action], `${key} uses unknown action`).toBeDefined();

@@ -361,6 +361,28 @@ const cases = {
     expect(
       (await w.admin.putDetectionSettings(w.camera, { minScore: 0.5 })).settings.minScore,
     ).toBe(0.5),
+  reportDetectionCapability: async (w) =>
+    expect(
+      (
+        await w.cameraApi.reportDetectionCapability(w.camera, {
+          canDetect: true,
+          reason: null,
+          detector: { backend: 'wasm', model: 'centernet-512', msPerFrame: 180 },
+        })
+      ).runsOn,
+    ).toBe('camera'),
+  openDetectorHostSession: async (w) => {
+    // A launch without Chromium: the code its URL would carry.
+    const { code } = w.ts.server.detection.hosting!.credentials.launch();
+    const { token } = await w.anonymous.openDetectorHostSession(code);
+    w.hostApi = w.anonymous.withToken(() => token);
+  },
+  renewDetectorHostToken: async (w) =>
+    expect((await w.hostApi.renewDetectorHostToken()).token).toMatch(/^pldh_/),
+  getDetectorHostAssignment: async (w) =>
+    expect((await w.hostApi.getDetectorHostAssignment()).cameras).toEqual([]),
+  putDetectorHostStatus: async (w) =>
+    expect((await w.hostApi.putDetectorHostStatus({ cameras: [] })).ok).toBe(true),
   deleteSite: async (w) => w.admin.deleteSite(w.siteB),
 } satisfies Record<RestRouteName, Case>;
 

@@ -49,6 +49,8 @@ export interface World {
   /** The camera's own client (device token) and the detection event it reported. */
   cameraApi: PorchlightApi;
   eventId: string;
+  /** The server's detector host (its token from a launch code), once its session is open. */
+  hostApi: PorchlightApi;
 }
 
 /**

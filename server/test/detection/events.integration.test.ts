@@ -295,9 +295,14 @@ describe('detection events', () => {
       ownerApp.find((n) => n.event.id === heard.eventId),
     );
     expect(ownerApp.some((n) => n.event.id === silent.eventId)).toBe(false);
-    // The detector report is kept with the settings.
+    // The detector report is kept with the settings, marked as the camera's own (not the server's).
     const report = await ownerApi.getDetectionSettings(quiet.id);
-    expect(report.detector).toStrictEqual({ backend: 'wasm', model: 'centernet', msPerFrame: 41 });
+    expect(report.detector).toStrictEqual({
+      backend: 'wasm',
+      model: 'centernet',
+      msPerFrame: 41,
+      where: 'camera',
+    });
     expect(report.detectorReportedAt).toBeGreaterThan(0);
   });
 

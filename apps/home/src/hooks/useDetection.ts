@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { BudgetState } from '@porchlight/detector';
-import type { DetectionSettings } from '@porchlight/protocol';
+import { DETECTION_LIMITS, type DetectionSettings } from '@porchlight/protocol';
 import { describeApiError } from '@porchlight/sdk';
 import { publicApi } from '../auth/services.ts';
 import { EventLoopLag, sampleEncoder } from '../media/encoderHealth.ts';
@@ -9,8 +9,11 @@ import { useStore } from '../store/index.ts';
 
 /** What the camera page shows about its person detector. */
 export interface DetectionStatus {
-  /** off: disabled in the settings (or no camera yet); loading: model starting. */
-  state: 'off' | 'loading' | 'running' | 'error';
+  /**
+   * off: disabled in the settings (or no camera yet); loading: model starting; server: the
+   * server's detector host analyses this camera instead (runOn 'server', or 'auto' and too slow).
+   */
+  state: 'off' | 'loading' | 'running' | 'error' | 'server';
   error: string | null;
   detectionsPerSecond: number | null;
   msPerFrame: number | null;
@@ -88,9 +91,14 @@ export function useDetection(stream: MediaStream | null): DetectionStatus {
   }, [settings]);
 
   const enabled = settings?.enabled === true;
+  const runOn = settings?.runOn ?? 'auto';
   useEffect(() => {
     if (!enabled || !stream || !api || deviceId === null) {
       setStatus((s) => (s.state === 'error' && !enabled ? s : { ...OFF, events: s.events }));
+      return;
+    }
+    if (runOn === 'server') {
+      setStatus((s) => ({ ...OFF, state: 'server', events: s.events }));
       return;
     }
     let stopped = false;
@@ -105,8 +113,36 @@ export function useDetection(stream: MediaStream | null): DetectionStatus {
     const run = async (): Promise<void> => {
       const { FrameDetector, DetectionSession, BudgetController } =
         await import('@porchlight/detector');
-      const detector = await FrameDetector.create();
+      // Say whether this page can detect: with runOn 'auto' the server takes over when not.
+      const report = (capability: Parameters<typeof api.reportDetectionCapability>[1]) =>
+        api.reportDetectionCapability(deviceId, capability).catch(() => null);
+      let detector: Awaited<ReturnType<typeof FrameDetector.create>>;
+      try {
+        detector = await FrameDetector.create();
+      } catch (error) {
+        const answer = await report({
+          canDetect: false,
+          reason: describeDetectorError(error).slice(0, 300),
+          detector: null,
+        });
+        if (!stopped && runOn === 'auto' && answer?.runsOn === 'server')
+          return setStatus((s) => ({ ...OFF, state: 'server', events: s.events }));
+        throw error;
+      }
       if (stopped) return detector.close();
+      const ms = detector.info.msPerFrame;
+      const tooSlow = ms > DETECTION_LIMITS.cameraMaxMsPerFrame;
+      const answer = await report({
+        canDetect: !tooSlow,
+        reason: tooSlow ? `too slow: ${Math.round(ms)} ms per frame` : null,
+        detector: detector.info,
+      });
+      // Only when the server really takes over: a slow detector beats none.
+      if (stopped || (runOn === 'auto' && tooSlow && answer?.runsOn === 'server')) {
+        detector.close();
+        if (!stopped) setStatus((s) => ({ ...OFF, state: 'server', events: s.events }));
+        return;
+      }
       const reporter = new EventReporter({
         api,
         deviceId,
@@ -176,7 +212,7 @@ export function useDetection(stream: MediaStream | null): DetectionStatus {
       video.pause();
       video.srcObject = null;
     };
-  }, [enabled, stream, api, deviceId]);
+  }, [enabled, runOn, stream, api, deviceId]);
 
   return status;
 }

@@ -8,6 +8,8 @@ export const AuditActorTypeSchema = z.enum([
   'device',
   'apikey',
   'visitor',
+  // The server's detector host (docs/detection.md "Detection on the server").
+  'detector',
   'system',
   'anonymous',
 ]);

@@ -124,6 +124,14 @@ export const REST_ENDPOINTS = {
   getEvent: { method: 'GET', path: '/api/v1/events/:eventId' },
   getDetectionSettings: { method: 'GET', path: '/api/v1/devices/:deviceId/detection' },
   putDetectionSettings: { method: 'PUT', path: '/api/v1/devices/:deviceId/detection' },
+  reportDetectionCapability: {
+    method: 'PUT',
+    path: '/api/v1/devices/:deviceId/detection/capability',
+  },
+  openDetectorHostSession: { method: 'POST', path: '/api/v1/detector-host/session' },
+  renewDetectorHostToken: { method: 'POST', path: '/api/v1/detector-host/token' },
+  getDetectorHostAssignment: { method: 'GET', path: '/api/v1/detector-host/assignment' },
+  putDetectorHostStatus: { method: 'PUT', path: '/api/v1/detector-host/status' },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;
 
 export type RestRouteName = keyof typeof REST_ENDPOINTS;

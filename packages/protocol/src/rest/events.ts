@@ -8,6 +8,7 @@ import {
   ZoneSchema,
 } from '../detection.ts';
 import { MillisSchema, QueryMillisSchema, ResourceIdSchema, ResponseIdSchema } from './common.ts';
+import { DetectionCapabilitySchema, HostCameraStatusSchema } from './detectorHostShapes.ts';
 import { REST_ENDPOINTS } from './endpoints.ts';
 import { defineRoute, NoInputSchema } from './route.ts';
 
@@ -125,6 +126,16 @@ export const DeviceDetectionSchema = z.object({
   detectorReportedAt: z.number().nullable(),
   /** null while the defaults are in force (never saved). */
   updatedAt: z.number().nullable(),
+  /**
+   * Where detection runs now: 'camera' (its page), 'server' (the detector host analyses it),
+   * 'unavailable' (it should run on the server, but the host is off, full or lacks Chromium),
+   * 'off' (disabled).
+   */
+  runsOn: z.enum(['camera', 'server', 'unavailable', 'off']),
+  /** What the camera's page said it can do (null before its first report since the server started). */
+  capability: DetectionCapabilitySchema.nullable(),
+  /** The detector host's last report for this camera, while it analyses it. */
+  server: HostCameraStatusSchema.nullable(),
 });
 export type DeviceDetection = z.infer<typeof DeviceDetectionSchema>;
 

@@ -9,6 +9,7 @@ import { apiKeyRoutes } from './apiKeys.ts';
 import { auditRoutes } from './audit.ts';
 import { callRoutes } from './calls.ts';
 import { doorRoutes } from './doors.ts';
+import { detectorHostRoutes } from './detectorHost.ts';
 import { eventRoutes } from './events.ts';
 import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
@@ -27,6 +28,8 @@ export * from './audit.ts';
 export * from './auth.ts';
 export * from './calls.ts';
 export * from './doors.ts';
+export * from './detectorHost.ts';
+export * from './detectorHostShapes.ts';
 export * from './events.ts';
 export * from './common.ts';
 export * from './devices.ts';
@@ -54,5 +57,6 @@ export const restRoutes = {
   ...callRoutes,
   ...notificationRoutes,
   ...eventRoutes,
+  ...detectorHostRoutes,
 } satisfies Record<RestRouteName, RestRoute>;
 export type RestRoutes = typeof restRoutes;

@@ -48,6 +48,8 @@ export const authRoutes = [
         };
       // Unreachable: the Authenticator refuses visitor credentials on every route but the call's.
       if (p.kind === 'visitor') throw PorchlightError.unauthorized('not a visitor route');
+      // Unreachable too: the route does not accept the detector host's token.
+      if (p.kind === 'detector') throw PorchlightError.forbidden('not a detector host route');
       const grants = await ctx.repos.grants.listForAccount(p.account.id);
       return { kind: p.kind, account: accountView(p.account), grants: grants.map(grantView) };
     },

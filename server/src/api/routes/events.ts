@@ -45,15 +45,23 @@ async function readableCameras(
 export const eventRoutes = [
   route(contract.startEvent, {
     auth: { action: 'recording:trigger', resource: camera },
-    handler: async ({ params, body }, ctx) => {
+    // The detector host posts for its assigned cameras (its statements name exactly those).
+    detectorHost: true,
+    handler: async ({ params, body, principal }, ctx) => {
       const device = await cameraOf(ctx, params.deviceId);
       ctx.detection.events.admit(device.id, 'start');
-      const row = await ctx.detection.events.start(device, body);
+      // Where it ran comes from who posted, never from the body.
+      const where = principal?.kind === 'detector' ? 'server' : 'camera';
+      const row = await ctx.detection.events.start(device, {
+        ...body,
+        detector: { ...body.detector, where },
+      });
       return { eventId: row.id };
     },
   }),
   route(contract.updateEvent, {
     auth: { action: 'recording:trigger', resource: camera },
+    detectorHost: true,
     handler: async ({ params, body }, ctx) => {
       const device = await cameraOf(ctx, params.deviceId);
       ctx.detection.events.admit(device.id, 'update');
@@ -63,6 +71,7 @@ export const eventRoutes = [
   }),
   route(contract.putEventSnapshot, {
     auth: { action: 'recording:trigger', resource: camera },
+    detectorHost: true,
     bodyLimit: DETECTION_LIMITS.snapshotBytes,
     handler: async ({ params, body }, ctx) => {
       const device = await cameraOf(ctx, params.deviceId);
@@ -117,8 +126,10 @@ export const eventRoutes = [
     },
   }),
   route(contract.getDetectionSettings, {
-    // The camera reads its own settings; people need the camera's recording view right.
+    // The camera reads its own settings; people need the camera's recording view right; the
+    // detector host reads those of its assigned cameras.
     auth: 'authenticated',
+    detectorHost: true,
     handler: async ({ params, principal, ip }, ctx) => {
       const p = principal!;
       const device = await ctx.detection.device(params.deviceId);
@@ -126,7 +137,9 @@ export const eventRoutes = [
       const allowed =
         p.kind === 'device'
           ? p.id === params.deviceId
-          : ctx.authorizer.can(p, 'stream:view-recording', resource);
+          : p.kind === 'detector'
+            ? ctx.authorizer.can(p, 'recording:trigger', resource)
+            : ctx.authorizer.can(p, 'stream:view-recording', resource);
       if (!allowed) {
         await ctx.audit.record({
           principal: p,
@@ -146,7 +159,10 @@ export const eventRoutes = [
     auth: { action: 'recording:manage', resource: camera },
     handler: async ({ params, body, principal, ip }, ctx) => {
       const device = await cameraOf(ctx, params.deviceId);
-      const view = await ctx.detection.settings.save(device, body);
+      await ctx.detection.settings.save(device, body);
+      // The answer says where detection runs now (the server may take it over or hand it back).
+      await ctx.detection.hosting?.assignments.update(device.id);
+      const view = await ctx.detection.settings.view(device);
       await ctx.audit.record({
         principal,
         action: 'detection.settings-update',

@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './apiKeys.ts';
 import { authRoutes } from './auth.ts';
 import { callRoutes } from './calls.ts';
 import { doorRoutes } from './doors.ts';
+import { detectorHostRoutes } from './detectorHost.ts';
 import { eventRoutes } from './events.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
@@ -26,4 +27,5 @@ export const routes: readonly ApiRoute[] = [
   ...callRoutes,
   ...notificationRoutes,
   ...eventRoutes,
+  ...detectorHostRoutes,
 ];

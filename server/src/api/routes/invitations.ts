@@ -66,7 +66,8 @@ export const invitationRoutes = [
       const p = principal!;
       const deviceIds = await checkAccessToGive(ctx, p, params.siteId, body.role, body.devices);
       // The inviter named in "ask <owner> for a new one": the person behind a key, too.
-      const createdBy = p.kind === 'device' || p.kind === 'visitor' ? p.id : p.account.id;
+      const createdBy =
+        p.kind === 'device' || p.kind === 'visitor' || p.kind === 'detector' ? p.id : p.account.id;
       const { invitation, token } = await ctx.invitations.create({
         siteId: params.siteId,
         createdBy,

@@ -64,7 +64,7 @@ function mint(
   principal: Principal,
   o: { siteId: string; deviceId: string; from: number | null; to: number | null; ttl: number },
 ): { token: string; expiresAt: number } {
-  if (principal.kind === 'device' || principal.kind === 'visitor')
+  if (principal.kind === 'device' || principal.kind === 'visitor' || principal.kind === 'detector')
     throw PorchlightError.forbidden(`${principal.kind}s cannot play back`);
   const expiresAt = ctx.now() + o.ttl * 1000;
   const token = ctx.recordings.tokens.mint({

@@ -43,6 +43,11 @@ export class Authenticator {
     if (typeof bearer !== 'string' || bearer.length === 0)
       throw PorchlightError.unauthorized('token missing');
     if (bearer.length > 4096) throw PorchlightError.unauthorized('token too long');
+    if (bearer.startsWith('pldh_')) {
+      const hosts = this.#authorizer.detectorHosts;
+      if (!hosts) throw PorchlightError.unauthorized('no detector host');
+      return hosts.authenticate(bearer);
+    }
     if (bearer.startsWith('plk_')) {
       return this.#authorizer.apiKeyPrincipal(await this.#apiKeys.authenticate(bearer));
     }

@@ -5,10 +5,11 @@ import type { Device, DeviceRepository } from '../../store/repositories/DeviceRe
 import type { GrantRepository } from '../../store/repositories/GrantRepository.ts';
 import type { Action } from './actions.ts';
 import { evaluate, type Decision } from './evaluate.ts';
-import type { Principal, VisitorScope } from './Principal.ts';
+import type { CameraRef, DetectorHostAuthority, Principal, VisitorScope } from './Principal.ts';
 import type { Resource } from './resources.ts';
 import {
   ADMIN_STATEMENTS,
+  statementsForDetector,
   statementsForDevice,
   statementsForGrant,
   statementsForVisitor,
@@ -30,6 +31,7 @@ export interface AuthorizerRepos {
 export class Authorizer {
   readonly #repos: AuthorizerRepos;
   readonly #now: () => number;
+  #detectorHosts: DetectorHostAuthority | undefined;
 
   constructor(repos: AuthorizerRepos, now: () => number = Date.now) {
     this.#repos = repos;
@@ -62,6 +64,20 @@ export class Authorizer {
       call: scope,
       statements: statementsForVisitor(scope.siteId, scope.doorId),
     };
+  }
+
+  /** The detector host's launch `id` with the cameras assigned to it now. */
+  detectorPrincipal(id: string, cameras: readonly CameraRef[]): Principal {
+    return { kind: 'detector', id, cameras, statements: statementsForDetector(cameras) };
+  }
+
+  /** Wired by the composition root once detection exists (it owns host tokens and assignment). */
+  useDetectorHosts(authority: DetectorHostAuthority): void {
+    this.#detectorHosts = authority;
+  }
+
+  get detectorHosts(): DetectorHostAuthority | undefined {
+    return this.#detectorHosts;
   }
 
   async apiKeyPrincipal(key: ApiKey): Promise<Principal> {
@@ -99,6 +115,9 @@ export class Authorizer {
       case 'visitor':
         // Bound to one call; the call's end closes its room and its sockets.
         return p;
+      case 'detector':
+        if (!this.#detectorHosts) throw PorchlightError.unauthorized('no detector host');
+        return this.#detectorHosts.refresh(p.id);
     }
   }
 

@@ -101,3 +101,20 @@ export function statementsForDevice(siteId: string, deviceId: string): Statement
 export function statementsForVisitor(siteId: string, doorId: string): Statement[] {
   return [{ effect: 'allow', actions: ['call:ring'], resources: [deviceResource(siteId, doorId)] }];
 }
+
+/**
+ * The detector host may watch its assigned cameras live and raise their person events (the
+ * event routes ask `recording:trigger`); the routes it may call at all are gated separately.
+ */
+export function statementsForDetector(
+  cameras: readonly { siteId: string; deviceId: string }[],
+): Statement[] {
+  if (cameras.length === 0) return [];
+  return [
+    {
+      effect: 'allow',
+      actions: ['stream:view-live', 'recording:trigger'],
+      resources: cameras.map((c) => deviceResource(c.siteId, c.deviceId)),
+    },
+  ];
+}

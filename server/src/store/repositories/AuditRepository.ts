@@ -10,7 +10,8 @@ import {
   text,
 } from '../executor/table.ts';
 
-export type ActorType = 'account' | 'device' | 'apikey' | 'visitor' | 'system' | 'anonymous';
+export type ActorType =
+  'account' | 'device' | 'apikey' | 'visitor' | 'detector' | 'system' | 'anonymous';
 
 export interface AuditEvent {
   id: number;

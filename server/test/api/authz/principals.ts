@@ -82,4 +82,6 @@ export const PUBLIC = new Set([
   'POST /api/v1/notifications/actions',
   'POST /api/v1/invitations/preview',
   'POST /api/v1/invitations/accept',
+  // The one-time launch code in the body is the credential (the server's own detector host).
+  'POST /api/v1/detector-host/session',
 ]);

@@ -6,6 +6,8 @@ export function DetectionBadge({ status }: { status: DetectionStatus }) {
   const { state, error } = status;
   let text: string;
   if (state === 'off') text = 'Person detection is off (the owner can turn it on).';
+  else if (state === 'server')
+    text = 'Person detection runs on the server for this camera (the video stays at home).';
   else if (state === 'loading') text = 'Person detection: starting the model…';
   else if (state === 'error') text = error ?? 'Person detection stopped.';
   else {

@@ -13,6 +13,7 @@ import {
   toDraft,
   type SettingsDraft,
 } from './SettingsFields.tsx';
+import { RunsOnCard } from './RunsOnCard.tsx';
 import { ZoneEditor } from './ZoneEditor.tsx';
 import { EMPTY_EDITOR, editorProblems, editorReducer, editorToSettings } from './zoneEditor.ts';
 import '../../styles/detection.css';
@@ -70,6 +71,10 @@ function DetectorCard({ info, at }: { info: DetectorInfo | null; at: number | nu
           <dd>{info.model}</dd>
           <dt>Time per frame</dt>
           <dd>{Math.round(info.msPerFrame)} ms</dd>
+          <dt>Ran on</dt>
+          <dd data-testid="detector-where">
+            {info.where === 'server' ? 'the server' : 'the camera'}
+          </dd>
           {at !== null && (
             <>
               <dt>Reported</dt>
@@ -204,6 +209,7 @@ export function DetectionScreen({ route }: { route: RouteOf<'detection'> }) {
               }}
             />
           </section>
+          <RunsOnCard deviceId={deviceId} initial={loaded} version={loaded.updatedAt ?? 0} />
           <DetectorCard info={loaded.detector} at={loaded.detectorReportedAt} />
           <div className="detection-actions">
             <button

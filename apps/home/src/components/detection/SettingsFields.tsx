@@ -1,15 +1,27 @@
-import { DEFAULT_DETECTION_SETTINGS, type DetectionSettings } from '@porchlight/protocol';
+import {
+  DEFAULT_DETECTION_SETTINGS,
+  DETECTION_LIMITS,
+  type DetectionRunOn,
+  type DetectionSettings,
+} from '@porchlight/protocol';
 
 /** The settings as typed: numbers stay text until saved, so a half-typed "0." is not lost. */
 export type SettingsDraft = {
-  [K in keyof Omit<DetectionSettings, 'zones' | 'masks'>]: DetectionSettings[K] extends boolean
-    ? boolean
-    : string;
-};
+  [
+    K in keyof Omit<DetectionSettings, 'zones' | 'masks' | 'runOn'>
+  ]: DetectionSettings[K] extends boolean ? boolean : string;
+} & { runOn: DetectionRunOn };
 
 type NumberField = {
   [K in keyof SettingsDraft]: SettingsDraft[K] extends string ? K : never;
-}[keyof SettingsDraft];
+}[Exclude<keyof SettingsDraft, 'runOn'>];
+
+/** Where detection runs, as the owner picks it. */
+const RUN_ON: { value: DetectionRunOn; label: string }[] = [
+  { value: 'auto', label: 'Automatic: the camera if it can, else the server' },
+  { value: 'camera', label: 'On the camera' },
+  { value: 'server', label: 'On the server' },
+];
 
 /** Shown in percent of the frame, stored as a fraction. */
 const PERCENT: ReadonlySet<NumberField> = new Set<NumberField>(['minArea', 'maxArea']);
@@ -90,6 +102,7 @@ export function toDraft(settings: DetectionSettings): SettingsDraft {
   return {
     enabled: settings.enabled,
     notify: settings.notify,
+    runOn: settings.runOn,
     minScore: text('minScore'),
     trackScore: text('trackScore'),
     minArea: text('minArea'),
@@ -101,7 +114,11 @@ export function toDraft(settings: DetectionSettings): SettingsDraft {
 
 /** The draft's numbers; a field that is not a number stays as typed so the schema names it. */
 export function fromDraft(draft: SettingsDraft): Record<string, unknown> {
-  const out: Record<string, unknown> = { enabled: draft.enabled, notify: draft.notify };
+  const out: Record<string, unknown> = {
+    enabled: draft.enabled,
+    notify: draft.notify,
+    runOn: draft.runOn,
+  };
   for (const { field } of NUMBERS) {
     const raw = draft[field].trim();
     const value = raw === '' ? Number.NaN : Number(raw);
@@ -151,6 +168,28 @@ export function SettingsFields({ draft, onChange }: Props) {
           <span className="hint">
             Send an alert for each event (quiet hours under Alerts still apply). Default on.
           </span>
+        </span>
+      </label>
+      <label className="field">
+        <span>
+          <strong>Where detection runs</strong>
+        </span>
+        <select
+          data-testid="detection-runOn"
+          value={draft.runOn}
+          onChange={(e) => onChange({ ...draft, runOn: e.target.value as DetectionRunOn })}
+        >
+          {RUN_ON.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        <span className="hint">
+          The server runs the same detector on this box (the video still never leaves home) for a
+          camera too slow to do it itself: automatic hands over when the camera&apos;s detector
+          cannot start or needs more than {DETECTION_LIMITS.cameraMaxMsPerFrame} ms per frame.
+          Default automatic.
         </span>
       </label>
       {NUMBERS.map((spec) => (

@@ -5,6 +5,7 @@ import { accounts } from './accounts.ts';
 import { apiKeys } from './apiKeys.ts';
 import { audit } from './audit.ts';
 import { detection } from './detection.ts';
+import { detectorHost } from './detectorHost.ts';
 import { devices } from './devices.ts';
 import { doorbell } from './doorbell.ts';
 import { grants } from './grants.ts';
@@ -27,6 +28,7 @@ const RESOURCES: ResourceRows[] = [
   doorbell,
   notifications,
   detection,
+  detectorHost,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
