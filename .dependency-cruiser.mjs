@@ -3,6 +3,7 @@
  * any import against it. Module map and reasons: docs/architecture.md.
  *
  *   apps -> web-ui -> sdk -> protocol          (browser side)
+ *   sdk, detector -> emitter                   (the typed emitter both share)
  *   server -> turn -> runtime, server -> protocol (Node side)
  *   inside server/src: api -> services (identity, recording, media ...) -> store
  *
@@ -24,11 +25,19 @@ export default {
       to: { path: WORKSPACES, pathNot: '^packages/protocol/' },
     },
     {
+      name: 'emitter-is-a-leaf',
+      comment: 'packages/emitter (the typed emitter of the sdk and the detector) imports nothing.',
+      severity: 'error',
+      from: { path: '^packages/emitter/' },
+      to: { path: WORKSPACES, pathNot: '^packages/emitter/' },
+    },
+    {
       name: 'sdk-imports-only-protocol',
-      comment: 'packages/sdk runs in browsers and Node: of the workspaces it uses only protocol.',
+      comment:
+        'packages/sdk runs in browsers and Node: of the workspaces it uses only protocol (and emitter).',
       severity: 'error',
       from: { path: '^packages/sdk/' },
-      to: { path: WORKSPACES, pathNot: '^packages/(sdk|protocol)/' },
+      to: { path: WORKSPACES, pathNot: '^packages/(sdk|protocol|emitter)/' },
     },
     {
       name: 'web-ui-imports-only-sdk-and-protocol',
@@ -40,10 +49,10 @@ export default {
     {
       name: 'detector-imports-only-protocol',
       comment:
-        'packages/detector runs in camera pages and workers: of the workspaces it uses only protocol (its CLI in tools/ drives it from Node).',
+        'packages/detector runs in camera pages and workers: of the workspaces it uses only protocol and emitter (its CLI in tools/ drives it from Node).',
       severity: 'error',
       from: { path: '^packages/detector/src/' },
-      to: { path: WORKSPACES, pathNot: '^packages/(detector|protocol)/' },
+      to: { path: WORKSPACES, pathNot: '^packages/(detector|protocol|emitter)/' },
     },
     {
       name: 'apps-stay-in-the-browser',

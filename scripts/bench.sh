@@ -2,7 +2,7 @@
 # Benchmarks (not tests): each writes its section into bench/results/latest.json and regenerates
 # bench/results/latest.md. Loopback only; bounded in time (fan-out ~4 min, recording ~4 min,
 # recording density ~2-3 min, LL-HLS ~3 min, signaling ~1 min, push delivery ~10 s,
-# detection speed ~2.5 min, detection accuracy ~5 min).
+# detection speed ~3.5 min, detection accuracy ~5 min, detection latency ~4 min).
 # Each bench also runs alone with options, e.g. `node --import tsx bench/fanout.ts --steps=25,100`
 # (see the header comment of each file).
 set -euo pipefail
@@ -47,6 +47,9 @@ run bench/detection.ts --sweep
 run bench/detectionSpeed.ts
 # Detection events: start -> 10 sockets, text and image pushes on loopback (prints its table).
 run bench/detectionEvents.ts
+# Person appears -> event stored -> app told -> push sent, with the real model on a camera page
+# looping an empty street and pedestrians (12 appearances, ~4 min; prints its table).
+run bench/detectionLatency.ts
 
 printf '\n'
 cat bench/results/latest.md

@@ -462,8 +462,8 @@ function apiContext(
 function eventRecording(recording: Recording, config: Config['recording']): EventRecordingPort {
   const { service } = recording;
   return {
-    trigger: async (deviceId, siteId, type) => {
-      await service.trigger(deviceId, siteId, type);
+    trigger: async (deviceId, siteId, type, since) => {
+      await service.trigger(deviceId, siteId, type, since);
     },
     preRollMs: async (deviceId) =>
       ((await service.index.getStream(deviceId))?.preRollSeconds ?? config.defaultPreRollSeconds) *

@@ -329,6 +329,10 @@ test('the camera page runs the detector while enabled and stops when the owner t
   const status = camera.getByTestId('detection-status');
   await expect(status).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
   await expect(status).toHaveText(/detections\/s · wasm · \d+ ms\/frame/, { timeout: 20_000 });
+  // The adaptive budget follows the camera's own encoder (its outbound-rtp frame rate).
+  await expect(status).toHaveText(/CPU budget \d+ % of a core \([^)]*encoder \d+\/\d+ fps/, {
+    timeout: 20_000,
+  });
   await camera.setViewportSize({ width: 390, height: 844 });
   await phoneShot(camera, 'camera-390');
   test.info().annotations.push({ type: 'camera detector', description: await status.innerText() });

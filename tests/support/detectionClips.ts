@@ -69,12 +69,20 @@ export function emptySceneStill(): string {
  * through it (vtest.avi from its first frame) for {@link PEOPLE_SECONDS}.
  */
 export function personAppearsClip(): string {
+  return streetClip(EMPTY_SECONDS, PEOPLE_SECONDS);
+}
+
+/**
+ * 640x480 at 10 fps: `emptySeconds` of the empty street, then `peopleSeconds` of pedestrians
+ * (vtest.avi from its first frame). Looped by Chromium, people appear once per loop.
+ */
+export function streetClip(emptySeconds: number, peopleSeconds: number): string {
   const still = emptySceneStill();
   return make(
     path.join(
       FIXTURE_DIR,
       'detection',
-      `person-appears-640x480-${EMPTY_SECONDS}+${PEOPLE_SECONDS}s.y4m`,
+      `person-appears-640x480-${emptySeconds}+${peopleSeconds}s.y4m`,
     ),
     [
       '-loop',
@@ -82,11 +90,11 @@ export function personAppearsClip(): string {
       '-framerate',
       String(CLIP_FPS),
       '-t',
-      String(EMPTY_SECONDS),
+      String(emptySeconds),
       '-i',
       still,
       '-t',
-      String(PEOPLE_SECONDS),
+      String(peopleSeconds),
       '-i',
       footage('vtest.avi'),
       '-filter_complex',

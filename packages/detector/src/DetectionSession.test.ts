@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { DEFAULT_DETECTION_SETTINGS, type Box, type DetectorInfo } from '@porchlight/protocol';
 import { DetectionSession } from './DetectionSession.ts';
+import { BudgetController } from './session/BudgetController.ts';
 import type { FrameDetector } from './FrameDetector.ts';
 import type { FrameResult } from './FrameResult.ts';
 import type { DetectionEvent } from './pipeline/types.ts';
@@ -110,6 +111,41 @@ describe('DetectionSession', () => {
     session.on('stats', (s) => stats.push(s));
     await vi.advanceTimersByTimeAsync(10_000);
     expect(stats.at(-1)!.detectionsPerSecond).toBeCloseTo(4, 1);
+    session.close();
+  });
+
+  it('follows a budget controller: more detections while the encoder keeps up, fewer when it drops', async () => {
+    const scene = new FakeScene(0, 0, 100);
+    const controller = new BudgetController({ initial: 0.2, raiseAfterMs: 1000 });
+    const session = new DetectionSession(scene, scene, DEFAULT_DETECTION_SETTINGS, {
+      cpuBudget: controller,
+      maxRate: 5,
+    });
+    const stats: DetectionStats[] = [];
+    session.on('stats', (s) => stats.push(s));
+    // The page samples its encoder once a second (healthy: 15 fps from a 15 fps capture).
+    const sample = (fps: number) =>
+      controller.observe({ t: Date.now(), fps, captureFps: 15, cpuLimited: false, lagP95Ms: 3 });
+    // 100 ms per run at 0.2 of a core: 2 detections/s.
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(stats.at(-1)!.detectionsPerSecond).toBeCloseTo(2, 0);
+    for (let i = 0; i < 12; i++) {
+      sample(15);
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    // Raised to the ceiling; the rate cap (5/s), not the budget, limits now.
+    expect(controller.budget).toBe(1);
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(stats.at(-1)).toMatchObject({ cpuBudget: 1 });
+    expect(stats.at(-1)!.detectionsPerSecond).toBeCloseTo(5, 0);
+    // The encoder falls to 10 fps: halved at once, then again; the session slows down.
+    sample(10);
+    await vi.advanceTimersByTimeAsync(2000);
+    sample(10);
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(controller.budget).toBe(0.25);
+    expect(stats.at(-1)!.detectionsPerSecond).toBeCloseTo(2.5, 0);
+    expect(scene.maxBusy).toBe(1);
     session.close();
   });
 

@@ -1,7 +1,7 @@
 import type { DetectionSettings, TrackPoint } from '@porchlight/protocol';
 import { EventAssembler, type EventAssemblerOptions } from './pipeline/EventAssembler.ts';
 import type { DetectionEvent } from './pipeline/types.ts';
-import { TypedEmitter } from './session/emitter.ts';
+import { TypedEmitter } from '@porchlight/emitter';
 import { drawSnapshot } from './session/snapshot.ts';
 import type {
   DetectionStats,
@@ -15,10 +15,11 @@ import { videoFrameSource } from './session/videoFrameSource.ts';
 export interface DetectionSessionOptions<F extends Frame> {
   /**
    * Share of one core the detector may use: after a detection that took d ms, the next starts
-   * d / cpuBudget ms after the previous one started. Default 0.5 (on 2 cores, ~170 ms per model
-   * run: ~2.5 detections/s, leaving room for the video encoder).
+   * d / cpuBudget ms after the previous one started. A number (fixed), or something whose
+   * `budget` is read before each detection (a BudgetController the page feeds with its encoder's
+   * health). Default 0.5 (on 2 cores, ~170 ms per model run: ~2.5 detections/s).
    */
-  cpuBudget: number;
+  cpuBudget: number | { readonly budget: number };
   /** Never more detections per second than this (motion-skipped frames are cheap). Default 5. */
   maxRate: number;
   /** Wait this long when the source has no frame yet. Default 250 ms. */
@@ -95,8 +96,7 @@ export class DetectionSession<
   ) {
     super();
     this.o = { ...DEFAULTS, encodeSnapshot: null, ...options };
-    if (!(this.o.cpuBudget > 0 && this.o.cpuBudget <= 1))
-      throw new RangeError('cpuBudget must be in (0, 1]');
+    if (!(this.budget > 0 && this.budget <= 1)) throw new RangeError('cpuBudget must be in (0, 1]');
     if (!(this.o.maxRate > 0)) throw new RangeError('maxRate must be > 0');
     this.assembler = new EventAssembler(
       settings,
@@ -134,6 +134,12 @@ export class DetectionSession<
 
   get closed(): boolean {
     return this.closedFlag;
+  }
+
+  /** The share of one core the detector may use now. */
+  get budget(): number {
+    const b = this.o.cpuBudget;
+    return typeof b === 'number' ? b : b.budget;
   }
 
   /** The open event, if any (a copy). */
@@ -215,7 +221,8 @@ export class DetectionSession<
     this.count(end);
     // Pacing: a model run of d ms earns a period of d / cpuBudget; skipped frames cost ~nothing.
     const busy = end - started;
-    const period = Math.max(1000 / this.o.maxRate, ran ? busy / this.o.cpuBudget : 0);
+    const budget = Math.min(1, Math.max(0.01, this.budget));
+    const period = Math.max(1000 / this.o.maxRate, ran ? busy / budget : 0);
     this.schedule(Math.max(0, period - busy));
   }
 
@@ -284,6 +291,7 @@ export class DetectionSession<
       detectionsPerSecond: this.doneAt.length > 1 ? ((this.doneAt.length - 1) * 1000) / span : 0,
       msPerFrame: info.msPerFrame,
       backend: info.backend,
+      cpuBudget: this.budget,
     });
   }
 

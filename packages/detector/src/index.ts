@@ -24,6 +24,14 @@ export type {
 } from './session/types.ts';
 export { videoFrameSource } from './session/videoFrameSource.ts';
 export {
+  BudgetController,
+  DEFAULT_BUDGET_OPTIONS,
+  type BudgetOptions,
+  type BudgetState,
+  type BudgetTrouble,
+  type EncoderSample,
+} from './session/BudgetController.ts';
+export {
   drawSnapshot,
   DEFAULT_SNAPSHOT_OPTIONS,
   SnapshotTooLargeError,

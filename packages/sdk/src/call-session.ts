@@ -1,7 +1,7 @@
 import type { CallOutcome, VisitorCall, VisitorSession } from '@porchlight/protocol';
 import type { PorchlightApi } from './api.ts';
 import { PorchlightClient } from './client.ts';
-import { TypedEmitter } from './emitter.ts';
+import { TypedEmitter } from '@porchlight/emitter';
 import type { ClientOptions } from './options.ts';
 import type { Publication } from './publication.ts';
 

@@ -1,7 +1,7 @@
 import { Device } from 'mediasoup-client';
 import type { ProducerInfo, RequestOf, Role, RtpCapabilities } from '@porchlight/protocol';
 import type { ClientEvents, ClientState, JoinInfo, WatchOptions } from './client-types.ts';
-import { TypedEmitter } from './emitter.ts';
+import { TypedEmitter } from '@porchlight/emitter';
 import {
   ClosedError,
   NotConnectedError,

@@ -1,6 +1,6 @@
 import type { PorchlightApi } from './api.ts';
 import type { Device } from '@porchlight/protocol';
-import { TypedEmitter } from './emitter.ts';
+import { TypedEmitter } from '@porchlight/emitter';
 import { isPorchlightError, type PorchlightError } from './errors.ts';
 import { CachedToken, type TokenRequest } from './token.ts';
 

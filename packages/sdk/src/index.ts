@@ -41,8 +41,8 @@ export {
   RequestTimeoutError,
 } from './errors.ts';
 export type { ClientErrorCode } from './errors.ts';
-export { TypedEmitter } from './emitter.ts';
-export type { Listener } from './emitter.ts';
+export { TypedEmitter } from '@porchlight/emitter';
+export type { Listener } from '@porchlight/emitter';
 export { chooseEncodings } from './encodings.ts';
 export { pickVideoCodec } from './codecs.ts';
 export { backoffDelay } from './backoff.ts';

@@ -2,7 +2,7 @@ import type { types } from 'mediasoup-client';
 import type { Source } from '@porchlight/protocol';
 import { audioCodecOptions, pickVideoCodec, type VideoCodecName } from './codecs.ts';
 import { DEFAULT_VIDEO_CODEC } from './defaults.ts';
-import { TypedEmitter } from './emitter.ts';
+import { TypedEmitter } from '@porchlight/emitter';
 import { chooseEncodings, trackWidth } from './encodings.ts';
 import { ClosedError, isPorchlightError } from './errors.ts';
 import type { MediaSession, ProduceParams } from './media-session.ts';
@@ -78,6 +78,15 @@ export class Publication extends TypedEmitter<PublicationEvents> {
   /** The target as asked; undefined means "the camera being watched" (see PublishOptions). */
   get targetPeerId(): string | undefined {
     return this.options.targetPeerId;
+  }
+
+  /**
+   * The sender's WebRTC stats (outbound-rtp per simulcast layer: framesPerSecond,
+   * qualityLimitationReason, ...); null while (re)publishing.
+   */
+  async getStats(): Promise<RTCStatsReport | null> {
+    const producer = this.producer;
+    return producer && !producer.closed ? producer.getStats() : null;
   }
 
   /** Stops sending (the server pauses the producer; consumers get producerPaused). */

@@ -1,6 +1,6 @@
 import type { PorchlightApi } from './api.ts';
 import type { Session, SessionAccount } from '@porchlight/protocol';
-import { TypedEmitter } from './emitter.ts';
+import { TypedEmitter } from '@porchlight/emitter';
 import { ApiError, isPorchlightError } from './errors.ts';
 import { CachedToken, type TokenRequest } from './token.ts';
 

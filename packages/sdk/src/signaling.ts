@@ -10,7 +10,7 @@ import type {
 } from '@porchlight/protocol';
 import { backoffDelay, mayRetry } from './backoff.ts';
 import type { ReconnectPolicy } from './defaults.ts';
-import { TypedEmitter } from './emitter.ts';
+import { TypedEmitter } from '@porchlight/emitter';
 import {
   ClosedError,
   NotConnectedError,

@@ -1,6 +1,6 @@
 import type { types } from 'mediasoup-client';
 import type { ConsumerInfo, ProducerInfo, Source } from '@porchlight/protocol';
-import { TypedEmitter } from './emitter.ts';
+import { TypedEmitter } from '@porchlight/emitter';
 import { ClosedError } from './errors.ts';
 import type { SourceIdentity } from './matching.ts';
 import type { MediaSession } from './media-session.ts';

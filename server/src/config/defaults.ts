@@ -94,6 +94,11 @@ export const defaults = {
     defaultRetentionDays: 7,
     /** Event mode of new streams: seconds kept from before the event (5..60). */
     defaultPreRollSeconds: 6,
+    /**
+     * Event mode: seconds of video kept beyond the pre-roll (0..60), so an event reported late
+     * (a detector confirming a person, a slow network) still gets its pre-roll before its start.
+     */
+    preRollMarginSeconds: 5,
     /** Event mode of new streams: seconds recorded after the event (1..600). */
     defaultPostRollSeconds: 20,
     /** How long an on-demand start records when it names no duration (seconds). */

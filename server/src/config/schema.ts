@@ -144,6 +144,11 @@ export const ConfigSchema = z
           .min(5)
           .max(60)
           .default(defaults.recording.defaultPreRollSeconds),
+        preRollMarginSeconds: z
+          .number()
+          .min(0)
+          .max(60)
+          .default(defaults.recording.preRollMarginSeconds),
         defaultPostRollSeconds: z
           .number()
           .int()

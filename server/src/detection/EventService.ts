@@ -47,6 +47,8 @@ export interface StartInput {
   zones: string[];
   track: TrackPoint[];
   detector: DetectorInfo;
+  /** The device's clock when it sent the start (its clock offset is measured from it). */
+  sentAt?: number | undefined;
 }
 
 export interface UpdateInput {
@@ -135,6 +137,7 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
   async start(device: Device, input: StartInput): Promise<EventRow> {
     const now = this.#now();
     this.#checkTime(input.startedAt, 'startedAt', now);
+    if (input.sentAt !== undefined) this.#checkTime(input.sentAt, 'sentAt', now);
     for (const p of input.track) this.#checkTime(p.t, 'track.t', now);
     const row: EventRow = {
       id: randomUUID(),
@@ -153,7 +156,10 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
     await this.#o.repo.createEvent(row);
     await this.#o.repo.saveDetector(device.id, device.siteId, input.detector, now);
     this.#open.set(row.id, { deviceId: row.deviceId, siteId: row.siteId, lastPost: now });
-    await this.#trigger(row);
+    // The pre-roll counts back from the device's first sight, on the server's clock: a start
+    // posted late (the detector confirming, a slow network) keeps its whole pre-roll.
+    const offset = input.sentAt === undefined ? 0 : now - input.sentAt;
+    await this.#trigger(row, Math.min(now, input.startedAt + offset));
     logger.info('event started', { eventId: row.id, deviceId: row.deviceId });
     this.safeEmit('started', row);
     return row;
@@ -268,9 +274,9 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
     }
   }
 
-  async #trigger(row: EventRow): Promise<void> {
+  async #trigger(row: EventRow, since?: number): Promise<void> {
     try {
-      await this.#o.recording.trigger(row.deviceId, row.siteId, row.label);
+      await this.#o.recording.trigger(row.deviceId, row.siteId, row.label, since);
     } catch (error) {
       // The event is stored and notified even when recording is off or failing.
       logger.warn('recording trigger failed', { deviceId: row.deviceId, error: String(error) });

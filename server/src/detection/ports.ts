@@ -8,8 +8,9 @@ export interface EventRecordingPort {
   /**
    * Raises a recording event for the camera (`type` tags the segments): persists the pre-roll
    * and keeps recording until now + the camera's post-roll. Called again while an event is open.
+   * `since` (server clock): when the event began, if earlier: the pre-roll counts back from it.
    */
-  trigger(deviceId: string, siteId: string, type: string): Promise<void>;
+  trigger(deviceId: string, siteId: string, type: string, since?: number): Promise<void>;
   /** The camera's pre-roll (what is kept before a trigger), ms. */
   preRollMs(deviceId: string): Promise<number>;
   /** How long the camera's recordings are kept (ms); null when they have no age limit. */

@@ -11,6 +11,7 @@ import type { SegmentVault } from './SegmentVault.ts';
 import { LiveParts } from './live/LiveParts.ts';
 import type { MuxerKind } from './recorder/RecorderTypes.ts';
 import { StreamRecording } from './StreamRecording.ts';
+import { DEFAULT_PRE_ROLL_MARGIN_MS } from './modes/RecordingModeMachine.ts';
 import type { RecordingMode, RecordingStream, SegmentRecord } from './types.ts';
 import { UsageMeter } from './UsageMeter.ts';
 
@@ -32,6 +33,8 @@ export interface RecordingServiceOptions {
   defaultRetentionDays: number;
   defaultPreRollSeconds: number;
   defaultPostRollSeconds: number;
+  /** Event mode: the pre-roll ring keeps this much more, for late triggers (ms). Default 5000. */
+  preRollMarginMs?: number;
   /** How long an on-demand start without a duration records (seconds). */
   onDemandSeconds: number;
   minFreeBytes: number;
@@ -97,6 +100,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
       defaultRetentionDays: o.defaultRetentionDays,
       defaultPreRollSeconds: o.defaultPreRollSeconds,
       defaultPostRollSeconds: o.defaultPostRollSeconds,
+      preRollMarginMs: o.preRollMarginMs ?? DEFAULT_PRE_ROLL_MARGIN_MS,
       onDemandSeconds: o.onDemandSeconds,
       minFreeBytes: o.minFreeBytes,
       maxTotalBytes: o.maxTotalBytes,
@@ -229,6 +233,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
         ffmpegPath: this.#o.ffmpegPath,
         muxer: this.#o.muxer,
         segmentMs: this.#o.segmentMs,
+        preRollMarginMs: this.#o.preRollMarginMs,
         enabled: this.#o.enabled,
         now: this.#o.now,
         onIngest: (d, s, bytes) => this.usage.ingested(d, s, bytes),
@@ -311,10 +316,14 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     return this.status(deviceId, siteId);
   }
 
-  /** An event for the device: persists the pre-roll and the post-roll window, tags segments. */
-  async trigger(deviceId: string, siteId: string, type: string): Promise<number> {
+  /**
+   * An event for the device: persists the pre-roll and the post-roll window, tags segments.
+   * `since` (server clock): when the event began, if before now; the pre-roll counts back from it.
+   */
+  async trigger(deviceId: string, siteId: string, type: string, since?: number): Promise<number> {
     const stream = await this.#stream(deviceId, siteId);
-    return stream.trigger(type, this.#o.now());
+    const now = this.#o.now();
+    return stream.trigger(type, now, Math.min(now, since ?? now));
   }
 
   /**

@@ -40,6 +40,8 @@ export interface StreamRecordingDeps {
   /** Who muxes H264 (+ Opus) cameras (config recording.muxer); VP8 always goes to ffmpeg. */
   muxer: MuxerKind;
   segmentMs: number;
+  /** Event mode: ring kept beyond the pre-roll for late triggers (config recording.preRollMarginSeconds). */
+  preRollMarginMs?: number;
   /** Whether recorders may run at all (config). */
   enabled: boolean;
   now: () => number;
@@ -122,6 +124,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       settings: o.settings,
       onDemandUntil: o.onDemandUntil,
       clock: o.deps.now,
+      ...(o.deps.preRollMarginMs !== undefined && { preRollMarginMs: o.deps.preRollMarginMs }),
     });
     this.#apply(this.#machine.tick());
   }
@@ -177,9 +180,12 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     this.#releaseRuns();
   }
 
-  /** An event (person detected, doorbell pressed, manual): persist the pre-roll and what follows. */
-  trigger(type: string, now: number): number {
-    const { until, persist } = this.#machine.trigger(type, now);
+  /**
+   * An event (person detected, doorbell pressed, manual): persist the pre-roll and what follows.
+   * `since`: when the event began, if earlier than now (the pre-roll then counts back from it).
+   */
+  trigger(type: string, now: number, since: number = now): number {
+    const { until, persist } = this.#machine.trigger(type, now, since);
     this.#persistAll(persist);
     this.#releaseRuns();
     return until;

@@ -93,6 +93,7 @@ export async function createRecording(o: {
     defaultRetentionDays: c.defaultRetentionDays,
     defaultPreRollSeconds: c.defaultPreRollSeconds,
     defaultPostRollSeconds: c.defaultPostRollSeconds,
+    preRollMarginMs: c.preRollMarginSeconds * 1000,
     onDemandSeconds: c.onDemandSeconds,
     minFreeBytes: c.minFreeBytes,
     maxTotalBytes: c.maxTotalBytes,

@@ -14,7 +14,7 @@ import { PorchlightClient } from '@porchlight/sdk';
 import { api } from '../../../tests/support/http.ts';
 import { PushReceiver, type FakeBrowser } from '../../../tests/support/pushReceiver.ts';
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
-import { fragments, ringMs, startCamera, until } from '../recording/support.ts';
+import { cameraSent, fragments, ringMs, startCamera, until } from '../recording/support.ts';
 import { apiAs, startOf, TINY_JPEG } from './world.ts';
 
 type Detection = NotificationMap['detection'];
@@ -206,6 +206,50 @@ describe('detection events', () => {
       { token: owner.token },
     );
     expect(audit.body.map((e) => e.action)).toContain('detection.event-view');
+  });
+
+  it('a start posted late by a camera whose clock is ahead still has the whole pre-roll before the person appeared', async () => {
+    const gate = await startCamera(ts, { label: 'Gate' });
+    try {
+      const { deviceId } = gate;
+      const stream = await until('the stream', () =>
+        ts.server.recording.service.streamOf(deviceId),
+      );
+      // 6 s pre-roll + the ring's 5 s margin (recording.preRollMarginSeconds).
+      await until(
+        'the ring holds pre-roll and margin',
+        () => ringMs(stream) >= 10_000 || undefined,
+      );
+      // The camera's clock runs 90 s ahead of the server's (allowed: within 10 min).
+      const skewMs = 90_000;
+      const deviceNow = (): number => Date.now() + skewMs;
+      const appeared = Date.now();
+      const startedAt = appeared + skewMs;
+      // The detector confirms the person, the network is slow: the start arrives 3 s of video later.
+      await cameraSent(ts, deviceId, 3_000);
+      const camera = apiAs(ts, gate.token);
+      const { eventId } = await camera.startEvent(
+        deviceId,
+        startOf(startedAt, { sentAt: deviceNow() }),
+      );
+      const persisted = await until('recorded past the appearance', async () => {
+        const f = await fragments(ts, owner.token, ts.siteId, deviceId);
+        const last = f[f.length - 1];
+        return last && last.producerTime + last.durationMs >= appeared + 4_000 ? f : undefined;
+      });
+      // At least the camera's 6 s pre-roll before the appearance (server clock), without a hole.
+      expect(persisted[0]!.producerTime).toBeLessThanOrEqual(appeared - 6_000);
+      for (let i = 1; i < persisted.length; i++) {
+        const prev = persisted[i - 1]!;
+        expect(persisted[i]!.producerTime - (prev.producerTime + prev.durationMs)).toBeLessThan(
+          100,
+        );
+      }
+      expect(persisted.every((s) => s.tags.includes('person'))).toBe(true);
+      await camera.updateEvent(deviceId, eventId, { endedAt: deviceNow() });
+    } finally {
+      gate.stop();
+    }
   });
 
   it('settings: owners change them, the camera is told at once, notify off silences its events', async () => {

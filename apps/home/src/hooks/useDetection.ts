@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { BudgetState } from '@porchlight/detector';
 import { DETECTION_LIMITS, type DetectionSettings } from '@porchlight/protocol';
 import { describeApiError } from '@porchlight/sdk';
 import { publicApi } from '../auth/services.ts';
+import { EventLoopLag, sampleEncoder } from '../media/encoderHealth.ts';
 import { EventReporter } from '../media/EventReporter.ts';
 import { useStore } from '../store/index.ts';
 
@@ -16,6 +18,8 @@ export interface DetectionStatus {
   detectionsPerSecond: number | null;
   msPerFrame: number | null;
   backend: string | null;
+  /** The adaptive CPU budget: share of a core, why, and the encoder's health it follows. */
+  budget: BudgetState | null;
   /** Events reported since the page opened. */
   events: number;
 }
@@ -26,8 +30,12 @@ const OFF: DetectionStatus = {
   detectionsPerSecond: null,
   msPerFrame: null,
   backend: null,
+  budget: null,
   events: 0,
 };
+
+/** How often the page looks at its encoder and event loop to adapt the detector's budget. */
+const BUDGET_SAMPLE_MS = 1000;
 
 /**
  * Person detection on the camera's own page (docs/detection.md): reads this camera's settings
@@ -103,7 +111,8 @@ export function useDetection(stream: MediaStream | null): DetectionStatus {
     void video.play().catch(() => undefined);
 
     const run = async (): Promise<void> => {
-      const { FrameDetector, DetectionSession } = await import('@porchlight/detector');
+      const { FrameDetector, DetectionSession, BudgetController } =
+        await import('@porchlight/detector');
       // Say whether this page can detect: with runOn 'auto' the server takes over when not.
       const report = (capability: Parameters<typeof api.reportDetectionCapability>[1]) =>
         api.reportDetectionCapability(deviceId, capability).catch(() => null);
@@ -145,7 +154,30 @@ export function useDetection(stream: MediaStream | null): DetectionStatus {
       });
       const settingsNow = latest.current;
       if (stopped || !settingsNow) return detector.close();
-      const session = DetectionSession.forVideo(video, detector, settingsNow);
+      // The budget rises while the camera's encoder keeps its frame rate and the page its
+      // responsiveness, and falls at once when either suffers (docs/detection.md).
+      const budget = new BudgetController();
+      const lag = new EventLoopLag();
+      const sampler = setInterval(() => {
+        const publication = useStore
+          .getState()
+          .client?.publications.find(
+            (p) => p.kind === 'video' && p.source === 'camera' && !p.closed,
+          );
+        void sampleEncoder(
+          () => publication?.getStats() ?? Promise.resolve(null),
+          stream.getVideoTracks()[0],
+          lag,
+          performance.now(),
+        ).then((sample) => {
+          if (stopped) return;
+          const state = budget.observe(sample);
+          setStatus((s) => ({ ...s, budget: state }));
+        });
+      }, BUDGET_SAMPLE_MS);
+      const session = DetectionSession.forVideo(video, detector, settingsNow, {
+        cpuBudget: budget,
+      });
       session.on('started', (ev) => reporter.started(ev));
       session.on('updated', (ev) => reporter.updated(ev));
       session.on('ended', (ev) => reporter.ended(ev));
@@ -164,6 +196,8 @@ export function useDetection(stream: MediaStream | null): DetectionStatus {
       setStatus((s) => ({ ...s, state: 'running', backend: detector.info.backend }));
       // Closing ends an open event: the reporter still sends that end (it is not closed).
       stop = () => {
+        clearInterval(sampler);
+        lag.close();
         session.close();
         detector.close();
       };

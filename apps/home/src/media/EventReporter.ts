@@ -86,6 +86,8 @@ export class EventReporter {
           zones,
           track,
           detector: this.#o.detector(),
+          // Lets the server correct this device's clock offset (pre-roll from startedAt).
+          sentAt: Math.round(this.#o.now()),
         })
         .then(
           ({ eventId }) => {

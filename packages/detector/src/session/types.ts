@@ -29,4 +29,6 @@ export interface DetectionStats {
   /** Average model time per run (DetectorInfo.msPerFrame). */
   msPerFrame: number;
   backend: DetectorInfo['backend'];
+  /** Share of one core the session was allowed when the stats were taken. */
+  cpuBudget: number;
 }

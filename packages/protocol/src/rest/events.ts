@@ -39,6 +39,13 @@ export const StartEventSchema = z.strictObject({
   zones: z.array(EventZoneNameSchema).max(DETECTION_LIMITS.zones),
   track: z.array(TrackPointSchema).max(DETECTION_LIMITS.trackPoints),
   detector: DetectorInfoSchema,
+  /**
+   * Unix ms (device clock) when the camera sent this post. The server measures the device's clock
+   * offset with it (its own time of arrival minus `sentAt`) and keeps the recording's pre-roll
+   * before `startedAt` on its own clock, however late the post arrives. Without it the device's
+   * clock is taken as the server's.
+   */
+  sentAt: MillisSchema.optional(),
 });
 export type StartEvent = z.input<typeof StartEventSchema>;
 

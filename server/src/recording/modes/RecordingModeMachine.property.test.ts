@@ -49,7 +49,12 @@ function run(
   check: (m: RecordingModeMachine<number>, step: Step) => void = () => {},
 ) {
   let now = T0;
-  const m = new RecordingModeMachine<number>({ settings, onDemandUntil: null, clock: () => now });
+  const m = new RecordingModeMachine<number>({
+    settings,
+    onDemandUntil: null,
+    clock: () => now,
+    preRollMarginMs: 0,
+  });
   m.setProducers(true);
   /** What was handed over for writing, with the index of the step that did it. */
   const written: (PersistOrder<number> & { step: number })[] = [];

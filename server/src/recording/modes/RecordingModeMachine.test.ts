@@ -109,6 +109,38 @@ describe('RecordingModeMachine: event mode', () => {
     expect(sim.fates.get(14)).toBe('ringed');
   });
 
+  it('a late trigger naming an earlier start keeps the pre-roll before that start (ring margin)', () => {
+    const sim = new ModeSim({ mode: 'event' }, { preRollMarginMs: 5000 });
+    sim.media(T0, 30);
+    // The event began at T0 + 21 s; its trigger arrives 3 s later.
+    sim.until(T0 + 24_000);
+    const since = T0 + 21_000;
+    // The ring holds pre-roll + margin: the fewest whole segments covering 11 s.
+    expect(sim.machine.ring.map((s) => s.ref)).toStrictEqual([5, 6, 7, 8, 9, 10]);
+    expect(sim.trigger('person', sim.now, since)).toBe(T0 + 28_000);
+    // Window [since - 6 s, now + 4 s) = [T0 + 15 s, T0 + 28 s): 7.. persisted; 5 and 6 are not.
+    expect(sim.ids()).toStrictEqual([7, 8, 9, 10]);
+    expect(sim.segments[7]!.startMs).toBeLessThanOrEqual(since - 6000);
+    sim.until(T0 + 60_000);
+    expect(sim.ids()).toStrictEqual(range(7, 13));
+  });
+
+  it('without the margin a late trigger loses part of the pre-roll; a start after now counts as now', () => {
+    const late = new ModeSim({ mode: 'event' });
+    late.media(T0, 30);
+    late.until(T0 + 24_000);
+    late.trigger('person', late.now, T0 + 21_000);
+    // The ring only held 6 s back from the newest segment's end (T0 + 22 s): from T0 + 16 s.
+    expect(late.segments[late.ids()[0]!]!.startMs).toBeGreaterThan(T0 + 15_000);
+
+    const ahead = new ModeSim({ mode: 'event' }, { preRollMarginMs: 5000 });
+    ahead.media(T0, 30);
+    ahead.until(T0 + 21_000);
+    ahead.trigger('person', ahead.now, T0 + 90_000);
+    // Window [T0 + 15 s, T0 + 25 s), as a trigger at now.
+    expect(ahead.ids()).toStrictEqual([7, 8, 9]);
+  });
+
   it('overlapping events of different types: each segment carries the types overlapping it when written', () => {
     const sim = new ModeSim({ mode: 'event' });
     sim.media(T0, 20);

@@ -35,6 +35,11 @@ export interface ModeDecision {
 
 /** Event and mode spans older than this cannot match a segment any more (segments lag by seconds). */
 const HORIZON_MS = 600_000;
+/**
+ * Event mode: the ring keeps this much more than the pre-roll by default, so a trigger that
+ * names an earlier start (a detection posted late) still gets its whole pre-roll.
+ */
+export const DEFAULT_PRE_ROLL_MARGIN_MS = 5_000;
 /** A clock step back up to this is absorbed (NTP slew, VM pause); a larger one is a correction. */
 export const BACKSTEP_TOLERANCE_MS = 10_000;
 
@@ -56,9 +61,19 @@ export class RecordingModeMachine<T> {
   readonly #events = new Map<string, SpanList>();
   #eventUntil = 0;
   readonly #ring = new PreRollRing<T>();
+  readonly #marginMs: number;
 
-  constructor(o: { settings: ModeSettings; onDemandUntil: number | null; clock: () => number }) {
+  constructor(o: {
+    settings: ModeSettings;
+    onDemandUntil: number | null;
+    clock: () => number;
+    /** Ring kept beyond the pre-roll (ms). Default DEFAULT_PRE_ROLL_MARGIN_MS. */
+    preRollMarginMs?: number;
+  }) {
     checkSettings(o.settings);
+    this.#marginMs = o.preRollMarginMs ?? DEFAULT_PRE_ROLL_MARGIN_MS;
+    if (!Number.isFinite(this.#marginMs) || this.#marginMs < 0)
+      throw new RangeError(`preRollMarginMs ${this.#marginMs} is not a duration`);
     this.#clock = o.clock;
     this.#now = o.clock();
     this.#settings = { ...o.settings };
@@ -137,13 +152,20 @@ export class RecordingModeMachine<T> {
 
   /**
    * An event at `at`: tags [at - pre-roll, at + post-roll) with `type`; in event mode that window
-   * is persisted, starting with the ring. Returns the end of the event window.
+   * is persisted, starting with the ring. `since` (at most `at`) is when the event really began
+   * (a detector's first sight, reported later): the window then opens a pre-roll before it, as
+   * far back as the ring's margin still holds. Returns the end of the event window.
    */
-  trigger(type: string, at: number): { until: number; persist: PersistOrder<T>[] } {
+  trigger(
+    type: string,
+    at: number,
+    since: number = at,
+  ): { until: number; persist: PersistOrder<T>[] } {
     if (type.length === 0) throw new RangeError('event type is empty');
     if (!Number.isFinite(at)) throw new RangeError(`event time ${at} is not a time`);
+    if (!Number.isFinite(since)) throw new RangeError(`event start ${since} is not a time`);
     const t = this.#observe(at);
-    const from = t - this.#settings.preRollSeconds * 1000;
+    const from = Math.min(t, since) - this.#settings.preRollSeconds * 1000;
     const until = t + this.#settings.postRollSeconds * 1000;
     let spans = this.#events.get(type);
     if (!spans) this.#events.set(type, (spans = new SpanList()));
@@ -166,7 +188,7 @@ export class RecordingModeMachine<T> {
       return { fate: 'persisted', persist: [...this.#flushRing(), this.#order(segment)] };
     }
     if (this.#settings.mode !== 'event') return { fate: 'dropped', persist: [] };
-    this.#ring.push(segment, this.#settings.preRollSeconds * 1000);
+    this.#ring.push(segment, this.#settings.preRollSeconds * 1000 + this.#marginMs);
     return { fate: 'ringed', persist: [] };
   }
 

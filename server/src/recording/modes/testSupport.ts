@@ -32,7 +32,13 @@ export class ModeSim {
 
   constructor(
     settings: Partial<ModeSettings> & Pick<ModeSettings, 'mode'>,
-    o: { now?: number; onDemandUntil?: number | null; producers?: boolean } = {},
+    o: {
+      now?: number;
+      onDemandUntil?: number | null;
+      producers?: boolean;
+      /** Default 0: most tests are about the pre-roll itself. */
+      preRollMarginMs?: number;
+    } = {},
   ) {
     this.now = o.now ?? T0;
     this.#settings = { preRollSeconds: 6, postRollSeconds: 4, ...settings };
@@ -40,6 +46,7 @@ export class ModeSim {
       settings: this.#settings,
       onDemandUntil: o.onDemandUntil ?? null,
       clock: () => this.now,
+      preRollMarginMs: o.preRollMarginMs ?? 0,
     });
     if (o.producers !== false) this.machine.setProducers(true);
   }
@@ -75,8 +82,8 @@ export class ModeSim {
     this.now = Math.max(this.now, t);
   }
 
-  trigger(type: string, at = this.now): number {
-    const r = this.machine.trigger(type, at);
+  trigger(type: string, at = this.now, since = at): number {
+    const r = this.machine.trigger(type, at, since);
     this.persisted.push(...r.persist);
     return r.until;
   }

@@ -1,6 +1,7 @@
 import type { DetectionStatus } from '../../hooks/useDetection.ts';
+import { budgetText } from './budgetText.ts';
 
-/** The camera page's line about its person detector: rate, backend, time per frame, events. */
+/** The camera page's line about its person detector: rate, backend, time per frame, budget, events. */
 export function DetectionBadge({ status }: { status: DetectionStatus }) {
   const { state, error } = status;
   let text: string;
@@ -16,6 +17,7 @@ export function DetectionBadge({ status }: { status: DetectionStatus }) {
         : null,
       status.backend,
       status.msPerFrame !== null ? `${Math.round(status.msPerFrame)} ms/frame` : null,
+      status.budget ? budgetText(status.budget) : null,
       `${status.events} event${status.events === 1 ? '' : 's'}`,
     ].filter((p) => p !== null);
     text = `Person detection: ${parts.join(' · ')}`;

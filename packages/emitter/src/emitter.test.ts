@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { TypedEmitter } from './emitter.ts';
+import { TypedEmitter } from './index.ts';
 
 type Events = { ping: [n: number]; done: [] };
 
