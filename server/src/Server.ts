@@ -28,6 +28,10 @@ import { Detection } from './detection/Detection.ts';
 import type { EventRecordingPort } from './detection/ports.ts';
 import { MessageRecorder, callOfMessageStream } from './recording/MessageRecorder.ts';
 import type { LookupAll } from './notify/endpointGuard.ts';
+import { Billing } from './ops/billing/Billing.ts';
+import type { CameraCounts } from './ops/billing/Saving.ts';
+import type { UsageQuery } from './ops/usage/ports.ts';
+import { USAGE_DIMENSIONS, type UsageTotals } from '@porchlight/protocol';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -43,6 +47,8 @@ export interface ServerOverrides {
   pushAgent?: https.Agent;
   /** Resolver of push endpoint names at subscribe time (tests: a fake DNS). */
   pushLookup?: LookupAll;
+  /** Metered usage that billing prices (tests of billing pages: fixed totals). */
+  usage?: UsageQuery;
 }
 
 /**
@@ -71,6 +77,8 @@ export class PorchlightServer {
   readonly notify: Notify;
   /** Person detection: events, their snapshots and retention, per-camera settings. */
   readonly detection: Detection;
+  /** Price lists, invoices, estimates, the cloud-vs-box saving. */
+  readonly billing: Billing;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -89,6 +97,7 @@ export class PorchlightServer {
     doorbell: Doorbell;
     notify: Notify;
     detection: Detection;
+    billing: Billing;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -104,6 +113,7 @@ export class PorchlightServer {
     this.doorbell = parts.doorbell;
     this.notify = parts.notify;
     this.detection = parts.detection;
+    this.billing = parts.billing;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -258,10 +268,15 @@ export class PorchlightServer {
       sockets.server = signaling;
       const openApi = buildOpenApi(routes, VERSION);
       http.get('/api/openapi.json', async () => openApi);
+      const billing = new Billing({
+        db: store.executor,
+        usage: overrides.usage ?? NO_METERED_USAGE,
+        cameras: cameraCounts(store),
+      });
       registerRoutes(
         http,
         routes,
-        apiContext(identity, recording, bell, notify, detect, publicUrl),
+        apiContext(identity, recording, bell, notify, detect, billing, publicUrl),
         identity.authenticator,
       );
       recording.media.register(http);
@@ -283,6 +298,7 @@ export class PorchlightServer {
         doorbell: bell,
         notify,
         detection: detect,
+        billing,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -354,6 +370,7 @@ function apiContext(
   doorbell: Doorbell,
   notify: Notify,
   detection: Detection,
+  billing: Billing,
   publicUrl: () => string,
 ): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
@@ -376,8 +393,47 @@ function apiContext(
     },
     notifications: notify.api,
     detection,
+    billing,
   };
 }
+
+/** Cameras and doorbells (not revoked) of a site and of the whole box: the saving's split. */
+function cameraCounts(store: Store): CameraCounts {
+  const ofSite = async (siteId: string) =>
+    (await store.devices.list(siteId)).filter((d) => d.revokedAt === null).length;
+  return {
+    ofSite,
+    onBox: async () => {
+      let n = 0;
+      for (const site of await store.sites.list()) n += await ofSite(site.id);
+      return n;
+    },
+  };
+}
+
+/**
+ * Until the usage meter (server/src/ops/usage, issue 13's metering part) is composed here, the
+ * box has recorded no usage: invoices and charts show zero quantities.
+ */
+const NO_USAGE: UsageTotals = Object.fromEntries(
+  USAGE_DIMENSIONS.map((d) => [d, '0']),
+) as UsageTotals;
+const NO_METERED_USAGE: UsageQuery = {
+  totals: async () => ({ ...NO_USAGE }),
+  series: async ({ from, to, granularity }) => {
+    const points = [];
+    for (let start = from; start < to;) {
+      const d = new Date(start);
+      const end =
+        granularity === 'month'
+          ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
+          : start + (granularity === 'day' ? 86_400_000 : 3_600_000);
+      points.push({ start, end, totals: { ...NO_USAGE } });
+      start = end;
+    }
+    return points;
+  },
+};
 
 /** Detection's view of recording: triggers, each camera's pre-roll and age limit, maintenance. */
 function eventRecording(recording: Recording, config: Config['recording']): EventRecordingPort {

@@ -46,6 +46,7 @@ const PERMISSION_LABELS: Record<string, string> = {
   'account:manage-keys': 'manage API keys',
   'admin:accounts': 'manage accounts',
   'admin:sites': 'manage sites',
+  'admin:billing': 'manage billing',
 };
 
 /** Actions with a label, for a filter's suggestions. */

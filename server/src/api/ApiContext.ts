@@ -13,6 +13,7 @@ export type DoorbellPort = Pick<
 > & { history: Pick<Repositories['calls'], 'listForDoor'> };
 import type { NotificationsPort } from '../notify/ports.ts';
 import type { Detection } from '../detection/Detection.ts';
+import type { BillingPort } from '../ops/billing/ports.ts';
 
 /** What the detection routes use. */
 export type DetectionPort = Pick<Detection, 'events' | 'settings' | 'views' | 'repo' | 'device'>;
@@ -44,4 +45,6 @@ export interface ApiContext extends IdentityPorts {
   notifications: NotificationsPort;
   /** Person detection: events and per-camera settings. */
   detection: DetectionPort;
+  /** Price lists, invoices, estimates, the cloud-vs-box saving. */
+  billing: BillingPort;
 }

@@ -124,6 +124,26 @@ export const REST_ENDPOINTS = {
   getEvent: { method: 'GET', path: '/api/v1/events/:eventId' },
   getDetectionSettings: { method: 'GET', path: '/api/v1/devices/:deviceId/detection' },
   putDetectionSettings: { method: 'PUT', path: '/api/v1/devices/:deviceId/detection' },
+  getBillingConfig: { method: 'GET', path: '/api/v1/admin/billing/config' },
+  putBillingConfig: { method: 'PUT', path: '/api/v1/admin/billing/config' },
+  estimateBill: { method: 'POST', path: '/api/v1/admin/billing/estimate' },
+  getSiteInvoice: { method: 'GET', path: '/api/v1/sites/:siteId/invoices/:month' },
+  getSiteInvoiceCsv: { method: 'GET', path: '/api/v1/sites/:siteId/invoices/:month/csv' },
+  getSiteInvoicePage: { method: 'GET', path: '/api/v1/sites/:siteId/invoices/:month/html' },
+  getAccountInvoice: {
+    method: 'GET',
+    path: '/api/v1/admin/billing/accounts/:accountId/invoices/:month',
+  },
+  getAccountInvoiceCsv: {
+    method: 'GET',
+    path: '/api/v1/admin/billing/accounts/:accountId/invoices/:month/csv',
+  },
+  getAccountInvoicePage: {
+    method: 'GET',
+    path: '/api/v1/admin/billing/accounts/:accountId/invoices/:month/html',
+  },
+  getBillingMonths: { method: 'GET', path: '/api/v1/sites/:siteId/billing/months' },
+  getSaving: { method: 'GET', path: '/api/v1/sites/:siteId/billing/saving' },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;
 
 export type RestRouteName = keyof typeof REST_ENDPOINTS;

@@ -2,6 +2,7 @@ import type { ApiRoute } from '../Route.ts';
 import { adminRoutes } from './admin.ts';
 import { apiKeyRoutes } from './apiKeys.ts';
 import { authRoutes } from './auth.ts';
+import { billingRoutes } from './billing.ts';
 import { callRoutes } from './calls.ts';
 import { doorRoutes } from './doors.ts';
 import { eventRoutes } from './events.ts';
@@ -26,4 +27,5 @@ export const routes: readonly ApiRoute[] = [
   ...callRoutes,
   ...notificationRoutes,
   ...eventRoutes,
+  ...billingRoutes,
 ];

@@ -4,6 +4,7 @@ import type { Example, ResourceRows } from '../world.ts';
 import { accounts } from './accounts.ts';
 import { apiKeys } from './apiKeys.ts';
 import { audit } from './audit.ts';
+import { billing } from './billing.ts';
 import { detection } from './detection.ts';
 import { devices } from './devices.ts';
 import { doorbell } from './doorbell.ts';
@@ -27,6 +28,7 @@ const RESOURCES: ResourceRows[] = [
   doorbell,
   notifications,
   detection,
+  billing,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
