@@ -3,6 +3,7 @@ import { useStore } from '../store/index.ts';
 import { AccountsPage } from './AccountsPage.tsx';
 import { AdminsOnly } from './AdminsOnly.tsx';
 import { AuditPage } from './AuditPage.tsx';
+import { BillingPage } from './BillingPage.tsx';
 import { Header } from './Header.tsx';
 import { SitePage } from './SitePage.tsx';
 import { SitesPage } from './SitesPage.tsx';
@@ -38,5 +39,7 @@ function AdminPage() {
     case 'audit':
       // Keyed: another site starts with fresh filters.
       return <AuditPage key={page.siteId ?? ''} siteId={page.siteId} />;
+    case 'billing':
+      return <BillingPage />;
   }
 }

@@ -1,17 +1,19 @@
 import { create } from 'zustand';
 import { createAuditSlice, type AuditSlice } from './audit.ts';
 import { createAuthSlice, type AuthSlice } from './auth.ts';
+import { createBillingSlice, type BillingSlice } from './billing.ts';
 import { createDirectorySlice, type DirectorySlice } from './directory.ts';
 import { createSiteSlice, type SiteSlice } from './site.ts';
 import { createUiSlice, type UiSlice } from './ui.ts';
 
-export type Store = AuthSlice & DirectorySlice & SiteSlice & AuditSlice & UiSlice;
+export type Store = AuthSlice & DirectorySlice & SiteSlice & AuditSlice & BillingSlice & UiSlice;
 
 export const useStore = create<Store>()((...a) => ({
   ...createAuthSlice(...a),
   ...createDirectorySlice(...a),
   ...createSiteSlice(...a),
   ...createAuditSlice(...a),
+  ...createBillingSlice(...a),
   ...createUiSlice(...a),
 }));
 

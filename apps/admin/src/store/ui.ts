@@ -7,7 +7,8 @@ export type Page =
   | { name: 'accounts' }
   | { name: 'sites' }
   | { name: 'site'; siteId: string }
-  | { name: 'audit'; siteId: string | null };
+  | { name: 'audit'; siteId: string | null }
+  | { name: 'billing' };
 
 /** The banner holds the last failed action. */
 export interface UiSlice extends BannerSlice {
