@@ -5,6 +5,7 @@ const ACTION_LABELS: Record<string, string> = {
   'account.create': 'Created an account',
   'account.update': 'Changed an account',
   'apikey.create': 'Created an API key',
+  'billing.config': 'Changed the price lists',
   'apikey.revoke': 'Revoked an API key',
   'auth.login': 'Logged in',
   'device.provision': 'Set up a camera',
