@@ -37,7 +37,19 @@ export function MonthChart(props: {
           x: { time: true },
           y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] },
         },
-        axes: [{ splits: () => xs, values: (_u, ticks) => ticks.map(monthLabel) }, { size: 60 }],
+        axes: [
+          {
+            splits: () => xs,
+            // At most ~6 labels (the newest always): twelve YYYY-MM labels overlap at half width.
+            values: (_u, ticks) => {
+              const step = Math.ceil(ticks.length / 6);
+              return ticks.map((t, i) =>
+                (ticks.length - 1 - i) % step === 0 ? monthLabel(t) : '',
+              );
+            },
+          },
+          { size: 60 },
+        ],
         series: [
           { value: (_u, v) => (v == null ? '' : monthLabel(v)) },
           ...series.map((s) => ({
