@@ -8,7 +8,11 @@ import type { UsageDimension, UsageTotals } from '@porchlight/protocol';
 /** Whose usage: one site, or every site an account owns (its `owner` grants). */
 export type UsageScope = { siteId: string } | { accountId: string };
 
-/** A half-open period `[from, to)` in unix ms; both are rounded down to whole hours. */
+/**
+ * A half-open period `[from, to)` in unix ms, widened to whole UTC hours: the hours it overlaps
+ * (`from` rounded down, `to` rounded up). Month boundaries are whole hours, so a billing period
+ * is exact.
+ */
 export interface UsagePeriod {
   from: number;
   to: number;
@@ -41,6 +45,16 @@ export interface UsageQuery {
   totals(req: UsageTotalsRequest): Promise<UsageTotals>;
   /** Buckets covering `[from, to)`, oldest first, empty buckets included (all "0"). */
   series(req: UsageSeriesRequest): Promise<UsagePoint[]>;
+}
+
+/** A series bucket with TURN relayed bytes, which no price uses (the REST report shows them). */
+export interface UsageReportPoint extends UsagePoint {
+  turnBytes: string;
+}
+
+/** What the REST API reads: the query with TURN bytes in its series. */
+export interface UsageReportPort extends UsageQuery {
+  series(req: UsageSeriesRequest): Promise<UsageReportPoint[]>;
 }
 
 export type { UsageDimension, UsageTotals };
