@@ -33,6 +33,10 @@ import { PorchlightMetrics } from './ops/metrics/PorchlightMetrics.ts';
 import { MediaStats } from './ops/metrics/MediaStats.ts';
 import { createOps, type Ops } from './ops/metrics/createOps.ts';
 import { observeHttp } from './ops/metrics/httpMetrics.ts';
+import { Billing } from './ops/billing/Billing.ts';
+import type { CameraCounts } from './ops/billing/Saving.ts';
+import type { UsageQuery } from './ops/usage/ports.ts';
+import { USAGE_DIMENSIONS, type UsageTotals } from '@porchlight/protocol';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,6 +52,8 @@ export interface ServerOverrides {
   pushAgent?: https.Agent;
   /** Resolver of push endpoint names at subscribe time (tests: a fake DNS). */
   pushLookup?: LookupAll;
+  /** Metered usage that billing prices (tests of billing pages: fixed totals). */
+  usage?: UsageQuery;
 }
 
 /**
@@ -80,6 +86,8 @@ export class PorchlightServer {
   readonly usage: UsageMetering | undefined;
   /** Metrics (`/metrics`), readiness (`/readyz`) and the admin's health samples. */
   readonly ops: Ops;
+  /** Price lists, invoices, estimates, the cloud-vs-box saving. */
+  readonly billing: Billing;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -100,6 +108,7 @@ export class PorchlightServer {
     detection: Detection;
     usage: UsageMetering | undefined;
     ops: Ops;
+    billing: Billing;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -117,6 +126,7 @@ export class PorchlightServer {
     this.detection = parts.detection;
     this.usage = parts.usage;
     this.ops = parts.ops;
+    this.billing = parts.billing;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -323,10 +333,15 @@ export class PorchlightServer {
       ops.register(http);
       const openApi = buildOpenApi(routes, VERSION);
       http.get('/api/openapi.json', async () => openApi);
+      const billing = new Billing({
+        db: store.executor,
+        usage: overrides.usage ?? usage?.report ?? NO_METERED_USAGE,
+        cameras: cameraCounts(store),
+      });
       registerRoutes(
         http,
         routes,
-        apiContext(identity, recording, bell, notify, detect, publicUrl, usage, ops),
+        apiContext(identity, recording, bell, notify, detect, billing, publicUrl, usage, ops),
         identity.authenticator,
       );
       recording.media.register(http);
@@ -352,6 +367,7 @@ export class PorchlightServer {
         detection: detect,
         usage,
         ops,
+        billing,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -429,6 +445,7 @@ function apiContext(
   doorbell: Doorbell,
   notify: Notify,
   detection: Detection,
+  billing: Billing,
   publicUrl: () => string,
   usage: UsageMetering | undefined,
   ops: Ops,
@@ -455,8 +472,44 @@ function apiContext(
     detection,
     usage: usage?.report,
     health: { series: (since) => ops.health.series(since) },
+    billing,
   };
 }
+
+/** Cameras and doorbells (not revoked) of a site and of the whole box: the saving's split. */
+function cameraCounts(store: Store): CameraCounts {
+  const ofSite = async (siteId: string) =>
+    (await store.devices.list(siteId)).filter((d) => d.revokedAt === null).length;
+  return {
+    ofSite,
+    onBox: async () => {
+      let n = 0;
+      for (const site of await store.sites.list()) n += await ofSite(site.id);
+      return n;
+    },
+  };
+}
+
+/** With usage metering switched off (`usage.enabled` false) the box records no usage: bills show zero. */
+const NO_USAGE: UsageTotals = Object.fromEntries(
+  USAGE_DIMENSIONS.map((d) => [d, '0']),
+) as UsageTotals;
+const NO_METERED_USAGE: UsageQuery = {
+  totals: async () => ({ ...NO_USAGE }),
+  series: async ({ from, to, granularity }) => {
+    const points = [];
+    for (let start = from; start < to;) {
+      const d = new Date(start);
+      const end =
+        granularity === 'month'
+          ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
+          : start + (granularity === 'day' ? 86_400_000 : 3_600_000);
+      points.push({ start, end, totals: { ...NO_USAGE } });
+      start = end;
+    }
+    return points;
+  },
+};
 
 /** Detection's view of recording: triggers, each camera's pre-roll and age limit, maintenance. */
 function eventRecording(recording: Recording, config: Config['recording']): EventRecordingPort {

@@ -5,6 +5,7 @@ const ACTION_LABELS: Record<string, string> = {
   'account.create': 'Created an account',
   'account.update': 'Changed an account',
   'apikey.create': 'Created an API key',
+  'billing.config': 'Changed the price lists',
   'apikey.revoke': 'Revoked an API key',
   'auth.login': 'Logged in',
   'device.provision': 'Set up a camera',
@@ -47,6 +48,7 @@ const PERMISSION_LABELS: Record<string, string> = {
   'metrics:read': 'read server metrics',
   'admin:accounts': 'manage accounts',
   'admin:sites': 'manage sites',
+  'admin:billing': 'manage billing',
 };
 
 /** Actions with a label, for a filter's suggestions. */

@@ -15,6 +15,7 @@ import type { NotificationsPort } from '../notify/ports.ts';
 import type { Detection } from '../detection/Detection.ts';
 import type { UsageReportPort } from '../ops/usage/ports.ts';
 import type { HealthSeries } from '@porchlight/protocol';
+import type { BillingPort } from '../ops/billing/ports.ts';
 
 /** What the detection routes use. */
 export type DetectionPort = Pick<
@@ -53,4 +54,6 @@ export interface ApiContext extends IdentityPorts {
   usage: UsageReportPort | undefined;
   /** The server's recent health samples (admin charts). */
   health: { series(since?: number): HealthSeries };
+  /** Price lists, invoices, estimates, the cloud-vs-box saving. */
+  billing: BillingPort;
 }

@@ -9,6 +9,9 @@ import { dayOf, exchangesOf, sdkFor, type Exchange, type World } from './sdkCont
 
 type Case = (w: World) => Promise<unknown>;
 
+/** The current UTC month, `YYYY-MM`. */
+const thisMonth = (): string => new Date().toISOString().slice(0, 7);
+
 /**
  * One SDK call per route of the contract, in the order they run (later cases use what earlier
  * ones created). The `satisfies` makes a route without a case a compile error; the first test
@@ -413,6 +416,51 @@ const cases = {
     expect((await w.hostApi.getDetectorHostAssignment()).cameras).toEqual([]),
   putDetectorHostStatus: async (w) =>
     expect((await w.hostApi.putDetectorHostStatus({ cameras: [] })).ok).toBe(true),
+  getBillingConfig: async (w) =>
+    expect((await w.admin.getBillingConfig()).invoicePriceList).toBe('cloud-reference'),
+  putBillingConfig: async (w) => {
+    const config = await w.admin.getBillingConfig();
+    const saved = await w.admin.putBillingConfig({
+      ...config,
+      priceLists: {
+        ...config.priceLists,
+        mine: { ...config.priceLists['cloud-reference']!, hlsPerGB: 0.02 },
+      },
+      invoicePriceList: 'mine',
+    });
+    expect(saved.priceLists['mine']?.hlsPerGB).toBe('0.02');
+  },
+  estimateBill: async (w) => {
+    const { priceLists } = await w.admin.getBillingConfig();
+    const bill = await w.admin.estimateBill({
+      prices: priceLists['mine']!,
+      usage: { hlsBytes: 2 ** 31 },
+    });
+    expect(bill.total).toBe('0.04');
+  },
+  getSiteInvoice: async (w) =>
+    expect((await w.admin.getSiteInvoice(w.siteB, thisMonth())).priceList).toBe('mine'),
+  getSiteInvoiceCsv: async (w) =>
+    expect(await (await w.admin.getSiteInvoiceCsv(w.siteB, thisMonth())).text()).toMatch(
+      /^scope,id,name,month,priceList,item,/,
+    ),
+  getSiteInvoicePage: async (w) =>
+    expect(await (await w.admin.getSiteInvoicePage(w.siteB, thisMonth())).text()).toContain(
+      '<title>Invoice',
+    ),
+  getAccountInvoice: async (w) =>
+    expect((await w.admin.getAccountInvoice(w.adminId, thisMonth())).scope).toBe('account'),
+  getAccountInvoiceCsv: async (w) =>
+    expect(await (await w.admin.getAccountInvoiceCsv(w.adminId, thisMonth())).text()).toContain(
+      'account,',
+    ),
+  getAccountInvoicePage: async (w) =>
+    expect(await (await w.admin.getAccountInvoicePage(w.adminId, thisMonth())).text()).toContain(
+      'Account:',
+    ),
+  getBillingMonths: async (w) =>
+    expect((await w.admin.getBillingMonths(w.siteB, { months: 3 })).months).toHaveLength(3),
+  getSaving: async (w) => expect((await w.admin.getSaving(w.ts.siteId)).cameras).toBeGreaterThan(0),
   deleteSite: async (w) => w.admin.deleteSite(w.siteB),
 } satisfies Record<RestRouteName, Case>;
 

@@ -8,6 +8,7 @@ import type { Store } from '../../src/store/createStore.ts';
 import { accountsContract } from './contract/accounts.ts';
 import { apiKeysContract } from './contract/apiKeys.ts';
 import { auditContract } from './contract/audit.ts';
+import { billingContract } from './contract/billing.ts';
 import { devicesContract } from './contract/devices.ts';
 import { doorbellContract } from './contract/doorbell.ts';
 import type { ContractScope } from './contract/fixtures.ts';
@@ -58,5 +59,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     recordingIndexContract(scope);
     doorbellContract(scope);
     lifecycleContract(scope);
+    billingContract(scope);
   });
 }

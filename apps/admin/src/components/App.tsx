@@ -3,6 +3,7 @@ import { useStore } from '../store/index.ts';
 import { AccountsPage } from './AccountsPage.tsx';
 import { AdminsOnly } from './AdminsOnly.tsx';
 import { AuditPage } from './AuditPage.tsx';
+import { BillingPage } from './BillingPage.tsx';
 import { Header } from './Header.tsx';
 import { HealthPage } from './HealthPage.tsx';
 import { SitePage } from './SitePage.tsx';
@@ -41,5 +42,7 @@ function AdminPage() {
       return <AuditPage key={page.siteId ?? ''} siteId={page.siteId} />;
     case 'health':
       return <HealthPage />;
+    case 'billing':
+      return <BillingPage />;
   }
 }

@@ -1,13 +1,14 @@
 import { AccountMenu, Brand, Tabs, type TabItem } from '@porchlight/web-ui';
 import { useStore, type Page } from '../store/index.ts';
 
-type Section = 'accounts' | 'sites' | 'audit' | 'health';
+type Section = 'accounts' | 'sites' | 'audit' | 'health' | 'billing';
 
 const NAV: TabItem<Section>[] = [
   { id: 'accounts', label: 'Accounts' },
   { id: 'sites', label: 'Sites' },
   { id: 'audit', label: 'Audit log' },
   { id: 'health', label: 'Server health' },
+  { id: 'billing', label: 'Usage & billing' },
 ];
 
 /** Where each section starts. */
@@ -16,6 +17,7 @@ const START: Record<Section, Page> = {
   sites: { name: 'sites' },
   audit: { name: 'audit', siteId: null },
   health: { name: 'health' },
+  billing: { name: 'billing' },
 };
 
 export function Header() {

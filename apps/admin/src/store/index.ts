@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createAuditSlice, type AuditSlice } from './audit.ts';
 import { createAuthSlice, type AuthSlice } from './auth.ts';
+import { createBillingSlice, type BillingSlice } from './billing.ts';
 import { createDirectorySlice, type DirectorySlice } from './directory.ts';
 import { createHealthSlice, type HealthSlice } from './health.ts';
 import { createOperationsSlice, type OperationsSlice } from './operations.ts';
@@ -13,7 +14,8 @@ export type Store = AuthSlice &
   AuditSlice &
   HealthSlice &
   UiSlice &
-  OperationsSlice;
+  OperationsSlice &
+  BillingSlice;
 
 export const useStore = create<Store>()((...a) => ({
   ...createAuthSlice(...a),
@@ -21,6 +23,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createSiteSlice(...a),
   ...createAuditSlice(...a),
   ...createHealthSlice(...a),
+  ...createBillingSlice(...a),
   ...createUiSlice(...a),
   ...createOperationsSlice(...a),
 }));

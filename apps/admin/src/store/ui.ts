@@ -8,7 +8,8 @@ export type Page =
   | { name: 'sites' }
   | { name: 'site'; siteId: string }
   | { name: 'audit'; siteId: string | null }
-  | { name: 'health' };
+  | { name: 'health' }
+  | { name: 'billing' };
 
 /** The banner holds the last failed action. */
 export interface UiSlice extends BannerSlice {

@@ -136,6 +136,26 @@ export const REST_ENDPOINTS = {
   renewDetectorHostToken: { method: 'POST', path: '/api/v1/detector-host/token' },
   getDetectorHostAssignment: { method: 'GET', path: '/api/v1/detector-host/assignment' },
   putDetectorHostStatus: { method: 'PUT', path: '/api/v1/detector-host/status' },
+  getBillingConfig: { method: 'GET', path: '/api/v1/admin/billing/config' },
+  putBillingConfig: { method: 'PUT', path: '/api/v1/admin/billing/config' },
+  estimateBill: { method: 'POST', path: '/api/v1/admin/billing/estimate' },
+  getSiteInvoice: { method: 'GET', path: '/api/v1/sites/:siteId/invoices/:month' },
+  getSiteInvoiceCsv: { method: 'GET', path: '/api/v1/sites/:siteId/invoices/:month/csv' },
+  getSiteInvoicePage: { method: 'GET', path: '/api/v1/sites/:siteId/invoices/:month/html' },
+  getAccountInvoice: {
+    method: 'GET',
+    path: '/api/v1/admin/billing/accounts/:accountId/invoices/:month',
+  },
+  getAccountInvoiceCsv: {
+    method: 'GET',
+    path: '/api/v1/admin/billing/accounts/:accountId/invoices/:month/csv',
+  },
+  getAccountInvoicePage: {
+    method: 'GET',
+    path: '/api/v1/admin/billing/accounts/:accountId/invoices/:month/html',
+  },
+  getBillingMonths: { method: 'GET', path: '/api/v1/sites/:siteId/billing/months' },
+  getSaving: { method: 'GET', path: '/api/v1/sites/:siteId/billing/saving' },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;
 
 export type RestRouteName = keyof typeof REST_ENDPOINTS;

@@ -47,6 +47,8 @@ export const ACTIONS = [
   /** Platform administration: accounts, all sites. */
   'admin:accounts',
   'admin:sites',
+  /** Price lists, the box cost, estimates, every account's invoices. */
+  'admin:billing',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];

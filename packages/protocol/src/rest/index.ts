@@ -7,6 +7,7 @@ import type { RestRouteName } from './endpoints.ts';
 import type { RestRoute } from './route.ts';
 import { apiKeyRoutes } from './apiKeys.ts';
 import { auditRoutes } from './audit.ts';
+import { billingRoutes } from './billing.ts';
 import { callRoutes } from './calls.ts';
 import { doorRoutes } from './doors.ts';
 import { detectorHostRoutes } from './detectorHost.ts';
@@ -27,6 +28,7 @@ export * from './enums.ts';
 export * from './endpoints.ts';
 export * from './apiKeys.ts';
 export * from './audit.ts';
+export * from './billing.ts';
 export * from './auth.ts';
 export * from './calls.ts';
 export * from './doors.ts';
@@ -64,5 +66,6 @@ export const restRoutes = {
   ...notificationRoutes,
   ...eventRoutes,
   ...detectorHostRoutes,
+  ...billingRoutes,
 } satisfies Record<RestRouteName, RestRoute>;
 export type RestRoutes = typeof restRoutes;

@@ -2,6 +2,7 @@ import type { ApiRoute } from '../Route.ts';
 import { adminRoutes } from './admin.ts';
 import { apiKeyRoutes } from './apiKeys.ts';
 import { authRoutes } from './auth.ts';
+import { billingRoutes } from './billing.ts';
 import { callRoutes } from './calls.ts';
 import { doorRoutes } from './doors.ts';
 import { detectorHostRoutes } from './detectorHost.ts';
@@ -32,4 +33,5 @@ export const routes: readonly ApiRoute[] = [
   ...detectorHostRoutes,
   ...usageRoutes,
   ...healthRoutes,
+  ...billingRoutes,
 ];

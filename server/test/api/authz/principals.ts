@@ -57,6 +57,7 @@ export const ALLOWED: Record<Action, Who[]> = {
   'metrics:read': ['admin'],
   'admin:accounts': ['admin'],
   'admin:sites': ['admin'],
+  'admin:billing': ['admin'],
   // Owners and members answer doors; guests and installers do not (a guest's access is for
   // watching, not for speaking for the household); API keys are not people.
   'call:answer': ['admin', 'ownerA', 'memberA'],

@@ -4,6 +4,7 @@ import type { Example, ResourceRows } from '../world.ts';
 import { accounts } from './accounts.ts';
 import { apiKeys } from './apiKeys.ts';
 import { audit } from './audit.ts';
+import { billing } from './billing.ts';
 import { detection } from './detection.ts';
 import { detectorHost } from './detectorHost.ts';
 import { devices } from './devices.ts';
@@ -33,6 +34,7 @@ const RESOURCES: ResourceRows[] = [
   detectorHost,
   usage,
   health,
+  billing,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
