@@ -28,6 +28,8 @@ import { Detection } from './detection/Detection.ts';
 import type { EventRecordingPort } from './detection/ports.ts';
 import { MessageRecorder, callOfMessageStream } from './recording/MessageRecorder.ts';
 import type { LookupAll } from './notify/endpointGuard.ts';
+import type { Alarms } from './ops/alarms/Alarms.ts';
+import { createAlarms } from './ops/alarms/createAlarms.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -71,6 +73,8 @@ export class PorchlightServer {
   readonly notify: Notify;
   /** Person detection: events, their snapshots and retention, per-camera settings. */
   readonly detection: Detection;
+  /** Alarm rules, their evaluation and notices (docs/operations.md "Alarms"). */
+  readonly alarms: Alarms;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -89,6 +93,7 @@ export class PorchlightServer {
     doorbell: Doorbell;
     notify: Notify;
     detection: Detection;
+    alarms: Alarms;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -104,6 +109,7 @@ export class PorchlightServer {
     this.doorbell = parts.doorbell;
     this.notify = parts.notify;
     this.detection = parts.detection;
+    this.alarms = parts.alarms;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -130,6 +136,7 @@ export class PorchlightServer {
     let signaling: SignalingServer | undefined;
     let doorbell: Doorbell | undefined;
     let detection: Detection | undefined;
+    let alarms: Alarms | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ repos: store, secret });
@@ -256,12 +263,24 @@ export class PorchlightServer {
         authenticateVisitor: (token) => bell.authenticateVisitor(token),
       });
       sockets.server = signaling;
+      const alarmModule = createAlarms({
+        config,
+        store,
+        pool,
+        rooms,
+        recording,
+        turn,
+        notify,
+        toAccounts: (ids, payload) => sockets.server?.notifyAccounts(ids, 'alarm', payload),
+      });
+      alarms = alarmModule;
+      await alarmModule.start();
       const openApi = buildOpenApi(routes, VERSION);
       http.get('/api/openapi.json', async () => openApi);
       registerRoutes(
         http,
         routes,
-        apiContext(identity, recording, bell, notify, detect, publicUrl),
+        apiContext(identity, recording, bell, notify, detect, alarmModule, publicUrl),
         identity.authenticator,
       );
       recording.media.register(http);
@@ -283,12 +302,14 @@ export class PorchlightServer {
         doorbell: bell,
         notify,
         detection: detect,
+        alarms: alarmModule,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
     } catch (error) {
       // Close what was built, in reverse order; one failing close must not keep the rest open.
       detection?.close();
+      alarms?.close();
       const built = [doorbell, signaling, http, recording, rooms, turn, pool, store];
       for (const part of built) {
         try {
@@ -333,6 +354,7 @@ export class PorchlightServer {
       // Live calls end first, so their visitors and homeowners are told before sockets close.
       await this.doorbell.close();
       this.detection.close();
+      this.alarms.close();
       await this.signaling.close();
       // Recorders stop gracefully first so their last segments are kept.
       await this.recording.close();
@@ -354,6 +376,7 @@ function apiContext(
   doorbell: Doorbell,
   notify: Notify,
   detection: Detection,
+  alarms: Alarms,
   publicUrl: () => string,
 ): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
@@ -376,6 +399,7 @@ function apiContext(
     },
     notifications: notify.api,
     detection,
+    alarms: alarms.service,
   };
 }
 

@@ -80,6 +80,8 @@ export async function startTestServer(
       turn: { enabled: false, ...overrides.turn },
       // The detector (TF.js in every camera page) only where a test is about detection.
       detection: { enabledByDefault: false, ...overrides.detection },
+      // Alarm evaluation only where a test is about alarms (their notices would reach sockets).
+      alarms: { enabled: false, ...overrides.alarms },
       // Recorders (one ffmpeg per camera) only where a test is about recording.
       recording: { defaultMode: 'off', ...overrides.recording },
       auth: { tokenSecret: secret, ...overrides.auth },

@@ -6,3 +6,4 @@ export * from './rest/index.ts';
 export * from './push.ts';
 export * from './detection.ts';
 export * from './usage.ts';
+export * from './alarms.ts';

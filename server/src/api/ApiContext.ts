@@ -13,6 +13,7 @@ export type DoorbellPort = Pick<
 > & { history: Pick<Repositories['calls'], 'listForDoor'> };
 import type { NotificationsPort } from '../notify/ports.ts';
 import type { Detection } from '../detection/Detection.ts';
+import type { AlarmService } from '../ops/alarms/AlarmService.ts';
 
 /** What the detection routes use. */
 export type DetectionPort = Pick<Detection, 'events' | 'settings' | 'views' | 'repo' | 'device'>;
@@ -44,4 +45,6 @@ export interface ApiContext extends IdentityPorts {
   notifications: NotificationsPort;
   /** Person detection: events and per-camera settings. */
   detection: DetectionPort;
+  /** Alarm rules, states, history, acknowledge and mute (docs/operations.md "Alarms"). */
+  alarms: AlarmService;
 }

@@ -1,7 +1,7 @@
 import https from 'node:https';
 import webpush from 'web-push';
 import { PUSH_LIMITS, type PushPayload } from '@porchlight/protocol';
-import { createLogger } from '@porchlight/runtime';
+import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import type {
   PushSubscriptionRecord,
   PushSubscriptionRepository,
@@ -78,7 +78,12 @@ export interface PushJob {
  * retrying. Logs only the endpoint's origin: the full URL and the keys are the subscription's
  * secrets.
  */
-export class PushSender {
+export type PushSenderEvents = {
+  /** Every send's outcome (alarms count the failed and throttled ones). */
+  outcome: [outcome: SendOutcome];
+};
+
+export class PushSender extends EnhancedEventEmitter<PushSenderEvents> {
   readonly #o: PushSenderOptions;
   readonly #timeoutMs: number;
   readonly #concurrency: number;
@@ -88,6 +93,7 @@ export class PushSender {
   readonly #backedOff = new Map<string, { until: number; failures: number }>();
 
   constructor(o: PushSenderOptions) {
+    super();
     this.#o = o;
     this.#timeoutMs = o.timeoutMs ?? PUSH_SENDER_DEFAULTS.timeoutMs;
     this.#concurrency = Math.max(1, o.concurrency ?? PUSH_SENDER_DEFAULTS.concurrency);
@@ -112,6 +118,16 @@ export class PushSender {
 
   /** Sends one message; never throws (the outcome says what happened). */
   async send(
+    sub: PushSubscriptionRecord,
+    payload: PushPayload,
+    delivery: PushDelivery,
+  ): Promise<SendOutcome> {
+    const outcome = await this.#send(sub, payload, delivery);
+    this.safeEmit('outcome', outcome);
+    return outcome;
+  }
+
+  async #send(
     sub: PushSubscriptionRecord,
     payload: PushPayload,
     delivery: PushDelivery,

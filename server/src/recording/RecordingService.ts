@@ -61,6 +61,12 @@ export type RecordingServiceEvents = {
   /** The disk guard had to delete recordings to keep the disk from filling. */
   alarm: [DiskGuardResult & { sites: string[] }];
   segment: [SegmentRecord];
+  /** A device's recorder started a run (alarms watch recorder progress). */
+  runStarted: [{ deviceId: string; siteId: string; runId: string }];
+  /** A running recorder produced a segment (persisted or kept in the pre-roll ring). */
+  progress: [{ deviceId: string }];
+  /** A device's run ended and its segments were written. */
+  runStopped: [{ deviceId: string; runId: string }];
 };
 
 /**
@@ -235,9 +241,16 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
         live: this.#o.live.of(deviceId),
       },
     });
-    stream.on('run', ({ runId }) => this.#activeRuns.add(runId));
+    stream.on('run', ({ runId }) => {
+      this.#activeRuns.add(runId);
+      this.safeEmit('runStarted', { deviceId, siteId: settings.siteId, runId });
+    });
     // Only running runs keep their init segment from retention; the set stays small.
-    stream.on('runEnded', ({ runId }) => this.#activeRuns.delete(runId));
+    stream.on('runEnded', ({ runId }) => {
+      this.#activeRuns.delete(runId);
+      this.safeEmit('runStopped', { deviceId, runId });
+    });
+    stream.on('decided', () => this.safeEmit('progress', { deviceId }));
     stream.on('segment', (s) => this.safeEmit('segment', s));
     return stream;
   }

@@ -1,5 +1,6 @@
 import type { SqlExecutor } from './executor/SqlExecutor.ts';
 import { SqlAccountRepository, type AccountRepository } from './repositories/AccountRepository.ts';
+import { SqlAlarmRepository, type AlarmRepository } from './repositories/AlarmRepository.ts';
 import { SqlApiKeyRepository, type ApiKeyRepository } from './repositories/ApiKeyRepository.ts';
 import { SqlCallRepository, type CallRepository } from './repositories/CallRepository.ts';
 import { SqlDoorRepository, type DoorRepository } from './repositories/DoorRepository.ts';
@@ -51,6 +52,8 @@ export interface Repositories {
   calls: CallRepository;
   /** Web Push subscriptions (server/src/notify). */
   pushSubscriptions: PushSubscriptionRepository;
+  /** Alarm rules with their states, and their history (server/src/ops/alarms). */
+  alarms: AlarmRepository;
 }
 
 export function createRepositories(db: SqlExecutor): Repositories {
@@ -68,5 +71,6 @@ export function createRepositories(db: SqlExecutor): Repositories {
     doors: new SqlDoorRepository(db),
     calls: new SqlCallRepository(db),
     pushSubscriptions: new SqlPushSubscriptionRepository(db),
+    alarms: new SqlAlarmRepository(db),
   };
 }

@@ -49,6 +49,8 @@ export interface World {
   /** The camera's own client (device token) and the detection event it reported. */
   cameraApi: PorchlightApi;
   eventId: string;
+  /** An alarm rule of site B. */
+  alarmId: string;
 }
 
 /**

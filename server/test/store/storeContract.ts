@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/createStore.ts';
 import { accountsContract } from './contract/accounts.ts';
+import { alarmsContract } from './contract/alarms.ts';
 import { apiKeysContract } from './contract/apiKeys.ts';
 import { auditContract } from './contract/audit.ts';
 import { devicesContract } from './contract/devices.ts';
@@ -55,6 +56,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     hostileInputContract(scope);
     recordingIndexContract(scope);
     doorbellContract(scope);
+    alarmsContract(scope);
     lifecycleContract(scope);
   });
 }

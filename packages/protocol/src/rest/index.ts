@@ -5,6 +5,7 @@
 import { accountRoutes } from './accounts.ts';
 import type { RestRouteName } from './endpoints.ts';
 import type { RestRoute } from './route.ts';
+import { alarmRoutes } from './alarms.ts';
 import { apiKeyRoutes } from './apiKeys.ts';
 import { auditRoutes } from './audit.ts';
 import { callRoutes } from './calls.ts';
@@ -20,6 +21,7 @@ import { siteRoutes } from './sites.ts';
 import { turnUsageRoutes } from './turnUsage.ts';
 
 export * from './accounts.ts';
+export * from './alarms.ts';
 export * from './enums.ts';
 export * from './endpoints.ts';
 export * from './apiKeys.ts';
@@ -54,5 +56,6 @@ export const restRoutes = {
   ...callRoutes,
   ...notificationRoutes,
   ...eventRoutes,
+  ...alarmRoutes,
 } satisfies Record<RestRouteName, RestRoute>;
 export type RestRoutes = typeof restRoutes;

@@ -1,5 +1,6 @@
 import type { ApiRoute } from '../Route.ts';
 import { adminRoutes } from './admin.ts';
+import { alarmRoutes } from './alarms.ts';
 import { apiKeyRoutes } from './apiKeys.ts';
 import { authRoutes } from './auth.ts';
 import { callRoutes } from './calls.ts';
@@ -26,4 +27,5 @@ export const routes: readonly ApiRoute[] = [
   ...callRoutes,
   ...notificationRoutes,
   ...eventRoutes,
+  ...alarmRoutes,
 ];
