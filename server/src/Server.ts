@@ -45,6 +45,8 @@ export interface ServerOverrides {
   pushAgent?: https.Agent;
   /** Resolver of push endpoint names at subscribe time (tests: a fake DNS). */
   pushLookup?: LookupAll;
+  /** The alarms' clock (tests move it an hour on to age worker deaths out). Default Date.now. */
+  alarmClock?: () => number;
 }
 
 /**
@@ -272,6 +274,7 @@ export class PorchlightServer {
         turn,
         notify,
         toAccounts: (ids, payload) => sockets.server?.notifyAccounts(ids, 'alarm', payload),
+        ...(overrides.alarmClock ? { now: overrides.alarmClock } : {}),
       });
       alarms = alarmModule;
       await alarmModule.start();
