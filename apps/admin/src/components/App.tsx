@@ -2,6 +2,7 @@ import { ErrorBanner, LoginForm } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 import { AccountsPage } from './AccountsPage.tsx';
 import { AdminsOnly } from './AdminsOnly.tsx';
+import { AlarmsPage } from './AlarmsPage.tsx';
 import { AuditPage } from './AuditPage.tsx';
 import { Header } from './Header.tsx';
 import { SitePage } from './SitePage.tsx';
@@ -38,5 +39,7 @@ function AdminPage() {
     case 'audit':
       // Keyed: another site starts with fresh filters.
       return <AuditPage key={page.siteId ?? ''} siteId={page.siteId} />;
+    case 'alarms':
+      return <AlarmsPage key={page.siteId ?? ''} siteId={page.siteId} />;
   }
 }

@@ -1,12 +1,13 @@
 import { AccountMenu, Brand, Tabs, type TabItem } from '@porchlight/web-ui';
 import { useStore, type Page } from '../store/index.ts';
 
-type Section = 'accounts' | 'sites' | 'audit';
+type Section = 'accounts' | 'sites' | 'audit' | 'alarms';
 
 const NAV: TabItem<Section>[] = [
   { id: 'accounts', label: 'Accounts' },
   { id: 'sites', label: 'Sites' },
   { id: 'audit', label: 'Audit log' },
+  { id: 'alarms', label: 'Alarms' },
 ];
 
 /** Where each section starts. */
@@ -14,6 +15,7 @@ const START: Record<Section, Page> = {
   accounts: { name: 'accounts' },
   sites: { name: 'sites' },
   audit: { name: 'audit', siteId: null },
+  alarms: { name: 'alarms', siteId: null },
 };
 
 export function Header() {

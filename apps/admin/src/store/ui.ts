@@ -7,7 +7,8 @@ export type Page =
   | { name: 'accounts' }
   | { name: 'sites' }
   | { name: 'site'; siteId: string }
-  | { name: 'audit'; siteId: string | null };
+  | { name: 'audit'; siteId: string | null }
+  | { name: 'alarms'; siteId: string | null };
 
 /** The banner holds the last failed action. */
 export interface UiSlice extends BannerSlice {
@@ -33,6 +34,9 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set, get) =>
       rotated: null,
       auditEvents: null,
       auditMore: false,
+      alarms: null,
+      alarmHistory: null,
+      alarmHistoryNext: null,
     }),
   attempt: async (run) => {
     try {

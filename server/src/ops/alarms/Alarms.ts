@@ -100,7 +100,8 @@ export class Alarms {
           ? ` (value ${Math.round(after.value * 100) / 100}${unit ? ` ${unit}` : ''})`
           : ''
       }`,
-      url: `/admin/alarms?site=${encodeURIComponent(after.siteId)}`,
+      // The home app (owners); admins find the alarm on the admin app's Alarms page.
+      url: '/',
       at,
       alarm: payload,
     };
