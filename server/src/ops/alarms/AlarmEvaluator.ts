@@ -1,3 +1,4 @@
+import type { AlarmState } from '@porchlight/protocol';
 import { createLogger } from '@porchlight/runtime';
 import type { AlarmRecord, AlarmRepository } from '../../store/repositories/AlarmRepository.ts';
 import { decide } from './datapoints.ts';
@@ -10,6 +11,8 @@ interface Window {
   version: number;
   values: (number | null)[];
   lastAt: number;
+  /** The last state decided (and notified), whether or not the store took it. */
+  state?: AlarmState | undefined;
 }
 
 export interface AlarmEvaluatorOptions {
@@ -70,16 +73,22 @@ export class AlarmEvaluator {
       { from, now },
     );
     const values = [...(previous?.values ?? []), value].slice(-rule.evaluationPeriods);
-    this.#windows.set(rule.id, { version: rule.updatedAt, values, lastAt: now });
+    const window: Window = { version: rule.updatedAt, values, lastAt: now, state: previous?.state };
+    this.#windows.set(rule.id, window);
     const d = decide(rule, values);
     // Re-read: an acknowledgement or mute may have landed since the list was taken.
-    const current = (await this.#o.repo.get(rule.id)) ?? rule;
-    if (d.state === current.state) {
-      await this.#o.repo.updateState(rule.id, { value, evaluatedAt: now, reason: d.reason });
+    const stored = (await this.#o.repo.get(rule.id)) ?? rule;
+    // What people were last told; differs from the stored state while the store refuses writes.
+    const known = window.state ?? stored.state;
+    if (d.state === known) {
+      if (stored.state !== d.state) await this.#store(stored, d.state, d.reason, value, now);
+      else await this.#o.repo.updateState(rule.id, { value, evaluatedAt: now, reason: d.reason });
       return;
     }
+    window.state = d.state;
+    const before: AlarmRecord = { ...stored, state: known };
     const after: AlarmRecord = {
-      ...current,
+      ...stored,
       state: d.state,
       reason: d.reason,
       value,
@@ -88,9 +97,35 @@ export class AlarmEvaluator {
       acknowledgedAt: null,
       acknowledgedBy: null,
     };
-    await this.#o.repo.updateState(rule.id, {
-      state: after.state,
-      reason: after.reason,
+    logger.info('alarm state changed', {
+      alarmId: rule.id,
+      siteId: rule.siteId,
+      kind: rule.kind,
+      from: known,
+      to: d.state,
+      value,
+    });
+    try {
+      await this.#store(before, d.state, d.reason, value, now);
+    } catch (error) {
+      // Told anyway (a database-errors alarm must not wait for the database); stored once the
+      // store takes writes again (the catch-up above).
+      logger.warn('alarm state change not stored yet', { alarmId: rule.id, error });
+    }
+    await this.#o.onTransition(before, after);
+  }
+
+  /** The state change and its history row. */
+  async #store(
+    before: AlarmRecord,
+    state: AlarmRecord['state'],
+    reason: string,
+    value: number | null,
+    now: number,
+  ): Promise<void> {
+    await this.#o.repo.updateState(before.id, {
+      state,
+      reason,
       value,
       stateChangedAt: now,
       evaluatedAt: now,
@@ -98,26 +133,17 @@ export class AlarmEvaluator {
       acknowledgedBy: null,
     });
     await this.#o.repo.appendHistory({
-      alarmId: rule.id,
-      siteId: rule.siteId,
-      kind: rule.kind,
-      deviceId: rule.deviceId,
+      alarmId: before.id,
+      siteId: before.siteId,
+      kind: before.kind,
+      deviceId: before.deviceId,
       at: now,
       type: 'state',
-      from: current.state,
-      to: d.state,
+      from: before.state,
+      to: state,
       value,
-      reason: d.reason,
+      reason,
       actor: null,
     });
-    logger.info('alarm state changed', {
-      alarmId: rule.id,
-      siteId: rule.siteId,
-      kind: rule.kind,
-      from: current.state,
-      to: d.state,
-      value,
-    });
-    await this.#o.onTransition(current, after);
   }
 }
