@@ -69,8 +69,13 @@ export class ServerSignals implements AlarmSignals {
     const devices = target.deviceId
       ? [await this.#s.devices.get(target.deviceId)]
       : await this.#s.devices.list(target.siteId);
+    // Site-wide: cameras only (a doorbell publishes during calls, not all the time).
     const cameras = devices.filter(
-      (d) => d !== null && d.siteId === target.siteId && d.revokedAt === null,
+      (d) =>
+        d !== null &&
+        d.siteId === target.siteId &&
+        d.revokedAt === null &&
+        (target.deviceId !== null || d.kind === 'camera'),
     );
     if (cameras.length === 0) return null;
     return Math.max(...cameras.map((d) => this.#s.streams.downSeconds(d!.id, d!.createdAt)));
