@@ -25,7 +25,7 @@ test.afterAll(async () => {
   await ts?.close();
 });
 
-test('a killed media worker shows as ALARM on the Alarms page; acknowledge and edit work', async ({
+test('a killed media worker shows as ALARM on the Alarms page (and to the owner at home); acknowledge and edit work', async ({
   browser,
 }) => {
   const base = `/api/v1/sites/${ts.siteId}/alarms`;
@@ -61,6 +61,13 @@ test('a killed media worker shows as ALARM on the Alarms page; acknowledge and e
     page.locator(`[data-testid="alarm-history-row"][data-alarm="${rule.id}"][data-to="ALARM"]`),
   ).toHaveCount(1);
 
+  // The owner's view in the home app (same session): the firing alarm on the devices page.
+  const home = await page.context().newPage();
+  await home.goto(`${ts.url}/devices`);
+  const firing = home.locator('[data-testid="site-alarm"][data-kind="worker-restarts"]');
+  await expect(firing).toBeVisible({ timeout: 15_000 });
+  await expect(firing.getByTestId('site-alarm-acknowledge')).toBeVisible();
+
   await row.getByTestId('alarm-acknowledge').click();
   await expect(row.getByTestId('alarm-acknowledged')).toBeVisible();
   await expect(row.getByTestId('alarm-acknowledge')).toHaveCount(0);
@@ -71,6 +78,8 @@ test('a killed media worker shows as ALARM on the Alarms page; acknowledge and e
       `[data-testid="alarm-history-row"][data-alarm="${rule.id}"][data-type="acknowledged"]`,
     ),
   ).toHaveCount(1);
+  await expect(firing.getByTestId('site-alarm-acknowledged')).toBeVisible({ timeout: 15_000 });
+  await home.close();
 
   // Editing the threshold: one death is no longer above it, so the alarm resolves.
   await row.getByTestId('alarm-edit').click();
