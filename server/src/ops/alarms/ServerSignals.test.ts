@@ -1,12 +1,10 @@
-import { EnhancedEventEmitter } from '@porchlight/runtime';
 import { describe, expect, it } from 'vitest';
 import { deviceRecord } from '../../../../tests/support/records.ts';
 import type { Room } from '../../media/Room.ts';
-import type { RoomRegistry, RoomRegistryEvents } from '../../media/RoomRegistry.ts';
 import type { Device } from '../../store/repositories/DeviceRepository.ts';
 import { EventCounter } from './EventCounter.ts';
 import { ServerSignals } from './ServerSignals.ts';
-import { StreamWatch } from './StreamWatch.ts';
+import { StreamWatch, type RoomSource } from './StreamWatch.ts';
 
 const SITE = 'site-1';
 const period = (now: number) => ({ from: now - 60_000, now });
@@ -17,10 +15,7 @@ function signals(o: {
   quota?: number;
   turn?: boolean | null;
 }) {
-  const rooms: Pick<RoomRegistry, 'on' | 'rooms'> = Object.assign(
-    new EnhancedEventEmitter<RoomRegistryEvents>(),
-    { rooms: new Map<string, Room>() },
-  );
+  const rooms: RoomSource = { rooms: new Map<string, Room>(), on: () => undefined };
   const deaths = new EventCounter({ keepMs: 86_400_000 });
   return {
     deaths,

@@ -1,7 +1,12 @@
 import type { types } from 'mediasoup';
 import type { ProducerAppData } from '../../media/Peer.ts';
 import type { Room } from '../../media/Room.ts';
-import type { RoomRegistry } from '../../media/RoomRegistry.ts';
+
+/** What the watch needs of the RoomRegistry: its site rooms, and news of new ones. */
+export interface RoomSource {
+  readonly rooms: ReadonlyMap<string, Room>;
+  on(event: 'room', listener: (room: Room) => void): unknown;
+}
 
 interface DeviceStream {
   /** Open, unpaused camera video producers of the device. */
@@ -20,7 +25,7 @@ export class StreamWatch {
   readonly #now: () => number;
   readonly #startedAt: number;
 
-  constructor(rooms: Pick<RoomRegistry, 'on' | 'rooms'>, now: () => number) {
+  constructor(rooms: RoomSource, now: () => number) {
     this.#now = now;
     this.#startedAt = now();
     rooms.on('room', (room) => this.#attach(room));
