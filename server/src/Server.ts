@@ -37,6 +37,8 @@ import { Billing } from './ops/billing/Billing.ts';
 import type { CameraCounts } from './ops/billing/Saving.ts';
 import type { UsageQuery } from './ops/usage/ports.ts';
 import { USAGE_DIMENSIONS, type UsageTotals } from '@porchlight/protocol';
+import type { Alarms } from './ops/alarms/Alarms.ts';
+import { createAlarms } from './ops/alarms/createAlarms.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -54,6 +56,8 @@ export interface ServerOverrides {
   pushLookup?: LookupAll;
   /** Metered usage that billing prices (tests of billing pages: fixed totals). */
   usage?: UsageQuery;
+  /** The alarms' clock (tests move it an hour on to age worker deaths out). Default Date.now. */
+  alarmClock?: () => number;
 }
 
 /**
@@ -88,6 +92,8 @@ export class PorchlightServer {
   readonly ops: Ops;
   /** Price lists, invoices, estimates, the cloud-vs-box saving. */
   readonly billing: Billing;
+  /** Alarm rules, their evaluation and notices (docs/operations.md "Alarms"). */
+  readonly alarms: Alarms;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -109,6 +115,7 @@ export class PorchlightServer {
     usage: UsageMetering | undefined;
     ops: Ops;
     billing: Billing;
+    alarms: Alarms;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -127,6 +134,7 @@ export class PorchlightServer {
     this.usage = parts.usage;
     this.ops = parts.ops;
     this.billing = parts.billing;
+    this.alarms = parts.alarms;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -157,6 +165,7 @@ export class PorchlightServer {
     let ops: Ops | undefined;
     // First, so the HTTP server counts its requests from the start.
     const metrics = new PorchlightMetrics(VERSION);
+    let alarms: Alarms | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ repos: store, secret });
@@ -331,6 +340,19 @@ export class PorchlightServer {
         mayReadMetrics: (principal) => identity.authorizer.can(principal, 'metrics:read', '*'),
       });
       ops.register(http);
+      const alarmModule = createAlarms({
+        config,
+        store,
+        pool,
+        rooms,
+        recording,
+        turn,
+        notify,
+        toAccounts: (ids, payload) => sockets.server?.notifyAccounts(ids, 'alarm', payload),
+        ...(overrides.alarmClock ? { now: overrides.alarmClock } : {}),
+      });
+      alarms = alarmModule;
+      await alarmModule.start();
       const openApi = buildOpenApi(routes, VERSION);
       http.get('/api/openapi.json', async () => openApi);
       const billing = new Billing({
@@ -341,7 +363,18 @@ export class PorchlightServer {
       registerRoutes(
         http,
         routes,
-        apiContext(identity, recording, bell, notify, detect, billing, publicUrl, usage, ops),
+        apiContext(
+          identity,
+          recording,
+          bell,
+          notify,
+          detect,
+          billing,
+          alarmModule,
+          publicUrl,
+          usage,
+          ops,
+        ),
         identity.authenticator,
       );
       recording.media.register(http);
@@ -368,6 +401,7 @@ export class PorchlightServer {
         usage,
         ops,
         billing,
+        alarms: alarmModule,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -375,6 +409,7 @@ export class PorchlightServer {
       // Close what was built, in reverse order; one failing close must not keep the rest open.
       detection?.close();
       ops?.close();
+      alarms?.close();
       const built = [doorbell, signaling, http, recording, usage, rooms, turn, pool, store];
       for (const part of built) {
         try {
@@ -422,6 +457,7 @@ export class PorchlightServer {
       // Live calls end first, so their visitors and homeowners are told before sockets close.
       await this.doorbell.close();
       this.detection.close();
+      this.alarms.close();
       await this.signaling.close();
       // Recorders stop gracefully first so their last segments are kept.
       await this.recording.close();
@@ -446,6 +482,7 @@ function apiContext(
   notify: Notify,
   detection: Detection,
   billing: Billing,
+  alarms: Alarms,
   publicUrl: () => string,
   usage: UsageMetering | undefined,
   ops: Ops,
@@ -473,6 +510,7 @@ function apiContext(
     usage: usage?.report,
     health: { series: (since) => ops.health.series(since) },
     billing,
+    alarms: alarms.service,
   };
 }
 

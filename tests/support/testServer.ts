@@ -85,6 +85,8 @@ export async function startTestServer(
         ...overrides.detection,
         host: { enabled: false, ...overrides.detection?.host },
       },
+      // Alarm evaluation only where a test is about alarms (their notices would reach sockets).
+      alarms: { enabled: false, ...overrides.alarms },
       // Recorders (one ffmpeg per camera) only where a test is about recording.
       recording: { defaultMode: 'off', ...overrides.recording },
       auth: { tokenSecret: secret, ...overrides.auth },

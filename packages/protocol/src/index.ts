@@ -7,3 +7,4 @@ export * from './push.ts';
 export * from './detection.ts';
 export * from './usage.ts';
 export * from './billing.ts';
+export * from './alarms.ts';

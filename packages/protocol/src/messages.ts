@@ -19,6 +19,8 @@ import type { Ack } from './errors.ts';
 import type { AnsweredBy, CallOutcome, CallView } from './rest/calls.ts';
 import type { EventView } from './rest/events.ts';
 import type { DetectionSettings } from './detection.ts';
+import type { AlarmState } from './alarms.ts';
+import type { AlarmView } from './rest/alarms.ts';
 import type { Action } from './rest/enums.ts';
 
 /**
@@ -242,6 +244,11 @@ export interface NotificationMap {
   detection: { kind: DetectionNotificationKind; event: EventView };
   /** To the camera's own sockets: its detection settings changed (apply them at once). */
   detectionSettings: { deviceId: string; settings: DetectionSettings };
+  /**
+   * To every open socket of the site's owners and of admins (joined or not): an alarm changed
+   * state (`from` -> `alarm.state`), unless it is muted (docs/operations.md "Alarms").
+   */
+  alarm: { alarm: AlarmView; from: AlarmState };
 }
 
 export const DETECTION_NOTIFICATION_KINDS = ['started', 'updated', 'ended'] as const;

@@ -17,6 +17,8 @@ export const PUSH_TYPES = [
   /** A camera saw a person (text first, then `detection-snapshot` with the image). */
   'detection',
   'detection-snapshot',
+  /** An alarm of a site the person owns changed state (docs/operations.md "Alarms"). */
+  'alarm',
 ] as const;
 export type PushType = (typeof PUSH_TYPES)[number];
 /** Types that are an incoming call: Answer/Decline actions, renotify, requireInteraction. */
@@ -62,6 +64,8 @@ export const PushPayloadSchema = z.object({
   /** Detection pushes: the camera and the event. */
   deviceId: IdSchema.optional(),
   eventId: IdSchema.optional(),
+  /** Alarm pushes: the alarm rule. */
+  alarmId: IdSchema.optional(),
   title: z.string().min(1).max(PUSH_LIMITS.title),
   body: z.string().max(PUSH_LIMITS.body),
   image: ImageSchema.optional(),

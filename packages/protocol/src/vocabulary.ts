@@ -4,3 +4,4 @@
  */
 export * from './rest/enums.ts';
 export * from './rest/endpoints.ts';
+export * from './alarms.ts';

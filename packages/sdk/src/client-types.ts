@@ -57,4 +57,6 @@ export type ClientEvents = {
   detection: [notification: NotificationMap['detection']];
   /** This camera's detection settings were changed by an owner: apply them at once. */
   detectionSettings: [notification: NotificationMap['detectionSettings']];
+  /** An alarm of a site this account owns (or any, for admins) changed state (docs/operations.md). */
+  alarm: [notification: NotificationMap['alarm']];
 };

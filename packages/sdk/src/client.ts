@@ -124,6 +124,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
       emitCall: (notification) => this.safeEmit('call', notification),
       emitDetection: (notification) => this.safeEmit('detection', notification),
       emitDetectionSettings: (notification) => this.safeEmit('detectionSettings', notification),
+      emitAlarm: (notification) => this.safeEmit('alarm', notification),
     };
   }
 

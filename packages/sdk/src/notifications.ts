@@ -24,6 +24,8 @@ export interface NotificationTarget {
   emitDetection(notification: NotificationMap['detection']): void;
   /** Hands this camera's new detection settings to the app. */
   emitDetectionSettings(notification: NotificationMap['detectionSettings']): void;
+  /** Hands an alarm's state change to the app. */
+  emitAlarm(notification: NotificationMap['alarm']): void;
 }
 
 /** Applies one server notification: the producer directory, subscriptions, media resets. */
@@ -92,6 +94,9 @@ export function applyNotification(t: NotificationTarget, notification: Notificat
       break;
     case 'detectionSettings':
       t.emitDetectionSettings(notification.payload);
+      break;
+    case 'alarm':
+      t.emitAlarm(notification.payload);
       break;
   }
 }

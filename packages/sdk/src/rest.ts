@@ -22,8 +22,21 @@ export { ApiError, isPorchlightError, PorchlightError } from './errors.ts';
 export { describeApiError, isCode } from './describe-error.ts';
 export type { PorchlightErrorCode } from './errors.ts';
 // The REST shapes come from the contract in @porchlight/protocol (zod schemas, types inferred).
-export { RECORDING_MODES, SITE_ROLES } from '@porchlight/protocol/vocabulary';
+export {
+  ALARM_DEFAULTS,
+  ALARM_KINDS,
+  ALARM_UNITS,
+  RECORDING_MODES,
+  SITE_ROLES,
+} from '@porchlight/protocol/vocabulary';
 export type {
+  AlarmHistoryEntry,
+  AlarmHistoryPage,
+  AlarmKind,
+  AlarmState,
+  AlarmView,
+  CreateAlarmRule,
+  UpdateAlarmRule,
   Account,
   AccountPatch,
   Bill,

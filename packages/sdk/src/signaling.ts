@@ -54,6 +54,7 @@ const NOTIFICATION_NAMES = [
   'quickReply',
   'detection',
   'detectionSettings',
+  'alarm',
 ] as const satisfies readonly NotificationName[];
 
 // Fails to compile when the protocol gains a notification this list does not subscribe to.

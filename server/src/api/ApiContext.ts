@@ -16,6 +16,7 @@ import type { Detection } from '../detection/Detection.ts';
 import type { UsageReportPort } from '../ops/usage/ports.ts';
 import type { HealthSeries } from '@porchlight/protocol';
 import type { BillingPort } from '../ops/billing/ports.ts';
+import type { AlarmService } from '../ops/alarms/AlarmService.ts';
 
 /** What the detection routes use. */
 export type DetectionPort = Pick<
@@ -56,4 +57,6 @@ export interface ApiContext extends IdentityPorts {
   health: { series(since?: number): HealthSeries };
   /** Price lists, invoices, estimates, the cloud-vs-box saving. */
   billing: BillingPort;
+  /** Alarm rules, states, history, acknowledge and mute (docs/operations.md "Alarms"). */
+  alarms: AlarmService;
 }

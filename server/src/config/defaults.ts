@@ -193,6 +193,15 @@ export const defaults = {
     /** How much history the sampler keeps (seconds); older points are dropped. */
     healthWindowSeconds: 3_600,
   },
+  alarms: {
+    /** Evaluate alarm rules (docs/operations.md "Alarms"); off: rules can be edited, nothing fires. */
+    enabled: true,
+    /**
+     * How often the evaluator looks for rules whose evaluation period has passed (ms). Periods are
+     * whole seconds, so a second is fine-grained enough and costs one small query per tick.
+     */
+    tickMs: 1000,
+  },
   /** Create a first site and print links at start-up. */
   devBootstrap: true,
 };

@@ -239,6 +239,12 @@ export const ConfigSchema = z
           .default(defaults.doorbell.speechVoice),
       })
       .default(defaults.doorbell),
+    alarms: z
+      .strictObject({
+        enabled: z.boolean().default(defaults.alarms.enabled),
+        tickMs: z.number().int().min(100).max(60_000).default(defaults.alarms.tickMs),
+      })
+      .default(defaults.alarms),
     detection: z
       .strictObject({
         enabledByDefault: z.boolean().default(defaults.detection.enabledByDefault),

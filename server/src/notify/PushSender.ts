@@ -79,7 +79,7 @@ export interface PushJob {
  * secrets.
  */
 export type PushSenderEvents = {
-  /** One send ended (monitoring counts outcomes). */
+  /** Every send's outcome (metrics count them all; alarms the failed and throttled ones). */
   sent: [outcome: SendOutcome];
 };
 

@@ -1,6 +1,7 @@
 import type https from 'node:https';
 import type { PushSubscriptionRepository } from '../store/repositories/PushSubscriptionRepository.ts';
 import { ActionTokens } from './ActionTokens.ts';
+import { AlarmPush } from './AlarmPush.ts';
 import { DetectionPush } from './DetectionPush.ts';
 import { DoorbellPush } from './DoorbellPush.ts';
 import type { LookupAll } from './endpointGuard.ts';
@@ -43,6 +44,8 @@ export interface Notify {
   doorbell: DoorbellPush;
   /** What the composition root connects to the detection events. */
   detection: DetectionPush;
+  /** Alarm state changes (a Notifier the alarms module is given). */
+  alarms: AlarmPush;
 }
 
 export function createNotify(o: NotifyOptions): Notify {
@@ -73,5 +76,6 @@ export function createNotify(o: NotifyOptions): Notify {
     }),
     doorbell: new DoorbellPush({ subscriptions: o.subscriptions, sender, actionTokens, now }),
     detection: new DetectionPush({ subscriptions: o.subscriptions, sender, now }),
+    alarms: new AlarmPush({ subscriptions: o.subscriptions, sender, now }),
   };
 }

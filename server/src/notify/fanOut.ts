@@ -21,7 +21,8 @@ export interface FanOutDeps {
  */
 export async function fanOut(
   deps: FanOutDeps,
-  about: { siteId: string; deviceId: string; log: Record<string, string> },
+  /** `deviceId` null: about the whole site (alarms), where the per-browser device choice does not apply. */
+  about: { siteId: string; deviceId: string | null; log: Record<string, string> },
   accountIds: readonly string[],
   payloadFor: (sub: PushSubscriptionRecord) => PushPayload,
   delivery: PushDelivery,
@@ -37,7 +38,7 @@ export async function fanOut(
   const skipped: FanOutReport['skipped'] = [];
   const chosen: PushSubscriptionRecord[] = [];
   for (const sub of all) {
-    if (!wantsDevice(sub.settings, about.siteId, about.deviceId))
+    if (about.deviceId !== null && !wantsDevice(sub.settings, about.siteId, about.deviceId))
       skipped.push({ subscriptionId: sub.id, reason: 'device' });
     else if (inQuietHours(sub.settings, now))
       skipped.push({ subscriptionId: sub.id, reason: 'quiet-hours' });

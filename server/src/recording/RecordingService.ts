@@ -66,6 +66,12 @@ export type RecordingServiceEvents = {
   segment: [SegmentRecord];
   /** Media lost: a segment not written, a recorder crashed or not started (monitoring). */
   failure: [reason: 'write' | 'recorder_exit' | 'recorder_start'];
+  /** A device's recorder started a run (alarms watch recorder progress). */
+  runStarted: [{ deviceId: string; siteId: string; runId: string }];
+  /** A running recorder produced a segment (persisted or kept in the pre-roll ring). */
+  progress: [{ deviceId: string }];
+  /** A device's run ended and its segments were written. */
+  runStopped: [{ deviceId: string; runId: string }];
 };
 
 /**
@@ -244,9 +250,16 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
         live: this.#o.live.of(deviceId),
       },
     });
-    stream.on('run', ({ runId }) => this.#activeRuns.add(runId));
+    stream.on('run', ({ runId }) => {
+      this.#activeRuns.add(runId);
+      this.safeEmit('runStarted', { deviceId, siteId: settings.siteId, runId });
+    });
     // Only running runs keep their init segment from retention; the set stays small.
-    stream.on('runEnded', ({ runId }) => this.#activeRuns.delete(runId));
+    stream.on('runEnded', ({ runId }) => {
+      this.#activeRuns.delete(runId);
+      this.safeEmit('runStopped', { deviceId, runId });
+    });
+    stream.on('decided', () => this.safeEmit('progress', { deviceId }));
     stream.on('segment', (s) => this.safeEmit('segment', s));
     stream.on('failure', (reason) => this.safeEmit('failure', reason));
     return stream;

@@ -1,5 +1,6 @@
 import type { SqlExecutor } from './executor/SqlExecutor.ts';
 import { SqlAccountRepository, type AccountRepository } from './repositories/AccountRepository.ts';
+import { SqlAlarmRepository, type AlarmRepository } from './repositories/AlarmRepository.ts';
 import { SqlApiKeyRepository, type ApiKeyRepository } from './repositories/ApiKeyRepository.ts';
 import { SqlCallRepository, type CallRepository } from './repositories/CallRepository.ts';
 import { SqlDoorRepository, type DoorRepository } from './repositories/DoorRepository.ts';
@@ -54,6 +55,8 @@ export interface Repositories {
   pushSubscriptions: PushSubscriptionRepository;
   /** Usage metering's hourly rollups and checkpoint (server/src/ops/usage). */
   usage: UsageRepository;
+  /** Alarm rules with their states, and their history (server/src/ops/alarms). */
+  alarms: AlarmRepository;
 }
 
 export function createRepositories(db: SqlExecutor): Repositories {
@@ -72,5 +75,6 @@ export function createRepositories(db: SqlExecutor): Repositories {
     calls: new SqlCallRepository(db),
     pushSubscriptions: new SqlPushSubscriptionRepository(db),
     usage: new SqlUsageRepository(db),
+    alarms: new SqlAlarmRepository(db),
   };
 }

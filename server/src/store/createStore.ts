@@ -2,6 +2,7 @@ import { StoreConfigError } from './errors.ts';
 import { PostgresExecutor } from './executor/PostgresExecutor.ts';
 import type { SqlDialect, SqlExecutor } from './executor/SqlExecutor.ts';
 import { SqliteExecutor } from './executor/SqliteExecutor.ts';
+import { QueryErrors } from './executor/QueryErrors.ts';
 import { createRepositories, type Repositories } from './Repositories.ts';
 
 /**
@@ -12,6 +13,8 @@ import { createRepositories, type Repositories } from './Repositories.ts';
 export interface Store extends Repositories {
   readonly kind: SqlDialect;
   readonly executor: SqlExecutor;
+  /** Failed queries (not constraint answers), for the database-errors alarm. */
+  readonly queryErrors: QueryErrors;
   /** Runs pending migrations (idempotent). */
   migrate(): Promise<void>;
   /** Idempotent; a closed store refuses work with StoreClosedError. */
@@ -53,10 +56,13 @@ export async function openStore(executor: SqlExecutor): Promise<Store> {
     await executor.close();
     throw error;
   }
+  const queryErrors = new QueryErrors();
+  const watched = queryErrors.watch(executor);
   return {
-    ...createRepositories(executor),
+    ...createRepositories(watched),
     kind: executor.dialect,
-    executor,
+    executor: watched,
+    queryErrors,
     migrate: () => executor.migrate(),
     close: () => executor.close(),
   };

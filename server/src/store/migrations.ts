@@ -24,6 +24,7 @@ import { v5 } from './migrations/005-push.ts';
 import { v6 } from './migrations/006-invitations.ts';
 import { v7 } from './migrations/007-call-messages.ts';
 import { v8 } from './migrations/008-detection.ts';
+import { v9 } from './migrations/009-alarms.ts';
 import { v10 } from './migrations/010-usage.ts';
 import { v11 } from './migrations/011-billing.ts';
 
@@ -39,7 +40,7 @@ export interface Migration {
   readonly sqliteForeignKeysOff?: boolean;
 }
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v10, v11];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11];
 
 /** The bookkeeping table; the same DDL is valid in both dialects. */
 export const SCHEMA_MIGRATIONS_DDL = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -461,6 +461,28 @@ const cases = {
   getBillingMonths: async (w) =>
     expect((await w.admin.getBillingMonths(w.siteB, { months: 3 })).months).toHaveLength(3),
   getSaving: async (w) => expect((await w.admin.getSaving(w.ts.siteId)).cameras).toBeGreaterThan(0),
+  listAlarms: async (w) =>
+    expect((await w.admin.listAlarms(w.siteB)).alarms.map((a) => a.kind)).toContain('stream-down'),
+  createAlarm: async (w) => {
+    const alarm = await w.admin.createAlarm(w.siteB, { kind: 'worker-restarts', threshold: 1 });
+    expect(alarm.state).toBe('INSUFFICIENT_DATA');
+    w.alarmId = alarm.id;
+  },
+  updateAlarm: async (w) =>
+    expect((await w.admin.updateAlarm(w.siteB, w.alarmId, { threshold: 2 })).threshold).toBe(2),
+  acknowledgeAlarm: async (w) =>
+    expect((await w.admin.acknowledgeAlarm(w.siteB, w.alarmId)).acknowledgedBy).toBe(w.adminId),
+  muteAlarm: async (w) =>
+    expect((await w.admin.muteAlarm(w.siteB, w.alarmId, Date.now() + 60_000)).mutedUntil).not.toBe(
+      null,
+    ),
+  unmuteAlarm: async (w) =>
+    expect((await w.admin.unmuteAlarm(w.siteB, w.alarmId)).mutedUntil).toBeNull(),
+  listAlarmHistory: async (w) =>
+    expect(
+      (await w.admin.listAlarmHistory(w.siteB, { alarmId: w.alarmId })).entries.map((e) => e.type),
+    ).toStrictEqual(['unmuted', 'muted', 'acknowledged']),
+  deleteAlarm: async (w) => w.admin.deleteAlarm(w.siteB, w.alarmId),
   deleteSite: async (w) => w.admin.deleteSite(w.siteB),
 } satisfies Record<RestRouteName, Case>;
 

@@ -51,6 +51,8 @@ export interface World {
   eventId: string;
   /** The server's detector host (its token from a launch code), once its session is open. */
   hostApi: PorchlightApi;
+  /** An alarm rule of site B. */
+  alarmId: string;
 }
 
 /**

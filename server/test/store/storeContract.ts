@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/createStore.ts';
 import { accountsContract } from './contract/accounts.ts';
+import { alarmsContract } from './contract/alarms.ts';
 import { apiKeysContract } from './contract/apiKeys.ts';
 import { auditContract } from './contract/audit.ts';
 import { billingContract } from './contract/billing.ts';
@@ -58,6 +59,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     hostileInputContract(scope);
     recordingIndexContract(scope);
     doorbellContract(scope);
+    alarmsContract(scope);
     lifecycleContract(scope);
     billingContract(scope);
   });

@@ -2,6 +2,7 @@ import { ErrorBanner, LoginForm } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 import { AccountsPage } from './AccountsPage.tsx';
 import { AdminsOnly } from './AdminsOnly.tsx';
+import { AlarmsPage } from './AlarmsPage.tsx';
 import { AuditPage } from './AuditPage.tsx';
 import { BillingPage } from './BillingPage.tsx';
 import { Header } from './Header.tsx';
@@ -44,5 +45,7 @@ function AdminPage() {
       return <HealthPage />;
     case 'billing':
       return <BillingPage />;
+    case 'alarms':
+      return <AlarmsPage key={page.siteId ?? ''} siteId={page.siteId} />;
   }
 }

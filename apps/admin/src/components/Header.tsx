@@ -1,12 +1,13 @@
 import { AccountMenu, Brand, Tabs, type TabItem } from '@porchlight/web-ui';
 import { useStore, type Page } from '../store/index.ts';
 
-type Section = 'accounts' | 'sites' | 'audit' | 'health' | 'billing';
+type Section = 'accounts' | 'sites' | 'audit' | 'alarms' | 'health' | 'billing';
 
 const NAV: TabItem<Section>[] = [
   { id: 'accounts', label: 'Accounts' },
   { id: 'sites', label: 'Sites' },
   { id: 'audit', label: 'Audit log' },
+  { id: 'alarms', label: 'Alarms' },
   { id: 'health', label: 'Server health' },
   { id: 'billing', label: 'Usage & billing' },
 ];
@@ -18,6 +19,7 @@ const START: Record<Section, Page> = {
   audit: { name: 'audit', siteId: null },
   health: { name: 'health' },
   billing: { name: 'billing' },
+  alarms: { name: 'alarms', siteId: null },
 };
 
 export function Header() {

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { createAlarmsSlice, type AlarmsSlice } from './alarms.ts';
 import { createAuditSlice, type AuditSlice } from './audit.ts';
 import { createAuthSlice, type AuthSlice } from './auth.ts';
 import { createBillingSlice, type BillingSlice } from './billing.ts';
@@ -15,7 +16,8 @@ export type Store = AuthSlice &
   HealthSlice &
   UiSlice &
   OperationsSlice &
-  BillingSlice;
+  BillingSlice &
+  AlarmsSlice;
 
 export const useStore = create<Store>()((...a) => ({
   ...createAuthSlice(...a),
@@ -24,6 +26,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createAuditSlice(...a),
   ...createHealthSlice(...a),
   ...createBillingSlice(...a),
+  ...createAlarmsSlice(...a),
   ...createUiSlice(...a),
   ...createOperationsSlice(...a),
 }));

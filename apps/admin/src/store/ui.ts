@@ -9,7 +9,8 @@ export type Page =
   | { name: 'site'; siteId: string }
   | { name: 'audit'; siteId: string | null }
   | { name: 'health' }
-  | { name: 'billing' };
+  | { name: 'billing' }
+  | { name: 'alarms'; siteId: string | null };
 
 /** The banner holds the last failed action. */
 export interface UiSlice extends BannerSlice {
@@ -35,6 +36,9 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set, get) =>
       rotated: null,
       auditEvents: null,
       auditMore: false,
+      alarms: null,
+      alarmHistory: null,
+      alarmHistoryNext: null,
     }),
   attempt: async (run) => {
     try {

@@ -34,6 +34,10 @@ export const ACTIONS = [
   'audit:read',
   /** Read a site's metering (relayed TURN usage, later storage and streaming). */
   'usage:read',
+  /** See a site's alarm rules, states and history. */
+  'alarm:read',
+  /** Change a site's alarm rules; acknowledge and mute its alarms. */
+  'alarm:manage',
   /** Manage API keys of one's own account. */
   'account:manage-keys',
   /** Be notified of a door's calls, answer, decline, talk in them, read the door's call history. */

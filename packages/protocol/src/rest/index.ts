@@ -5,6 +5,7 @@
 import { accountRoutes } from './accounts.ts';
 import type { RestRouteName } from './endpoints.ts';
 import type { RestRoute } from './route.ts';
+import { alarmRoutes } from './alarms.ts';
 import { apiKeyRoutes } from './apiKeys.ts';
 import { auditRoutes } from './audit.ts';
 import { billingRoutes } from './billing.ts';
@@ -24,6 +25,7 @@ import { turnUsageRoutes } from './turnUsage.ts';
 import { usageRoutes } from './usage.ts';
 
 export * from './accounts.ts';
+export * from './alarms.ts';
 export * from './enums.ts';
 export * from './endpoints.ts';
 export * from './apiKeys.ts';
@@ -67,5 +69,6 @@ export const restRoutes = {
   ...eventRoutes,
   ...detectorHostRoutes,
   ...billingRoutes,
+  ...alarmRoutes,
 } satisfies Record<RestRouteName, RestRoute>;
 export type RestRoutes = typeof restRoutes;

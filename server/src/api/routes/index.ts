@@ -1,5 +1,6 @@
 import type { ApiRoute } from '../Route.ts';
 import { adminRoutes } from './admin.ts';
+import { alarmRoutes } from './alarms.ts';
 import { apiKeyRoutes } from './apiKeys.ts';
 import { authRoutes } from './auth.ts';
 import { billingRoutes } from './billing.ts';
@@ -34,4 +35,5 @@ export const routes: readonly ApiRoute[] = [
   ...usageRoutes,
   ...healthRoutes,
   ...billingRoutes,
+  ...alarmRoutes,
 ];

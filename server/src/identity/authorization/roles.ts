@@ -35,6 +35,8 @@ export const ROLE_ACTIONS: Record<SiteRole, { stream: Action[]; site: Action[] }
       'device:manage',
       'audit:read',
       'usage:read',
+      'alarm:read',
+      'alarm:manage',
     ],
   },
   member: {

@@ -53,6 +53,8 @@ export const ALLOWED: Record<Action, Who[]> = {
   'device:manage': ['admin', 'ownerA', 'installerA'],
   'audit:read': ['admin', 'ownerA'],
   'usage:read': ['admin', 'ownerA'],
+  'alarm:read': ['admin', 'ownerA'],
+  'alarm:manage': ['admin', 'ownerA'],
   'account:manage-keys': [],
   'metrics:read': ['admin'],
   'admin:accounts': ['admin'],

@@ -21,6 +21,8 @@ export interface World {
   callA: string;
   /** A detection event of camera A2. */
   eventA2: string;
+  /** An alarm rule of site A (about camera A2). */
+  alarmA: string;
   tokens: Partial<Record<Who, string>>;
 }
 
@@ -96,6 +98,9 @@ export async function makeWorld(ts: TestServer): Promise<World> {
       detector: { backend: 'wasm', model: 'centernet', msPerFrame: 40 },
     })
   ).id;
+  const alarmA = (
+    await ts.server.alarms.service.create(siteA, { kind: 'stream-down', deviceId: camA2.id })
+  ).id;
   return {
     siteA,
     siteB,
@@ -108,6 +113,7 @@ export async function makeWorld(ts: TestServer): Promise<World> {
     doorTokenIdA,
     callA: call.id,
     eventA2,
+    alarmA,
     tokens,
   };
 }

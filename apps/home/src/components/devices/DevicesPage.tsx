@@ -4,6 +4,7 @@ import { DoorPanel } from '../doorbell/manage/DoorPanel.tsx';
 import { AddCamera } from './AddCamera.tsx';
 import { DeviceRow } from './DeviceRow.tsx';
 import { RotatedCredential } from './RotatedCredential.tsx';
+import { SiteAlarms } from './SiteAlarms.tsx';
 
 /** Online status changes by itself: the list is re-read this often while shown. */
 const REFRESH_MS = 10_000;
@@ -26,6 +27,7 @@ export function DevicesPage() {
   return (
     <section className="page">
       <h1>Devices</h1>
+      {siteId && <SiteAlarms siteId={siteId} />}
       <AddCamera />
       <RotatedCredential />
       {devices === null ? (

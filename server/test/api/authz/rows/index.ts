@@ -2,6 +2,7 @@
 import type { Who } from '../principals.ts';
 import type { Example, ResourceRows } from '../world.ts';
 import { accounts } from './accounts.ts';
+import { alarms } from './alarms.ts';
 import { apiKeys } from './apiKeys.ts';
 import { audit } from './audit.ts';
 import { billing } from './billing.ts';
@@ -35,6 +36,7 @@ const RESOURCES: ResourceRows[] = [
   usage,
   health,
   billing,
+  alarms,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
