@@ -1,6 +1,6 @@
 /**
- * disk-free from a real cause: the recording volume is a small tmpfs (mounted here; the tests run
- * as root), something fills it (a file written next to the recordings), statfs sees the free space
+ * disk-free from a real cause: the recording volume is a small tmpfs (mounted here, as root or
+ * through `sudo -n` like scripts/setup.sh), something fills it (a file written next to the recordings), statfs sees the free space
  * fall under the threshold; the file goes and the alarm resolves.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,19 +12,25 @@ import { alarmWorld, FAST, transitions, type AlarmWorld } from './world.ts';
 
 const MiB = 1024 * 1024;
 
+/** mount/umount need root: direct when we are, through sudo (no prompt) when not. */
+function asRoot(command: string, args: string[]): void {
+  if (process.getuid?.() === 0) execFileSync(command, args);
+  else execFileSync('sudo', ['-n', command, ...args]);
+}
+
 describe('disk-free alarm on a small recording volume', () => {
   const volume = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-volume-'));
   let mounted = false;
   let w: AlarmWorld;
 
   beforeAll(async () => {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', volume]);
+    asRoot('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=1777', 'tmpfs', volume]);
     mounted = true;
     w = await alarmWorld({ recording: { storageDir: path.join(volume, 'recordings') } });
   });
   afterAll(async () => {
     await w?.close();
-    if (mounted) execFileSync('umount', [volume]);
+    if (mounted) asRoot('umount', [volume]);
     fs.rmSync(volume, { recursive: true, force: true });
   });
 
