@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ALARM_UNITS, type AlarmHistoryEntry, type AlarmView } from '@porchlight/sdk/rest';
 import { formatAgo, formatInstant } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
+import { SitePicker } from './SitePicker.tsx';
 
 /** The page re-reads states this often while open (alarms change on the server's clock). */
 const POLL_MS = 3000;
@@ -41,20 +42,11 @@ export function AlarmsPage({ siteId }: { siteId: string | null }) {
   return (
     <section className="page">
       <h1>Alarms</h1>
-      <label className="field">
-        <span>Site</span>
-        <select
-          data-testid="alarms-site"
-          value={effectiveSite ?? ''}
-          onChange={(event) => go({ name: 'alarms', siteId: event.target.value })}
-        >
-          {(sites ?? []).map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SitePicker
+        testId="alarms-site"
+        value={effectiveSite}
+        onChange={(siteId) => go({ name: 'alarms', siteId })}
+      />
       {alarms === null || !effectiveSite ? (
         <p className="muted">{effectiveSite ? 'Loading…' : 'No sites yet.'}</p>
       ) : (

@@ -10,6 +10,7 @@ import {
   fromLocalInput,
 } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
+import { SitePicker } from './SitePicker.tsx';
 
 /**
  * Who did what on a site, newest first: names (resolved by the server) instead of ids, times
@@ -72,20 +73,11 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
       <h1>Audit log</h1>
       <form className="form card" onSubmit={onSubmit}>
         <div className="form-row">
-          <label className="field">
-            <span>Site</span>
-            <select
-              data-testid="audit-site"
-              value={effectiveSite ?? ''}
-              onChange={(event) => go({ name: 'audit', siteId: event.target.value })}
-            >
-              {(sites ?? []).map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SitePicker
+            testId="audit-site"
+            value={effectiveSite}
+            onChange={(siteId) => go({ name: 'audit', siteId })}
+          />
           <label className="field">
             <span>Who</span>
             <select

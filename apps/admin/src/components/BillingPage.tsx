@@ -3,6 +3,7 @@ import type { BillingMonths, Saving } from '@porchlight/sdk/rest';
 import { useStore } from '../store/index.ts';
 import { MonthChart } from './MonthChart.tsx';
 import { PriceListEditor } from './PriceListEditor.tsx';
+import { SitePicker } from './SitePicker.tsx';
 
 const lineQuantity = (m: BillingMonths['months'][number], item: string): string =>
   m.lines.find((l) => l.item === item)?.quantity ?? '0';
@@ -28,20 +29,7 @@ export function BillingPage() {
   return (
     <section className="page" data-testid="billing-page">
       <h1>Usage &amp; billing</h1>
-      <label className="field">
-        <span>Site</span>
-        <select
-          data-testid="billing-site"
-          value={siteId ?? ''}
-          onChange={(event) => void select(event.target.value)}
-        >
-          {(sites ?? []).map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SitePicker testId="billing-site" value={siteId} onChange={(id) => void select(id)} />
       {siteId && months && <SiteMonths siteId={siteId} months={months} />}
       {siteId && <SavingPanel siteId={siteId} />}
       {config && <PriceListEditor config={config} />}
