@@ -42,6 +42,18 @@ export const ALARM_DEVICE_KINDS: ReadonlySet<AlarmKind> = new Set<AlarmKind>([
   'recording-stalled',
 ]);
 
+/** What each kind watches, in words, for display. */
+export const ALARM_LABELS: Record<AlarmKind, string> = {
+  'stream-down': 'Camera stream down',
+  'recording-stalled': 'Recording stalled',
+  'storage-quota': 'Storage quota used',
+  'disk-free': 'Free disk space',
+  'worker-restarts': 'Media worker restarts',
+  'turn-unhealthy': 'TURN server unhealthy',
+  'database-errors': 'Database errors',
+  'push-failures': 'Push delivery failures',
+};
+
 /** Unit of each kind's threshold and datapoints, for display. */
 export const ALARM_UNITS: Record<AlarmKind, string> = {
   'stream-down': 's',

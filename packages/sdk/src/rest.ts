@@ -25,6 +25,7 @@ export type { PorchlightErrorCode } from './errors.ts';
 export {
   ALARM_DEFAULTS,
   ALARM_KINDS,
+  ALARM_LABELS,
   ALARM_UNITS,
   RECORDING_MODES,
   SITE_ROLES,

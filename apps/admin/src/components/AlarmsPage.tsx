@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'react';
-import { ALARM_UNITS, type AlarmHistoryEntry, type AlarmView } from '@porchlight/sdk/rest';
-import { formatAgo, formatInstant } from '@porchlight/web-ui';
+import {
+  ALARM_LABELS,
+  ALARM_UNITS,
+  type AlarmHistoryEntry,
+  type AlarmView,
+} from '@porchlight/sdk/rest';
+import { formatAgo, formatBytes, formatInstant } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
 import { SitePicker } from './SitePicker.tsx';
 
@@ -108,8 +113,11 @@ export function AlarmsPage({ siteId }: { siteId: string | null }) {
   );
 }
 
-const fmt = (value: number | null, unit: string): string =>
-  value === null ? '—' : `${Math.round(value * 100) / 100}${unit ? ` ${unit}` : ''}`;
+const fmt = (value: number | null, unit: string): string => {
+  if (value === null) return '—';
+  if (unit === 'bytes') return formatBytes(value);
+  return `${Math.round(value * 100) / 100}${unit ? ` ${unit}` : ''}`;
+};
 
 function AlarmRow({
   siteId,
@@ -155,7 +163,7 @@ function AlarmRow({
             </span>
           )}
         </td>
-        <td>{a.kind}</td>
+        <td>{ALARM_LABELS[a.kind]}</td>
         <td>{target}</td>
         <td data-testid="alarm-value">{fmt(a.value, unit)}</td>
         <td>
@@ -322,7 +330,7 @@ function HistoryRow({ entry: e, target }: { entry: AlarmHistoryEntry; target: st
     >
       <td title={formatInstant(e.at)}>{formatAgo(e.at)}</td>
       <td>
-        {e.kind} · {target}
+        {ALARM_LABELS[e.kind]} · {target}
       </td>
       <td>{what}</td>
       <td className="muted">{e.reason}</td>

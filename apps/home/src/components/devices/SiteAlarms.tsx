@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AlarmView } from '@porchlight/sdk';
+import { ALARM_LABELS } from '@porchlight/sdk/rest';
 import { api } from '../../auth/services.ts';
 
 /** Alarm states change on the server's clock: re-read this often while shown. */
@@ -46,7 +47,7 @@ export function SiteAlarms({ siteId }: { siteId: string }) {
         <ul className="site-alarms">
           {firing.map((a) => (
             <li key={a.id} data-testid="site-alarm" data-kind={a.kind}>
-              <strong>{a.kind}</strong>: {a.reason}{' '}
+              <strong>{ALARM_LABELS[a.kind]}</strong>: {a.reason}{' '}
               {a.acknowledgedAt === null ? (
                 <button
                   type="button"
