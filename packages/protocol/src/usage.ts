@@ -17,17 +17,27 @@ export const USAGE_DIMENSIONS = [
 export type UsageDimension = (typeof USAGE_DIMENSIONS)[number];
 
 /** A non-negative integer as a decimal string ("0", "1234"); numbers are accepted when they are safe integers. */
-export const UsageQuantitySchema = z.union([
-  z
-    .string()
-    .regex(/^(0|[1-9][0-9]{0,29})$/, 'must be a non-negative integer written in decimal digits'),
-  z
-    .number()
-    .int('must be an integer')
-    .nonnegative('must not be negative')
-    .refine(Number.isSafeInteger, 'must be a safe integer; larger values go as strings')
-    .transform((n) => String(n)),
-]);
+export const UsageQuantitySchema = z
+  .union([z.string(), z.number()], {
+    error: 'must be a non-negative integer (a number, or a string of decimal digits)',
+  })
+  .transform((v, ctx) => {
+    const problem =
+      typeof v === 'string'
+        ? /^(0|[1-9][0-9]{0,29})$/.test(v)
+          ? null
+          : 'must be a non-negative integer written in decimal digits'
+        : !Number.isInteger(v)
+          ? 'must be an integer'
+          : v < 0
+            ? 'must not be negative'
+            : !Number.isSafeInteger(v)
+              ? 'must be a safe integer; larger values go as strings'
+              : null;
+    if (problem === null) return String(v);
+    ctx.issues.push({ code: 'custom', message: problem, input: v });
+    return z.NEVER;
+  });
 
 /** Usage over one period; absent dimensions are 0. */
 export const UsageTotalsSchema = z.strictObject({
