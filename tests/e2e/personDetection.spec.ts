@@ -241,9 +241,11 @@ test('people come into view: one event starting with them, recorded from 5 s bef
       }),
     });
     // It starts with the first frame that has people: their first sighting, within 1 s on this
-    // box (the bench times it). The detector examines one frame per interval of about twice its
-    // ms/frame, so on a box loaded enough to slow the model the first sighting may come later.
-    const firstLook = Math.max(1000, 3 * event.detector.msPerFrame);
+    // box (bench/detectionLatency.ts times it). On a loaded box the adaptive budget may fall to
+    // its floor, a fifth of a core: one frame examined every 5 x ms/frame, and the first one after
+    // the people came in takes up to that interval plus its own inference. Starting at the
+    // confirmation instead (3 sightings later) would still fail this.
+    const firstLook = Math.max(1000, 6 * event.detector.msPerFrame);
     expect(event.startedAt).toBeGreaterThanOrEqual(appeared - 200);
     expect(event.startedAt).toBeLessThanOrEqual(appeared + firstLook);
     expect(event.detector.backend).toBe('wasm');
