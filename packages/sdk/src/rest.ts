@@ -23,6 +23,7 @@ export { describeApiError, isCode } from './describe-error.ts';
 export type { PorchlightErrorCode } from './errors.ts';
 // The REST shapes come from the contract in @porchlight/protocol (zod schemas, types inferred).
 export {
+  ALARM_BREACHES_BELOW,
   ALARM_DEFAULTS,
   ALARM_KINDS,
   ALARM_LABELS,

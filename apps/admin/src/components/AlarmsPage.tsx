@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import {
+  ALARM_BREACHES_BELOW,
   ALARM_LABELS,
   ALARM_UNITS,
   type AlarmHistoryEntry,
@@ -167,8 +168,9 @@ function AlarmRow({
         <td>{target}</td>
         <td data-testid="alarm-value">{fmt(a.value, unit)}</td>
         <td>
-          {a.kind === 'disk-free' ? '<' : '>'} {fmt(a.threshold, unit)}, {a.datapointsToAlarm} of{' '}
-          {a.evaluationPeriods} × {a.periodSeconds} s{a.enabled ? '' : ' (off)'}
+          {ALARM_BREACHES_BELOW.has(a.kind) ? '<' : '>'} {fmt(a.threshold, unit)},{' '}
+          {a.datapointsToAlarm} of {a.evaluationPeriods} × {a.periodSeconds} s
+          {a.enabled ? '' : ' (off)'}
         </td>
         <td title={formatInstant(a.stateChangedAt)}>{formatAgo(a.stateChangedAt)}</td>
         <td className="nowrap">
