@@ -363,18 +363,18 @@ export class PorchlightServer {
       registerRoutes(
         http,
         routes,
-        apiContext(
+        apiContext({
           identity,
           recording,
-          bell,
+          doorbell: bell,
           notify,
-          detect,
+          detection: detect,
           billing,
-          alarmModule,
+          alarms: alarmModule,
           publicUrl,
           usage,
           ops,
-        ),
+        }),
         identity.authenticator,
       );
       recording.media.register(http);
@@ -475,18 +475,29 @@ export class PorchlightServer {
 }
 
 /** The REST API's view, assembled from the ports identity and recording export. */
-function apiContext(
-  identity: Identity,
-  recording: Recording,
-  doorbell: Doorbell,
-  notify: Notify,
-  detection: Detection,
-  billing: Billing,
-  alarms: Alarms,
-  publicUrl: () => string,
-  usage: UsageMetering | undefined,
-  ops: Ops,
-): ApiContext {
+function apiContext({
+  identity,
+  recording,
+  doorbell,
+  notify,
+  detection,
+  billing,
+  alarms,
+  publicUrl,
+  usage,
+  ops,
+}: {
+  identity: Identity;
+  recording: Recording;
+  doorbell: Doorbell;
+  notify: Notify;
+  detection: Detection;
+  billing: Billing;
+  alarms: Alarms;
+  publicUrl: () => string;
+  usage: UsageMetering | undefined;
+  ops: Ops;
+}): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
   return {
     ...identity.ports,
