@@ -217,7 +217,9 @@ export class PorchlightServer {
         rooms,
         audit: identity.audit,
         authorizer: identity.authorizer,
-        ...(metering && { onStorageChange: (id: string) => void metering.storageChanged(id) }),
+        ...(metering && {
+          onStorageChange: (id: string, bytes: number) => metering.storageChanged(id, bytes),
+        }),
       });
       await usage?.attachRecording(recording.index, recording.service.usage);
       const notify = createNotify({

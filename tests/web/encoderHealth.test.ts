@@ -38,7 +38,14 @@ describe('the camera page reading its encoder for the detection budget', () => {
   });
 
   it('says what the budget is and why, as the camera page shows it', () => {
-    const base = { fps: 15, referenceFps: 15, lagP95Ms: 3.4, cpuLimited: false } as const;
+    const base = {
+      fps: 15,
+      referenceFps: 15,
+      lagP95Ms: 3.4,
+      cpuLimited: false,
+      lagLimitMs: 16,
+      ambientCpu: false,
+    } as const;
     expect(budgetText({ ...base, budget: 0.6, mode: 'raising', trouble: null })).toBe(
       'CPU budget 60 % of a core (raising; encoder 15/15 fps, lag 3 ms)',
     );
@@ -48,5 +55,18 @@ describe('the camera page reading its encoder for the detection budget', () => {
     expect(
       budgetText({ ...base, fps: null, lagP95Ms: null, budget: 1, mode: 'max', trouble: null }),
     ).toBe('CPU budget 100 % of a core (at its maximum)');
+    expect(
+      budgetText({
+        ...base,
+        lagP95Ms: 45,
+        lagLimitMs: 67.5,
+        ambientCpu: true,
+        budget: 0.4,
+        mode: 'raising',
+        trouble: null,
+      }),
+    ).toBe(
+      'CPU budget 40 % of a core (raising; encoder 15/15 fps, lag 45 ms (a busy device: allowed 68 ms), encoder short of CPU anyway)',
+    );
   });
 });

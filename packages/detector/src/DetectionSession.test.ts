@@ -32,6 +32,7 @@ class FakeScene implements FrameSource<FakeFrame>, FrameDetectorLike<FakeFrame> 
     private readonly from: number,
     private readonly to: number,
     private readonly modelMs = 200,
+    private readonly score = 0.6,
   ) {}
 
   async grab(keepCopy: boolean) {
@@ -49,7 +50,7 @@ class FakeScene implements FrameSource<FakeFrame>, FrameDetectorLike<FakeFrame> 
     const persons: FrameResult['persons'] = [];
     if (t >= this.from && t <= this.to) {
       const k = (t - this.from) / (this.to - this.from);
-      persons.push({ score: 0.6, box: [0.1 + 0.7 * k, 0.3, 0.06, 0.2] });
+      persons.push({ score: this.score, box: [0.1 + 0.7 * k, 0.3, 0.06, 0.2] });
     }
     return { t, persons, ms: this.modelMs, motion: true, ran: true };
   }
@@ -147,6 +148,50 @@ describe('DetectionSession', () => {
     expect(stats.at(-1)!.detectionsPerSecond).toBeCloseTo(2.5, 0);
     expect(scene.maxBusy).toBe(1);
     session.close();
+  });
+
+  it('a slow device at its floor budget still catches a walker: someone unconfirmed is looked at again at once', async () => {
+    // 800 ms per model run at a fifth of a core: a look every 4 s. The walker crosses the frame
+    // in 6 s; between two paced looks they moved too far for the tracker to call it one person.
+    const t0 = Date.now();
+    const run = async (confirmLooks: number) => {
+      const scene = new FakeScene(t0 + 1000, t0 + 7000, 800);
+      const session = new DetectionSession(scene, scene, DEFAULT_DETECTION_SETTINGS, {
+        cpuBudget: 0.2,
+        confirmLooks,
+      });
+      const started: DetectionEvent[] = [];
+      session.on('started', (ev) => started.push(ev));
+      await vi.advanceTimersByTimeAsync(20_000);
+      session.close();
+      return { started, detects: scene.detects };
+    };
+    const paced = await run(0);
+    vi.setSystemTime(t0);
+    const quick = await run(4);
+    expect(paced.started).toHaveLength(0);
+    expect(quick.started).toHaveLength(1);
+    // It starts with the first look that saw the walker, not the confirming ones.
+    expect(quick.started[0]!.startedAt).toBeLessThanOrEqual(t0 + 1000 + 4000 + 800);
+    // A handful of looks more, not a core's worth: 20 s at 4 s per look is 5 looks.
+    expect(quick.detects - paced.detects).toBeLessThanOrEqual(4);
+  });
+
+  it('quick looks are bounded: a candidate the median gate keeps rejecting cannot hold the budget off', async () => {
+    const t0 = Date.now();
+    // Seen all the time, always under trackScore (0.45): never confirmed, always a candidate.
+    const scene = new FakeScene(t0, t0 + 60_000, 800, 0.4);
+    const session = new DetectionSession(scene, scene, DEFAULT_DETECTION_SETTINGS, {
+      cpuBudget: 0.2,
+      confirmLooks: 4,
+    });
+    const started: DetectionEvent[] = [];
+    session.on('started', (ev) => started.push(ev));
+    await vi.advanceTimersByTimeAsync(40_000);
+    session.close();
+    expect(started).toHaveLength(0);
+    // 4 quick looks (0.8 s each) after the first, then one every 4 s: about 12 in 40 s, not 50.
+    expect(scene.detects).toBeLessThanOrEqual(14);
   });
 
   it('close ends the open event, is idempotent, and stops detecting', async () => {

@@ -22,6 +22,15 @@ export interface DetectionSessionOptions<F extends Frame> {
   cpuBudget: number | { readonly budget: number };
   /** Never more detections per second than this (motion-skipped frames are cheap). Default 5. */
   maxRate: number;
+  /**
+   * Someone not yet confirmed was seen: the next looks come at once (still capped by maxRate),
+   * ignoring the budget, up to this many in a row. Confirming takes several looks (the
+   * assembler's minHits), and at a low budget's pace a walking person is gone, or too far from
+   * where the tracker expects them, between looks: no event at all on a slow or busy device.
+   * Bounded, so a false positive the median gate keeps rejecting cannot hold the budget off.
+   * Default 4.
+   */
+  confirmLooks: number;
   /** Wait this long when the source has no frame yet. Default 250 ms. */
   idleMs: number;
   /** After a detector error, retry after this long. Default 2000 ms. */
@@ -42,6 +51,7 @@ export interface DetectionSessionOptions<F extends Frame> {
 const DEFAULTS = {
   cpuBudget: 0.5,
   maxRate: 5,
+  confirmLooks: 4,
   idleMs: 250,
   retryMs: 2000,
   statsIntervalMs: 2000,
@@ -87,6 +97,8 @@ export class DetectionSession<
   private lastSnapshotAt = 0;
   private pendingStart = false;
   private pendingEnd: DetectionEvent | null = null;
+  /** Looks in a row taken at once to confirm someone (see confirmLooks). */
+  private quickLooks = 0;
 
   constructor(
     private readonly source: FrameSource<F>,
@@ -98,6 +110,8 @@ export class DetectionSession<
     this.o = { ...DEFAULTS, encodeSnapshot: null, ...options };
     if (!(this.budget > 0 && this.budget <= 1)) throw new RangeError('cpuBudget must be in (0, 1]');
     if (!(this.o.maxRate > 0)) throw new RangeError('maxRate must be > 0');
+    if (!(Number.isInteger(this.o.confirmLooks) && this.o.confirmLooks >= 0))
+      throw new RangeError('confirmLooks must be a whole number >= 0');
     this.assembler = new EventAssembler(
       settings,
       {
@@ -221,7 +235,13 @@ export class DetectionSession<
     this.count(end);
     // Pacing: a model run of d ms earns a period of d / cpuBudget; skipped frames cost ~nothing.
     const busy = end - started;
-    const budget = Math.min(1, Math.max(0.01, this.budget));
+    let budget = Math.min(1, Math.max(0.01, this.budget));
+    if (ran && this.assembler.confirming && this.quickLooks < this.o.confirmLooks) {
+      this.quickLooks++;
+      budget = 1;
+    } else if (ran && !this.assembler.confirming) {
+      this.quickLooks = 0;
+    }
     const period = Math.max(1000 / this.o.maxRate, ran ? busy / budget : 0);
     this.schedule(Math.max(0, period - busy));
   }

@@ -9,7 +9,7 @@ import { DataKeys } from './crypto/DataKeys.ts';
 import { MasterKeyRing } from './crypto/MasterKeyRing.ts';
 import { ClipExporter } from './playback/ClipExporter.ts';
 import type { RecordingIndex } from './index/RecordingIndex.ts';
-import { ObservedRecordingIndex } from './index/ObservedRecordingIndex.ts';
+import { ObservedRecordingIndex, type StorageChange } from './index/ObservedRecordingIndex.ts';
 import { SqlRecordingIndex } from './index/SqlRecordingIndex.ts';
 import { LivePlaylist } from './playback/LivePlaylist.ts';
 import { MediaServer, type PlaybackLookups } from './playback/MediaServer.ts';
@@ -49,7 +49,7 @@ export async function createRecording(o: {
   audit: AuditLog;
   authorizer: Authorizer;
   /** Told after each segment insert or delete of a device's stream (usage metering). */
-  onStorageChange?: (deviceId: string) => void;
+  onStorageChange?: StorageChange;
   now?: () => number;
 }): Promise<Recording> {
   const c = o.config;

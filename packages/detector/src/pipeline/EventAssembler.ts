@@ -77,6 +77,8 @@ export class EventAssembler {
   private open: DetectionEvent | null = null;
   private bestRank = { clear: false, quality: 0 };
   private lastPersonAt = 0;
+  /** Unconfirmed, moving tracks hit by the last model run. */
+  private candidates = 0;
   private lastUpdateAt = 0;
   private dirty = false;
   private now = 0;
@@ -99,6 +101,14 @@ export class EventAssembler {
     return this.open ? copy(this.open) : null;
   }
 
+  /**
+   * The last model run saw someone not yet confirmed (a moving track short of minHits or of the
+   * median gate): the next looks decide whether an event starts.
+   */
+  get confirming(): boolean {
+    return this.candidates > 0;
+  }
+
   /** Live tracks, for drawing overlays and tests. */
   get tracks(): Track[] {
     return this.tracker.tracks;
@@ -118,6 +128,7 @@ export class EventAssembler {
     this.forgetStaticSpots(t);
 
     const people: Track[] = [];
+    if (frame.ran) this.candidates = 0;
     for (const track of hit) {
       if (this.isStatic(track, t)) continue;
       if (
@@ -128,6 +139,7 @@ export class EventAssembler {
         track.confirmed = true;
       }
       if (track.confirmed) people.push(track);
+      else this.candidates++;
     }
 
     if (people.length > 0) {
@@ -159,6 +171,7 @@ export class EventAssembler {
   /** Drops tracks and static memory without ending the open event (call flush first if needed). */
   reset(): void {
     this.tracker.reset();
+    this.candidates = 0;
     this.staticSpots.length = 0;
   }
 

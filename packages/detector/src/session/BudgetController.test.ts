@@ -88,6 +88,49 @@ describe('BudgetController', () => {
     expect(c.budget).toBeGreaterThan(0.2);
   });
 
+  it('on a busy device that lags anyway, the lag it has at the floor becomes its normal', () => {
+    const c = new BudgetController({ min: 0.2 });
+    feed(c, 0, 3, healthy);
+    // Another program keeps the page at 40-50 ms of lag, whatever the detector does.
+    const busy = (t: number, n: number, lag: (i: number) => number) => {
+      for (let i = 0; i < n; i++) c.observe({ ...healthy, lagP95Ms: lag(i), t: t + i * 1000 });
+    };
+    busy(3000, 30, (i) => 40 + (i % 3) * 5);
+    expect(c.state).toMatchObject({ budget: 0.2, trouble: 'lag', lagLimitMs: 16 });
+    busy(33_000, 45, (i) => 40 + (i % 3) * 5);
+    // A minute at the floor without relief: 45 ms is this page's normal, 1.5 x is the limit.
+    expect(c.state.lagLimitMs).toBeCloseTo(67.5, 5);
+    expect(c.state.mode).not.toBe('backing-off');
+    busy(78_000, 20, (i) => 40 + (i % 3) * 5);
+    expect(c.budget).toBeGreaterThan(0.4);
+    // The detector now starves the page beyond its normal: backed off again.
+    const before = c.budget;
+    busy(98_000, 3, () => 90);
+    expect(c.budget).toBeLessThan(before);
+    expect(c.state.trouble).toBe('lag');
+    // The neighbour goes away: the normal limit again.
+    busy(101_000, 1, () => 5);
+    expect(c.state.lagLimitMs).toBe(16);
+  });
+
+  it('an encoder CPU-limited all along at the floor stops counting, until it is not limited once', () => {
+    const c = new BudgetController({ min: 0.2, referenceWindowMs: 20_000 });
+    const budgets = feed(c, 0, 60, { ...healthy, cpuLimited: true });
+    // Down to the floor within seconds; 20 s there, and it is the device's normal.
+    expect(budgets[10]).toBe(0.2);
+    expect(budgets[20]).toBe(0.2);
+    expect(c.state.ambientCpu).toBe(true);
+    expect(c.budget).toBeGreaterThan(0.2);
+    // Once unlimited, a CPU limitation counts again.
+    feed(c, 60_000, 1, healthy);
+    const before = c.budget;
+    expect(c.observe({ ...healthy, cpuLimited: true, t: 61_000 })).toMatchObject({
+      trouble: 'cpu',
+      ambientCpu: false,
+    });
+    expect(c.budget).toBeLessThan(before);
+  });
+
   it('the reference is the best rate seen lately, capped by the capture rate', () => {
     const c = new BudgetController({ referenceWindowMs: 10_000 });
     // A 30 fps capture whose encoder only ever reaches 24 (its own adaptation): 24 is the reference.

@@ -24,8 +24,14 @@ export interface BudgetOptions {
   backoffEveryMs: number;
   /** The encoder's fps may fall this fraction below its reference before it counts. Default 0.1. */
   fpsTolerance: number;
-  /** Event-loop lag p95 above this is trouble. Default 16 ms (one frame at 60 Hz). */
+  /**
+   * Event-loop lag p95 above this is trouble. Default 16 ms (one frame at 60 Hz). On a page that
+   * lagged this much for a whole referenceWindowMs with the budget at its floor (a busy device:
+   * not the detector's doing), the limit becomes ambientLagFactor x that lag until it calms down.
+   */
   lagLimitMs: number;
+  /** See lagLimitMs. Default 1.5. */
+  ambientLagFactor: number;
   /**
    * Lag counts only when this many samples in a row are over the limit. Default 2: on a busy
    * device single spikes come from anything; a detector that starves the page does so steadily.
@@ -34,7 +40,8 @@ export interface BudgetOptions {
   /**
    * The reference fps is the highest rate the encoder kept (not counted as a drop) over this
    * window, capped by the capture rate. A drop that lasts this long with the budget at its floor
-   * is not the detector's doing: it becomes the new reference. Default 60 000 ms.
+   * is not the detector's doing: it becomes the new reference. The same holds for lag and for the
+   * encoder's CPU limitation (ignored until it clears). Default 60 000 ms.
    */
   referenceWindowMs: number;
 }
@@ -50,6 +57,7 @@ export const DEFAULT_BUDGET_OPTIONS: BudgetOptions = {
   backoffEveryMs: 2000,
   fpsTolerance: 0.1,
   lagLimitMs: 16,
+  ambientLagFactor: 1.5,
   lagSamples: 2,
   referenceWindowMs: 60_000,
 };
@@ -81,6 +89,10 @@ export interface BudgetState {
   referenceFps: number | null;
   lagP95Ms: number | null;
   cpuLimited: boolean;
+  /** The lag over which it is trouble now (lagLimitMs, or more on a page that lags anyway). */
+  lagLimitMs: number;
+  /** The encoder was CPU-limited all along at the floor: that signal is ignored until it clears. */
+  ambientCpu: boolean;
 }
 
 export class BudgetController {
@@ -100,6 +112,13 @@ export class BudgetController {
   #last: EncoderSample | null = null;
   /** Samples in a row with the lag over the limit. */
   #lagOver = 0;
+  /** Since when (at the floor) each kind of trouble has lasted; null: not now. */
+  #floorTrouble: { lag: number | null; cpu: number | null } = { lag: null, cpu: null };
+  /** Lag p95 samples while lagging at the floor (the ambient lag is their median). */
+  #floorLags: number[] = [];
+  /** Lag the page has anyway (busy device), learnt at the floor; null: none. */
+  #ambientLag: number | null = null;
+  #ambientCpu = false;
 
   constructor(options: Partial<BudgetOptions> = {}) {
     const o = { ...DEFAULT_BUDGET_OPTIONS, ...options };
@@ -125,6 +144,8 @@ export class BudgetController {
       referenceFps: this.#reference(s),
       lagP95Ms: s?.lagP95Ms ?? null,
       cpuLimited: s?.cpuLimited ?? false,
+      lagLimitMs: this.#lagLimit(),
+      ambientCpu: this.#ambientCpu,
     };
   }
 
@@ -133,6 +154,7 @@ export class BudgetController {
     const o = this.#o;
     const t = sample.t;
     this.#last = sample;
+    this.#learnAmbient(sample);
     const trouble = this.#troubleOf(sample);
     this.#track(sample, trouble === 'fps');
     if (trouble) {
@@ -170,11 +192,50 @@ export class BudgetController {
     const reference = this.#reference(s);
     if (s.fps !== null && reference !== null && s.fps < reference * (1 - this.#o.fpsTolerance))
       return 'fps';
-    const lagOver = s.lagP95Ms !== null && s.lagP95Ms > this.#o.lagLimitMs;
+    const lagOver = s.lagP95Ms !== null && s.lagP95Ms > this.#lagLimit();
     this.#lagOver = lagOver ? this.#lagOver + 1 : 0;
-    if (s.cpuLimited) return 'cpu';
+    if (s.cpuLimited && !this.#ambientCpu) return 'cpu';
     if (this.#lagOver >= this.#o.lagSamples) return 'lag';
     return null;
+  }
+
+  #lagLimit(): number {
+    const ambient = this.#ambientLag;
+    return ambient === null
+      ? this.#o.lagLimitMs
+      : Math.max(this.#o.lagLimitMs, ambient * this.#o.ambientLagFactor);
+  }
+
+  /**
+   * Trouble that lasts a whole window with the budget at its floor is the device's, not the
+   * detector's: it becomes the ambient level (lag) or is ignored (CPU limitation) until it clears.
+   */
+  #learnAmbient(s: EncoderSample): void {
+    const o = this.#o;
+    const atFloor = this.#budget <= o.min;
+    if (!s.cpuLimited) this.#ambientCpu = false;
+    if (s.lagP95Ms !== null && s.lagP95Ms <= o.lagLimitMs) this.#ambientLag = null;
+    const lagging = s.lagP95Ms !== null && s.lagP95Ms > this.#lagLimit();
+    const cpu = s.cpuLimited && !this.#ambientCpu;
+    const since = this.#floorTrouble;
+    since.cpu = atFloor && cpu ? (since.cpu ?? s.t) : null;
+    if (atFloor && lagging && s.lagP95Ms !== null) {
+      since.lag ??= s.t;
+      this.#floorLags.push(s.lagP95Ms);
+    } else {
+      since.lag = null;
+      this.#floorLags = [];
+    }
+    if (since.cpu !== null && s.t - since.cpu >= o.referenceWindowMs) {
+      this.#ambientCpu = true;
+      since.cpu = null;
+    }
+    if (since.lag !== null && s.t - since.lag >= o.referenceWindowMs) {
+      const sorted = [...this.#floorLags].sort((a, b) => a - b);
+      this.#ambientLag = sorted[Math.floor(sorted.length / 2)] ?? null;
+      since.lag = null;
+      this.#floorLags = [];
+    }
   }
 
   /** Updates the reference from a sample's rate (`low`: it counted as a drop). */

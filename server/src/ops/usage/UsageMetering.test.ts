@@ -96,17 +96,18 @@ describe.each(BACKENDS)(
         flushIntervalMs: 3_600_000,
         now: () => now,
       });
-      index = new ObservedRecordingIndex(store.executor, (id) => void m.storageChanged(id));
+      index = new ObservedRecordingIndex(store.executor, (id, bytes) =>
+        m.storageChanged(id, bytes),
+      );
       await m.attachRecording(index, new PlaybackUsage(index, () => now));
       metering = m;
       return m;
     }
 
-    /** Advances the clock to `T0 + seconds`, then lets the storage reads settle. */
+    /** Advances the clock to `T0 + seconds` and makes a change there. */
     async function at(seconds: number, change?: () => Promise<unknown>): Promise<void> {
       now = T0 + seconds * SECOND;
       await change?.();
-      await new Promise((r) => setImmediate(r));
     }
 
     beforeEach(async () => {

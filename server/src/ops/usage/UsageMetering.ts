@@ -32,8 +32,10 @@ export class UsageMetering {
   readonly signaling: SignalingUsage;
   readonly #timers: NodeJS.Timeout[] = [];
   #index: RecordingIndex | undefined;
-  /** Storage reads per device, in order, so a later change never lands before an earlier one. */
+  /** Storage changes per device, in order, so a later change never lands before an earlier one. */
   readonly #storageQueue = new Map<string, Promise<void>>();
+  /** A stream's site (it never changes), looked up once. */
+  readonly #siteOf = new Map<string, string>();
   #closing: Promise<void> | undefined;
   readonly #now: () => number;
 
@@ -80,31 +82,40 @@ export class UsageMetering {
     playback.on('served', (deviceId, siteId, bytes, kind) =>
       this.meter.add(siteId, deviceId, kind === 'hls' ? 'hlsBytes' : 'consumeBytes', bytes),
     );
-    await Promise.all((await index.listStreams()).map((s) => this.storageChanged(s.deviceId)));
+    await Promise.all(
+      (await index.listStreams()).map(async (s) => {
+        const at = this.#now();
+        const { storedBytes } = await index.streamTotals(s.deviceId);
+        this.storageChanged(s.deviceId, storedBytes, at);
+      }),
+    );
+    await Promise.all(this.#storageQueue.values());
   }
 
-  /** A device's stored segments changed: integrate up to now, then take the new total. */
-  storageChanged(deviceId: string): Promise<void> {
+  /**
+   * A device's stored segments changed (ObservedRecordingIndex): it now stores `storedBytes`.
+   * The time is taken now; only the stream's site is looked up (once), in order per device.
+   */
+  storageChanged(deviceId: string, storedBytes: number, at = this.#now()): void {
     const index = this.#index;
     // Before attachRecording (which reads every stream anyway) or after close: nothing to do.
-    if (!index || this.meter.closed) return Promise.resolve();
-    // The change happened now; the read below only tells how many bytes remain.
-    const at = this.#now();
+    if (!index || this.meter.closed) return;
     const previous = this.#storageQueue.get(deviceId) ?? Promise.resolve();
     const next = previous
       .then(async () => {
-        const [stream, totals] = await Promise.all([
-          index.getStream(deviceId),
-          index.streamTotals(deviceId),
-        ]);
-        if (stream) this.meter.stored(stream.siteId, deviceId, totals.storedBytes, at);
+        let siteId = this.#siteOf.get(deviceId);
+        if (siteId === undefined) {
+          siteId = (await index.getStream(deviceId))?.siteId;
+          if (siteId === undefined) return;
+          this.#siteOf.set(deviceId, siteId);
+        }
+        this.meter.stored(siteId, deviceId, storedBytes, at);
       })
-      .catch((error: unknown) => logger.warn('storage read failed', { deviceId, error }))
+      .catch((error: unknown) => logger.warn('storage change not metered', { deviceId, error }))
       .finally(() => {
         if (this.#storageQueue.get(deviceId) === next) this.#storageQueue.delete(deviceId);
       });
     this.#storageQueue.set(deviceId, next);
-    return next;
   }
 
   /** Stops the timers; a last sample and flush. Idempotent. */

@@ -2,26 +2,54 @@ import type { SqlExecutor } from '../../store/executor/SqlExecutor.ts';
 import type { SegmentRecord } from '../types.ts';
 import { SqlRecordingIndex } from './SqlRecordingIndex.ts';
 
+/** A stream's stored segments changed; `storedBytes` is its total right after that change. */
+export type StorageChange = (deviceId: string, storedBytes: number) => void;
+
 /**
  * The recording index telling someone (usage metering's storage integral) each time a stream's
- * stored segments change, right after the change is committed: one call per insert or delete.
+ * stored segments change: one call per insert or delete, with the stream's total read right after
+ * the change and before the next change of that stream starts. Changes of one stream are run one
+ * at a time here, so a total never includes a later change (a read after the fact would: under
+ * load the recorder's insert and retention's delete can both commit before either total is read).
  */
 export class ObservedRecordingIndex extends SqlRecordingIndex {
-  readonly #changed: (deviceId: string) => void;
+  readonly #changed: StorageChange;
+  readonly #queues = new Map<string, Promise<unknown>>();
 
-  constructor(db: SqlExecutor, changed: (deviceId: string) => void) {
+  constructor(db: SqlExecutor, changed: StorageChange) {
     super(db);
     this.#changed = changed;
   }
 
-  override async insertSegment(s: SegmentRecord): Promise<void> {
-    await super.insertSegment(s);
-    this.#changed(s.deviceId);
+  override insertSegment(s: SegmentRecord): Promise<void> {
+    return this.#serial(s.deviceId, async () => {
+      await super.insertSegment(s);
+      await this.#report(s.deviceId);
+    });
   }
 
-  override async deleteSegments(deviceId: string, seqs: readonly number[]): Promise<number> {
-    const deleted = await super.deleteSegments(deviceId, seqs);
-    if (deleted > 0) this.#changed(deviceId);
-    return deleted;
+  override deleteSegments(deviceId: string, seqs: readonly number[]): Promise<number> {
+    return this.#serial(deviceId, async () => {
+      const deleted = await super.deleteSegments(deviceId, seqs);
+      if (deleted > 0) await this.#report(deviceId);
+      return deleted;
+    });
+  }
+
+  async #report(deviceId: string): Promise<void> {
+    const { storedBytes } = await this.streamTotals(deviceId);
+    this.#changed(deviceId, storedBytes);
+  }
+
+  /** Runs `task` after every earlier change of `deviceId` settled (failed ones included). */
+  #serial<T>(deviceId: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(deviceId) ?? Promise.resolve();
+    const run = previous.then(task);
+    const settled = run.catch(() => undefined);
+    this.#queues.set(deviceId, settled);
+    void settled.then(() => {
+      if (this.#queues.get(deviceId) === settled) this.#queues.delete(deviceId);
+    });
+    return run;
   }
 }
