@@ -12,6 +12,11 @@ APT_PACKAGES=(
   espeak-ng
   # certutil: the CA e2e trusts the local CA the way a Linux user does (NSS database)
   libnss3-tools
+  # interop tests: GStreamer's RTSP server (Digest auth) as an IP camera, webrtcbin as a second WebRTC
+  # stack for WHIP/WHEP, both driven from Python through GObject introspection
+  python3-gi gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-nice
+  gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0
   # mediasoup worker build (offline, against Debian's libraries; libsrtp from Debian's source on OpenSSL)
   meson ninja-build pkg-config build-essential python3
   dpkg-dev libssl-dev libuv1-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler
