@@ -21,8 +21,8 @@ interface Tracked {
 }
 
 /**
- * Reads the SFU's own RTP byte counters: every producer on a WebRTC transport (bytes ingested,
- * per publishing device; '' for people's talk-back) and every consumer on a WebRTC transport
+ * Reads the SFU's own RTP byte counters: every producer (bytes ingested, per publishing device;
+ * '' for people's talk-back; WebRTC or plain RTP alike) and every consumer on a WebRTC transport
  * (bytes consumed by viewers, per device watched). The recorder's plain-transport consumers are
  * not viewers and are left out. Each `sample` adds what the counters grew by since the last one;
  * what a producer or consumer sends after the last sample before it closes is not seen.
@@ -72,8 +72,10 @@ export class MediaSampler {
   #watch(room: Room): void {
     const hook = (): void => {
       room.router.observer.on('newtransport', (transport) => {
-        if (transport.type !== 'webrtc') return;
+        // Every producer is a device's ingest, whatever carries it (WebRTC, or plain RTP from an
+        // RTSP/RTMP pull); consumers count only on WebRTC (plain and direct ones are recorders).
         transport.observer.on('newproducer', (p) => this.#producer(room, p));
+        if (transport.type !== 'webrtc') return;
         transport.observer.on('newconsumer', (c) => this.#consumer(room, c));
       });
     };
