@@ -22,7 +22,7 @@ export interface WebhookReceiver {
   /** The certificate to trust (PEM). */
   ca: string;
   received: ReceivedWebhook[];
-  /** Statuses to answer next, in order (e.g. [500, 500] then 200s). */
+  /** Statuses to answer next, in order (e.g. [500, 500] then 200s); 0 = never answer. */
   script: number[];
   /** Called for each delivery (the bench). */
   onReceive?: (r: ReceivedWebhook) => void;
@@ -49,6 +49,7 @@ export async function startWebhookReceiver(path = '/hooks/porchlight'): Promise<
         receiver.received.push(r);
         receiver.onReceive?.(r);
         const status = receiver.script.shift() ?? 200;
+        if (status === 0) return; // never answer (a hung receiver)
         res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'boom');
       });
     },
