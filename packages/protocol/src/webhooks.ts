@@ -65,7 +65,7 @@ const RecordingDataSchema = z.object({
 const ClipDataSchema = z.object({
   deviceId: z.string(),
   eventId: z.string(),
-  /** The event's range; export it with `POST /api/v1/sites/:siteId/devices/:deviceId/playback`. */
+  /** The event's range; export it with `POST /api/v1/sites/:siteId/devices/:deviceId/recording/playback`. */
   from: z.number(),
   to: z.number(),
 });
