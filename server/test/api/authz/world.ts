@@ -111,6 +111,8 @@ export async function makeWorld(ts: TestServer): Promise<World> {
       events: ['ring'],
     })
   ).webhook.id;
+  // Off: its deliveries are dead letters at once (redeliverable), nothing leaves the box.
+  await webhooks.service.update(siteA, webhookA, { enabled: false });
   const deliveryA = (await webhooks.service.test(siteA, webhookA)).id;
   return {
     siteA,
