@@ -61,4 +61,3 @@ export const WEBHOOK_EVENT_LABELS: Record<WebhookEventType, string> = {
   'recording.ready': 'Recording ready',
   'clip.ready': 'Clip ready',
 };
-

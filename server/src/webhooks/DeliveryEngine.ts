@@ -152,6 +152,10 @@ export class DeliveryEngine extends EnhancedEventEmitter<DeliveryEngineEvents> {
       error: result.error,
       responseExcerpt: result.responseExcerpt,
     });
+    // Changed meanwhile (redelivered, or its endpoint deleted): the log keeps the attempt, the
+    // row keeps its new state.
+    const current = await this.#o.repo.getDelivery(d.id);
+    if (!current || current.status !== 'pending' || current.attempts !== d.attempts) return;
     const ok = result.error === null;
     const dead = !ok && attempt >= this.#o.policy.maxAttempts;
     const next: DeliveryRow = {
@@ -176,19 +180,17 @@ export class DeliveryEngine extends EnhancedEventEmitter<DeliveryEngineEvents> {
         deliveryId: d.id,
         error: result.error,
       });
-      const inARow = endpoint.consecutiveDead + 1;
+      const inARow = await this.#o.repo.countDeadLetter(endpoint.id);
       const disable =
-        this.#o.disableAfterDeadLetters > 0 && inARow >= this.#o.disableAfterDeadLetters;
-      await this.#o.repo.updateEndpoint(endpoint.id, {
-        consecutiveDead: inARow,
-        ...(disable
-          ? {
-              enabled: false,
-              disabledReason: `${inARow} dead letters in a row`,
-              updatedAt: at,
-            }
-          : {}),
-      });
+        endpoint.enabled &&
+        this.#o.disableAfterDeadLetters > 0 &&
+        inARow === this.#o.disableAfterDeadLetters;
+      if (disable)
+        await this.#o.repo.updateEndpoint(endpoint.id, {
+          enabled: false,
+          disabledReason: `${inARow} dead letters in a row`,
+          updatedAt: at,
+        });
       this.safeEmit('dead', next);
       if (disable) this.safeEmit('endpointDisabled', { ...endpoint, enabled: false });
     }

@@ -165,6 +165,16 @@ export class WebhookRepository {
     );
   }
 
+  /** One more dead letter in a row, counted in the database (attempts run concurrently). */
+  async countDeadLetter(id: string): Promise<number> {
+    const { rows } = await this.#db.query(
+      'UPDATE webhook_endpoints SET consecutive_dead = consecutive_dead + 1 WHERE id = ? ' +
+        'RETURNING consecutive_dead',
+      [id],
+    );
+    return Number(rows[0]?.['consecutive_dead'] ?? 0);
+  }
+
   /** Deletes the endpoint; its deliveries and their attempts cascade. */
   async deleteEndpoint(id: string): Promise<boolean> {
     return (await endpoints.deleteBy(this.#db, 'id', id)) === 1;

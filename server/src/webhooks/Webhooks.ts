@@ -46,11 +46,11 @@ export class Webhooks {
       ca: o.ca,
     });
     const box = new SecretBox(o.secret, 'webhook signing secret');
-    let service: WebhookService | undefined;
     this.engine = new DeliveryEngine({
       repo: this.repo,
       sender: this.sender,
-      secrets: (endpoint, now) => service!.secretsFor(endpoint, now),
+      // The service is made next; the engine only asks once it runs.
+      secrets: (endpoint, now) => this.service.secretsFor(endpoint, now),
       policy: { maxAttempts: c.maxAttempts, baseDelayMs: c.retryBaseMs, maxDelayMs: c.retryMaxMs },
       concurrency: c.concurrency,
       disableAfterDeadLetters: c.disableAfterDeadLetters,
@@ -58,7 +58,7 @@ export class Webhooks {
       ...(o.now ? { now: o.now } : {}),
       ...(o.random ? { random: o.random } : {}),
     });
-    service = new WebhookService({
+    this.service = new WebhookService({
       repo: this.repo,
       box,
       sender: this.sender,
@@ -66,8 +66,7 @@ export class Webhooks {
       rotationGraceMs: c.rotationGraceSeconds * 1000,
       ...(o.now ? { now: o.now } : {}),
     });
-    this.service = service;
-    this.notifier = new WebhookNotifier(service);
+    this.notifier = new WebhookNotifier(this.service);
   }
 
   /** Listens to the domain events and starts working the outbox (pending rows of a previous run). */
