@@ -225,6 +225,8 @@ export const defaults = {
     rotationGraceSeconds: 86_400,
     /** Switch an endpoint off after this many dead letters in a row (0: never). */
     disableAfterDeadLetters: 5,
+    /** Delivered and dead deliveries (with their log) are deleted this long after they ended (days). */
+    keepDeliveriesDays: 30,
   },
   /** Create a first site and print links at start-up. */
   devBootstrap: true,

@@ -313,6 +313,12 @@ export const ConfigSchema = z
           .min(0)
           .max(1000)
           .default(defaults.webhooks.disableAfterDeadLetters),
+        keepDeliveriesDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .default(defaults.webhooks.keepDeliveriesDays),
       })
       .refine((w) => w.retryBaseMs <= w.retryMaxMs, 'retryBaseMs must not exceed retryMaxMs')
       .default(defaults.webhooks),

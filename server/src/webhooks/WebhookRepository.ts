@@ -175,6 +175,15 @@ export class WebhookRepository {
     return Number(rows[0]?.['consecutive_dead'] ?? 0);
   }
 
+  /** Deletes finished deliveries (delivered, dead) last changed before `before`, with their log. */
+  async pruneFinished(before: number): Promise<number> {
+    const { rowCount } = await this.#db.query(
+      `DELETE FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < ?`,
+      [before],
+    );
+    return rowCount;
+  }
+
   /** Deletes the endpoint; its deliveries and their attempts cascade. */
   async deleteEndpoint(id: string): Promise<boolean> {
     return (await endpoints.deleteBy(this.#db, 'id', id)) === 1;

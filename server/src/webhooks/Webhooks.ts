@@ -1,3 +1,4 @@
+import { createLogger } from '@porchlight/runtime';
 import type { Config } from '../config/schema.ts';
 import { SecretBox } from '../secrets.ts';
 import type { SqlExecutor } from '../store/executor/SqlExecutor.ts';
@@ -6,6 +7,10 @@ import { connectWebhookSources, WebhookNotifier, type WebhookSources } from './d
 import { WebhookRepository } from './WebhookRepository.ts';
 import { WebhookSender, type Resolver } from './WebhookSender.ts';
 import { WebhookService } from './WebhookService.ts';
+
+const logger = createLogger('webhooks');
+/** Finished deliveries older than `keepDeliveriesDays` are deleted this often. */
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 export interface WebhooksOptions {
   config: Config['webhooks'];
@@ -34,9 +39,14 @@ export class Webhooks {
   /** Plugs into the alarms' notifiers. */
   readonly notifier: WebhookNotifier;
   #closed: Promise<void> | undefined;
+  #pruneTimer: NodeJS.Timeout | undefined;
+  readonly #keepMs: number;
+  readonly #now: () => number;
 
   constructor(o: WebhooksOptions) {
     const c = o.config;
+    this.#keepMs = c.keepDeliveriesDays * 86_400_000;
+    this.#now = o.now ?? Date.now;
     this.repo = new WebhookRepository(o.db);
     this.sender = new WebhookSender({
       allowPrivateTargets: c.allowPrivateTargets,
@@ -73,10 +83,24 @@ export class Webhooks {
   start(sources: WebhookSources): void {
     connectWebhookSources(this.service, sources);
     this.engine.kick();
+    void this.prune();
+    this.#pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS);
+    this.#pruneTimer.unref();
+  }
+
+  /** Deletes finished deliveries older than `keepDeliveriesDays` (hourly, and once at start). */
+  async prune(): Promise<number> {
+    try {
+      return await this.repo.pruneFinished(this.#now() - this.#keepMs);
+    } catch (error) {
+      logger.warn('webhook delivery log prune failed', { error });
+      return 0;
+    }
   }
 
   /** Idempotent. */
   close(): Promise<void> {
+    clearInterval(this.#pruneTimer);
     this.#closed ??= this.engine.close();
     return this.#closed;
   }

@@ -103,6 +103,21 @@ export function webhooksContract(scope: ContractScope): void {
       expect(await repo.listAttempts(early.id)).toEqual([]);
     });
 
+    it('prunes finished deliveries before a time, never pending ones', async () => {
+      const { home } = await seedSite(store);
+      const e = endpoint(home.id);
+      await repo.createEndpoint(e);
+      const old = delivery(e.id, home.id, { status: 'delivered', updatedAt: T0 });
+      const dead = delivery(e.id, home.id, { status: 'dead', updatedAt: T0 + 10 });
+      const pending = delivery(e.id, home.id, { updatedAt: T0 });
+      const recent = delivery(e.id, home.id, { status: 'delivered', updatedAt: T0 + 100 });
+      for (const d of [old, dead, pending, recent]) await repo.createDelivery(d);
+      expect(await repo.pruneFinished(T0 + 50)).toBe(2);
+      expect((await repo.listDeliveries(e.id, undefined, 10)).map((d) => d.id).sort()).toEqual(
+        [pending.id, recent.id].sort(),
+      );
+    });
+
     it('goes with its site', async () => {
       const { home } = await seedSite(store);
       const e = endpoint(home.id);
