@@ -12,6 +12,11 @@ describe('WebhookSender pins the address it checked', () => {
     server = http.createServer((req, res) => {
       hosts.push(String(req.headers.host));
       req.resume();
+      if (req.url === '/hang') return; // never answers
+      if (req.url === '/big') {
+        req.on('end', () => res.writeHead(500).end('x'.repeat(100_000)));
+        return;
+      }
       req.on('end', () =>
         res.writeHead(req.url === '/moved' ? 302 : 204, { location: '/x' }).end(),
       );
@@ -19,7 +24,13 @@ describe('WebhookSender pins the address it checked', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
 
   it('connects to the resolved address once per attempt, whatever the system DNS says', async () => {
     const lookups: string[] = [];
@@ -37,6 +48,19 @@ describe('WebhookSender pins the address it checked', () => {
     expect(r).toMatchObject({ statusCode: 204, error: null });
     expect(lookups).toEqual(['receiver.invalid']);
     expect(hosts.at(-1)).toBe(`receiver.invalid:${port}`);
+  });
+
+  it('gives up after the timeout, and keeps only a short excerpt of an answer', async () => {
+    const sender = new WebhookSender({
+      allowPrivateTargets: true,
+      allowHttp: true,
+      timeoutMs: 300,
+    });
+    const hung = await sender.send(`http://127.0.0.1:${port}/hang`, {}, '{}');
+    expect(hung).toMatchObject({ statusCode: null, error: 'timeout' });
+    const big = await sender.send(`http://127.0.0.1:${port}/big`, {}, '{}');
+    expect(big.statusCode).toBe(500);
+    expect(big.responseExcerpt).toBe('x'.repeat(256));
   });
 
   it('does not follow redirects', async () => {
