@@ -39,7 +39,8 @@ export const webhookRoutes = [
       const created = await ctx.webhooks.create(req.params.siteId, req.body);
       await audit(ctx, req, 'webhook.create', {
         webhookId: created.webhook.id,
-        url: created.webhook.url,
+        // The host only: receiver URLs often carry a token in their path or query.
+        host: new URL(created.webhook.url).host,
         events: created.webhook.events,
       });
       return created;
