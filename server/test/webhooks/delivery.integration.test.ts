@@ -223,6 +223,41 @@ describe('signed webhooks to a real HTTPS receiver', () => {
     await owner.deleteWebhook(ts.siteId, other.webhook.id);
   });
 
+  it('a doorbell ring and its answer reach the endpoint through the real call service', async () => {
+    const { webhook, secret } = await owner.createWebhook(ts.siteId, {
+      url: receiver.url,
+      events: ['ring', 'call.answered', 'call.missed'],
+    });
+    const { provisioning } = ts.server.identity;
+    const code = await provisioning.createCode({
+      siteId: ts.siteId,
+      kind: 'doorbell',
+      name: 'Front door',
+      createdBy: 'test',
+    });
+    const { device } = await provisioning.redeem(code.code, {
+      userAgent: null,
+      firmware: null,
+      address: null,
+    });
+    const { doors, calls } = ts.server.doorbell;
+    const before = receiver.received.length;
+    const call = await calls.ring(await doors.get(ts.siteId, device.id), 'doorbell', null);
+    await calls.answer(call.id, { accountId: 'acc-1', name: 'Ann', deviceLabel: 'Pixel' });
+    const got = await until('ring and answer', () => {
+      const r = receiver.received.slice(before);
+      return r.length >= 2 ? r : undefined;
+    });
+    const envelopes = got.map((r) =>
+      verifyWebhookSignature({ body: r.body, signature: signatureOf(r), secret }),
+    );
+    expect(envelopes.map((e) => e.type).sort()).toEqual(['call.answered', 'ring']);
+    for (const e of envelopes)
+      expect(e.data).toMatchObject({ callId: call.id, doorName: 'Front door' });
+    await calls.hangUp(call.id, 'acc-1');
+    await owner.deleteWebhook(ts.siteId, webhook.id);
+  });
+
   it('another site owner and a member of the site are refused', async () => {
     const { webhook } = await owner.createWebhook(ts.siteId, {
       url: receiver.url,
