@@ -39,6 +39,8 @@ import type { UsageQuery } from './ops/usage/ports.ts';
 import { USAGE_DIMENSIONS, type UsageTotals } from '@porchlight/protocol';
 import type { Alarms } from './ops/alarms/Alarms.ts';
 import { createAlarms } from './ops/alarms/createAlarms.ts';
+import { Webhooks } from './webhooks/Webhooks.ts';
+import type { Resolver } from './webhooks/WebhookSender.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -58,6 +60,10 @@ export interface ServerOverrides {
   usage?: UsageQuery;
   /** The alarms' clock (tests move it an hour on to age worker deaths out). Default Date.now. */
   alarmClock?: () => number;
+  /** Resolver of webhook host names at each attempt (tests: a fake DNS). */
+  webhookResolve?: Resolver;
+  /** CA trusted for webhook receivers besides the system's (tests: the local receiver's). */
+  webhookCa?: string | Buffer;
 }
 
 /**
@@ -94,6 +100,8 @@ export class PorchlightServer {
   readonly billing: Billing;
   /** Alarm rules, their evaluation and notices (docs/operations.md "Alarms"). */
   readonly alarms: Alarms;
+  /** Signed webhooks: endpoints, the outbox and its delivery engine (docs/webhooks.md). */
+  readonly webhooks: Webhooks;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -116,6 +124,7 @@ export class PorchlightServer {
     ops: Ops;
     billing: Billing;
     alarms: Alarms;
+    webhooks: Webhooks;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -135,6 +144,7 @@ export class PorchlightServer {
     this.ops = parts.ops;
     this.billing = parts.billing;
     this.alarms = parts.alarms;
+    this.webhooks = parts.webhooks;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -166,6 +176,14 @@ export class PorchlightServer {
     // First, so the HTTP server counts its requests from the start.
     const metrics = new PorchlightMetrics(VERSION);
     let alarms: Alarms | undefined;
+    const webhooks = new Webhooks({
+      config: config.webhooks,
+      db: store.executor,
+      secret,
+      onOutcome: (outcome) => metrics.webhookDelivered(outcome),
+      ...(overrides.webhookResolve ? { resolve: overrides.webhookResolve } : {}),
+      ...(overrides.webhookCa ? { ca: overrides.webhookCa } : {}),
+    });
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ repos: store, secret });
@@ -293,6 +311,13 @@ export class PorchlightServer {
       detection = detect;
       await detect.recover();
       await bell.recover();
+      webhooks.start({
+        calls: bell.calls,
+        detections: detect.events,
+        identity: identity.events,
+        recordings: recording.service,
+        deviceSite: async (id) => (await store.devices.get(id))?.siteId ?? null,
+      });
       identity.events.on('principalChanged', (who) => {
         if (who.kind === 'device') void bell.deviceChanged(who.id);
         // A removed camera leaves the detector host's assignment.
@@ -351,6 +376,7 @@ export class PorchlightServer {
         turn,
         notify,
         toAccounts: (ids, payload) => sockets.server?.notifyAccounts(ids, 'alarm', payload),
+        notifiers: [webhooks.notifier],
         ...(overrides.alarmClock ? { now: overrides.alarmClock } : {}),
       });
       alarms = alarmModule;
@@ -373,6 +399,7 @@ export class PorchlightServer {
           detection: detect,
           billing,
           alarms: alarmModule,
+          webhooks,
           publicUrl,
           usage,
           ops,
@@ -404,6 +431,7 @@ export class PorchlightServer {
         ops,
         billing,
         alarms: alarmModule,
+        webhooks,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -412,6 +440,7 @@ export class PorchlightServer {
       detection?.close();
       ops?.close();
       alarms?.close();
+      await webhooks.close();
       const built = [doorbell, signaling, http, recording, usage, rooms, turn, pool, store];
       for (const part of built) {
         try {
@@ -460,6 +489,7 @@ export class PorchlightServer {
       await this.doorbell.close();
       this.detection.close();
       this.alarms.close();
+      await this.webhooks.close();
       await this.signaling.close();
       // Recorders stop gracefully first so their last segments are kept.
       await this.recording.close();
@@ -485,6 +515,7 @@ function apiContext({
   detection,
   billing,
   alarms,
+  webhooks,
   publicUrl,
   usage,
   ops,
@@ -496,6 +527,7 @@ function apiContext({
   detection: Detection;
   billing: Billing;
   alarms: Alarms;
+  webhooks: Webhooks;
   publicUrl: () => string;
   usage: UsageMetering | undefined;
   ops: Ops;
@@ -524,6 +556,7 @@ function apiContext({
     health: { series: (since) => ops.health.series(since) },
     billing,
     alarms: alarms.service,
+    webhooks: webhooks.service,
   };
 }
 

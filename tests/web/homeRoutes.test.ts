@@ -18,6 +18,7 @@ describe('home app routes', () => {
     ['/devices', { name: 'devices' }],
     ['/settings', { name: 'settings', section: null }],
     ['/settings/notifications', { name: 'settings', section: 'notifications' }],
+    ['/settings/webhooks', { name: 'settings', section: 'webhooks' }],
     ['/calls/c1', { name: 'call', callId: 'c1', action: null }],
     ['/calls/c1?action=answer', { name: 'call', callId: 'c1', action: 'answer' }],
     ['/door/tok_en-1', { name: 'door', token: 'tok_en-1' }],

@@ -30,8 +30,14 @@ export {
   ALARM_UNITS,
   RECORDING_MODES,
   SITE_ROLES,
+  WEBHOOK_EVENT_LABELS,
+  WEBHOOK_EVENT_TYPES,
 } from '@porchlight/protocol/vocabulary';
 export type {
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEventType,
+  WebhookWithSecret,
   AlarmHistoryEntry,
   AlarmHistoryPage,
   AlarmKind,

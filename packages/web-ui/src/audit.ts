@@ -30,6 +30,10 @@ const ACTION_LABELS: Record<string, string> = {
   'alarm.acknowledge': 'Acknowledged an alarm',
   'alarm.mute': 'Muted an alarm',
   'alarm.unmute': 'Unmuted an alarm',
+  'webhook.create': 'Added a webhook',
+  'webhook.update': 'Changed a webhook',
+  'webhook.rotate': "Rotated a webhook's signing secret",
+  'webhook.delete': 'Deleted a webhook',
   'stream.view-live': 'Watched live',
   'stream.view-recording': 'Watched a recording',
 };

@@ -17,6 +17,7 @@ import type { UsageReportPort } from '../ops/usage/ports.ts';
 import type { HealthSeries } from '@porchlight/protocol';
 import type { BillingPort } from '../ops/billing/ports.ts';
 import type { AlarmService } from '../ops/alarms/AlarmService.ts';
+import type { WebhookService } from '../webhooks/WebhookService.ts';
 
 /** What the detection routes use. */
 export type DetectionPort = Pick<
@@ -59,4 +60,6 @@ export interface ApiContext extends IdentityPorts {
   billing: BillingPort;
   /** Alarm rules, states, history, acknowledge and mute (docs/operations.md "Alarms"). */
   alarms: AlarmService;
+  /** Signed webhooks of a site (docs/webhooks.md). */
+  webhooks: WebhookService;
 }

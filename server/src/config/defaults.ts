@@ -202,6 +202,32 @@ export const defaults = {
      */
     tickMs: 1000,
   },
+  webhooks: {
+    /**
+     * Deliver to loopback, private, link-local, CGNAT, multicast and reserved addresses (IPv4
+     * and IPv6). For tests with a local receiver and trusted lab networks only: off, a webhook
+     * cannot be pointed at this box or the LAN (server-side request forgery). Default false.
+     */
+    allowPrivateTargets: false,
+    /** Accept http:// endpoint URLs (tests and development). Default false: https:// only. */
+    allowHttp: false,
+    /** Attempts per delivery (the first included) before it becomes a dead letter. */
+    maxAttempts: 8,
+    /** Cap of the first retry's random delay (ms); it doubles per attempt (full jitter). */
+    retryBaseMs: 30_000,
+    /** No retry waits longer than this (ms). */
+    retryMaxMs: 3_600_000,
+    /** One attempt's limit, connect to last byte (ms). */
+    timeoutMs: 10_000,
+    /** Deliveries in flight at once. */
+    concurrency: 4,
+    /** How long a rotated-out signing secret still signs (seconds). Default 24 h. */
+    rotationGraceSeconds: 86_400,
+    /** Switch an endpoint off after this many dead letters in a row (0: never). */
+    disableAfterDeadLetters: 5,
+    /** Delivered and dead deliveries (with their log) are deleted this long after they ended (days). */
+    keepDeliveriesDays: 30,
+  },
   /** Create a first site and print links at start-up. */
   devBootstrap: true,
 };

@@ -292,6 +292,36 @@ export const ConfigSchema = z
           .default(defaults.ops.healthWindowSeconds),
       })
       .default(defaults.ops),
+    webhooks: z
+      .strictObject({
+        allowPrivateTargets: z.boolean().default(defaults.webhooks.allowPrivateTargets),
+        allowHttp: z.boolean().default(defaults.webhooks.allowHttp),
+        maxAttempts: z.number().int().min(1).max(50).default(defaults.webhooks.maxAttempts),
+        retryBaseMs: z.number().int().min(1).max(3_600_000).default(defaults.webhooks.retryBaseMs),
+        retryMaxMs: z.number().int().min(1).max(86_400_000).default(defaults.webhooks.retryMaxMs),
+        timeoutMs: z.number().int().min(100).max(60_000).default(defaults.webhooks.timeoutMs),
+        concurrency: z.number().int().min(1).max(64).default(defaults.webhooks.concurrency),
+        rotationGraceSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(30 * 86_400)
+          .default(defaults.webhooks.rotationGraceSeconds),
+        disableAfterDeadLetters: z
+          .number()
+          .int()
+          .min(0)
+          .max(1000)
+          .default(defaults.webhooks.disableAfterDeadLetters),
+        keepDeliveriesDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .default(defaults.webhooks.keepDeliveriesDays),
+      })
+      .refine((w) => w.retryBaseMs <= w.retryMaxMs, 'retryBaseMs must not exceed retryMaxMs')
+      .default(defaults.webhooks),
     devBootstrap: z.boolean().default(defaults.devBootstrap),
   })
   .superRefine((c, ctx) => {

@@ -53,6 +53,9 @@ export interface World {
   hostApi: PorchlightApi;
   /** An alarm rule of site B. */
   alarmId: string;
+  /** A webhook endpoint of site B and its test delivery. */
+  webhookId: string;
+  deliveryId: string;
 }
 
 /**

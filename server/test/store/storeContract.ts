@@ -24,6 +24,7 @@ import { refreshTokensContract } from './contract/refreshTokens.ts';
 import { sitesContract } from './contract/sites.ts';
 import { turnUsageContract } from './contract/turnUsage.ts';
 import { usageContract } from './contract/usage.ts';
+import { webhooksContract } from './contract/webhooks.ts';
 
 export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
@@ -62,5 +63,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     alarmsContract(scope);
     lifecycleContract(scope);
     billingContract(scope);
+    webhooksContract(scope);
   });
 }

@@ -3,7 +3,7 @@
  * bookmarks, reloads and the back button land on the same screen (docs/pwa.md "Addresses").
  */
 
-export type SettingsSection = 'notifications';
+export type SettingsSection = 'notifications' | 'webhooks';
 
 export type Route =
   | { name: 'live' }
@@ -43,7 +43,7 @@ export const LIVE: Route = { name: 'live' };
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** A door token is a compact JWS (three base64url parts), longer than an id. */
 const DOOR_TOKEN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,2}$/;
-const SECTIONS: readonly SettingsSection[] = ['notifications'];
+const SECTIONS: readonly SettingsSection[] = ['notifications', 'webhooks'];
 
 function segment(value: string | undefined, pattern = ID, maxLength = 128): string | null {
   if (value === undefined || value.length > maxLength * 3) return null;

@@ -16,7 +16,8 @@ export function tabOf(route: Route): Tab | null {
     case 'devices':
       return route.name;
     case 'settings':
-      return route.section === 'notifications' ? 'notifications' : null;
+      // Webhooks sit beside the notification settings, under the same tab.
+      return route.section !== null ? 'notifications' : null;
     default:
       return null;
   }

@@ -164,6 +164,23 @@ export const REST_ENDPOINTS = {
   },
   getBillingMonths: { method: 'GET', path: '/api/v1/sites/:siteId/billing/months' },
   getSaving: { method: 'GET', path: '/api/v1/sites/:siteId/billing/saving' },
+  listWebhooks: { method: 'GET', path: '/api/v1/sites/:siteId/webhooks' },
+  createWebhook: { method: 'POST', path: '/api/v1/sites/:siteId/webhooks' },
+  updateWebhook: { method: 'PATCH', path: '/api/v1/sites/:siteId/webhooks/:webhookId' },
+  deleteWebhook: { method: 'DELETE', path: '/api/v1/sites/:siteId/webhooks/:webhookId' },
+  rotateWebhookSecret: {
+    method: 'POST',
+    path: '/api/v1/sites/:siteId/webhooks/:webhookId/rotate',
+  },
+  testWebhook: { method: 'POST', path: '/api/v1/sites/:siteId/webhooks/:webhookId/test' },
+  listWebhookDeliveries: {
+    method: 'GET',
+    path: '/api/v1/sites/:siteId/webhooks/:webhookId/deliveries',
+  },
+  redeliverWebhook: {
+    method: 'POST',
+    path: '/api/v1/sites/:siteId/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
+  },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;
 
 export type RestRouteName = keyof typeof REST_ENDPOINTS;

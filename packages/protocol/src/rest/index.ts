@@ -23,6 +23,7 @@ import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 import { turnUsageRoutes } from './turnUsage.ts';
 import { usageRoutes } from './usage.ts';
+import { webhookRoutes } from '../webhooks.ts';
 
 export * from './accounts.ts';
 export * from './alarms.ts';
@@ -70,5 +71,6 @@ export const restRoutes = {
   ...detectorHostRoutes,
   ...billingRoutes,
   ...alarmRoutes,
+  ...webhookRoutes,
 } satisfies Record<RestRouteName, RestRoute>;
 export type RestRoutes = typeof restRoutes;

@@ -3,6 +3,7 @@ import type { Config } from '../../config/schema.ts';
 import type { RoomRegistry } from '../../media/RoomRegistry.ts';
 import type { WorkerPool } from '../../media/WorkerPool.ts';
 import type { Notify } from '../../notify/createNotify.ts';
+import type { Notifier } from '../../notify/Notifier.ts';
 import type { Recording } from '../../recording/createRecording.ts';
 import type { Store } from '../../store/createStore.ts';
 import type { TurnService } from '../../turn/TurnService.ts';
@@ -26,6 +27,8 @@ export interface CreateAlarmsOptions {
   notify: Notify;
   /** The `alarm` socket message to these accounts' sockets. */
   toAccounts: (ids: readonly string[], payload: NotificationMap['alarm']) => void;
+  /** More ways to tell of state changes (the webhook module's notifier). */
+  notifiers?: readonly Notifier[];
   now?: () => number;
 }
 
@@ -61,7 +64,7 @@ export function createAlarms(o: CreateAlarmsOptions): Alarms {
     devices: o.store.devices,
     signals,
     audience: new OwnersAndAdmins({ grants: o.store.grants, accounts: o.store.accounts, now }),
-    notifiers: [new SocketNotifier(o.toAccounts), o.notify.alarms],
+    notifiers: [new SocketNotifier(o.toAccounts), o.notify.alarms, ...(o.notifiers ?? [])],
     tickMs: o.config.alarms.enabled ? o.config.alarms.tickMs : 0,
     now,
   });

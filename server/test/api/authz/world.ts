@@ -23,6 +23,9 @@ export interface World {
   eventA2: string;
   /** An alarm rule of site A (about camera A2). */
   alarmA: string;
+  /** A webhook endpoint of site A and a delivery of it. */
+  webhookA: string;
+  deliveryA: string;
   tokens: Partial<Record<Who, string>>;
 }
 
@@ -101,6 +104,16 @@ export async function makeWorld(ts: TestServer): Promise<World> {
   const alarmA = (
     await ts.server.alarms.service.create(siteA, { kind: 'stream-down', deviceId: camA2.id })
   ).id;
+  const { webhooks } = ts.server;
+  const webhookA = (
+    await webhooks.service.create(siteA, {
+      url: 'https://203.0.113.10/hook',
+      events: ['ring'],
+    })
+  ).webhook.id;
+  // Off: its deliveries are dead letters at once (redeliverable), nothing leaves the box.
+  await webhooks.service.update(siteA, webhookA, { enabled: false });
+  const deliveryA = (await webhooks.service.test(siteA, webhookA)).id;
   return {
     siteA,
     siteB,
@@ -114,6 +127,8 @@ export async function makeWorld(ts: TestServer): Promise<World> {
     callA: call.id,
     eventA2,
     alarmA,
+    webhookA,
+    deliveryA,
     tokens,
   };
 }

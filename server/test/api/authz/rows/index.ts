@@ -18,6 +18,7 @@ import { recordings } from './recordings.ts';
 import { sites } from './sites.ts';
 import { turnUsage } from './turnUsage.ts';
 import { usage } from './usage.ts';
+import { webhooks } from './webhooks.ts';
 
 const RESOURCES: ResourceRows[] = [
   sites,
@@ -37,6 +38,7 @@ const RESOURCES: ResourceRows[] = [
   health,
   billing,
   alarms,
+  webhooks,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
