@@ -39,6 +39,7 @@ import type { UsageQuery } from './ops/usage/ports.ts';
 import { USAGE_DIMENSIONS, type UsageTotals } from '@porchlight/protocol';
 import type { Alarms } from './ops/alarms/Alarms.ts';
 import { createAlarms } from './ops/alarms/createAlarms.ts';
+import { WhipIngest } from './ingest/whip/WhipIngest.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -94,6 +95,8 @@ export class PorchlightServer {
   readonly billing: Billing;
   /** Alarm rules, their evaluation and notices (docs/operations.md "Alarms"). */
   readonly alarms: Alarms;
+  /** WHIP ingest and WHEP playback (docs/whip-whep.md). */
+  readonly whip: WhipIngest;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -116,6 +119,7 @@ export class PorchlightServer {
     ops: Ops;
     billing: Billing;
     alarms: Alarms;
+    whip: WhipIngest;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -135,6 +139,7 @@ export class PorchlightServer {
     this.ops = parts.ops;
     this.billing = parts.billing;
     this.alarms = parts.alarms;
+    this.whip = parts.whip;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -382,6 +387,21 @@ export class PorchlightServer {
       recording.media.register(http);
       bell.register(http);
       detect.register(http);
+      const whip = new WhipIngest({
+        authenticate: (bearer) => identity.authenticator.authenticate(bearer),
+        authorizer: identity.authorizer,
+        devices: store.devices,
+        rooms,
+        pool,
+        registry: identity.registry,
+        audit: identity.audit,
+        events: identity.events,
+        iceServers: (principal, siteId) =>
+          turnService ? turnService.iceServers(principal, siteId) : { iceServers: [] },
+        deviceStatsIntervalMs: config.signaling.deviceStatsIntervalMs,
+        initialOutgoingBitrate: config.media.initialOutgoingBitrate,
+      });
+      whip.register(http);
       await http.listen({ host: config.host, port: config.port });
       // Cameras saved to run on the server: the host's page loads from the listening server.
       await detect.hosting?.load();
@@ -404,6 +424,7 @@ export class PorchlightServer {
         ops,
         billing,
         alarms: alarmModule,
+        whip,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -461,6 +482,7 @@ export class PorchlightServer {
       this.detection.close();
       this.alarms.close();
       await this.signaling.close();
+      this.whip.close();
       // Recorders stop gracefully first so their last segments are kept.
       await this.recording.close();
       // After recording: its last segments are part of the stored bytes.
