@@ -12,6 +12,7 @@ import { IceResource, type PatchResult } from './IceResource.ts';
 import { consumerCapabilities, planView, type MediaPlan } from './negotiate.ts';
 import type { SessionDescription } from './sdp.ts';
 import { CONNECT_TIMEOUT_MS } from './WhipSession.ts';
+import { pipeProducer } from './pipe.ts';
 
 const logger = createLogger('WhepSession');
 
@@ -34,7 +35,7 @@ export interface WhepSessionOptions {
  * One WHEP viewer. mediasoup sends every consumer the router's payload types, but a WHEP viewer
  * makes the offer and must receive its own numbers; so each session gets a small router of its
  * own whose codecs carry the viewer's payload types, and the camera's producers are piped into
- * it (pipeToRouter) to be consumed there. Layer selection maps to setPreferredLayers.
+ * it (pipe.ts) to be consumed there. Layer selection maps to setPreferredLayers.
  */
 export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
   readonly id = randomBytes(18).toString('base64url');
@@ -119,9 +120,9 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
       const streamId = `porchlight-${o.deviceId}`;
       for (const plan of accepted) {
         const source = sources.find((s) => s.kind === plan.accepted.kind)!;
-        await o.room.router.pipeToRouter({ producerId: source.producer.id, router });
+        const piped = await pipeProducer(o.room.router, router, source.producer);
         const consumer = await transport.consume({
-          producerId: source.producer.id,
+          producerId: piped.id,
           rtpCapabilities: consumerCapabilities(plan),
           paused: false,
           ...(o.layer && source.producer.type === 'simulcast'
