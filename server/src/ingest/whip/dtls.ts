@@ -13,7 +13,7 @@ export function dtlsOf(offer: SessionDescription): {
   localSetup: 'active' | 'passive';
   remoteUfrag: string;
 } {
-  const m = offer.media.find((x) => x.fingerprint ?? offer.fingerprint)!;
+  const m = offer.media.find((x) => x.fingerprint) ?? offer.media[0]!;
   const fp = (m.fingerprint ?? offer.fingerprint)!;
   if (!ALGORITHMS.has(fp.algorithm))
     throw WhipError.badSdp(`unsupported fingerprint algorithm ${fp.algorithm}`);
@@ -27,6 +27,6 @@ export function dtlsOf(offer: SessionDescription): {
       fingerprints: [{ algorithm: fp.algorithm, value: fp.value }],
     } as DtlsParameters,
     localSetup: remoteIsServer ? 'active' : 'passive',
-    remoteUfrag: (m.iceUfrag ?? offer.iceUfrag)!,
+    remoteUfrag: (offer.media.find((x) => x.iceUfrag)?.iceUfrag ?? offer.iceUfrag)!,
   };
 }

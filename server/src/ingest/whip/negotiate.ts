@@ -124,16 +124,21 @@ function mediaKind(m: SdpMedia): MediaKind | undefined {
   return m.kind;
 }
 
-/** The common checks of a WebRTC offer: ICE credentials, DTLS fingerprint, mids, BUNDLE. */
+/**
+ * The common checks of a WebRTC offer: mids, ICE credentials and a DTLS fingerprint (at session
+ * level or in a section: BUNDLE shares one transport, and bundle-only sections may carry none).
+ */
 export function checkOffer(offer: SessionDescription): void {
   if (offer.media.length === 0) throw WhipError.badSdp('the offer has no media section');
-  for (const m of offer.media) {
+  for (const m of offer.media)
     if (m.mid === undefined) throw WhipError.badSdp(`an m=${m.kind} section has no a=mid`);
-    if (!(m.iceUfrag ?? offer.iceUfrag) || !(m.icePwd ?? offer.icePwd))
-      throw WhipError.badSdp('the offer has no ICE credentials (a=ice-ufrag, a=ice-pwd)');
-    if (!(m.fingerprint ?? offer.fingerprint))
-      throw WhipError.badSdp('the offer has no DTLS fingerprint (a=fingerprint)');
-  }
+  const some = (f: (m: SdpMedia) => unknown): boolean => offer.media.some((m) => f(m));
+  if (!(offer.iceUfrag ?? '') && !some((m) => m.iceUfrag))
+    throw WhipError.badSdp('the offer has no ICE credentials (a=ice-ufrag, a=ice-pwd)');
+  if (!(offer.icePwd ?? '') && !some((m) => m.icePwd))
+    throw WhipError.badSdp('the offer has no ICE credentials (a=ice-ufrag, a=ice-pwd)');
+  if (!offer.fingerprint && !some((m) => m.fingerprint))
+    throw WhipError.badSdp('the offer has no DTLS fingerprint (a=fingerprint)');
 }
 
 /**

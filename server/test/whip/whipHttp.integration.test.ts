@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PorchlightClient } from '@porchlight/sdk';
+import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
+import '../../../tests/support/http.ts';
+import { installWrtcGlobals } from '../../../tests/support/wrtc.ts';
+
+installWrtcGlobals();
+
+const FP = Array.from({ length: 32 }, (_, i) => (i + 16).toString(16).toUpperCase()).join(':');
+
+/** A hand-written max-bundle offer (audio + a bundle-only video section), codecs chosen per test. */
+function offer(o: { video?: string[]; audio?: boolean; bundleOnly?: boolean } = {}): string {
+  const video = o.video ?? ['96 VP8/90000'];
+  const lines = ['v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0'];
+  const mids = [...(o.audio === false ? [] : ['0']), ...(video.length ? ['1'] : [])];
+  lines.push(`a=group:BUNDLE ${mids.join(' ')}`);
+  const transport = [
+    'a=ice-ufrag:abcd',
+    'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+    `a=fingerprint:sha-256 ${FP}`,
+    'a=setup:actpass',
+  ];
+  let first = true;
+  if (o.audio !== false) {
+    lines.push('m=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 0.0.0.0', ...transport);
+    lines.push('a=mid:0', 'a=sendonly', 'a=rtcp-mux', 'a=rtpmap:111 opus/48000/2');
+    lines.push('a=ssrc:1111 cname:test');
+    first = false;
+  }
+  if (video.length) {
+    const pts = video.map((v) => v.split(' ')[0]);
+    const bundleOnly = !first && (o.bundleOnly ?? true);
+    lines.push(`m=video ${bundleOnly ? 0 : 9} UDP/TLS/RTP/SAVPF ${pts.join(' ')}`, 'c=IN IP4 0.0.0.0');
+    if (bundleOnly) lines.push('a=bundle-only');
+    else lines.push(...transport);
+    lines.push('a=mid:1', 'a=sendonly', 'a=rtcp-mux');
+    for (const v of video) lines.push(`a=rtpmap:${v}`);
+    lines.push('a=ssrc:2222 cname:test');
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+async function req(
+  url: string,
+  method: string,
+  o: { token?: string; body?: string; type?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.token) headers['authorization'] = `Bearer ${o.token}`;
+  if (o.body !== undefined) headers['content-type'] = o.type ?? 'application/sdp';
+  const res = await fetch(url, { method, headers, ...(o.body !== undefined ? { body: o.body } : {}) });
+  const text = await res.text();
+  let json: { error?: { code: string; message: string } } | undefined;
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+describe('WHIP/WHEP HTTP contract (RFC 9725)', () => {
+  let ts: TestServer;
+  let camera: { token: string; id: string };
+  let whip: string;
+
+  beforeAll(async () => {
+    ts = await startTestServer();
+    camera = await ts.mintWithId('camera', { label: 'Porch' });
+    whip = `${ts.url}/whip/v1/devices/${camera.id}`;
+  });
+  afterAll(async () => {
+    await ts?.close();
+  });
+
+  it('OPTIONS answers with Accept-Post, Allow and CORS headers for any origin', async () => {
+    const r = await req(whip, 'OPTIONS', { headers: { origin: 'https://elsewhere.example' } });
+    expect(r.status).toBe(204);
+    expect(r.headers.get('accept-post')).toBe('application/sdp');
+    expect(r.headers.get('allow')).toContain('POST');
+    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+    expect(r.headers.get('access-control-allow-methods')).toContain('PATCH');
+    expect(r.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    expect(r.headers.get('access-control-allow-headers')).toMatch(/If-Match/);
+  });
+
+  it('GET and PUT are 405 with Allow', async () => {
+    for (const method of ['GET', 'PUT']) {
+      const r = await req(whip, method, { token: camera.token });
+      expect(r.status).toBe(405);
+      expect(r.headers.get('allow')).toBe('OPTIONS, POST');
+    }
+  });
+
+  it('refuses missing and bad tokens (401) and other devices (403)', async () => {
+    expect((await req(whip, 'POST', { body: offer() })).status).toBe(401);
+    const bad = await req(whip, 'POST', { token: 'not-a-token', body: offer() });
+    expect(bad.status).toBe(401);
+    // Another camera of the same site may not publish as this one.
+    const other = await ts.mint('camera', { label: 'Other' });
+    expect((await req(whip, 'POST', { token: other, body: offer() })).status).toBe(403);
+    // Another site's owner may not watch it; an unknown device is 403 too, not 404.
+    const stranger = await ts.mint('viewer', { siteId: crypto.randomUUID() });
+    const whep = `${ts.url}/whep/v1/devices/${camera.id}`;
+    expect((await req(whep, 'POST', { token: stranger, body: offer() })).status).toBe(403);
+    const unknown = `${ts.url}/whip/v1/devices/00000000-0000-4000-8000-000000000000`;
+    expect((await req(unknown, 'POST', { token: camera.token, body: offer() })).status).toBe(403);
+    // A viewer (owner) may watch but not publish.
+    const owner = await ts.mint('viewer');
+    expect((await req(whip, 'POST', { token: owner, body: offer() })).status).toBe(403);
+  });
+
+  it('415 for a wrong content type, 400 BAD_SDP for garbage, 406 for codecs we cannot take', async () => {
+    const json = await req(whip, 'POST', {
+      token: camera.token,
+      body: JSON.stringify({ sdp: offer() }),
+      type: 'application/json',
+    });
+    expect(json.status).toBe(415);
+    expect(json.headers.get('access-control-allow-origin')).toBe('*');
+    const garbage = await req(whip, 'POST', { token: camera.token, body: 'hello\r\nworld' });
+    expect(garbage.status).toBe(400);
+    expect(garbage.json?.error?.code).toBe('BAD_SDP');
+    expect(garbage.json?.error?.message).toMatch(/line 1/);
+    const noIce = await req(whip, 'POST', {
+      token: camera.token,
+      body: offer().replace(/a=ice-ufrag:.*\r\n/, ''),
+    });
+    expect(noIce.status).toBe(400);
+    expect(noIce.json?.error?.message).toMatch(/ICE credentials/);
+    const h265 = await req(whip, 'POST', {
+      token: camera.token,
+      body: offer({ audio: false, video: ['98 H265/90000'] }),
+    });
+    expect(h265.status).toBe(406);
+    expect(h265.json?.error?.code).toBe('UNSUPPORTED_CODEC');
+    expect(h265.json?.error?.message).toMatch(/video\/H265/);
+    expect(h265.json?.error?.message).toMatch(/VP8/);
+    const madeUp = await req(whip, 'POST', {
+      token: camera.token,
+      body: offer({ audio: false, video: ['100 FOO/90000'] }),
+    });
+    expect(madeUp.status).toBe(406);
+    // H264 but not packetization-mode 1 / Constrained Baseline: refused as well.
+    const h264High = await req(whip, 'POST', {
+      token: camera.token,
+      body: offer({ audio: false, video: ['102 H264/90000'] }).replace(
+        'a=rtpmap:102 H264/90000',
+        'a=rtpmap:102 H264/90000\r\na=fmtp:102 packetization-mode=1;profile-level-id=640c1f',
+      ),
+    });
+    expect(h264High.status).toBe(406);
+  });
+
+  it('takes a max-bundle offer: 201, answer, Location, ETag; PATCH trickle, restart, 422, 412; DELETE', async () => {
+    const viewer = new PorchlightClient({
+      url: ts.url,
+      token: await ts.mint('viewer'),
+      device: { handlerName: 'Chrome111' },
+      socketOptions: { rejectUnauthorized: false },
+    });
+    await viewer.connect();
+    try {
+      const r = await req(whip, 'POST', {
+        token: camera.token,
+        body: offer({ video: ['96 VP8/90000', '98 H265/90000'] }),
+      });
+      expect(r.status).toBe(201);
+      expect(r.headers.get('content-type')).toMatch(/application\/sdp/);
+      const location = r.headers.get('location')!;
+      expect(location).toMatch(/^\/whip\/v1\/sessions\/[A-Za-z0-9_-]+$/);
+      const etag = r.headers.get('etag')!;
+      expect(etag).toMatch(/^".+"$/);
+      // Audio and the bundle-only video are both taken, VP8 chosen (H265 dropped), one BUNDLE.
+      expect(r.text).toMatch(/a=group:BUNDLE 0 1\r\n/);
+      expect(r.text).toMatch(/m=video 9 UDP\/TLS\/RTP\/SAVPF 96\r\n/);
+      expect(r.text).toMatch(/a=rtpmap:111 opus\/48000\/2/);
+      expect(r.text).toMatch(/a=setup:passive/);
+      expect(r.text).toMatch(/a=recvonly/);
+      expect(r.text).toMatch(/a=candidate:/);
+      // The room now has the camera: viewers are told.
+      const until = Date.now() + 10_000;
+      while (!viewer.producers.some((p) => p.deviceId === camera.id) && Date.now() < until)
+        await new Promise((res) => setTimeout(res, 50));
+      expect(viewer.producers.filter((p) => p.deviceId === camera.id).map((p) => p.kind).sort()).toEqual([
+        'audio',
+        'video',
+      ]);
+
+      const session = `${ts.url}${location}`;
+      const trickle = 'a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 5000 typ host\r\na=end-of-candidates\r\n';
+      const frag = { token: camera.token, type: 'application/trickle-ice-sdpfrag' };
+      expect((await req(session, 'PATCH', { ...frag, body: trickle, headers: { 'if-match': etag } })).status).toBe(204);
+      // Clients that send ETag instead of If-Match (@eyevinn/whip-web-client) are tolerated.
+      expect((await req(session, 'PATCH', { ...frag, body: trickle, headers: { etag } })).status).toBe(204);
+      expect((await req(session, 'PATCH', { ...frag, body: trickle, headers: { 'if-match': '"stale"' } })).status).toBe(412);
+      const nothing = await req(session, 'PATCH', { ...frag, body: 'a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n' });
+      expect(nothing.status).toBe(422);
+      expect(nothing.json?.error?.code).toBe('UNSUPPORTED_PATCH');
+      expect((await req(session, 'PATCH', { token: camera.token, body: trickle })).status).toBe(415);
+      const restart = await req(session, 'PATCH', {
+        ...frag,
+        body: 'a=ice-ufrag:efgh\r\na=ice-pwd:zyxwvutsrqponmlkjihgfedc\r\n',
+        headers: { 'if-match': '*' },
+      });
+      expect(restart.status).toBe(200);
+      expect(restart.headers.get('content-type')).toMatch(/trickle-ice-sdpfrag/);
+      const newEtag = restart.headers.get('etag')!;
+      expect(newEtag).not.toBe(etag);
+      const oldUfrag = /a=ice-ufrag:(\S+)/.exec(r.text)![1];
+      const newUfrag = /a=ice-ufrag:(\S+)/.exec(restart.text)![1];
+      expect(newUfrag).toBeTruthy();
+      expect(newUfrag).not.toBe(oldUfrag);
+      expect(restart.text).toMatch(/a=candidate:/);
+      // A trickle for the old ICE session after the restart is refused.
+      expect((await req(session, 'PATCH', { ...frag, body: trickle, headers: { 'if-match': newEtag } })).status).toBe(422);
+
+      // Only its publisher may end it; GET on the session is 405.
+      const other = await ts.mint('viewer');
+      expect((await req(session, 'DELETE', { token: other })).status).toBe(403);
+      expect((await req(session, 'GET', { token: camera.token })).status).toBe(405);
+      expect((await req(session, 'DELETE', { token: camera.token })).status).toBe(200);
+      const gone = Date.now() + 10_000;
+      while (viewer.producers.some((p) => p.deviceId === camera.id) && Date.now() < gone)
+        await new Promise((res) => setTimeout(res, 50));
+      expect(viewer.producers.some((p) => p.deviceId === camera.id)).toBe(false);
+      expect((await req(session, 'DELETE', { token: camera.token })).status).toBe(404);
+    } finally {
+      viewer.close();
+    }
+  });
+
+  it('takes audio-only and video-only offers; WHEP of a camera that is not live is 404', async () => {
+    const audio = await req(whip, 'POST', { token: camera.token, body: offer({ video: [] }) });
+    expect(audio.status).toBe(201);
+    expect(audio.text).toMatch(/m=audio 9 /);
+    await req(`${ts.url}${audio.headers.get('location')}`, 'DELETE', { token: camera.token });
+    const video = await req(whip, 'POST', { token: camera.token, body: offer({ audio: false }) });
+    expect(video.status).toBe(201);
+    expect(video.text).toMatch(/m=video 9 /);
+    await req(`${ts.url}${video.headers.get('location')}`, 'DELETE', { token: camera.token });
+    const whep = await req(`${ts.url}/whep/v1/devices/${camera.id}`, 'POST', {
+      token: await ts.mint('viewer'),
+      body: offer().replace(/a=sendonly/g, 'a=recvonly'),
+    });
+    expect(whep.status).toBe(404);
+  });
+});
