@@ -150,7 +150,13 @@ async function main(): Promise<void> {
       ['publish path', 'p50 ms', 'p95 ms', 'mean ms', 'max ms'],
       [
         ['WHIP (offer, POST, answer)', fmt(w.p50, 0), fmt(w.p95, 0), fmt(w.mean, 0), fmt(w.max, 0)],
-        ['app socket (connect, join, transport, produce)', fmt(s.p50, 0), fmt(s.p95, 0), fmt(s.mean, 0), fmt(s.max, 0)],
+        [
+          'app socket (connect, join, transport, produce)',
+          fmt(s.p50, 0),
+          fmt(s.p95, 0),
+          fmt(s.mean, 0),
+          fmt(s.max, 0),
+        ],
         ['ratio WHIP / socket', fmt(data.ratioP50, 2), fmt(data.ratioP95, 2), '', ''],
       ],
     ),

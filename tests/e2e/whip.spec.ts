@@ -82,8 +82,10 @@ test('whip-whep publishes the fake camera with simulcast; the home app shows it 
   const url = `${ts.url}/whip/v1/devices/${deviceId}`;
   await publisher.evaluate(
     async ({ url, token }) => {
-      const { WHIPClient } = (await import('/whip.js')) as {
-        WHIPClient: new () => { publish(pc: RTCPeerConnection, u: string, t: string): Promise<void> };
+      const { WHIPClient } = (await import(String('/whip.js'))) as {
+        WHIPClient: new () => {
+          publish(pc: RTCPeerConnection, u: string, t: string): Promise<void>;
+        };
       };
       const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
       const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
@@ -122,7 +124,7 @@ test('whip-whep WHEP plays it in Chromium, starting low (?layer=low) and switchi
     const url = `${ts.url}/whep/v1/devices/${deviceId}?layer=low`;
     await viewer.evaluate(
       async ({ url, token }) => {
-        const { WHEPClient } = (await import('/whep.js')) as {
+        const { WHEPClient } = (await import(String('/whep.js'))) as {
           WHEPClient: new () => {
             view(pc: RTCPeerConnection, u: string, t: string): Promise<void>;
             selectLayer(l: unknown): Promise<void>;
@@ -143,15 +145,23 @@ test('whip-whep WHEP plays it in Chromium, starting low (?layer=low) and switchi
       { url, token: await ts.mint('viewer') },
     );
     await expect.poll(async () => (await whepStats(viewer)).framesDecoded).toBeGreaterThan(10);
-    await expect.poll(async () => (await whepStats(viewer)).frameWidth, { timeout: 20_000 }).toBe(320);
+    await expect
+      .poll(async () => (await whepStats(viewer)).frameWidth, { timeout: 20_000 })
+      .toBe(320);
     await viewer.evaluate(() =>
-      (window as unknown as { whepClient: { selectLayer(l: unknown): Promise<void> } }).whepClient.selectLayer({
+      (
+        window as unknown as { whepClient: { selectLayer(l: unknown): Promise<void> } }
+      ).whepClient.selectLayer({
         spatialLayerId: 1,
       }),
     );
-    await expect.poll(async () => (await whepStats(viewer)).frameWidth, { timeout: 20_000 }).toBe(640);
+    await expect
+      .poll(async () => (await whepStats(viewer)).frameWidth, { timeout: 20_000 })
+      .toBe(640);
     const before = (await whepStats(viewer)).framesDecoded;
-    await expect.poll(async () => (await whepStats(viewer)).framesDecoded).toBeGreaterThan(before + 10);
+    await expect
+      .poll(async () => (await whepStats(viewer)).framesDecoded)
+      .toBeGreaterThan(before + 10);
     await viewer.evaluate(() =>
       (window as unknown as { whepClient: { stop(): Promise<void> } }).whepClient.stop(),
     );

@@ -120,7 +120,10 @@ describe('WHIP publish / WHEP playback with third-party clients (wrtc)', () => {
     // DELETE (the client's destroy) closes the producers: the viewer sees the camera go.
     destroyed = true;
     await publisher.destroy();
-    await until('the camera to be gone', () => !viewer.producers.some((p) => p.deviceId === deviceId));
+    await until(
+      'the camera to be gone',
+      () => !viewer.producers.some((p) => p.deviceId === deviceId),
+    );
     const t0 = Date.now();
     while ((await online()).online && Date.now() - t0 < 5_000)
       await new Promise((r) => setTimeout(r, 100));

@@ -19,7 +19,11 @@ function gstPublish(
   url: string,
   token: string,
   codec: 'vp8' | 'h264',
-): Promise<{ child: ChildProcessWithoutNullStreams; output: () => string; stop: () => Promise<string> }> {
+): Promise<{
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  stop: () => Promise<string>;
+}> {
   const child = spawn('/usr/bin/python3', [SCRIPT, url, token, codec]);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -30,7 +30,10 @@ function offer(o: { video?: string[]; audio?: boolean; bundleOnly?: boolean } = 
   if (video.length) {
     const pts = video.map((v) => v.split(' ')[0]);
     const bundleOnly = !first && (o.bundleOnly ?? true);
-    lines.push(`m=video ${bundleOnly ? 0 : 9} UDP/TLS/RTP/SAVPF ${pts.join(' ')}`, 'c=IN IP4 0.0.0.0');
+    lines.push(
+      `m=video ${bundleOnly ? 0 : 9} UDP/TLS/RTP/SAVPF ${pts.join(' ')}`,
+      'c=IN IP4 0.0.0.0',
+    );
     if (bundleOnly) lines.push('a=bundle-only');
     else lines.push(...transport);
     lines.push('a=mid:1', 'a=sendonly', 'a=rtcp-mux');
@@ -48,7 +51,11 @@ async function req(
   const headers: Record<string, string> = { ...o.headers };
   if (o.token) headers['authorization'] = `Bearer ${o.token}`;
   if (o.body !== undefined) headers['content-type'] = o.type ?? 'application/sdp';
-  const res = await fetch(url, { method, headers, ...(o.body !== undefined ? { body: o.body } : {}) });
+  const res = await fetch(url, {
+    method,
+    headers,
+    ...(o.body !== undefined ? { body: o.body } : {}),
+  });
   const text = await res.text();
   let json: { error?: { code: string; message: string } } | undefined;
   try {
@@ -182,22 +189,43 @@ describe('WHIP/WHEP HTTP contract (RFC 9725)', () => {
       const until = Date.now() + 10_000;
       while (!viewer.producers.some((p) => p.deviceId === camera.id) && Date.now() < until)
         await new Promise((res) => setTimeout(res, 50));
-      expect(viewer.producers.filter((p) => p.deviceId === camera.id).map((p) => p.kind).sort()).toEqual([
-        'audio',
-        'video',
-      ]);
+      expect(
+        viewer.producers
+          .filter((p) => p.deviceId === camera.id)
+          .map((p) => p.kind)
+          .sort(),
+      ).toEqual(['audio', 'video']);
 
       const session = `${ts.url}${location}`;
-      const trickle = 'a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 5000 typ host\r\na=end-of-candidates\r\n';
+      const trickle =
+        'a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 5000 typ host\r\na=end-of-candidates\r\n';
       const frag = { token: camera.token, type: 'application/trickle-ice-sdpfrag' };
-      expect((await req(session, 'PATCH', { ...frag, body: trickle, headers: { 'if-match': etag } })).status).toBe(204);
+      expect(
+        (await req(session, 'PATCH', { ...frag, body: trickle, headers: { 'if-match': etag } }))
+          .status,
+      ).toBe(204);
       // Clients that send ETag instead of If-Match (@eyevinn/whip-web-client) are tolerated.
-      expect((await req(session, 'PATCH', { ...frag, body: trickle, headers: { etag } })).status).toBe(204);
-      expect((await req(session, 'PATCH', { ...frag, body: trickle, headers: { 'if-match': '"stale"' } })).status).toBe(412);
-      const nothing = await req(session, 'PATCH', { ...frag, body: 'a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n' });
+      expect(
+        (await req(session, 'PATCH', { ...frag, body: trickle, headers: { etag } })).status,
+      ).toBe(204);
+      expect(
+        (
+          await req(session, 'PATCH', {
+            ...frag,
+            body: trickle,
+            headers: { 'if-match': '"stale"' },
+          })
+        ).status,
+      ).toBe(412);
+      const nothing = await req(session, 'PATCH', {
+        ...frag,
+        body: 'a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n',
+      });
       expect(nothing.status).toBe(422);
       expect(nothing.json?.error?.code).toBe('UNSUPPORTED_PATCH');
-      expect((await req(session, 'PATCH', { token: camera.token, body: trickle })).status).toBe(415);
+      expect((await req(session, 'PATCH', { token: camera.token, body: trickle })).status).toBe(
+        415,
+      );
       const restart = await req(session, 'PATCH', {
         ...frag,
         body: 'a=ice-ufrag:efgh\r\na=ice-pwd:zyxwvutsrqponmlkjihgfedc\r\n',
@@ -213,7 +241,10 @@ describe('WHIP/WHEP HTTP contract (RFC 9725)', () => {
       expect(newUfrag).not.toBe(oldUfrag);
       expect(restart.text).toMatch(/a=candidate:/);
       // A trickle for the old ICE session after the restart is refused.
-      expect((await req(session, 'PATCH', { ...frag, body: trickle, headers: { 'if-match': newEtag } })).status).toBe(422);
+      expect(
+        (await req(session, 'PATCH', { ...frag, body: trickle, headers: { 'if-match': newEtag } }))
+          .status,
+      ).toBe(422);
 
       // Only its publisher may end it; GET on the session is 405.
       const other = await ts.mint('viewer');

@@ -47,7 +47,9 @@ export class IceResource {
     const restart = ifMatch?.trim() === '*';
     if (restart) {
       if (!ufrag || !pwd)
-        throw WhipError.unsupportedPatch('an ICE restart carries the new a=ice-ufrag and a=ice-pwd');
+        throw WhipError.unsupportedPatch(
+          'an ICE restart carries the new a=ice-ufrag and a=ice-pwd',
+        );
       await this.#transport.restartIce();
       this.#remoteUfrag = ufrag;
       this.#etag = newEtag();

@@ -147,7 +147,10 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
         send,
       });
       const first = accepted[0]!.media;
-      const ice = new IceResource(transport, dtls.remoteUfrag, { kind: first.kind, mid: first.mid! });
+      const ice = new IceResource(transport, dtls.remoteUfrag, {
+        kind: first.kind,
+        mid: first.mid!,
+      });
       return new WhepSession(o, router, transport, consumers, answer, ice);
     } catch (error) {
       router.close();

@@ -19,13 +19,21 @@ export class WhipError extends Error {
     return new WhipError(406, WhipErrorCode.UnsupportedCodec, message);
   }
   static mediaType(expected: string): WhipError {
-    return new WhipError(415, WhipErrorCode.UnsupportedMediaType, `Content-Type must be ${expected}`);
+    return new WhipError(
+      415,
+      WhipErrorCode.UnsupportedMediaType,
+      `Content-Type must be ${expected}`,
+    );
   }
   static unsupportedPatch(message: string): WhipError {
     return new WhipError(422, WhipErrorCode.UnsupportedPatch, message);
   }
   static precondition(): WhipError {
-    return new WhipError(412, WhipErrorCode.PreconditionFailed, 'If-Match does not match the session');
+    return new WhipError(
+      412,
+      WhipErrorCode.PreconditionFailed,
+      'If-Match does not match the session',
+    );
   }
   static methodNotAllowed(): WhipError {
     return new WhipError(405, WhipErrorCode.MethodNotAllowed, 'method not allowed');

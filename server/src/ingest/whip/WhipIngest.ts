@@ -50,11 +50,13 @@ export interface WhipIngestDeps {
   initialOutgoingBitrate: number;
 }
 
-type AnySession = { kind: 'whip'; s: WhipSession; principal: Principal } | {
-  kind: 'whep';
-  s: WhepSession;
-  principal: Principal;
-};
+type AnySession =
+  | { kind: 'whip'; s: WhipSession; principal: Principal }
+  | {
+      kind: 'whep';
+      s: WhepSession;
+      principal: Principal;
+    };
 
 /** Headers every answer of these endpoints carries (CORS: auth is by bearer token only). */
 const CORS: Record<string, string> = {
@@ -232,7 +234,9 @@ export class WhipIngest {
     const location = base.replace(':sessionId', session.id);
     const links = iceServerLinks(this.#d.iceServers(principal, device.siteId).iceServers);
     if (session instanceof WhepSession && session.hasLayers)
-      links.push(`<${WhipPaths.whepLayer.replace(':sessionId', session.id)}>; rel="${WHEP_LAYER_REL}"`);
+      links.push(
+        `<${WhipPaths.whepLayer.replace(':sessionId', session.id)}>; rel="${WHEP_LAYER_REL}"`,
+      );
     reply.status(201).headers(CORS);
     reply.header('content-type', WhipContentType.sdp);
     reply.header('location', location);

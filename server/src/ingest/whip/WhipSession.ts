@@ -112,7 +112,10 @@ export class WhipSession extends EnhancedEventEmitter<WhipSessionEvents> {
         direction: 'recvonly',
       });
       const first = plans.find((p) => p.accepted)!.media;
-      const ice = new IceResource(transport, dtls.remoteUfrag, { kind: first.kind, mid: first.mid! });
+      const ice = new IceResource(transport, dtls.remoteUfrag, {
+        kind: first.kind,
+        mid: first.mid!,
+      });
       return new WhipSession(o, peer, transport, answer, ice);
     } catch (error) {
       room.leave(peer);

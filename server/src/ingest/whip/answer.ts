@@ -37,7 +37,8 @@ export function candidateLines(transport: Pick<types.WebRtcTransport, 'iceCandid
  */
 export function writeAnswer(input: AnswerInput): string {
   const { transport, plans } = input;
-  const fingerprint = transport.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256') ??
+  const fingerprint =
+    transport.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256') ??
     transport.dtlsParameters.fingerprints[0]!;
   const accepted = plans.filter((p) => p.accepted).map((p) => p.media.mid!);
   const lines = [

@@ -21,12 +21,28 @@ const caps: types.RtpCapabilities = {
         { type: 'transport-cc' },
       ],
     },
-    { kind: 'video', mimeType: 'video/rtx', clockRate: 90000, preferredPayloadType: 102, parameters: { apt: 101 } },
+    {
+      kind: 'video',
+      mimeType: 'video/rtx',
+      clockRate: 90000,
+      preferredPayloadType: 102,
+      parameters: { apt: 101 },
+    },
     { ...mediaCodecs[2]!, preferredPayloadType: 103, rtcpFeedback: [{ type: 'nack' }] },
   ],
   headerExtensions: [
-    { kind: 'video', uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', preferredId: 1, direction: 'sendrecv' },
-    { kind: 'video', uri: 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', preferredId: 2, direction: 'recvonly' },
+    {
+      kind: 'video',
+      uri: 'urn:ietf:params:rtp-hdrext:sdes:mid',
+      preferredId: 1,
+      direction: 'sendrecv',
+    },
+    {
+      kind: 'video',
+      uri: 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id',
+      preferredId: 2,
+      direction: 'recvonly',
+    },
   ],
 };
 
@@ -49,9 +65,9 @@ describe('SDP reader', () => {
   it('names the broken line', () => {
     expect(() => parseSdp('v=0\r\nm=video x\r\n')).toThrow(/line 2: malformed m= line/);
     expect(() => parseSdp('hello')).toThrow(WhipError);
-    expect(() => parseSdp('v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:300 VP8/90000\r\n')).toThrow(
-      /payload type is out of range/,
-    );
+    expect(() =>
+      parseSdp('v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:300 VP8/90000\r\n'),
+    ).toThrow(/payload type is out of range/);
   });
 });
 
@@ -82,7 +98,12 @@ describe('planPublish', () => {
       ]),
     );
     const [plan] = planPublish(offer, caps);
-    expect(plan!.accepted).toMatchObject({ pt: 98, rtxPt: 99, mimeType: 'video/H264', rtcpFb: ['nack pli'] });
+    expect(plan!.accepted).toMatchObject({
+      pt: 98,
+      rtxPt: 99,
+      mimeType: 'video/H264',
+      rtcpFb: ['nack pli'],
+    });
     // toffset is not something the router takes; mid is (the offer's id is kept for a producer).
     expect(plan!.accepted!.extmap).toEqual([{ id: 4, uri: 'urn:ietf:params:rtp-hdrext:sdes:mid' }]);
     const rtp = producerParameters(plan!);

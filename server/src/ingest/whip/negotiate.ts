@@ -71,7 +71,9 @@ function matches(m: SdpMedia, pt: number, cap: types.RtpCodecCapability): boolea
   if (cap.kind === 'audio' && (map.channels ?? 1) !== (cap.channels ?? 1)) return false;
   if (cap.mimeType.toLowerCase() === 'video/h264') {
     const p = parseFmtp(m.fmtp.get(pt));
-    return Number(p['packetization-mode'] ?? 0) === 1 && isConstrainedBaseline(p['profile-level-id']);
+    return (
+      Number(p['packetization-mode'] ?? 0) === 1 && isConstrainedBaseline(p['profile-level-id'])
+    );
   }
   return true;
 }
@@ -297,7 +299,13 @@ export function planView(
   const plans = offer.media.map((m): MediaPlan => {
     const kind = mediaKind(m);
     const source = sources.find((s) => s.kind === kind);
-    if (!kind || !source || taken.has(kind) || m.direction === 'sendonly' || m.direction === 'inactive')
+    if (
+      !kind ||
+      !source ||
+      taken.has(kind) ||
+      m.direction === 'sendonly' ||
+      m.direction === 'inactive'
+    )
       return { media: m, accepted: undefined };
     const cap: types.RtpCodecCapability = {
       kind,
