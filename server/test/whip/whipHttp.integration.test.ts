@@ -240,4 +240,31 @@ describe('WHIP/WHEP HTTP contract (RFC 9725)', () => {
     });
     expect(whep.status).toBe(404);
   });
+
+  it('removing the device ends its WHIP session at once (its producers close)', async () => {
+    const cam = await ts.mintWithId('camera', { label: 'Shed' });
+    const r = await req(`${ts.url}/whip/v1/devices/${cam.id}`, 'POST', {
+      token: cam.token,
+      body: offer(),
+    });
+    expect(r.status).toBe(201);
+    const room = ts.server.rooms.rooms.get(ts.siteId)!;
+    expect(room.producersOfDevice(cam.id)).toHaveLength(2);
+    const owner = await ts.mint('viewer');
+    const removed = await req(`${ts.url}/api/v1/sites/${ts.siteId}/devices/${cam.id}`, 'DELETE', {
+      token: owner,
+    });
+    expect(removed.status).toBeLessThan(300);
+    const until = Date.now() + 10_000;
+    while (room.producersOfDevice(cam.id).length > 0 && Date.now() < until)
+      await new Promise((res) => setTimeout(res, 50));
+    expect(room.producersOfDevice(cam.id)).toHaveLength(0);
+    expect([...ts.server.whip.sessions.values()].some((s) => s.s.deviceId === cam.id)).toBe(false);
+    // And the removed device cannot publish again.
+    const again = await req(`${ts.url}/whip/v1/devices/${cam.id}`, 'POST', {
+      token: cam.token,
+      body: offer(),
+    });
+    expect(again.status).toBe(401);
+  });
 });
