@@ -40,6 +40,7 @@ import { USAGE_DIMENSIONS, type UsageTotals } from '@porchlight/protocol';
 import type { Alarms } from './ops/alarms/Alarms.ts';
 import { createAlarms } from './ops/alarms/createAlarms.ts';
 import { WhipIngest } from './ingest/whip/WhipIngest.ts';
+import { registerWhipRoutes } from './ingest/whip/whipRoutes.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -400,8 +401,9 @@ export class PorchlightServer {
           turnService ? turnService.iceServers(principal, siteId) : { iceServers: [] },
         deviceStatsIntervalMs: config.signaling.deviceStatsIntervalMs,
         initialOutgoingBitrate: config.media.initialOutgoingBitrate,
+        ...(usage && { usage: usage.signaling }),
       });
-      whip.register(http);
+      registerWhipRoutes(http, whip);
       await http.listen({ host: config.host, port: config.port });
       // Cameras saved to run on the server: the host's page loads from the listening server.
       await detect.hosting?.load();
