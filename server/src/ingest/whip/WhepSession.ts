@@ -47,6 +47,7 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
   readonly #ice: IceResource;
   readonly #timer: NodeJS.Timeout;
   #closed = false;
+  readonly #unwatchRoom: () => void;
 
   private constructor(
     o: WhepSessionOptions,
@@ -71,7 +72,9 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
       if (s === 'failed' || s === 'closed') this.close();
     });
     router.observer.once('close', () => this.close());
-    o.room.once('close', () => this.close());
+    const onRoomClose = (): void => this.close();
+    o.room.once('close', onRoomClose);
+    this.#unwatchRoom = () => o.room.off('close', onRoomClose);
     // The camera went away: its consumers close; when none is left the session ends.
     for (const c of consumers)
       c.observer.once('close', () => {
@@ -192,6 +195,7 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
+    this.#unwatchRoom();
     this.#router.close();
     logger.info('WHEP session closed', { deviceId: this.deviceId, sessionId: this.id });
     this.safeEmit('close');

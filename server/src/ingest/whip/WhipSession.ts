@@ -46,6 +46,7 @@ export class WhipSession extends EnhancedEventEmitter<WhipSessionEvents> {
   readonly #ice: IceResource;
   readonly #timer: NodeJS.Timeout;
   #closed = false;
+  readonly #unwatchRoom: () => void;
 
   private constructor(
     o: WhipSessionOptions,
@@ -72,7 +73,9 @@ export class WhipSession extends EnhancedEventEmitter<WhipSessionEvents> {
       if (state === 'failed' || state === 'closed') this.close();
     });
     transport.observer.once('close', () => this.close());
-    o.room.once('close', () => this.close());
+    const onRoomClose = (): void => this.close();
+    o.room.once('close', onRoomClose);
+    this.#unwatchRoom = () => o.room.off('close', onRoomClose);
   }
 
   /** Joins the room as the camera, negotiates, produces. Throws WhipError for a bad offer. */
@@ -142,6 +145,7 @@ export class WhipSession extends EnhancedEventEmitter<WhipSessionEvents> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
+    this.#unwatchRoom();
     this.#room.leave(this.peer);
     logger.info('WHIP session closed', { deviceId: this.deviceId, sessionId: this.id });
     this.safeEmit('close');
