@@ -401,9 +401,10 @@ export class PorchlightServer {
           turnService ? turnService.iceServers(principal, siteId) : { iceServers: [] },
         deviceStatsIntervalMs: config.signaling.deviceStatsIntervalMs,
         initialOutgoingBitrate: config.media.initialOutgoingBitrate,
+        limits: config.whip,
         ...(usage && { usage: usage.signaling }),
       });
-      registerWhipRoutes(http, whip);
+      if (config.whip.enabled) registerWhipRoutes(http, whip);
       await http.listen({ host: config.host, port: config.port });
       // Cameras saved to run on the server: the host's page loads from the listening server.
       await detect.hosting?.load();

@@ -268,3 +268,30 @@ describe('WHIP/WHEP HTTP contract (RFC 9725)', () => {
     expect(again.status).toBe(401);
   });
 });
+
+describe('WHIP config (whip.*)', () => {
+  it('whip.maxPublishersPerDevice caps sessions (409); whip.enabled=false removes the endpoints', async () => {
+    const ts = await startTestServer({ whip: { maxPublishersPerDevice: 1 } });
+    try {
+      const cam = await ts.mintWithId('camera');
+      const url = `${ts.url}/whip/v1/devices/${cam.id}`;
+      expect((await req(url, 'POST', { token: cam.token, body: offer() })).status).toBe(201);
+      const second = await req(url, 'POST', { token: cam.token, body: offer() });
+      expect(second.status).toBe(409);
+      expect(second.json?.error?.message).toMatch(/too many WHIP sessions/);
+    } finally {
+      await ts.close();
+    }
+    const off = await startTestServer({ whip: { enabled: false } });
+    try {
+      const cam = await off.mintWithId('camera');
+      const r = await req(`${off.url}/whip/v1/devices/${cam.id}`, 'POST', {
+        token: cam.token,
+        body: offer(),
+      });
+      expect(r.status).toBe(404);
+    } finally {
+      await off.close();
+    }
+  });
+});

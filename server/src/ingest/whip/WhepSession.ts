@@ -11,7 +11,6 @@ import { dtlsOf } from './dtls.ts';
 import { IceResource, type PatchResult } from './IceResource.ts';
 import { consumerCapabilities, planView, type MediaPlan } from './negotiate.ts';
 import type { SessionDescription } from './sdp.ts';
-import { CONNECT_TIMEOUT_MS } from './WhipSession.ts';
 import { pipeProducer } from './pipe.ts';
 
 const logger = createLogger('WhepSession');
@@ -29,6 +28,8 @@ export interface WhepSessionOptions {
   offer: SessionDescription;
   layer: WhepLayerName | undefined;
   initialOutgoingBitrate: number;
+  /** The session ends if its DTLS has not connected by then (config `whip.connectTimeoutMs`). */
+  connectTimeoutMs: number;
 }
 
 /**
@@ -66,7 +67,7 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
     this.#ice = ice;
     this.#timer = setTimeout(() => {
       if (transport.dtlsState !== 'connected') this.close();
-    }, CONNECT_TIMEOUT_MS);
+    }, o.connectTimeoutMs);
     this.#timer.unref();
     transport.on('dtlsstatechange', (s) => {
       if (s === 'failed' || s === 'closed') this.close();

@@ -1,5 +1,6 @@
 import type { IceServer, WhepLayerName, WhepLayerRequest } from '@porchlight/protocol';
 import { createLogger } from '@porchlight/runtime';
+import type { Config } from '../../config/schema.ts';
 import { PorchlightError } from '../../errors.ts';
 import type { AuditLog } from '../../identity/audit/AuditLog.ts';
 import type { Authorizer } from '../../identity/authorization/Authorizer.ts';
@@ -17,11 +18,6 @@ import { WhipSession } from './WhipSession.ts';
 
 const logger = createLogger('WhipIngest');
 
-/** Publish sessions per device (a second one lets an encoder reconnect before the old times out). */
-const MAX_WHIP_PER_DEVICE = 2;
-/** Viewer sessions per device through WHEP. */
-const MAX_WHEP_PER_DEVICE = 32;
-
 export interface WhipIngestDeps {
   authenticate: (bearer: string) => Promise<Principal>;
   authorizer: Pick<Authorizer, 'can' | 'refresh'>;
@@ -35,6 +31,11 @@ export interface WhipIngestDeps {
   /** How often a publisher's bitrate is written to the device registry (as for socket cameras). */
   deviceStatsIntervalMs: number;
   initialOutgoingBitrate: number;
+  /** Session limits and timeouts (config `whip.*`). */
+  limits: Pick<
+    Config['whip'],
+    'maxPublishersPerDevice' | 'maxViewersPerDevice' | 'connectTimeoutMs'
+  >;
   /** Usage metering: a publisher is a device channel, like a camera's socket. */
   usage?: Pick<SignalingUsage, 'channelOpened'>;
 }
@@ -90,6 +91,7 @@ export class WhipIngest {
       label: device.name,
       offer,
       can: (a, r) => this.#d.authorizer.can(principal, a, r),
+      connectTimeoutMs: this.#d.limits.connectTimeoutMs,
     });
     const entry: AnySession = { kind: 'whip', s, principal };
     this.#track(entry);
@@ -113,6 +115,7 @@ export class WhipIngest {
       offer,
       layer,
       initialOutgoingBitrate: this.#d.initialOutgoingBitrate,
+      connectTimeoutMs: this.#d.limits.connectTimeoutMs,
     });
     const entry: AnySession = { kind: 'whep', s, principal };
     this.#track(entry);
@@ -153,7 +156,8 @@ export class WhipIngest {
     const count = [...this.#sessions.values()].filter(
       (x) => x.kind === kind && x.s.deviceId === deviceId,
     ).length;
-    if (count >= (kind === 'whip' ? MAX_WHIP_PER_DEVICE : MAX_WHEP_PER_DEVICE))
+    const { maxPublishersPerDevice, maxViewersPerDevice } = this.#d.limits;
+    if (count >= (kind === 'whip' ? maxPublishersPerDevice : maxViewersPerDevice))
       throw PorchlightError.conflict(`too many ${kind.toUpperCase()} sessions for this device`);
     return { principal, device };
   }

@@ -13,9 +13,6 @@ import type { SessionDescription } from './sdp.ts';
 
 const logger = createLogger('WhipSession');
 
-/** A session whose DTLS never connects is dropped after this long. */
-export const CONNECT_TIMEOUT_MS = 30_000;
-
 export type WhipSessionEvents = {
   /** Emitted once, when the session ends (DELETE, transport failure, room closed). */
   close: [];
@@ -29,6 +26,8 @@ export interface WhipSessionOptions {
   offer: SessionDescription;
   /** Asks the Authorizer about the publisher's current principal. */
   can: (action: Action, resource: Resource) => boolean;
+  /** The session ends if its DTLS has not connected by then (config `whip.connectTimeoutMs`). */
+  connectTimeoutMs: number;
 }
 
 /**
@@ -67,7 +66,7 @@ export class WhipSession extends EnhancedEventEmitter<WhipSessionEvents> {
         logger.info('WHIP session never connected, closing', { deviceId: this.deviceId });
         this.close();
       }
-    }, CONNECT_TIMEOUT_MS);
+    }, o.connectTimeoutMs);
     this.#timer.unref();
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') this.close();
