@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
@@ -10,6 +12,21 @@ const require = createRequire(import.meta.url);
 /** whip-whep 1.2.0 (by the WHIP draft's author): its browser modules, served as they ship. */
 const WHIP_JS = fs.readFileSync(require.resolve('whip-whep/whip.js'), 'utf8');
 const WHEP_JS = fs.readFileSync(require.resolve('whip-whep/whep.js'), 'utf8');
+/**
+ * @eyevinn/webrtc-player 0.13.0 ships CommonJS only: bundled for the page with the esbuild binary
+ * Vite brings (as the package's users do with their bundler).
+ */
+const PLAYER_JS = execFileSync(
+  path.resolve(import.meta.dirname, '../../node_modules/esbuild/bin/esbuild'),
+  [
+    require.resolve('@eyevinn/webrtc-player'),
+    '--bundle',
+    '--format=esm',
+    '--platform=browser',
+    '--log-level=error',
+  ],
+  { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+);
 /** A page on another origin than the server: every WHIP/WHEP request is cross-origin (CORS). */
 const ORIGIN = 'https://interop.test';
 
@@ -32,7 +49,9 @@ async function interopPage(browser: Browser): Promise<Page> {
         ? WHIP_JS
         : path === '/whep.js'
           ? WHEP_JS
-          : '<!doctype html><meta charset="utf-8"><video id="v" autoplay muted playsinline></video>';
+          : path === '/player.js'
+            ? PLAYER_JS
+            : '<!doctype html><meta charset="utf-8"><video id="v" autoplay muted playsinline></video>';
     return route.fulfill({
       status: 200,
       contentType: path.endsWith('.js') ? 'text/javascript' : 'text/html',
@@ -220,6 +239,39 @@ test('whip-whep WHEP plays it in Chromium, starting low (?layer=low) and switchi
     await expect
       .poll(() => [...ts.server.whip.sessions.values()].filter((s) => s.kind === 'whep').length)
       .toBe(0);
+  } finally {
+    await viewer.context().close();
+  }
+});
+
+test('@eyevinn/webrtc-player (WHEP) plays it in Chromium', async ({ browser }) => {
+  const viewer = await interopPage(browser);
+  try {
+    await viewer.evaluate(
+      async ({ url, token }) => {
+        const mod = (await import(String('/player.js'))) as {
+          default: {
+            WebRTCPlayer: new (o: unknown) => { load(u: URL, key: string): Promise<void> };
+          };
+        };
+        const video = document.getElementById('v') as HTMLVideoElement;
+        // No default public STUN server on a LAN; it sends authKey verbatim as Authorization.
+        const player = new mod.default.WebRTCPlayer({ video, type: 'whep', iceServers: [] });
+        await player.load(new URL(url), `Bearer ${token}`);
+        Object.assign(window, { player });
+      },
+      { url: `${ts.url}/whep/v1/devices/${deviceId}`, token: await ts.mint('viewer') },
+    );
+    const frames = (): Promise<number> =>
+      viewer.evaluate(
+        () =>
+          (document.getElementById('v') as HTMLVideoElement).getVideoPlaybackQuality()
+            .totalVideoFrames,
+      );
+    await expect.poll(frames, { timeout: 20_000 }).toBeGreaterThan(10);
+    const n = await frames();
+    await expect.poll(frames).toBeGreaterThan(n + 10);
+    expect([...ts.server.whip.sessions.values()].filter((s) => s.kind === 'whep')).toHaveLength(1);
   } finally {
     await viewer.context().close();
   }

@@ -294,4 +294,29 @@ describe('WHIP config (whip.*)', () => {
       await off.close();
     }
   });
+
+  it('a session whose client never connects ends after whip.connectTimeoutMs (device offline)', async () => {
+    const ts = await startTestServer({ whip: { connectTimeoutMs: 1000 } });
+    try {
+      const cam = await ts.mintWithId('camera');
+      const r = await req(`${ts.url}/whip/v1/devices/${cam.id}`, 'POST', {
+        token: cam.token,
+        body: offer(),
+      });
+      expect(r.status).toBe(201);
+      expect(ts.server.whip.sessions.size).toBe(1);
+      const until = Date.now() + 10_000;
+      while (ts.server.whip.sessions.size > 0 && Date.now() < until)
+        await new Promise((res) => setTimeout(res, 50));
+      expect(ts.server.whip.sessions.size).toBe(0);
+      const room = ts.server.rooms.rooms.get(ts.siteId);
+      expect(room?.producersOfDevice(cam.id) ?? []).toHaveLength(0);
+      const end = Date.now() + 5_000;
+      while ((await ts.server.store.devices.get(cam.id))!.online && Date.now() < end)
+        await new Promise((res) => setTimeout(res, 50));
+      expect((await ts.server.store.devices.get(cam.id))!.online).toBe(false);
+    } finally {
+      await ts.close();
+    }
+  });
 });

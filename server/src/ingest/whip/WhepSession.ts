@@ -8,6 +8,7 @@ import type { ProducerAppData } from '../../media/Peer.ts';
 import { PorchlightError } from '../../errors.ts';
 import { writeAnswer, type SendInfo } from './answer.ts';
 import { dtlsOf } from './dtls.ts';
+import { watchTransport } from './transportWatch.ts';
 import { IceResource, type PatchResult } from './IceResource.ts';
 import { consumerCapabilities, planView, type MediaPlan } from './negotiate.ts';
 import type { SessionDescription } from './sdp.ts';
@@ -46,7 +47,7 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
   readonly consumers: types.Consumer[];
   readonly #router: types.Router;
   readonly #ice: IceResource;
-  readonly #timer: NodeJS.Timeout;
+  readonly #unwatchTransport: () => void;
   #closed = false;
   readonly #unwatchRoom: () => void;
 
@@ -65,14 +66,14 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
     this.consumers = consumers;
     this.answer = answer;
     this.#ice = ice;
-    this.#timer = setTimeout(() => {
-      if (transport.dtlsState !== 'connected') this.close();
-    }, o.connectTimeoutMs);
-    this.#timer.unref();
-    transport.on('dtlsstatechange', (s) => {
-      if (s === 'failed' || s === 'closed') this.close();
-    });
     router.observer.once('close', () => this.close());
+    this.#unwatchTransport = watchTransport(transport, o.connectTimeoutMs, (reason) => {
+      logger.info('WHEP session transport dead, closing', {
+        deviceId: this.deviceId,
+        reason,
+      });
+      this.close();
+    });
     const onRoomClose = (): void => this.close();
     o.room.once('close', onRoomClose);
     this.#unwatchRoom = () => o.room.off('close', onRoomClose);
@@ -195,7 +196,7 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#timer);
+    this.#unwatchTransport();
     this.#unwatchRoom();
     this.#router.close();
     logger.info('WHEP session closed', { deviceId: this.deviceId, sessionId: this.id });

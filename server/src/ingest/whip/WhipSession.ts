@@ -9,6 +9,7 @@ import { writeAnswer } from './answer.ts';
 import { IceResource, type PatchResult } from './IceResource.ts';
 import { planPublish, producerParameters } from './negotiate.ts';
 import { dtlsOf } from './dtls.ts';
+import { watchTransport } from './transportWatch.ts';
 import type { SessionDescription } from './sdp.ts';
 
 const logger = createLogger('WhipSession');
@@ -43,7 +44,7 @@ export class WhipSession extends EnhancedEventEmitter<WhipSessionEvents> {
   readonly peer: Peer;
   readonly #room: Room;
   readonly #ice: IceResource;
-  readonly #timer: NodeJS.Timeout;
+  readonly #unwatchTransport: () => void;
   #closed = false;
   readonly #unwatchRoom: () => void;
 
@@ -61,17 +62,14 @@ export class WhipSession extends EnhancedEventEmitter<WhipSessionEvents> {
     this.peer = peer;
     this.answer = answer;
     this.#ice = ice;
-    this.#timer = setTimeout(() => {
-      if (transport.dtlsState !== 'connected') {
-        logger.info('WHIP session never connected, closing', { deviceId: this.deviceId });
-        this.close();
-      }
-    }, o.connectTimeoutMs);
-    this.#timer.unref();
-    transport.on('dtlsstatechange', (state) => {
-      if (state === 'failed' || state === 'closed') this.close();
-    });
     transport.observer.once('close', () => this.close());
+    this.#unwatchTransport = watchTransport(transport, o.connectTimeoutMs, (reason) => {
+      logger.info('WHIP session transport dead, closing', {
+        deviceId: this.deviceId,
+        reason,
+      });
+      this.close();
+    });
     const onRoomClose = (): void => this.close();
     o.room.once('close', onRoomClose);
     this.#unwatchRoom = () => o.room.off('close', onRoomClose);
@@ -143,7 +141,7 @@ export class WhipSession extends EnhancedEventEmitter<WhipSessionEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#timer);
+    this.#unwatchTransport();
     this.#unwatchRoom();
     this.#room.leave(this.peer);
     logger.info('WHIP session closed', { deviceId: this.deviceId, sessionId: this.id });
