@@ -81,6 +81,38 @@ describe('WHIP/WHEP HTTP contract (RFC 9725)', () => {
     expect((await req(whip, 'POST', { token: owner, body: offer() })).status).toBe(403);
   });
 
+  it('API keys: an admin key scoped to stream:publish may publish; an owner key only watch', async () => {
+    const keys = ts.server.identity.apiKeys;
+    const adminId = await ts.createPerson({
+      email: 'admin@example.com',
+      password: 'admin-password-1',
+      isAdmin: true,
+    });
+    const publishKey = (
+      await keys.create(adminId, { name: 'encoder', scopes: ['stream:publish'], siteId: null })
+    ).key;
+    const cam = await ts.mintWithId('camera', { label: 'Encoder' });
+    const url = `${ts.url}/whip/v1/devices/${cam.id}`;
+    const ok = await req(url, 'POST', { token: publishKey, body: offer() });
+    expect(ok.status).toBe(201);
+    await req(`${ts.url}${ok.headers.get('location')}`, 'DELETE', { token: publishKey });
+    // Owners hold no stream:publish (only devices do), so neither do their keys.
+    const ownerId = await ts.createPerson({
+      email: 'owner-keys@example.com',
+      password: 'owner-password-1',
+      siteRole: 'owner',
+    });
+    const viewKey = (
+      await keys.create(ownerId, { name: 'nvr', scopes: ['stream:view-live'], siteId: ts.siteId })
+    ).key;
+    expect((await req(url, 'POST', { token: viewKey, body: offer() })).status).toBe(403);
+    // A guest limited to another device may not watch this one.
+    const other = await ts.mintWithId('camera', { label: 'Other' });
+    const guest = await ts.mint('viewer', { siteRole: 'guest', deviceIds: [other.id] });
+    const whep = `${ts.url}/whep/v1/devices/${cam.id}`;
+    expect((await req(whep, 'POST', { token: guest, body: offer() })).status).toBe(403);
+  });
+
   it('415 for a wrong content type, 400 BAD_SDP for garbage, 406 for codecs we cannot take', async () => {
     const json = await req(whip, 'POST', {
       token: camera.token,
