@@ -108,8 +108,11 @@ export class WhipIngest {
   ): Promise<AnySession> {
     const { principal, device } = await this.#admit('whep', deviceId, caller);
     const offer = parseSdp(sdp());
+    // Watching never opens a site: no room means no live camera.
+    const room = this.#d.rooms.rooms.get(device.siteId);
+    if (!room || room.closed) throw PorchlightError.notFound('live stream of this camera');
     const s = await WhepSession.create({
-      room: await this.#d.rooms.getOrCreate(device.siteId),
+      room,
       slot: await this.#d.pool.acquire(),
       deviceId,
       offer,
