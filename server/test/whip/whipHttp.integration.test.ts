@@ -121,6 +121,13 @@ describe('WHIP/WHEP HTTP contract (RFC 9725)', () => {
     });
     expect(json.status).toBe(415);
     expect(json.headers.get('access-control-allow-origin')).toBe('*');
+    // A type no parser takes, and a body over the limit: fastify's own answers, with CORS too.
+    const xml = await req(whip, 'POST', { token: camera.token, body: '<x/>', type: 'text/xml' });
+    expect(xml.status).toBe(415);
+    expect(xml.headers.get('access-control-allow-origin')).toBe('*');
+    const huge = await req(whip, 'POST', { token: camera.token, body: 'v=0\r\n'.repeat(20_000) });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('access-control-allow-origin')).toBe('*');
     const garbage = await req(whip, 'POST', { token: camera.token, body: 'hello\r\nworld' });
     expect(garbage.status).toBe(400);
     expect(garbage.json?.error?.code).toBe('BAD_SDP');

@@ -29,7 +29,16 @@ const CORS: Record<string, string> = {
  * The WHIP/WHEP HTTP surface (RFC 9725; paths in @porchlight/protocol's whip.ts): SDP and
  * sdpfrag bodies, CORS preflights, 405s, and every error as `{ error: { code, message } }`.
  */
-export function registerWhipRoutes(app: HttpApp, ingest: WhipIngest): void {
+export function registerWhipRoutes(http: HttpApp, ingest: WhipIngest): void {
+  // Own scope: its body parsers and CORS hook touch these routes only, and fastify's own answers
+  // here (415 for an unknown type, 413 too large) carry the CORS headers too.
+  void http.register(async (app: HttpApp) => routes(app, ingest));
+}
+
+function routes(app: HttpApp, ingest: WhipIngest): void {
+  app.addHook('onSend', async (_req, reply) => {
+    reply.headers(CORS);
+  });
   app.addContentTypeParser(
     [WhipContentType.sdp, WhipContentType.sdpFrag],
     { parseAs: 'string', bodyLimit: WHIP_MAX_SDP_BYTES },
