@@ -41,6 +41,8 @@ import type { Alarms } from './ops/alarms/Alarms.ts';
 import { createAlarms } from './ops/alarms/createAlarms.ts';
 import { Webhooks } from './webhooks/Webhooks.ts';
 import type { Resolver } from './webhooks/WebhookSender.ts';
+import { WhipIngest } from './ingest/whip/WhipIngest.ts';
+import { registerWhipRoutes } from './ingest/whip/whipRoutes.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -102,6 +104,8 @@ export class PorchlightServer {
   readonly alarms: Alarms;
   /** Signed webhooks: endpoints, the outbox and its delivery engine (docs/webhooks.md). */
   readonly webhooks: Webhooks;
+  /** WHIP ingest and WHEP playback (docs/whip-whep.md). */
+  readonly whip: WhipIngest;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -125,6 +129,7 @@ export class PorchlightServer {
     billing: Billing;
     alarms: Alarms;
     webhooks: Webhooks;
+    whip: WhipIngest;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -145,6 +150,7 @@ export class PorchlightServer {
     this.billing = parts.billing;
     this.alarms = parts.alarms;
     this.webhooks = parts.webhooks;
+    this.whip = parts.whip;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -409,6 +415,23 @@ export class PorchlightServer {
       recording.media.register(http);
       bell.register(http);
       detect.register(http);
+      const whip = new WhipIngest({
+        authenticate: (bearer) => identity.authenticator.authenticate(bearer),
+        authorizer: identity.authorizer,
+        devices: store.devices,
+        rooms,
+        pool,
+        registry: identity.registry,
+        audit: identity.audit,
+        events: identity.events,
+        iceServers: (principal, siteId) =>
+          turnService ? turnService.iceServers(principal, siteId) : { iceServers: [] },
+        deviceStatsIntervalMs: config.signaling.deviceStatsIntervalMs,
+        initialOutgoingBitrate: config.media.initialOutgoingBitrate,
+        limits: config.whip,
+        ...(usage && { usage: usage.signaling }),
+      });
+      if (config.whip.enabled) registerWhipRoutes(http, whip);
       await http.listen({ host: config.host, port: config.port });
       // Cameras saved to run on the server: the host's page loads from the listening server.
       await detect.hosting?.load();
@@ -432,6 +455,7 @@ export class PorchlightServer {
         billing,
         alarms: alarmModule,
         webhooks,
+        whip,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -491,6 +515,7 @@ export class PorchlightServer {
       this.alarms.close();
       await this.webhooks.close();
       await this.signaling.close();
+      this.whip.close();
       // Recorders stop gracefully first so their last segments are kept.
       await this.recording.close();
       // After recording: its last segments are part of the stored bytes.

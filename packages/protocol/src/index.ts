@@ -9,3 +9,4 @@ export * from './usage.ts';
 export * from './billing.ts';
 export * from './alarms.ts';
 export * from './webhooks.ts';
+export * from './whip.ts';

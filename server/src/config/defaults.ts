@@ -67,6 +67,16 @@ export const defaults = {
     /** How often a camera's publish bitrate is sampled into the device registry. */
     deviceStatsIntervalMs: 10_000,
   },
+  whip: {
+    /** WHIP ingest and WHEP playback endpoints (docs/whip-whep.md). */
+    enabled: true,
+    /** WHIP sessions one device may hold at once (an encoder reconnecting before the old ends). */
+    maxPublishersPerDevice: 2,
+    /** WHEP viewers of one device at once. */
+    maxViewersPerDevice: 32,
+    /** A WHIP/WHEP session whose DTLS has not connected after this long is dropped. */
+    connectTimeoutMs: 30_000,
+  },
   usage: {
     /** Meter usage (hourly rollups per site and device: docs/operations.md#usage-metering). */
     enabled: true,

@@ -106,6 +106,29 @@ export const ConfigSchema = z
           .default(defaults.signaling.deviceStatsIntervalMs),
       })
       .default(defaults.signaling),
+    whip: z
+      .strictObject({
+        enabled: z.boolean().default(defaults.whip.enabled),
+        maxPublishersPerDevice: z
+          .number()
+          .int()
+          .min(1)
+          .max(16)
+          .default(defaults.whip.maxPublishersPerDevice),
+        maxViewersPerDevice: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .default(defaults.whip.maxViewersPerDevice),
+        connectTimeoutMs: z
+          .number()
+          .int()
+          .min(1000)
+          .max(600_000)
+          .default(defaults.whip.connectTimeoutMs),
+      })
+      .default(defaults.whip),
     usage: z
       .strictObject({
         enabled: z.boolean().default(defaults.usage.enabled),
