@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { IceServer } from '@porchlight/protocol';
+import type { IceServer, ProtocolVersionRange } from '@porchlight/protocol';
 import { buildOpenApi } from './api/openapi.ts';
 import { registerRoutes } from './api/registerRoutes.ts';
 import { routes } from './api/routes/index.ts';
@@ -58,6 +58,8 @@ export interface ServerOverrides {
   usage?: UsageQuery;
   /** The alarms' clock (tests move it an hour on to age worker deaths out). Default Date.now. */
   alarmClock?: () => number;
+  /** Client protocol versions accepted (socket and REST). Default SUPPORTED_PROTOCOL_VERSIONS. */
+  protocolVersions?: ProtocolVersionRange;
 }
 
 /**
@@ -300,6 +302,7 @@ export class PorchlightServer {
       });
       signaling = new SignalingServer({
         httpServer: http.server,
+        ...(overrides.protocolVersions ? { protocolVersions: overrides.protocolVersions } : {}),
         authenticator: identity.authenticator,
         events: identity.events,
         authorizer: identity.authorizer,
@@ -378,6 +381,7 @@ export class PorchlightServer {
           ops,
         }),
         identity.authenticator,
+        overrides.protocolVersions,
       );
       recording.media.register(http);
       bell.register(http);

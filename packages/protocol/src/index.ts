@@ -8,3 +8,5 @@ export * from './detection.ts';
 export * from './usage.ts';
 export * from './billing.ts';
 export * from './alarms.ts';
+export * from './version.ts';
+export * from './handshake.ts';

@@ -5,3 +5,4 @@
 export * from './rest/enums.ts';
 export * from './rest/endpoints.ts';
 export * from './alarms.ts';
+export * from './version.ts';

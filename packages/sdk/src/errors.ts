@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@porchlight/protocol';
+import type { ErrorCode, ProtocolVersionRange } from '@porchlight/protocol';
 
 /**
  * Codes the client itself produces, next to the wire {@link ErrorCode}s the server sends.
@@ -9,9 +9,18 @@ import type { ErrorCode } from '@porchlight/protocol';
  * - UNSUPPORTED: this browser cannot do it (no WebRTC, cannot send this kind).
  * - GAVE_UP: the reconnect policy ran out of attempts.
  * - NETWORK: an HTTP request did not get an answer (offline, DNS, TLS, server down).
+ * - PROTOCOL_VERSION: the server does not speak this SDK's protocol version
+ *   ({@link ProtocolVersionError}).
  */
 export type ClientErrorCode =
-  'TIMEOUT' | 'NOT_CONNECTED' | 'CLOSED' | 'MEDIA_RESET' | 'UNSUPPORTED' | 'GAVE_UP' | 'NETWORK';
+  | 'TIMEOUT'
+  | 'NOT_CONNECTED'
+  | 'CLOSED'
+  | 'MEDIA_RESET'
+  | 'UNSUPPORTED'
+  | 'GAVE_UP'
+  | 'NETWORK'
+  | 'PROTOCOL_VERSION';
 
 export type PorchlightErrorCode = ErrorCode | ClientErrorCode;
 
@@ -56,6 +65,22 @@ export class ApiError extends PorchlightError {
   ) {
     super(code, message, 'cause' in extra ? { cause: extra.cause } : undefined);
     this.retryAfterSeconds = extra.retryAfterSeconds;
+  }
+}
+
+/**
+ * The server refused this SDK's protocol version, at connect (socket) or on a REST call. Not
+ * retried: one side must be upgraded. `clientVersion` is what the SDK sent, `server` the range
+ * the server accepts.
+ */
+export class ProtocolVersionError extends PorchlightError {
+  override readonly name = 'ProtocolVersionError';
+  constructor(
+    readonly clientVersion: number,
+    readonly server: ProtocolVersionRange,
+    message: string,
+  ) {
+    super('PROTOCOL_VERSION', message);
   }
 }
 

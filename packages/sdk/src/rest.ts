@@ -18,7 +18,9 @@ export { DeviceTokens } from './device-tokens.ts';
 export type { DeviceTokenEvents, DeviceTokensOptions } from './device-tokens.ts';
 export { CachedToken } from './token.ts';
 export type { ExpiringToken, TokenProvider, TokenRequest, TokenSource } from './token.ts';
-export { ApiError, isPorchlightError, PorchlightError } from './errors.ts';
+export { ApiError, isPorchlightError, PorchlightError, ProtocolVersionError } from './errors.ts';
+export { PROTOCOL_VERSION } from '@porchlight/protocol/vocabulary';
+export type { ProtocolVersionRange } from '@porchlight/protocol';
 export { describeApiError, isCode } from './describe-error.ts';
 export type { PorchlightErrorCode } from './errors.ts';
 // The REST shapes come from the contract in @porchlight/protocol (zod schemas, types inferred).
