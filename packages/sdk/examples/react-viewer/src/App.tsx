@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import { LiveVideo, useCameras, useConnection, useEvents } from '@porchlight/sdk/react';
+
+/** Lists the cameras, shows the chosen one live and that camera's recent detection events. */
+export function App({ siteId }: { siteId: string | undefined }) {
+  const { state, error } = useConnection();
+  const cameras = useCameras();
+  const [chosen, setChosen] = useState<string>();
+  const camera = cameras.find((c) => c.producerId === chosen) ?? cameras[0];
+  const deviceId = camera?.deviceId ?? undefined;
+  const events = useEvents({
+    ...(siteId ? { siteId } : {}),
+    ...(deviceId ? { deviceId } : {}),
+    limit: 10,
+  });
+
+  return (
+    <main style={{ font: '16px system-ui, sans-serif', margin: '2rem' }}>
+      <h1>Porchlight</h1>
+      <p>
+        Connection: <span data-testid="connection-state">{state}</span>
+        {error && <span data-testid="connection-error"> ({error.message})</span>}
+      </p>
+      <ul data-testid="cameras">
+        {cameras.map((c) => (
+          <li key={c.producerId}>
+            <button onClick={() => setChosen(c.producerId)} aria-pressed={c === camera}>
+              {c.label}
+              {c.paused ? ' (paused)' : ''}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {camera ? (
+        <LiveVideo
+          key={camera.producerId}
+          producerId={camera.producerId}
+          data-testid="live-video"
+          style={{ width: '100%', maxWidth: 960, background: '#000' }}
+        />
+      ) : (
+        <p>No camera is live.</p>
+      )}
+      <h2>Events</h2>
+      {events.error && <p>Could not load events: {events.error.message}</p>}
+      <ul data-testid="events">
+        {(events.data ?? []).map((e) => (
+          <li key={e.id} data-testid="event">
+            {e.label} at {new Date(e.startedAt).toLocaleTimeString()} (score {e.maxScore.toFixed(2)}
+            )
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}
