@@ -73,7 +73,9 @@ export function installPackedSdk(): { project: string; files: string[] } {
       cwd: SDK_DIR,
     });
   }
-  const [packed] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
+  // prepack's own output (the build) comes first on stdout; the JSON report is the rest.
+  const report = out.slice(Math.max(0, out.search(/^\[/m)));
+  const [packed] = JSON.parse(report) as { filename: string; files: { path: string }[] }[];
   if (!packed) throw new Error('npm pack printed nothing');
   const target = path.join(project, 'node_modules', '@porchlight', 'sdk');
   fs.mkdirSync(target, { recursive: true });

@@ -199,7 +199,7 @@ describe('the packed @porchlight/sdk', () => {
     it('writes an MP4 that ffprobe reads and ffmpeg decodes', async () => {
       const { key } = await owner.createApiKey({
         name: 'clip exporter',
-        scopes: ['site:read', 'stream:view-recording'],
+        scopes: ['site:read', 'stream:view-live', 'stream:view-recording'],
         siteId: ts.siteId,
       });
       const out = path.join(project, 'clip.mp4');
@@ -214,8 +214,8 @@ describe('the packed @porchlight/sdk', () => {
 
     it('a key without stream:view-recording is refused, and the example says so', async () => {
       const { key } = await owner.createApiKey({
-        name: 'status only',
-        scopes: ['site:read'],
+        name: 'live only',
+        scopes: ['site:read', 'stream:view-live'],
         siteId: ts.siteId,
       });
       const out = path.join(project, 'refused.mp4');

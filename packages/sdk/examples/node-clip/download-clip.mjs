@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Lists a site's cameras and downloads an MP4 clip of the latest recording of one of them,
-// authenticated with a scoped API key (scopes: site:read, stream:view-recording).
+// authenticated with a scoped API key (scopes: site:read and stream:view-live to list the
+// cameras, stream:view-recording for the clip).
 //
 //   npm install @porchlight/sdk
 //   PORCHLIGHT_URL=https://porchlight.example PORCHLIGHT_API_KEY=plk_... \
