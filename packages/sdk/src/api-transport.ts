@@ -20,6 +20,7 @@ import {
 } from './errors.ts';
 import { resolveToken, type TokenProvider } from './token.ts';
 
+/** Options of {@link PorchlightApi}. */
 export interface ApiOptions {
   /** Server origin. Default: the page's origin; required outside browsers. */
   url?: string;
@@ -40,9 +41,12 @@ export interface ApiOptions {
   validateResponses?: boolean;
 }
 
+/** An HTTP method of the REST API. */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** A query string as an object; undefined values are left out. */
 export type Query = Record<string, string | number | undefined>;
 
+/** One raw request of `PorchlightApi.request`: body, query and whether it is authenticated. */
 export interface RequestSpec {
   /** Sent as JSON. */
   body?: unknown;

@@ -22,6 +22,7 @@ export type ClientErrorCode =
   | 'NETWORK'
   | 'PROTOCOL_VERSION';
 
+/** Every `code` a {@link PorchlightError} can carry: the wire codes of the server and the client's own. */
 export type PorchlightErrorCode = ErrorCode | ClientErrorCode;
 
 /** Base of every error the SDK throws or emits. Switch on `code`, not on the message. */
@@ -119,6 +120,7 @@ export class MediaResetError extends PorchlightError {
   }
 }
 
+/** Whether `err` is an SDK error (optionally with this `code`). */
 export function isPorchlightError(
   err: unknown,
   code?: PorchlightErrorCode,

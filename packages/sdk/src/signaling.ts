@@ -24,6 +24,7 @@ import {
 } from './errors.ts';
 import { resolveToken, type TokenSource } from './token.ts';
 
+/** Extra socket.io-client options (`ClientOptions.socketOptions`). */
 export type SocketIoOptions = Partial<ManagerOptions & SocketOptions>;
 
 export interface SignalingOptions {
