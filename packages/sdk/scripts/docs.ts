@@ -11,11 +11,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
+import type { Comment, DeclarationReflection } from 'typedoc';
 import {
   Application,
   type CommentDisplayPart,
-  Comment,
-  DeclarationReflection,
   ReferenceReflection,
   ReflectionKind,
   type ProjectReflection,

@@ -1,3 +1,4 @@
+/* global document, location, history, URLSearchParams */
 // The plain-HTML viewer: no bundler, no framework. `porchlight.js` is the SDK's standalone
 // browser build (dist/browser/porchlight.js, every dependency inlined), copied next to this page.
 import { PorchlightClient, describeApiError } from './porchlight.js';
