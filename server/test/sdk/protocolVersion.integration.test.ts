@@ -1,7 +1,12 @@
 import '../../../tests/support/http.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
-import { PROTOCOL_HEADER, PROTOCOL_VERSION, type ProtocolVersionRange } from '@porchlight/protocol';
+import {
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  protocolVersionRefusalSchema,
+  type ProtocolVersionRange,
+} from '@porchlight/protocol';
 import wrtc from '@roamhq/wrtc';
 import { PorchlightApi, PorchlightClient, ProtocolVersionError } from '@porchlight/sdk';
 import { createNodeClient } from '@porchlight/sdk/node';
@@ -53,7 +58,9 @@ describe('protocol version negotiation against a server of this build', () => {
 
   it('refuses older and newer socket clients with PROTOCOL_VERSION and both versions', async () => {
     for (const client of [PROTOCOL_VERSION - 1, PROTOCOL_VERSION + 1]) {
-      expect(await handshake(ts.url, { token, protocol: client })).toEqual({
+      const refusal = await handshake(ts.url, { token, protocol: client });
+      expect(protocolVersionRefusalSchema.safeParse(refusal).success).toBe(true);
+      expect(refusal).toEqual({
         code: 'PROTOCOL_VERSION',
         message: expect.stringContaining(`protocol version ${client} is not supported`),
         client,
