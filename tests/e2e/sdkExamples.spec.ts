@@ -23,7 +23,7 @@ let stopSource: () => void;
 test.beforeAll(async () => {
   test.setTimeout(240_000);
   const appsDir = buildWebExamples();
-  ts = await startTestServer({}, { appsDir });
+  ts = await startTestServer({ recording: { defaultMode: 'continuous' } }, { appsDir });
   const minted = await ts.mintWithId('camera', { label: 'Porch' });
   cameraId = minted.id;
   cameraToken = minted.token;
@@ -99,7 +99,7 @@ test('the plain-HTML viewer signs in with a token and shows the camera live', as
   expect(page.url()).not.toContain('token=');
 });
 
-test('the React example lists cameras, shows one live and its events as they happen', async ({
+test('the React example lists cameras, shows one live, its recordings and its events as they happen', async ({
   browser,
 }) => {
   const token = await ts.mint('viewer', { label: 'Integrator' });
@@ -119,4 +119,14 @@ test('the React example lists cameras, shows one live and its events as they hap
   await cameraApi.startEvent(cameraId, personAt(Date.now(), 0.93));
   await expect(page.getByTestId('event')).toHaveCount(2);
   await expect(page.getByTestId('event').first()).toContainText('0.93');
+  // useRecordings: the camera is recorded continuously; a refresh asks for the last hour again.
+  await expect
+    .poll(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return Number(await page.getByTestId('recorded-seconds').textContent());
+      },
+      { timeout: 30_000, message: 'seconds recorded, as the page shows them' },
+    )
+    .toBeGreaterThanOrEqual(2);
 });

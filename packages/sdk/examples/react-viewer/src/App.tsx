@@ -1,7 +1,19 @@
 import { useState } from 'react';
-import { LiveVideo, useCameras, useConnection, useEvents } from '@porchlight/sdk/react';
+import {
+  LiveVideo,
+  useCameras,
+  useConnection,
+  useEvents,
+  useRecordings,
+} from '@porchlight/sdk/react';
 
-/** Lists the cameras, shows the chosen one live and that camera's recent detection events. */
+/** The last hour, as of now. */
+const lastHour = () => ({ from: Date.now() - 3_600_000, to: Date.now() });
+
+/**
+ * Lists the cameras, shows the chosen one live, what it recorded in the last hour and its recent
+ * detection events.
+ */
 export function App({ siteId }: { siteId: string | undefined }) {
   const { state, error } = useConnection();
   const cameras = useCameras();
@@ -13,6 +25,9 @@ export function App({ siteId }: { siteId: string | undefined }) {
     ...(deviceId ? { deviceId } : {}),
     limit: 10,
   });
+  const [range, setRange] = useState(lastHour);
+  const recordings = useRecordings(siteId, deviceId, range);
+  const recorded = (recordings.data?.ranges ?? []).reduce((ms, r) => ms + r.to - r.from, 0);
 
   return (
     <main style={{ font: '16px system-ui, sans-serif', margin: '2rem' }}>
@@ -41,6 +56,11 @@ export function App({ siteId }: { siteId: string | undefined }) {
       ) : (
         <p>No camera is live.</p>
       )}
+      <h2>Recordings</h2>
+      <p>
+        <span data-testid="recorded-seconds">{Math.floor(recorded / 1000)}</span> s recorded in the
+        last hour <button onClick={() => setRange(lastHour())}>Refresh</button>
+      </p>
       <h2>Events</h2>
       {events.error && <p>Could not load events: {events.error.message}</p>}
       <ul data-testid="events">
