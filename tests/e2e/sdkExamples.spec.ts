@@ -6,6 +6,7 @@ import '../support/http.ts'; // the SDK's fetch accepts the test server's self-s
 import { buildWebExamples } from '../support/sdkExamples.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { syntheticCamera, YUV } from '../support/wrtc.ts';
+import { audioMeter } from '../support/wrtcAudio.ts';
 import { expectVideoAdvancing, newPage } from './helpers.ts';
 
 /**
@@ -129,4 +130,48 @@ test('the React example lists cameras, shows one live, its recordings and its ev
       { timeout: 30_000, message: 'seconds recorded, as the page shows them' },
     )
     .toBeGreaterThanOrEqual(2);
+});
+
+test('the React example talks to the camera while "Hold to talk" is held (useTalk)', async ({
+  browser,
+}) => {
+  // The camera listens to talk-back addressed to it, as a camera app does.
+  let meter: ReturnType<typeof audioMeter> | undefined;
+  const offs = [
+    camera.on('producerAdded', (p) => {
+      if (p.source !== 'talkback') return;
+      void camera.watch(p.producerId).then((sub) => {
+        if (sub.track) meter = audioMeter(sub.track);
+      });
+    }),
+  ];
+  try {
+    const token = await ts.mint('viewer', { label: 'Integrator' });
+    const page = await newPage(
+      browser,
+      `${ts.url}/react/index.html#token=${encodeURIComponent(token)}&site=${ts.siteId}`,
+    );
+    await expect(page.getByTestId('connection-state')).toHaveText('connected');
+    await expectVideoAdvancing(page, undefined, 30_000);
+    const button = page.getByRole('button', { name: 'Hold to talk' });
+    await button.dispatchEvent('pointerdown');
+    await expect(page.getByTestId('talking')).toHaveText('talking');
+    // The page's (fake) microphone is heard at the camera.
+    await expect
+      .poll(() => meter?.state.rms ?? 0, {
+        timeout: 20_000,
+        message: 'talk-back RMS at the camera',
+      })
+      .toBeGreaterThan(500);
+    await button.dispatchEvent('pointerup');
+    await expect(page.getByTestId('talking')).toHaveText('not talking');
+    await expect
+      .poll(() => camera.producers.find((p) => p.source === 'talkback')?.paused, {
+        message: 'talk-back paused at the camera once released',
+      })
+      .toBe(true);
+  } finally {
+    offs.forEach((off) => off());
+    meter?.stop();
+  }
 });

@@ -5,6 +5,7 @@ import {
   useConnection,
   useEvents,
   useRecordings,
+  useTalk,
 } from '@porchlight/sdk/react';
 
 /** The last hour, as of now. */
@@ -25,6 +26,8 @@ export function App({ siteId }: { siteId: string | undefined }) {
     ...(deviceId ? { deviceId } : {}),
     limit: 10,
   });
+  // Push-to-talk to the camera being watched (its speaker), while the button is held.
+  const talk = useTalk();
   const [range, setRange] = useState(lastHour);
   const recordings = useRecordings(siteId, deviceId, range);
   const recorded = (recordings.data?.ranges ?? []).reduce((ms, r) => ms + r.to - r.from, 0);
@@ -55,6 +58,19 @@ export function App({ siteId }: { siteId: string | undefined }) {
         />
       ) : (
         <p>No camera is live.</p>
+      )}
+      {camera && (
+        <p>
+          <button
+            onPointerDown={() => void talk.start()}
+            onPointerUp={() => void talk.stop()}
+            onPointerLeave={() => void talk.stop()}
+          >
+            Hold to talk
+          </button>{' '}
+          <span data-testid="talking">{talk.talking ? 'talking' : 'not talking'}</span>
+          {talk.error && <span> ({talk.error.message})</span>}
+        </p>
       )}
       <h2>Recordings</h2>
       <p>
