@@ -242,6 +242,8 @@ export async function generate(): Promise<{ files: Map<string, string>; warnings
     excludeInternal: true,
     disableSources: false,
     disableGit: true,
+    // The pages are ours (README.md above); TypeDoc's project readme is not rendered.
+    readme: 'none',
     sourceLinkTemplate: '{path}',
     validation: { notExported: true, invalidLink: true, notDocumented: true },
     requiredToBeDocumented: [
