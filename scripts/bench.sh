@@ -50,6 +50,8 @@ run bench/detectionEvents.ts
 # Person appears -> event stored -> app told -> push sent, with the real model on a camera page
 # looping an empty street and pedestrians (12 appearances, ~4 min; prints its table).
 run bench/detectionLatency.ts
+# SDK bundle sizes (browser core, REST, React; raw and gzip; ~10 s).
+run bench/sdkSize.ts
 
 printf '\n'
 cat bench/results/latest.md

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { IceServer } from '@porchlight/protocol';
+import type { IceServer, ProtocolVersionRange } from '@porchlight/protocol';
 import { buildOpenApi } from './api/openapi.ts';
 import { registerRoutes } from './api/registerRoutes.ts';
 import { routes } from './api/routes/index.ts';
@@ -66,6 +66,8 @@ export interface ServerOverrides {
   webhookResolve?: Resolver;
   /** CA trusted for webhook receivers besides the system's (tests: the local receiver's). */
   webhookCa?: string | Buffer;
+  /** Client protocol versions accepted (socket and REST). Default SUPPORTED_PROTOCOL_VERSIONS. */
+  protocolVersions?: ProtocolVersionRange;
 }
 
 /**
@@ -331,6 +333,7 @@ export class PorchlightServer {
       });
       signaling = new SignalingServer({
         httpServer: http.server,
+        ...(overrides.protocolVersions ? { protocolVersions: overrides.protocolVersions } : {}),
         authenticator: identity.authenticator,
         events: identity.events,
         authorizer: identity.authorizer,
@@ -411,6 +414,7 @@ export class PorchlightServer {
           ops,
         }),
         identity.authenticator,
+        overrides.protocolVersions,
       );
       recording.media.register(http);
       bell.register(http);

@@ -10,3 +10,5 @@ export * from './billing.ts';
 export * from './alarms.ts';
 export * from './webhooks.ts';
 export * from './whip.ts';
+export * from './version.ts';
+export * from './handshake.ts';

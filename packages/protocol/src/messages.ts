@@ -269,4 +269,6 @@ export type ServerToClientEvents = {
 /** What a client puts in socket.io's `auth` at connect time. */
 export interface HandshakeAuth {
   token: string;
+  /** The client's protocol version (`PROTOCOL_VERSION`); checked when sent. */
+  protocol?: number;
 }

@@ -6,3 +6,4 @@ export * from './rest/enums.ts';
 export * from './rest/endpoints.ts';
 export * from './alarms.ts';
 export * from './webhookEvents.ts';
+export * from './version.ts';

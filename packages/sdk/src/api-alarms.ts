@@ -19,14 +19,17 @@ export abstract class AlarmsApi extends BillingApi {
     return this.call('listAlarms', { params: { siteId } });
   }
 
+  /** Adds an alarm rule to a site (`alarm:manage`). */
   createAlarm(siteId: string, rule: CreateAlarmRule): Promise<AlarmView> {
     return this.call('createAlarm', { params: { siteId }, body: rule });
   }
 
+  /** Changes an alarm rule. */
   updateAlarm(siteId: string, alarmId: string, patch: UpdateAlarmRule): Promise<AlarmView> {
     return this.call('updateAlarm', { params: { siteId, alarmId }, body: patch });
   }
 
+  /** Deletes an alarm rule and its history. */
   deleteAlarm(siteId: string, alarmId: string): Promise<void> {
     return this.call('deleteAlarm', { params: { siteId, alarmId } });
   }
@@ -36,6 +39,7 @@ export abstract class AlarmsApi extends BillingApi {
     return this.call('listAlarmHistory', { params: { siteId }, query: { ...query } });
   }
 
+  /** Acknowledges the current state of an alarm (until its next state change). */
   acknowledgeAlarm(siteId: string, alarmId: string): Promise<AlarmView> {
     return this.call('acknowledgeAlarm', { params: { siteId, alarmId } });
   }
@@ -45,6 +49,7 @@ export abstract class AlarmsApi extends BillingApi {
     return this.call('muteAlarm', { params: { siteId, alarmId }, body: { until } });
   }
 
+  /** Notifies the alarm's state changes again (ends a mute). */
   unmuteAlarm(siteId: string, alarmId: string): Promise<AlarmView> {
     return this.call('unmuteAlarm', { params: { siteId, alarmId } });
   }

@@ -20,6 +20,7 @@ import { HealthApi } from './api-health.ts';
  * compared list are in different currencies).
  */
 export abstract class BillingApi extends HealthApi {
+  /** Admin: the billing configuration (price lists, invoice and compare lists, the box cost). */
   getBillingConfig(): Promise<BillingConfig> {
     return this.call('getBillingConfig');
   }
@@ -34,6 +35,7 @@ export abstract class BillingApi extends HealthApi {
     return this.call('estimateBill', { body: input });
   }
 
+  /** A site's invoice for a month (`YYYY-MM`). */
   getSiteInvoice(siteId: string, month: string): Promise<Invoice> {
     return this.call('getSiteInvoice', { params: { siteId, month } });
   }
@@ -48,14 +50,17 @@ export abstract class BillingApi extends HealthApi {
     return this.callBinary('getSiteInvoicePage', { params: { siteId, month } });
   }
 
+  /** An account's invoice for a month (`YYYY-MM`), all its sites. */
   getAccountInvoice(accountId: string, month: string): Promise<Invoice> {
     return this.call('getAccountInvoice', { params: { accountId, month } });
   }
 
+  /** An account's invoice for a month as CSV. */
   getAccountInvoiceCsv(accountId: string, month: string): Promise<Blob> {
     return this.callBinary('getAccountInvoiceCsv', { params: { accountId, month } });
   }
 
+  /** An account's invoice for a month as a printable HTML page. */
   getAccountInvoicePage(accountId: string, month: string): Promise<Blob> {
     return this.callBinary('getAccountInvoicePage', { params: { accountId, month } });
   }

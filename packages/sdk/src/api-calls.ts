@@ -22,10 +22,12 @@ import { RecordingApi } from './api-recording.ts';
 export abstract class CallsApi extends RecordingApi {
   // ---- doors (homeowners) -------------------------------------------------------------------
 
+  /** A site's doors (doorbells) and their settings. */
   listDoors(siteId: string): Promise<Door[]> {
     return this.call('listDoors', { params: { siteId } });
   }
 
+  /** One door and its settings. */
   getDoor(siteId: string, doorId: string): Promise<Door> {
     return this.call('getDoor', { params: { siteId, doorId } });
   }
@@ -52,10 +54,12 @@ export abstract class CallsApi extends RecordingApi {
     return this.call('testDoorUnlock', { params: { siteId, doorId }, body: {} });
   }
 
+  /** A door's visitor links (door tokens), without their secrets. */
   listDoorTokens(siteId: string, doorId: string): Promise<DoorTokenInfo[]> {
     return this.call('listDoorTokens', { params: { siteId, doorId } });
   }
 
+  /** A new visitor link for a door; the token is in the answer only, this once. */
   createDoorToken(siteId: string, doorId: string, label?: string): Promise<DoorTokenInfo> {
     const body = label !== undefined ? { label } : {};
     return this.call('createDoorToken', { params: { siteId, doorId }, body });
@@ -67,6 +71,7 @@ export abstract class CallsApi extends RecordingApi {
     return this.call('rotateDoorTokens', { params: { siteId, doorId }, body });
   }
 
+  /** Revokes a visitor link: it can no longer ring. */
   revokeDoorToken(siteId: string, doorId: string, tokenId: string): Promise<void> {
     return this.call('revokeDoorToken', { params: { siteId, doorId, tokenId } });
   }
@@ -91,6 +96,7 @@ export abstract class CallsApi extends RecordingApi {
     return this.call('listActiveCalls');
   }
 
+  /** One doorbell call. */
   getCall(callId: string): Promise<CallView> {
     return this.call('getCall', { params: { callId } });
   }
@@ -100,18 +106,22 @@ export abstract class CallsApi extends RecordingApi {
     return this.call('answerCall', { params: { callId }, body: { deviceLabel } });
   }
 
+  /** Declines a ringing call for everyone. */
   declineCall(callId: string): Promise<CallView> {
     return this.call('declineCall', { params: { callId }, body: {} });
   }
 
+  /** Ends an answered call. */
   hangUpCall(callId: string): Promise<CallView> {
     return this.call('hangUpCall', { params: { callId }, body: {} });
   }
 
+  /** Shows (and speaks) a text on the door's screen: a preset or custom quick reply. */
   sendQuickReply(callId: string, text: string): Promise<{ sentAt: number }> {
     return this.call('sendQuickReply', { params: { callId }, body: { text } });
   }
 
+  /** Opens the door during a call: an HMAC-signed POST to the door's unlock webhook. */
   unlockDoor(callId: string): Promise<UnlockResult> {
     return this.call('unlockDoor', { params: { callId }, body: {} });
   }
@@ -133,6 +143,7 @@ export abstract class CallsApi extends RecordingApi {
     return this.call('ringOwnDoor', { params: { siteId, doorId }, body: {} });
   }
 
+  /** The visitor's own call (visitor credential). */
   getVisitorCall(): Promise<VisitorCall> {
     return this.call('getVisitorCall');
   }
@@ -142,6 +153,7 @@ export abstract class CallsApi extends RecordingApi {
     return this.call('uploadCallSnapshot', { body: { jpeg } });
   }
 
+  /** The visitor ends the call. */
   visitorHangUp(): Promise<VisitorCall> {
     return this.call('visitorHangUp', { body: {} });
   }
@@ -155,6 +167,7 @@ export abstract class CallsApi extends RecordingApi {
     return this.call('startVisitorMessage', { body: {} });
   }
 
+  /** Ends the visitor's voice message; answers its length. */
   stopVisitorMessage(): Promise<{ durationSeconds: number }> {
     return this.call('stopVisitorMessage', { body: {} });
   }

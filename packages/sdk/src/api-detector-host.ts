@@ -26,6 +26,7 @@ export abstract class DetectorHostApi extends EventsApi {
     return this.call('openDetectorHostSession', { body: { code }, auth: false });
   }
 
+  /** Detector host: renews its short-lived token before it expires. */
   renewDetectorHostToken(): Promise<DetectorHostToken> {
     return this.call('renewDetectorHostToken', {});
   }
@@ -37,6 +38,7 @@ export abstract class DetectorHostApi extends EventsApi {
     });
   }
 
+  /** Detector host: its status per camera (shown in the camera's detection settings). */
   putDetectorHostStatus(status: HostStatus): Promise<{ ok: true }> {
     return this.call('putDetectorHostStatus', { body: status });
   }

@@ -45,6 +45,7 @@ export abstract class EventsApi extends InvitationApi {
     return this.call('listEvents', { query: { ...query } });
   }
 
+  /** One event with its whole track. */
   getEvent(eventId: string): Promise<EventDetail> {
     return this.call('getEvent', { params: { eventId } });
   }

@@ -25,6 +25,7 @@ export abstract class InvitationApi extends NotificationApi {
     return this.call('createInvitation', { params: { siteId }, body: invitation });
   }
 
+  /** Revokes a pending invitation: its link stops working. */
   revokeInvitation(siteId: string, invitationId: string): Promise<void> {
     return this.call('revokeInvitation', { params: { siteId, invitationId } });
   }

@@ -13,6 +13,7 @@ export abstract class NotificationApi extends CallsApi {
     return (await this.call('getPushPublicKey', {})).publicKey;
   }
 
+  /** The caller's devices subscribed to push notifications. */
   listPushSubscriptions(): Promise<PushDevice[]> {
     return this.call('listPushSubscriptions', {});
   }
@@ -22,6 +23,7 @@ export abstract class NotificationApi extends CallsApi {
     return this.call('createPushSubscription', { body });
   }
 
+  /** Changes what one subscribed device is notified of. */
   updatePushSubscription(
     subscriptionId: string,
     patch: UpdatePushSubscription,
@@ -29,10 +31,12 @@ export abstract class NotificationApi extends CallsApi {
     return this.call('updatePushSubscription', { params: { subscriptionId }, body: patch });
   }
 
+  /** Stops push notifications to one device. */
   deletePushSubscription(subscriptionId: string): Promise<void> {
     return this.call('deletePushSubscription', { params: { subscriptionId } });
   }
 
+  /** Sends a test push to one subscribed device; answers how the push service replied. */
   sendTestNotification(subscriptionId: string): Promise<TestNotificationResult> {
     return this.call('sendTestNotification', { params: { subscriptionId } });
   }

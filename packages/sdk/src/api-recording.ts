@@ -49,6 +49,7 @@ export abstract class RecordingApi extends ApiTransport {
     return (await this.call('getRecordingUsage', { params: { siteId }, query })).usage;
   }
 
+  /** A camera's recording settings and state. */
   getRecording(siteId: string, deviceId: string): Promise<RecordingStreamView> {
     return this.call('getRecording', { params: { siteId, deviceId } });
   }
@@ -74,6 +75,7 @@ export abstract class RecordingApi extends ApiTransport {
     });
   }
 
+  /** Stops an on-demand recording now. */
   stopRecording(siteId: string, deviceId: string): Promise<RecordingStreamView> {
     return this.call('stopRecording', { params: { siteId, deviceId }, body: {} });
   }

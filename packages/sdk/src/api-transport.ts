@@ -6,10 +6,21 @@ import type {
   RestRoute,
   RestRoutes,
 } from '@porchlight/protocol';
-import { REST_ENDPOINTS, type RestRouteName } from '@porchlight/protocol/vocabulary';
-import { ApiError, isPorchlightError, type PorchlightErrorCode } from './errors.ts';
+import {
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  REST_ENDPOINTS,
+  type RestRouteName,
+} from '@porchlight/protocol/vocabulary';
+import {
+  ApiError,
+  isPorchlightError,
+  ProtocolVersionError,
+  type PorchlightErrorCode,
+} from './errors.ts';
 import { resolveToken, type TokenProvider } from './token.ts';
 
+/** Options of {@link PorchlightApi}. */
 export interface ApiOptions {
   /** Server origin. Default: the page's origin; required outside browsers. */
   url?: string;
@@ -30,9 +41,12 @@ export interface ApiOptions {
   validateResponses?: boolean;
 }
 
+/** An HTTP method of the REST API. */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** A query string as an object; undefined values are left out. */
 export type Query = Record<string, string | number | undefined>;
 
+/** One raw request of `PorchlightApi.request`: body, query and whether it is authenticated. */
 export interface RequestSpec {
   /** Sent as JSON. */
   body?: unknown;
@@ -113,13 +127,32 @@ function retryAfterOf(headers: Headers, message: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** Turns a non-2xx response into an ApiError carrying the server's code and message. */
-async function errorFrom(response: Response): Promise<ApiError> {
+/** The refusal of a 400 answer's `error.protocol`, as the named error. */
+function protocolRefusal(protocol: unknown, message: string): ProtocolVersionError | undefined {
+  if (typeof protocol !== 'object' || protocol === null) return undefined;
+  const { client, server } = protocol as {
+    client?: unknown;
+    server?: { min?: unknown; max?: unknown };
+  };
+  if (typeof client !== 'number' || typeof server?.min !== 'number') return undefined;
+  if (typeof server.max !== 'number') return undefined;
+  return new ProtocolVersionError(client, { min: server.min, max: server.max }, message);
+}
+
+/**
+ * Turns a non-2xx response into an ApiError carrying the server's code and message, or a
+ * ProtocolVersionError when the server refused the protocol version.
+ */
+async function errorFrom(response: Response): Promise<ApiError | ProtocolVersionError> {
   let code = codeForStatus(response.status);
   let message = response.statusText || `HTTP ${response.status}`;
   try {
     const body: unknown = await response.json();
-    const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const error = (
+      body as { error?: { code?: unknown; message?: unknown; protocol?: unknown } } | null
+    )?.error;
+    const refusal = protocolRefusal(error?.protocol, String(error?.message ?? message));
+    if (refusal !== undefined) return refusal;
     if (typeof error?.code === 'string' && WIRE_CODES.has(error.code))
       code = error.code as PorchlightErrorCode;
     if (typeof error?.message === 'string' && error.message) message = error.message;
@@ -289,7 +322,10 @@ export class ApiTransport {
     spec: RequestSpec,
     token: string | null,
   ): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+    };
     if (token !== null) headers['authorization'] = `Bearer ${token}`;
     let body: string | Blob | Uint8Array<ArrayBuffer> | undefined;
     if (spec.raw !== undefined) {

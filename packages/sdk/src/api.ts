@@ -40,18 +40,22 @@ export class PorchlightApi extends WebhooksApi {
 
   // ---- auth ------------------------------------------------------------------------------
 
+  /** Logs a person in with email and password; the session holds short-lived access and refresh tokens. */
   login(email: string, password: string): Promise<Session> {
     return this.call('login', { body: { email, password }, auth: false });
   }
 
+  /** Trades a refresh token for a new session (the old refresh token stops working). */
   refresh(refreshToken: string): Promise<Session> {
     return this.call('refresh', { body: { refreshToken }, auth: false });
   }
 
+  /** Ends the session of this refresh token on the server. */
   logout(refreshToken: string): Promise<void> {
     return this.call('logout', { body: { refreshToken }, auth: false });
   }
 
+  /** The caller: the account (or device/key) and its grants. */
   me(): Promise<Me> {
     return this.call('me');
   }
@@ -71,10 +75,12 @@ export class PorchlightApi extends WebhooksApi {
 
   // ---- sites -----------------------------------------------------------------------------
 
+  /** Sites the caller has access to. */
   listSites(): Promise<Site[]> {
     return this.call('listSites');
   }
 
+  /** One site. */
   getSite(siteId: string): Promise<Site> {
     return this.call('getSite', { params: { siteId } });
   }
@@ -84,14 +90,17 @@ export class PorchlightApi extends WebhooksApi {
     return this.call('createSite', { body: site });
   }
 
+  /** Renames a site (owners and admins). */
   renameSite(siteId: string, name: string): Promise<Site> {
     return this.call('renameSite', { params: { siteId }, body: { name } });
   }
 
+  /** Deletes a site with its devices, grants and recordings (owners and admins). */
   deleteSite(siteId: string): Promise<void> {
     return this.call('deleteSite', { params: { siteId } });
   }
 
+  /** A site's audit log, newest first (`audit:read`). */
   listAudit(siteId: string, query: AuditQuery = {}): Promise<AuditEvent[]> {
     return this.call('listAudit', { params: { siteId }, query: { ...query } });
   }
@@ -103,28 +112,34 @@ export class PorchlightApi extends WebhooksApi {
 
   // ---- people ----------------------------------------------------------------------------
 
+  /** People with access to a site and their roles (`member:manage`). */
   listGrants(siteId: string): Promise<GrantWithAccount[]> {
     return this.call('listGrants', { params: { siteId } });
   }
 
+  /** Gives a person a role on a site, optionally limited to devices and a time window. */
   createGrant(siteId: string, grant: NewGrant): Promise<GrantWithAccount> {
     return this.call('createGrant', { params: { siteId }, body: grant });
   }
 
+  /** Removes a person's access to a site; their live sessions lose it at once. */
   revokeGrant(siteId: string, grantId: string): Promise<void> {
     return this.call('revokeGrant', { params: { siteId, grantId } });
   }
 
   // ---- devices (as their owner) ----------------------------------------------------------
 
+  /** A site's cameras and doorbells the caller may watch or manage, with status and bitrate. */
   listDevices(siteId: string): Promise<Device[]> {
     return this.call('listDevices', { params: { siteId } });
   }
 
+  /** A one-time code a new camera redeems with `provision` (`device:provision`). */
   createProvisioningCode(siteId: string, code: NewProvisioningCode): Promise<ProvisioningCode> {
     return this.call('createProvisioningCode', { params: { siteId }, body: code });
   }
 
+  /** Renames a device; its live producers are re-announced with the new label. */
   renameDevice(siteId: string, deviceId: string, name: string): Promise<Device> {
     return this.call('renameDevice', { params: { siteId, deviceId }, body: { name } });
   }
@@ -134,38 +149,46 @@ export class PorchlightApi extends WebhooksApi {
     return this.call('rotateDevice', { params: { siteId, deviceId }, body: {} });
   }
 
+  /** Revokes and removes a device: its credential and tokens stop working at once. */
   removeDevice(siteId: string, deviceId: string): Promise<void> {
     return this.call('removeDevice', { params: { siteId, deviceId } });
   }
 
   // ---- API keys --------------------------------------------------------------------------
 
+  /** The caller's API keys (never their secrets). */
   listApiKeys(): Promise<ApiKey[]> {
     return this.call('listApiKeys');
   }
 
+  /** A scoped API key for an integration; the secret is in the answer only, this once. */
   createApiKey(key: NewApiKey): Promise<CreatedApiKey> {
     return this.call('createApiKey', { body: key });
   }
 
+  /** Revokes an API key: requests and sockets using it are refused from now on. */
   revokeApiKey(keyId: string): Promise<void> {
     return this.call('revokeApiKey', { params: { keyId } });
   }
 
   // ---- admin -----------------------------------------------------------------------------
 
+  /** Admin: every account. */
   listAccounts(): Promise<Account[]> {
     return this.call('listAccounts');
   }
 
+  /** Admin: creates an account (a person who logs in with a password). */
   createAccount(account: NewAccount): Promise<Account> {
     return this.call('createAccount', { body: account });
   }
 
+  /** Admin: disables or enables an account, changes its admin flag or name (disabling cuts its sessions). */
   updateAccount(accountId: string, patch: AccountPatch): Promise<Account> {
     return this.call('updateAccount', { params: { accountId }, body: patch });
   }
 
+  /** Admin: every site of the platform. */
   listAllSites(): Promise<Site[]> {
     return this.call('listAllSites');
   }

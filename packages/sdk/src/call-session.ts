@@ -5,6 +5,7 @@ import { TypedEmitter } from '@porchlight/emitter';
 import type { ClientOptions } from './options.ts';
 import type { Publication } from './publication.ts';
 
+/** Events of a {@link VisitorCallSession}. */
 export type VisitorCallEvents = {
   /** Somebody answered (their audio follows as a `remoteTrack`). */
   answered: [name: string];
@@ -108,6 +109,7 @@ export class VisitorCallSession extends TypedEmitter<VisitorCallEvents> {
     }
   }
 
+  /** Hangs up locally and releases media. Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

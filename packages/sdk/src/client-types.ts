@@ -11,6 +11,7 @@ export type CallNotification = {
   [K in CallNotificationName]: { name: K; payload: NotificationMap[K] };
 }[CallNotificationName];
 
+/** A {@link PorchlightClient}'s connection: `idle` before `connect()`, `reconnecting` after a loss (publications and subscriptions are kept), `closed` for good. */
 export type ClientState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 /** Who this client is, as decided by the server from the token. */
@@ -22,11 +23,13 @@ export interface JoinInfo {
   label: string;
 }
 
+/** Options of {@link PorchlightClient.watch}. */
 export interface WatchOptions {
   /** Initial preferred simulcast layer (see Subscription.setPreferredLayer). */
   spatialLayer?: number;
 }
 
+/** Events of a {@link PorchlightClient} (`client.on(name, listener)` returns the unsubscribe). */
 export type ClientEvents = {
   stateChanged: [state: ClientState, previous: ClientState];
   /** Joined (again): after connect() and after every reconnect. The peer id may change. */

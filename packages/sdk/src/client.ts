@@ -128,6 +128,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     };
   }
 
+  /** The connection state (see `ClientState`); `stateChanged` tells every change. */
   get state(): ClientState {
     return this._state;
   }
@@ -137,6 +138,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     return this.joinInfo?.role;
   }
 
+  /** The site joined; set once joined, kept while reconnecting. */
   get siteId(): string | undefined {
     return this.joinInfo?.siteId;
   }
@@ -146,6 +148,7 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     return this.joinInfo?.peerId;
   }
 
+  /** This peer's label as the server knows it; set once joined. */
   get label(): string | undefined {
     return this.options.label;
   }
@@ -155,10 +158,12 @@ export class PorchlightClient extends TypedEmitter<ClientEvents> {
     return this.directory.list();
   }
 
+  /** Everything this client publishes (kept across reconnects). */
   get publications(): readonly Publication[] {
     return [...this.pubs];
   }
 
+  /** Everything this client watches (kept across reconnects). */
   get subscriptions(): readonly Subscription[] {
     return [...this.subs];
   }

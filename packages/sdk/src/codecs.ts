@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup-client';
 import type { ProducerCodecOptions } from 'mediasoup-client/types';
 
+/** Video codecs the SDK publishes with (H264 preferred, VP8 otherwise). */
 export type VideoCodecName = 'h264' | 'vp8';
 
 const MIME: Record<VideoCodecName, string> = { h264: 'video/h264', vp8: 'video/vp8' };

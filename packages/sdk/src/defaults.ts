@@ -20,6 +20,7 @@ export interface ReconnectPolicy {
   maxAttempts: number;
 }
 
+/** Signaling reconnects: exponential backoff from 0.5 s to 10 s with 20 % jitter, forever. */
 export const DEFAULT_RECONNECT_POLICY: Readonly<ReconnectPolicy> = Object.freeze({
   initialDelayMs: 500,
   maxDelayMs: 10_000,
@@ -55,6 +56,7 @@ export interface IcePolicy {
   restartRetryMs: number;
 }
 
+/** ICE recovery: restart after 2 s `disconnected` (at once on `failed`), again every 8 s until connected. */
 export const DEFAULT_ICE_POLICY: Readonly<IcePolicy> = Object.freeze({
   disconnectedGraceMs: 2_000,
   restartRetryMs: 8_000,

@@ -30,6 +30,7 @@ export function describeApiError(error: unknown): string {
   }
 }
 
+/** Whether `error` is an SDK error with this `code` (any string, e.g. from a switch over codes). */
 export function isCode(error: unknown, code: string): boolean {
   return isPorchlightError(error) && error.code === code;
 }

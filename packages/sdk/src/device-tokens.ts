@@ -4,6 +4,7 @@ import { TypedEmitter } from '@porchlight/emitter';
 import { isPorchlightError, type PorchlightError } from './errors.ts';
 import { CachedToken, type TokenRequest } from './token.ts';
 
+/** Events of {@link DeviceTokens}. */
 export type DeviceTokenEvents = {
   /** The device's registry entry as returned with its latest token (name set by the owner). */
   device: [device: Device];
@@ -14,6 +15,7 @@ export type DeviceTokenEvents = {
   refused: [error: PorchlightError];
 };
 
+/** Options of {@link DeviceTokens}. */
 export interface DeviceTokensOptions {
   /** Used for the public `POST /api/v1/devices/token` only. */
   api: PorchlightApi;
@@ -52,6 +54,7 @@ export class DeviceTokens extends TypedEmitter<DeviceTokenEvents> {
     return this.#device;
   }
 
+  /** A token provider for {@link PorchlightClient} and {@link PorchlightApi}: a fresh device token. */
   readonly getToken: (request?: TokenRequest) => Promise<string> = (request) =>
     this.#cache.get(request?.forceRefresh ?? false);
 

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@porchlight/protocol';
+import type { ErrorCode, ProtocolVersionRange } from '@porchlight/protocol';
 
 /**
  * Codes the client itself produces, next to the wire {@link ErrorCode}s the server sends.
@@ -9,10 +9,20 @@ import type { ErrorCode } from '@porchlight/protocol';
  * - UNSUPPORTED: this browser cannot do it (no WebRTC, cannot send this kind).
  * - GAVE_UP: the reconnect policy ran out of attempts.
  * - NETWORK: an HTTP request did not get an answer (offline, DNS, TLS, server down).
+ * - PROTOCOL_VERSION: the server does not speak this SDK's protocol version
+ *   ({@link ProtocolVersionError}).
  */
 export type ClientErrorCode =
-  'TIMEOUT' | 'NOT_CONNECTED' | 'CLOSED' | 'MEDIA_RESET' | 'UNSUPPORTED' | 'GAVE_UP' | 'NETWORK';
+  | 'TIMEOUT'
+  | 'NOT_CONNECTED'
+  | 'CLOSED'
+  | 'MEDIA_RESET'
+  | 'UNSUPPORTED'
+  | 'GAVE_UP'
+  | 'NETWORK'
+  | 'PROTOCOL_VERSION';
 
+/** Every `code` a {@link PorchlightError} can carry: the wire codes of the server and the client's own. */
 export type PorchlightErrorCode = ErrorCode | ClientErrorCode;
 
 /** Base of every error the SDK throws or emits. Switch on `code`, not on the message. */
@@ -59,6 +69,22 @@ export class ApiError extends PorchlightError {
   }
 }
 
+/**
+ * The server refused this SDK's protocol version, at connect (socket) or on a REST call. Not
+ * retried: one side must be upgraded. `clientVersion` is what the SDK sent, `server` the range
+ * the server accepts.
+ */
+export class ProtocolVersionError extends PorchlightError {
+  override readonly name = 'ProtocolVersionError';
+  constructor(
+    readonly clientVersion: number,
+    readonly server: ProtocolVersionRange,
+    message: string,
+  ) {
+    super('PROTOCOL_VERSION', message);
+  }
+}
+
 /** A request got no acknowledgement in time. */
 export class RequestTimeoutError extends PorchlightError {
   override readonly name = 'RequestTimeoutError';
@@ -94,6 +120,7 @@ export class MediaResetError extends PorchlightError {
   }
 }
 
+/** Whether `err` is an SDK error (optionally with this `code`). */
 export function isPorchlightError(
   err: unknown,
   code?: PorchlightErrorCode,

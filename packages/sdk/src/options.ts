@@ -15,8 +15,10 @@ import type { TokenSource } from './token.ts';
 /** Longest label the protocol accepts. */
 const MAX_LABEL_LENGTH = 64;
 
+/** Relay-only ICE: `true` for any TURN server, or only those of one transport. */
 export type ForceRelay = boolean | 'udp' | 'tcp' | 'tls';
 
+/** Options of {@link PorchlightClient}; only `token` is required in browsers (`url` too in Node). */
 export interface ClientOptions {
   /** Server origin. Default: the page's origin (`location.origin`); required outside browsers. */
   url?: string;

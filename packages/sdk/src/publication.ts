@@ -7,6 +7,7 @@ import { chooseEncodings, trackWidth } from './encodings.ts';
 import { ClosedError, isPorchlightError } from './errors.ts';
 import type { MediaSession, ProduceParams } from './media-session.ts';
 
+/** Options of {@link PorchlightClient.publish}. */
 export interface PublishOptions {
   /** What the track is; the server checks it against the token's role. */
   source: Source;
@@ -24,6 +25,7 @@ export interface PublishOptions {
   targetPeerId?: string;
 }
 
+/** Events of a {@link Publication}. */
 export type PublicationEvents = {
   /** The server-side producer changed: a new id after a media reset or reconnect, null meanwhile. */
   idChanged: [id: string | null];
@@ -67,10 +69,12 @@ export class Publication extends TypedEmitter<PublicationEvents> {
     return this.producer?.id ?? null;
   }
 
+  /** Paused by `pause()` (nothing is sent; push-to-talk released). */
   get paused(): boolean {
     return this._paused;
   }
 
+  /** Closed for good (`close()`, or the client closed). */
   get closed(): boolean {
     return this._closed;
   }
@@ -94,6 +98,7 @@ export class Publication extends TypedEmitter<PublicationEvents> {
     return this.setPaused(true);
   }
 
+  /** Sends media again after `pause()` (push-to-talk: while the button is held). */
   resume(): Promise<void> {
     return this.setPaused(false);
   }

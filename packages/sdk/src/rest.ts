@@ -4,7 +4,7 @@
  * socket.io-client, which cost ~400 kB for nothing there.
  */
 export { clipUrl, PorchlightApi, snapshotUrl } from './api.ts';
-export type { ApiOptions } from './api-transport.ts';
+export type { ApiOptions, Method, Query, RequestSpec } from './api-transport.ts';
 export { SessionManager, DEFAULT_SESSION_STORAGE_KEY } from './session.ts';
 export type {
   KeyValueStorage,
@@ -17,10 +17,19 @@ export type {
 export { DeviceTokens } from './device-tokens.ts';
 export type { DeviceTokenEvents, DeviceTokensOptions } from './device-tokens.ts';
 export { CachedToken } from './token.ts';
-export type { ExpiringToken, TokenProvider, TokenRequest, TokenSource } from './token.ts';
-export { ApiError, isPorchlightError, PorchlightError } from './errors.ts';
+export type {
+  CachedTokenOptions,
+  ExpiringToken,
+  TokenProvider,
+  TokenRequest,
+  TokenSource,
+} from './token.ts';
+export { ApiError, isPorchlightError, PorchlightError, ProtocolVersionError } from './errors.ts';
+export { PROTOCOL_VERSION } from '@porchlight/protocol/vocabulary';
+export type { ProtocolVersionRange } from '@porchlight/protocol';
 export { describeApiError, isCode } from './describe-error.ts';
 export type { PorchlightErrorCode } from './errors.ts';
+export type { ErrorCode } from '@porchlight/protocol';
 // The REST shapes come from the contract in @porchlight/protocol (zod schemas, types inferred).
 export {
   ALARM_BREACHES_BELOW,

@@ -17,8 +17,10 @@ export interface StoredSession {
   account: SessionAccount;
 }
 
+/** Why a session ended: logged out here, or the refresh token was refused (expired or revoked). */
 export type SessionEndReason = 'logout' | 'expired';
 
+/** Events of a {@link SessionManager}. */
 export type SessionEvents = {
   /** Logged in, refreshed into another account, or ended (null). */
   changed: [account: SessionAccount | null];
@@ -26,6 +28,7 @@ export type SessionEvents = {
   ended: [reason: SessionEndReason];
 };
 
+/** Options of {@link SessionManager}. */
 export interface SessionManagerOptions {
   /** Used for login, refresh and logout only (public routes). */
   api: PorchlightApi;
@@ -41,6 +44,7 @@ export interface SessionManagerOptions {
   lock?: LockRunner;
 }
 
+/** The storage key of the refresh token unless `storageKey` says otherwise. */
 export const DEFAULT_SESSION_STORAGE_KEY = 'porchlight.session';
 export const DEFAULT_REFRESH_MARGIN_MS = 60_000;
 const REFRESH_LOCK = 'porchlight.session.refresh';
@@ -116,6 +120,7 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
     return this.#stored?.account ?? null;
   }
 
+  /** Whether a session (a refresh token) is held. */
   get loggedIn(): boolean {
     return this.#stored !== null;
   }

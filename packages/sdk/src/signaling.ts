@@ -8,6 +8,7 @@ import type {
   RequestOf,
   ResponseMap,
 } from '@porchlight/protocol';
+import { PROTOCOL_VERSION } from '@porchlight/protocol/vocabulary';
 import { backoffDelay, mayRetry } from './backoff.ts';
 import type { ReconnectPolicy } from './defaults.ts';
 import { TypedEmitter } from '@porchlight/emitter';
@@ -15,6 +16,7 @@ import {
   ClosedError,
   NotConnectedError,
   PorchlightError,
+  ProtocolVersionError,
   RequestError,
   RequestTimeoutError,
   toPorchlightError,
@@ -22,6 +24,7 @@ import {
 } from './errors.ts';
 import { resolveToken, type TokenSource } from './token.ts';
 
+/** Extra socket.io-client options (`ClientOptions.socketOptions`). */
 export type SocketIoOptions = Partial<ManagerOptions & SocketOptions>;
 
 export interface SignalingOptions {
@@ -110,7 +113,7 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
       transports: ['websocket'],
       ...options.socketOptions,
       // Read at every connect, so each attempt carries the token its dial fetched.
-      auth: (cb) => cb({ token: this.token } satisfies HandshakeAuth),
+      auth: (cb) => cb({ token: this.token, protocol: PROTOCOL_VERSION } satisfies HandshakeAuth),
       autoConnect: false,
       reconnection: false,
     });
@@ -236,6 +239,11 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
   private readonly onConnectError = (err: Error & { data?: unknown }): void => {
     if (this.closed) return;
     const code = handshakeCode(err);
+    const refusal = code === 'PROTOCOL_VERSION' ? protocolRefusal(err.data) : undefined;
+    if (refusal !== undefined) {
+      this.safeEmit('fatal', refusal);
+      return;
+    }
     if (
       code === 'UNAUTHORIZED' &&
       typeof this.options.token === 'function' &&
@@ -325,4 +333,21 @@ function handshakeCode(err: Error & { data?: unknown }): string | undefined {
     return data.code;
   }
   return /^[A-Z_]+$/.test(err.message) ? err.message : undefined;
+}
+
+/** A handshake refused for the protocol version, as the named error (undefined if malformed). */
+function protocolRefusal(data: unknown): ProtocolVersionError | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { client, server, message } = data as {
+    client?: unknown;
+    server?: { min?: unknown; max?: unknown };
+    message?: unknown;
+  };
+  if (typeof client !== 'number' || typeof server?.min !== 'number') return undefined;
+  if (typeof server.max !== 'number') return undefined;
+  return new ProtocolVersionError(
+    client,
+    { min: server.min, max: server.max },
+    `connect: ${typeof message === 'string' ? message : 'protocol version refused'}`,
+  );
 }

@@ -7,6 +7,7 @@
 
 export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
 
+/** Cumulative media counters of a client (`getStats()`), summed over its transports; they never go backwards, across reconnects too. */
 export interface ClientStats {
   /** Inbound video, summed over every consumer. */
   video: {

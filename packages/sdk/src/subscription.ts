@@ -15,6 +15,7 @@ export type SubscriptionState = 'active' | 'waiting' | 'closed';
 /** Why a subscription ended. */
 export type SubscriptionEndReason = 'local' | 'producerClosed' | 'clientClosed';
 
+/** Events of a {@link Subscription}. */
 export type SubscriptionEvents = {
   /**
    * Media now comes in on a new track (first consume, or after a media reset/reconnect). The
@@ -80,6 +81,7 @@ export class Subscription extends TypedEmitter<SubscriptionEvents> {
     return this.info;
   }
 
+  /** `active`, `waiting` for its source to come back, or `closed`. */
   get state(): SubscriptionState {
     return this._state;
   }

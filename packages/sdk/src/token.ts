@@ -38,9 +38,11 @@ export interface ExpiringToken {
   expiresAt: number;
 }
 
+/** Options of {@link CachedToken}. */
 export interface CachedTokenOptions {
   /** Renew once the token has less than this left (ms). */
   marginMs: number;
+  /** The current time, unix ms (compared with the token's `expiresAt`). */
   now: () => number;
 }
 
@@ -68,6 +70,7 @@ export class CachedToken {
     return current.token;
   }
 
+  /** The cached token, fetched first when missing or about to expire (or when `forceRefresh`). */
   get(forceRefresh = false): Promise<string> {
     const cached = forceRefresh ? undefined : this.peek();
     if (cached !== undefined) return Promise.resolve(cached);
@@ -91,6 +94,7 @@ export class CachedToken {
     this.#current = fresh;
   }
 
+  /** Forgets the cached token: the next `get` fetches a new one. */
   clear(): void {
     this.#current = undefined;
     this.#inflight = undefined;

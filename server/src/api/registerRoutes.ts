@@ -1,7 +1,14 @@
+import {
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type ProtocolVersionRange,
+} from '@porchlight/protocol';
 import type { HttpApp, HttpRequest } from '../http/HttpServer.ts';
 import type { Principal } from '../identity/authorization/Principal.ts';
 import { PorchlightError } from '../errors.ts';
 import type { ApiContext } from './ApiContext.ts';
+import { refusedProtocol } from './protocolVersion.ts';
 import type { ApiRoute, RouteSteps } from './Route.ts';
 
 /** Turns a bearer credential (access token, device token or API key) into a principal. */
@@ -18,13 +25,16 @@ function bearerOf(req: HttpRequest): string | undefined {
 
 /**
  * Registers the route table: authenticate -> validate params -> authorize -> validate query and
- * body -> handler. Denials are audited. One place, so no route can skip a step.
+ * body -> handler. Denials are audited. One place, so no route can skip a step. A request whose
+ * `Porchlight-Protocol` header is outside `protocolVersions` is refused first (400, with the
+ * refusal in `error.protocol`); every answer carries the server's version in that header.
  */
 export function registerRoutes(
   app: HttpApp,
   routes: readonly ApiRoute[],
   ctx: ApiContext,
   auth: Authenticator,
+  protocolVersions: Readonly<ProtocolVersionRange> = SUPPORTED_PROTOCOL_VERSIONS,
 ): void {
   // Raw JPEG bodies (detection snapshots) arrive as a Buffer for the route's schema to check;
   // the route's bodyLimit caps them (413 beyond).
@@ -38,6 +48,12 @@ export function registerRoutes(
       url: def.path,
       ...(def.bodyLimit !== undefined ? { bodyLimit: def.bodyLimit } : {}),
       handler: async (req, reply) => {
+        reply.header(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+        const refusal = refusedProtocol(req.headers[PROTOCOL_HEADER], protocolVersions);
+        if (refusal !== undefined)
+          return reply.status(400).send({
+            error: { code: 'BAD_REQUEST', message: refusal.message, protocol: refusal },
+          });
         const steps: RouteSteps = {
           authenticate: async () => {
             const bearer = bearerOf(req);

@@ -3,8 +3,12 @@ import type { Server as HttpServer } from 'node:http';
 import type { Http2SecureServer } from 'node:http2';
 import { Server } from 'socket.io';
 import {
+  checkProtocolVersion,
+  handshakeAuthSchema,
   Limits,
+  SUPPORTED_PROTOCOL_VERSIONS,
   type ClientToServerEvents,
+  type ProtocolVersionRange,
   type NotificationMap,
   type NotificationName,
   type ServerToClientEvents,
@@ -33,6 +37,12 @@ export interface SignalingServerOptions extends SessionDeps {
    */
   authenticateVisitor?: (token: string) => Promise<Principal>;
   events: IdentityEvents;
+  /**
+   * Client protocol versions accepted at the handshake (a client that sends none is not
+   * checked). Default SUPPORTED_PROTOCOL_VERSIONS; tests narrow it to play an older or newer
+   * server.
+   */
+  protocolVersions?: ProtocolVersionRange;
 }
 
 export type SignalingServerEvents = {
@@ -71,6 +81,19 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
       serveClient: false,
       pingInterval: 10_000,
       pingTimeout: 10_000,
+    });
+    const versions = options.protocolVersions ?? SUPPORTED_PROTOCOL_VERSIONS;
+    // Protocol version first: a client from another era is told why, whatever its token.
+    this.io.use((socket, next) => {
+      const parsed = handshakeAuthSchema.safeParse(socket.handshake.auth);
+      const version = parsed.success ? parsed.data.protocol : undefined;
+      const refusal = version === undefined ? undefined : checkProtocolVersion(version, versions);
+      if (refusal === undefined) return next();
+      logger.debug('handshake refused', {
+        address: socket.handshake.address,
+        reason: refusal.message,
+      });
+      next(Object.assign(new Error(`${refusal.code}: ${refusal.message}`), { data: refusal }));
     });
     this.io.use((socket, next) => {
       const auth: unknown = socket.handshake.auth;
