@@ -39,6 +39,7 @@ import type { UsageQuery } from './ops/usage/ports.ts';
 import { USAGE_DIMENSIONS, type UsageTotals } from '@porchlight/protocol';
 import type { Alarms } from './ops/alarms/Alarms.ts';
 import { createAlarms } from './ops/alarms/createAlarms.ts';
+import { Ingest } from './ingest/Ingest.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -94,6 +95,8 @@ export class PorchlightServer {
   readonly billing: Billing;
   /** Alarm rules, their evaluation and notices (docs/operations.md "Alarms"). */
   readonly alarms: Alarms;
+  /** RTSP and RTMP cameras (docs/cameras.md). */
+  readonly ingest: Ingest;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -116,6 +119,7 @@ export class PorchlightServer {
     ops: Ops;
     billing: Billing;
     alarms: Alarms;
+    ingest: Ingest;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -135,6 +139,7 @@ export class PorchlightServer {
     this.ops = parts.ops;
     this.billing = parts.billing;
     this.alarms = parts.alarms;
+    this.ingest = parts.ingest;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -166,6 +171,7 @@ export class PorchlightServer {
     // First, so the HTTP server counts its requests from the start.
     const metrics = new PorchlightMetrics(VERSION);
     let alarms: Alarms | undefined;
+    let ingest: Ingest | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ repos: store, secret });
@@ -362,6 +368,21 @@ export class PorchlightServer {
         usage: overrides.usage ?? usage?.report ?? NO_METERED_USAGE,
         cameras: cameraCounts(store),
       });
+      const cameras = await Ingest.create({
+        config: config.ingest,
+        db: store.executor,
+        secret,
+        devices: store.devices,
+        registry: identity.registry,
+        rooms,
+        revokeDevice: (id) => identity.ports.devices.revoke(id),
+        publicHost,
+        statsIntervalMs: config.signaling.deviceStatsIntervalMs,
+      });
+      ingest = cameras;
+      identity.events.on('principalChanged', (who) => {
+        if (who.kind === 'device') void cameras.deviceChanged(who.id);
+      });
       registerRoutes(
         http,
         routes,
@@ -376,6 +397,7 @@ export class PorchlightServer {
           publicUrl,
           usage,
           ops,
+          ingest: cameras,
         }),
         identity.authenticator,
       );
@@ -404,6 +426,7 @@ export class PorchlightServer {
         ops,
         billing,
         alarms: alarmModule,
+        ingest: cameras,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -412,6 +435,7 @@ export class PorchlightServer {
       detection?.close();
       ops?.close();
       alarms?.close();
+      await ingest?.close();
       const built = [doorbell, signaling, http, recording, usage, rooms, turn, pool, store];
       for (const part of built) {
         try {
@@ -460,6 +484,8 @@ export class PorchlightServer {
       await this.doorbell.close();
       this.detection.close();
       this.alarms.close();
+      // Before recording stops: the cameras' last segments are kept; no ffmpeg outlives us.
+      await this.ingest.close();
       await this.signaling.close();
       // Recorders stop gracefully first so their last segments are kept.
       await this.recording.close();
@@ -488,6 +514,7 @@ function apiContext({
   publicUrl,
   usage,
   ops,
+  ingest,
 }: {
   identity: Identity;
   recording: Recording;
@@ -499,6 +526,7 @@ function apiContext({
   publicUrl: () => string;
   usage: UsageMetering | undefined;
   ops: Ops;
+  ingest: Ingest;
 }): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
   return {
@@ -524,6 +552,7 @@ function apiContext({
     health: { series: (since) => ops.health.series(since) },
     billing,
     alarms: alarms.service,
+    ingest,
   };
 }
 

@@ -8,3 +8,4 @@ export * from './detection.ts';
 export * from './usage.ts';
 export * from './billing.ts';
 export * from './alarms.ts';
+export * from './ingest.ts';

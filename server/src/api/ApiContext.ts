@@ -17,6 +17,20 @@ import type { UsageReportPort } from '../ops/usage/ports.ts';
 import type { HealthSeries } from '@porchlight/protocol';
 import type { BillingPort } from '../ops/billing/ports.ts';
 import type { AlarmService } from '../ops/alarms/AlarmService.ts';
+import type { Ingest } from '../ingest/Ingest.ts';
+
+/** What the RTSP/RTMP camera routes use (docs/cameras.md). */
+export type IngestPort = Pick<
+  Ingest,
+  | 'list'
+  | 'probe'
+  | 'createRtsp'
+  | 'createRtmp'
+  | 'update'
+  | 'delete'
+  | 'rotateStreamKey'
+  | 'revokeStreamKey'
+>;
 
 /** What the detection routes use. */
 export type DetectionPort = Pick<
@@ -59,4 +73,6 @@ export interface ApiContext extends IdentityPorts {
   billing: BillingPort;
   /** Alarm rules, states, history, acknowledge and mute (docs/operations.md "Alarms"). */
   alarms: AlarmService;
+  /** RTSP and RTMP cameras. */
+  ingest: IngestPort;
 }

@@ -53,6 +53,9 @@ export interface World {
   hostApi: PorchlightApi;
   /** An alarm rule of site B. */
   alarmId: string;
+  /** An RTSP camera and an RTMP camera of site B (docs/cameras.md). */
+  rtspId: string;
+  rtmpId: string;
 }
 
 /**

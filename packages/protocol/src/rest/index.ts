@@ -23,6 +23,7 @@ import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 import { turnUsageRoutes } from './turnUsage.ts';
 import { usageRoutes } from './usage.ts';
+import { ingestRoutes } from '../ingest.ts';
 
 export * from './accounts.ts';
 export * from './alarms.ts';
@@ -70,5 +71,6 @@ export const restRoutes = {
   ...detectorHostRoutes,
   ...billingRoutes,
   ...alarmRoutes,
+  ...ingestRoutes,
 } satisfies Record<RestRouteName, RestRoute>;
 export type RestRoutes = typeof restRoutes;

@@ -16,6 +16,7 @@ import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 import { usageRoutes } from './usage.ts';
+import { ingestRoutes } from './ingest.ts';
 
 /** The route table: the API server, the OpenAPI document and the authorization matrix test all read it. */
 export const routes: readonly ApiRoute[] = [
@@ -36,4 +37,5 @@ export const routes: readonly ApiRoute[] = [
   ...healthRoutes,
   ...billingRoutes,
   ...alarmRoutes,
+  ...ingestRoutes,
 ];
