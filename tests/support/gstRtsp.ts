@@ -32,7 +32,9 @@ export async function startGstRtsp(
   const args = [SCRIPT, '--port', String(o.port ?? 0), '--path', mount];
   if (o.user) args.push('--user', o.user, '--password', o.password ?? '');
   args.push('--video', o.video ?? 'h264', '--audio', o.audio ?? 'opus');
-  const child: ChildProcess = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('/usr/bin/python3', args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const port = await new Promise<number>((resolve, reject) => {

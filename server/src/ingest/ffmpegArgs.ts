@@ -12,7 +12,7 @@ function rtpOut(t: PlainTrackTarget): string[] {
 /**
  * ffmpeg's arguments for one pull into a PlainCamera. H264 is copied, with its parameter sets
  * repeated before every keyframe (cameras often send them only in the SDP); everything else is
- * transcoded to constrained-baseline H264 (libx264 ultrafast, zerolatency, a keyframe every 2 s).
+ * transcoded (libx264 repeats them itself) to constrained-baseline H264 (libx264 ultrafast, zerolatency, a keyframe every 2 s).
  * Audio: Opus copied, other audio transcoded to Opus 48 kHz.
  */
 export function ffmpegArgs(
@@ -24,7 +24,7 @@ export function ffmpegArgs(
   const fps = Math.max(1, Math.round(plan.video.fps ?? 15));
   const videoCodec =
     plan.video.action === 'copy'
-      ? ['-c:v', 'copy']
+      ? ['-c:v', 'copy', '-bsf:v', input.h264Bsf]
       : [
           ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency'],
           ...['-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-g', String(fps * 2)],
@@ -34,7 +34,7 @@ export function ffmpegArgs(
     ...['-hide_banner', '-nostdin', '-loglevel', 'warning'],
     ...input.args,
     ...['-i', input.url],
-    ...['-map', '0:v:0', ...videoCodec, '-bsf:v', 'dump_extra=freq=keyframe', '-an'],
+    ...['-map', '0:v:0', ...videoCodec, '-an'],
     ...rtpOut(video),
   ];
   if (audio && plan.audio) {

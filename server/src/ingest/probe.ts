@@ -8,6 +8,11 @@ export interface FfmpegInput {
   args: readonly string[];
   url: string;
   secrets: readonly string[];
+  /**
+   * How copied H264 gets its parameter sets in-band before each keyframe: RTSP's are Annex B (in
+   * the SDP: `dump_extra`), RTMP/FLV's are avcC (`h264_mp4toannexb` converts and inserts them).
+   */
+  h264Bsf: 'dump_extra=freq=keyframe' | 'h264_mp4toannexb';
 }
 
 export type ProbeOutcome =
@@ -40,14 +45,15 @@ export function classifyFailure(
     return { failure: 'unauthorized', message: 'the camera refused the user name or password' };
   if (/404 not found|454 session not found|stream not found/i.test(stderr))
     return { failure: 'unreachable', message: 'the camera has no stream at that path' };
-  if (/timed out|timeout/i.test(stderr))
-    return { failure: 'timeout', message: 'the camera did not answer in time' };
   if (
     /connection refused|no route to host|network is unreachable|name or service not known|temporary failure in name resolution|host is unreachable|connection reset|end of file|server returned 5/i.test(
       stderr,
     )
   )
     return { failure: 'unreachable', message: 'the camera could not be reached' };
+  // Not /timeout/: ffmpeg prints its own URLs with `?timeout=`.
+  if (/timed out/i.test(stderr))
+    return { failure: 'timeout', message: 'the camera did not answer in time' };
   return null;
 }
 

@@ -92,6 +92,7 @@ export class RtmpIngestServer extends EnhancedEventEmitter<RtmpEvents> {
       args: ['-rw_timeout', '5000000'],
       url: `rtmp://${h}:${this.port}/${RTMP_APP}/${deviceId}?token=${this.#playToken}`,
       secrets: [this.#playToken],
+      h264Bsf: 'h264_mp4toannexb',
     };
   }
 

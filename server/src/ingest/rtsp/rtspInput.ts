@@ -28,6 +28,7 @@ export function rtspInput(
     args: ['-rtsp_transport', transport, '-timeout', String(IO_TIMEOUT_US)],
     url: withCredentials.toString(),
     secrets: credentials ? [credentials.password] : [],
+    h264Bsf: 'dump_extra=freq=keyframe',
   };
 }
 
