@@ -3,6 +3,7 @@ import { useStore } from '../../store/index.ts';
 import { DoorPanel } from '../doorbell/manage/DoorPanel.tsx';
 import { AddCamera } from './AddCamera.tsx';
 import { DeviceRow } from './DeviceRow.tsx';
+import { IngestCameras } from './IngestCameras.tsx';
 import { RotatedCredential } from './RotatedCredential.tsx';
 import { SiteAlarms } from './SiteAlarms.tsx';
 
@@ -29,6 +30,7 @@ export function DevicesPage() {
       <h1>Devices</h1>
       {siteId && <SiteAlarms siteId={siteId} />}
       <AddCamera />
+      {siteId && <IngestCameras siteId={siteId} />}
       <RotatedCredential />
       {devices === null ? (
         <p className="muted">Loading…</p>
