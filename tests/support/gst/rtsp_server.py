@@ -21,7 +21,7 @@ VIDEO = {
     "h264": "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=15/1 "
     "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15 "
     "! rtph264pay name=pay0 pt=96 config-interval=1",
-    "mjpeg": "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=15/1 "
+    "mjpeg": "videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width=640,height=360,framerate=15/1 "
     "! jpegenc quality=60 ! rtpjpegpay name=pay0 pt=26",
 }
 AUDIO = {
