@@ -32,6 +32,8 @@ export function ffmpegArgs(
         ];
   const out = [
     ...['-hide_banner', '-nostdin', '-loglevel', 'warning'],
+    // The probe already found the tracks: a short analysis gets media flowing sooner.
+    ...['-analyzeduration', '1000000'],
     ...input.args,
     ...['-i', input.url],
     ...['-map', '0:v:0', ...videoCodec, '-an'],

@@ -70,7 +70,7 @@ function rate(r: string | undefined): number | null {
 export async function probeInput(input: FfmpegInput, timeoutMs: number): Promise<ProbeOutcome> {
   const child = spawnTied('ffprobe', [
     ...['-v', 'error', '-hide_banner'],
-    ...['-analyzeduration', '3000000', '-probesize', '2000000'],
+    ...['-analyzeduration', '1000000', '-probesize', '2000000'],
     ...input.args,
     ...['-show_entries', 'stream', '-of', 'json', '-i', input.url],
   ]);
