@@ -43,7 +43,7 @@ describe('RTSP cameras pulled from GStreamer’s RTSP server with Digest authent
     setLogSink({ out: { write: (l) => logs.push(l) }, err: { write: (l) => logs.push(l) } });
     ts = await startTestServer({
       recording: { defaultMode: 'continuous' },
-      ingest: { stallMs: 3000, initialBackoffMs: 200, maxBackoffMs: 1000 },
+      ingest: { stallMs: 3000, probeTimeoutMs: 3000, initialBackoffMs: 200, maxBackoffMs: 1000 },
     });
     setLogLevel('debug');
     token = (await ts.mintWithId('viewer', { siteRole: 'owner' })).token;
@@ -129,6 +129,19 @@ describe('RTSP cameras pulled from GStreamer’s RTSP server with Digest authent
     gst = await startGstRtsp({ port: gst.port, user: USER, password: PASSWORD });
     await until('back online', async () => (await device(deviceId))?.online, 40_000);
     expect((await source(deviceId))?.status.state).toBe('online');
+  });
+
+  it('a camera that stalls (connection open, no packets) goes offline and recovers', async () => {
+    const pid = ts.server.ingest.feed(deviceId)?.pid;
+    process.kill(gst.pid, 'SIGSTOP');
+    try {
+      await until('offline', async () => (await device(deviceId))?.online === false, 30_000);
+      expect((await source(deviceId))?.status.failure).toBe('timeout');
+      await until('the stalled ffmpeg gone', () => !isAlive(pid!));
+    } finally {
+      process.kill(gst.pid, 'SIGCONT');
+    }
+    await until('back online', async () => (await device(deviceId))?.online, 40_000);
   });
 
   it('with a wrong password the camera stays offline and says why', async () => {
