@@ -153,13 +153,12 @@ export class CameraFeed extends EnhancedEventEmitter<FeedEvents> {
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.#interrupt = undefined;
+        this.#interrupt = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.#interrupt = done;
     });
   }

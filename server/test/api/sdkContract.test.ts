@@ -484,9 +484,9 @@ const cases = {
     ).toStrictEqual(['unmuted', 'muted', 'acknowledged']),
   deleteAlarm: async (w) => w.admin.deleteAlarm(w.siteB, w.alarmId),
   probeRtsp: async (w) =>
-    expect(
-      (await w.admin.probeRtsp(w.siteB, { url: 'rtsp://127.0.0.1:1/stream' })).failure,
-    ).toBe('unreachable'),
+    expect((await w.admin.probeRtsp(w.siteB, { url: 'rtsp://127.0.0.1:1/stream' })).failure).toBe(
+      'unreachable',
+    ),
   createRtspCamera: async (w) => {
     const r = await w.admin.createRtspCamera(w.siteB, {
       name: 'Gate',
