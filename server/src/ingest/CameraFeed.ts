@@ -44,6 +44,8 @@ export interface CameraFeedOptions extends FeedTiming {
   /** What the device registry shows as its address and user agent. */
   address: string | null;
   userAgent: string;
+  /** Asked before each attempt: false (device or source gone, e.g. its site deleted) ends the feed. */
+  stillWanted: () => Promise<boolean>;
 }
 
 type FeedEvents = {
@@ -126,6 +128,7 @@ export class CameraFeed extends EnhancedEventEmitter<FeedEvents> {
   async #run(): Promise<void> {
     let failures = 0;
     while (!this.#closed) {
+      if (!(await this.#o.stillWanted().catch(() => true))) break;
       this.#set({ state: 'connecting' });
       const end = await this.#attempt();
       if (this.#closed) break;

@@ -381,6 +381,10 @@ export class Ingest {
       deviceId,
       siteId: device.siteId,
       label: () => device.name,
+      stillWanted: async () => {
+        const d = await this.#o.devices.get(deviceId);
+        return d !== null && d.revokedAt === null && (await this.sources.get(deviceId)) !== null;
+      },
       input,
       rooms: this.#o.rooms,
       registry: this.#o.registry,
