@@ -51,6 +51,9 @@ export interface IssuedStreamKey {
   streamName: string;
 }
 
+/** Concurrent probes (Test button) per site. */
+const MAX_PROBES_PER_SITE = 2;
+
 const DISABLED: IngestStatus = {
   state: 'disabled',
   failure: null,
@@ -73,6 +76,8 @@ export class Ingest {
   readonly #o: IngestOptions;
   readonly #box: SecretBox;
   readonly #feeds = new Map<string, CameraFeed>();
+  /** Probes running per site. */
+  readonly #probing = new Map<string, number>();
   readonly #rtmp: RtmpIngestServer | undefined;
   #closed = false;
 
@@ -125,10 +130,24 @@ export class Ingest {
     return out;
   }
 
-  /** Connects once and reports codecs or why not; stores nothing. */
-  async probe(req: ProbeRtsp): Promise<ProbeResult> {
+  /**
+   * Connects once and reports codecs or why not; stores nothing. At most MAX_PROBES_PER_SITE run
+   * at once per site (CONFLICT beyond), so the Test button cannot be turned into a port scanner.
+   */
+  async probe(siteId: string, req: ProbeRtsp): Promise<ProbeResult> {
+    const running = this.#probing.get(siteId) ?? 0;
+    if (running >= MAX_PROBES_PER_SITE)
+      throw PorchlightError.conflict('a camera test is already running for this site');
+    this.#probing.set(siteId, running + 1);
     const input = rtspInput(req.url, req.credentials ?? null, req.transport ?? 'tcp');
-    const r = await probeInput(input, this.#o.config.probeTimeoutMs);
+    let r: Awaited<ReturnType<typeof probeInput>>;
+    try {
+      r = await probeInput(input, this.#o.config.probeTimeoutMs);
+    } finally {
+      const left = (this.#probing.get(siteId) ?? 1) - 1;
+      if (left <= 0) this.#probing.delete(siteId);
+      else this.#probing.set(siteId, left);
+    }
     const video = r.video
       ? {
           codec: r.video.codec,

@@ -4,6 +4,7 @@
  * the REST API like an owner would, then pulled, recorded and replayed; wrong credentials, a camera
  * that goes away and comes back, and removal are what a user would notice.
  */
+import net from 'node:net';
 import { setLogLevel, setLogSink } from '@porchlight/runtime';
 import type { Device, IngestSourceList, ProbeResult } from '@porchlight/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,23 @@ describe('RTSP cameras pulled from GStreamer’s RTSP server with Digest authent
       url: 'rtsp://127.0.0.1:1/cam',
     });
     expect(nobody.body).toMatchObject({ ok: false, failure: 'unreachable' });
+  });
+
+  it('a camera that never answers is a timeout, and at most two tests run at once per site', async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const url = `rtsp://127.0.0.1:${(silent.address() as net.AddressInfo).port}/cam`;
+    try {
+      const probes = [1, 2, 3].map(() =>
+        call<ProbeResult>('POST', `${site()}/ingest/rtsp/probe`, { url }),
+      );
+      const answers = await Promise.all(probes);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 409]);
+      for (const a of answers.filter((x) => x.status === 200))
+        expect(a.body).toMatchObject({ ok: false, failure: 'timeout' });
+    } finally {
+      silent.close();
+    }
   });
 
   it('refuses credentials inside the URL with a clear 400', async () => {

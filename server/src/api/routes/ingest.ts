@@ -39,7 +39,7 @@ export const ingestRoutes = [
   }),
   route(contract.probeRtsp, {
     auth: { action: 'device:provision', resource: onSite },
-    handler: async ({ body }, ctx) => ctx.ingest.probe(body),
+    handler: async ({ params, body }, ctx) => ctx.ingest.probe(params.siteId, body),
   }),
   route(contract.createRtspCamera, {
     auth: { action: 'device:provision', resource: onSite },
