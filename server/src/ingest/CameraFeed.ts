@@ -82,6 +82,8 @@ export class CameraFeed extends EnhancedEventEmitter<FeedEvents> {
   /** Ends the current attempt or backoff wait early (close). */
   #interrupt: (() => void) | undefined;
   #child: ChildProcessWithoutNullStreams | undefined;
+  /** Aborts the current attempt's probe (close). */
+  readonly #abort = new AbortController();
 
   constructor(o: CameraFeedOptions) {
     super();
@@ -115,6 +117,7 @@ export class CameraFeed extends EnhancedEventEmitter<FeedEvents> {
 
   close(): Promise<void> {
     this.#closed = true;
+    this.#abort.abort();
     this.#interrupt?.();
     return this.#loop ?? Promise.resolve();
   }
@@ -168,7 +171,7 @@ export class CameraFeed extends EnhancedEventEmitter<FeedEvents> {
 
   async #attempt(): Promise<AttemptEnd> {
     const input = this.#o.input();
-    const probe = await probeInput(input, this.#o.probeTimeoutMs);
+    const probe = await probeInput(input, this.#o.probeTimeoutMs, this.#abort.signal);
     if (this.#closed) return { failure: 'error', message: 'closed', healthy: false };
     if (!probe.ok) {
       this.#set({ video: null, audio: null });
@@ -227,6 +230,8 @@ export class CameraFeed extends EnhancedEventEmitter<FeedEvents> {
       );
     });
     this.#interrupt = () => finish({ failure: 'error', message: 'closed', healthy: false });
+    // Closed while the camera was being opened: nobody will call #interrupt any more.
+    if (this.#closed) this.#interrupt();
     let lastBytes = 0;
     let lastProgress = Date.now();
     let busy = false;

@@ -67,7 +67,12 @@ function rate(r: string | undefined): number | null {
  * Connects once with ffprobe (killed after `timeoutMs`) and plans what to do with the tracks;
  * never throws for a bad source: the outcome says why. Messages and logs never hold credentials.
  */
-export async function probeInput(input: FfmpegInput, timeoutMs: number): Promise<ProbeOutcome> {
+export async function probeInput(
+  input: FfmpegInput,
+  timeoutMs: number,
+  /** Aborting kills ffprobe at once (the camera is being stopped). */
+  signal?: AbortSignal,
+): Promise<ProbeOutcome> {
   const child = spawnTied('ffprobe', [
     ...['-v', 'error', '-hide_banner'],
     ...['-analyzeduration', '1000000', '-probesize', '2000000'],
@@ -83,11 +88,14 @@ export async function probeInput(input: FfmpegInput, timeoutMs: number): Promise
     timedOut = true;
     child.kill('SIGKILL');
   }, timeoutMs);
+  const abort = (): void => void child.kill('SIGKILL');
+  signal?.addEventListener('abort', abort, { once: true });
   const code = await new Promise<number | null>((resolve) => {
     child.once('close', (c) => resolve(c));
     child.once('error', () => resolve(-1));
   });
   clearTimeout(timer);
+  signal?.removeEventListener('abort', abort);
   const none = { video: null, audio: null };
   if (timedOut)
     return { ok: false, failure: 'timeout', message: 'the camera did not answer in time', ...none };
