@@ -64,6 +64,8 @@ test('an owner on a phone adds an RTSP camera by URL (Test, then Save), watches 
     timeout: 30_000,
   });
   await expect(source).not.toContainText(PASSWORD);
+  // Its row in the device list offers no credential to rotate (nobody signs in as it).
+  await expect(page.getByTestId('device-rotate')).toHaveCount(0);
 
   await page.getByTestId('add-rtmp').click();
   await page.getByTestId('rtmp-name').fill('Shop NVR');

@@ -31,7 +31,14 @@ function statusText(s: IngestSourceView): string {
  * owners: add by URL with a Test first, create an RTMP stream key (shown once), revoke, remove.
  * Passwords and keys are never read back: the server does not return them.
  */
-export function IngestCameras({ siteId }: { siteId: string }) {
+export function IngestCameras({
+  siteId,
+  onSources,
+}: {
+  siteId: string;
+  /** The ids of the site's RTSP/RTMP cameras, whenever the list is read. */
+  onSources?: (deviceIds: ReadonlySet<string>) => void;
+}) {
   const loadDevices = useStore((s) => s.loadDevices);
   const [sources, setSources] = useState<IngestSourceView[] | null>(null);
   const [adding, setAdding] = useState<'rtsp' | 'rtmp' | null>(null);
@@ -40,11 +47,13 @@ export function IngestCameras({ siteId }: { siteId: string }) {
 
   const load = useCallback(async (): Promise<void> => {
     try {
-      setSources((await api.listIngestSources(siteId)).sources);
+      const list = (await api.listIngestSources(siteId)).sources;
+      setSources(list);
+      onSources?.(new Set(list.map((s) => s.deviceId)));
     } catch {
       setSources(null);
     }
-  }, [siteId]);
+  }, [siteId, onSources]);
 
   useEffect(() => {
     void load();
