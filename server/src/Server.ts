@@ -43,6 +43,7 @@ import { Webhooks } from './webhooks/Webhooks.ts';
 import type { Resolver } from './webhooks/WebhookSender.ts';
 import { WhipIngest } from './ingest/whip/WhipIngest.ts';
 import { registerWhipRoutes } from './ingest/whip/whipRoutes.ts';
+import { Ingest } from './ingest/Ingest.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -108,6 +109,8 @@ export class PorchlightServer {
   readonly webhooks: Webhooks;
   /** WHIP ingest and WHEP playback (docs/whip-whep.md). */
   readonly whip: WhipIngest;
+  /** RTSP and RTMP cameras (docs/cameras.md). */
+  readonly ingest: Ingest;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -132,6 +135,7 @@ export class PorchlightServer {
     alarms: Alarms;
     webhooks: Webhooks;
     whip: WhipIngest;
+    ingest: Ingest;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -153,6 +157,7 @@ export class PorchlightServer {
     this.alarms = parts.alarms;
     this.webhooks = parts.webhooks;
     this.whip = parts.whip;
+    this.ingest = parts.ingest;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -192,6 +197,7 @@ export class PorchlightServer {
       ...(overrides.webhookResolve ? { resolve: overrides.webhookResolve } : {}),
       ...(overrides.webhookCa ? { ca: overrides.webhookCa } : {}),
     });
+    let ingest: Ingest | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     try {
       const identity = createIdentity({ repos: store, secret });
@@ -397,6 +403,21 @@ export class PorchlightServer {
         usage: overrides.usage ?? usage?.report ?? NO_METERED_USAGE,
         cameras: cameraCounts(store),
       });
+      const cameras = await Ingest.create({
+        config: config.ingest,
+        db: store.executor,
+        secret,
+        devices: store.devices,
+        registry: identity.registry,
+        rooms,
+        revokeDevice: (id) => identity.ports.devices.revoke(id),
+        publicHost,
+        statsIntervalMs: config.signaling.deviceStatsIntervalMs,
+      });
+      ingest = cameras;
+      identity.events.on('principalChanged', (who) => {
+        if (who.kind === 'device') void cameras.deviceChanged(who.id);
+      });
       registerRoutes(
         http,
         routes,
@@ -412,6 +433,7 @@ export class PorchlightServer {
           publicUrl,
           usage,
           ops,
+          ingest: cameras,
         }),
         identity.authenticator,
         overrides.protocolVersions,
@@ -460,6 +482,7 @@ export class PorchlightServer {
         alarms: alarmModule,
         webhooks,
         whip,
+        ingest: cameras,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -469,6 +492,7 @@ export class PorchlightServer {
       ops?.close();
       alarms?.close();
       await webhooks.close();
+      await ingest?.close();
       const built = [doorbell, signaling, http, recording, usage, rooms, turn, pool, store];
       for (const part of built) {
         try {
@@ -518,6 +542,8 @@ export class PorchlightServer {
       this.detection.close();
       this.alarms.close();
       await this.webhooks.close();
+      // Before recording stops: the cameras' last segments are kept; no ffmpeg outlives us.
+      await this.ingest.close();
       await this.signaling.close();
       this.whip.close();
       // Recorders stop gracefully first so their last segments are kept.
@@ -548,6 +574,7 @@ function apiContext({
   publicUrl,
   usage,
   ops,
+  ingest,
 }: {
   identity: Identity;
   recording: Recording;
@@ -560,6 +587,7 @@ function apiContext({
   publicUrl: () => string;
   usage: UsageMetering | undefined;
   ops: Ops;
+  ingest: Ingest;
 }): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
   return {
@@ -586,6 +614,7 @@ function apiContext({
     billing,
     alarms: alarms.service,
     webhooks: webhooks.service,
+    ingest,
   };
 }
 

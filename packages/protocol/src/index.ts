@@ -12,3 +12,4 @@ export * from './webhooks.ts';
 export * from './whip.ts';
 export * from './version.ts';
 export * from './handshake.ts';
+export * from './ingest.ts';

@@ -21,7 +21,7 @@ import type {
   TurnUsageQuery,
   TurnUsageReport,
 } from '@porchlight/protocol';
-import { WebhooksApi } from './api-webhooks.ts';
+import { IngestApi } from './api-ingest.ts';
 import type { TokenProvider } from './token.ts';
 
 export { clipUrl, snapshotUrl } from './api-recording.ts';
@@ -32,7 +32,7 @@ export type { ApiOptions } from './api-transport.ts';
  * `@porchlight/protocol`. Framework-free; errors are {@link ApiError}s with the server's code
  * (`UNAUTHORIZED`, `FORBIDDEN`, `RATE_LIMITED`…) and the HTTP status.
  */
-export class PorchlightApi extends WebhooksApi {
+export class PorchlightApi extends IngestApi {
   /** The same server with another token source (e.g. a SessionManager's). */
   withToken(getToken: TokenProvider): PorchlightApi {
     return new PorchlightApi({ ...this.options, url: this.url, getToken });

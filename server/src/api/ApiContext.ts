@@ -18,6 +18,20 @@ import type { HealthSeries } from '@porchlight/protocol';
 import type { BillingPort } from '../ops/billing/ports.ts';
 import type { AlarmService } from '../ops/alarms/AlarmService.ts';
 import type { WebhookService } from '../webhooks/WebhookService.ts';
+import type { Ingest } from '../ingest/Ingest.ts';
+
+/** What the RTSP/RTMP camera routes use (docs/cameras.md). */
+export type IngestPort = Pick<
+  Ingest,
+  | 'list'
+  | 'probe'
+  | 'createRtsp'
+  | 'createRtmp'
+  | 'update'
+  | 'delete'
+  | 'rotateStreamKey'
+  | 'revokeStreamKey'
+>;
 
 /** What the detection routes use. */
 export type DetectionPort = Pick<
@@ -62,4 +76,6 @@ export interface ApiContext extends IdentityPorts {
   alarms: AlarmService;
   /** Signed webhooks of a site (docs/webhooks.md). */
   webhooks: WebhookService;
+  /** RTSP and RTMP cameras. */
+  ingest: IngestPort;
 }

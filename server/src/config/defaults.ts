@@ -238,6 +238,23 @@ export const defaults = {
     /** Delivered and dead deliveries (with their log) are deleted this long after they ended (days). */
     keepDeliveriesDays: 30,
   },
+  /** RTSP and RTMP cameras (docs/cameras.md). */
+  ingest: {
+    /** ffprobe's limit when connecting to a camera or testing a URL (ms). */
+    probeTimeoutMs: 8_000,
+    /** No RTP from a camera's ffmpeg for this long restarts it (ms). */
+    stallMs: 10_000,
+    /** Reconnect delays: doubled per failure from the first up to the last, with jitter (ms). */
+    initialBackoffMs: 1_000,
+    maxBackoffMs: 30_000,
+    rtmp: {
+      /** Off by default: it opens a TCP port for encoders; switch it on to use RTMP cameras. */
+      enabled: false,
+      port: 1935,
+      /** Where the RTMP listener binds (0.0.0.0: every interface, as encoders are on the LAN). */
+      bindAddress: '0.0.0.0',
+    },
+  },
   /** Create a first site and print links at start-up. */
   devBootstrap: true,
 };

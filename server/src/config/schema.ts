@@ -268,6 +268,39 @@ export const ConfigSchema = z
         tickMs: z.number().int().min(100).max(60_000).default(defaults.alarms.tickMs),
       })
       .default(defaults.alarms),
+    ingest: z
+      .strictObject({
+        probeTimeoutMs: z
+          .number()
+          .int()
+          .min(1000)
+          .max(60_000)
+          .default(defaults.ingest.probeTimeoutMs),
+        stallMs: z.number().int().min(1000).max(300_000).default(defaults.ingest.stallMs),
+        initialBackoffMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(60_000)
+          .default(defaults.ingest.initialBackoffMs),
+        maxBackoffMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(3_600_000)
+          .default(defaults.ingest.maxBackoffMs),
+        rtmp: z
+          .strictObject({
+            enabled: z.boolean().default(defaults.ingest.rtmp.enabled),
+            port: port.default(defaults.ingest.rtmp.port),
+            bindAddress: z
+              .string()
+              .refine((v) => net.isIP(v) !== 0, 'must be an IP address')
+              .default(defaults.ingest.rtmp.bindAddress),
+          })
+          .default(defaults.ingest.rtmp),
+      })
+      .default(defaults.ingest),
     detection: z
       .strictObject({
         enabledByDefault: z.boolean().default(defaults.detection.enabledByDefault),

@@ -28,6 +28,7 @@ import { v9 } from './migrations/009-alarms.ts';
 import { v10 } from './migrations/010-usage.ts';
 import { v11 } from './migrations/011-billing.ts';
 import { v12 } from './migrations/012-webhooks.ts';
+import { v13 } from './migrations/013-ingest.ts';
 
 export interface Migration {
   readonly version: number;
@@ -41,7 +42,21 @@ export interface Migration {
   readonly sqliteForeignKeysOff?: boolean;
 }
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12];
+export const MIGRATIONS: readonly Migration[] = [
+  v1,
+  v2,
+  v3,
+  v4,
+  v5,
+  v6,
+  v7,
+  v8,
+  v9,
+  v10,
+  v11,
+  v12,
+  v13,
+];
 
 /** The bookkeeping table; the same DDL is valid in both dialects. */
 export const SCHEMA_MIGRATIONS_DDL = `CREATE TABLE IF NOT EXISTS schema_migrations (

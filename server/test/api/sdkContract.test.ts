@@ -528,6 +528,38 @@ const cases = {
     expect(again.status).toBe('pending');
   },
   deleteWebhook: async (w) => w.admin.deleteWebhook(w.siteB, w.webhookId),
+  probeRtsp: async (w) =>
+    expect((await w.admin.probeRtsp(w.siteB, { url: 'rtsp://127.0.0.1:1/stream' })).failure).toBe(
+      'unreachable',
+    ),
+  createRtspCamera: async (w) => {
+    const r = await w.admin.createRtspCamera(w.siteB, {
+      name: 'Gate',
+      url: 'rtsp://127.0.0.1:1/stream',
+      credentials: { username: 'admin', password: 'not-in-any-answer' },
+      enabled: false,
+    });
+    expect(r.source.hasCredentials).toBe(true);
+    w.rtspId = r.device.id;
+  },
+  createRtmpCamera: async (w) => {
+    const r = await w.admin.createRtmpCamera(w.siteB, 'Encoder');
+    expect(r.url).toContain(`/live/${r.device.id}?key=`);
+    w.rtmpId = r.device.id;
+  },
+  listIngestSources: async (w) =>
+    expect((await w.admin.listIngestSources(w.siteB)).sources.map((s) => s.kind)).toStrictEqual([
+      'rtsp',
+      'rtmp',
+    ]),
+  updateIngestSource: async (w) =>
+    expect(
+      (await w.admin.updateIngestSource(w.siteB, w.rtspId, { transport: 'udp' })).transport,
+    ).toBe('udp'),
+  rotateStreamKey: async (w) =>
+    expect((await w.admin.rotateStreamKey(w.siteB, w.rtmpId)).key.length).toBeGreaterThan(30),
+  revokeStreamKey: async (w) => w.admin.revokeStreamKey(w.siteB, w.rtmpId),
+  deleteIngestSource: async (w) => w.admin.deleteIngestSource(w.siteB, w.rtspId),
   deleteSite: async (w) => w.admin.deleteSite(w.siteB),
 } satisfies Record<RestRouteName, Case>;
 

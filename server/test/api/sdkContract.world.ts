@@ -56,6 +56,9 @@ export interface World {
   /** A webhook endpoint of site B and its test delivery. */
   webhookId: string;
   deliveryId: string;
+  /** An RTSP camera and an RTMP camera of site B (docs/cameras.md). */
+  rtspId: string;
+  rtmpId: string;
 }
 
 /**

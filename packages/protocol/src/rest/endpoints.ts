@@ -181,6 +181,14 @@ export const REST_ENDPOINTS = {
     method: 'POST',
     path: '/api/v1/sites/:siteId/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
   },
+  listIngestSources: { method: 'GET', path: '/api/v1/sites/:siteId/ingest' },
+  probeRtsp: { method: 'POST', path: '/api/v1/sites/:siteId/ingest/rtsp/probe' },
+  createRtspCamera: { method: 'POST', path: '/api/v1/sites/:siteId/ingest/rtsp' },
+  createRtmpCamera: { method: 'POST', path: '/api/v1/sites/:siteId/ingest/rtmp' },
+  updateIngestSource: { method: 'PATCH', path: '/api/v1/sites/:siteId/ingest/:deviceId' },
+  deleteIngestSource: { method: 'DELETE', path: '/api/v1/sites/:siteId/ingest/:deviceId' },
+  rotateStreamKey: { method: 'POST', path: '/api/v1/sites/:siteId/ingest/:deviceId/stream-key' },
+  revokeStreamKey: { method: 'DELETE', path: '/api/v1/sites/:siteId/ingest/:deviceId/stream-key' },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;
 
 export type RestRouteName = keyof typeof REST_ENDPOINTS;

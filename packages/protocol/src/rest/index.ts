@@ -24,6 +24,7 @@ import { siteRoutes } from './sites.ts';
 import { turnUsageRoutes } from './turnUsage.ts';
 import { usageRoutes } from './usage.ts';
 import { webhookRoutes } from '../webhooks.ts';
+import { ingestRoutes } from '../ingest.ts';
 
 export * from './accounts.ts';
 export * from './alarms.ts';
@@ -72,5 +73,6 @@ export const restRoutes = {
   ...billingRoutes,
   ...alarmRoutes,
   ...webhookRoutes,
+  ...ingestRoutes,
 } satisfies Record<RestRouteName, RestRoute>;
 export type RestRoutes = typeof restRoutes;

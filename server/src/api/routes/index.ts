@@ -17,6 +17,7 @@ import { recordingRoutes } from './recordings.ts';
 import { siteRoutes } from './sites.ts';
 import { usageRoutes } from './usage.ts';
 import { webhookRoutes } from './webhooks.ts';
+import { ingestRoutes } from './ingest.ts';
 
 /** The route table: the API server, the OpenAPI document and the authorization matrix test all read it. */
 export const routes: readonly ApiRoute[] = [
@@ -38,4 +39,5 @@ export const routes: readonly ApiRoute[] = [
   ...billingRoutes,
   ...alarmRoutes,
   ...webhookRoutes,
+  ...ingestRoutes,
 ];

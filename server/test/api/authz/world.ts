@@ -12,6 +12,9 @@ export interface World {
   siteB: string;
   deviceA1: string;
   deviceA2: string;
+  /** Site A's RTSP camera (off) and RTMP camera (docs/cameras.md). */
+  rtspA: string;
+  rtmpA: string;
   otherAccount: string;
   grantA: string;
   keyOfCaller: string | undefined;
@@ -114,9 +117,21 @@ export async function makeWorld(ts: TestServer): Promise<World> {
   // Off: its deliveries are dead letters at once (redeliverable), nothing leaves the box.
   await webhooks.service.update(siteA, webhookA, { enabled: false });
   const deliveryA = (await webhooks.service.test(siteA, webhookA)).id;
+  // An RTSP camera (switched off: nothing is pulled) and an RTMP camera of site A.
+  const rtspA = (
+    await ts.server.ingest.createRtsp(siteA, {
+      name: 'Gate',
+      url: 'rtsp://127.0.0.1:1/cam',
+      transport: 'tcp',
+      enabled: false,
+    })
+  ).device.id;
+  const rtmpA = (await ts.server.ingest.createRtmp(siteA, 'Encoder')).device.id;
   return {
     siteA,
     siteB,
+    rtspA,
+    rtmpA,
     deviceA1: camA1.id,
     deviceA2: camA2.id,
     otherAccount: other.id,

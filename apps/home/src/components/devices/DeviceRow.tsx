@@ -12,7 +12,14 @@ function shortAgent(ua: string): string {
   return `${name} ${browser[2]}${os ? ` on ${os[1] === 'Mac OS X' ? 'macOS' : os[1]}` : ''}`;
 }
 
-export function DeviceRow({ device }: { device: Device }) {
+export function DeviceRow({
+  device,
+  serverSide = false,
+}: {
+  device: Device;
+  /** An RTSP/RTMP camera the server feeds: it has no credential a person could use. */
+  serverSide?: boolean;
+}) {
   const [editing, setEditing] = useState(false);
   const rotateDevice = useStore((s) => s.rotateDevice);
   const removeDevice = useStore((s) => s.removeDevice);
@@ -57,7 +64,7 @@ export function DeviceRow({ device }: { device: Device }) {
         >
           Detection
         </button>
-        {device.provisioned && (
+        {device.provisioned && !serverSide && (
           <ConfirmButton
             label="Rotate credential"
             confirmLabel="Rotate"

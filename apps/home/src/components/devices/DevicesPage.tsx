@@ -1,8 +1,9 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from '../../store/index.ts';
 import { DoorPanel } from '../doorbell/manage/DoorPanel.tsx';
 import { AddCamera } from './AddCamera.tsx';
 import { DeviceRow } from './DeviceRow.tsx';
+import { IngestCameras } from './IngestCameras.tsx';
 import { RotatedCredential } from './RotatedCredential.tsx';
 import { SiteAlarms } from './SiteAlarms.tsx';
 
@@ -14,6 +15,7 @@ export function DevicesPage() {
   const devices = useStore((s) => s.devices);
   const loadDevices = useStore((s) => s.loadDevices);
   const siteId = useStore((s) => s.siteId);
+  const [serverSide, setServerSide] = useState<ReadonlySet<string>>(new Set());
 
   useEffect(() => {
     void loadDevices();
@@ -29,6 +31,7 @@ export function DevicesPage() {
       <h1>Devices</h1>
       {siteId && <SiteAlarms siteId={siteId} />}
       <AddCamera />
+      {siteId && <IngestCameras siteId={siteId} onSources={setServerSide} />}
       <RotatedCredential />
       {devices === null ? (
         <p className="muted">Loading…</p>
@@ -50,7 +53,7 @@ export function DevicesPage() {
           </thead>
           <tbody>
             {shown.map((device) => (
-              <DeviceRow key={device.id} device={device} />
+              <DeviceRow key={device.id} device={device} serverSide={serverSide.has(device.id)} />
             ))}
           </tbody>
         </table>

@@ -11,6 +11,7 @@ import { detectorHost } from './detectorHost.ts';
 import { devices } from './devices.ts';
 import { doorbell } from './doorbell.ts';
 import { grants } from './grants.ts';
+import { ingest } from './ingest.ts';
 import { health } from './health.ts';
 import { notifications } from './notifications.ts';
 import { invitations } from './invitations.ts';
@@ -39,6 +40,7 @@ const RESOURCES: ResourceRows[] = [
   billing,
   alarms,
   webhooks,
+  ingest,
 ];
 
 /** A valid request per route, so a 403 can only come from authorization. */
