@@ -36,6 +36,7 @@ export abstract class IngestApi extends WebhooksApi {
     return this.call('createRtmpCamera', { params: { siteId }, body: { name } });
   }
 
+  /** Changes an RTSP/RTMP camera's source (URL, credentials, transport, on/off); it reconnects. */
   updateIngestSource(
     siteId: string,
     deviceId: string,

@@ -28,10 +28,12 @@ export abstract class WebhooksApi extends AlarmsApi {
     return this.call('createWebhook', { params: { siteId }, body: webhook });
   }
 
+  /** Changes an endpoint's events or switches it on/off (its URL stays: delete and add again). */
   updateWebhook(siteId: string, webhookId: string, patch: UpdateWebhook): Promise<WebhookEndpoint> {
     return this.call('updateWebhook', { params: { siteId, webhookId }, body: patch });
   }
 
+  /** Deletes an endpoint with its pending deliveries and delivery log. */
   deleteWebhook(siteId: string, webhookId: string): Promise<void> {
     return this.call('deleteWebhook', { params: { siteId, webhookId } });
   }

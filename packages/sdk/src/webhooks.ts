@@ -27,6 +27,7 @@ export class WebhookVerificationError extends Error {
   }
 }
 
+/** What {@link verifyWebhookSignature} checks: the raw body, the header and your secret(s). */
 export interface VerifyWebhookOptions {
   /** The raw request body exactly as received (bytes or the same UTF-8 string): never re-serialised JSON. */
   body: string | Uint8Array;
