@@ -282,7 +282,11 @@ export async function generate(): Promise<{ files: Map<string, string>; warnings
     ...(await prettier.resolveConfig(path.join(OUT, 'README.md'))),
     parser: 'markdown',
   };
-  for (const [name, content] of files) files.set(name, await prettier.format(content, options));
+  // Twice when needed: prettier's embedded-code formatting can settle only on a second pass.
+  for (const [name, content] of files) {
+    const once = await prettier.format(content, options);
+    files.set(name, await prettier.format(once, options));
+  }
   return { files, warnings: app.logger.warningCount + app.logger.errorCount };
 }
 

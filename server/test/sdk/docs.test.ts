@@ -19,6 +19,6 @@ describe('docs/sdk', () => {
       { cwd: ROOT },
     ).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect('code' in result ? result.stderr : '').toBe('');
-    expect(result.stdout).toMatch(/docs\/sdk is up to date \(5 pages\)/);
+    expect(result.stdout).toMatch(/docs\/sdk is up to date \(6 pages\)/);
   }, 120_000);
 });
