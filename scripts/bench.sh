@@ -52,6 +52,13 @@ run bench/detectionEvents.ts
 run bench/detectionLatency.ts
 # SDK bundle sizes (browser core, REST, React; raw and gzip; ~10 s).
 run bench/sdkSize.ts
+# WHIP publish -> first frame at a viewer vs the app's socket publish (Node + wrtc, ~1 min).
+run bench/whipFirstFrame.ts
+# RTSP cameras (GStreamer RTSP server): create -> online -> first segment; CPU per camera vs a bare
+# ffmpeg -c copy pull (~2 min).
+run bench/rtspIngest.ts
+# Webhooks: domain event -> signed delivery received vs a bare HTTPS POST (200 deliveries, ~10 s).
+run bench/webhookDelivery.ts
 
 printf '\n'
 cat bench/results/latest.md
