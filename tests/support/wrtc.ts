@@ -1,23 +1,12 @@
 import wrtc from '@roamhq/wrtc';
+import { installWebRtc, type WebRtcImplementation } from '@porchlight/sdk/node';
 
 /**
  * Installs @roamhq/wrtc (a real libwebrtc) as the WebRTC globals mediasoup-client expects, so the
- * SDK runs in Node as a non-browser peer. Idempotent.
+ * SDK runs in Node as a non-browser peer (the SDK's own `installWebRtc`). Idempotent.
  */
 export function installWrtcGlobals(): typeof wrtc {
-  const g = globalThis as Record<string, unknown>;
-  for (const name of [
-    'RTCPeerConnection',
-    'RTCSessionDescription',
-    'RTCIceCandidate',
-    'MediaStream',
-    'MediaStreamTrack',
-    'RTCRtpSender',
-    'RTCRtpReceiver',
-    'RTCRtpTransceiver',
-  ] as const) {
-    g[name] ??= (wrtc as unknown as Record<string, unknown>)[name];
-  }
+  installWebRtc(wrtc as unknown as WebRtcImplementation);
   return wrtc;
 }
 
