@@ -413,6 +413,7 @@ export class PorchlightServer {
         revokeDevice: (id) => identity.ports.devices.revoke(id),
         publicHost,
         statsIntervalMs: config.signaling.deviceStatsIntervalMs,
+        feedStarted: (id) => void detect.hosting?.pagelessCamera(id, 'an RTSP/RTMP camera'),
       });
       ingest = cameras;
       identity.events.on('principalChanged', (who) => {

@@ -41,6 +41,11 @@ export interface IngestOptions {
   publicHost: string;
   /** How often bitrate goes to the device registry (as for browser cameras). */
   statsIntervalMs: number;
+  /**
+   * A camera's feed started. It has no page of its own to run the person detector in, so the
+   * composition root tells detection (`runOn: 'auto'` then hands it to the server's host).
+   */
+  feedStarted?: (deviceId: string) => void;
 }
 
 /** A created RTMP camera's one-time key and where to publish it. */
@@ -417,6 +422,7 @@ export class Ingest {
     this.#feeds.set(deviceId, feed);
     feed.start();
     logger.info('camera feed started', { deviceId });
+    this.#o.feedStarted?.(deviceId);
   }
 
   async #stopFeed(deviceId: string): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import { setLogLevel, setLogSink } from '@porchlight/runtime';
-import type { Device, IngestSourceList, ProbeResult } from '@porchlight/protocol';
+import type { Device, DeviceDetection, IngestSourceList, ProbeResult } from '@porchlight/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGstRtsp, type GstRtspServer } from '../../../tests/support/gstRtsp.ts';
 import { api } from '../../../tests/support/http.ts';
@@ -135,6 +135,15 @@ describe('RTSP cameras pulled from GStreamer’s RTSP server with Digest authent
     const s = await source(deviceId);
     expect(s?.status).toMatchObject({ state: 'online', video: { codec: 'h264', action: 'copy' } });
     expect(s?.hasCredentials).toBe(true);
+
+    // No page to detect in: detection says so, and once on ('auto') it goes to the server's host
+    // ('unavailable' here only because this test server runs no host).
+    const detection = `/api/v1/devices/${deviceId}/detection`;
+    const before = await call<DeviceDetection>('GET', detection);
+    expect(before.body.capability).toMatchObject({ canDetect: false, detector: null });
+    expect(before.body.capability?.reason).toMatch(/RTSP\/RTMP camera/);
+    expect((await call('PUT', detection, { enabled: true, runOn: 'auto' })).status).toBe(200);
+    expect((await call<DeviceDetection>('GET', detection)).body.runsOn).toBe('unavailable');
   });
 
   it('goes offline when the camera’s server dies and comes back when it returns', async () => {

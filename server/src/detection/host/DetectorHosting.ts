@@ -168,6 +168,18 @@ export class DetectorHosting implements DetectorHostAuthority {
     return this.assignments.runsOn(device.id, await this.#o.settings.settingsOf(device.id));
   }
 
+  /**
+   * A camera without a page of its own (RTSP/RTMP, fed by the server): it cannot detect, so in
+   * `runOn: 'auto'` the host analyses it, as for a camera whose page said it cannot.
+   */
+  async pagelessCamera(deviceId: string, what: string): Promise<void> {
+    await this.assignments.report(deviceId, {
+      canDetect: false,
+      reason: `${what}: no page of its own to detect in`,
+      detector: null,
+    });
+  }
+
   /** What the settings view shows about where detection runs. */
   placement(
     deviceId: string,
