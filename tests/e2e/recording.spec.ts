@@ -322,6 +322,12 @@ test('live HLS plays the recording as it grows', async () => {
   // Played as Low-Latency HLS, not as plain segments: hls.js sees the parts and the server's
   // blocking reload, loaded parts, and holds back about PART-HOLD-BACK (3 part targets).
   const ll = await lowLatencyState(owner);
+  // hls.js keeps loading parts and blocking reloads while it plays: wait for a few of each (how
+  // many fit in a fixed window depends on how busy the machine is).
+  await expect.poll(() => parts.length, { timeout: 20_000 }).toBeGreaterThan(2);
+  await expect
+    .poll(() => blocking.filter((s) => s === 200).length, { timeout: 20_000 })
+    .toBeGreaterThan(2);
   owner.off('response', onResponse);
   test.info().annotations.push({
     type: 'live-ll-hls',
@@ -345,9 +351,7 @@ test('live HLS plays the recording as it grows', async () => {
   expect(ll.canBlockReload).toBe(true);
   expect(ll.parts).toBeGreaterThan(0);
   expect(ll.partTarget).toBeGreaterThan(0);
-  expect(parts.length).toBeGreaterThan(2);
   expect(parts.every((s) => s === 200)).toBe(true);
-  expect(blocking.filter((s) => s === 200).length).toBeGreaterThan(2);
   // PART-HOLD-BACK (3 part targets, ~1.8 s), plus 1 s per stall hls.js saw on a busy machine;
   // plain HLS held 5 s back.
   expect(ll.targetLatency).toBeGreaterThanOrEqual(3 * ll.partTarget - 0.01);

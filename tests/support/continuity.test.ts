@@ -41,6 +41,18 @@ describe('checkContinuity', () => {
     ]);
   });
 
+  it('allows a layer switch (run change) a hole up to runChangeMs, never more', () => {
+    const small = segments(1_000, 4, [2]);
+    for (const seg of small.slice(2)) seg.producerTime += 300;
+    const span = [{ id: 'p1', firstAt: 1_000, lastAt: 9_300 }];
+    expect(checkContinuity(small, span).problems).toEqual([]);
+    const large = segments(1_000, 4, [2]);
+    for (const seg of large.slice(2)) seg.producerTime += 800;
+    expect(checkContinuity(large, [{ ...span[0]!, lastAt: 9_800 }]).problems).toEqual([
+      'p1: 800 ms hole between segments 1 and 2 (run change)',
+    ]);
+  });
+
   it('checks each span on its own: the hole between two cameras sessions is not a seam', () => {
     const a = segments(1_000, 3); // 1 000 .. 7 000
     const b = segments(10_200, 3).map((s) => ({ ...s, seq: s.seq + 3, runId: 'r9' }));
