@@ -1,30 +1,11 @@
 import { alarmRoutes as contract } from '@porchlight/protocol';
 import type { Principal } from '../../identity/authorization/Principal.ts';
-import { siteResource } from '../../identity/authorization/resources.ts';
-import type { ApiContext } from '../ApiContext.ts';
 import { route } from '../Route.ts';
-
-const onSite = ({ params }: { params: { siteId: string } }) => siteResource(params.siteId);
+import { auditSite, onSite } from './siteAudit.ts';
 
 /** Who acknowledged or muted: the account, or the kind and id of another principal. */
 const actorOf = (p: Principal | undefined): string =>
   !p ? 'unknown' : p.kind === 'account' ? p.id : `${p.kind}:${p.id}`;
-
-async function audit(
-  ctx: ApiContext,
-  req: { principal: Principal | undefined; ip: string; params: { siteId: string } },
-  action: string,
-  detail: Record<string, unknown>,
-): Promise<void> {
-  await ctx.audit.record({
-    principal: req.principal,
-    action,
-    resource: siteResource(req.params.siteId),
-    outcome: 'success',
-    ip: req.ip,
-    detail,
-  });
-}
 
 /**
  * Alarms of a site (docs/operations.md "Alarms"): reading needs `alarm:read`, everything else
@@ -39,7 +20,7 @@ export const alarmRoutes = [
     auth: { action: 'alarm:manage', resource: onSite },
     handler: async (req, ctx) => {
       const view = await ctx.alarms.create(req.params.siteId, req.body);
-      await audit(ctx, req, 'alarm.create', { alarmId: view.id, kind: view.kind });
+      await auditSite(ctx, req, 'alarm.create', { alarmId: view.id, kind: view.kind });
       return view;
     },
   }),
@@ -47,7 +28,7 @@ export const alarmRoutes = [
     auth: { action: 'alarm:manage', resource: onSite },
     handler: async (req, ctx) => {
       const view = await ctx.alarms.update(req.params.siteId, req.params.alarmId, req.body);
-      await audit(ctx, req, 'alarm.update', { alarmId: view.id, ...req.body });
+      await auditSite(ctx, req, 'alarm.update', { alarmId: view.id, ...req.body });
       return view;
     },
   }),
@@ -55,7 +36,7 @@ export const alarmRoutes = [
     auth: { action: 'alarm:manage', resource: onSite },
     handler: async (req, ctx) => {
       await ctx.alarms.delete(req.params.siteId, req.params.alarmId);
-      await audit(ctx, req, 'alarm.delete', { alarmId: req.params.alarmId });
+      await auditSite(ctx, req, 'alarm.delete', { alarmId: req.params.alarmId });
     },
   }),
   route(contract.listAlarmHistory, {
@@ -67,7 +48,7 @@ export const alarmRoutes = [
     handler: async (req, ctx) => {
       const { siteId, alarmId } = req.params;
       const view = await ctx.alarms.acknowledge(siteId, alarmId, actorOf(req.principal));
-      await audit(ctx, req, 'alarm.acknowledge', { alarmId, state: view.state });
+      await auditSite(ctx, req, 'alarm.acknowledge', { alarmId, state: view.state });
       return view;
     },
   }),
@@ -76,7 +57,7 @@ export const alarmRoutes = [
     handler: async (req, ctx) => {
       const { siteId, alarmId } = req.params;
       const view = await ctx.alarms.mute(siteId, alarmId, req.body.until, actorOf(req.principal));
-      await audit(ctx, req, 'alarm.mute', { alarmId, until: req.body.until });
+      await auditSite(ctx, req, 'alarm.mute', { alarmId, until: req.body.until });
       return view;
     },
   }),
@@ -85,7 +66,7 @@ export const alarmRoutes = [
     handler: async (req, ctx) => {
       const { siteId, alarmId } = req.params;
       const view = await ctx.alarms.unmute(siteId, alarmId, actorOf(req.principal));
-      await audit(ctx, req, 'alarm.unmute', { alarmId });
+      await auditSite(ctx, req, 'alarm.unmute', { alarmId });
       return view;
     },
   }),

@@ -1,28 +1,9 @@
 import { webhookRoutes as contract } from '@porchlight/protocol';
-import type { Principal } from '../../identity/authorization/Principal.ts';
-import { siteResource } from '../../identity/authorization/resources.ts';
-import type { ApiContext } from '../ApiContext.ts';
 import { route } from '../Route.ts';
+import { auditSite, onSite } from './siteAudit.ts';
 
-const onSite = ({ params }: { params: { siteId: string } }) => siteResource(params.siteId);
 /** Managing a site's webhooks is managing the site: owners for theirs, admins everywhere. */
 const auth = { action: 'site:manage', resource: onSite } as const;
-
-async function audit(
-  ctx: ApiContext,
-  req: { principal: Principal | undefined; ip: string; params: { siteId: string } },
-  action: string,
-  detail: Record<string, unknown>,
-): Promise<void> {
-  await ctx.audit.record({
-    principal: req.principal,
-    action,
-    resource: siteResource(req.params.siteId),
-    outcome: 'success',
-    ip: req.ip,
-    detail,
-  });
-}
 
 /**
  * Signed webhooks of a site (docs/webhooks.md). Creation and rotation answer the signing secret
@@ -37,7 +18,7 @@ export const webhookRoutes = [
     auth,
     handler: async (req, ctx) => {
       const created = await ctx.webhooks.create(req.params.siteId, req.body);
-      await audit(ctx, req, 'webhook.create', {
+      await auditSite(ctx, req, 'webhook.create', {
         webhookId: created.webhook.id,
         // The host only: receiver URLs often carry a token in their path or query.
         host: new URL(created.webhook.url).host,
@@ -50,7 +31,7 @@ export const webhookRoutes = [
     auth,
     handler: async (req, ctx) => {
       const view = await ctx.webhooks.update(req.params.siteId, req.params.webhookId, req.body);
-      await audit(ctx, req, 'webhook.update', { webhookId: view.id, ...req.body });
+      await auditSite(ctx, req, 'webhook.update', { webhookId: view.id, ...req.body });
       return view;
     },
   }),
@@ -58,14 +39,14 @@ export const webhookRoutes = [
     auth,
     handler: async (req, ctx) => {
       await ctx.webhooks.delete(req.params.siteId, req.params.webhookId);
-      await audit(ctx, req, 'webhook.delete', { webhookId: req.params.webhookId });
+      await auditSite(ctx, req, 'webhook.delete', { webhookId: req.params.webhookId });
     },
   }),
   route(contract.rotateWebhookSecret, {
     auth,
     handler: async (req, ctx) => {
       const rotated = await ctx.webhooks.rotate(req.params.siteId, req.params.webhookId);
-      await audit(ctx, req, 'webhook.rotate', {
+      await auditSite(ctx, req, 'webhook.rotate', {
         webhookId: req.params.webhookId,
         previousSecretExpiresAt: rotated.webhook.previousSecretExpiresAt,
       });
