@@ -12,6 +12,7 @@ import type { DetectionRepository, EventRow } from './DetectionRepository.ts';
 import type { EventSnapshots } from './EventSnapshots.ts';
 import type { EventRecordingPort } from './ports.ts';
 import { PostLimiter } from './PostLimiter.ts';
+import { KeyedSerial } from '../KeyedSerial.ts';
 
 const logger = createLogger('detection:events');
 
@@ -98,7 +99,7 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
   /** Open events by id: the last post time (server clock) and where to trigger. */
   readonly #open = new Map<string, { deviceId: string; siteId: string; lastPost: number }>();
   /** Posts about one event run one after another (each reads, merges and writes the row). */
-  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #queues = new KeyedSerial();
   readonly #timer: NodeJS.Timeout;
   #closed = false;
 
@@ -173,22 +174,12 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
   }
 
   update(deviceId: string, eventId: string, input: UpdateInput): Promise<EventRow> {
-    return this.#serial(eventId, () => this.#update(deviceId, eventId, input));
+    return this.#queues.run(eventId, () => this.#update(deviceId, eventId, input));
   }
 
   /** Stores (or replaces) the event's best snapshot. */
   snapshot(deviceId: string, eventId: string, jpeg: Buffer): Promise<EventRow> {
-    return this.#serial(eventId, () => this.#snapshot(deviceId, eventId, jpeg));
-  }
-
-  #serial<T>(eventId: string, job: () => Promise<T>): Promise<T> {
-    const run = (this.#queues.get(eventId) ?? Promise.resolve()).then(job, job);
-    const tail = run.catch(() => undefined);
-    this.#queues.set(eventId, tail);
-    void tail.then(() => {
-      if (this.#queues.get(eventId) === tail) this.#queues.delete(eventId);
-    });
-    return run;
+    return this.#queues.run(eventId, () => this.#snapshot(deviceId, eventId, jpeg));
   }
 
   async #update(deviceId: string, eventId: string, input: UpdateInput): Promise<EventRow> {

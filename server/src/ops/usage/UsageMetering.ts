@@ -3,6 +3,7 @@ import type { RecordingIndex } from '../../recording/index/RecordingIndex.ts';
 import type { UsageMeter as RecordingUsage } from '../../recording/UsageMeter.ts';
 import type { SignalingUsage } from '../../signaling/SignalingSession.ts';
 import type { UsageRepository } from '../../store/repositories/UsageRepository.ts';
+import { KeyedSerial } from '../../KeyedSerial.ts';
 import { MediaSampler, type RoomSource } from './MediaSampler.ts';
 import { UsageMeter } from './UsageMeter.ts';
 import { UsageReport } from './UsageReport.ts';
@@ -33,7 +34,7 @@ export class UsageMetering {
   readonly #timers: NodeJS.Timeout[] = [];
   #index: RecordingIndex | undefined;
   /** Storage changes per device, in order, so a later change never lands before an earlier one. */
-  readonly #storageQueue = new Map<string, Promise<void>>();
+  readonly #storage = new KeyedSerial();
   /** A stream's site (it never changes), looked up once. */
   readonly #siteOf = new Map<string, string>();
   #closing: Promise<void> | undefined;
@@ -70,7 +71,7 @@ export class UsageMetering {
 
   /** A flush sees every storage change reported before it, and fresh RTP counters. */
   async #beforeFlush(): Promise<void> {
-    await Promise.all([...this.#storageQueue.values(), this.sampler.sample()]);
+    await Promise.all([this.#storage.settled(), this.sampler.sample()]);
   }
 
   /**
@@ -89,7 +90,7 @@ export class UsageMetering {
         this.storageChanged(s.deviceId, storedBytes, at);
       }),
     );
-    await Promise.all(this.#storageQueue.values());
+    await this.#storage.settled();
   }
 
   /**
@@ -100,9 +101,8 @@ export class UsageMetering {
     const index = this.#index;
     // Before attachRecording (which reads every stream anyway) or after close: nothing to do.
     if (!index || this.meter.closed) return;
-    const previous = this.#storageQueue.get(deviceId) ?? Promise.resolve();
-    const next = previous
-      .then(async () => {
+    void this.#storage
+      .run(deviceId, async () => {
         let siteId = this.#siteOf.get(deviceId);
         if (siteId === undefined) {
           siteId = (await index.getStream(deviceId))?.siteId;
@@ -111,18 +111,14 @@ export class UsageMetering {
         }
         this.meter.stored(siteId, deviceId, storedBytes, at);
       })
-      .catch((error: unknown) => logger.warn('storage change not metered', { deviceId, error }))
-      .finally(() => {
-        if (this.#storageQueue.get(deviceId) === next) this.#storageQueue.delete(deviceId);
-      });
-    this.#storageQueue.set(deviceId, next);
+      .catch((error: unknown) => logger.warn('storage change not metered', { deviceId, error }));
   }
 
   /** Stops the timers; a last sample and flush. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       for (const t of this.#timers) clearInterval(t);
-      await Promise.all(this.#storageQueue.values());
+      await this.#storage.settled();
       await this.meter.close();
     })();
     return this.#closing;

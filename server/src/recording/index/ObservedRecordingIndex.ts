@@ -1,3 +1,4 @@
+import { KeyedSerial } from '../../KeyedSerial.ts';
 import type { SqlExecutor } from '../../store/executor/SqlExecutor.ts';
 import type { SegmentRecord } from '../types.ts';
 import { SqlRecordingIndex } from './SqlRecordingIndex.ts';
@@ -14,7 +15,7 @@ export type StorageChange = (deviceId: string, storedBytes: number) => void;
  */
 export class ObservedRecordingIndex extends SqlRecordingIndex {
   readonly #changed: StorageChange;
-  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #changes = new KeyedSerial();
 
   constructor(db: SqlExecutor, changed: StorageChange) {
     super(db);
@@ -22,14 +23,14 @@ export class ObservedRecordingIndex extends SqlRecordingIndex {
   }
 
   override insertSegment(s: SegmentRecord): Promise<void> {
-    return this.#serial(s.deviceId, async () => {
+    return this.#changes.run(s.deviceId, async () => {
       await super.insertSegment(s);
       await this.#report(s.deviceId);
     });
   }
 
   override deleteSegments(deviceId: string, seqs: readonly number[]): Promise<number> {
-    return this.#serial(deviceId, async () => {
+    return this.#changes.run(deviceId, async () => {
       const deleted = await super.deleteSegments(deviceId, seqs);
       if (deleted > 0) await this.#report(deviceId);
       return deleted;
@@ -39,17 +40,5 @@ export class ObservedRecordingIndex extends SqlRecordingIndex {
   async #report(deviceId: string): Promise<void> {
     const { storedBytes } = await this.streamTotals(deviceId);
     this.#changed(deviceId, storedBytes);
-  }
-
-  /** Runs `task` after every earlier change of `deviceId` settled (failed ones included). */
-  #serial<T>(deviceId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#queues.get(deviceId) ?? Promise.resolve();
-    const run = previous.then(task);
-    const settled = run.catch(() => undefined);
-    this.#queues.set(deviceId, settled);
-    void settled.then(() => {
-      if (this.#queues.get(deviceId) === settled) this.#queues.delete(deviceId);
-    });
-    return run;
   }
 }
