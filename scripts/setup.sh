@@ -8,6 +8,8 @@ log() { printf '[setup] %s\n' "$*"; }
 
 APT_PACKAGES=(
   chromium ffmpeg coturn postgresql
+  # cluster mode (issue 15): Redis carries socket.io events, leases and rate limits between nodes
+  redis-server
   # quick replies spoken by the server for door screens without voices (headless, kiosk tablets)
   espeak-ng
   # certutil: the CA e2e trusts the local CA the way a Linux user does (NSS database)

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type https from 'node:https';
@@ -44,6 +45,7 @@ import type { Resolver } from './webhooks/WebhookSender.ts';
 import { WhipIngest } from './ingest/whip/WhipIngest.ts';
 import { registerWhipRoutes } from './ingest/whip/whipRoutes.ts';
 import { Ingest } from './ingest/Ingest.ts';
+import { createCluster, type Cluster } from './cluster/Cluster.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -111,6 +113,8 @@ export class PorchlightServer {
   readonly whip: WhipIngest;
   /** RTSP and RTMP cameras (docs/cameras.md). */
   readonly ingest: Ingest;
+  /** This node's view of the cluster: Redis bus, RPC, leases, node directory (docs/deployment.md). */
+  readonly cluster: Cluster;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -136,6 +140,7 @@ export class PorchlightServer {
     webhooks: Webhooks;
     whip: WhipIngest;
     ingest: Ingest;
+    cluster: Cluster;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -158,6 +163,7 @@ export class PorchlightServer {
     this.webhooks = parts.webhooks;
     this.whip = parts.whip;
     this.ingest = parts.ingest;
+    this.cluster = parts.cluster;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -199,7 +205,13 @@ export class PorchlightServer {
     });
     let ingest: Ingest | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
+    let cluster: Cluster | undefined;
     try {
+      cluster = await createCluster({
+        ...config.cluster,
+        nodeId: config.cluster.nodeId || `${os.hostname()}-${config.port}`,
+        mediaAddress: sfuAddress,
+      });
       const identity = createIdentity({ repos: store, secret });
       pool = await WorkerPool.create({
         numWorkers: config.media.numWorkers,
@@ -460,6 +472,7 @@ export class PorchlightServer {
       });
       if (config.whip.enabled) registerWhipRoutes(http, whip);
       await http.listen({ host: config.host, port: config.port });
+      cluster.nodes.setUrl(publicUrl());
       // Cameras saved to run on the server: the host's page loads from the listening server.
       await detect.hosting?.load();
       const server = new PorchlightServer({
@@ -484,6 +497,7 @@ export class PorchlightServer {
         webhooks,
         whip,
         ingest: cameras,
+        cluster,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -494,7 +508,18 @@ export class PorchlightServer {
       alarms?.close();
       await webhooks.close();
       await ingest?.close();
-      const built = [doorbell, signaling, http, recording, usage, rooms, turn, pool, store];
+      const built = [
+        doorbell,
+        signaling,
+        http,
+        recording,
+        usage,
+        rooms,
+        turn,
+        pool,
+        cluster,
+        store,
+      ];
       for (const part of built) {
         try {
           if (part instanceof RoomRegistry) part.closeAll();
@@ -555,6 +580,8 @@ export class PorchlightServer {
       await this.pool.close();
       await this.turn?.close();
       await this.http.close();
+      // Leases and the heartbeat go last: the other nodes take over what this one did.
+      await this.cluster.close();
       await this.store.close();
       logger.info('stopped');
     })();

@@ -61,6 +61,22 @@ export const defaults = {
     /** `sqlite:<file>` or `postgres://...`; default: SQLite file dataDir/porchlight.db. */
     url: '',
   },
+  /** Several nodes behind one hostname (docs/deployment.md). Off unless redisUrl is set. */
+  cluster: {
+    /**
+     * redis:// or rediss:// URL of the cluster's Redis: socket.io events, leases, rate limits and
+     * the node directory. '' = a single box (SQLite or PostgreSQL, files or S3, no Redis).
+     */
+    redisUrl: '',
+    /** This node's id, unique in the cluster; default: host name + HTTPS port. */
+    nodeId: '',
+    /** Prefix of every Redis key and channel, so deployments can share one Redis. */
+    keyPrefix: 'porchlight:',
+    /** Lease lifetime (ms): exclusive work of a dead node moves to another within this. */
+    leaseMs: 10_000,
+    /** Node heartbeat (ms); a node missing ~3 beats is down and its sites are re-placed. */
+    heartbeatMs: 1_000,
+  },
   signaling: {
     /** Seconds an unauthenticated or idle socket may wait for its join. */
     joinTimeoutMs: 10_000,

@@ -21,6 +21,8 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' }> =
   PORCHLIGHT_TURN_TLS_PORT: { path: ['turn', 'tlsPort'], type: 'int' },
   PORCHLIGHT_TURN_EXTERNAL_IP: { path: ['turn', 'externalIp'], type: 'string' },
   PORCHLIGHT_DATABASE_URL: { path: ['database', 'url'], type: 'string' },
+  PORCHLIGHT_REDIS_URL: { path: ['cluster', 'redisUrl'], type: 'string' },
+  PORCHLIGHT_NODE_ID: { path: ['cluster', 'nodeId'], type: 'string' },
   PORCHLIGHT_DETECTION_HOST: { path: ['detection', 'host', 'enabled'], type: 'bool' },
   PORCHLIGHT_RECORDING_ENABLED: { path: ['recording', 'enabled'], type: 'bool' },
   PORCHLIGHT_RECORDING_STORAGE: { path: ['recording', 'storage'], type: 'string' },

@@ -96,6 +96,27 @@ export const ConfigSchema = z
           .default(defaults.database.url),
       })
       .default(defaults.database),
+    cluster: z
+      .strictObject({
+        redisUrl: z
+          .string()
+          .refine(
+            (v) => v === '' || /^rediss?:\/\//.test(v),
+            'must start with redis:// or rediss://',
+          )
+          .default(defaults.cluster.redisUrl),
+        nodeId: z
+          .string()
+          .regex(/^$|^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)')
+          .default(defaults.cluster.nodeId),
+        keyPrefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_.:-]{0,64}$/, 'letters, digits, _ . : - (at most 64)')
+          .default(defaults.cluster.keyPrefix),
+        leaseMs: z.number().int().min(1_000).max(600_000).default(defaults.cluster.leaseMs),
+        heartbeatMs: z.number().int().min(100).max(60_000).default(defaults.cluster.heartbeatMs),
+      })
+      .default(defaults.cluster),
     signaling: z
       .strictObject({
         joinTimeoutMs: z.number().int().min(100).default(defaults.signaling.joinTimeoutMs),
@@ -381,6 +402,22 @@ export const ConfigSchema = z
     devBootstrap: z.boolean().default(defaults.devBootstrap),
   })
   .superRefine((c, ctx) => {
+    // Nodes share everything they keep: one database and one recording store for all of them.
+    if (c.cluster.redisUrl !== '' && !/^postgres(ql)?:\/\//.test(c.database.url)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database', 'url'],
+        message:
+          'a cluster (cluster.redisUrl set) needs a postgres:// database shared by every node',
+      });
+    }
+    if (c.cluster.redisUrl !== '' && c.recording.enabled && c.recording.storage !== 's3') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recording', 'storage'],
+        message: 'a cluster (cluster.redisUrl set) records to shared storage: set storage to s3',
+      });
+    }
     if (c.turn.minPort > c.turn.maxPort) {
       ctx.addIssue({
         code: 'custom',
