@@ -46,6 +46,9 @@ import { WhipIngest } from './ingest/whip/WhipIngest.ts';
 import { registerWhipRoutes } from './ingest/whip/whipRoutes.ts';
 import { Ingest } from './ingest/Ingest.ts';
 import { createCluster, type Cluster } from './cluster/Cluster.ts';
+import { rateLimitsOf } from './limits/RateLimits.ts';
+import { connectClusterMetrics } from './ops/metrics/clusterMetrics.ts';
+import { connectPlaybackAuthz } from './recording/playback/AuthzInvalidation.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -199,6 +202,8 @@ export class PorchlightServer {
       config: config.webhooks,
       db: store.executor,
       secret,
+      // A cluster's nodes share the outbox: each attempt is claimed by exactly one of them.
+      shared: config.cluster.redisUrl !== '',
       onOutcome: (outcome) => metrics.webhookDelivered(outcome),
       ...(overrides.webhookResolve ? { resolve: overrides.webhookResolve } : {}),
       ...(overrides.webhookCa ? { ca: overrides.webhookCa } : {}),
@@ -212,7 +217,10 @@ export class PorchlightServer {
         nodeId: config.cluster.nodeId || `${os.hostname()}-${config.port}`,
         mediaAddress: sfuAddress,
       });
-      const identity = createIdentity({ repos: store, secret });
+      // One budget across nodes in a cluster (Redis), in memory on a single box.
+      const rateLimits = rateLimitsOf(cluster, config.cluster.keyPrefix);
+      const clusterOf = cluster;
+      const identity = createIdentity({ repos: store, secret, limits: rateLimits });
       pool = await WorkerPool.create({
         numWorkers: config.media.numWorkers,
         listenIp: config.media.listenIp,
@@ -261,11 +269,23 @@ export class PorchlightServer {
         rooms,
         audit: identity.audit,
         authorizer: identity.authorizer,
+        ...(cluster.clustered && {
+          cluster: {
+            leases: cluster.leases,
+            othersLive: () => clusterOf.nodes.live().some((n) => n.id !== clusterOf.nodeId),
+          },
+        }),
         ...(metering && {
           onStorageChange: (id: string, bytes: number) => metering.storageChanged(id, bytes),
         }),
       });
       await usage?.attachRecording(recording.index, recording.service.usage);
+      const playbackMedia = recording.media;
+      connectPlaybackAuthz({
+        events: identity.events,
+        bus: cluster.bus,
+        forget: (who) => playbackMedia.forgetAuthorization(who),
+      });
       const notify = createNotify({
         config: config.push,
         dataDir: config.dataDir,
@@ -273,6 +293,7 @@ export class PorchlightServer {
         subscriptions: store.pushSubscriptions,
         agent: overrides.pushAgent,
         ...(overrides.pushLookup ? { lookup: overrides.pushLookup } : {}),
+        limits: rateLimits,
       });
       const appsDir = overrides.appsDir ?? APPS_DIR;
       http = await createHttpServer({
@@ -305,6 +326,7 @@ export class PorchlightServer {
         },
         rooms: { closeCallRoom: (callId) => roomRegistry.closeCall(callId) },
         messages: messageRecorder,
+        limits: rateLimits,
       });
       doorbell = bell;
       connectDoorbellPush(bell, notify);
@@ -323,6 +345,7 @@ export class PorchlightServer {
         },
         push: notify.detection,
         enabledByDefault: config.detection.enabledByDefault,
+        limits: { rateLimits },
         host: {
           config: config.detection.host,
           listen: () => ({
@@ -394,6 +417,7 @@ export class PorchlightServer {
         mayReadMetrics: (principal) => identity.authorizer.can(principal, 'metrics:read', '*'),
       });
       ops.register(http);
+      connectClusterMetrics(metrics, cluster);
       const alarmModule = createAlarms({
         config,
         store,
@@ -404,6 +428,7 @@ export class PorchlightServer {
         notify,
         toAccounts: (ids, payload) => sockets.server?.notifyAccounts(ids, 'alarm', payload),
         notifiers: [webhooks.notifier],
+        ...(cluster.clustered && { leases: cluster.leases }),
         ...(overrides.alarmClock ? { now: overrides.alarmClock } : {}),
       });
       alarms = alarmModule;
@@ -505,7 +530,7 @@ export class PorchlightServer {
       // Close what was built, in reverse order; one failing close must not keep the rest open.
       detection?.close();
       ops?.close();
-      alarms?.close();
+      await alarms?.close();
       await webhooks.close();
       await ingest?.close();
       const built = [
@@ -547,9 +572,12 @@ export class PorchlightServer {
 
   async #purge(): Promise<void> {
     try {
-      await this.identity.provisioning.purgeExpired();
-      await this.identity.refreshTokens.purgeExpired();
-      await this.doorbell.purge();
+      // One node at a time in a cluster: twice would be harmless, but wasted work.
+      await this.cluster.leases.runExclusive('purge', async () => {
+        await this.identity.provisioning.purgeExpired();
+        await this.identity.refreshTokens.purgeExpired();
+        await this.doorbell.purge();
+      });
     } catch (error) {
       logger.warn('purge failed', { error });
     }
@@ -566,7 +594,7 @@ export class PorchlightServer {
       // Live calls end first, so their visitors and homeowners are told before sockets close.
       await this.doorbell.close();
       this.detection.close();
-      this.alarms.close();
+      await this.alarms.close();
       await this.webhooks.close();
       // Before recording stops: the cameras' last segments are kept; no ffmpeg outlives us.
       await this.ingest.close();

@@ -27,6 +27,8 @@ export interface Leases {
   hold(name: string, handlers: LeaseHandlers): LeaseHolder;
   /** Runs `fn` only if this node gets `name` now; releases after. Resolves whether it ran. */
   runExclusive(name: string, fn: () => Promise<void>): Promise<boolean>;
+  /** Names of the leases this node holds now, runExclusive's included (metrics). */
+  heldNames(): string[];
 }
 
 export interface RedisLeasesOptions {
@@ -45,7 +47,8 @@ export interface RedisLeasesOptions {
  */
 export class RedisLeases implements Leases {
   readonly #o: RedisLeasesOptions;
-  readonly #holders = new Set<RedisLeaseHolder>();
+  readonly #holders = new Map<RedisLeaseHolder, string>();
+  readonly #running: string[] = [];
 
   constructor(o: RedisLeasesOptions) {
     this.#o = o;
@@ -55,8 +58,13 @@ export class RedisLeases implements Leases {
     const holder = new RedisLeaseHolder(this.#o, this.#key(name), handlers, () =>
       this.#holders.delete(holder),
     );
-    this.#holders.add(holder);
+    this.#holders.set(holder, name);
     return holder;
+  }
+
+  heldNames(): string[] {
+    const held = [...this.#holders].filter(([h]) => h.held).map(([, name]) => name);
+    return [...held, ...this.#running];
   }
 
   async runExclusive(name: string, fn: () => Promise<void>): Promise<boolean> {
@@ -69,9 +77,11 @@ export class RedisLeases implements Leases {
       () => void this.#o.redis.eval(RENEW, 1, key, token, this.#o.ttlMs).catch(() => undefined),
       Math.max(100, Math.floor(this.#o.ttlMs / 3)),
     );
+    this.#running.push(name);
     try {
       await fn();
     } finally {
+      this.#running.splice(this.#running.indexOf(name), 1);
       clearInterval(renew);
       await this.#o.redis.eval(RELEASE, 1, key, token).catch(() => undefined);
     }
@@ -80,7 +90,7 @@ export class RedisLeases implements Leases {
 
   /** Releases every lease this node holds (drain, shutdown): others take over at once. */
   async close(): Promise<void> {
-    await Promise.all([...this.#holders].map((h) => h.release()));
+    await Promise.all([...this.#holders.keys()].map((h) => h.release()));
   }
 
   #key(name: string): string {
@@ -161,9 +171,16 @@ class RedisLeaseHolder implements LeaseHolder {
 /** A single box: every lease is this process's (still exclusive within it). */
 export class LocalLeases implements Leases {
   readonly #running = new Set<string>();
+  readonly #held = new Map<object, string>();
 
-  hold(_name: string, handlers: LeaseHandlers): LeaseHolder {
+  heldNames(): string[] {
+    return [...this.#held.values(), ...this.#running];
+  }
+
+  hold(name: string, handlers: LeaseHandlers): LeaseHolder {
     let held = true;
+    const token = {};
+    this.#held.set(token, name);
     queueMicrotask(() => {
       if (held) handlers.acquired();
     });
@@ -173,6 +190,7 @@ export class LocalLeases implements Leases {
       },
       release: async () => {
         held = false;
+        this.#held.delete(token);
       },
     };
   }

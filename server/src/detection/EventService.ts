@@ -12,6 +12,7 @@ import type { DetectionRepository, EventRow } from './DetectionRepository.ts';
 import type { EventSnapshots } from './EventSnapshots.ts';
 import type { EventRecordingPort } from './ports.ts';
 import { PostLimiter } from './PostLimiter.ts';
+import { localRateLimits, type RateLimits } from '../limits/RateLimits.ts';
 import { KeyedSerial } from '../KeyedSerial.ts';
 
 const logger = createLogger('detection:events');
@@ -21,6 +22,8 @@ export interface EventServiceOptions {
   snapshots: EventSnapshots;
   recording: EventRecordingPort;
   now?: () => number;
+  /** Where the post limits live (Redis in a cluster: one budget per camera). Default: memory. */
+  rateLimits?: RateLimits;
   /** New events per camera per minute. Default 20 (a person every 3 s, cooldown aside). */
   startsPerMinute?: number;
   /** Posts (start, update, snapshot) per camera per minute. Default 180 (updates <= 1/s + spare). */
@@ -108,16 +111,21 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
     this.#o = o;
     this.#now = o.now ?? Date.now;
     const d = EVENT_SERVICE_DEFAULTS;
-    this.#starts = new PostLimiter({
-      limit: o.startsPerMinute ?? d.startsPerMinute,
-      windowMs: 60_000,
-      now: this.#now,
-    });
-    this.#posts = new PostLimiter({
-      limit: o.postsPerMinute ?? d.postsPerMinute,
-      windowMs: 60_000,
-      now: this.#now,
-    });
+    const limits = o.rateLimits ?? localRateLimits;
+    this.#starts = new PostLimiter(
+      limits.window('detection-start', {
+        limit: o.startsPerMinute ?? d.startsPerMinute,
+        windowMs: 60_000,
+        now: this.#now,
+      }),
+    );
+    this.#posts = new PostLimiter(
+      limits.window('detection-post', {
+        limit: o.postsPerMinute ?? d.postsPerMinute,
+        windowMs: 60_000,
+        now: this.#now,
+      }),
+    );
     this.#staleMs = o.staleMs ?? d.staleMs;
     this.#skewMs = o.maxClockSkewMs ?? d.maxClockSkewMs;
     this.#timer = setInterval(() => void this.#keepAlive(), o.keepAliveMs ?? d.keepAliveMs);
@@ -130,9 +138,9 @@ export class EventService extends EnhancedEventEmitter<EventServiceEvents> {
   }
 
   /** Counts a post of the camera against its limits; RATE_LIMITED (429) when over. */
-  admit(deviceId: string, kind: 'start' | 'update' | 'snapshot'): void {
-    if (kind === 'start') this.#starts.take(deviceId, 'new events');
-    this.#posts.take(deviceId, 'detection posts');
+  async admit(deviceId: string, kind: 'start' | 'update' | 'snapshot'): Promise<void> {
+    if (kind === 'start') await this.#starts.take(deviceId, 'new events');
+    await this.#posts.take(deviceId, 'detection posts');
   }
 
   async start(device: Device, input: StartInput): Promise<EventRow> {

@@ -14,7 +14,7 @@ import type {
   MessageRecorderPort,
 } from './ports.ts';
 import { RateLimitedError } from '../identity/authentication/RateLimitedError.ts';
-import type { SlidingWindowLimiter } from '../SlidingWindowLimiter.ts';
+import type { WindowLimiter } from '../SlidingWindowLimiter.ts';
 import type { SnapshotStore } from './SnapshotStore.ts';
 import { callUnlockWebhook } from './UnlockWebhook.ts';
 
@@ -39,7 +39,7 @@ export interface CallServiceOptions {
   notifier: CallNotifier;
   rooms: CallRoomCloser;
   snapshots: SnapshotStore;
-  limits: { perDoor: SlidingWindowLimiter; perAddress: SlidingWindowLimiter };
+  limits: { perDoor: WindowLimiter; perAddress: WindowLimiter };
   publicUrl: () => string;
   now: () => number;
   timers?: Timers;
@@ -101,14 +101,14 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     // A refused ring counts against neither limit: only rings that went through do.
     const addressKey = address === null ? null : `addr:${address}`;
     const doorKey = `door:${door.device.id}`;
-    const waitAddress = addressKey === null ? 0 : this.#o.limits.perAddress.wait(addressKey);
+    const waitAddress = addressKey === null ? 0 : await this.#o.limits.perAddress.wait(addressKey);
     if (waitAddress > 0)
       throw new RateLimitedError(waitAddress, `Please wait ${waitAddress} s before ringing again.`);
-    const waitDoor = this.#o.limits.perDoor.wait(doorKey);
+    const waitDoor = await this.#o.limits.perDoor.wait(doorKey);
     if (waitDoor > 0)
       throw new RateLimitedError(waitDoor, `This door was just rung. Please wait ${waitDoor} s.`);
-    if (addressKey !== null) this.#o.limits.perAddress.take(addressKey);
-    this.#o.limits.perDoor.take(doorKey);
+    if (addressKey !== null) await this.#o.limits.perAddress.take(addressKey);
+    await this.#o.limits.perDoor.take(doorKey);
     const recipients = await this.#o.recipients(door.device.siteId, door.device.id);
     const call = new Call({
       id: randomUUID(),

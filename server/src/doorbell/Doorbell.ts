@@ -13,7 +13,7 @@ import { CallService, type Timers } from './CallService.ts';
 import { DoorService } from './DoorService.ts';
 import { DoorTokens } from './DoorTokens.ts';
 import type { CallNotifier, CallRoomCloser, MessageRecorderPort } from './ports.ts';
-import { SlidingWindowLimiter } from '../SlidingWindowLimiter.ts';
+import { localRateLimits, type RateLimits } from '../limits/RateLimits.ts';
 import { SnapshotStore } from './SnapshotStore.ts';
 import { SpeechRenderer } from './SpeechRenderer.ts';
 import { VisitorCredentials } from './VisitorCredentials.ts';
@@ -44,6 +44,8 @@ export interface DoorbellOptions {
   rooms: CallRoomCloser;
   /** Records visitors' messages after a missed call; absent: none can be left. */
   messages?: MessageRecorderPort;
+  /** Where ring limits live (Redis in a cluster: one budget per door). Default: in memory. */
+  limits?: RateLimits;
   now?: () => number;
   timers?: Timers;
   fetchImpl?: typeof fetch;
@@ -91,6 +93,7 @@ export class Doorbell {
     });
     this.#visitors = new VisitorCredentials(o.secret, now);
     const windowMs = o.config.ringLimitWindowSeconds * 1000;
+    const limits = o.limits ?? localRateLimits;
     this.calls = new CallService({
       doors: this.doors,
       calls: o.repos.calls,
@@ -99,8 +102,12 @@ export class Doorbell {
       rooms: o.rooms,
       snapshots: this.snapshots,
       limits: {
-        perDoor: new SlidingWindowLimiter({ limit: o.config.ringsPerDoor, windowMs, now }),
-        perAddress: new SlidingWindowLimiter({ limit: o.config.ringsPerAddress, windowMs, now }),
+        perDoor: limits.window('ring-door', { limit: o.config.ringsPerDoor, windowMs, now }),
+        perAddress: limits.window('ring-address', {
+          limit: o.config.ringsPerAddress,
+          windowMs,
+          now,
+        }),
       },
       publicUrl: o.publicUrl,
       now,

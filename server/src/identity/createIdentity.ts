@@ -13,6 +13,7 @@ import { DeviceRegistry } from './devices/DeviceRegistry.ts';
 import { IdentityEvents } from './IdentityEvents.ts';
 import { Invitations } from './invitations/Invitations.ts';
 import { identityPorts, type IdentityPorts } from './ports.ts';
+import { localRateLimits, type RateLimits } from '../limits/RateLimits.ts';
 
 /** Every identity and access component, wired once (by the composition root and by tests). */
 export interface Identity {
@@ -38,8 +39,11 @@ export function createIdentity(o: {
   repos: Repositories;
   secret: string;
   now?: () => number;
+  /** Where login and guard lockouts live (Redis in a cluster: one budget). Default: in memory. */
+  limits?: RateLimits;
 }): Identity {
   const now = o.now ?? Date.now;
+  const limits = o.limits ?? localRateLimits;
   const repos = o.repos;
   const { accounts, sessions, sites, grants, devices, provisioningCodes } = repos;
   const events = new IdentityEvents();
@@ -55,7 +59,15 @@ export function createIdentity(o: {
     now,
   });
   const provisioning = new Provisioning({ repos: { sites, devices, provisioningCodes }, now });
-  const login = new LoginService({ accounts, passwords, accessTokens, refreshTokens });
+  const login = new LoginService({
+    accounts,
+    passwords,
+    accessTokens,
+    refreshTokens,
+    // LoginService's defaults: 5 failures per e-mail, 20 per address, in 15 min.
+    accountLimiter: limits.lockout('login-account', { now }),
+    ipLimiter: limits.lockout('login-address', { maxFailures: 20, now }),
+  });
   const invitations = new Invitations({ repos, passwords, login, now });
   const authenticator = new Authenticator({
     tokens: accessTokens,
@@ -87,6 +99,7 @@ export function createIdentity(o: {
       provisioning,
       accessTokens,
       now,
+      limits,
     }),
   };
 }

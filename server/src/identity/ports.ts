@@ -2,7 +2,7 @@ import type { ApiKey } from '../store/repositories/ApiKeyRepository.ts';
 import type { Device, DeviceKind } from '../store/repositories/DeviceRepository.ts';
 import type { AccessTokens } from './authentication/AccessTokens.ts';
 import type { ApiKeys } from './authentication/ApiKeys.ts';
-import { LoginRateLimiter } from './authentication/LoginRateLimiter.ts';
+import { localRateLimits, type RateLimits } from '../limits/RateLimits.ts';
 import type { LoginService, Session } from './authentication/LoginService.ts';
 import type { PasswordHasher } from './authentication/passwords.ts';
 import { RateLimitedError } from './authentication/RateLimitedError.ts';
@@ -34,8 +34,8 @@ export type InvitationsPort = Pick<
 >;
 
 export interface PublicGuard {
-  check(key: string): void;
-  failed(key: string): void;
+  check(key: string): Promise<void>;
+  failed(key: string): Promise<void>;
 }
 
 export interface AccountsPort {
@@ -87,10 +87,12 @@ export function identityPorts(o: {
   accessTokens: AccessTokens;
   invitations: Invitations;
   now: () => number;
+  /** Where the guard's lockouts live (Redis in a cluster). Default: in memory. */
+  limits?: RateLimits;
 }): IdentityPorts {
   const { login, refreshTokens, passwords, apiKeys, provisioning, accessTokens, now } = o;
   // Codes carry ~50 bits and expire in minutes; this keeps guessing far below useful rates.
-  const publicLimiter = new LoginRateLimiter({
+  const publicLimiter = (o.limits ?? localRateLimits).lockout('public', {
     maxFailures: 10,
     windowSeconds: 600,
     baseLockSeconds: 60,
@@ -98,12 +100,12 @@ export function identityPorts(o: {
   });
   return {
     guard: {
-      check: (key) => {
-        const wait = publicLimiter.retryAfterSeconds(key);
+      check: async (key) => {
+        const wait = await publicLimiter.retryAfterSeconds(key);
         if (wait > 0) throw new RateLimitedError(wait);
       },
-      failed: (key) => {
-        publicLimiter.recordFailure(key);
+      failed: async (key) => {
+        await publicLimiter.recordFailure(key);
       },
     },
     accounts: {

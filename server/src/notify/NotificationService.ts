@@ -7,7 +7,8 @@ import {
 } from '@porchlight/protocol';
 import { PorchlightError } from '../errors.ts';
 import { RateLimitedError } from '../identity/authentication/RateLimitedError.ts';
-import { SlidingWindowLimiter } from '../SlidingWindowLimiter.ts';
+import type { WindowLimiter } from '../SlidingWindowLimiter.ts';
+import { localRateLimits, type RateLimits } from '../limits/RateLimits.ts';
 import type {
   PushSubscriptionRecord,
   PushSubscriptionRepository,
@@ -35,6 +36,8 @@ export interface NotificationServiceOptions {
   actionsPerAddressPerMinute?: number;
   /** Resolves push endpoint names (tests inject one). Default: the system resolver. */
   lookup?: LookupAll;
+  /** Where the action limit lives (Redis in a cluster). Default: in memory. */
+  limits?: RateLimits;
   now?: () => number;
 }
 
@@ -45,7 +48,7 @@ export class NotificationService implements NotificationsPort {
   readonly #o: NotificationServiceOptions;
   readonly #now: () => number;
   readonly #max: number;
-  readonly #actions: SlidingWindowLimiter;
+  readonly #actions: WindowLimiter;
   #decline: DeclinePort | undefined;
 
   constructor(o: NotificationServiceOptions) {
@@ -53,7 +56,7 @@ export class NotificationService implements NotificationsPort {
     this.#decline = o.decline;
     this.#now = o.now ?? Date.now;
     this.#max = o.maxPerAccount ?? NOTIFICATION_SERVICE_DEFAULTS.maxPerAccount;
-    this.#actions = new SlidingWindowLimiter({
+    this.#actions = (o.limits ?? localRateLimits).window('notification-action', {
       limit:
         o.actionsPerAddressPerMinute ?? NOTIFICATION_SERVICE_DEFAULTS.actionsPerAddressPerMinute,
       windowMs: 60_000,
@@ -176,10 +179,9 @@ export class NotificationService implements NotificationsPort {
 
   async act(token: string, action: 'decline', addressKey: string): Promise<void> {
     // Counted before the token is even looked at: guessing and replay floods both stop here.
-    const wait = this.#actions.wait(addressKey);
+    const wait = await this.#actions.attempt(addressKey);
     if (wait > 0)
       throw new RateLimitedError(wait, `too many notification actions; try again in ${wait} s`);
-    this.#actions.take(addressKey);
     const grant = this.#o.actionTokens.verify(token);
     if (grant.action !== action) throw PorchlightError.unauthorized('invalid notification action');
     if (!this.#decline) throw PorchlightError.unavailable('calls are not available');

@@ -1,3 +1,4 @@
+import type { RateLimits } from '../limits/RateLimits.ts';
 import type https from 'node:https';
 import type { PushSubscriptionRepository } from '../store/repositories/PushSubscriptionRepository.ts';
 import { ActionTokens } from './ActionTokens.ts';
@@ -29,6 +30,8 @@ export interface NotifyOptions {
   agent?: https.Agent | undefined;
   /** Resolver of endpoint names at subscribe time. Default: the system's. */
   lookup?: LookupAll;
+  /** Where the notification action limit lives (Redis in a cluster). Default: in memory. */
+  limits?: RateLimits;
   now?: () => number;
 }
 
@@ -72,6 +75,7 @@ export function createNotify(o: NotifyOptions): Notify {
       ...(o.decline ? { decline: o.decline } : {}),
       allowPrivateEndpoints: o.config.allowPrivateEndpoints,
       ...(o.lookup ? { lookup: o.lookup } : {}),
+      ...(o.limits ? { limits: o.limits } : {}),
       now,
     }),
     doorbell: new DoorbellPush({ subscriptions: o.subscriptions, sender, actionTokens, now }),

@@ -1,3 +1,5 @@
+import type { Leases } from '../cluster/Leases.ts';
+import { MaintenanceLease } from './MaintenanceLease.ts';
 import type { types } from 'mediasoup';
 import { PorchlightError } from '../errors.ts';
 import type { ProducerAppData } from '../media/Peer.ts';
@@ -43,7 +45,21 @@ export interface RecordingServiceOptions {
   maintenanceIntervalMs: number;
   /** Live edges (LL-HLS parts) fed by each device's recording. Default: a new, empty one. */
   live?: LiveParts;
+  /** Several nodes on one storage (a cluster); absent: a single box. */
+  cluster?: RecordingCluster;
   now?: () => number;
+}
+
+/** What the recording needs of a cluster: who maintains the shared storage, and when to repair. */
+export interface RecordingCluster {
+  leases: Pick<Leases, 'hold' | 'runExclusive'>;
+  /** Names the storage (bucket and prefix): nodes on other storage maintain theirs. */
+  storageScope: string;
+  /**
+   * Whether other nodes are live. Repair cannot tell their in-flight writes (an object before its
+   * row, a row after the listing) from crash leftovers, so it runs only on a node that is alone.
+   */
+  othersLive: () => boolean;
 }
 
 export interface RecordingSettingsPatch {
@@ -87,7 +103,8 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
   /** Every device's LL-HLS parts in memory (playback reads them). */
   readonly live: LiveParts;
   readonly #streams = new Map<string, Promise<StreamRecording>>();
-  readonly #o: Required<Omit<RecordingServiceOptions, 'index' | 'vault' | 'rooms'>>;
+  readonly #o: Required<Omit<RecordingServiceOptions, 'index' | 'vault' | 'rooms' | 'cluster'>>;
+  readonly #maintenance: MaintenanceLease;
   readonly #timer: NodeJS.Timeout;
   #maintaining: Promise<void> | undefined;
   readonly #maintenanceTasks: ((now: number) => Promise<void>)[] = [];
@@ -115,6 +132,10 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
       now: o.now ?? Date.now,
     };
     this.live = this.#o.live;
+    this.#maintenance = new MaintenanceLease({
+      ...(o.cluster && { leases: o.cluster.leases }),
+      name: `recording-maintenance:${o.cluster?.storageScope ?? ''}`,
+    });
     this.usage = new UsageMeter(this.index, this.#o.now);
     this.retention = new Retention(this.index, this.vault, () => this.#activeRuns);
     o.rooms.on('room', (room) => this.#attach(room));
@@ -129,7 +150,15 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
   static async create(
     o: RecordingServiceOptions,
   ): Promise<{ service: RecordingService; repair: RepairReport }> {
-    const repair = await repairRecordings(o.index, o.vault.storage);
+    const none: RepairReport = { partial: 0, missingSegments: 0, missingRuns: 0, orphans: 0 };
+    let repair = none;
+    const c = o.cluster;
+    if (!c) repair = await repairRecordings(o.index, o.vault.storage);
+    else if (c.othersLive()) logger.info('recording repair skipped: other nodes are recording');
+    else
+      await c.leases.runExclusive(`recording-repair:${c.storageScope}`, async () => {
+        repair = await repairRecordings(o.index, o.vault.storage);
+      });
     return { service: new RecordingService(o), repair };
   }
 
@@ -347,35 +376,17 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     this.#maintenanceTasks.push(task);
   }
 
-  /** Retention for every stream, then the disk guard, then usage. Never runs twice at once. */
+  /**
+   * Retention for every stream, then the disk guard, then usage. Never runs twice at once; in a
+   * cluster only the maintenance lease's holder deletes and samples stored bytes, while every
+   * node flushes the usage it metered itself.
+   */
   maintain(): Promise<void> {
     this.#maintaining ??= (async () => {
       try {
-        const now = this.#o.now();
-        for (const stream of await this.index.listStreams()) {
-          await this.retention.enforce(stream, now);
-        }
-        for (const task of this.#maintenanceTasks) {
-          await task(now).catch((error: unknown) =>
-            logger.error('maintenance task failed', { error: String(error) }),
-          );
-        }
-        const guard = await this.retention.guard({
-          minFreeBytes: this.#o.minFreeBytes,
-          maxTotalBytes: this.#o.maxTotalBytes,
-        });
-        if (guard.deleted.length > 0) {
-          const sites = [...new Set(guard.deleted.map((s) => this.#siteOfSegment(s)))].filter(
-            (s): s is string => s !== undefined,
-          );
-          logger.warn('disk guard deleted recordings', {
-            reason: guard.reason,
-            deleted: guard.deleted.length,
-            freeBytes: guard.freeBytes,
-          });
-          this.safeEmit('alarm', { ...guard, sites });
-        }
-        await this.usage.sampleStored();
+        const ran = await this.#maintenance.run(() => this.#retentionPass());
+        // Another node sampled the stored bytes meanwhile: none of that time is ours to count.
+        if (!ran) this.usage.skipStoredSample();
         await this.usage.flush();
       } catch (error) {
         logger.error('recording maintenance failed', { error: String(error) });
@@ -384,6 +395,39 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
       }
     })();
     return this.#maintaining;
+  }
+
+  /** Whether this node runs retention over the storage now (always on a single box). */
+  get maintains(): boolean {
+    return this.#maintenance.mine;
+  }
+
+  async #retentionPass(): Promise<void> {
+    const now = this.#o.now();
+    for (const stream of await this.index.listStreams()) {
+      await this.retention.enforce(stream, now);
+    }
+    for (const task of this.#maintenanceTasks) {
+      await task(now).catch((error: unknown) =>
+        logger.error('maintenance task failed', { error: String(error) }),
+      );
+    }
+    const guard = await this.retention.guard({
+      minFreeBytes: this.#o.minFreeBytes,
+      maxTotalBytes: this.#o.maxTotalBytes,
+    });
+    if (guard.deleted.length > 0) {
+      const sites = [...new Set(guard.deleted.map((s) => this.#siteOfSegment(s)))].filter(
+        (s): s is string => s !== undefined,
+      );
+      logger.warn('disk guard deleted recordings', {
+        reason: guard.reason,
+        deleted: guard.deleted.length,
+        freeBytes: guard.freeBytes,
+      });
+      this.safeEmit('alarm', { ...guard, sites });
+    }
+    await this.usage.sampleStored();
   }
 
   #siteOfSegment(s: SegmentRecord): string | undefined {
@@ -400,6 +444,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
       streams.map((s) => (s.status === 'fulfilled' ? s.value.close() : Promise.resolve())),
     );
     await this.#maintaining;
+    await this.#maintenance.close();
     await this.usage.flush();
   }
 }

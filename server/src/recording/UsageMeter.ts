@@ -63,6 +63,11 @@ export class UsageMeter extends EnhancedEventEmitter<UsageMeterEvents> {
     }
   }
 
+  /** Moves the sampling baseline to now without counting (another node sampled this time). */
+  skipStoredSample(): void {
+    this.#lastStoredSample = this.#now();
+  }
+
   async flush(): Promise<void> {
     const day = dayOf(this.#now());
     const pending = [...this.#pending];

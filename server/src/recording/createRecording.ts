@@ -16,7 +16,7 @@ import { MediaServer, type PlaybackLookups } from './playback/MediaServer.ts';
 import { PlaybackTokens } from './playback/PlaybackTokens.ts';
 import type { RecordingPort } from './ports.ts';
 import { Snapshotter } from './playback/Snapshotter.ts';
-import { RecordingService } from './RecordingService.ts';
+import { RecordingService, type RecordingCluster } from './RecordingService.ts';
 import type { RepairReport } from './Repair.ts';
 import { SegmentVault } from './SegmentVault.ts';
 import { createObjectStorage } from './storage/createObjectStorage.ts';
@@ -50,6 +50,8 @@ export async function createRecording(o: {
   authorizer: Authorizer;
   /** Told after each segment insert or delete of a device's stream (usage metering). */
   onStorageChange?: StorageChange;
+  /** A cluster's leases and live nodes (maintenance and repair of the shared storage). */
+  cluster?: Omit<RecordingCluster, 'storageScope'>;
   now?: () => number;
 }): Promise<Recording> {
   const c = o.config;
@@ -98,6 +100,15 @@ export async function createRecording(o: {
     minFreeBytes: c.minFreeBytes,
     maxTotalBytes: c.maxTotalBytes,
     maintenanceIntervalMs: c.retentionIntervalSeconds * 1000,
+    ...(o.cluster && {
+      cluster: {
+        ...o.cluster,
+        storageScope:
+          c.storage === 's3'
+            ? `s3:${c.s3.endpoint}/${c.s3.bucket}/${c.s3.prefix}`
+            : `fs:${c.storageDir}`,
+      },
+    }),
     now,
   });
   service.on('alarm', (alarm) => {

@@ -17,6 +17,12 @@ export interface DeliveryEngineOptions {
   concurrency: number;
   /** Switch an endpoint off after this many dead letters in a row (0: never). */
   disableAfterDeadLetters: number;
+  /**
+   * Several nodes work one outbox (a cluster): each attempt first claims its row for this long
+   * (WebhookRepository.claim), so exactly one node sends it. Longer than an attempt can take.
+   * 0 (a single box): no claims, as before.
+   */
+  claimMs?: number;
   /** A delivery ended: delivered, or a dead letter (metrics). */
   onOutcome?: (outcome: 'delivered' | 'failed') => void;
   now?: () => number;
@@ -114,6 +120,25 @@ export class DeliveryEngine extends EnhancedEventEmitter<DeliveryEngineEvents> {
   }
 
   async #attempt(d: DeliveryRow): Promise<void> {
+    const claimMs = this.#o.claimMs ?? 0;
+    let claimedUntil: number | null = null;
+    if (claimMs > 0) {
+      claimedUntil = this.#now() + claimMs;
+      // Another node claimed it first (or it changed): theirs to send.
+      if (!(await this.#o.repo.claim(d, claimedUntil))) return;
+    }
+    try {
+      await this.#send(d);
+    } finally {
+      // Stopped mid-attempt: hand the row back at once rather than after the claim runs out.
+      if (claimedUntil !== null && this.#abort.signal.aborted)
+        await this.#o.repo
+          .claim({ ...d, nextAttemptAt: claimedUntil }, d.nextAttemptAt ?? this.#now())
+          .catch(() => false);
+    }
+  }
+
+  async #send(d: DeliveryRow): Promise<void> {
     const endpoint = await this.#o.repo.getEndpoint(d.endpointId);
     if (!endpoint) return; // deleted meanwhile: its deliveries went with it
     const now = this.#now();

@@ -217,6 +217,21 @@ export class WebhookRepository {
     );
   }
 
+  /**
+   * Claims a due delivery for one attempt by moving its next attempt to `until`, only if nobody
+   * has changed it since it was read (compare-and-set on next_attempt_at and attempts). Exactly
+   * one node's claim succeeds; the row is due again at `until` if the claimer dies mid-attempt.
+   */
+  async claim(d: Pick<DeliveryRow, 'id' | 'attempts' | 'nextAttemptAt'>, until: number) {
+    if (d.nextAttemptAt === null) return false;
+    const { rowCount } = await this.#db.query(
+      `UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending' ` +
+        `AND attempts = ? AND next_attempt_at = ?`,
+      [until, d.id, d.attempts, d.nextAttemptAt],
+    );
+    return rowCount === 1;
+  }
+
   /** The earliest next attempt of any pending delivery (null: none pending). */
   async nextDue(): Promise<number | null> {
     const { rows } = await this.#db.query(

@@ -23,6 +23,11 @@ export interface WebhooksOptions {
   resolve?: Resolver;
   /** Tests: the local receiver's CA. */
   ca?: string | Buffer;
+  /**
+   * Several nodes share the outbox (a cluster): every attempt claims its row first. Default
+   * false (a single box).
+   */
+  shared?: boolean;
   now?: () => number;
   random?: () => number;
 }
@@ -64,6 +69,8 @@ export class Webhooks {
       policy: { maxAttempts: c.maxAttempts, baseDelayMs: c.retryBaseMs, maxDelayMs: c.retryMaxMs },
       concurrency: c.concurrency,
       disableAfterDeadLetters: c.disableAfterDeadLetters,
+      // The sender's timeout plus a margin for the bookkeeping around it.
+      ...(o.shared ? { claimMs: c.timeoutMs * 2 + 10_000 } : {}),
       ...(o.onOutcome ? { onOutcome: o.onOutcome } : {}),
       ...(o.now ? { now: o.now } : {}),
       ...(o.random ? { random: o.random } : {}),

@@ -30,9 +30,9 @@ async function answerable(
 /** Bad door links count as failures of the address: guessing is locked out like codes are. */
 async function doorOf(ctx: ApiContext, doorToken: string, ip: string) {
   const key = `door-token:${ipBucket(ip)}`;
-  ctx.guard.check(key);
-  return ctx.doorbell.doors.resolveToken(doorToken).catch((error: unknown) => {
-    ctx.guard.failed(key);
+  await ctx.guard.check(key);
+  return ctx.doorbell.doors.resolveToken(doorToken).catch(async (error: unknown) => {
+    await ctx.guard.failed(key);
     throw error;
   });
 }

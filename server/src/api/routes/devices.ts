@@ -54,7 +54,7 @@ export const deviceRoutes = [
     auth: 'public',
     handler: async ({ body, ip, userAgent }, ctx) => {
       const key = `provision:${ipBucket(ip)}`;
-      ctx.guard.check(key);
+      await ctx.guard.check(key);
       try {
         const r = await ctx.devices.redeem(body.code, {
           userAgent: userAgent?.slice(0, 256) ?? null,
@@ -70,7 +70,7 @@ export const deviceRoutes = [
         });
         return { credential: r.credential, device: deviceView(r.device) };
       } catch (error) {
-        ctx.guard.failed(key);
+        await ctx.guard.failed(key);
         await ctx.audit.record({ action: 'device.provision', outcome: 'failure', ip });
         throw error;
       }
@@ -80,9 +80,9 @@ export const deviceRoutes = [
     auth: 'public',
     handler: async ({ body, ip }, ctx) => {
       const key = `device-token:${ipBucket(ip)}`;
-      ctx.guard.check(key);
-      const r = await ctx.devices.issueToken(body.credential).catch((error: unknown) => {
-        ctx.guard.failed(key);
+      await ctx.guard.check(key);
+      const r = await ctx.devices.issueToken(body.credential).catch(async (error: unknown) => {
+        await ctx.guard.failed(key);
         throw error;
       });
       return { token: r.token, expiresIn: r.expiresIn, device: deviceView(r.device) };

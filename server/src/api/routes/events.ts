@@ -49,7 +49,7 @@ export const eventRoutes = [
     detectorHost: true,
     handler: async ({ params, body, principal }, ctx) => {
       const device = await cameraOf(ctx, params.deviceId);
-      ctx.detection.events.admit(device.id, 'start');
+      await ctx.detection.events.admit(device.id, 'start');
       // Where it ran comes from who posted, never from the body.
       const where = principal?.kind === 'detector' ? 'server' : 'camera';
       const row = await ctx.detection.events.start(device, {
@@ -64,7 +64,7 @@ export const eventRoutes = [
     detectorHost: true,
     handler: async ({ params, body }, ctx) => {
       const device = await cameraOf(ctx, params.deviceId);
-      ctx.detection.events.admit(device.id, 'update');
+      await ctx.detection.events.admit(device.id, 'update');
       const row = await ctx.detection.events.update(device.id, params.eventId, body);
       return ctx.detection.views.one(row);
     },
@@ -75,7 +75,7 @@ export const eventRoutes = [
     bodyLimit: DETECTION_LIMITS.snapshotBytes,
     handler: async ({ params, body }, ctx) => {
       const device = await cameraOf(ctx, params.deviceId);
-      ctx.detection.events.admit(device.id, 'snapshot');
+      await ctx.detection.events.admit(device.id, 'snapshot');
       const jpeg = EventSnapshots.checkJpeg(body);
       const row = await ctx.detection.events.snapshot(device.id, params.eventId, jpeg);
       const view = await ctx.detection.views.one(row);

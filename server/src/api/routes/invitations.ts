@@ -37,12 +37,12 @@ const invitationView = (ctx: ApiContext, i: Invitation) => ({
  */
 async function pendingFor(ctx: ApiContext, token: string, ip: string): Promise<Invitation> {
   const key = `invitation:${ip}`;
-  ctx.guard.check(key);
+  await ctx.guard.check(key);
   try {
     return await ctx.invitations.find(token);
   } catch (error) {
     if (error instanceof InvitationError) {
-      if (error.problem === 'unknown') ctx.guard.failed(key);
+      if (error.problem === 'unknown') await ctx.guard.failed(key);
       await ctx.audit.record({
         action: 'invitation.accept',
         outcome: 'failure',

@@ -11,25 +11,25 @@ describe('LoginRateLimiter', () => {
   it('locks a key for 1 min after 5 failures within 15 min', () => {
     const { limiter, advance } = setup();
     for (let i = 0; i < 4; i++) {
-      expect(limiter.recordFailure('k')).toBe(0);
+      expect(limiter.recordFailureNow('k')).toBe(0);
       advance(60);
     }
-    expect(limiter.retryAfterSeconds('k')).toBe(0);
-    expect(limiter.recordFailure('k')).toBe(60);
-    expect(limiter.retryAfterSeconds('k')).toBe(60);
+    expect(limiter.retryAfterSecondsNow('k')).toBe(0);
+    expect(limiter.recordFailureNow('k')).toBe(60);
+    expect(limiter.retryAfterSecondsNow('k')).toBe(60);
     advance(59.5);
-    expect(limiter.retryAfterSeconds('k')).toBe(1);
+    expect(limiter.retryAfterSecondsNow('k')).toBe(1);
     advance(0.5);
-    expect(limiter.retryAfterSeconds('k')).toBe(0);
-    expect(limiter.retryAfterSeconds('other')).toBe(0);
+    expect(limiter.retryAfterSecondsNow('k')).toBe(0);
+    expect(limiter.retryAfterSecondsNow('other')).toBe(0);
   });
 
   it('doubles the lock on every failure after a lockout, up to 1 h', () => {
     const { limiter, advance } = setup();
-    for (let i = 0; i < 4; i++) limiter.recordFailure('k');
+    for (let i = 0; i < 4; i++) limiter.recordFailureNow('k');
     const locks: number[] = [];
     for (let i = 0; i < 9; i++) {
-      const lock = limiter.recordFailure('k');
+      const lock = limiter.recordFailureNow('k');
       locks.push(lock);
       advance(lock);
     }
@@ -39,35 +39,35 @@ describe('LoginRateLimiter', () => {
   it('does not lock failures spread wider than the window', () => {
     const { limiter, advance } = setup();
     for (let i = 0; i < 20; i++) {
-      expect(limiter.recordFailure('k')).toBe(0);
+      expect(limiter.recordFailureNow('k')).toBe(0);
       advance(4 * 60); // 4 min apart: never 5 within 15 min
     }
   });
 
   it('forgives a key that stays quiet for a window after its lockout', () => {
     const { limiter, advance } = setup();
-    for (let i = 0; i < 5; i++) limiter.recordFailure('k');
+    for (let i = 0; i < 5; i++) limiter.recordFailureNow('k');
     advance(60 + 15 * 60 + 1);
-    expect(limiter.recordFailure('k')).toBe(0);
+    expect(limiter.recordFailureNow('k')).toBe(0);
     expect(limiter.size).toBe(1);
   });
 
   it('reset forgets a key', () => {
     const { limiter } = setup();
-    for (let i = 0; i < 5; i++) limiter.recordFailure('k');
-    limiter.reset('k');
-    expect(limiter.retryAfterSeconds('k')).toBe(0);
-    expect(limiter.recordFailure('k')).toBe(0);
+    for (let i = 0; i < 5; i++) limiter.recordFailureNow('k');
+    limiter.resetNow('k');
+    expect(limiter.retryAfterSecondsNow('k')).toBe(0);
+    expect(limiter.recordFailureNow('k')).toBe(0);
   });
 
   it('stays bounded, evicting the least recently failed key', () => {
     const { limiter } = setup({ maxEntries: 3, maxFailures: 1 });
-    for (const key of ['a', 'b', 'c']) limiter.recordFailure(key);
-    limiter.recordFailure('a'); // 'a' is now the most recent
-    limiter.recordFailure('d');
+    for (const key of ['a', 'b', 'c']) limiter.recordFailureNow(key);
+    limiter.recordFailureNow('a'); // 'a' is now the most recent
+    limiter.recordFailureNow('d');
     expect(limiter.size).toBe(3);
-    expect(limiter.retryAfterSeconds('b')).toBe(0);
-    expect(limiter.retryAfterSeconds('a')).toBeGreaterThan(0);
-    expect(limiter.retryAfterSeconds('d')).toBeGreaterThan(0);
+    expect(limiter.retryAfterSecondsNow('b')).toBe(0);
+    expect(limiter.retryAfterSecondsNow('a')).toBeGreaterThan(0);
+    expect(limiter.retryAfterSecondsNow('d')).toBeGreaterThan(0);
   });
 });

@@ -22,6 +22,16 @@ interface Entry {
   lastFailureAt: number;
 }
 
+/** Failed-attempt lockouts per key; async because a cluster shares them through Redis. */
+export interface LockoutLimiter {
+  /** Seconds until `key` may try again; 0 when it may now. */
+  retryAfterSeconds(key: string): Promise<number>;
+  /** Records a failure; resolves the lockout it caused in seconds, 0 if none. */
+  recordFailure(key: string): Promise<number>;
+  /** Forgets `key` (after a successful login). */
+  reset(key: string): Promise<void>;
+}
+
 /**
  * Counts failed logins per key (an e-mail address, an IP bucket) and locks the key out with
  * exponential backoff: after `maxFailures` failures within the window it is locked for
@@ -29,11 +39,11 @@ interface Entry {
  * `maxLockSeconds`. A key that stays quiet for a window after its last failure or lockout is
  * forgotten; a success resets it.
  *
- * In memory, per process, bounded: fine for a single node. A multi-node deployment must share
- * these counters (e.g. Redis INCR/EXPIRE behind this same interface), or an attacker gets
- * `maxFailures` tries per node.
+ * In memory, per process, bounded: a single box, and a cluster node's fallback while Redis is
+ * unreachable. A cluster shares the same rules through Redis (limits/RedisLockoutLimiter.ts), or
+ * an attacker would get `maxFailures` tries per node.
  */
-export class LoginRateLimiter {
+export class LoginRateLimiter implements LockoutLimiter {
   readonly #maxFailures: number;
   readonly #windowMs: number;
   readonly #baseLockMs: number;
@@ -54,16 +64,28 @@ export class LoginRateLimiter {
       throw new Error('invalid rate limit options');
   }
 
-  /** Seconds until `key` may try again; 0 when it may now. */
-  retryAfterSeconds(key: string): number {
+  async retryAfterSeconds(key: string): Promise<number> {
+    return this.retryAfterSecondsNow(key);
+  }
+
+  async recordFailure(key: string): Promise<number> {
+    return this.recordFailureNow(key);
+  }
+
+  async reset(key: string): Promise<void> {
+    this.resetNow(key);
+  }
+
+  /** `retryAfterSeconds`, synchronously. */
+  retryAfterSecondsNow(key: string): number {
     const entry = this.#live(key);
     if (!entry) return 0;
     const wait = entry.lockedUntil - this.#now();
     return wait > 0 ? Math.ceil(wait / 1000) : 0;
   }
 
-  /** Records a failure; returns the lockout it caused in seconds, 0 if none. */
-  recordFailure(key: string): number {
+  /** `recordFailure`, synchronously. */
+  recordFailureNow(key: string): number {
     const now = this.#now();
     const entry = this.#live(key) ?? { failures: [], strikes: 0, lockedUntil: 0, lastFailureAt: 0 };
     entry.lastFailureAt = now;
@@ -86,8 +108,8 @@ export class LoginRateLimiter {
     return Math.ceil(lockMs / 1000);
   }
 
-  /** Forgets `key` (after a successful login). */
-  reset(key: string): void {
+  /** `reset`, synchronously. */
+  resetNow(key: string): void {
     this.#entries.delete(key);
   }
 

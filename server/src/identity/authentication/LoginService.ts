@@ -3,7 +3,7 @@ import { PorchlightError } from '../../errors.ts';
 import type { Account, AccountRepository } from '../../store/repositories/AccountRepository.ts';
 import type { AccessTokens } from './AccessTokens.ts';
 import { ipBucket } from './ipBucket.ts';
-import { LoginRateLimiter } from './LoginRateLimiter.ts';
+import { LoginRateLimiter, type LockoutLimiter } from './LoginRateLimiter.ts';
 import type { PasswordHasher } from './passwords.ts';
 import { RateLimitedError } from './RateLimitedError.ts';
 import type { RefreshTokens } from './RefreshTokens.ts';
@@ -16,12 +16,12 @@ export interface LoginServiceOptions {
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
   /** Failures per e-mail address. Default: 5 in 15 min, then 1 min doubling to 1 h. */
-  accountLimiter?: LoginRateLimiter;
+  accountLimiter?: LockoutLimiter;
   /**
    * Failures per client address (IPv6 per /64). Default: 20 in 15 min, then 1 min doubling to
    * 1 h — higher than per account, because a household or office shares one address.
    */
-  ipLimiter?: LoginRateLimiter;
+  ipLimiter?: LockoutLimiter;
 }
 
 /** An account as shown to its owner: never the password hash. */
@@ -49,8 +49,8 @@ export class LoginService {
   readonly #passwords: PasswordHasher;
   readonly #access: AccessTokens;
   readonly #refresh: RefreshTokens;
-  readonly #accountLimiter: LoginRateLimiter;
-  readonly #ipLimiter: LoginRateLimiter;
+  readonly #accountLimiter: LockoutLimiter;
+  readonly #ipLimiter: LockoutLimiter;
   /** Verified against for unknown e-mails so they take as long as wrong passwords. */
   readonly #dummyHash: Promise<string>;
 
@@ -74,8 +74,10 @@ export class LoginService {
     const emailKey = normalizeEmail(email);
     const ipKey = ipBucket(ip);
     const wait = Math.max(
-      this.#accountLimiter.retryAfterSeconds(emailKey),
-      this.#ipLimiter.retryAfterSeconds(ipKey),
+      ...(await Promise.all([
+        this.#accountLimiter.retryAfterSeconds(emailKey),
+        this.#ipLimiter.retryAfterSeconds(ipKey),
+      ])),
     );
     if (wait > 0) throw new RateLimitedError(wait);
 
@@ -85,15 +87,17 @@ export class LoginService {
       account?.passwordHash ?? (await this.#dummyHash),
     );
     if (!account || !ok) {
-      this.#accountLimiter.recordFailure(emailKey);
-      this.#ipLimiter.recordFailure(ipKey);
+      await Promise.all([
+        this.#accountLimiter.recordFailure(emailKey),
+        this.#ipLimiter.recordFailure(ipKey),
+      ]);
       throw PorchlightError.unauthorized(BAD_CREDENTIALS);
     }
     // Only now, so a guesser cannot tell disabled accounts from wrong passwords.
     if (account.disabledAt !== null) throw PorchlightError.unauthorized('account disabled');
     // Success forgives the e-mail, not the address: otherwise an attacker with one valid account
     // could reset their address's counter between guesses at others.
-    this.#accountLimiter.reset(emailKey);
+    await this.#accountLimiter.reset(emailKey);
     await this.#upgradeHash(account, password);
     return this.#session(account, await this.#refresh.issue(account.id));
   }

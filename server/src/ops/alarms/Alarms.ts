@@ -7,6 +7,7 @@ import type { SiteRepository } from '../../store/repositories/SiteRepository.ts'
 import { AlarmEvaluator } from './AlarmEvaluator.ts';
 import { AlarmService, alarmView } from './AlarmService.ts';
 import type { AlarmAudience, AlarmSignals } from './ports.ts';
+import type { LeaseHolder, Leases } from '../../cluster/Leases.ts';
 
 const logger = createLogger('alarms');
 
@@ -20,6 +21,11 @@ export interface AlarmsOptions {
   notifiers: readonly Notifier[];
   /** How often due rules are looked for (config alarms.tickMs); 0 = never by itself (tests). */
   tickMs: number;
+  /**
+   * A cluster: only the holder of the `alarms` lease evaluates and notifies; another node takes
+   * over within the lease time when it dies or closes. Absent (a single box): always this one.
+   */
+  leases?: Pick<Leases, 'hold'>;
   now?: () => number;
 }
 
@@ -35,10 +41,14 @@ export class Alarms {
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  #lease: LeaseHolder | undefined;
+  /** This node evaluates (always on a single box; the lease holder in a cluster). */
+  #evaluating: boolean;
 
   constructor(o: AlarmsOptions) {
     this.#o = o;
     this.#now = o.now ?? Date.now;
+    this.#evaluating = o.leases === undefined;
     this.evaluator = new AlarmEvaluator({
       repo: o.repo,
       signals: o.signals,
@@ -54,18 +64,50 @@ export class Alarms {
     });
   }
 
-  /** Default rules for every site, then evaluation every tick. */
+  /**
+   * Default rules for every site, then evaluation every tick. In a cluster the defaults and the
+   * ticks are the lease holder's (two nodes creating defaults at once could duplicate them).
+   */
   async start(): Promise<void> {
-    await this.service.ensureAllDefaults();
-    if (this.#o.tickMs > 0 && !this.#closed) {
+    if (this.#closed) return;
+    if (!this.#o.leases) {
+      await this.service.ensureAllDefaults();
+      this.#startTimer();
+      return;
+    }
+    this.#lease = this.#o.leases.hold('alarms', {
+      acquired: () => {
+        this.#evaluating = true;
+        this.#startTimer();
+        void this.tick();
+      },
+      lost: () => {
+        this.#evaluating = false;
+        this.#stopTimer();
+      },
+    });
+  }
+
+  /** Whether this node evaluates the rules now (the lease holder in a cluster). */
+  get evaluating(): boolean {
+    return this.#evaluating && !this.#closed;
+  }
+
+  #startTimer(): void {
+    if (this.#o.tickMs > 0 && !this.#closed && !this.#timer) {
       this.#timer = setInterval(() => void this.tick(), this.#o.tickMs);
       this.#timer.unref();
     }
   }
 
-  /** One pass: defaults of new sites, then every due rule. */
+  #stopTimer(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** One pass: defaults of new sites, then every due rule. Nothing on a node without the lease. */
   async tick(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || !this.#evaluating) return;
     try {
       await this.service.ensureAllDefaults();
       await this.evaluator.evaluateDue();
@@ -74,10 +116,11 @@ export class Alarms {
     }
   }
 
-  /** Stops evaluating. Idempotent. */
-  close(): void {
+  /** Stops evaluating and gives the lease up (another node takes over at once). Idempotent. */
+  close(): Promise<void> {
     this.#closed = true;
-    if (this.#timer) clearInterval(this.#timer);
+    this.#stopTimer();
+    return this.#lease?.release() ?? Promise.resolve();
   }
 
   async #transition(before: AlarmRecord, after: AlarmRecord): Promise<void> {

@@ -8,6 +8,7 @@ import type { Recording } from '../../recording/createRecording.ts';
 import type { Store } from '../../store/createStore.ts';
 import type { TurnService } from '../../turn/TurnService.ts';
 import { Alarms, SocketNotifier } from './Alarms.ts';
+import type { Leases } from '../../cluster/Leases.ts';
 import { OwnersAndAdmins } from './Audience.ts';
 import { EventCounter } from './EventCounter.ts';
 import { RecordingWatch } from './RecordingWatch.ts';
@@ -29,6 +30,8 @@ export interface CreateAlarmsOptions {
   toAccounts: (ids: readonly string[], payload: NotificationMap['alarm']) => void;
   /** More ways to tell of state changes (the webhook module's notifier). */
   notifiers?: readonly Notifier[];
+  /** A cluster's leases: one node evaluates (see AlarmsOptions.leases). Absent: a single box. */
+  leases?: Pick<Leases, 'hold'>;
   now?: () => number;
 }
 
@@ -66,6 +69,7 @@ export function createAlarms(o: CreateAlarmsOptions): Alarms {
     audience: new OwnersAndAdmins({ grants: o.store.grants, accounts: o.store.accounts, now }),
     notifiers: [new SocketNotifier(o.toAccounts), o.notify.alarms, ...(o.notifiers ?? [])],
     tickMs: o.config.alarms.enabled ? o.config.alarms.tickMs : 0,
+    ...(o.leases ? { leases: o.leases } : {}),
     now,
   });
 }

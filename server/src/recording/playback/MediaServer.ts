@@ -110,6 +110,8 @@ export class MediaServer {
   readonly #d: MediaServerDeps;
   readonly #now: () => number;
   readonly #authz = new Map<string, { ok: boolean; until: number }>();
+  /** Bumped by every forget: a check that started before one is not cached. */
+  #authzGeneration = 0;
 
   constructor(deps: MediaServerDeps) {
     this.#d = deps;
@@ -238,6 +240,16 @@ export class MediaServer {
     });
   }
 
+  /**
+   * Drops the cached decisions of a principal whose grants, key or account changed (on this node
+   * or, relayed by the cluster bus, on another), so the next request is checked afresh.
+   */
+  forgetAuthorization(who: { kind: string; id: string }): void {
+    this.#authzGeneration++;
+    const prefix = `${who.kind}:${who.id}:`;
+    for (const key of this.#authz.keys()) if (key.startsWith(prefix)) this.#authz.delete(key);
+  }
+
   async #grant(token: string): Promise<PlaybackGrant> {
     const grant = this.#d.tokens.verify(token);
     const owner = (await this.#d.lookups.streamOwner?.(grant.deviceId)) ?? grant.deviceId;
@@ -245,8 +257,9 @@ export class MediaServer {
     const now = this.#now();
     let cached = this.#authz.get(key);
     if (!cached || cached.until <= now) {
+      const generation = this.#authzGeneration;
       cached = { ok: await this.#stillAllowed(grant, owner), until: now + AUTHZ_CACHE_MS };
-      this.#authz.set(key, cached);
+      if (generation === this.#authzGeneration) this.#authz.set(key, cached);
       if (this.#authz.size > 10_000) this.#authz.clear();
     }
     if (!cached.ok) throw PorchlightError.forbidden('no longer allowed to view these recordings');
