@@ -50,6 +50,9 @@ export interface RecordingServiceOptions {
   now?: () => number;
 }
 
+/** In a cluster, empty runs younger than this are another node's that just started. */
+const CLUSTER_EMPTY_RUN_GRACE_MS = 3_600_000;
+
 /** What the recording needs of a cluster: who maintains the shared storage, and when to repair. */
 export interface RecordingCluster {
   leases: Pick<Leases, 'hold' | 'runExclusive'>;
@@ -137,7 +140,11 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
       name: `recording-maintenance:${o.cluster?.storageScope ?? ''}`,
     });
     this.usage = new UsageMeter(this.index, this.#o.now);
-    this.retention = new Retention(this.index, this.vault, () => this.#activeRuns);
+    this.retention = new Retention(this.index, this.vault, () => this.#activeRuns, {
+      // Other nodes' fresh runs are not in #activeRuns: keep empty runs for a while.
+      ...(o.cluster && { emptyRunGraceMs: CLUSTER_EMPTY_RUN_GRACE_MS }),
+      now: this.#o.now,
+    });
     o.rooms.on('room', (room) => this.#attach(room));
     for (const room of o.rooms.rooms.values()) this.#attach(room);
     this.#timer = setInterval(() => void this.maintain(), this.#o.maintenanceIntervalMs);

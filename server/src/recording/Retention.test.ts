@@ -79,6 +79,24 @@ describe('Retention', () => {
     expect(fs.existsSync(path.join(v.dir, v.run.storageKey))).toBe(true);
   });
 
+  it('in a cluster keeps a young empty run another node may be recording', async () => {
+    await v.addSegment(1);
+    const at = v.run.startedAt + 10 * 60_000;
+    const cluster = new Retention(v.index, v.vault, () => new Set(), {
+      emptyRunGraceMs: 3_600_000,
+      now: () => at,
+    });
+    await cluster.enforce({ ...v.stream, retentionMaxAgeSeconds: 1 }, 10_000_000);
+    expect(await seqs()).toStrictEqual([]);
+    expect(await v.index.getRun(v.run.id)).not.toBeNull();
+    const later = new Retention(v.index, v.vault, () => new Set(), {
+      emptyRunGraceMs: 3_600_000,
+      now: () => at + 3_600_000,
+    });
+    await later.enforce({ ...v.stream, retentionMaxAgeSeconds: 1 }, 10_000_000);
+    expect(await v.index.getRun(v.run.id)).toBeNull();
+  });
+
   it('the disk guard deletes oldest first across streams until under the quota', async () => {
     const rows = [];
     for (let n = 1; n <= 6; n++) rows.push(await v.addSegment(n));

@@ -29,11 +29,25 @@ export class Retention {
   readonly #vault: SegmentVault;
   /** Runs that are still recording keep their init segment even with no segment left. */
   readonly #activeRuns: () => ReadonlySet<string>;
+  readonly #emptyRunGraceMs: number;
+  readonly #now: () => number;
 
-  constructor(index: RecordingIndex, vault: SegmentVault, activeRuns: () => ReadonlySet<string>) {
+  /**
+   * `emptyRunGraceMs`: empty runs started less than this ago are kept even when not recording
+   * here. A cluster sets it: another node's run that has just started (its init segment stored,
+   * no segment yet) is not in this node's `activeRuns`. Default 0 (a single box knows its runs).
+   */
+  constructor(
+    index: RecordingIndex,
+    vault: SegmentVault,
+    activeRuns: () => ReadonlySet<string>,
+    o: { emptyRunGraceMs?: number; now?: () => number } = {},
+  ) {
     this.#index = index;
     this.#vault = vault;
     this.#activeRuns = activeRuns;
+    this.#emptyRunGraceMs = o.emptyRunGraceMs ?? 0;
+    this.#now = o.now ?? Date.now;
   }
 
   /** Applies a stream's age and size limits to what is stored; returns the deleted segments. */
@@ -120,8 +134,10 @@ export class Retention {
 
   async #dropEmptyRuns(deviceId: string): Promise<void> {
     const active = this.#activeRuns();
+    const youngest = this.#now() - this.#emptyRunGraceMs;
     for (const run of await this.#index.emptyRuns(deviceId)) {
       if (active.has(run.id)) continue;
+      if (this.#emptyRunGraceMs > 0 && run.startedAt > youngest) continue;
       await this.#index.deleteRun(run.id);
       await this.#vault.delete([run.storageKey]);
     }
