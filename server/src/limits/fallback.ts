@@ -4,6 +4,8 @@ const logger = createLogger('limits');
 
 /** How long a limiter waits for Redis before it decides locally (a request must not hang). */
 export const REDIS_LIMIT_TIMEOUT_MS = 500;
+/** After a failure, Redis is tried again this much later (meanwhile requests do not wait on it). */
+export const REDIS_LIMIT_RETRY_MS = 5_000;
 
 /**
  * Runs `shared` (a Redis script); when Redis fails or is slower than `timeoutMs`, answers with
@@ -15,6 +17,7 @@ export class SharedOrLocal {
   readonly #name: string;
   readonly #timeoutMs: number;
   #degraded = false;
+  #retryAt = 0;
 
   constructor(name: string, timeoutMs = REDIS_LIMIT_TIMEOUT_MS) {
     this.#name = name;
@@ -22,6 +25,7 @@ export class SharedOrLocal {
   }
 
   async run<T>(shared: () => Promise<T>, local: () => T): Promise<T> {
+    if (this.#degraded && Date.now() < this.#retryAt) return local();
     let timer: NodeJS.Timeout | undefined;
     try {
       const value = await Promise.race([
@@ -39,6 +43,7 @@ export class SharedOrLocal {
       }
       return value;
     } catch (error) {
+      this.#retryAt = Date.now() + REDIS_LIMIT_RETRY_MS;
       if (!this.#degraded) {
         this.#degraded = true;
         logger.warn('shared rate limit unavailable: limiting per node', {
