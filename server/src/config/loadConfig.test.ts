@@ -39,9 +39,29 @@ describe('loadConfig', () => {
       { PORCHLIGHT_RECORDING_MASTER_KEYS: 'no-key-here' },
       /recording.masterKeys: expected id:base64/,
     ],
+    [{ PORCHLIGHT_REDIS_URL: 'http://r:6379' }, /cluster.redisUrl: must start with redis:\/\//],
+    [{ PORCHLIGHT_REDIS_URL: 'redis://r:6379' }, /needs a postgres:\/\/ database/],
+    [
+      { PORCHLIGHT_REDIS_URL: 'redis://r:6379', PORCHLIGHT_DATABASE_URL: 'postgres://db/p' },
+      /records to shared storage: set storage to s3/,
+    ],
+    [{ PORCHLIGHT_NODE_ID: 'node 1' }, /cluster.nodeId: letters, digits/],
   ])('rejects illegal config %o with a clear message', (env, message) => {
     expect(() => loadConfig({}, env)).toThrow(ConfigError);
     expect(() => loadConfig({}, env)).toThrow(message);
+  });
+
+  it('takes a cluster configuration on PostgreSQL and S3', () => {
+    const c = loadConfig(
+      { recording: { storage: 's3', s3: { bucket: 'b' } } },
+      {
+        PORCHLIGHT_REDIS_URL: 'redis://10.0.0.5:6379',
+        PORCHLIGHT_NODE_ID: 'node-a',
+        PORCHLIGHT_DATABASE_URL: 'postgres://db/porchlight',
+      },
+    );
+    expect(c.cluster).toMatchObject({ redisUrl: 'redis://10.0.0.5:6379', nodeId: 'node-a' });
+    expect(loadConfig({}, {}).cluster.redisUrl).toBe('');
   });
 
   it('takes metrics address ranges as CIDR and refuses anything else', () => {
