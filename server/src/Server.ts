@@ -46,6 +46,9 @@ import { WhipIngest } from './ingest/whip/WhipIngest.ts';
 import { registerWhipRoutes } from './ingest/whip/whipRoutes.ts';
 import { Ingest } from './ingest/Ingest.ts';
 import { createCluster, type Cluster } from './cluster/Cluster.ts';
+import { CallRouter } from './doorbell/CallRouter.ts';
+import { IdentityEventsRelay } from './identity/IdentityEventsRelay.ts';
+import { RedisDevicePresence } from './identity/devices/DevicePresence.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -213,6 +216,8 @@ export class PorchlightServer {
         mediaAddress: sfuAddress,
       });
       const identity = createIdentity({ repos: store, secret });
+      const joined = cluster;
+      if (joined.clustered) connectIdentityToCluster(identity, joined, config.cluster.keyPrefix);
       pool = await WorkerPool.create({
         numWorkers: config.media.numWorkers,
         listenIp: config.media.listenIp,
@@ -307,6 +312,18 @@ export class PorchlightServer {
         messages: messageRecorder,
       });
       doorbell = bell;
+      if (joined.clustered)
+        bell.useRouter(
+          new CallRouter({
+            nodeId: joined.nodeId,
+            redis: joined.redis!,
+            prefix: config.cluster.keyPrefix,
+            rpc: joined.rpc,
+            bus: joined.bus,
+            nodes: joined.nodes,
+            closeRoom: (callId) => roomRegistry.closeCall(callId),
+          }),
+        );
       connectDoorbellPush(bell, notify);
       const detect = new Detection({
         db: store.executor,
@@ -369,6 +386,9 @@ export class PorchlightServer {
         calls: { join: (principal, callId) => bell.joinCall(principal, callId) },
         authenticateVisitor: (token) => bell.authenticateVisitor(token),
         ...(usage && { usage: usage.signaling }),
+        ...(joined.redis && {
+          cluster: { redis: joined.redis, keyPrefix: config.cluster.keyPrefix },
+        }),
       });
       sockets.server = signaling;
       // A health sample always gets a fresh poll; scrapes share one per 2 s at most.
@@ -722,5 +742,22 @@ function connectDoorbellPush(bell: Doorbell, notify: Notify): void {
     decline: async (callId, accountId) => {
       await calls.decline(callId, accountId);
     },
+  });
+}
+
+/**
+ * Cluster mode: identity changes reach every node (revocations cut sessions everywhere) and device
+ * presence counts connections on every node; a dead node's connections are dropped once.
+ */
+function connectIdentityToCluster(identity: Identity, cluster: Cluster, keyPrefix: string): void {
+  new IdentityEventsRelay(identity.events, cluster.bus);
+  const registry = identity.registry;
+  registry.usePresence(
+    new RedisDevicePresence({ redis: cluster.redis!, prefix: keyPrefix, nodeId: cluster.nodeId }),
+  );
+  cluster.nodes.on('nodeDown', (nodeId) => {
+    void cluster.leases
+      .runExclusive(`presence-sweep:${nodeId}`, () => registry.nodeDown(nodeId))
+      .catch((error: unknown) => logger.warn('presence sweep failed', { nodeId, error }));
   });
 }
