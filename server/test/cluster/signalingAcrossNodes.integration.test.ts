@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallView } from '@porchlight/protocol';
 import { api } from '../../../tests/support/http.ts';
 import { startPostgres, type TestPostgres } from '../../../tests/support/postgres.ts';
-import { connectRaw, type RawClient } from '../../../tests/support/rawClient.ts';
+import { connectRaw } from '../../../tests/support/rawClient.ts';
 import { startRedis, type TestRedis } from '../../../tests/support/redis.ts';
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
 import { createDoor, listen, ring, type Listener } from '../doorbell/world.ts';
