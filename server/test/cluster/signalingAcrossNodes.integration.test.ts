@@ -94,9 +94,14 @@ describe('signaling across nodes', () => {
     const grant = (await a.server.store.grants.listForSite(a.siteId)).find(
       (g) => g.accountId === guest.id,
     )!;
-    const cut = new Promise<number>((resolve) =>
-      sock.socket.once('disconnect', () => resolve(performance.now())),
-    );
+    // Bounded: without the relay the socket would live on until its token's next check (~60 s).
+    const cut = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('guest socket not cut within 5 s')), 5_000);
+      sock.socket.once('disconnect', () => {
+        clearTimeout(timer);
+        resolve(performance.now());
+      });
+    });
     const started = performance.now();
     const res = await api(a.url, 'DELETE', `/api/v1/sites/${a.siteId}/grants/${grant.id}`, {
       token: owner,
