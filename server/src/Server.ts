@@ -353,7 +353,9 @@ export class PorchlightServer {
       });
       detection = detect;
       await detect.recover();
-      await bell.recover();
+      // In a cluster the other live nodes' calls are in the same table: only a node starting
+      // alone (a full restart) may end the calls a stopped run left live.
+      if (!joined.clustered || joined.nodes.live().length <= 1) await bell.recover();
       webhooks.start({
         calls: bell.calls,
         detections: detect.events,

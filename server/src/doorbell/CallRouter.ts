@@ -125,7 +125,9 @@ export class CallRouter {
   /** The node that owns the call when it is not this one; null for this node or none. */
   async ownerElsewhere(callId: string): Promise<string | null> {
     const owner = await this.#redis.get(this.#ownerKey(callId));
-    return owner !== null && owner !== this.nodeId ? owner : null;
+    if (owner === null || owner === this.nodeId) return null;
+    // A dead node's calls died with it (their visitors were on it): ended, not a 5 s timeout.
+    return this.#nodes.get(owner) ? owner : null;
   }
 
   /** Whether `accountId` answered a call owned elsewhere (as last broadcast). */

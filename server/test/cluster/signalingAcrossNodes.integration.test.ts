@@ -2,7 +2,7 @@
  * Signaling, identity events, device presence and doorbell calls across three real nodes (three
  * PorchlightServers on 127.0.0.1/.2/.3) sharing one real Redis and one real PostgreSQL.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallView } from '@porchlight/protocol';
 import { api } from '../../../tests/support/http.ts';
@@ -208,5 +208,39 @@ describe('doorbell calls across nodes', () => {
     ]);
     const again = await answer(c, member.token, 'late');
     expect(again.status).toBe(409);
+  });
+
+  it('declines on A and C end a call rung on B; quick replies reach the visitor on C', async () => {
+    // A site of its own: the call ends once every one of its recipients declined.
+    const siteId = randomUUID();
+    const owner = await a.mintWithId('viewer', { siteId, siteRole: 'owner', label: 'Olivia' });
+    const member = await a.mintWithId('viewer', { siteId, siteRole: 'member', label: 'Max' });
+    const door = await createDoor(a, owner.token, 'Back door', siteId);
+    const atA = await listen(a, owner.token, null);
+    open.push(atA);
+    const rung = await ring(b, door.doorToken);
+    expect(rung.status).toBe(201);
+    const callId = rung.body.call.callId;
+    const visitor = await listen(c, rung.body.credential, null);
+    open.push(visitor);
+    const replied = await api(a.url, 'POST', `/api/v1/calls/${callId}/quick-reply`, {
+      token: owner.token,
+      body: { text: 'Coming!' },
+    });
+    expect(replied.status).toBe(200);
+    await visitor.next('quickReply', (p) => p.callId === callId && p.text === 'Coming!');
+    const decline = (s: TestServer, token: string) =>
+      api<CallView>(s.url, 'POST', `/api/v1/calls/${callId}/decline`, { token, body: {} });
+    expect((await decline(a, owner.token)).status).toBe(200);
+    expect((await decline(c, member.token)).status).toBe(200);
+    await Promise.all([
+      visitor.next('callEnded', (p) => p.callId === callId && p.outcome === 'declined'),
+      atA.next('callUpdated', (p) => p.call.callId === callId && p.call.state === 'ended'),
+    ]);
+    // The history (PostgreSQL) agrees on every node.
+    const seen = await api<CallView>(c.url, 'GET', `/api/v1/calls/${callId}`, {
+      token: member.token,
+    });
+    expect(seen.body).toMatchObject({ state: 'ended', outcome: 'declined' });
   });
 });
