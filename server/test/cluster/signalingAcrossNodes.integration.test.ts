@@ -150,13 +150,16 @@ describe('doorbell calls across nodes', () => {
     const atC: Listener = await listen(c, member.token, null);
     open.push(atA, atC);
 
+    const ringAt = performance.now();
     const rung = await ring(b, door.doorToken);
     expect(rung.status).toBe(201);
     const callId = rung.body.call.callId;
-    await Promise.all([
+    const rang = await Promise.all([
       atA.next('callRinging', (p) => p.call.callId === callId, 10_000),
       atC.next('callRinging', (p) => p.call.callId === callId, 10_000),
     ]);
+    const ms = rang.map((r) => (r.at - ringAt).toFixed(1));
+    console.log(`ring on node B (request sent) -> callRinging on A ${ms[0]} ms, on C ${ms[1]} ms`);
     // The visitor's socket lands on node A (no sticky sessions): it is told wherever it is.
     const visitor = await listen(a, rung.body.credential, null);
     open.push(visitor);
