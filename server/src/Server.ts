@@ -49,6 +49,9 @@ import { createCluster, type Cluster } from './cluster/Cluster.ts';
 import { rateLimitsOf } from './limits/RateLimits.ts';
 import { connectClusterMetrics } from './ops/metrics/clusterMetrics.ts';
 import { connectPlaybackAuthz } from './recording/playback/AuthzInvalidation.ts';
+import { CallRouter } from './doorbell/CallRouter.ts';
+import { IdentityEventsRelay } from './identity/IdentityEventsRelay.ts';
+import { RedisDevicePresence } from './identity/devices/DevicePresence.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -219,8 +222,9 @@ export class PorchlightServer {
       });
       // One budget across nodes in a cluster (Redis), in memory on a single box.
       const rateLimits = rateLimitsOf(cluster, config.cluster.keyPrefix);
-      const clusterOf = cluster;
       const identity = createIdentity({ repos: store, secret, limits: rateLimits });
+      const joined = cluster;
+      if (joined.clustered) connectIdentityToCluster(identity, joined, config.cluster.keyPrefix);
       pool = await WorkerPool.create({
         numWorkers: config.media.numWorkers,
         listenIp: config.media.listenIp,
@@ -272,7 +276,7 @@ export class PorchlightServer {
         ...(cluster.clustered && {
           cluster: {
             leases: cluster.leases,
-            othersLive: () => clusterOf.nodes.live().some((n) => n.id !== clusterOf.nodeId),
+            othersLive: () => joined.nodes.live().some((n) => n.id !== joined.nodeId),
           },
         }),
         ...(metering && {
@@ -329,6 +333,18 @@ export class PorchlightServer {
         limits: rateLimits,
       });
       doorbell = bell;
+      if (joined.clustered)
+        bell.useRouter(
+          new CallRouter({
+            nodeId: joined.nodeId,
+            redis: joined.redis!,
+            prefix: config.cluster.keyPrefix,
+            rpc: joined.rpc,
+            bus: joined.bus,
+            nodes: joined.nodes,
+            closeRoom: (callId) => roomRegistry.closeCall(callId),
+          }),
+        );
       connectDoorbellPush(bell, notify);
       const detect = new Detection({
         db: store.executor,
@@ -359,7 +375,9 @@ export class PorchlightServer {
       });
       detection = detect;
       await detect.recover();
-      await bell.recover();
+      // In a cluster the other live nodes' calls are in the same table: only a node starting
+      // alone (a full restart) may end the calls a stopped run left live.
+      if (!joined.clustered || joined.nodes.live().length <= 1) await bell.recover();
       webhooks.start({
         calls: bell.calls,
         detections: detect.events,
@@ -392,6 +410,9 @@ export class PorchlightServer {
         calls: { join: (principal, callId) => bell.joinCall(principal, callId) },
         authenticateVisitor: (token) => bell.authenticateVisitor(token),
         ...(usage && { usage: usage.signaling }),
+        ...(joined.redis && {
+          cluster: { redis: joined.redis, keyPrefix: config.cluster.keyPrefix },
+        }),
       });
       sockets.server = signaling;
       // A health sample always gets a fresh poll; scrapes share one per 2 s at most.
@@ -750,5 +771,22 @@ function connectDoorbellPush(bell: Doorbell, notify: Notify): void {
     decline: async (callId, accountId) => {
       await calls.decline(callId, accountId);
     },
+  });
+}
+
+/**
+ * Cluster mode: identity changes reach every node (revocations cut sessions everywhere) and device
+ * presence counts connections on every node; a dead node's connections are dropped once.
+ */
+function connectIdentityToCluster(identity: Identity, cluster: Cluster, keyPrefix: string): void {
+  new IdentityEventsRelay(identity.events, cluster.bus);
+  const registry = identity.registry;
+  registry.usePresence(
+    new RedisDevicePresence({ redis: cluster.redis!, prefix: keyPrefix, nodeId: cluster.nodeId }),
+  );
+  cluster.nodes.on('nodeDown', (nodeId) => {
+    void cluster.leases
+      .runExclusive(`presence-sweep:${nodeId}`, () => registry.nodeDown(nodeId))
+      .catch((error: unknown) => logger.warn('presence sweep failed', { nodeId, error }));
   });
 }

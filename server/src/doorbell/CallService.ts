@@ -4,6 +4,7 @@ import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import { PorchlightError } from '../errors.ts';
 import type { CallRepository, CallRow } from '../store/repositories/CallRepository.ts';
 import { Call, type EndReason } from './Call.ts';
+import type { CallRouter } from './CallRouter.ts';
 import { dndActive } from './dnd.ts';
 import { displayName, type DoorRecord, type DoorService } from './DoorService.ts';
 import { formatMessageRef, parseMessageRef } from './messageRef.ts';
@@ -76,6 +77,7 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
   readonly #live = new Map<string, Call>();
   readonly #timer = new Map<string, unknown>();
   readonly #messages = new Map<string, ActiveMessage>();
+  #router: CallRouter | undefined;
   #closed = false;
 
   constructor(o: CallServiceOptions) {
@@ -84,7 +86,28 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     this.#timers = o.timers ?? realTimers;
   }
 
-  /** Calls that are ringing or answered. */
+  /**
+   * Cluster mode: calls rung on other nodes are served by their node (set once by the
+   * composition root, which also has the router serve this node's calls).
+   */
+  useRouter(router: CallRouter): void {
+    this.#router = router;
+    router.serve(this);
+  }
+
+  /** The node owning `callId` when it is not this one (cluster mode), else null. */
+  async #elsewhere(callId: string): Promise<string | null> {
+    if (!this.#router || this.#live.has(callId)) return null;
+    return this.#router.ownerElsewhere(callId);
+  }
+
+  /** Live calls of every node (this node's only on a single box). */
+  async liveViews(): Promise<CallView[]> {
+    const local = [...this.#live.values()].map((c) => this.view(c));
+    return this.#router ? [...local, ...(await this.#router.remoteLive())] : local;
+  }
+
+  /** Calls that are ringing or answered on this node. */
   get liveCalls(): ReadonlyMap<string, Call> {
     return this.#live;
   }
@@ -123,6 +146,8 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
       canUnlock: this.#o.doors.unlockTarget(door) !== null,
     });
     await this.#o.calls.create(this.#row(call));
+    // Other nodes forward this call's operations here while it lives.
+    await this.#router?.own(call.id, call.ringWindowMs + this.#o.maxCallMs + 60_000);
     this.#live.set(call.id, call);
     this.#arm(call, call.ringWindowMs, () => void this.#end(call, 'missed', 'nobody answered'));
     const view = this.view(call);
@@ -143,6 +168,8 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
   async find(callId: string): Promise<CallView | null> {
     const call = this.#live.get(callId);
     if (call) return this.view(call);
+    const owner = await this.#elsewhere(callId);
+    if (owner) return this.#router!.forward.find(owner, callId);
     const row = await this.#o.calls.get(callId);
     if (!row) return null;
     let door: DoorRecord | null = null;
@@ -156,8 +183,11 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
 
   /** First answer wins; CONFLICT 'answered elsewhere' for every later one. */
   async answer(callId: string, by: AnsweredBy): Promise<CallView> {
+    const owner = await this.#elsewhere(callId);
+    if (owner) return this.#router!.forward.answer(owner, callId, by);
     const call = this.live(callId);
     call.answer(by, this.#o.now());
+    this.#router?.changed(call.id, by.accountId, false);
     this.#arm(
       call,
       this.#o.maxCallMs,
@@ -177,6 +207,8 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
 
   /** One account declines: its devices stop; the call ends when every recipient declined. */
   async decline(callId: string, accountId: string): Promise<CallView> {
+    const owner = await this.#elsewhere(callId);
+    if (owner) return this.#router!.forward.decline(owner, callId, accountId);
     const call = this.live(callId);
     const everyone = call.decline(accountId);
     if (everyone) {
@@ -193,6 +225,8 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
 
   /** The answerer hangs up (FORBIDDEN for anyone else once answered). */
   async hangUp(callId: string, accountId: string): Promise<CallView> {
+    const owner = await this.#elsewhere(callId);
+    if (owner) return this.#router!.forward.hangUp(owner, callId, accountId);
     const call = this.live(callId);
     if (call.state !== 'answered')
       throw PorchlightError.conflict('the call is not answered: decline it instead');
@@ -203,14 +237,18 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
   }
 
   /** The visitor leaves: cancels a ringing call, ends an answered one. */
-  async visitorHangUp(callId: string): Promise<Call> {
+  async visitorHangUp(callId: string): Promise<VisitorCall> {
+    const owner = await this.#elsewhere(callId);
+    if (owner) return this.#router!.forward.visitorHangUp(owner, callId);
     const call = this.#live.get(callId);
     if (call) await this.#end(call, call.outcomeIfEndedNow('cancelled'), 'visitor left');
-    return call ?? this.live(callId);
+    return this.visitorView(call ?? this.live(callId));
   }
 
   /** A text on the door screen: any recipient while ringing, the answerer once answered. */
-  quickReply(callId: string, accountId: string, text: string): { sentAt: number } {
+  async quickReply(callId: string, accountId: string, text: string): Promise<{ sentAt: number }> {
+    const owner = await this.#elsewhere(callId);
+    if (owner) return this.#router!.forward.quickReply(owner, callId, accountId, text);
     const call = this.live(callId);
     if (call.state === 'answered' && call.answeredBy?.accountId !== accountId)
       throw PorchlightError.forbidden('only the answerer sends quick replies');
@@ -221,7 +259,9 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
   }
 
   /** The text of a quick reply sent in this live call; NOT_FOUND for any other. */
-  replyText(callId: string, replyId: string): string {
+  async replyText(callId: string, replyId: string): Promise<string> {
+    const owner = await this.#elsewhere(callId);
+    if (owner) return this.#router!.forward.replyText(owner, callId, replyId);
     const text = this.#live.get(callId)?.reply(replyId);
     if (text === undefined) throw PorchlightError.notFound('quick reply');
     return text;
@@ -229,6 +269,8 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
 
   /** The answerer opens the door through the webhook (CONFLICT when none is configured). */
   async unlock(callId: string, by: { accountId: string; name: string }): Promise<UnlockResult> {
+    const owner = await this.#elsewhere(callId);
+    if (owner) return this.#router!.forward.unlock(owner, callId, by);
     const call = this.live(callId);
     if (call.state !== 'answered')
       throw PorchlightError.conflict('answer the call before unlocking');
@@ -260,6 +302,8 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
 
   /** The visitor's snapshot (once per call). */
   async snapshot(callId: string, jpeg: Buffer): Promise<string> {
+    const owner = await this.#elsewhere(callId);
+    if (owner) return this.#router!.forward.snapshot(owner, callId, jpeg);
     const call = this.live(callId);
     if (call.snapshotRef !== null) throw PorchlightError.conflict('the snapshot was already sent');
     call.snapshotRef = await this.#o.snapshots.put(call.id, jpeg);
@@ -276,6 +320,8 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
   /** Whether `accountId` answered this live call (may talk in its room). */
   isAnswerer(callId: string, accountId: string | undefined): boolean {
     const call = this.#live.get(callId);
+    if (!call && accountId !== undefined && this.#router)
+      return this.#router.isRemoteAnswerer(callId, accountId);
     return (
       accountId !== undefined &&
       call?.state === 'answered' &&
@@ -299,6 +345,8 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
   async visitorFind(callId: string): Promise<VisitorCall | null> {
     const call = this.#live.get(callId);
     if (call) return this.visitorView(call);
+    const owner = await this.#elsewhere(callId);
+    if (owner) return this.#router!.forward.visitorFind(owner, callId);
     const v = await this.find(callId);
     if (!v) return null;
     return {
@@ -500,6 +548,7 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     if (handle !== undefined) this.#timers.clear(handle);
     this.#timer.delete(call.id);
     this.#live.delete(call.id);
+    this.#router?.changed(call.id, call.answeredBy?.accountId ?? null, true);
     const view = this.view(call);
     this.#o.notifier.toAccounts([...call.recipients], 'callUpdated', { call: view });
     this.#o.notifier.toVisitor(call.id, 'callEnded', { callId: call.id, outcome, reason });

@@ -9,6 +9,7 @@ import { deviceResource } from '../identity/authorization/resources.ts';
 import { SecretBox } from '../secrets.ts';
 import type { Repositories } from '../store/Repositories.ts';
 import type { Call } from './Call.ts';
+import type { CallRouter } from './CallRouter.ts';
 import { CallService, type Timers } from './CallService.ts';
 import { DoorService } from './DoorService.ts';
 import { DoorTokens } from './DoorTokens.ts';
@@ -68,6 +69,7 @@ export class Doorbell {
   readonly #visitors: VisitorCredentials;
   readonly #o: DoorbellOptions;
   readonly #now: () => number;
+  #router: CallRouter | undefined;
 
   constructor(o: DoorbellOptions) {
     this.#o = o;
@@ -148,8 +150,8 @@ export class Doorbell {
     role: 'visitor' | 'callee';
     guard: { callId: string; doorId: string; mayTalk: (accountId: string | undefined) => boolean };
   }> {
-    const call = this.calls.liveCalls.get(callId);
-    const guard = (c: Call) => ({
+    const call = await this.#callForJoin(callId);
+    const guard = (c: { id: string; doorId: string }) => ({
       callId: c.id,
       doorId: c.doorId,
       mayTalk: (accountId: string | undefined) => this.calls.isAnswerer(c.id, accountId),
@@ -172,6 +174,25 @@ export class Doorbell {
     if (!this.#o.authorizer.can(p, 'call:answer', deviceResource(call.siteId, call.doorId)))
       throw PorchlightError.forbidden('not allowed: call:answer');
     return { siteId: call.siteId, role: 'callee', guard: guard(call) };
+  }
+
+  /** A live call's room coordinates: this node's call, or (cluster) the owning node's. */
+  async #callForJoin(
+    callId: string,
+  ): Promise<{ id: string; siteId: string; doorId: string } | undefined> {
+    const local = this.calls.liveCalls.get(callId);
+    if (local) return local;
+    const router = this.#router;
+    const owner = router ? await router.ownerElsewhere(callId) : null;
+    if (!router || !owner) return undefined;
+    // The room is on this node: media from the call's node needs a pipe (docs/deployment.md).
+    return { id: callId, ...(await router.forward.join(owner, callId)) };
+  }
+
+  /** Cluster mode: calls are owned by the node that took their ring (CallRouter). */
+  useRouter(router: CallRouter): void {
+    this.#router = router;
+    this.calls.useRouter(router);
   }
 
   /** Serves signed snapshot URLs (`/doorbell/snapshots/<signed name>`). */

@@ -16,8 +16,30 @@ export type IdentityEventMap = {
   deviceRenamed: [renamed: { siteId: string; deviceId: string; name: string }];
 };
 
+/** Events another node relays here (IdentityEventsRelay): they concern this node's live state. */
+export type RelayedIdentityEvent = 'principalChanged' | 'deviceRenamed';
+
 /**
- * In-process bus for identity changes. On one box this is enough; several nodes would relay it
- * over Redis pub/sub so a revocation cuts sessions on every node.
+ * In-process bus for identity changes. In a cluster IdentityEventsRelay carries `principalChanged`
+ * and `deviceRenamed` to every other node, where they are emitted with `emitRelayed`: listeners
+ * there act on that node's sessions, rooms and calls. A listener with a side effect that must
+ * happen once in the cluster (an outbox row, an audit row, a push) checks `relayed` and skips.
  */
-export class IdentityEvents extends EnhancedEventEmitter<IdentityEventMap> {}
+export class IdentityEvents extends EnhancedEventEmitter<IdentityEventMap> {
+  #relayed = false;
+
+  /** True while listeners run for an event that happened on another node. */
+  get relayed(): boolean {
+    return this.#relayed;
+  }
+
+  /** Emits an event another node published (the relay does not publish it back). */
+  emitRelayed<K extends RelayedIdentityEvent>(name: K, ...args: IdentityEventMap[K]): void {
+    this.#relayed = true;
+    try {
+      this.safeEmit(name, ...args);
+    } finally {
+      this.#relayed = false;
+    }
+  }
+}

@@ -2,6 +2,8 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Server as HttpServer } from 'node:http';
 import type { Http2SecureServer } from 'node:http2';
 import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
 import {
   checkProtocolVersion,
   handshakeAuthSchema,
@@ -43,6 +45,25 @@ export interface SignalingServerOptions extends SessionDeps {
    * server.
    */
   protocolVersions?: ProtocolVersionRange;
+  /**
+   * Cluster mode: socket.io's Redis streams adapter on a duplicate of this client, so room emits
+   * (notifications) reach sockets on every node. Default: none (one box, in-memory adapter).
+   */
+  cluster?: { redis: Redis; keyPrefix: string };
+}
+
+/** socket.io rooms, one per principal, that notifications are emitted to (on every node). */
+export const principalRoom = {
+  account: (id: string): string => `account:${id}`,
+  device: (id: string): string => `device:${id}`,
+  visitor: (callId: string): string => `visitor:${callId}`,
+};
+
+function roomOf(p: Principal): string | undefined {
+  if (p.kind === 'account') return principalRoom.account(p.id);
+  if (p.kind === 'device') return principalRoom.device(p.id);
+  if (p.kind === 'visitor') return principalRoom.visitor(p.call.callId);
+  return undefined;
 }
 
 export type SignalingServerEvents = {
@@ -69,6 +90,7 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
     for (const s of this.#sessions) if (s.concerns(who.kind, who.id)) void s.reauthorize();
   };
   readonly #onDeviceRenamed: (renamed: { siteId: string; deviceId: string; name: string }) => void;
+  readonly #adapterClient: Redis | undefined;
   #closed = false;
 
   constructor(options: SignalingServerOptions) {
@@ -81,7 +103,26 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
       serveClient: false,
       pingInterval: 10_000,
       pingTimeout: 10_000,
+      // No connection state recovery: the SDK rejoins (new transports) after any reconnect, so
+      // replaying missed packets to a restored socket id would buy nothing (docs/deployment.md).
     });
+    if (options.cluster) {
+      // A client of our own for publishing (the adapter duplicates it again for its blocking
+      // XREAD and pub/sub), so the cluster's command client never blocks.
+      this.#adapterClient = options.cluster.redis.duplicate();
+      this.#adapterClient.on('error', () => undefined);
+      this.io.adapter(
+        createAdapter(this.#adapterClient, {
+          streamName: `${options.cluster.keyPrefix}socket.io`,
+          channelPrefix: `${options.cluster.keyPrefix}socket.io`,
+          sessionKeyPrefix: `${options.cluster.keyPrefix}sio:session:`,
+          // Notifications are JSON: skip the binary scan of every packet.
+          onlyPlaintext: true,
+          // Bounds how long close() leaves the reader's blocking XREAD running.
+          blockTimeInMs: 2_000,
+        }),
+      );
+    }
     const versions = options.protocolVersions ?? SUPPORTED_PROTOCOL_VERSIONS;
     // Protocol version first: a client from another era is told why, whatever its token.
     this.io.use((socket, next) => {
@@ -134,6 +175,9 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
       );
       this.#sessions.add(session);
       const principal = socket.data.principal;
+      // Its principal's room: notifications are room emits, so they reach it from any node.
+      const room = roomOf(principal);
+      if (room !== undefined) void socket.join(room);
       // The socket id ties this socket's log lines together (a request id for sockets).
       logger.info('socket connected', { socketId: socket.id, kind: principal.kind });
       this.safeEmit('connection');
@@ -146,41 +190,37 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
     this.#events.on('deviceRenamed', this.#onDeviceRenamed);
   }
 
-  /** A doorbell notification to every open socket of these accounts (joined or not). */
+  /** A doorbell notification to every open socket of these accounts (joined or not), any node. */
   notifyAccounts<K extends NotificationName>(
     accountIds: readonly string[],
     name: K,
     payload: NotificationMap[K],
   ): void {
-    const ids = new Set(accountIds);
-    for (const s of this.#sessions) {
-      const p = s.principal;
-      if (p.kind === 'account' && ids.has(p.id)) s.notify(name, payload);
-    }
+    if (accountIds.length === 0) return;
+    this.#emit(accountIds.map(principalRoom.account), name, payload);
   }
 
-  /** A notification to a device's own sockets (its detection settings changed). */
+  /** A notification to a device's own sockets (its detection settings changed), any node. */
   notifyDevice<K extends NotificationName>(
     deviceId: string,
     name: K,
     payload: NotificationMap[K],
   ): void {
-    for (const s of this.#sessions) {
-      const p = s.principal;
-      if (p.kind === 'device' && p.id === deviceId) s.notify(name, payload);
-    }
+    this.#emit([principalRoom.device(deviceId)], name, payload);
   }
 
-  /** A doorbell notification to the visitor's sockets of one call. */
+  /** A doorbell notification to the visitor's sockets of one call, any node. */
   notifyVisitor<K extends NotificationName>(
     callId: string,
     name: K,
     payload: NotificationMap[K],
   ): void {
-    for (const s of this.#sessions) {
-      const p = s.principal;
-      if (p.kind === 'visitor' && p.call.callId === callId) s.notify(name, payload);
-    }
+    this.#emit([principalRoom.visitor(callId)], name, payload);
+  }
+
+  #emit(rooms: string[], name: NotificationName, payload: unknown): void {
+    if (this.#closed) return;
+    (this.io.to(rooms).emit as (n: string, p: unknown) => boolean)(name, payload);
   }
 
   get sessionCount(): number {
@@ -197,5 +237,6 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
     for (const s of this.#sessions) s.close();
     this.#sessions.clear();
     await this.io.close();
+    this.#adapterClient?.disconnect();
   }
 }

@@ -97,8 +97,7 @@ export const callRoutes = [
   route(contract.visitorHangUp, {
     auth: 'visitor',
     handler: async ({ principal }, ctx) => {
-      const call = await ctx.doorbell.calls.visitorHangUp(visitorScope(principal).callId);
-      return ctx.doorbell.calls.visitorView(call);
+      return ctx.doorbell.calls.visitorHangUp(visitorScope(principal).callId);
     },
   }),
   route(contract.startVisitorMessage, {
@@ -114,7 +113,10 @@ export const callRoutes = [
     auth: 'visitor',
     handler: async ({ principal, params }, ctx) => {
       // Only a reply sent in the credential's own call: an id of another call is NOT_FOUND.
-      const text = ctx.doorbell.calls.replyText(visitorScope(principal).callId, params.replyId);
+      const text = await ctx.doorbell.calls.replyText(
+        visitorScope(principal).callId,
+        params.replyId,
+      );
       return ctx.doorbell.speech.render(text);
     },
   }),
@@ -159,9 +161,9 @@ export const callRoutes = [
     handler: async ({ principal }, ctx) => {
       const p = principal!;
       if (p.kind !== 'account') return [];
-      return [...ctx.doorbell.calls.liveCalls.values()]
-        .filter((c) => ctx.authorizer.can(p, 'call:answer', deviceResource(c.siteId, c.doorId)))
-        .map((c) => ctx.doorbell.calls.view(c));
+      return (await ctx.doorbell.calls.liveViews()).filter((c) =>
+        ctx.authorizer.can(p, 'call:answer', deviceResource(c.siteId, c.doorId)),
+      );
     },
   }),
   route(contract.getCall, {

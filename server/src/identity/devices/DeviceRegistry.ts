@@ -5,17 +5,21 @@ import type {
 } from '../../store/repositories/DeviceRepository.ts';
 import { createLogger } from '@porchlight/runtime';
 import type { IdentityEvents } from '../IdentityEvents.ts';
+import type { DevicePresence } from './DevicePresence.ts';
 
 const logger = createLogger('DeviceRegistry');
 
 /**
  * Live status of devices: online/offline, last seen, address, user agent/firmware, bitrate.
- * Every change is persisted and emitted as `deviceStatus` (alarms subscribe to it later).
+ * Every change is persisted and emitted as `deviceStatus` (alarms subscribe to it later). In a
+ * cluster a DevicePresence counts connections on every node: a device goes offline only when its
+ * last connection anywhere closes.
  */
 export class DeviceRegistry {
   readonly #devices: Pick<DeviceRepository, 'get' | 'updateStatus'>;
   readonly #events: IdentityEvents;
   readonly #now: () => number;
+  #presence: DevicePresence | undefined;
 
   constructor(
     devices: Pick<DeviceRepository, 'get' | 'updateStatus'>,
@@ -27,10 +31,18 @@ export class DeviceRegistry {
     this.#now = now;
   }
 
+  /** Cluster mode: count connections across nodes (set once by the composition root). */
+  usePresence(presence: DevicePresence): void {
+    this.#presence = presence;
+  }
+
   async online(
     deviceId: string,
     info: { address: string | null; userAgent: string | null; firmware?: string | null },
   ): Promise<void> {
+    await this.#presence?.connected(deviceId).catch((error: unknown) => {
+      logger.warn('device presence not counted', { deviceId, error });
+    });
     await this.#update(deviceId, {
       online: true,
       lastSeenAt: this.#now(),
@@ -41,7 +53,24 @@ export class DeviceRegistry {
   }
 
   async offline(deviceId: string): Promise<void> {
+    const presence = this.#presence;
+    if (presence) {
+      // Still connected to another node (or reconnected there first): stays online.
+      const left = await presence.disconnected(deviceId).catch(() => 0);
+      if (left > 0) return;
+    }
     await this.#update(deviceId, { online: false, lastSeenAt: this.#now(), bitrate: null });
+    // A connection another node counted while this one wrote offline: its online write may have
+    // landed first, so put it back.
+    if (presence && (await presence.count(deviceId).catch(() => 0)) > 0)
+      await this.#update(deviceId, { online: true });
+  }
+
+  /** A dead node's connections are gone: devices with none left elsewhere go offline. */
+  async nodeDown(nodeId: string): Promise<void> {
+    if (!this.#presence) return;
+    for (const deviceId of await this.#presence.forgetNode(nodeId))
+      await this.#update(deviceId, { online: false, lastSeenAt: this.#now(), bitrate: null });
   }
 
   async bitrate(deviceId: string, bps: number): Promise<void> {
