@@ -46,6 +46,7 @@ import { WhipIngest } from './ingest/whip/WhipIngest.ts';
 import { registerWhipRoutes } from './ingest/whip/whipRoutes.ts';
 import { Ingest } from './ingest/Ingest.ts';
 import { createCluster, type Cluster } from './cluster/Cluster.ts';
+import { ClusterAdmin, NodeDrain } from './cluster/Drain.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -115,6 +116,8 @@ export class PorchlightServer {
   readonly ingest: Ingest;
   /** This node's view of the cluster: Redis bus, RPC, leases, node directory (docs/deployment.md). */
   readonly cluster: Cluster;
+  /** Takes the node out of service (SIGTERM in a cluster, the admin's drain); main.ts exits on `drained`. */
+  readonly drain: NodeDrain;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -141,6 +144,7 @@ export class PorchlightServer {
     whip: WhipIngest;
     ingest: Ingest;
     cluster: Cluster;
+    drain: NodeDrain;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -164,6 +168,7 @@ export class PorchlightServer {
     this.whip = parts.whip;
     this.ingest = parts.ingest;
     this.cluster = parts.cluster;
+    this.drain = parts.drain;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -371,6 +376,12 @@ export class PorchlightServer {
         ...(usage && { usage: usage.signaling }),
       });
       sockets.server = signaling;
+      const drain = new NodeDrain({
+        cluster,
+        sockets: signaling,
+        timeoutMs: config.cluster.drainTimeoutMs,
+        reconnectSpreadMs: config.cluster.reconnectSpreadMs,
+      });
       // A health sample always gets a fresh poll; scrapes share one per 2 s at most.
       const media = new MediaStats({
         pool,
@@ -389,7 +400,11 @@ export class PorchlightServer {
           turn: turn?.supervisor,
           push: notify.sender,
         },
-        readiness: { db: store.executor, storage: recording.service.vault.storage },
+        readiness: {
+          db: store.executor,
+          storage: recording.service.vault.storage,
+          draining: () => drain.draining,
+        },
         authenticate: (bearer) => identity.authenticator.authenticate(bearer),
         mayReadMetrics: (principal) => identity.authorizer.can(principal, 'metrics:read', '*'),
       });
@@ -447,6 +462,7 @@ export class PorchlightServer {
           usage,
           ops,
           ingest: cameras,
+          cluster: new ClusterAdmin(cluster, drain),
         }),
         identity.authenticator,
         overrides.protocolVersions,
@@ -498,6 +514,7 @@ export class PorchlightServer {
         whip,
         ingest: cameras,
         cluster,
+        drain,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -603,6 +620,7 @@ function apiContext({
   usage,
   ops,
   ingest,
+  cluster,
 }: {
   identity: Identity;
   recording: Recording;
@@ -616,6 +634,7 @@ function apiContext({
   usage: UsageMetering | undefined;
   ops: Ops;
   ingest: Ingest;
+  cluster: ApiContext['cluster'];
 }): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
   return {
@@ -643,6 +662,7 @@ function apiContext({
     alarms: alarms.service,
     webhooks: webhooks.service,
     ingest,
+    cluster,
   };
 }
 

@@ -69,6 +69,14 @@ const cases = {
     const last = series.t.at(-1)!;
     expect((await w.admin.getHealthSeries({ since: last })).t).toEqual([]);
   },
+  listClusterNodes: async (w) => {
+    const nodes = await w.admin.listClusterNodes();
+    expect(nodes).toHaveLength(1);
+    expect(nodes[0]).toMatchObject({ self: true, draining: false });
+  },
+  // A single box has no other node to move its users to: refused, never drained.
+  drainClusterNode: async (w) =>
+    expect(w.admin.drainClusterNode('single')).rejects.toMatchObject({ code: 'CONFLICT' }),
   listGrants: async (w) => expect((await w.admin.listGrants(w.siteB))[0]?.role).toBe('owner'),
   createGrant: async (w) => {
     const grant = await w.admin.createGrant(w.siteB, {

@@ -5,7 +5,7 @@ export type CheckResult = { ok: true; detail?: string } | { ok: false; reason: s
 
 /** A dependency the server needs to serve its users. */
 export interface ReadinessCheck {
-  name: 'database' | 'storage' | 'workers' | 'turn';
+  name: 'database' | 'storage' | 'workers' | 'turn' | 'node';
   /** Disabled checks (TURN off) are reported but never make the server unready. */
   enabled: boolean;
   run(): Promise<CheckResult>;
