@@ -235,14 +235,10 @@ class NodeProcessImpl implements NodeProcess {
 /** The HTTP status of GET /readyz, 0 when the node does not answer. */
 export function readyz(url: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = https.get(
-      `${url}/readyz`,
-      { rejectUnauthorized: false, timeout: 3_000 },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      },
-    );
+    const req = https.get(`${url}/readyz`, { rejectUnauthorized: false, timeout: 3_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
     req.on('error', () => resolve(0));
     req.on('timeout', () => req.destroy());
   });

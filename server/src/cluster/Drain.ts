@@ -111,7 +111,12 @@ export class ClusterAdmin {
       return { nodeId, alreadyDraining };
     }
     if (!this.#cluster.nodes.get(nodeId)) throw PorchlightError.notFound('node');
-    const answer = await this.#cluster.rpc.call(nodeId, DRAIN_METHOD, { reason }, drainAnswerSchema);
+    const answer = await this.#cluster.rpc.call(
+      nodeId,
+      DRAIN_METHOD,
+      { reason },
+      drainAnswerSchema,
+    );
     return { nodeId, alreadyDraining: answer.alreadyDraining };
   }
 }

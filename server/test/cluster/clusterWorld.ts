@@ -7,7 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { PorchlightClient } from '@porchlight/sdk';
 import { createStore, type Store } from '../../src/store/createStore.ts';
 import { createIdentity, type Identity } from '../../src/identity/createIdentity.ts';
-import { startCluster, type NodeProcess, type TestCluster } from '../../../tests/support/cluster.ts';
+import {
+  startCluster,
+  type NodeProcess,
+  type TestCluster,
+} from '../../../tests/support/cluster.ts';
 import { startBalancer, type TestBalancer } from '../../../tests/support/balancer.ts';
 import { accountRecord, grantRecord } from '../../../tests/support/records.ts';
 import { frameCounter, installWrtcGlobals } from '../../../tests/support/wrtc.ts';
@@ -28,9 +32,13 @@ export interface ClusterWorld {
   close(): Promise<void>;
 }
 
-export async function startClusterWorld(nodes: number, env: Record<string, string> = {}) {
+export async function startClusterWorld(
+  nodes: number,
+  env: Record<string, string> = {},
+  o: { heartbeatMs?: number } = {},
+) {
   installWrtcGlobals();
-  const cluster = await startCluster({ nodes, env });
+  const cluster = await startCluster({ nodes, env, ...o });
   const backends = cluster.nodes.map((n) => ({ host: n.host, port: n.port }));
   const balancer = await startBalancer({ backends, healthPath: '/readyz' });
   const store = await createStore({ url: cluster.postgres.url });
@@ -121,7 +129,11 @@ export function frameClock(sub: Subscription) {
   };
 }
 
-export async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
+export async function until(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+) {
   const start = Date.now();
   while (!(await cond())) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);

@@ -51,7 +51,9 @@ describe('cluster: drain and node failure with real node processes', () => {
     const get = (token: string) => api(a!.url, 'GET', '/api/v1/cluster/nodes', { token });
     const listed = await get(admin);
     expect(listed.status).toBe(200);
-    expect((listed.body as unknown as { id: string; self: boolean }[]).map((n) => [n.id, n.self])).toEqual([
+    expect(
+      (listed.body as unknown as { id: string; self: boolean }[]).map((n) => [n.id, n.self]),
+    ).toEqual([
       ['node-1', true],
       ['node-2', false],
     ]);
@@ -68,14 +70,27 @@ describe('cluster: drain and node failure with real node processes', () => {
     expect(w.nodesWithClients()).toEqual([from]);
     const framesBefore = clock.state.frames;
     clock.mark();
+    // What a balancer's health check sees from the signal on: 503 before the node goes away.
+    const statuses: number[] = [];
+    let probing = true;
+    const probe = (async () => {
+      while (probing) {
+        statuses.push(await readyz(from.url));
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
     const t0 = Date.now();
     const exit = from.terminate();
-    await until('node-1 to answer /readyz 503', async () => (await readyz(from.url)) === 503, 10_000);
     // Well inside the 20 s drain timeout: the clients moved because they were told to.
     await until('both clients on node-2', () => w.balancer.active(backend(to)) >= 2, 8_000);
     const movedMs = Date.now() - t0;
     await until('30 frames after the move', () => clock.framesSince(framesBefore) >= 30, 30_000);
     expect(await exit).toBe(0);
+    probing = false;
+    await probe;
+    expect(statuses).toContain(503);
+    // Once draining, never ready again: after the first 503 only 503s or no answer (exited).
+    expect(statuses.slice(statuses.indexOf(503)).filter((s) => s === 200)).toEqual([]);
     expect(cam.state).toBe('connected');
     expect(viewer.state).toBe('connected');
     console.log(
@@ -93,12 +108,24 @@ describe('cluster: drain and node failure with real node processes', () => {
     clock.mark();
     const t0 = Date.now();
     await victim.kill9();
-    await until('both clients on the survivor', () => w.balancer.active(backend(survivor)) >= 2, 10_000);
+    await until(
+      'both clients on the survivor',
+      () => w.balancer.active(backend(survivor)) >= 2,
+      10_000,
+    );
     const reconnectMs = Date.now() - t0;
-    await until('both joined', () => cam.state === 'connected' && viewer.state === 'connected', 10_000);
+    await until(
+      'both joined',
+      () => cam.state === 'connected' && viewer.state === 'connected',
+      10_000,
+    );
     const joinedMs = Date.now() - t0;
     expect(joinedMs).toBeLessThan(5_000);
-    await until('30 frames after the failover', () => clock.framesSince(framesBefore) >= 30, 30_000);
+    await until(
+      '30 frames after the failover',
+      () => clock.framesSince(framesBefore) >= 30,
+      30_000,
+    );
     await until('the dead node gone from the directory', async () =>
       (await redisLive(w)).every((id) => id !== victim.id),
     );
@@ -118,7 +145,11 @@ describe('cluster: drain and node failure with real node processes', () => {
     });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ nodeId: target.id, alreadyDraining: false });
-    await until('both clients on the other node', () => w.balancer.active(backend(via)) >= 2, 8_000);
+    await until(
+      'both clients on the other node',
+      () => w.balancer.active(backend(via)) >= 2,
+      8_000,
+    );
     expect(await target.exited()).toBe(0);
     await until('both joined', () => cam.state === 'connected' && viewer.state === 'connected');
     const audit = await w.store.audit.query({ action: 'cluster.drain', limit: 10 });
@@ -146,4 +177,3 @@ async function redisLive(w: ClusterWorld): Promise<string[]> {
     redis.disconnect();
   }
 }
-

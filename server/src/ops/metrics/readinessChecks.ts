@@ -57,6 +57,7 @@ export function readinessChecks(s: ReadinessSources): ReadinessCheck[] {
     {
       name: 'node',
       enabled: true,
+      uncached: true,
       run: async () => (s.draining?.() ? { ok: false, reason: 'draining' } : { ok: true }),
     },
   ];
