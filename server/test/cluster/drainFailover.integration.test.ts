@@ -21,7 +21,7 @@ describe('cluster: drain and node failure with real node processes', () => {
   const backend = (n: NodeProcess) => ({ host: n.host, port: n.port });
 
   beforeAll(async () => {
-    w = await startClusterWorld(2, { PORCHLIGHT_DRAIN_TIMEOUT_MS: '20000' });
+    w = await startClusterWorld(2, { PORCHLIGHT_DRAIN_TIMEOUT_MS: '40000' });
     // Both clients start on node-1: media between nodes is not what this test is about.
     w.balancer.setBackends([backend(w.cluster.nodes[0]!)]);
     cam = w.client(await w.mintCamera('Porch'));
@@ -81,8 +81,8 @@ describe('cluster: drain and node failure with real node processes', () => {
     })();
     const t0 = Date.now();
     const exit = from.terminate();
-    // Well inside the 20 s drain timeout: the clients moved because they were told to.
-    await until('both clients on node-2', () => w.balancer.active(backend(to)) >= 2, 8_000);
+    // Well inside the 40 s drain timeout: the clients moved because they were told to.
+    await until('both clients on node-2', () => w.balancer.active(backend(to)) >= 2, 20_000);
     const movedMs = Date.now() - t0;
     await until('30 frames after the move', () => clock.framesSince(framesBefore) >= 30, 30_000);
     expect(await exit).toBe(0);
@@ -104,6 +104,7 @@ describe('cluster: drain and node failure with real node processes', () => {
   it('kill -9 of the node: clients reconnect through the balancer within 5 s; Redis shows it down', async () => {
     const [survivor, victim] = w.cluster.nodes as [NodeProcess, NodeProcess];
     expect(w.nodesWithClients()).toEqual([victim]);
+    await until('the restarted node back in the rotation', () => w.balancer.healthy().length === 2);
     const framesBefore = clock.state.frames;
     clock.mark();
     const t0 = Date.now();
@@ -140,6 +141,7 @@ describe('cluster: drain and node failure with real node processes', () => {
     const [target, via] = w.cluster.nodes as [NodeProcess, NodeProcess];
     expect(w.nodesWithClients()).toEqual([target]);
     const admin = await w.mintPerson({ admin: true });
+    await until('the restarted node back in the rotation', () => w.balancer.healthy().length === 2);
     const res = await api(via.url, 'POST', `/api/v1/cluster/nodes/${target.id}/drain`, {
       token: admin,
     });
@@ -148,7 +150,7 @@ describe('cluster: drain and node failure with real node processes', () => {
     await until(
       'both clients on the other node',
       () => w.balancer.active(backend(via)) >= 2,
-      8_000,
+      20_000,
     );
     expect(await target.exited()).toBe(0);
     await until('both joined', () => cam.state === 'connected' && viewer.state === 'connected');
