@@ -59,6 +59,9 @@ run bench/whipFirstFrame.ts
 run bench/rtspIngest.ts
 # Webhooks: domain event -> signed delivery received vs a bare HTTPS POST (200 deliveries, ~10 s).
 run bench/webhookDelivery.ts
+# Cluster signaling: socket.io notifications across nodes through Redis vs one node (50 sockets,
+# ~30 s); kill -9 of a node with 20 SDK clients: rejoin on the survivor and the directory (~1 min).
+run bench/clusterSignaling.ts
 
 printf '\n'
 cat bench/results/latest.md

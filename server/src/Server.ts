@@ -52,6 +52,7 @@ import { connectPlaybackAuthz } from './recording/playback/AuthzInvalidation.ts'
 import { CallRouter } from './doorbell/CallRouter.ts';
 import { IdentityEventsRelay } from './identity/IdentityEventsRelay.ts';
 import { RedisDevicePresence } from './identity/devices/DevicePresence.ts';
+import { ClusterAdmin, NodeDrain } from './cluster/Drain.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -121,6 +122,8 @@ export class PorchlightServer {
   readonly ingest: Ingest;
   /** This node's view of the cluster: Redis bus, RPC, leases, node directory (docs/deployment.md). */
   readonly cluster: Cluster;
+  /** Takes the node out of service (SIGTERM in a cluster, the admin's drain); main.ts exits on `drained`. */
+  readonly drain: NodeDrain;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -147,6 +150,7 @@ export class PorchlightServer {
     whip: WhipIngest;
     ingest: Ingest;
     cluster: Cluster;
+    drain: NodeDrain;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -170,6 +174,7 @@ export class PorchlightServer {
     this.whip = parts.whip;
     this.ingest = parts.ingest;
     this.cluster = parts.cluster;
+    this.drain = parts.drain;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -415,6 +420,12 @@ export class PorchlightServer {
         }),
       });
       sockets.server = signaling;
+      const drain = new NodeDrain({
+        cluster,
+        sockets: signaling,
+        timeoutMs: config.cluster.drainTimeoutMs,
+        reconnectSpreadMs: config.cluster.reconnectSpreadMs,
+      });
       // A health sample always gets a fresh poll; scrapes share one per 2 s at most.
       const media = new MediaStats({
         pool,
@@ -433,7 +444,11 @@ export class PorchlightServer {
           turn: turn?.supervisor,
           push: notify.sender,
         },
-        readiness: { db: store.executor, storage: recording.service.vault.storage },
+        readiness: {
+          db: store.executor,
+          storage: recording.service.vault.storage,
+          draining: () => drain.draining,
+        },
         authenticate: (bearer) => identity.authenticator.authenticate(bearer),
         mayReadMetrics: (principal) => identity.authorizer.can(principal, 'metrics:read', '*'),
       });
@@ -493,6 +508,7 @@ export class PorchlightServer {
           usage,
           ops,
           ingest: cameras,
+          cluster: new ClusterAdmin(cluster, drain),
         }),
         identity.authenticator,
         overrides.protocolVersions,
@@ -544,6 +560,7 @@ export class PorchlightServer {
         whip,
         ingest: cameras,
         cluster,
+        drain,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -652,6 +669,7 @@ function apiContext({
   usage,
   ops,
   ingest,
+  cluster,
 }: {
   identity: Identity;
   recording: Recording;
@@ -665,6 +683,7 @@ function apiContext({
   usage: UsageMetering | undefined;
   ops: Ops;
   ingest: Ingest;
+  cluster: ApiContext['cluster'];
 }): ApiContext {
   const { accounts, sites, grants, devices, apiKeys, turnUsage, invitations } = identity.repos;
   return {
@@ -692,6 +711,7 @@ function apiContext({
     alarms: alarms.service,
     webhooks: webhooks.service,
     ingest,
+    cluster,
   };
 }
 

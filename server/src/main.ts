@@ -22,10 +22,10 @@ async function main(): Promise<void> {
   const server = await PorchlightServer.create(config);
 
   let stopping = false;
-  const stop = (signal: string): void => {
+  const stop = (why: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info('signal received', { signal });
+    logger.info('stopping', { why });
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close().then(
@@ -36,8 +36,17 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // In a cluster SIGTERM drains first (clients move to the other nodes), then stops; an admin's
+  // drain ends the same way. A single box stops at once, as it always did. A second signal
+  // while draining stops at once too.
+  server.drain.on('drained', (reason) => stop(`drained (${reason})`));
+  const onSignal = (signal: string): void => {
+    if (!server.cluster.clustered || server.drain.draining) return stop(signal);
+    logger.info('signal received: draining', { signal });
+    void server.drain.start(signal);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 
   const lines = [`Porchlight is running at ${server.url}`];
   if (config.devBootstrap) {

@@ -217,6 +217,12 @@ export interface NotificationMap {
    */
   mediaReset: { reason: string; routerRtpCapabilities: RtpCapabilities };
   /**
+   * This node is going away (drain, rolling restart): disconnect and connect again through the
+   * same URL after `afterMs` (spread so clients do not all arrive at once); the balancer sends
+   * the new connection to another node. Join again and re-establish media as after a drop.
+   */
+  reconnect: { reason: string; afterMs: number };
+  /**
    * To every open socket of every account that may answer the door (joined or not): a call
    * started ringing. `call.snapshotUrl` may still be null; a `callUpdated` brings it.
    */

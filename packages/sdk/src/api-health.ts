@@ -1,7 +1,12 @@
-import type { HealthSeries, HealthSeriesQuery } from '@porchlight/protocol';
+import type {
+  ClusterDrain,
+  ClusterNode,
+  HealthSeries,
+  HealthSeriesQuery,
+} from '@porchlight/protocol';
 import { UsageApi } from './api-usage.ts';
 
-/** Server operations of {@link PorchlightApi}: the admin's health charts. */
+/** Server operations of {@link PorchlightApi}: the admin's health charts and the cluster's nodes. */
 export abstract class HealthApi extends UsageApi {
   /**
    * Recent health samples as chart columns (CPU per worker, bitrate in/out, sockets, recorders,
@@ -9,5 +14,18 @@ export abstract class HealthApi extends UsageApi {
    */
   getHealthSeries(query: HealthSeriesQuery = {}): Promise<HealthSeries> {
     return this.call('getHealthSeries', { query: { ...query } });
+  }
+
+  /** The cluster's live nodes with their load and draining state (a single box: itself). Admins. */
+  listClusterNodes(): Promise<ClusterNode[]> {
+    return this.call('listClusterNodes');
+  }
+
+  /**
+   * Drains a node like SIGTERM: its clients move to the other nodes, then it exits. Admins;
+   * audited. A single box refuses (CONFLICT).
+   */
+  drainClusterNode(nodeId: string): Promise<ClusterDrain> {
+    return this.call('drainClusterNode', { params: { nodeId } });
   }
 }

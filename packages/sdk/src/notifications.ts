@@ -82,6 +82,9 @@ export function applyNotification(t: NotificationTarget, notification: Notificat
     case 'mediaReset':
       t.mediaReset(notification.payload.reason, notification.payload.routerRtpCapabilities);
       break;
+    // The signaling layer reconnects by itself; the drop and rejoin follow as usual.
+    case 'reconnect':
+      break;
     case 'callRinging':
     case 'callUpdated':
     case 'callAnswered':

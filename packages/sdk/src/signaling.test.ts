@@ -206,6 +206,26 @@ describe('Signaling token provider', () => {
   });
 });
 
+describe('Signaling reconnect notice (a draining node)', () => {
+  it('drops the socket and dials again after afterMs, without counting a failed attempt', async () => {
+    const provider = countingProvider();
+    const { server, signaling } = await setup(() => 'accept', provider.provide);
+    const retrying: number[] = [];
+    signaling.on('retrying', (attempt) => retrying.push(attempt));
+    signaling.start();
+    await next<[]>((l) => signaling.on('up', l));
+    const down = next<[string]>((l) => signaling.on('down', l));
+    const upAgain = next<[]>((l) => signaling.on('up', l));
+    const t0 = Date.now();
+    server.sockets[0]!.emit('reconnect', { reason: 'SIGTERM', afterMs: 300 });
+    expect((await down)[0]).toBe('io client disconnect');
+    await upAgain;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
+    expect(server.sockets).toHaveLength(2);
+    expect(retrying).toEqual([]);
+  });
+});
+
 describe('PorchlightClient siteId', () => {
   it('is sent in join', async () => {
     const server = await startServer(() => 'accept');

@@ -50,6 +50,7 @@ const NOTIFICATION_NAMES = [
   'consumerClosed',
   'consumerLayersChanged',
   'mediaReset',
+  'reconnect',
   'callRinging',
   'callUpdated',
   'callAnswered',
@@ -64,6 +65,9 @@ const NOTIFICATION_NAMES = [
 type MissingNotification = Exclude<NotificationName, (typeof NOTIFICATION_NAMES)[number]>;
 const exhaustive: MissingNotification extends never ? true : false = true;
 void exhaustive;
+
+/** The longest wait a server's `reconnect` notice can ask for. */
+const MAX_MOVE_DELAY_MS = 10_000;
 
 /** Handshake rejections that no amount of retrying fixes. */
 const FATAL_HANDSHAKE_CODES: ReadonlySet<string> = new Set(['UNAUTHORIZED', 'FORBIDDEN']);
@@ -122,6 +126,7 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
     this.socket.on('disconnect', this.onDisconnect);
     for (const name of NOTIFICATION_NAMES) {
       this.socket.on(name, (payload: unknown) => {
+        if (name === 'reconnect') this.moveAway(payload);
         this.safeEmit('notification', { name, payload } as Notification);
       });
     }
@@ -146,6 +151,26 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
     if (this.closed) return;
     this.socket.disconnect();
     this.scheduleRetry();
+  }
+
+  /**
+   * The server is draining: drop this connection and dial again after its `afterMs` (capped), the
+   * same URL, so the balancer picks another node. Not a failure: the backoff does not grow.
+   */
+  private moveAway(payload: unknown): void {
+    if (this.closed) return;
+    const asked = (payload as { afterMs?: unknown } | null)?.afterMs;
+    const delay =
+      typeof asked === 'number' && Number.isFinite(asked)
+        ? Math.min(Math.max(0, asked), MAX_MOVE_DELAY_MS)
+        : 0;
+    this.socket.disconnect();
+    clearTimeout(this.retryTimer);
+    this.attempt = 0;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.dial();
+    }, delay);
   }
 
   close(): void {

@@ -19,6 +19,7 @@ import type { BillingPort } from '../ops/billing/ports.ts';
 import type { AlarmService } from '../ops/alarms/AlarmService.ts';
 import type { WebhookService } from '../webhooks/WebhookService.ts';
 import type { Ingest } from '../ingest/Ingest.ts';
+import type { ClusterAdmin } from '../cluster/Drain.ts';
 
 /** What the RTSP/RTMP camera routes use (docs/cameras.md). */
 export type IngestPort = Pick<
@@ -68,6 +69,8 @@ export interface ApiContext extends IdentityPorts {
   detection: DetectionPort;
   /** Metered usage (server/src/ops/usage); undefined when usage metering is off. */
   usage: UsageReportPort | undefined;
+  /** The cluster's nodes and the admin's drain (a single box lists itself). */
+  cluster: Pick<ClusterAdmin, 'nodes' | 'drain'>;
   /** The server's recent health samples (admin charts). */
   health: { series(since?: number): HealthSeries };
   /** Price lists, invoices, estimates, the cloud-vs-box saving. */

@@ -76,6 +76,17 @@ export const defaults = {
     leaseMs: 10_000,
     /** Node heartbeat (ms); a node missing ~3 beats is down and its sites are re-placed. */
     heartbeatMs: 1_000,
+    /**
+     * Drain (SIGTERM or the admin action): the longest a node waits for its sockets to move to
+     * other nodes before it closes the rest and exits. Keep it under the service manager's stop
+     * timeout (systemd TimeoutStopSec, 90 s by default).
+     */
+    drainTimeoutMs: 30_000,
+    /**
+     * Clients told to reconnect elsewhere wait a random delay up to this long, so a drained node's
+     * clients do not all arrive at the others in the same instant.
+     */
+    reconnectSpreadMs: 1_000,
   },
   signaling: {
     /** Seconds an unauthenticated or idle socket may wait for its join. */

@@ -23,6 +23,7 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' }> =
   PORCHLIGHT_DATABASE_URL: { path: ['database', 'url'], type: 'string' },
   PORCHLIGHT_REDIS_URL: { path: ['cluster', 'redisUrl'], type: 'string' },
   PORCHLIGHT_NODE_ID: { path: ['cluster', 'nodeId'], type: 'string' },
+  PORCHLIGHT_DRAIN_TIMEOUT_MS: { path: ['cluster', 'drainTimeoutMs'], type: 'int' },
   PORCHLIGHT_DETECTION_HOST: { path: ['detection', 'host', 'enabled'], type: 'bool' },
   PORCHLIGHT_RECORDING_ENABLED: { path: ['recording', 'enabled'], type: 'bool' },
   PORCHLIGHT_RECORDING_STORAGE: { path: ['recording', 'storage'], type: 'string' },

@@ -115,6 +115,18 @@ export const ConfigSchema = z
           .default(defaults.cluster.keyPrefix),
         leaseMs: z.number().int().min(1_000).max(600_000).default(defaults.cluster.leaseMs),
         heartbeatMs: z.number().int().min(100).max(60_000).default(defaults.cluster.heartbeatMs),
+        drainTimeoutMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(3_600_000)
+          .default(defaults.cluster.drainTimeoutMs),
+        reconnectSpreadMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(60_000)
+          .default(defaults.cluster.reconnectSpreadMs),
       })
       .default(defaults.cluster),
     signaling: z

@@ -92,6 +92,7 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
   readonly #onDeviceRenamed: (renamed: { siteId: string; deviceId: string; name: string }) => void;
   readonly #adapterClient: Redis | undefined;
   #closed = false;
+  #draining = false;
 
   constructor(options: SignalingServerOptions) {
     super();
@@ -136,6 +137,16 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
       });
       next(Object.assign(new Error(`${refusal.code}: ${refusal.message}`), { data: refusal }));
     });
+    // A draining node takes no new sockets: the client retries and the balancer picks another.
+    this.io.use((_socket, next) => {
+      if (!this.#draining) return next();
+      const message = 'this node is draining: reconnect to reach another';
+      next(
+        Object.assign(new Error(`UNAVAILABLE: ${message}`), {
+          data: { code: 'UNAVAILABLE', message },
+        }),
+      );
+    });
     this.io.use((socket, next) => {
       const auth: unknown = socket.handshake.auth;
       const token =
@@ -165,12 +176,13 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
         },
       );
     });
+    const deps = { ...options, accepting: () => !this.#draining };
     this.io.on('connection', (socket) => {
       if (this.#closed) {
         socket.disconnect(true);
         return;
       }
-      const session = new SignalingSession(socket, options, (type, error) =>
+      const session = new SignalingSession(socket, deps, (type, error) =>
         this.safeEmit('request', type, error),
       );
       this.#sessions.add(session);
@@ -221,6 +233,26 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
   #emit(rooms: string[], name: NotificationName, payload: unknown): void {
     if (this.#closed) return;
     (this.io.to(rooms).emit as (n: string, p: unknown) => boolean)(name, payload);
+  }
+
+  /**
+   * Drain: refuses new sockets and joins from now on and tells every open socket to reconnect
+   * (through the balancer, to another node) after a random delay up to `spreadMs`. Idempotent.
+   */
+  drain(reason: string, spreadMs: number): void {
+    if (this.#closed || this.#draining) return;
+    this.#draining = true;
+    for (const s of this.#sessions)
+      s.notify('reconnect', { reason, afterMs: Math.floor(Math.random() * spreadMs) });
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** Disconnects the sockets still open (a drain that ran out of time). */
+  disconnectAll(): void {
+    this.io.disconnectSockets(true);
   }
 
   get sessionCount(): number {

@@ -64,6 +64,8 @@ export interface SessionDeps {
   calls?: CallJoinPort;
   /** Usage metering (server/src/ops/usage); absent: nothing is counted. */
   usage?: SignalingUsage;
+  /** False while the node drains: joins are refused (retryable) so clients go elsewhere. */
+  accepting?: () => boolean;
 }
 
 /** What signaling reports to usage metering. */
@@ -286,7 +288,11 @@ export class SignalingSession {
 
   async #handle<K extends RequestName>(event: K, req: RequestOf<K>): Promise<unknown> {
     if (this.#closed) throw PorchlightError.unavailable('session closed');
-    if (event === 'join') return this.#join(req as RequestOf<'join'>);
+    if (event === 'join') {
+      if (this.#deps.accepting?.() === false)
+        throw PorchlightError.unavailable('this node is draining: reconnect to reach another');
+      return this.#join(req as RequestOf<'join'>);
+    }
     if (!this.#joined) throw PorchlightError.conflict('join first');
     const handler = handlers[event as Exclude<RequestName, 'join'>] as (
       ctx: HandlerContext,

@@ -1,5 +1,5 @@
 import { restRoutes, type RestRouteName } from '@porchlight/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes } from '../../src/api/routes/index.ts';
 import { startTestServer } from '../../../tests/support/testServer.ts';
 import { fragments, startCamera, until } from '../recording/support.ts';
@@ -68,6 +68,28 @@ const cases = {
     expect(series.sockets).toHaveLength(series.t.length);
     const last = series.t.at(-1)!;
     expect((await w.admin.getHealthSeries({ since: last })).t).toEqual([]);
+  },
+  listClusterNodes: async (w) => {
+    const nodes = await w.admin.listClusterNodes();
+    expect(nodes).toHaveLength(1);
+    expect(nodes[0]).toMatchObject({ self: true, draining: false });
+  },
+  // A single box refuses a drain (CONFLICT, server/src/cluster/Drain.test.ts); the wire contract of
+  // an accepted one is checked with this box posing as a cluster node whose drain does nothing.
+  drainClusterNode: async (w) => {
+    const { cluster, drain } = w.ts.server;
+    const start = vi.spyOn(drain, 'start').mockResolvedValue(undefined);
+    Object.defineProperty(cluster, 'clustered', { value: true, configurable: true });
+    try {
+      expect(await w.admin.drainClusterNode(cluster.nodeId)).toEqual({
+        nodeId: cluster.nodeId,
+        alreadyDraining: false,
+      });
+      expect(start).toHaveBeenCalledWith('admin');
+    } finally {
+      Object.defineProperty(cluster, 'clustered', { value: false, configurable: true });
+      start.mockRestore();
+    }
   },
   listGrants: async (w) => expect((await w.admin.listGrants(w.siteB))[0]?.role).toBe('owner'),
   createGrant: async (w) => {

@@ -24,6 +24,8 @@ export const REST_ENDPOINTS = {
   getAccountUsage: { method: 'GET', path: '/api/v1/admin/accounts/:accountId/usage' },
   listDeviceUsage: { method: 'GET', path: '/api/v1/sites/:siteId/usage/devices' },
   getHealthSeries: { method: 'GET', path: '/api/v1/admin/health/series' },
+  listClusterNodes: { method: 'GET', path: '/api/v1/cluster/nodes' },
+  drainClusterNode: { method: 'POST', path: '/api/v1/cluster/nodes/:nodeId/drain' },
   listAlarms: { method: 'GET', path: '/api/v1/sites/:siteId/alarms' },
   createAlarm: { method: 'POST', path: '/api/v1/sites/:siteId/alarms' },
   listAlarmHistory: { method: 'GET', path: '/api/v1/sites/:siteId/alarms/history' },

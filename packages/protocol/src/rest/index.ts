@@ -17,6 +17,7 @@ import { authRoutes } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
 import { healthRoutes } from './health.ts';
+import { clusterRoutes } from './cluster.ts';
 import { notificationRoutes } from './notifications.ts';
 import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
@@ -43,6 +44,7 @@ export * from './common.ts';
 export * from './devices.ts';
 export * from './grants.ts';
 export * from './health.ts';
+export * from './cluster.ts';
 export * from './notifications.ts';
 export * from './invitations.ts';
 export * from './recordings.ts';
@@ -60,6 +62,7 @@ export const restRoutes = {
   ...turnUsageRoutes,
   ...usageRoutes,
   ...healthRoutes,
+  ...clusterRoutes,
   ...grantRoutes,
   ...invitationRoutes,
   ...deviceRoutes,

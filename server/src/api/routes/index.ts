@@ -11,6 +11,7 @@ import { eventRoutes } from './events.ts';
 import { deviceRoutes } from './devices.ts';
 import { grantRoutes } from './grants.ts';
 import { healthRoutes } from './health.ts';
+import { clusterRoutes } from './cluster.ts';
 import { notificationRoutes } from './notifications.ts';
 import { invitationRoutes } from './invitations.ts';
 import { recordingRoutes } from './recordings.ts';
@@ -36,6 +37,7 @@ export const routes: readonly ApiRoute[] = [
   ...detectorHostRoutes,
   ...usageRoutes,
   ...healthRoutes,
+  ...clusterRoutes,
   ...billingRoutes,
   ...alarmRoutes,
   ...webhookRoutes,

@@ -5,9 +5,14 @@ export type CheckResult = { ok: true; detail?: string } | { ok: false; reason: s
 
 /** A dependency the server needs to serve its users. */
 export interface ReadinessCheck {
-  name: 'database' | 'storage' | 'workers' | 'turn';
+  name: 'database' | 'storage' | 'workers' | 'turn' | 'node';
   /** Disabled checks (TURN off) are reported but never make the server unready. */
   enabled: boolean;
+  /**
+   * Run on every request instead of sharing a run for a second: in-memory states that must
+   * flip at once (a draining node leaves the balancers' rotation on the next probe).
+   */
+  uncached?: boolean;
   run(): Promise<CheckResult>;
 }
 
@@ -42,8 +47,12 @@ export class Readiness {
   }
 
   async report(): Promise<ReadinessReport> {
+    return this.#run(this.#checks);
+  }
+
+  async #run(checksToRun: readonly ReadinessCheck[]): Promise<ReadinessReport> {
     const results = await Promise.all(
-      this.#checks.map(async (check) => {
+      checksToRun.map(async (check) => {
         const started = performance.now();
         const result = check.enabled
           ? await withTimeout(check.run())
@@ -71,15 +80,27 @@ export class Readiness {
   #shared(): Promise<ReadinessReport> {
     const now = performance.now();
     if (!this.#cached || now - this.#cached.at > SHARE_MS) {
-      this.#cached = { at: now, report: this.report() };
+      this.#cached = { at: now, report: this.#run(this.#checks.filter((c) => !c.uncached)) };
     }
     return this.#cached.report;
+  }
+
+  /** The shared run of the cached checks with a fresh run of the uncached ones. */
+  async #current(): Promise<ReadinessReport> {
+    const [shared, fresh] = await Promise.all([
+      this.#shared(),
+      this.#run(this.#checks.filter((c) => c.uncached)),
+    ]);
+    return {
+      ready: shared.ready && fresh.ready,
+      checks: { ...shared.checks, ...fresh.checks },
+    };
   }
 
   register(app: HttpApp): void {
     // Like /healthz, no credentials: it says which dependency is down, never how to reach it.
     app.get('/readyz', async (_req, reply) => {
-      const report = await this.#shared();
+      const report = await this.#current();
       return reply
         .status(report.ready ? 200 : 503)
         .header('cache-control', 'no-store')

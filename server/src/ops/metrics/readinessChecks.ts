@@ -14,9 +14,11 @@ export interface ReadinessSources {
   numWorkers: number;
   /** undefined when TURN is disabled. */
   turn: Pick<TurnSupervisor, 'healthy'> | undefined;
+  /** The node is draining (cluster): balancers must stop sending it new connections. */
+  draining?: () => boolean;
 }
 
-/** The four dependencies: database, recording storage, mediasoup workers, coturn. */
+/** The four dependencies (database, recording storage, mediasoup workers, coturn) and the node's own state (draining). */
 export function readinessChecks(s: ReadinessSources): ReadinessCheck[] {
   return [
     {
@@ -51,6 +53,12 @@ export function readinessChecks(s: ReadinessSources): ReadinessCheck[] {
       enabled: s.turn !== undefined,
       run: async () =>
         s.turn?.healthy ? { ok: true } : { ok: false, reason: 'coturn not answering STUN' },
+    },
+    {
+      name: 'node',
+      enabled: true,
+      uncached: true,
+      run: async () => (s.draining?.() ? { ok: false, reason: 'draining' } : { ok: true }),
     },
   ];
 }

@@ -13,6 +13,7 @@ import { doorbell } from './doorbell.ts';
 import { grants } from './grants.ts';
 import { ingest } from './ingest.ts';
 import { health } from './health.ts';
+import { cluster } from './cluster.ts';
 import { notifications } from './notifications.ts';
 import { invitations } from './invitations.ts';
 import { recordings } from './recordings.ts';
@@ -37,6 +38,7 @@ const RESOURCES: ResourceRows[] = [
   detectorHost,
   usage,
   health,
+  cluster,
   billing,
   alarms,
   webhooks,
