@@ -46,6 +46,7 @@ import { WhipIngest } from './ingest/whip/WhipIngest.ts';
 import { registerWhipRoutes } from './ingest/whip/whipRoutes.ts';
 import { Ingest } from './ingest/Ingest.ts';
 import { createCluster, type Cluster } from './cluster/Cluster.ts';
+import { ClusterMedia } from './media/cluster/ClusterMedia.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -115,6 +116,8 @@ export class PorchlightServer {
   readonly ingest: Ingest;
   /** This node's view of the cluster: Redis bus, RPC, leases, node directory (docs/deployment.md). */
   readonly cluster: Cluster;
+  /** Media across nodes: the producer directory and pipe transports; undefined on a single box. */
+  readonly clusterMedia: ClusterMedia | undefined;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -141,6 +144,7 @@ export class PorchlightServer {
     whip: WhipIngest;
     ingest: Ingest;
     cluster: Cluster;
+    clusterMedia: ClusterMedia | undefined;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -164,6 +168,7 @@ export class PorchlightServer {
     this.whip = parts.whip;
     this.ingest = parts.ingest;
     this.cluster = parts.cluster;
+    this.clusterMedia = parts.clusterMedia;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -206,6 +211,7 @@ export class PorchlightServer {
     let ingest: Ingest | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     let cluster: Cluster | undefined;
+    let clusterMedia: ClusterMedia | undefined;
     try {
       cluster = await createCluster({
         ...config.cluster,
@@ -235,6 +241,18 @@ export class PorchlightServer {
       }
       const turnService = turn;
       rooms = new RoomRegistry(pool, config.media.initialOutgoingBitrate);
+      if (cluster.clustered) {
+        clusterMedia = new ClusterMedia({
+          cluster,
+          rooms,
+          listen: {
+            listenIp: config.media.listenIp,
+            announcedAddress: sfuAddress,
+            enableSrtp: config.media.pipeSrtp,
+          },
+          keyPrefix: config.cluster.keyPrefix,
+        });
+      }
       if (config.usage.enabled) {
         usage = await UsageMetering.create({
           repo: store.usage,
@@ -498,6 +516,7 @@ export class PorchlightServer {
         whip,
         ingest: cameras,
         cluster,
+        clusterMedia,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -515,6 +534,7 @@ export class PorchlightServer {
         recording,
         usage,
         rooms,
+        clusterMedia,
         turn,
         pool,
         cluster,
@@ -576,7 +596,9 @@ export class PorchlightServer {
       await this.recording.close();
       // After recording: its last segments are part of the stored bytes.
       await this.usage?.close();
+      // Rooms first: their producers leave the cluster's directory as they close.
       this.rooms.closeAll();
+      this.clusterMedia?.close();
       await this.pool.close();
       await this.turn?.close();
       await this.http.close();
