@@ -242,7 +242,7 @@ export class PorchlightServer {
       const turnService = turn;
       rooms = new RoomRegistry(pool, config.media.initialOutgoingBitrate);
       if (cluster.clustered) {
-        clusterMedia = new ClusterMedia({
+        clusterMedia = await ClusterMedia.create({
           cluster,
           rooms,
           listen: {

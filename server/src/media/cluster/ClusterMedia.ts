@@ -41,7 +41,17 @@ export class ClusterMedia {
   readonly #timer: NodeJS.Timeout;
   #closed = false;
 
-  constructor(o: ClusterMediaOptions) {
+  /**
+   * Joins media to the cluster. Entries a previous process of this node id left behind (killed
+   * and restarted before the others noticed) are dropped first: their producers are gone.
+   */
+  static async create(o: ClusterMediaOptions): Promise<ClusterMedia> {
+    const media = new ClusterMedia(o);
+    await media.directory.purgeNode(o.cluster.nodeId);
+    return media;
+  }
+
+  private constructor(o: ClusterMediaOptions) {
     if (!o.cluster.redis) throw new Error('ClusterMedia needs a clustered node');
     this.#nodeId = o.cluster.nodeId;
     this.#rooms = o.rooms;
