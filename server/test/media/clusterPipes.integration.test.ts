@@ -201,6 +201,49 @@ describe('media across nodes through mediasoup pipe transports', () => {
     await until('A pipes released', async () => (await pipesOf(a, siteId)).length === 0);
   }, 180_000);
 
+  it('remote producers follow the per-peer policy, and a missed bus message heals from Redis', async () => {
+    const cam = cl.client(a, await a.mint('camera', { siteId, label: 'Gate' }));
+    cleanup.push(() => cam.close());
+    await cam.connect();
+    const source = syntheticCamera(320, 240, YUV.red, 10);
+    cleanup.push(source.stop);
+    const pub = await cam.publish(source.track, { source: 'camera', simulcast: false });
+    const producerId = pub.id!;
+    const owner = await viewerOn(b, 'owner-b');
+    await until('owner on B told', () => owner.producers.some((p) => p.producerId === producerId));
+    // A guest on B scoped to another device is never told about the camera on A, nor may consume it.
+    const { id: otherDevice } = await b.mintWithId('camera', { siteId, label: 'Other' });
+    const guest = cl.client(
+      b,
+      await b.mint('viewer', { siteId, siteRole: 'guest', deviceIds: [otherDevice] }),
+    );
+    cleanup.push(() => guest.close());
+    await guest.connect();
+    expect(guest.producers.some((p) => p.producerId === producerId)).toBe(false);
+    const refused = await guest.watch(producerId).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeTruthy();
+    expect(await pipesOf(b, siteId)).toEqual([]);
+
+    // B "missed" the producer (as if a pub/sub message was lost): the periodic re-read of the
+    // site's directory in Redis brings it back, and the owner is told again.
+    const room = b.server.rooms.rooms.get(siteId)!;
+    room.removeRemote(producerId);
+    await until(
+      'owner told it closed',
+      () => !owner.producers.some((p) => p.producerId === producerId),
+    );
+    await until(
+      'healed from Redis',
+      () => owner.producers.some((p) => p.producerId === producerId),
+      20_000,
+    );
+    cam.close();
+    await until('gone again', () => !owner.producers.some((p) => p.producerId === producerId));
+  }, 120_000);
+
   it('a node that dies takes its pipe producers with it; talk-back across nodes is refused clearly', async () => {
     const cam = cl.client(c, await c.mint('camera', { siteId, label: 'Shed' }));
     cleanup.push(() => cam.close());
