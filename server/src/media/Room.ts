@@ -464,19 +464,23 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   ): PorchlightError | undefined {
     const call = this.#options.call;
     if (call) return callPublishDenial(this.siteId, call, peer, source);
-    const target = targetPeerId === undefined ? undefined : this.#peers.get(targetPeerId);
-    if (source === 'talkback' && !target && this.#isRemotePeer(targetPeerId)) {
-      return PorchlightError.unavailable(
-        'talk-back to a camera connected to another node is not supported yet',
-      );
-    }
+    const target =
+      targetPeerId === undefined
+        ? undefined
+        : (this.#peers.get(targetPeerId) ?? this.#remoteCamera(targetPeerId));
     return publishDenial(this.siteId, peer, source, target);
   }
 
-  #isRemotePeer(peerId: string | undefined): boolean {
-    if (peerId === undefined) return false;
-    for (const p of this.#remote.values()) if (p.appData.peerId === peerId) return true;
-    return false;
+  /**
+   * A camera peer on another node, as its directory entries describe it: talk-back to it is
+   * produced here and piped to its node like any producer (its room lets only it consume it).
+   */
+  #remoteCamera(peerId: string): Pick<Peer, 'role' | 'deviceId'> | undefined {
+    for (const p of this.#remote.values()) {
+      if (p.appData.peerId === peerId && p.appData.source === 'camera')
+        return { role: 'camera', deviceId: p.appData.deviceId };
+    }
+    return undefined;
   }
 
   /** A producer of this site by id, local or on another node. */

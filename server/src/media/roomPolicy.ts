@@ -34,7 +34,8 @@ export function publishDenial(
   siteId: string,
   peer: Peer,
   source: Source,
-  target: Peer | undefined,
+  /** The talk-back's target: a peer here, or what the directory says of one on another node. */
+  target: Pick<Peer, 'role' | 'deviceId'> | undefined,
 ): PorchlightError | undefined {
   if (source === 'talkback') {
     if (!target || target.role !== 'camera' || target.deviceId === undefined) {
