@@ -2,7 +2,7 @@
 # Benchmarks (not tests): each writes its section into bench/results/latest.json and regenerates
 # bench/results/latest.md. Loopback only; bounded in time (fan-out ~4 min, recording ~4 min,
 # recording density ~2-3 min, LL-HLS ~3 min, signaling ~1 min, push delivery ~10 s,
-# detection speed ~3.5 min, detection accuracy ~5 min, detection latency ~4 min).
+# detection speed ~3.5 min, detection accuracy ~5 min, detection latency ~4 min, cluster fan-out ~1.5 min).
 # Each bench also runs alone with options, e.g. `node --import tsx bench/fanout.ts --steps=25,100`
 # (see the header comment of each file).
 set -euo pipefail
@@ -62,6 +62,9 @@ run bench/webhookDelivery.ts
 # Cluster signaling: socket.io notifications across nodes through Redis vs one node (50 sockets,
 # ~30 s); kill -9 of a node with 20 SDK clients: rejoin on the survivor and the directory (~1 min).
 run bench/clusterSignaling.ts
+# Cluster: one camera fanned out to viewers on 3 in-process nodes (pipe transports) vs all on the
+# camera's node: time to first frame (local, pipe opened by the watch, pipe open), worker CPU per node (~1.5 min).
+run bench/clusterFanout.ts
 
 printf '\n'
 cat bench/results/latest.md

@@ -53,6 +53,7 @@ import { CallRouter } from './doorbell/CallRouter.ts';
 import { IdentityEventsRelay } from './identity/IdentityEventsRelay.ts';
 import { RedisDevicePresence } from './identity/devices/DevicePresence.ts';
 import { ClusterAdmin, NodeDrain } from './cluster/Drain.ts';
+import { ClusterMedia } from './media/cluster/ClusterMedia.ts';
 
 const logger = createLogger('Server');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -124,6 +125,8 @@ export class PorchlightServer {
   readonly cluster: Cluster;
   /** Takes the node out of service (SIGTERM in a cluster, the admin's drain); main.ts exits on `drained`. */
   readonly drain: NodeDrain;
+  /** Media across nodes: the producer directory and pipe transports; undefined on a single box. */
+  readonly clusterMedia: ClusterMedia | undefined;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -151,6 +154,7 @@ export class PorchlightServer {
     ingest: Ingest;
     cluster: Cluster;
     drain: NodeDrain;
+    clusterMedia: ClusterMedia | undefined;
   }) {
     this.config = parts.config;
     this.publicHost = parts.publicHost;
@@ -175,6 +179,7 @@ export class PorchlightServer {
     this.ingest = parts.ingest;
     this.cluster = parts.cluster;
     this.drain = parts.drain;
+    this.clusterMedia = parts.clusterMedia;
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_INTERVAL_MS);
     this.#purgeTimer.unref();
   }
@@ -219,6 +224,7 @@ export class PorchlightServer {
     let ingest: Ingest | undefined;
     const sfuAddress = resolveAnnouncedAddress(config.media.announcedAddress, publicHost);
     let cluster: Cluster | undefined;
+    let clusterMedia: ClusterMedia | undefined;
     try {
       cluster = await createCluster({
         ...config.cluster,
@@ -252,6 +258,18 @@ export class PorchlightServer {
       }
       const turnService = turn;
       rooms = new RoomRegistry(pool, config.media.initialOutgoingBitrate);
+      if (cluster.clustered) {
+        clusterMedia = await ClusterMedia.create({
+          cluster,
+          rooms,
+          listen: {
+            listenIp: config.media.listenIp,
+            announcedAddress: sfuAddress,
+            enableSrtp: config.media.pipeSrtp,
+          },
+          keyPrefix: config.cluster.keyPrefix,
+        });
+      }
       if (config.usage.enabled) {
         usage = await UsageMetering.create({
           repo: store.usage,
@@ -561,6 +579,7 @@ export class PorchlightServer {
         ingest: cameras,
         cluster,
         drain,
+        clusterMedia,
       });
       logger.info('listening', { url: server.url, workers: pool.slots.length, store: store.kind });
       return server;
@@ -578,6 +597,7 @@ export class PorchlightServer {
         recording,
         usage,
         rooms,
+        clusterMedia,
         turn,
         pool,
         cluster,
@@ -642,7 +662,9 @@ export class PorchlightServer {
       await this.recording.close();
       // After recording: its last segments are part of the stored bytes.
       await this.usage?.close();
+      // Rooms first: their producers leave the cluster's directory as they close.
       this.rooms.closeAll();
+      this.clusterMedia?.close();
       await this.pool.close();
       await this.turn?.close();
       await this.http.close();

@@ -111,7 +111,16 @@ export class BusRpc implements ClusterRpc {
         },
       });
     });
-    await this.#bus.publish(`rpc:${nodeId}`, { id, method, body: req });
+    // If publishing fails, `answer` is never awaited: it must not become an unhandled rejection
+    // when close() or the timer settles it later.
+    answer.catch(() => undefined);
+    try {
+      await this.#bus.publish(`rpc:${nodeId}`, { id, method, body: req });
+    } catch (error) {
+      this.#pending.get(id)?.reject(error as Error);
+      this.#pending.delete(id);
+      throw error;
+    }
     const body = await answer;
     const parsed = schema.safeParse(body);
     if (!parsed.success) {

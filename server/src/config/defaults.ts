@@ -33,6 +33,11 @@ export const defaults = {
     workerLogLevel: 'warn' as 'debug' | 'warn' | 'error' | 'none',
     /** Initial available outgoing bitrate per transport (bps). */
     initialOutgoingBitrate: 1_000_000,
+    /**
+     * SRTP on pipe transports between cluster nodes (media of a camera on one node watched on
+     * another). On by default: node links may cross networks the operator does not own.
+     */
+    pipeSrtp: true,
   },
   auth: {
     /** HMAC secret for tokens (>= 32 chars); default: generated once into dataDir/secrets. */

@@ -15,6 +15,7 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' }> =
   PORCHLIGHT_MEDIA_LISTEN_IP: { path: ['media', 'listenIp'], type: 'string' },
   PORCHLIGHT_ANNOUNCED_ADDRESS: { path: ['media', 'announcedAddress'], type: 'string' },
   PORCHLIGHT_RTC_PORT: { path: ['media', 'rtcPort'], type: 'int' },
+  PORCHLIGHT_MEDIA_PIPE_SRTP: { path: ['media', 'pipeSrtp'], type: 'bool' },
   PORCHLIGHT_TOKEN_SECRET: { path: ['auth', 'tokenSecret'], type: 'string' },
   PORCHLIGHT_TURN_ENABLED: { path: ['turn', 'enabled'], type: 'bool' },
   PORCHLIGHT_TURN_PORT: { path: ['turn', 'port'], type: 'int' },

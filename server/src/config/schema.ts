@@ -54,6 +54,7 @@ export const ConfigSchema = z
           .int()
           .min(100_000)
           .default(defaults.media.initialOutgoingBitrate),
+        pipeSrtp: z.boolean().default(defaults.media.pipeSrtp),
       })
       .default(defaults.media),
     auth: z

@@ -20,6 +20,18 @@ export interface ProducerAppData extends types.AppData {
   targetPeerId: string | undefined;
 }
 
+/**
+ * What the room's policies and announcements read of a producer: a mediasoup Producer, or a
+ * producer of this site on another node (cluster directory entry) seen through the same shape.
+ */
+export interface ProducerView {
+  readonly id: string;
+  readonly kind: types.MediaKind;
+  readonly paused: boolean;
+  readonly appData: ProducerAppData;
+  readonly rtpParameters: { readonly encodings?: readonly unknown[] | undefined };
+}
+
 export type Notify = <K extends NotificationName>(name: K, payload: NotificationMap[K]) => void;
 
 export interface PeerOptions {

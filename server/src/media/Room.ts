@@ -11,7 +11,8 @@ import { mayPublish } from './sources.ts';
 import { PorchlightError } from '../errors.ts';
 import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import { mediaCodecs } from './mediaCodecs.ts';
-import type { Peer, ProducerAppData } from './Peer.ts';
+import type { Peer, ProducerAppData, ProducerView } from './Peer.ts';
+import type { RemoteMediaPort, RemoteProducer } from './remoteMedia.ts';
 import { PeerSet } from './PeerSet.ts';
 import type { WorkerPool, WorkerSlot } from './WorkerPool.ts';
 import { mediasoupCall } from './mediasoupCall.ts';
@@ -48,6 +49,8 @@ export type RoomEvents = {
   relocated: [workerIndex: number];
   /** A peer started producing (recording attaches here). */
   producer: [producer: types.Producer<ProducerAppData>];
+  /** A local producer's announced facts changed (its device was renamed). */
+  producerUpdated: [producer: types.Producer<ProducerAppData>];
 };
 
 /**
@@ -64,6 +67,9 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   readonly #peers = new PeerSet();
   #slot: WorkerSlot;
   #router: types.Router;
+  /** This site's producers on other nodes (cluster mode), by producer id. */
+  readonly #remote = new Map<string, RemoteProducer>();
+  #remoteMedia: RemoteMediaPort | undefined;
   /** Pending while the room relocates to another worker; requests wait on it. */
   #relocation: Promise<void> | undefined;
   #closed = false;
@@ -184,7 +190,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     // A talk-back without a target goes to the camera being watched (or is refused as ambiguous).
     const targetPeerId =
       req.source === 'talkback'
-        ? (req.targetPeerId ?? watchedCamera(peer, (id) => this.#producerById(id)))
+        ? (req.targetPeerId ?? watchedCamera(peer, (id) => this.#viewById(id)))
         : req.targetPeerId;
     const denial = this.#publishDenial(peer, req.source, targetPeerId);
     if (denial) throw denial;
@@ -230,7 +236,9 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
 
   async consume(peer: Peer, req: RequestOf<'consume'>): Promise<ConsumerInfo> {
     await this.ready();
-    const producer = this.findProducer(req.producerId);
+    const producer: ProducerView | undefined =
+      this.#producerById(req.producerId) ?? this.#remote.get(req.producerId);
+    if (!producer) throw PorchlightError.notFound('producer');
     if (!this.#mayConsume(peer, producer)) {
       throw PorchlightError.forbidden('not allowed to consume this producer');
     }
@@ -238,17 +246,28 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     if (peer.consumers.size >= MAX_CONSUMERS_PER_PEER)
       throw PorchlightError.conflict('too many consumers');
     const rtpCapabilities = req.rtpCapabilities as types.RtpCapabilities;
-    const canConsume = await mediasoupCall(async () =>
-      this.#router.canConsume({ producerId: producer.id, rtpCapabilities }),
-    );
-    if (!canConsume)
-      throw PorchlightError.badRequest('rtpCapabilities cannot receive this producer');
-    const consumer = await mediasoupCall(() =>
-      transport.consume({ producerId: producer.id, rtpCapabilities, paused: true }),
-    );
+    // A remote producer is piped into this router first (once per node, shared by its viewers).
+    const release = await this.#acquireRemote(producer);
+    let consumer: types.Consumer;
+    try {
+      const canConsume = await mediasoupCall(async () =>
+        this.#router.canConsume({ producerId: producer.id, rtpCapabilities }),
+      );
+      if (!canConsume)
+        throw PorchlightError.badRequest('rtpCapabilities cannot receive this producer');
+      consumer = await mediasoupCall(() =>
+        transport.consume({ producerId: producer.id, rtpCapabilities, paused: true }),
+      );
+    } catch (error) {
+      release();
+      throw error;
+    }
+    consumer.observer.once('close', () => {
+      peer.consumers.delete(consumer.id);
+      release();
+    });
     this.#dropIfGone(peer, consumer);
     peer.consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
     consumer.on('producerclose', () => {
       if (!this.#relocation) peer.notify('consumerClosed', { consumerId: consumer.id });
     });
@@ -261,6 +280,60 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     return consumerInfo(consumer);
   }
 
+  /** One user of a remote producer's pipe; returns its idempotent release (a no-op if local). */
+  async #acquireRemote(producer: ProducerView): Promise<() => void> {
+    const remote = this.#remote.get(producer.id);
+    if (!remote || this.#producerById(producer.id)) return () => undefined;
+    const port = this.#remoteMedia;
+    if (!port) throw PorchlightError.unavailable('remote media is not available on this node');
+    const router = this.#router;
+    await port.acquire(router, this.siteId, remote);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      port.release(router, producer.id);
+    };
+  }
+
+  /** Lets this room consume producers of its site on other nodes (cluster mode). */
+  useRemoteMedia(port: RemoteMediaPort): void {
+    this.#remoteMedia = port;
+  }
+
+  /** This site's producers on other nodes, as this room knows them. */
+  remoteProducers(): RemoteProducer[] {
+    return [...this.#remote.values()];
+  }
+
+  /**
+   * A producer of this site on another node appeared or changed: peers that may consume it are
+   * told (producerAdded, producerPaused/Resumed, producerUpdated) as for a local one.
+   */
+  upsertRemote(producer: RemoteProducer): void {
+    if (this.#closed || this.#producerById(producer.id)) return;
+    const old = this.#remote.get(producer.id);
+    this.#remote.set(producer.id, producer);
+    if (!old) return this.#announce(producer, 'producerAdded');
+    if (old.paused !== producer.paused) {
+      const name = producer.paused ? 'producerPaused' : 'producerResumed';
+      this.#broadcast(producer, name, { producerId: producer.id });
+    }
+    if (
+      old.appData.label !== producer.appData.label ||
+      old.appData.deviceId !== producer.appData.deviceId
+    )
+      this.#announce(producer, 'producerUpdated');
+  }
+
+  /** A remote producer closed (or its node died): its viewers here get producerClosed. */
+  removeRemote(producerId: string): void {
+    const producer = this.#remote.get(producerId);
+    if (!producer) return;
+    this.#remote.delete(producerId);
+    if (!this.#closed) this.#broadcast(producer, 'producerClosed', { producerId });
+  }
+
   /** Producers published by one device (monitoring and tests). */
   producersOfDevice(deviceId: string): types.Producer<ProducerAppData>[] {
     return this.#peers.producersOfDevice(deviceId);
@@ -269,6 +342,11 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   /** Consumers of one producer across the site's peers (monitoring and tests). */
   consumersOf(producerId: string): types.Consumer[] {
     return this.#peers.consumersOf(producerId);
+  }
+
+  /** A producer of this site by id, local or on another node (audit, tests). */
+  producerView(producerId: string): ProducerView | undefined {
+    return this.#viewById(producerId);
   }
 
   /** Every producer of this site, by id; other sites' ids are simply not found. */
@@ -285,19 +363,19 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
         if (this.#mayConsume(peer, producer)) out.push(this.#infoFor(peer, producer));
       }
     }
+    for (const producer of this.#remote.values()) {
+      if (this.#mayConsume(peer, producer)) out.push(this.#infoFor(peer, producer));
+    }
     return out;
   }
 
   /** The producer as `peer` sees it: with what that peer may do with its device. */
-  #infoFor(peer: Peer, producer: types.Producer<ProducerAppData>): ProducerInfo {
+  #infoFor(peer: Peer, producer: ProducerView): ProducerInfo {
     return producerInfo(producer, allowedActions(this.siteId, peer, producer));
   }
 
   /** Announces a producer (added, or changed) to every peer that may consume it. */
-  #announce(
-    producer: types.Producer<ProducerAppData>,
-    name: 'producerAdded' | 'producerUpdated',
-  ): void {
+  #announce(producer: ProducerView, name: 'producerAdded' | 'producerUpdated'): void {
     for (const peer of this.#peers.values()) {
       if (this.#mayConsume(peer, producer)) peer.notify(name, this.#infoFor(peer, producer));
     }
@@ -305,7 +383,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
 
   /** Sends a producer event to every peer that may consume it. */
   #broadcast<K extends 'producerClosed' | 'producerPaused' | 'producerResumed'>(
-    producer: types.Producer<ProducerAppData>,
+    producer: ProducerView,
     name: K,
     payload: { producerId: string },
   ): void {
@@ -326,6 +404,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
       for (const producer of peer.producers.values()) {
         producer.appData.label = name;
         this.#announce(producer, 'producerUpdated');
+        this.safeEmit('producerUpdated', producer);
       }
     }
   }
@@ -338,7 +417,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     for (const info of this.#visibleProducers(peer)) peer.notify('producerUpdated', info);
   }
 
-  #mayConsume(peer: Peer, producer: types.Producer<ProducerAppData>): boolean {
+  #mayConsume(peer: Peer, producer: ProducerView): boolean {
     const call = this.#options.call;
     if (call) return callConsumeAllowed(this.siteId, call, peer, producer);
     return consumeAllowed(this.siteId, peer, producer);
@@ -361,7 +440,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   revalidate(peer: Peer): number {
     let closed = 0;
     for (const consumer of [...peer.consumers.values()]) {
-      const producer = this.#producerById(consumer.producerId);
+      const producer = this.#viewById(consumer.producerId);
       if (!producer || !this.#mayConsume(peer, producer)) {
         consumer.close();
         peer.notify('consumerClosed', { consumerId: consumer.id });
@@ -385,8 +464,28 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   ): PorchlightError | undefined {
     const call = this.#options.call;
     if (call) return callPublishDenial(this.siteId, call, peer, source);
-    const target = targetPeerId === undefined ? undefined : this.#peers.get(targetPeerId);
+    const target =
+      targetPeerId === undefined
+        ? undefined
+        : (this.#peers.get(targetPeerId) ?? this.#remoteCamera(targetPeerId));
     return publishDenial(this.siteId, peer, source, target);
+  }
+
+  /**
+   * A camera peer on another node, as its directory entries describe it: talk-back to it is
+   * produced here and piped to its node like any producer (its room lets only it consume it).
+   */
+  #remoteCamera(peerId: string): Pick<Peer, 'role' | 'deviceId'> | undefined {
+    for (const p of this.#remote.values()) {
+      if (p.appData.peerId === peerId && p.appData.source === 'camera')
+        return { role: 'camera', deviceId: p.appData.deviceId };
+    }
+    return undefined;
+  }
+
+  /** A producer of this site by id, local or on another node. */
+  #viewById(id: string): ProducerView | undefined {
+    return this.#producerById(id) ?? this.#remote.get(id);
   }
 
   #producerById(id: string): types.Producer<ProducerAppData> | undefined {
@@ -437,6 +536,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     this.#closed = true;
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
+    this.#remote.clear();
     this.#router.close();
     logger.info('room closed', { siteId: this.siteId });
     this.safeEmit('close');

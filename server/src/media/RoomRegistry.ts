@@ -16,6 +16,7 @@ export class RoomRegistry extends EnhancedEventEmitter<RoomRegistryEvents> {
   readonly #pending = new Map<string, Promise<Room>>();
   readonly #pool: WorkerPool;
   readonly #initialOutgoingBitrate: number;
+  #prepare: ((room: Room) => Promise<void>) | undefined;
 
   constructor(pool: WorkerPool, initialOutgoingBitrate: number) {
     super();
@@ -23,26 +24,36 @@ export class RoomRegistry extends EnhancedEventEmitter<RoomRegistryEvents> {
     this.#initialOutgoingBitrate = initialOutgoingBitrate;
   }
 
+  /**
+   * Runs on every new site room before anyone joins it (cluster mode: learn the site's producers
+   * on other nodes, so a join's answer already lists them).
+   */
+  setPreparer(prepare: (room: Room) => Promise<void>): void {
+    this.#prepare = prepare;
+  }
+
   get rooms(): ReadonlyMap<string, Room> {
     return this.#rooms;
   }
 
   async getOrCreate(siteId: string): Promise<Room> {
-    const existing = this.#rooms.get(siteId);
-    if (existing && !existing.closed) return existing;
+    // Pending first: a room is listed while it is prepared, but only handed out once ready.
     const pending = this.#pending.get(siteId);
     if (pending) return pending;
+    const existing = this.#rooms.get(siteId);
+    if (existing && !existing.closed) return existing;
     const creation = Room.create({
       siteId,
       pool: this.#pool,
       initialOutgoingBitrate: this.#initialOutgoingBitrate,
     })
-      .then((room) => {
+      .then(async (room) => {
         this.#rooms.set(siteId, room);
-        this.safeEmit('room', room);
         room.once('close', () => {
           if (this.#rooms.get(siteId) === room) this.#rooms.delete(siteId);
         });
+        await this.#prepare?.(room);
+        this.safeEmit('room', room);
         return room;
       })
       .finally(() => this.#pending.delete(siteId));

@@ -1,8 +1,7 @@
-import type { types } from 'mediasoup';
 import type { Source } from '@porchlight/protocol';
 import { deviceResource } from '../identity/authorization/resources.ts';
 import { PorchlightError } from '../errors.ts';
-import type { Peer, ProducerAppData } from './Peer.ts';
+import type { Peer, ProducerView } from './Peer.ts';
 import { factsOf } from './mediaInfo.ts';
 import { mayConsume } from './sources.ts';
 
@@ -25,7 +24,7 @@ export function callConsumeAllowed(
   siteId: string,
   guard: CallRoomGuard,
   peer: Peer,
-  producer: types.Producer<ProducerAppData>,
+  producer: ProducerView,
 ): boolean {
   if (!mayConsume(peer.role, peer.id, factsOf(producer))) return false;
   const door = deviceResource(siteId, guard.doorId);

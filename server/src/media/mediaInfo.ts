@@ -1,10 +1,10 @@
 import type { types } from 'mediasoup';
 import type { Action, ConsumerInfo, ProducerInfo, TransportInfo } from '@porchlight/protocol';
-import type { ProducerAppData } from './Peer.ts';
+import type { ProducerView } from './Peer.ts';
 import type { ProducerFacts } from './sources.ts';
 
 /** The source facts of a producer that the addressing rules look at. */
-export function factsOf(producer: types.Producer<ProducerAppData>): ProducerFacts {
+export function factsOf(producer: ProducerView): ProducerFacts {
   return {
     source: producer.appData.source,
     ownerPeerId: producer.appData.peerId,
@@ -16,10 +16,7 @@ export function factsOf(producer: types.Producer<ProducerAppData>): ProducerFact
  * How a producer is announced on the wire (`producerAdded`, `producerUpdated`, join), with what
  * the recipient may do with its device (`allowed`, see roomPolicy.allowedActions).
  */
-export function producerInfo(
-  producer: types.Producer<ProducerAppData>,
-  allowed: Action[],
-): ProducerInfo {
+export function producerInfo(producer: ProducerView, allowed: Action[]): ProducerInfo {
   return {
     producerId: producer.id,
     peerId: producer.appData.peerId,

@@ -1,8 +1,7 @@
-import type { types } from 'mediasoup';
 import { DEVICE_UI_ACTIONS, type Action, type Source } from '@porchlight/protocol';
 import { deviceResource } from '../identity/authorization/resources.ts';
 import { PorchlightError } from '../errors.ts';
-import type { Peer, ProducerAppData } from './Peer.ts';
+import type { Peer, ProducerView } from './Peer.ts';
 import { factsOf } from './mediaInfo.ts';
 import { mayConsume } from './sources.ts';
 
@@ -12,11 +11,7 @@ import { mayConsume } from './sources.ts';
  */
 
 /** Whether `peer` may consume `producer` now. */
-export function consumeAllowed(
-  siteId: string,
-  peer: Peer,
-  producer: types.Producer<ProducerAppData>,
-): boolean {
+export function consumeAllowed(siteId: string, peer: Peer, producer: ProducerView): boolean {
   if (!mayConsume(peer.role, peer.id, factsOf(producer))) return false;
   const a = producer.appData;
   if (a.source === 'talkback') {
@@ -39,7 +34,8 @@ export function publishDenial(
   siteId: string,
   peer: Peer,
   source: Source,
-  target: Peer | undefined,
+  /** The talk-back's target: a peer here, or what the directory says of one on another node. */
+  target: Pick<Peer, 'role' | 'deviceId'> | undefined,
 ): PorchlightError | undefined {
   if (source === 'talkback') {
     if (!target || target.role !== 'camera' || target.deviceId === undefined) {
@@ -62,7 +58,7 @@ export function publishDenial(
  */
 export function watchedCamera(
   peer: Peer,
-  producerById: (id: string) => types.Producer<ProducerAppData> | undefined,
+  producerById: (id: string) => ProducerView | undefined,
 ): string {
   const cameras = new Set<string>();
   for (const consumer of peer.consumers.values()) {
@@ -82,11 +78,7 @@ export function watchedCamera(
  * What `peer` may do with the device that published `producer` (announced as `allowed`, so apps
  * show only the controls that will work). Talk-back belongs to no device: nothing.
  */
-export function allowedActions(
-  siteId: string,
-  peer: Peer,
-  producer: types.Producer<ProducerAppData>,
-): Action[] {
+export function allowedActions(siteId: string, peer: Peer, producer: ProducerView): Action[] {
   const deviceId = producer.appData.deviceId;
   if (deviceId === undefined) return [];
   const resource = deviceResource(siteId, deviceId);

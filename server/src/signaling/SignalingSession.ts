@@ -179,12 +179,8 @@ export class SignalingSession {
   #auditView(consumer: { producerId: string; kind: string }): void {
     const joined = this.#joined;
     if (!joined || consumer.kind !== 'video') return;
-    let deviceId: string | undefined;
-    try {
-      deviceId = joined.room.findProducer(consumer.producerId).appData.deviceId;
-    } catch {
-      return; // The producer left in the meantime.
-    }
+    // Undefined when the producer left in the meantime; remote producers are audited too.
+    const deviceId = joined.room.producerView(consumer.producerId)?.appData.deviceId;
     if (deviceId === undefined) return;
     void this.#deps.audit.record({
       principal: this.#principal,

@@ -46,7 +46,7 @@ beforeEach(async () => {
   await alarms.start();
 });
 afterEach(async () => {
-  alarms.close();
+  await alarms.close();
   await store.close();
 });
 

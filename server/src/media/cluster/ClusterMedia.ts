@@ -1,0 +1,172 @@
+import type { types } from 'mediasoup';
+import { createLogger } from '@porchlight/runtime';
+import type { Cluster } from '../../cluster/Cluster.ts';
+import type { ProducerAppData } from '../Peer.ts';
+import type { Room } from '../Room.ts';
+import type { RoomRegistry } from '../RoomRegistry.ts';
+import { PipeOrigin } from './PipeOrigin.ts';
+import { PipeReceiver } from './PipeReceiver.ts';
+import type { PipeListen } from './pipeListen.ts';
+import { ProducerDirectory, type ProducerChange } from './ProducerDirectory.ts';
+import { entryOf, remoteOf, type ProducerEntry } from './producerEntry.ts';
+
+const logger = createLogger('media.cluster');
+
+/** Rooms re-read their site's directory this often, in case a bus message was lost. */
+export const DIRECTORY_RESYNC_MS = 10_000;
+
+export interface ClusterMediaOptions {
+  cluster: Cluster;
+  rooms: RoomRegistry;
+  listen: PipeListen;
+  /** Redis key prefix (cluster.keyPrefix). */
+  keyPrefix: string;
+  resyncMs?: number;
+}
+
+/**
+ * Media across nodes (cluster mode): each node has its own router per site; a site's producers
+ * are listed cluster-wide (ProducerDirectory) so every node's room announces them to its peers,
+ * and a viewer's consume of a producer on another node pipes it in (PipeReceiver ↔ PipeOrigin).
+ * Pipe producers are not room producers: nothing records them (recording stays with the origin).
+ */
+export class ClusterMedia {
+  readonly origin: PipeOrigin;
+  readonly receiver: PipeReceiver;
+  readonly directory: ProducerDirectory;
+  readonly #nodeId: string;
+  readonly #rooms: RoomRegistry;
+  readonly #cluster: Cluster;
+  readonly #unsubscribe: () => void;
+  readonly #timer: NodeJS.Timeout;
+  #closed = false;
+
+  /**
+   * Joins media to the cluster. Entries a previous process of this node id left behind (killed
+   * and restarted before the others noticed) are dropped first: their producers are gone.
+   */
+  static async create(o: ClusterMediaOptions): Promise<ClusterMedia> {
+    const media = new ClusterMedia(o);
+    await media.directory.purgeNode(o.cluster.nodeId);
+    return media;
+  }
+
+  private constructor(o: ClusterMediaOptions) {
+    if (!o.cluster.redis) throw new Error('ClusterMedia needs a clustered node');
+    this.#nodeId = o.cluster.nodeId;
+    this.#rooms = o.rooms;
+    this.#cluster = o.cluster;
+    this.directory = new ProducerDirectory({
+      redis: o.cluster.redis,
+      bus: o.cluster.bus,
+      prefix: o.keyPrefix,
+    });
+    this.origin = new PipeOrigin({
+      rpc: o.cluster.rpc,
+      rooms: o.rooms,
+      nodes: o.cluster.nodes,
+      listen: o.listen,
+    });
+    this.receiver = new PipeReceiver({ rpc: o.cluster.rpc, listen: o.listen });
+    this.#unsubscribe = this.directory.subscribe((change, from) => this.#apply(change, from));
+    o.rooms.setPreparer((room) => this.#prepare(room));
+    o.cluster.nodes.on('nodeDown', (nodeId) => void this.#nodeDown(nodeId));
+    this.#timer = setInterval(() => void this.#resyncAll(), o.resyncMs ?? DIRECTORY_RESYNC_MS);
+    this.#timer.unref();
+  }
+
+  /** Releases pipes and stops listening; this node's entries go with its producers' closes. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#unsubscribe();
+    this.receiver.close();
+    this.origin.close();
+  }
+
+  /** A new site room: it may consume remote producers, learns them, and lists its own. */
+  async #prepare(room: Room): Promise<void> {
+    room.useRemoteMedia(this.receiver);
+    room.on('producer', (producer) => this.#publish(room, producer));
+    room.on('producerUpdated', (producer) => this.#write(room, producer));
+    await this.#resync(room).catch((error: unknown) => {
+      // The room still works locally; the periodic resync tries again.
+      logger.warn('producer directory unreadable', { siteId: room.siteId, error: String(error) });
+    });
+  }
+
+  #publish(room: Room, producer: types.Producer<ProducerAppData>): void {
+    this.#write(room, producer);
+    producer.observer.on('pause', () => this.#write(room, producer));
+    producer.observer.on('resume', () => this.#write(room, producer));
+    producer.observer.once('close', () => {
+      void this.directory.remove(room.siteId, producer.id).catch((error: unknown) => {
+        logger.warn('producer directory remove failed', { siteId: room.siteId, error });
+      });
+    });
+  }
+
+  #write(room: Room, producer: types.Producer<ProducerAppData>): void {
+    if (producer.closed) return;
+    void this.directory
+      .upsert(entryOf(this.#nodeId, room.siteId, producer))
+      .catch((error: unknown) => {
+        logger.warn('producer directory write failed', { siteId: room.siteId, error });
+      });
+  }
+
+  #apply(change: ProducerChange, from: string): void {
+    if (change.op === 'closed') {
+      // A node speaks only for its own producers.
+      const room = this.#rooms.rooms.get(change.siteId);
+      const known = room?.remoteProducers().find((p) => p.id === change.producerId);
+      if (known && known.nodeId !== from) return;
+      this.receiver.closeProducer(change.producerId, from);
+      room?.removeRemote(change.producerId);
+      return;
+    }
+    const e = change.entry;
+    if (!this.#cluster.nodes.get(e.nodeId)) return; // Not (or no longer) a live node.
+    this.#upsert(e);
+  }
+
+  #upsert(e: ProducerEntry): void {
+    const room = this.#rooms.rooms.get(e.siteId);
+    if (!room || room.closed || room.callId !== undefined) return;
+    void this.receiver.setPaused(e.producerId, e.paused);
+    room.upsertRemote(remoteOf(e));
+  }
+
+  /** Brings a room's remote producers in line with the directory (missed messages). */
+  async #resync(room: Room): Promise<void> {
+    const entries = (await this.directory.read(room.siteId)).filter(
+      (e) => e.nodeId !== this.#nodeId && this.#cluster.nodes.get(e.nodeId) !== undefined,
+    );
+    const present = new Set(entries.map((e) => e.producerId));
+    for (const remote of room.remoteProducers()) {
+      if (present.has(remote.id)) continue;
+      this.receiver.closeProducer(remote.id, remote.nodeId);
+      room.removeRemote(remote.id);
+    }
+    for (const e of entries) this.#upsert(e);
+  }
+
+  async #resyncAll(): Promise<void> {
+    for (const [key, room] of this.#rooms.rooms) {
+      if (key.startsWith('call:') || room.closed) continue;
+      await this.#resync(room).catch(() => undefined);
+    }
+  }
+
+  async #nodeDown(nodeId: string): Promise<void> {
+    this.receiver.dropNode(nodeId);
+    for (const room of this.#rooms.rooms.values()) {
+      for (const remote of room.remoteProducers())
+        if (remote.nodeId === nodeId) room.removeRemote(remote.id);
+    }
+    await this.directory.purgeNode(nodeId).catch((error: unknown) => {
+      logger.warn('purging a dead node from the producer directory failed', { nodeId, error });
+    });
+  }
+}
