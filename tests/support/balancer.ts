@@ -109,7 +109,8 @@ export async function startBalancer(o: BalancerOptions): Promise<TestBalancer> {
     const check = (b: Backend): Promise<void> =>
       new Promise((resolve) => {
         const req = https.get(
-          { host: b.host, port: b.port, path, rejectUnauthorized: false, timeout: 2_000 },
+          // 5 s like a typical HAProxy `timeout check`: a busy node is slow, not down.
+          { host: b.host, port: b.port, path, rejectUnauthorized: false, timeout: 5_000 },
           (res) => {
             res.resume();
             if (res.statusCode === 200) down.delete(key(b));
