@@ -34,6 +34,7 @@ const ACTION_LABELS: Record<string, string> = {
   'webhook.update': 'Changed a webhook',
   'webhook.rotate': "Rotated a webhook's signing secret",
   'webhook.delete': 'Deleted a webhook',
+  'cluster.drain': 'Drained a server node',
   'stream.view-live': 'Watched live',
   'stream.view-recording': 'Watched a recording',
 };
