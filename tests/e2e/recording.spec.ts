@@ -305,7 +305,11 @@ test('live HLS plays the recording as it grows', async () => {
   // Glass to glass: what the camera saw then is on screen now. Once settled (hls.js catches up
   // to its target a little faster than real time), and as first shown.
   const firstMs = Date.now() - state.playingDate!;
-  const played = await measure(owner, 3_000);
+  // Playing: frames and time advance. On a busy box a live player may wait a moment for a part
+  // that is late, so a few 3 s windows are allowed before the stream counts as stalled.
+  let played = await measure(owner, 3_000);
+  for (let i = 0; i < 3 && (played.frames === 0 || played.speed <= 0.5); i += 1)
+    played = await measure(owner, 3_000);
   expect(played.frames).toBeGreaterThan(0);
   expect(played.speed).toBeGreaterThan(0.5);
   const settled = await player(owner);
