@@ -4,6 +4,7 @@ import { createCluster, type Cluster } from '../../src/cluster/Cluster.ts';
 import { ClusterRpcError, ClusterRpcTimeoutError } from '../../src/cluster/errors.ts';
 import { PorchlightError } from '../../src/errors.ts';
 import { startRedis, type TestRedis } from '../../../tests/support/redis.ts';
+import { until } from '../../../tests/support/until.ts';
 
 let redis: TestRedis;
 const open: Cluster[] = [];
@@ -19,19 +20,6 @@ async function node(id: string, o: { leaseMs?: number; heartbeatMs?: number } = 
   });
   open.push(c);
   return c;
-}
-
-function until<T>(check: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      const value = check();
-      if (value !== undefined) return resolve(value);
-      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
 }
 
 beforeAll(async () => {

@@ -22,6 +22,7 @@ import { createStore, type Store } from '../../src/store/createStore.ts';
 import { Webhooks } from '../../src/webhooks/Webhooks.ts';
 import { startPostgres, type TestPostgres } from '../../../tests/support/postgres.ts';
 import { startRedis, type TestRedis } from '../../../tests/support/redis.ts';
+import { until as untilAt } from '../../../tests/support/until.ts';
 
 const LEASE_MS = 1_000;
 let redis: TestRedis;
@@ -40,18 +41,9 @@ async function node(id: string): Promise<Cluster> {
   return c;
 }
 
-function until<T>(check: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      const value = check();
-      if (value !== undefined) return resolve(value);
-      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
+/** This file's waits: 20 s deadline, polled every 10 ms. */
+const until = <T>(check: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> =>
+  untilAt(check, what, timeoutMs, 10);
 
 beforeAll(async () => {
   redis = await startRedis();

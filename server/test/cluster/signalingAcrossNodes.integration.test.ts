@@ -11,6 +11,7 @@ import { connectRaw } from '../../../tests/support/rawClient.ts';
 import { startRedis, type TestRedis } from '../../../tests/support/redis.ts';
 import { startTestServer, type TestServer } from '../../../tests/support/testServer.ts';
 import { createDoor, listen, ring, type Listener } from '../doorbell/world.ts';
+import { until } from '../../../tests/support/until.ts';
 
 let redis: TestRedis;
 let postgres: TestPostgres;
@@ -32,21 +33,6 @@ async function node(id: string, address: string, tokenSecret: string): Promise<T
   });
   // The helper's url assumes 127.0.0.1; the server knows its own address.
   return { ...ts, url: ts.server.url };
-}
-
-/** Polls `check` until it returns a value (conditions, never fixed sleeps). */
-async function until<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 beforeAll(async () => {
