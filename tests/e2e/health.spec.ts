@@ -7,6 +7,9 @@ import { newPage } from './helpers.ts';
 
 let ts: TestServer;
 const sockets: RawClient[] = [];
+// The page polls: close it before the server, or its HTTP/2 session keeps the server's close
+// waiting (also when the test fails half-way).
+let adminPage: Page | undefined;
 
 test.beforeAll(async () => {
   // Fast samples, so the charts have points within a second or two.
@@ -20,6 +23,7 @@ test.beforeAll(async () => {
   }
 });
 test.afterAll(async () => {
+  await adminPage?.context().close();
   for (const s of sockets) s.close();
   await ts?.close();
 });
@@ -55,6 +59,7 @@ test('an admin watches live server health charts whose figures match the API', a
   browser,
 }) => {
   const page = await newPage(browser, `${ts.url}/admin/`);
+  adminPage = page;
   await page.getByTestId('login-email').fill('ops@example.com');
   await page.getByTestId('login-password').fill('ops-password-1');
   await page.getByTestId('login-submit').click();
@@ -76,13 +81,20 @@ test('an admin watches live server health charts whose figures match the API', a
   const login = await api<{ accessToken: string }>(ts.url, 'POST', '/api/v1/auth/login', {
     body: { email: 'ops@example.com', password: 'ops-password-1' },
   });
-  const latest = page.getByTestId('health-latest');
-  const t = Number(await latest.getAttribute('data-t'));
-  const shown = {
-    sockets: Number(await page.getByTestId('health-now-sockets').getAttribute('data-value')),
-    recorders: Number(await page.getByTestId('health-now-recorders').getAttribute('data-value')),
-    lag: Number(await page.getByTestId('health-now-lag').getAttribute('data-value')),
-  };
+  // One read of the rendered figures: the page re-renders every sample, so separate reads
+  // could mix two samples (the failure seen under load).
+  const { t, shown } = await page.getByTestId('health-latest').evaluate((el) => {
+    const value = (id: string) =>
+      Number(el.querySelector(`[data-testid="${id}"]`)!.getAttribute('data-value'));
+    return {
+      t: Number(el.getAttribute('data-t')),
+      shown: {
+        sockets: value('health-now-sockets'),
+        recorders: value('health-now-recorders'),
+        lag: value('health-now-lag'),
+      },
+    };
+  });
   const series = await api<HealthSeries>(ts.url, 'GET', '/api/v1/admin/health/series', {
     token: login.body.accessToken,
   });
@@ -99,8 +111,6 @@ test('an admin watches live server health charts whose figures match the API', a
   // Live: a socket leaves and the page follows without a reload.
   sockets.pop()!.close();
   await expect(page.getByTestId('health-now-sockets')).toHaveText('1', { timeout: 15_000 });
-  // The page polls: close it, or its HTTP/2 session keeps the server's close waiting.
-  await page.context().close();
 });
 
 test('the health series is for admins only', async () => {
