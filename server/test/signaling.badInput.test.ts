@@ -107,6 +107,66 @@ describe('hostile and malformed signaling input', () => {
     await assertStillServing();
   });
 
+  it('refuses an id that is not an id (a path in a siteId) with BAD_REQUEST, not INTERNAL', async () => {
+    const c = await connectRaw(ts.url, await ts.mint('viewer'));
+    for (const siteId of ['../x', 'a/b', 'a b', '%2e%2e', 'x\u0000']) {
+      const res = await c.request('join', { siteId });
+      expect(res.ok === false && res.error.code, siteId).toBe('BAD_REQUEST');
+    }
+    expect((await c.request('join', {})).ok).toBe(true);
+    c.close();
+    await assertStillServing();
+  });
+
+  it.each([
+    ['NUL', 'Porch\u0000'],
+    ['ESC', 'Porch\u001b[31m'],
+    ['a C1 control', 'Porch\u0085'],
+    ['a right-to-left override', 'Porch\u202egpj.exe'],
+    ['a bidi isolate', '\u2066Porch'],
+  ])('refuses a label with %s with BAD_REQUEST', async (_name, label) => {
+    const c = await connectRaw(ts.url, await ts.mint('viewer'));
+    const res = await c.request('join', { label });
+    expect(res.ok === false && res.error.code).toBe('BAD_REQUEST');
+    expect((await c.request('join', { label: 'Porch Ünïcode 门铃' })).ok).toBe(true);
+    c.close();
+  });
+
+  it('refuses a second producer with an SSRC or mid already in use with BAD_REQUEST, not INTERNAL', async () => {
+    const cam = await connectRaw(ts.url, await ts.mint('camera'));
+    expect((await cam.request('join', {})).ok).toBe(true);
+    const t = await cam.request<Data>('createTransport', { direction: 'send' });
+    if (!t.ok) throw new Error(t.error.message);
+    const produce = (rtpParameters: unknown) =>
+      cam.request<Data>('produce', {
+        transportId: t.data['id'],
+        kind: 'video',
+        source: 'camera',
+        rtpParameters,
+      });
+    expect((await produce(fakeVp8RtpParameters(5555))).ok).toBe(true);
+    const sameSsrc = await produce({ ...fakeVp8RtpParameters(5555), mid: '7' });
+    expect(sameSsrc.ok === false && sameSsrc.error).toEqual({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/ssrc/i),
+    });
+    const sameMid = await produce(fakeVp8RtpParameters(6666));
+    expect(sameMid.ok === false && sameMid.error).toEqual({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/mid/i),
+    });
+    const twice = await produce({
+      ...fakeVp8RtpParameters(7777),
+      mid: '8',
+      encodings: [{ ssrc: 7777 }, { ssrc: 7777 }],
+    });
+    expect(twice.ok === false && twice.error.code).toBe('BAD_REQUEST');
+    // The refusals left nothing behind: a fresh SSRC and mid still publish.
+    expect((await produce({ ...fakeVp8RtpParameters(8888), mid: '9' })).ok).toBe(true);
+    cam.close();
+    await assertStillServing();
+  });
+
   it('closes the socket of an oversized payload and keeps serving others', async () => {
     const victim = await connectRaw(ts.url, await ts.mint('viewer'));
     const closed = new Promise<string>((resolve) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TextSchema } from './text.ts';
 
 /**
  * Person detection, shared by the detector (browser, `packages/detector`), the server (per-camera
@@ -51,12 +52,7 @@ export const PolygonSchema = z
 export type Polygon = z.infer<typeof PolygonSchema>;
 
 export const ZoneSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(DETECTION_LIMITS.zoneName)
-    .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20), 'no control characters'),
+  name: TextSchema(DETECTION_LIMITS.zoneName),
   points: PolygonSchema,
 });
 export type Zone = z.infer<typeof ZoneSchema>;

@@ -1,4 +1,5 @@
 export * from './errors.ts';
+export { hasUnsafeText } from './text.ts';
 export * from './media.ts';
 export * from './messages.ts';
 export * from './limits.ts';

@@ -3,8 +3,8 @@
  * types; mediasoup itself validates semantics (and its TypeErrors are mapped to BAD_REQUEST).
  */
 import { z } from 'zod';
+import { ResourceIdSchema } from './text.ts';
 
-const id = z.string().min(1).max(64);
 const shortStr = z.string().max(256);
 const num = z.number().finite();
 const int = z.number().int();
@@ -106,7 +106,8 @@ export const DtlsParametersSchema = z.object({
     .max(8),
 });
 
-export const IdSchema = id;
+/** A mediasoup, peer, site or call id: UUID-like, never a path or free text. */
+export const IdSchema = ResourceIdSchema;
 
 export type RtpCapabilities = z.infer<typeof RtpCapabilitiesSchema>;
 export type RtpParameters = z.infer<typeof RtpParametersSchema>;

@@ -15,6 +15,7 @@ import {
   type RtpCapabilities,
   type RtpParameters,
 } from './media.ts';
+import { TextSchema } from './text.ts';
 import type { Ack } from './errors.ts';
 import type { AnsweredBy, CallOutcome, CallView } from './rest/calls.ts';
 import type { EventView } from './rest/events.ts';
@@ -38,7 +39,7 @@ export type Role = z.infer<typeof RoleSchema>;
 export const SourceSchema = z.enum(['camera', 'microphone', 'talkback', 'callAudio', 'callVideo']);
 export type Source = z.infer<typeof SourceSchema>;
 
-const label = z.string().trim().min(1).max(64);
+const label = TextSchema(64);
 
 /** A producer as announced to peers allowed to consume it. */
 export interface ProducerInfo {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ResourceIdSchema } from './text.ts';
 
 /**
  * The Web Push payload (JSON, encrypted per subscription with aes128gcm): the server builds it,
@@ -52,20 +53,19 @@ const ImageSchema = z
     (s) => /^\/(?!\/)[^\s\\]*$/.test(s) || /^https:\/\/[^\s\\]+$/.test(s),
     'invalid image URL',
   );
-const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid id');
 
 export const PushPayloadSchema = z.object({
   v: z.literal(PUSH_PAYLOAD_VERSION),
   type: z.enum(PUSH_TYPES),
   /** Absent on `test`. */
-  callId: IdSchema.optional(),
-  siteId: IdSchema.optional(),
-  doorId: IdSchema.optional(),
+  callId: ResourceIdSchema.optional(),
+  siteId: ResourceIdSchema.optional(),
+  doorId: ResourceIdSchema.optional(),
   /** Detection pushes: the camera and the event. */
-  deviceId: IdSchema.optional(),
-  eventId: IdSchema.optional(),
+  deviceId: ResourceIdSchema.optional(),
+  eventId: ResourceIdSchema.optional(),
   /** Alarm pushes: the alarm rule. */
-  alarmId: IdSchema.optional(),
+  alarmId: ResourceIdSchema.optional(),
   title: z.string().min(1).max(PUSH_LIMITS.title),
   body: z.string().max(PUSH_LIMITS.body),
   image: ImageSchema.optional(),

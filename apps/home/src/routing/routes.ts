@@ -3,6 +3,8 @@
  * bookmarks, reloads and the back button land on the same screen (docs/pwa.md "Addresses").
  */
 
+import { hasUnsafeText } from '@porchlight/protocol';
+
 export type SettingsSection = 'notifications' | 'webhooks';
 
 export type Route =
@@ -65,9 +67,7 @@ function instant(value: string | null): number | null {
 function zoneName(value: string | null): string | null {
   if (value === null) return null;
   const name = value.trim();
-  return name.length >= 1 && name.length <= 40 && ![...name].some((c) => c.charCodeAt(0) < 0x20)
-    ? name
-    : null;
+  return name.length >= 1 && name.length <= 40 && !hasUnsafeText(name) ? name : null;
 }
 
 function eventsFilter(query: URLSearchParams): EventsFilter {

@@ -1,17 +1,9 @@
 import { z } from 'zod';
 import { ACTIONS, DEVICE_KINDS, SITE_ROLES } from './enums.ts';
+import { ResourceIdSchema } from '../text.ts';
 
-/** Ids we mint are UUIDs; anything else is refused before it reaches the store. */
-export const ResourceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid id');
-/** Display text: trimmed, bounded, no control characters. */
-export const TextSchema = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    // eslint-disable-next-line no-control-regex
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'control characters are not allowed');
+export { ResourceIdSchema, TextSchema } from '../text.ts';
+
 export const EmailSchema = z.string().trim().toLowerCase().max(254).email();
 export const PasswordSchema = z.string().min(10).max(256);
 /** Unix milliseconds (bounded to what a JavaScript Date can hold). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ResourceIdSchema } from '../text.ts';
 import { DETECTION_BACKENDS, DetectorInfoSchema } from '../detection.ts';
 
 /**
@@ -19,7 +20,7 @@ export type DetectionCapability = z.infer<typeof DetectionCapabilitySchema>;
 
 /** One camera as the detector host reports it. */
 export const HostCameraStatusSchema = z.strictObject({
-  deviceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid id'),
+  deviceId: ResourceIdSchema,
   /** waiting: no video from the camera yet (offline, connecting); running: detecting. */
   state: z.enum(['waiting', 'starting', 'running', 'error']),
   detectionsPerSecond: z.number().nonnegative().max(1000).nullable(),

@@ -2,6 +2,8 @@
  * Resource paths: `site/<siteId>` and `site/<siteId>/device/<deviceId>`. Patterns may end in `/*`
  * (anything below) or be `*` (everything). Ids never contain '/', so a path is unambiguous.
  */
+import { PorchlightError } from '../../errors.ts';
+
 export type Resource = string;
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -26,6 +28,7 @@ export function resourceMatches(pattern: string, resource: Resource): boolean {
 }
 
 function checkId(id: string): string {
-  if (!ID.test(id)) throw new TypeError(`invalid resource id "${id.slice(0, 80)}"`);
+  // Callers validate ids at their entry points; one that slips through is still the client's input.
+  if (!ID.test(id)) throw PorchlightError.badRequest('invalid id');
   return id;
 }

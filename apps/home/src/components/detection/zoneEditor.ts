@@ -1,5 +1,6 @@
 import {
   DETECTION_LIMITS,
+  hasUnsafeText,
   type DetectionSettings,
   type Polygon,
   type Zone,
@@ -172,7 +173,7 @@ export function shapeProblem(state: EditorState, index: number): string | null {
   if (shape.kind === 'mask') return null;
   const name = shape.name.trim();
   if (name === '') return 'needs a name';
-  if ([...name].some((c) => c.charCodeAt(0) < 0x20)) return 'name has control characters';
+  if (hasUnsafeText(name)) return 'name has control characters';
   const same = state.shapes.findIndex((s) => s.kind === 'zone' && s.name.trim() === name);
   if (same !== index) return `same name as another zone`;
   return null;
