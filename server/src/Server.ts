@@ -276,6 +276,8 @@ export class PorchlightServer {
           rooms,
           sampleIntervalMs: config.usage.sampleIntervalMs,
           flushIntervalMs: config.usage.flushIntervalMs,
+          // One node integrates stored bytes (lease usage-storage); counters are per node.
+          cluster,
         });
       }
       const metering = usage;

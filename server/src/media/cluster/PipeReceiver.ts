@@ -155,7 +155,8 @@ export class PipeReceiver implements RemoteMediaPort {
           kind: consumed.kind,
           rtpParameters: consumed.rtpParameters as types.RtpParameters,
           paused: consumed.paused,
-          appData: { pipedFrom: link.nodeId },
+          // The device too: usage metering charges this node's viewers to it.
+          appData: { pipedFrom: link.nodeId, deviceId: remote.appData.deviceId },
         }),
       );
     } catch (error) {

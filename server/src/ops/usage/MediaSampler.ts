@@ -24,7 +24,8 @@ interface Tracked {
  * Reads the SFU's own RTP byte counters: every producer (bytes ingested, per publishing device;
  * '' for people's talk-back; WebRTC or plain RTP alike) and every consumer on a WebRTC transport
  * (bytes consumed by viewers, per device watched). The recorder's plain-transport consumers are
- * not viewers and are left out. Each `sample` adds what the counters grew by since the last one;
+ * not viewers and are left out; so are a cluster's pipes (the origin node counts the ingest, the
+ * viewers' node the consumers). Each `sample` adds what the counters grew by since the last one;
  * what a producer or consumer sends after the last sample before it closes is not seen.
  */
 export class MediaSampler {
@@ -84,9 +85,15 @@ export class MediaSampler {
   }
 
   #producer(room: Room, producer: types.Producer): void {
-    const app = producer.appData as Partial<ProducerAppData>;
+    const app = producer.appData as Partial<ProducerAppData> & { pipedFrom?: string };
     const who = { siteId: room.siteId, deviceId: app.deviceId ?? '' };
     this.#devices.set(producer.id, who);
+    if (app.pipedFrom !== undefined) {
+      // A cluster pipe's copy of another node's producer: that node counts the ingest. Known
+      // here only so the consumers of this node's viewers are charged to its device.
+      producer.observer.once('close', () => this.#devices.delete(producer.id));
+      return;
+    }
     this.#producers.set(producer, { ...who, counted: 0 });
     producer.observer.once('close', () => {
       this.#producers.delete(producer);

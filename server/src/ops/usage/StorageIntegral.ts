@@ -40,6 +40,11 @@ export class StorageIntegral {
     for (const [key, s] of this.#streams) if (Number.isNaN(s.at)) this.#streams.delete(key);
   }
 
+  /** Forgets every stream (another node integrates them now, or a takeover restores them). */
+  clear(): void {
+    this.#streams.clear();
+  }
+
   /** The stream now stores `bytes` (as of `at`). */
   set(siteId: string, deviceId: string, bytes: number, at: number): void {
     const s = this.#state(siteId, deviceId, at);

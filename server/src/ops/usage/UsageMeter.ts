@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, EnhancedEventEmitter } from '@porchlight/runtime';
-import type { UsageRepository, UsageRollup } from '../../store/repositories/UsageRepository.ts';
+import {
+  CHECKPOINT_HOUR,
+  type UsageRepository,
+  type UsageRollup,
+} from '../../store/repositories/UsageRepository.ts';
 import { hourOf } from './hours.ts';
 import { StorageIntegral } from './StorageIntegral.ts';
+
+/** Rows of the storage integral: byte-seconds and its checkpoint. */
+function isStorageRow(r: UsageRollup): boolean {
+  return r.hour === CHECKPOINT_HOUR || r.dimension === 'storedByteSeconds';
+}
 
 const logger = createLogger('UsageMeter');
 
@@ -106,6 +115,22 @@ export class UsageMeter extends EnhancedEventEmitter<UsageMeterEvents> {
   /** A stream's stored bytes changed (a segment written or deleted) at `at` (default now). */
   stored(siteId: string, deviceId: string, bytes: number, at = this.#o.now()): void {
     if (!this.#closed) this.storage.set(siteId, deviceId, bytes, at);
+  }
+
+  /**
+   * This node no longer integrates stored bytes (a cluster's `usage-storage` lease moved): its
+   * streams are forgotten, and so are the storage rows of a batch waiting for a retry. Whether
+   * that batch committed or not, the new holder resumes from the checkpoint it finds in the
+   * database, so retrying them could only count an interval twice.
+   */
+  forgetStorage(): void {
+    this.storage.clear();
+    if (this.#inFlight) {
+      this.#inFlight = {
+        ...this.#inFlight,
+        rows: this.#inFlight.rows.filter((r) => !isStorageRow(r)),
+      };
+    }
   }
 
   /** Writes what was counted; concurrent calls share one run. */
