@@ -111,6 +111,8 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     settings: RecordingStream;
     onDemandUntil: number | null;
     lastSeq: number;
+    /** The tracks of the device's latest stored run (recorded here or on another node). */
+    recordedTracks?: ('video' | 'audio')[] | undefined;
     deps: StreamRecordingDeps;
   }) {
     super();
@@ -118,6 +120,9 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     this.siteId = o.settings.siteId;
     this.#settings = o.settings;
     this.#nextSeq = o.lastSeq + 1;
+    // A camera that moved here from another node publishes what it recorded with there: its
+    // recorder starts without the settle wait.
+    this.#recordedTracks = o.recordedTracks;
     this.#deps = o.deps;
     // Resumes (and arms the deadline of) an on-demand recording that was running before a restart.
     this.#machine = new RecordingModeMachine({
