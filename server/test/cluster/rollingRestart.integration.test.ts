@@ -20,6 +20,11 @@ import { frameClock, startClusterWorld, until, type ClusterWorld } from './clust
 
 /** The issue's goal: no camera dropped for longer than this during a rolling restart. */
 const MAX_OUTAGE_MS = 2_000;
+/**
+ * Media a drained node may lose at the end of the camera's run there (issue 10's target for a
+ * disconnect): more means its last, partial segment was not stored before it exited.
+ */
+const MAX_LOST_AT_DRAIN_MS = 500;
 /** config recording.segmentSeconds (the default). */
 const SEGMENT_MS = 2_000;
 
@@ -204,7 +209,7 @@ describe('cluster: rolling restart keeps the camera and every recorded segment',
       console.log(
         `[rolling] ${d.node}: last segment of its run ends ${lostMs} ms before the camera left it`,
       );
-      expect(lostMs).toBeLessThanOrEqual(SEGMENT_MS);
+      expect(lostMs).toBeLessThanOrEqual(MAX_LOST_AT_DRAIN_MS);
       // (3) Playable: the clip of the drained node's last second decodes.
       expect(await playableFrames(end(last) - 1_000, end(last))).toBeGreaterThan(0);
     }
