@@ -34,6 +34,8 @@ export interface TestBalancer {
   healthy(): Backend[];
   /** Replaces the backend list (a test pins its first clients to one node, then adds the rest). */
   setBackends(backends: Backend[]): void;
+  /** Cuts every open connection to this backend (a network blip between clients and a node). */
+  cut(backend: Backend): void;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startBalancer(o: BalancerOptions): Promise<TestBalancer> {
   const activeBy = new Map<string, number>();
   const down = new Set<string>();
   const open = new Set<net.Socket>();
+  const upstreams = new Map<net.Socket, string>();
   let next = 0;
 
   /** Tries backends from the next in turn, skipping unhealthy ones unless all are. */
@@ -71,8 +74,10 @@ export async function startBalancer(o: BalancerOptions): Promise<TestBalancer> {
         counts.set(k, (counts.get(k) ?? 0) + 1);
         activeBy.set(k, (activeBy.get(k) ?? 0) + 1);
         open.add(upstream);
+        upstreams.set(upstream, k);
         upstream.once('close', () => {
           open.delete(upstream);
+          upstreams.delete(upstream);
           activeBy.set(k, (activeBy.get(k) ?? 1) - 1);
         });
         client.pipe(upstream).pipe(client);
@@ -139,6 +144,9 @@ export async function startBalancer(o: BalancerOptions): Promise<TestBalancer> {
     healthy: () => backends.filter((b) => !down.has(key(b))),
     setBackends: (list) => {
       backends = [...list];
+    },
+    cut: (b) => {
+      for (const [socket, k] of upstreams) if (k === key(b)) socket.destroy();
     },
     stop: async () => {
       stopped = true;

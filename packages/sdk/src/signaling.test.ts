@@ -207,7 +207,7 @@ describe('Signaling token provider', () => {
 });
 
 describe('Signaling reconnect notice (a draining node)', () => {
-  it('drops the socket and dials again after afterMs, without counting a failed attempt', async () => {
+  it('keeps the socket through afterMs, then drops it and dials again, without counting a failed attempt', async () => {
     const provider = countingProvider();
     const { server, signaling } = await setup(() => 'accept', provider.provide);
     const retrying: number[] = [];
@@ -219,6 +219,26 @@ describe('Signaling reconnect notice (a draining node)', () => {
     const t0 = Date.now();
     server.sockets[0]!.emit('reconnect', { reason: 'SIGTERM', afterMs: 300 });
     expect((await down)[0]).toBe('io client disconnect');
+    // Connected (media flowing) until the wait is over.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
+    await upAgain;
+    expect(server.sockets).toHaveLength(2);
+    expect(retrying).toEqual([]);
+  });
+
+  it('dials once after afterMs when the server drops the socket during the wait', async () => {
+    const provider = countingProvider();
+    const { server, signaling } = await setup(() => 'accept', provider.provide);
+    const retrying: number[] = [];
+    signaling.on('retrying', (attempt) => retrying.push(attempt));
+    signaling.start();
+    await next<[]>((l) => signaling.on('up', l));
+    const down = next<[string]>((l) => signaling.on('down', l));
+    const upAgain = next<[]>((l) => signaling.on('up', l));
+    const t0 = Date.now();
+    server.sockets[0]!.emit('reconnect', { reason: 'SIGTERM', afterMs: 300 });
+    server.sockets[0]!.disconnect(true);
+    expect((await down)[0]).toBe('io server disconnect');
     await upAgain;
     expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
     expect(server.sockets).toHaveLength(2);

@@ -154,8 +154,11 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
   }
 
   /**
-   * The server is draining: drop this connection and dial again after its `afterMs` (capped), the
-   * same URL, so the balancer picks another node. Not a failure: the backoff does not grow.
+   * The server is draining: after its `afterMs` (capped), drop this connection and dial again, the
+   * same URL, so the balancer picks another node. The connection (and with it the media) is kept
+   * through the wait: the spread is for the other nodes' sake, not an outage for this client. If
+   * the server drops it first, the dial still waits for the timer. Not a failure: the backoff
+   * does not grow.
    */
   private moveAway(payload: unknown): void {
     if (this.closed) return;
@@ -164,11 +167,11 @@ export class Signaling extends TypedEmitter<SignalingEvents> {
       typeof asked === 'number' && Number.isFinite(asked)
         ? Math.min(Math.max(0, asked), MAX_MOVE_DELAY_MS)
         : 0;
-    this.socket.disconnect();
     clearTimeout(this.retryTimer);
     this.attempt = 0;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
+      this.socket.disconnect();
       this.dial();
     }, delay);
   }

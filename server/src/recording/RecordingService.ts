@@ -186,6 +186,18 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     }
   }
 
+  /** The tracks of the device's latest stored run, from its codecs (`avc1.42e01f,opus`). */
+  async #lastRunTracks(deviceId: string): Promise<('video' | 'audio')[] | undefined> {
+    const [latest] = await this.index.latestSegments(deviceId, 1);
+    const run = latest ? await this.index.getRun(latest.runId) : null;
+    if (!run) return undefined;
+    const codecs = run.codecs.split(',').filter((c) => c !== '');
+    const tracks: ('video' | 'audio')[] = [];
+    if (codecs.some((c) => !/^(opus|mp4a)/i.test(c))) tracks.push('video');
+    if (codecs.some((c) => /^(opus|mp4a)/i.test(c))) tracks.push('audio');
+    return tracks.length > 0 ? tracks : undefined;
+  }
+
   #defaults(deviceId: string, siteId: string): RecordingStream {
     const now = this.#o.now();
     return {
@@ -269,6 +281,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
       settings,
       onDemandUntil: await this.index.onDemandUntil(deviceId),
       lastSeq: await this.index.lastSeq(deviceId),
+      recordedTracks: await this.#lastRunTracks(deviceId),
       deps: {
         index: this.index,
         vault: this.vault,

@@ -111,6 +111,8 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     settings: RecordingStream;
     onDemandUntil: number | null;
     lastSeq: number;
+    /** The tracks of the device's latest stored run (recorded here or on another node). */
+    recordedTracks?: ('video' | 'audio')[] | undefined;
     deps: StreamRecordingDeps;
   }) {
     super();
@@ -118,6 +120,9 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     this.siteId = o.settings.siteId;
     this.#settings = o.settings;
     this.#nextSeq = o.lastSeq + 1;
+    // A camera that moved here from another node publishes what it recorded with there: its
+    // recorder starts without the settle wait.
+    this.#recordedTracks = o.recordedTracks;
     this.#deps = o.deps;
     // Resumes (and arms the deadline of) an on-demand recording that was running before a restart.
     this.#machine = new RecordingModeMachine({
@@ -410,9 +415,36 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       segment,
       { storageKey, ...written },
     );
-    await index.insertSegment(record);
+    const indexed = await this.#insertSegment(record);
     void this.#meterIngest(run);
-    this.safeEmit('segment', record);
+    this.safeEmit('segment', indexed);
+  }
+
+  /**
+   * Indexes a segment under the next free sequence number. In a cluster another node may have
+   * recorded this device since this one counted (the camera moved there and back, or this node
+   * started its run while the old node was still writing the last segment): then the number is
+   * taken, and the segment goes after the newest one instead of being lost.
+   */
+  async #insertSegment(record: SegmentRecord): Promise<SegmentRecord> {
+    const { index } = this.#deps;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await index.insertSegment(record);
+        return record;
+      } catch (error) {
+        const taken = await index.getSegment(this.deviceId, record.seq).catch(() => null);
+        if (!taken || taken.storageKey === record.storageKey || attempt >= 3) throw error;
+        const seq = Math.max(this.#nextSeq, (await index.lastSeq(this.deviceId)) + 1);
+        this.#nextSeq = seq + 1;
+        logger.info('sequence number taken by another node; renumbered', {
+          deviceId: this.deviceId,
+          from: record.seq,
+          to: seq,
+        });
+        record = { ...record, seq };
+      }
+    }
   }
 
   async #meterIngest(run: ActiveRun): Promise<void> {

@@ -24,6 +24,8 @@ export interface ClusterWorld {
   identity: Identity;
   siteId: string;
   mintCamera(label: string): Promise<string>;
+  /** A camera's token and its device id (for the recording API). */
+  mintCameraDevice(label: string): Promise<{ token: string; deviceId: string }>;
   mintPerson(o: { admin?: boolean }): Promise<string>;
   /** An SDK client that connects through the balancer. */
   client(token: string): PorchlightClient;
@@ -52,7 +54,8 @@ export async function startClusterWorld(
     store,
     identity,
     siteId,
-    mintCamera: async (label) => {
+    mintCamera: async (label) => (await world.mintCameraDevice(label)).token,
+    mintCameraDevice: async (label) => {
       const code = await identity.provisioning.createCode({
         siteId,
         kind: 'camera',
@@ -64,7 +67,10 @@ export async function startClusterWorld(
         firmware: null,
         address: '127.0.0.1',
       });
-      return (await identity.accessTokens.issueDevice(device)).token;
+      return {
+        token: (await identity.accessTokens.issueDevice(device)).token,
+        deviceId: device.id,
+      };
     },
     mintPerson: async ({ admin = false }) => {
       const id = randomUUID();
