@@ -93,6 +93,11 @@ export class ClusterMedia {
     room.useRemoteMedia(this.receiver);
     room.on('producer', (producer) => this.#publish(room, producer));
     room.on('producerUpdated', (producer) => this.#write(room, producer));
+    // A call's scope is used once: this node's list of scopes must not grow with every call.
+    if (room.callId !== undefined)
+      room.once('close', () => {
+        void this.directory.forget(this.#nodeId, room.scope).catch(() => undefined);
+      });
     await this.#resync(room).catch((error: unknown) => {
       // The room still works locally; the periodic resync tries again.
       logger.warn('producer directory unreadable', { scope: room.scope, error: String(error) });
