@@ -20,6 +20,20 @@ export interface SealedJpegsOptions {
   urlTtlMs: number;
   /** What an id names, for errors ("call", "event"). */
   idName: string;
+  /**
+   * Shared object storage instead of `dir` (cluster mode: every node reads what any node wrote).
+   * Objects are `<prefix><id>.jpg.enc`, sealed the same way.
+   */
+  objects?: { storage: SharedObjects; prefix: string };
+}
+
+/** The part of the recording ObjectStorage used here (structural: no import of recording). */
+export interface SharedObjects {
+  put(key: string, data: Buffer): Promise<void>;
+  /** Throws an error named ObjectNotFoundError when missing. */
+  get(key: string): Promise<Buffer>;
+  delete(keys: readonly string[]): Promise<void>;
+  list(prefix: string): AsyncIterable<{ key: string }>;
 }
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -70,6 +84,11 @@ export class SealedJpegs {
     const cipher = createCipheriv('aes-256-gcm', this.#key, nonce);
     cipher.setAAD(Buffer.from(id));
     const sealed = Buffer.concat([nonce, cipher.update(jpeg), cipher.final(), cipher.getAuthTag()]);
+    const objects = this.#o.objects;
+    if (objects) {
+      await objects.storage.put(`${objects.prefix}${id}.jpg.enc`, sealed);
+      return `${id}.jpg.enc`;
+    }
     await fs.promises.mkdir(this.#o.dir, { recursive: true, mode: 0o700 });
     const ref = `${id}.jpg.enc`;
     const tmp = path.join(this.#o.dir, `${ref}.${randomBytes(4).toString('hex')}.tmp`);
@@ -81,12 +100,8 @@ export class SealedJpegs {
   /** The id's JPEG, or null when none is stored. */
   async get(id: string): Promise<Buffer | null> {
     this.#checkId(id);
-    let sealed: Buffer;
-    try {
-      sealed = await fs.promises.readFile(path.join(this.#o.dir, `${id}.jpg.enc`));
-    } catch {
-      return null;
-    }
+    const sealed = await this.#read(`${id}.jpg.enc`);
+    if (sealed === null) return null;
     const decipher = createDecipheriv('aes-256-gcm', this.#key, sealed.subarray(0, 12));
     decipher.setAAD(Buffer.from(id));
     decipher.setAuthTag(sealed.subarray(sealed.length - 16));
@@ -99,16 +114,24 @@ export class SealedJpegs {
   /** Deletes a stored reference; anything that is not one is ignored. */
   async delete(ref: string): Promise<void> {
     if (!REF.test(ref)) return;
+    const objects = this.#o.objects;
+    if (objects) return objects.storage.delete([`${objects.prefix}${ref}`]);
     await fs.promises.rm(path.join(this.#o.dir, ref), { force: true });
   }
 
   /** Ids that have a stored JPEG. */
   async storedIds(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await fs.promises.readdir(this.#o.dir);
-    } catch {
-      return [];
+    let names: string[] = [];
+    const objects = this.#o.objects;
+    if (objects) {
+      for await (const o of objects.storage.list(objects.prefix))
+        names.push(o.key.slice(objects.prefix.length));
+    } else {
+      try {
+        names = await fs.promises.readdir(this.#o.dir);
+      } catch {
+        return [];
+      }
     }
     return names.flatMap((n) => {
       const m = REF.exec(n);
@@ -126,6 +149,18 @@ export class SealedJpegs {
   /** The id a signed name grants, or null (bad signature, expired, malformed). */
   verify(name: string): string | null {
     return this.#urls.check(name)?.c ?? null;
+  }
+
+  async #read(ref: string): Promise<Buffer | null> {
+    const objects = this.#o.objects;
+    try {
+      if (objects) return await objects.storage.get(`${objects.prefix}${ref}`);
+      return await fs.promises.readFile(path.join(this.#o.dir, ref));
+    } catch (error) {
+      // A storage outage is an error, not a missing snapshot.
+      if (objects && (error as Error).name !== 'ObjectNotFoundError') throw error;
+      return null;
+    }
   }
 
   #checkId(id: string): void {

@@ -356,6 +356,7 @@ export class PorchlightServer {
         rooms: { closeCallRoom: (callId) => roomRegistry.closeCall(callId) },
         messages: messageRecorder,
         limits: rateLimits,
+        ...(joined.clustered ? { sharedSnapshots: recording.service.vault.storage } : {}),
       });
       doorbell = bell;
       if (joined.clustered)
@@ -369,6 +370,7 @@ export class PorchlightServer {
             nodes: joined.nodes,
             closeRoom: (callId) => roomRegistry.closeCall(callId),
           }),
+          { nodes: joined.nodes, leases: joined.leases },
         );
       connectDoorbellPush(bell, notify);
       const detect = new Detection({

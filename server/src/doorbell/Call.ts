@@ -26,7 +26,9 @@ export type EndReason =
   | 'declined'
   | 'maximum call duration reached'
   | 'door removed'
-  | 'server shutting down';
+  | 'server shutting down'
+  /** The call's node died (cluster mode): ended by another node. */
+  | 'connection lost';
 
 /**
  * One doorbell call: ringing -> answered -> ended, or ringing -> ended (missed, declined,

@@ -116,10 +116,18 @@ export class CallRouter {
     this.#bus.publish(CALLS_CHANNEL, { callId, answerer, ended }).catch((error: unknown) => {
       logger.warn('call change not broadcast', { callId, error });
     });
-    if (ended)
-      void this.#redis.del(this.#ownerKey(callId)).catch((error: unknown) => {
-        logger.warn('call owner not removed (it expires)', { callId, error });
-      });
+  }
+
+  /** The call ended and its row is closed: no node owns it any more. */
+  release(callId: string): void {
+    void this.#redis.del(this.#ownerKey(callId)).catch((error: unknown) => {
+      logger.warn('call owner not removed (it expires)', { callId, error });
+    });
+  }
+
+  /** The node named as the call's owner (live or not), or null when none is. */
+  owner(callId: string): Promise<string | null> {
+    return this.#redis.get(this.#ownerKey(callId));
   }
 
   /** The node that owns the call when it is not this one; null for this node or none. */

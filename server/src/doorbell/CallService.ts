@@ -145,9 +145,10 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
       quickReplies: door.settings.quickReplies,
       canUnlock: this.#o.doors.unlockTarget(door) !== null,
     });
-    await this.#o.calls.create(this.#row(call));
-    // Other nodes forward this call's operations here while it lives.
+    // Other nodes forward this call's operations here while it lives. Owned before its row
+    // exists, so an open row without an owner is an orphan (see OrphanCallSweep).
     await this.#router?.own(call.id, call.ringWindowMs + this.#o.maxCallMs + 60_000);
+    await this.#o.calls.create(this.#row(call));
     this.#live.set(call.id, call);
     this.#arm(call, call.ringWindowMs, () => void this.#end(call, 'missed', 'nobody answered'));
     const view = this.view(call);
@@ -564,6 +565,50 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     } catch (error) {
       logger.warn('could not record the end of a call', { callId: call.id, error });
     }
+    // Released after the row is closed: an open row without an owner is an orphan.
+    this.#router?.release(call.id);
+  }
+
+  /**
+   * Ends a call whose owner node died (cluster mode): its Call, timers and the visitor's room
+   * died with that node, so it cannot go on ringing. A ringing call ends missed (push "missed
+   * call"; the visitor may leave a message), an answered one ends answered at the time of the
+   * takeover; both with reason 'connection lost'. The row is closed only if still open, so of two
+   * nodes sweeping at once only one tells anybody. Returns whether this node ended it.
+   */
+  async endOrphan(row: CallRow): Promise<boolean> {
+    if (row.outcome !== null || this.#live.has(row.id)) return false;
+    const now = this.#o.now();
+    const outcome = row.answeredAt !== null ? 'answered' : 'missed';
+    const durationSeconds =
+      row.answeredAt !== null ? Math.max(0, Math.round((now - row.answeredAt) / 1000)) : 0;
+    const closed = await this.#o.calls.endIfOpen(row.id, {
+      outcome,
+      endedAt: now,
+      durationSeconds,
+    });
+    if (!closed) return false;
+    const ended: CallRow = { ...row, outcome, endedAt: now, durationSeconds };
+    let door: DoorRecord | null = null;
+    try {
+      door = await this.#o.doors.get(row.siteId, row.doorId);
+    } catch {
+      door = null;
+    }
+    const recipients = await this.#o.recipients(row.siteId, row.doorId).catch(() => []);
+    const view = this.#rowView(ended, door);
+    this.#router?.changed(row.id, null, true);
+    this.#o.notifier.toAccounts(recipients, 'callUpdated', { call: view });
+    this.#o.notifier.toVisitor(row.id, 'callEnded', {
+      callId: row.id,
+      outcome,
+      reason: 'connection lost' satisfies EndReason,
+    });
+    this.#o.rooms.closeCallRoom(row.id);
+    this.safeEmit('ended', view, recipients);
+    this.#router?.release(row.id);
+    logger.warn('call of a dead node ended', { callId: row.id, outcome });
+    return true;
   }
 
   #row(call: Call): CallRow {

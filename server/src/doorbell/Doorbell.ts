@@ -6,6 +6,9 @@ import type { HttpApp } from '../http/HttpServer.ts';
 import type { Authorizer } from '../identity/authorization/Authorizer.ts';
 import type { Principal } from '../identity/authorization/Principal.ts';
 import { deviceResource } from '../identity/authorization/resources.ts';
+import type { Leases } from '../cluster/Leases.ts';
+import type { NodeDirectory } from '../cluster/NodeDirectory.ts';
+import type { SharedObjects } from '../SealedJpegs.ts';
 import { SecretBox } from '../secrets.ts';
 import type { Repositories } from '../store/Repositories.ts';
 import type { Call } from './Call.ts';
@@ -15,6 +18,7 @@ import { DoorService } from './DoorService.ts';
 import { DoorTokens } from './DoorTokens.ts';
 import type { CallNotifier, CallRoomCloser, MessageRecorderPort } from './ports.ts';
 import { localRateLimits, type RateLimits } from '../limits/RateLimits.ts';
+import { OrphanCallSweep } from './OrphanCallSweep.ts';
 import { SnapshotStore } from './SnapshotStore.ts';
 import { SpeechRenderer } from './SpeechRenderer.ts';
 import { VisitorCredentials } from './VisitorCredentials.ts';
@@ -47,6 +51,8 @@ export interface DoorbellOptions {
   messages?: MessageRecorderPort;
   /** Where ring limits live (Redis in a cluster: one budget per door). Default: in memory. */
   limits?: RateLimits;
+  /** Cluster mode: snapshots go to this shared storage (any node serves them). Default: dataDir. */
+  sharedSnapshots?: SharedObjects;
   now?: () => number;
   timers?: Timers;
   fetchImpl?: typeof fetch;
@@ -70,6 +76,7 @@ export class Doorbell {
   readonly #o: DoorbellOptions;
   readonly #now: () => number;
   #router: CallRouter | undefined;
+  #sweep: OrphanCallSweep | undefined;
 
   constructor(o: DoorbellOptions) {
     this.#o = o;
@@ -88,6 +95,7 @@ export class Doorbell {
       dir: path.join(o.dataDir, 'doorbell', 'snapshots'),
       secret: o.secret,
       now,
+      ...(o.sharedSnapshots ? { shared: o.sharedSnapshots } : {}),
     });
     this.speech = new SpeechRenderer({
       command: o.config.speechCommand,
@@ -189,10 +197,25 @@ export class Doorbell {
     return { id: callId, ...(await router.forward.join(owner, callId)) };
   }
 
-  /** Cluster mode: calls are owned by the node that took their ring (CallRouter). */
-  useRouter(router: CallRouter): void {
+  /**
+   * Cluster mode: calls are owned by the node that took their ring (CallRouter); the calls of a
+   * node that died are ended by a survivor (OrphanCallSweep).
+   */
+  useRouter(router: CallRouter, cluster: { nodes: NodeDirectory; leases: Leases }): void {
     this.#router = router;
     this.calls.useRouter(router);
+    this.#sweep = new OrphanCallSweep({
+      calls: this.calls,
+      repo: this.#o.repos.calls,
+      router,
+      nodes: cluster.nodes,
+      leases: cluster.leases,
+    });
+  }
+
+  /** Cluster mode: ends the calls of dead nodes now (also runs on nodeDown); 0 on a single box. */
+  sweepOrphans(): Promise<number> {
+    return this.#sweep?.sweep() ?? Promise.resolve(0);
   }
 
   /** Serves signed snapshot URLs (`/doorbell/snapshots/<signed name>`). */
@@ -237,6 +260,7 @@ export class Doorbell {
   }
 
   close(): Promise<void> {
+    this.#sweep?.close();
     return this.calls.close();
   }
 

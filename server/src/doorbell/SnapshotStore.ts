@@ -1,5 +1,5 @@
 import { MAX_SNAPSHOT_BYTES } from '@porchlight/protocol';
-import { SealedJpegs } from '../SealedJpegs.ts';
+import { SealedJpegs, type SharedObjects } from '../SealedJpegs.ts';
 
 export interface SnapshotStoreOptions {
   /** Where encrypted snapshots live (created 0700; files 0600). */
@@ -8,7 +8,15 @@ export interface SnapshotStoreOptions {
   now: () => number;
   /** Lifetime of a signed snapshot URL. Default 15 min (a ring window plus a look at the history). */
   urlTtlMs?: number;
+  /**
+   * Cluster mode: the shared recording storage, so a snapshot URL works on every node (objects
+   * under SNAPSHOT_PREFIX, sealed as on disk). Absent: files in `dir` (single box).
+   */
+  shared?: SharedObjects;
 }
+
+/** Key prefix of snapshots in the shared storage (recording repair leaves `_`-prefixed keys alone). */
+export const SNAPSHOT_PREFIX = '_doorbell/snapshots/';
 
 /**
  * Visitor snapshots, one per call: JPEGs checked by magic bytes and size, encrypted at rest and
@@ -25,6 +33,7 @@ export class SnapshotStore extends SealedJpegs {
       now: o.now,
       urlTtlMs: o.urlTtlMs ?? 15 * 60_000,
       idName: 'call',
+      ...(o.shared ? { objects: { storage: o.shared, prefix: SNAPSHOT_PREFIX } } : {}),
     });
   }
 

@@ -62,6 +62,11 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   readonly siteId: string;
   /** Set when this is a doorbell call's room. */
   readonly callId: string | undefined;
+  /**
+   * The room's key in the registry and the cluster's producer directory: the site id, or
+   * `call:<id>` for a call's room (its producers are listed and piped apart from the site's).
+   */
+  readonly scope: string;
   readonly #pool: WorkerPool;
   readonly #options: RoomOptions;
   readonly #peers = new PeerSet();
@@ -78,6 +83,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     super();
     this.siteId = options.siteId;
     this.callId = options.call?.callId;
+    this.scope = this.callId === undefined ? this.siteId : `call:${this.callId}`;
     this.#pool = options.pool;
     this.#options = options;
     this.#slot = slot;
@@ -287,7 +293,7 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     const port = this.#remoteMedia;
     if (!port) throw PorchlightError.unavailable('remote media is not available on this node');
     const router = this.#router;
-    await port.acquire(router, this.siteId, remote);
+    await port.acquire(router, this.scope, remote);
     let released = false;
     return () => {
       if (released) return;

@@ -77,11 +77,13 @@ export class RoomRegistry extends EnhancedEventEmitter<RoomRegistryEvents> {
       initialOutgoingBitrate: this.#initialOutgoingBitrate,
       call: guard,
     })
-      .then((room) => {
+      .then(async (room) => {
         this.#rooms.set(key, room);
         room.once('close', () => {
           if (this.#rooms.get(key) === room) this.#rooms.delete(key);
         });
+        // Cluster mode: the visitor and a homeowner may be on different nodes.
+        await this.#prepare?.(room);
         this.safeEmit('callRoom', room, guard.callId);
         return room;
       })

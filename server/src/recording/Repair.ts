@@ -28,7 +28,8 @@ export async function repairRecordings(
   const report: RepairReport = { partial: 0, missingSegments: 0, missingRuns: 0, orphans: 0 };
   report.partial = await storage.cleanupPartial();
   const objects = new Map<string, number>();
-  for await (const o of storage.list('')) objects.set(o.key, o.size);
+  // Keys starting with `_` are not segments (doorbell snapshots in a cluster): never orphans.
+  for await (const o of storage.list('')) if (!o.key.startsWith('_')) objects.set(o.key, o.size);
   const referenced = new Set<string>();
   for (const stream of await index.listStreams()) {
     const validRuns = new Set<string>();

@@ -85,14 +85,22 @@ export class ClusterMedia {
     this.origin.close();
   }
 
-  /** A new site room: it may consume remote producers, learns them, and lists its own. */
+  /**
+   * A new room (a site's, or a call's under `call:<id>`): it may consume remote producers, learns
+   * them, and lists its own, all under its `scope` (the directory's "siteId" field).
+   */
   async #prepare(room: Room): Promise<void> {
     room.useRemoteMedia(this.receiver);
     room.on('producer', (producer) => this.#publish(room, producer));
     room.on('producerUpdated', (producer) => this.#write(room, producer));
+    // A call's scope is used once: this node's list of scopes must not grow with every call.
+    if (room.callId !== undefined)
+      room.once('close', () => {
+        void this.directory.forget(this.#nodeId, room.scope).catch(() => undefined);
+      });
     await this.#resync(room).catch((error: unknown) => {
       // The room still works locally; the periodic resync tries again.
-      logger.warn('producer directory unreadable', { siteId: room.siteId, error: String(error) });
+      logger.warn('producer directory unreadable', { scope: room.scope, error: String(error) });
     });
   }
 
@@ -101,8 +109,8 @@ export class ClusterMedia {
     producer.observer.on('pause', () => this.#write(room, producer));
     producer.observer.on('resume', () => this.#write(room, producer));
     producer.observer.once('close', () => {
-      void this.directory.remove(room.siteId, producer.id).catch((error: unknown) => {
-        logger.warn('producer directory remove failed', { siteId: room.siteId, error });
+      void this.directory.remove(room.scope, producer.id).catch((error: unknown) => {
+        logger.warn('producer directory remove failed', { scope: room.scope, error });
       });
     });
   }
@@ -110,9 +118,9 @@ export class ClusterMedia {
   #write(room: Room, producer: types.Producer<ProducerAppData>): void {
     if (producer.closed) return;
     void this.directory
-      .upsert(entryOf(this.#nodeId, room.siteId, producer))
+      .upsert(entryOf(this.#nodeId, room.scope, producer))
       .catch((error: unknown) => {
-        logger.warn('producer directory write failed', { siteId: room.siteId, error });
+        logger.warn('producer directory write failed', { scope: room.scope, error });
       });
   }
 
@@ -133,14 +141,14 @@ export class ClusterMedia {
 
   #upsert(e: ProducerEntry): void {
     const room = this.#rooms.rooms.get(e.siteId);
-    if (!room || room.closed || room.callId !== undefined) return;
+    if (!room || room.closed) return;
     void this.receiver.setPaused(e.producerId, e.paused);
     room.upsertRemote(remoteOf(e));
   }
 
   /** Brings a room's remote producers in line with the directory (missed messages). */
   async #resync(room: Room): Promise<void> {
-    const entries = (await this.directory.read(room.siteId)).filter(
+    const entries = (await this.directory.read(room.scope)).filter(
       (e) => e.nodeId !== this.#nodeId && this.#cluster.nodes.get(e.nodeId) !== undefined,
     );
     const present = new Set(entries.map((e) => e.producerId));
@@ -153,8 +161,8 @@ export class ClusterMedia {
   }
 
   async #resyncAll(): Promise<void> {
-    for (const [key, room] of this.#rooms.rooms) {
-      if (key.startsWith('call:') || room.closed) continue;
+    for (const room of this.#rooms.rooms.values()) {
+      if (room.closed) continue;
       await this.#resync(room).catch(() => undefined);
     }
   }

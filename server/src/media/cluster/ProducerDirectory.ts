@@ -58,6 +58,11 @@ export class ProducerDirectory {
     await this.#bus.publish(CHANNEL, { op: 'closed', siteId, producerId });
   }
 
+  /** `nodeId` has nothing left under `siteId` (a call's room closed): not purged on its death. */
+  async forget(nodeId: string, siteId: string): Promise<void> {
+    await this.#redis.srem(this.#nodeKey(nodeId), siteId);
+  }
+
   /** A site's producers on every node; invalid entries are logged and skipped. */
   async read(siteId: string): Promise<ProducerEntry[]> {
     const raw = await this.#redis.hgetall(this.#siteKey(siteId));

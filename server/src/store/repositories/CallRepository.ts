@@ -46,6 +46,13 @@ export interface CallRepository {
   deleteOlder(cutoff: number): Promise<number>;
   /** Calls left live by a stopped server: marked ended. */
   endDangling(at: number): Promise<number>;
+  /** Calls still live in the table (outcome unset), oldest first. */
+  listOpen(limit: number): Promise<CallRow[]>;
+  /** Ends one call only if still live; false when it had ended already (another node was first). */
+  endIfOpen(
+    id: string,
+    end: Pick<CallRow, 'outcome' | 'endedAt' | 'durationSeconds'>,
+  ): Promise<boolean>;
 }
 
 const calls = new Table<CallRow>('calls', {
@@ -121,5 +128,24 @@ export class SqlCallRepository implements CallRepository {
       [at],
     );
     return rowCount;
+  }
+
+  listOpen(limit: number): Promise<CallRow[]> {
+    return calls.many(
+      this.#db,
+      `SELECT ${calls.columnList} FROM calls WHERE outcome IS NULL ORDER BY started_at LIMIT ?`,
+      [limit],
+    );
+  }
+
+  async endIfOpen(
+    id: string,
+    end: Pick<CallRow, 'outcome' | 'endedAt' | 'durationSeconds'>,
+  ): Promise<boolean> {
+    const { rowCount } = await this.#db.query(
+      'UPDATE calls SET outcome = ?, ended_at = ?, duration_s = ? WHERE id = ? AND outcome IS NULL',
+      [end.outcome, end.endedAt, end.durationSeconds, id],
+    );
+    return rowCount === 1;
   }
 }
