@@ -12,6 +12,12 @@
  * - CPU: each node's mediasoup worker CPU (ms per s) over a steady 10 s window: nobody watching
  *   (baseline), BENCH_VIEWERS (default 12) viewers spread 1/3 per node, then all on the camera's
  *   node. Pipes use SRTP (media.pipeSrtp, the default).
+ * - consumers per core: (worker CPU of a layout - the baseline) / viewers = CPU per consumer, and
+ *   1000 / that, for both layouts and their ratio (spread / single: what the pipes cost per
+ *   consumer). Cameras per core: 1000 / (the camera node's baseline worker CPU - the other two
+ *   workers' baseline): one camera received, nobody watching, no recording; at 1 ms/s resolution
+ *   (10 ms CPU ticks over 10 s), so a rough figure. Worker CPU only: the nodes share this process with the wrtc
+ *   clients, so their JavaScript CPU cannot be told apart here.
  *
  * `node --import tsx bench/clusterFanout.ts` (BENCH_RUNS, BENCH_VIEWERS)
  */
@@ -162,6 +168,18 @@ async function main(): Promise<void> {
     await sleep(2_000);
     const single = await cpu('all on the camera node', [a]);
 
+    // CPU per consumer above the baseline, and what one core holds at that rate.
+    const perConsumer = (r: { totalMsPerS: number }): number =>
+      (r.totalMsPerS - idle.totalMsPerS) / VIEWERS;
+    const perCore = (r: { totalMsPerS: number }): number => 1000 / perConsumer(r);
+    const consumers = {
+      spread: { cpuMsPerSPerConsumer: perConsumer(spread), consumersPerCore: perCore(spread) },
+      single: { cpuMsPerSPerConsumer: perConsumer(single), consumersPerCore: perCore(single) },
+      spreadVsSingle: perCore(spread) / perCore(single),
+      // The camera node's idle worker above the other two idle workers: what receiving it costs.
+      camerasPerCore:
+        1000 / (idle.perNodeMsPerS[0]! - (idle.perNodeMsPerS[1]! + idle.perNodeMsPerS[2]!) / 2),
+    };
     const l = summarize(ms.local);
     const k = summarize(ms.cold);
     const w = summarize(ms.warm);
@@ -171,6 +189,7 @@ async function main(): Promise<void> {
       firstFrameMs: { local: l, remoteCold: k, remoteWarm: w },
       addedP50Ms: { remoteCold: k.p50 - l.p50, remoteWarm: w.p50 - l.p50 },
       cpu: [idle, spread, single],
+      consumers,
     };
     const md = [
       `One camera (VP8 320x240, 20 fps) on node A of 3 in-process nodes (127.0.0.1/.2/.3, Redis + PostgreSQL, one worker each), viewers in Node + wrtc, ${RUNS} runs each, alternating.`,
@@ -212,6 +231,25 @@ async function main(): Promise<void> {
           fmt(r.frames, 1),
         ]),
       ),
+      '',
+      mdTable(
+        ['consumers (same run)', 'worker CPU ms/s per consumer', 'consumers per core'],
+        [
+          [
+            'spread over 3 nodes (pipes)',
+            fmt(consumers.spread.cpuMsPerSPerConsumer, 2),
+            fmt(consumers.spread.consumersPerCore, 0),
+          ],
+          [
+            'all on the camera node',
+            fmt(consumers.single.cpuMsPerSPerConsumer, 2),
+            fmt(consumers.single.consumersPerCore, 0),
+          ],
+        ],
+      ),
+      '',
+      `Spread vs single node: ×${fmt(consumers.spreadVsSingle, 2)} consumers per core (worker CPU above the baseline / ${VIEWERS} viewers). ` +
+        `Cameras per core (one camera received by the worker above an idle worker, nobody watching, no recording; rough: 1 ms/s resolution): ${fmt(consumers.camerasPerCore, 0)}.`,
     ].join('\n');
     const out = recordResult('clusterFanout', data, md, {
       durationSeconds: (Date.now() - started) / 1000,

@@ -2,7 +2,7 @@
 # Benchmarks (not tests): each writes its section into bench/results/latest.json and regenerates
 # bench/results/latest.md. Loopback only; bounded in time (fan-out ~4 min, recording ~4 min,
 # recording density ~2-3 min, LL-HLS ~3 min, signaling ~1 min, push delivery ~10 s,
-# detection speed ~3.5 min, detection accuracy ~5 min, detection latency ~4 min, cluster fan-out ~1.5 min).
+# detection speed ~3.5 min, detection accuracy ~5 min, detection latency ~4 min, cluster fan-out ~1.5 min, cluster sites ~2.5 min).
 # Each bench also runs alone with options, e.g. `node --import tsx bench/fanout.ts --steps=25,100`
 # (see the header comment of each file).
 set -euo pipefail
@@ -65,6 +65,11 @@ run bench/clusterSignaling.ts
 # Cluster: one camera fanned out to viewers on 3 in-process nodes (pipe transports) vs all on the
 # camera's node: time to first frame (local, pipe opened by the watch, pipe open), worker CPU per node (~1.5 min).
 run bench/clusterFanout.ts
+# Cluster sizing and failover, 3 node processes, 100 sites with one lightweight camera each:
+# Redis commands/s and PostgreSQL xact/s per 1,000 idle cameras (20 s windows); kill -9 of the
+# cameras' node: p50/p95/max until each camera published again on a survivor and its viewers on
+# both survivors were told (~2.5 min).
+run bench/clusterSites.ts
 
 printf '\n'
 cat bench/results/latest.md
