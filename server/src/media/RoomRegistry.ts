@@ -52,7 +52,7 @@ export class RoomRegistry extends EnhancedEventEmitter<RoomRegistryEvents> {
         room.once('close', () => {
           if (this.#rooms.get(siteId) === room) this.#rooms.delete(siteId);
         });
-        await this.#prepare?.(room);
+        await this.#prepareOrClose(room);
         this.safeEmit('room', room);
         return room;
       })
@@ -83,13 +83,23 @@ export class RoomRegistry extends EnhancedEventEmitter<RoomRegistryEvents> {
           if (this.#rooms.get(key) === room) this.#rooms.delete(key);
         });
         // Cluster mode: the visitor and a homeowner may be on different nodes.
-        await this.#prepare?.(room);
+        await this.#prepareOrClose(room);
         this.safeEmit('callRoom', room, guard.callId);
         return room;
       })
       .finally(() => this.#pending.delete(key));
     this.#pending.set(key, creation);
     return creation;
+  }
+
+  /** A room whose preparation failed is closed (the join fails; the next one tries afresh). */
+  async #prepareOrClose(room: Room): Promise<void> {
+    try {
+      await this.#prepare?.(room);
+    } catch (error) {
+      room.close();
+      throw error;
+    }
   }
 
   /** Closes a call's room if it exists (the call ended). */
