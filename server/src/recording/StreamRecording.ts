@@ -103,6 +103,8 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
   #backoffMs = 500;
   #nextSeq: number;
   #queue: Promise<void> = Promise.resolve();
+  /** Recorders stopping because their producers left: their last segment is still to come. */
+  readonly #stopping = new Set<Promise<void>>();
   #closed = false;
   /** Runs whose recorder is done while some of their segments still wait in the pre-roll ring. */
   readonly #endedRuns = new Set<ActiveRun>();
@@ -255,7 +257,9 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     const stale = run && run.recorder.producerIds.sort().join() !== ids.join();
     if (run && (!wanted || stale)) {
       this.#run = undefined;
-      void run.recorder.stop().then(() => this.#reconcile());
+      const stopped = run.recorder.stop();
+      this.#stopping.add(stopped);
+      void stopped.finally(() => this.#stopping.delete(stopped)).then(() => this.#reconcile());
       return;
     }
     if (!run && wanted) void this.#start();
@@ -467,7 +471,9 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     clearTimeout(this.#wakeTimer);
     const run = this.#run;
     this.#run = undefined;
-    await run?.recorder.stop();
+    // A recorder stopped when its camera left (a drain moves cameras away first) hands over its
+    // last segment when it exits: wait for it, or the storage closes under its write.
+    await Promise.allSettled([run?.recorder.stop(), ...this.#stopping]);
     this.#deps.live?.clear();
     await this.#queue;
   }
