@@ -549,12 +549,8 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     if (handle !== undefined) this.#timers.clear(handle);
     this.#timer.delete(call.id);
     this.#live.delete(call.id);
-    this.#router?.changed(call.id, call.answeredBy?.accountId ?? null, true);
     const view = this.view(call);
-    this.#o.notifier.toAccounts([...call.recipients], 'callUpdated', { call: view });
-    this.#o.notifier.toVisitor(call.id, 'callEnded', { callId: call.id, outcome, reason });
-    this.#o.rooms.closeCallRoom(call.id);
-    this.safeEmit('ended', view, [...call.recipients]);
+    this.#announceEnd(view, call.answeredBy?.accountId ?? null, [...call.recipients], reason);
     logger.info('call ended', { callId: call.id, outcome, reason });
     try {
       await this.#o.calls.update(call.id, {
@@ -589,26 +585,27 @@ export class CallService extends EnhancedEventEmitter<CallServiceEvents> {
     });
     if (!closed) return false;
     const ended: CallRow = { ...row, outcome, endedAt: now, durationSeconds };
-    let door: DoorRecord | null = null;
-    try {
-      door = await this.#o.doors.get(row.siteId, row.doorId);
-    } catch {
-      door = null;
-    }
+    const door = await this.#o.doors.get(row.siteId, row.doorId).catch(() => null);
     const recipients = await this.#o.recipients(row.siteId, row.doorId).catch(() => []);
-    const view = this.#rowView(ended, door);
-    this.#router?.changed(row.id, null, true);
-    this.#o.notifier.toAccounts(recipients, 'callUpdated', { call: view });
-    this.#o.notifier.toVisitor(row.id, 'callEnded', {
-      callId: row.id,
-      outcome,
-      reason: 'connection lost' satisfies EndReason,
-    });
-    this.#o.rooms.closeCallRoom(row.id);
-    this.safeEmit('ended', view, recipients);
+    this.#announceEnd(this.#rowView(ended, door), null, recipients, 'connection lost');
     this.#router?.release(row.id);
     logger.warn('call of a dead node ended', { callId: row.id, outcome });
     return true;
+  }
+
+  /** Tells every node, the homeowners and the visitor that a call ended; closes its room. */
+  #announceEnd(
+    view: CallView,
+    answerer: string | null,
+    recipients: string[],
+    reason: EndReason,
+  ): void {
+    const outcome = view.outcome!;
+    this.#router?.changed(view.callId, answerer, true);
+    this.#o.notifier.toAccounts(recipients, 'callUpdated', { call: view });
+    this.#o.notifier.toVisitor(view.callId, 'callEnded', { callId: view.callId, outcome, reason });
+    this.#o.rooms.closeCallRoom(view.callId);
+    this.safeEmit('ended', view, recipients);
   }
 
   #row(call: Call): CallRow {
