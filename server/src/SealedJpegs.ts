@@ -84,13 +84,13 @@ export class SealedJpegs {
     const cipher = createCipheriv('aes-256-gcm', this.#key, nonce);
     cipher.setAAD(Buffer.from(id));
     const sealed = Buffer.concat([nonce, cipher.update(jpeg), cipher.final(), cipher.getAuthTag()]);
+    const ref = `${id}.jpg.enc`;
     const objects = this.#o.objects;
     if (objects) {
-      await objects.storage.put(`${objects.prefix}${id}.jpg.enc`, sealed);
-      return `${id}.jpg.enc`;
+      await objects.storage.put(`${objects.prefix}${ref}`, sealed);
+      return ref;
     }
     await fs.promises.mkdir(this.#o.dir, { recursive: true, mode: 0o700 });
-    const ref = `${id}.jpg.enc`;
     const tmp = path.join(this.#o.dir, `${ref}.${randomBytes(4).toString('hex')}.tmp`);
     await fs.promises.writeFile(tmp, sealed, { mode: 0o600 });
     await fs.promises.rename(tmp, path.join(this.#o.dir, ref));

@@ -192,9 +192,10 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
     const run = latest ? await this.index.getRun(latest.runId) : null;
     if (!run) return undefined;
     const codecs = run.codecs.split(',').filter((c) => c !== '');
+    const isAudio = (c: string): boolean => /^(opus|mp4a)/i.test(c);
     const tracks: ('video' | 'audio')[] = [];
-    if (codecs.some((c) => !/^(opus|mp4a)/i.test(c))) tracks.push('video');
-    if (codecs.some((c) => /^(opus|mp4a)/i.test(c))) tracks.push('audio');
+    if (!codecs.every(isAudio)) tracks.push('video');
+    if (codecs.some(isAudio)) tracks.push('audio');
     return tracks.length > 0 ? tracks : undefined;
   }
 
