@@ -22,6 +22,9 @@ APT_PACKAGES=(
   # mediasoup worker build (offline, against Debian's libraries; libsrtp from Debian's source on OpenSSL)
   meson ninja-build pkg-config build-essential python3
   dpkg-dev libssl-dev libuv1-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler
+  # fault injection (issue 16): cameras and viewers in network namespaces, random loss and blackouts with nft,
+  # bandwidth caps with tc (iproute2)
+  nftables iproute2
 )
 
 missing=()
