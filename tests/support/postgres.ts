@@ -17,6 +17,10 @@ export interface TestPostgres {
   dir: string;
   /** Fast shutdown, then removes `dir`. Idempotent. */
   stop(): Promise<void>;
+  /** Fault injection: SIGKILL of the postmaster (its backends follow); the data stays. */
+  crash(): Promise<void>;
+  /** Starts again on the same data and port after crash() (PostgreSQL's crash recovery runs). */
+  restart(): Promise<void>;
 }
 
 /** The PostgreSQL server binaries are not installed. */
@@ -58,12 +62,26 @@ export async function startPostgres(): Promise<TestPostgres> {
     }
     const base = `postgres://${SUPERUSER}@127.0.0.1:${server.port}`;
     await createDatabase(`${base}/postgres`);
-    const running = server;
+    let running = server;
     let stopping: Promise<void> | undefined;
     return {
       url: `${base}/${DATABASE}`,
       dir: root,
       stop: () => (stopping ??= running.stop().finally(() => removeDir(root))),
+      crash: () => running.kill(),
+      restart: async () => {
+        // Until the killed postmaster's backends have gone, its shared memory is still in use.
+        const deadline = Date.now() + START_TIMEOUT_MS;
+        for (;;) {
+          try {
+            running = await startServer(bin, dataDir, root, running.port, user);
+            return;
+          } catch (error) {
+            if (Date.now() > deadline) throw error;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
+      },
     };
   } catch (error) {
     if (server) await server.stop();
@@ -172,6 +190,7 @@ async function freePort(): Promise<number> {
 interface RunningServer {
   port: number;
   stop(): Promise<void>;
+  kill(): Promise<void>;
 }
 
 async function startServer(
@@ -234,7 +253,13 @@ async function startServer(
     await stop();
     throw error;
   }
-  return { port, stop };
+  const kill = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
+    if (dead()) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { port, stop, kill };
 }
 
 /** Polls with a real connection (what tests need, unlike a bare port check), bounded. */

@@ -32,6 +32,13 @@ const SETTLE_MS = 400;
  */
 const EXPECTED_TRACK_WAIT_MS = 1000;
 const MAX_BACKOFF_MS = 10_000;
+/**
+ * An index write that fails (the database restarting, a failover) is tried again for this long
+ * before the segment counts as lost: the segment waits in the stream's write queue meanwhile
+ * (a few MB per camera), so a database that comes back within it loses nothing.
+ */
+const INDEX_RETRY_MS = 30_000;
+const INDEX_RETRY_MAX_DELAY_MS = 2_000;
 
 export interface StreamRecordingDeps {
   index: RecordingIndex;
@@ -106,6 +113,8 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
   /** Recorders stopping because their producers left: their last segment is still to come. */
   readonly #stopping = new Set<Promise<void>>();
   #closed = false;
+  /** When the segment writes began failing (undefined while they succeed). */
+  #failingSince: number | undefined;
   /** Runs whose recorder is done while some of their segments still wait in the pre-roll ring. */
   readonly #endedRuns = new Set<ActiveRun>();
 
@@ -405,23 +414,68 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
     if (!run.stored) {
       if (!run.init) throw new Error('segment before init segment');
       const storageKey = SegmentVault.initKey(this.siteId, this.deviceId, run.id);
-      const written = await vault.put(this.deviceId, storageKey, run.init.bytes);
+      const init = run.init;
+      const written = await this.#retrying(() => vault.put(this.deviceId, storageKey, init.bytes));
       const ids = { id: run.id, deviceId: this.deviceId, siteId: this.siteId };
-      await index.insertRun(
-        runRecord({ ...ids, anchor: run.anchor, init: run.init }, { storageKey, ...written }),
+      const record = runRecord({ ...ids, anchor: run.anchor, init }, { storageKey, ...written });
+      await this.#retrying(
+        // A retry finds the row if the attempt whose answer was lost had committed it.
+        async () => void ((await index.getRun(run.id)) ?? (await index.insertRun(record))),
+        this.#deleteUnindexed(storageKey),
       );
       run.stored = true;
     }
     const storageKey = SegmentVault.segmentKey(this.siteId, this.deviceId, run.id, seq);
-    const written = await vault.put(this.deviceId, storageKey, segment.bytes);
+    const written = await this.#retrying(() => vault.put(this.deviceId, storageKey, segment.bytes));
     const record = segmentRecord(
       { deviceId: this.deviceId, runId: run.id, anchor: run.anchor, seq, tags },
       segment,
       { storageKey, ...written },
     );
-    const indexed = await this.#insertSegment(record);
+    const indexed = await this.#retrying(
+      () => this.#insertSegment(record),
+      this.#deleteUnindexed(storageKey),
+    );
     void this.#meterIngest(run);
     this.safeEmit('segment', indexed);
+  }
+
+  /**
+   * Runs a write of the segment path (data key lookup + object put, index insert), retrying while
+   * the database or the object store is away, up to INDEX_RETRY_MS from when the failures began
+   * (so a long outage does not hold every queued segment that long), less once the stream closes.
+   * Given up, `giveUp` runs (an index write deletes the object it would have named, so the storage
+   * holds nothing the index does not know) and the error goes on: the segment counts as lost.
+   */
+  async #retrying<T>(write: () => Promise<T>, giveUp?: () => Promise<void>): Promise<T> {
+    for (let delay = 100; ; delay = Math.min(delay * 2, INDEX_RETRY_MAX_DELAY_MS)) {
+      try {
+        const result = await write();
+        this.#failingSince = undefined;
+        return result;
+      } catch (error) {
+        const now = this.#deps.now();
+        this.#failingSince ??= now;
+        if (this.#closed || now + delay > this.#failingSince + INDEX_RETRY_MS) {
+          await giveUp?.();
+          throw error;
+        }
+        logger.warn('segment write failed; retrying', {
+          deviceId: this.deviceId,
+          error: String(error),
+        });
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  #deleteUnindexed(storageKey: string): () => Promise<void> {
+    return () =>
+      this.#deps.vault
+        .delete([storageKey])
+        .catch((e: unknown) =>
+          logger.warn('unindexed object not deleted', { storageKey, error: String(e) }),
+        );
   }
 
   /**
@@ -438,7 +492,9 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
         return record;
       } catch (error) {
         const taken = await index.getSegment(this.deviceId, record.seq).catch(() => null);
-        if (!taken || taken.storageKey === record.storageKey || attempt >= 3) throw error;
+        // Inserted by an attempt whose answer was lost (the connection died after the commit).
+        if (taken?.storageKey === record.storageKey) return record;
+        if (!taken || attempt >= 3) throw error;
         const seq = Math.max(this.#nextSeq, (await index.lastSeq(this.deviceId)) + 1);
         this.#nextSeq = seq + 1;
         logger.info('sequence number taken by another node; renumbered', {

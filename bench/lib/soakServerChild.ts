@@ -1,0 +1,146 @@
+/**
+ * The server side of bench/soak.ts, in its own process so the soak's wrtc clients do not pollute
+ * its numbers. A real test server (one mediasoup worker, continuous recording with a small quota
+ * so the disk guard deletes all the time, detection on). Sends { event: 'ready', data: { url } },
+ * then answers (bench/lib/ipc.ts):
+ *   mint { role, label }  -> { token, id } (a camera device or an owner)
+ *   admin                 -> token of an instance admin (key rotation)
+ *   doorbell              -> id of a new doorbell device of the site
+ *   sample                -> SoakSample (this process, its worker(s) and recorder processes)
+ *   close
+ */
+import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { types } from 'mediasoup';
+import { startTestServer } from '../../tests/support/testServer.ts';
+import { accountRecord } from '../../tests/support/records.ts';
+import { emitEvent, serveRpc } from './ipc.ts';
+import { quietLogs } from './main.ts';
+import { processRssBytes } from './resources.ts';
+
+export interface SoakSample {
+  at: number;
+  node: { rss: number; heapUsed: number; external: number; fds: number; lagP99Ms: number };
+  workers: { pid: number; rss: number }[];
+  /** Child processes that are not mediasoup workers (ffmpeg recorders, snapshotters). */
+  others: { count: number; rss: number };
+  transports: number;
+  producers: number;
+  consumers: number;
+  sockets: number;
+  /** Counted since start: recording failures by reason ('write' = a segment lost). */
+  failures: Record<string, number>;
+  segmentsWritten: number;
+}
+
+quietLogs();
+const QUOTA = Number(process.env['SOAK_QUOTA_BYTES'] ?? 30_000_000);
+const ts = await startTestServer({
+  recording: {
+    defaultMode: 'continuous',
+    maxTotalBytes: QUOTA,
+    minFreeBytes: 0,
+    retentionIntervalSeconds: 5,
+  },
+  detection: { enabledByDefault: true },
+  // A call per cycle for an hour: the per-door and per-address ring limits would refuse them.
+  doorbell: { ringsPerDoor: 10_000, ringsPerAddress: 10_000 },
+});
+const { server } = ts;
+const live = { transports: 0, producers: 0, consumers: 0 };
+const watchWorker = (worker: types.Worker): void => {
+  worker.observer.on('newrouter', (router) => {
+    router.observer.on('newtransport', (t) => {
+      live.transports++;
+      t.observer.once('close', () => live.transports--);
+      t.observer.on('newproducer', (p) => {
+        live.producers++;
+        p.observer.once('close', () => live.producers--);
+      });
+      t.observer.on('newconsumer', (c) => {
+        live.consumers++;
+        c.observer.once('close', () => live.consumers--);
+      });
+    });
+  });
+};
+// Rooms are created after start, so every router is seen.
+for (const s of server.pool.slots) watchWorker(s.worker);
+server.pool.on('workerRespawned', (s) => watchWorker(s.worker));
+const failures: Record<string, number> = {};
+server.recording.service.on('failure', (r) => (failures[r] = (failures[r] ?? 0) + 1));
+let segmentsWritten = 0;
+server.recording.service.on('segment', () => segmentsWritten++);
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+
+const childPids = (): number[] => {
+  try {
+    return fs
+      .readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+};
+
+serveRpc(
+  {
+    mint: async (p: { role: 'camera' | 'viewer'; label: string }) =>
+      ts.mintWithId(p.role, { label: p.label }),
+    admin: async () => {
+      const id = randomUUID();
+      await server.store.accounts.create(accountRecord({ id, isAdmin: true }));
+      return (await server.identity.accessTokens.issueAccount(id)).token;
+    },
+    doorbell: async () => {
+      const { provisioning } = server.identity;
+      const code = await provisioning.createCode({
+        siteId: ts.siteId,
+        kind: 'doorbell',
+        name: 'Front door',
+        createdBy: 'soak',
+      });
+      const { device } = await provisioning.redeem(code.code, {
+        userAgent: null,
+        firmware: null,
+        address: null,
+      });
+      return device.id;
+    },
+    sample: (): SoakSample => {
+      // Forked with --expose-gc: the heap after a full GC, not the garbage of the last seconds.
+      (globalThis as { gc?: () => void }).gc?.();
+      const workerPids = server.pool.slots.map((s) => s.worker.pid);
+      const others = childPids().filter((p) => !workerPids.includes(p));
+      const mem = process.memoryUsage();
+      const sample: SoakSample = {
+        at: Date.now(),
+        node: {
+          rss: mem.rss,
+          heapUsed: mem.heapUsed,
+          external: mem.external,
+          fds: fs.readdirSync('/proc/self/fd').length,
+          lagP99Ms: lag.percentile(99) / 1e6,
+        },
+        workers: workerPids.map((pid) => ({ pid, rss: processRssBytes(pid) })),
+        others: {
+          count: others.length,
+          rss: others.reduce((a, p) => a + (processRssBytes(p) || 0), 0),
+        },
+        ...live,
+        sockets: server.signaling.io.engine.clientsCount,
+        failures: { ...failures },
+        segmentsWritten,
+      };
+      lag.reset();
+      return sample;
+    },
+  },
+  () => ts.close(),
+);
+emitEvent('ready', { url: ts.url, pid: process.pid, siteId: ts.siteId });
