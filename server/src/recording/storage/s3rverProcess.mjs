@@ -8,10 +8,12 @@ import { createRequire } from 'node:module';
 
 const S3rver = createRequire(import.meta.url)('s3rver');
 const directory = process.argv[2];
+// A restart after a crash (fault tests) comes back on the same port.
+const port = Number(process.argv[3] ?? 0);
 const requests = [];
 const server = new S3rver({
   address: '127.0.0.1',
-  port: 0,
+  port,
   silent: true,
   directory,
   configureBuckets: [],

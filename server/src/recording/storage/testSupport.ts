@@ -2,7 +2,7 @@
  * Test helpers for the storage tests: a real S3-compatible server (s3rver) on a free port of
  * 127.0.0.1 with its data in a temp directory, and small async helpers.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,10 @@ export interface TestS3Server {
   /** Creates a new, empty bucket and returns its name. */
   createBucket(): Promise<string>;
   options(bucket: string, extra?: Partial<S3StorageOptions>): S3StorageOptions;
+  /** Fault injection: SIGKILL of the server; its objects stay on disk. */
+  crash(): Promise<void>;
+  /** Starts it again after crash(), on the same port and directory. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,34 +52,14 @@ export interface TestS3Server {
  */
 export async function startS3rver(): Promise<TestS3Server> {
   const directory = await mkdtemp(path.join(tmpdir(), 'porchlight-s3rver-'));
-  const child = fork(fileURLToPath(new URL('./s3rverProcess.mjs', import.meta.url)), [directory], {
-    execArgv: ['--openssl-legacy-provider'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let port: number;
+  let server: { child: ChildProcess; port: number; exited: Promise<void> };
   try {
-    port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`s3rver did not start within ${START_TIMEOUT_MS} ms`)),
-        START_TIMEOUT_MS,
-      );
-      child.once('error', reject);
-      child.once('exit', (code) =>
-        reject(new Error(`s3rver exited (code ${code}) before it started`)),
-      );
-      child.once('message', (message: ServerMessage) => {
-        clearTimeout(timer);
-        if (message.type === 'ready') resolve(message.port);
-        else reject(new Error(`s3rver failed to start: ${JSON.stringify(message)}`));
-      });
-    });
+    server = await spawnS3rver(directory, 0);
   } catch (error) {
-    child.kill();
     await rm(directory, { recursive: true, force: true });
     throw error;
   }
-
+  const { port } = server;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
     endpoint,
@@ -91,10 +75,10 @@ export async function startS3rver(): Promise<TestS3Server> {
     client,
     requests: () =>
       new Promise((resolve) => {
-        child.once('message', (message: ServerMessage) => {
+        server.child.once('message', (message: ServerMessage) => {
           if (message.type === 'requests') resolve(message.requests);
         });
-        child.send({ type: 'requests' });
+        server.child.send({ type: 'requests' });
       }),
     async createBucket() {
       const name = `bucket-${++buckets}`;
@@ -102,9 +86,17 @@ export async function startS3rver(): Promise<TestS3Server> {
       return name;
     },
     options: (bucket, extra = {}) => ({ endpoint, bucket, ...CREDENTIALS, ...extra }),
+    async crash() {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    },
+    async restart() {
+      server = await spawnS3rver(directory, port);
+    },
     async stop() {
       client.destroy();
-      if (child.exitCode === null) {
+      const { child, exited } = server;
+      if (child.exitCode === null && child.signalCode === null) {
         child.send({ type: 'stop' });
         const timer = setTimeout(() => child.kill(), 5_000);
         await exited;
@@ -113,6 +105,40 @@ export async function startS3rver(): Promise<TestS3Server> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** s3rver serving `directory` on `port` (0: a free one), once it answers. */
+async function spawnS3rver(
+  directory: string,
+  port: number,
+): Promise<{ child: ChildProcess; port: number; exited: Promise<void> }> {
+  const child = fork(
+    fileURLToPath(new URL('./s3rverProcess.mjs', import.meta.url)),
+    [directory, String(port)],
+    { execArgv: ['--openssl-legacy-provider'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    const ready = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`s3rver did not start within ${START_TIMEOUT_MS} ms`)),
+        START_TIMEOUT_MS,
+      );
+      child.once('error', reject);
+      child.once('exit', (code) =>
+        reject(new Error(`s3rver exited (code ${code}) before it started`)),
+      );
+      child.once('message', (message: ServerMessage) => {
+        clearTimeout(timer);
+        if (message.type === 'ready') resolve(message.port);
+        else reject(new Error(`s3rver failed to start: ${JSON.stringify(message)}`));
+      });
+    });
+    return { child, port: ready, exited };
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
 }
 
 /**
