@@ -167,6 +167,11 @@ export const defaults = {
     minFreeBytes: 1024 ** 3,
     /** Cap on all recordings together (bytes; 0 = none), enforced like minFreeBytes. */
     maxTotalBytes: 0,
+    /**
+     * A segment whose write fails (database or object store away, disk full) is tried again for
+     * this long from the first failure before it counts as lost; it waits in memory meanwhile.
+     */
+    writeRetrySeconds: 30,
     /** How often retention and the disk guard run (seconds). */
     retentionIntervalSeconds: 60,
     /** Lifetime of signed playback URLs unless the client asks for less (seconds). */

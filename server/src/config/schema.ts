@@ -201,6 +201,11 @@ export const ConfigSchema = z
           .min(5)
           .max(60)
           .default(defaults.recording.defaultPreRollSeconds),
+        writeRetrySeconds: z
+          .number()
+          .min(0)
+          .max(600)
+          .default(defaults.recording.writeRetrySeconds),
         preRollMarginSeconds: z
           .number()
           .min(0)

@@ -37,6 +37,8 @@ export interface RecordingServiceOptions {
   defaultPostRollSeconds: number;
   /** Event mode: the pre-roll ring keeps this much more, for late triggers (ms). Default 5000. */
   preRollMarginMs?: number;
+  /** How long a failing segment write is retried from the first failure (ms). Default 30 000. */
+  writeRetryMs?: number;
   /** How long an on-demand start without a duration records (seconds). */
   onDemandSeconds: number;
   minFreeBytes: number;
@@ -127,6 +129,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
       defaultPreRollSeconds: o.defaultPreRollSeconds,
       defaultPostRollSeconds: o.defaultPostRollSeconds,
       preRollMarginMs: o.preRollMarginMs ?? DEFAULT_PRE_ROLL_MARGIN_MS,
+      writeRetryMs: o.writeRetryMs ?? 30_000,
       onDemandSeconds: o.onDemandSeconds,
       minFreeBytes: o.minFreeBytes,
       maxTotalBytes: o.maxTotalBytes,
@@ -290,6 +293,7 @@ export class RecordingService extends EnhancedEventEmitter<RecordingServiceEvent
         muxer: this.#o.muxer,
         segmentMs: this.#o.segmentMs,
         preRollMarginMs: this.#o.preRollMarginMs,
+        writeRetryMs: this.#o.writeRetryMs,
         enabled: this.#o.enabled,
         now: this.#o.now,
         onIngest: (d, s, bytes) => this.usage.ingested(d, s, bytes),

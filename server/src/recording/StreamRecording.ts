@@ -32,13 +32,7 @@ const SETTLE_MS = 400;
  */
 const EXPECTED_TRACK_WAIT_MS = 1000;
 const MAX_BACKOFF_MS = 10_000;
-/**
- * An index write that fails (the database restarting, a failover) is tried again for this long
- * before the segment counts as lost: the segment waits in the stream's write queue meanwhile
- * (a few MB per camera), so a database that comes back within it loses nothing.
- */
-const INDEX_RETRY_MS = 30_000;
-const INDEX_RETRY_MAX_DELAY_MS = 2_000;
+const WRITE_RETRY_MAX_DELAY_MS = 2_000;
 
 export interface StreamRecordingDeps {
   index: RecordingIndex;
@@ -49,6 +43,13 @@ export interface StreamRecordingDeps {
   segmentMs: number;
   /** Event mode: ring kept beyond the pre-roll for late triggers (config recording.preRollMarginSeconds). */
   preRollMarginMs?: number;
+  /**
+   * A failing segment write (database restarting, object store away, disk full) is retried this
+   * long from the first failure before the segment counts as lost (config
+   * recording.writeRetrySeconds): it waits in the write queue meanwhile (a few MB per camera), so
+   * a store that comes back within it loses nothing. Default 30 000.
+   */
+  writeRetryMs?: number;
   /** Whether recorders may run at all (config). */
   enabled: boolean;
   now: () => number;
@@ -442,13 +443,13 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
 
   /**
    * Runs a write of the segment path (data key lookup + object put, index insert), retrying while
-   * the database or the object store is away, up to INDEX_RETRY_MS from when the failures began
+   * the database or the object store is away, up to `writeRetryMs` from when the failures began
    * (so a long outage does not hold every queued segment that long), less once the stream closes.
    * Given up, `giveUp` runs (an index write deletes the object it would have named, so the storage
    * holds nothing the index does not know) and the error goes on: the segment counts as lost.
    */
   async #retrying<T>(write: () => Promise<T>, giveUp?: () => Promise<void>): Promise<T> {
-    for (let delay = 100; ; delay = Math.min(delay * 2, INDEX_RETRY_MAX_DELAY_MS)) {
+    for (let delay = 100; ; delay = Math.min(delay * 2, WRITE_RETRY_MAX_DELAY_MS)) {
       try {
         const result = await write();
         this.#failingSince = undefined;
@@ -456,7 +457,7 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       } catch (error) {
         const now = this.#deps.now();
         this.#failingSince ??= now;
-        if (this.#closed || now + delay > this.#failingSince + INDEX_RETRY_MS) {
+        if (this.#closed || now + delay > this.#failingSince + (this.#deps.writeRetryMs ?? 30_000)) {
           await giveUp?.();
           throw error;
         }

@@ -96,6 +96,7 @@ export async function createRecording(o: {
     defaultPreRollSeconds: c.defaultPreRollSeconds,
     defaultPostRollSeconds: c.defaultPostRollSeconds,
     preRollMarginMs: c.preRollMarginSeconds * 1000,
+    writeRetryMs: c.writeRetrySeconds * 1000,
     onDemandSeconds: c.onDemandSeconds,
     minFreeBytes: c.minFreeBytes,
     maxTotalBytes: c.maxTotalBytes,
