@@ -6,6 +6,8 @@ import type { Device } from '../../store/types.ts';
 
 /** Tokens are small; anything larger is refused before any crypto. */
 export const MAX_ACCESS_TOKEN_LENGTH = 4096;
+/** Clock steps smaller than this (NTP slewing, nodes a little apart) do not void tokens. */
+const CLOCK_TOLERANCE_MS = 60_000;
 
 /**
  * The `typ` claim names the kind so one kind can never be accepted as another (an account token
@@ -177,8 +179,13 @@ export class AccessTokens {
         requiredClaims: ['exp', 'iat', 'sub', 'jti', 'typ'],
         currentDate: new Date(this.#now()),
       });
+      // Issued after now (the clock jumped back): it would live until its exp, longer than any
+      // TTL on this clock. It counts as expired, so its holder refreshes.
+      if (typeof payload.iat === 'number' && payload.iat * 1000 > this.#now() + CLOCK_TOLERANCE_MS)
+        throw PorchlightError.unauthorized('token expired');
       return payload;
     } catch (error) {
+      if (error instanceof PorchlightError) throw error;
       // jose checks the signature before the claims, so only a genuine token reports expiry.
       if (error instanceof joseErrors.JWTExpired)
         throw PorchlightError.unauthorized('token expired');
