@@ -139,7 +139,7 @@ async function main(): Promise<void> {
         await until(`${cameras.length} cameras announced`, () =>
           cameras.every((c) => v.producers.some((p) => p.deviceId === c.id)),
         );
-        const counters = [];
+        const counters: ReturnType<typeof frameCounter>[] = [];
         for (const p of v.producers.filter((x) => x.source === 'camera')) {
           const sub = await v.watch(p.producerId);
           counters.push(frameCounter(sub.track!));

@@ -201,11 +201,7 @@ export const ConfigSchema = z
           .min(5)
           .max(60)
           .default(defaults.recording.defaultPreRollSeconds),
-        writeRetrySeconds: z
-          .number()
-          .min(0)
-          .max(600)
-          .default(defaults.recording.writeRetrySeconds),
+        writeRetrySeconds: z.number().min(0).max(600).default(defaults.recording.writeRetrySeconds),
         preRollMarginSeconds: z
           .number()
           .min(0)

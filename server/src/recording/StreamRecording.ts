@@ -457,7 +457,10 @@ export class StreamRecording extends EnhancedEventEmitter<StreamRecordingEvents>
       } catch (error) {
         const now = this.#deps.now();
         this.#failingSince ??= now;
-        if (this.#closed || now + delay > this.#failingSince + (this.#deps.writeRetryMs ?? 30_000)) {
+        if (
+          this.#closed ||
+          now + delay > this.#failingSince + (this.#deps.writeRetryMs ?? 30_000)
+        ) {
           await giveUp?.();
           throw error;
         }

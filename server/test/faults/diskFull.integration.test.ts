@@ -93,7 +93,6 @@ describe('disk full under the recordings', () => {
     const mid = await indexAndStorage(w.ts, cam.camera.deviceId, storageDir);
     expect(mid.stored).toStrictEqual(mid.indexed);
 
-    const t0 = Date.now();
     fs.rmSync(filler);
     const backMs = await grows('segments after space returned', cam.segments, 2, 60_000);
     await w.message(rule.id, 'OK');
