@@ -31,6 +31,10 @@ export interface NetPeerReport {
   freezes: { endAt: number; ms: number }[];
   lastFrameAt: number;
   spatialLayer: number | null;
+  /** Viewer: inbound video bytes so far. */
+  bytesReceived: number;
+  /** Every change of the client's state and its transports' connection states, with when. */
+  stateLog: { at: number; states: string }[];
   errors: string[];
 }
 
@@ -49,6 +53,8 @@ const report: NetPeerReport = {
   freezes: [],
   lastFrameAt: 0,
   spatialLayer: null,
+  bytesReceived: 0,
+  stateLog: [],
   errors: [],
 };
 
@@ -59,7 +65,10 @@ const client = new PorchlightClient({
   device: { handlerName: 'Chrome111' },
   socketOptions: { rejectUnauthorized: false },
 });
-client.on('stateChanged', (s) => (report.state = s));
+client.on('stateChanged', (s) => {
+  report.state = s;
+  report.stateLog.push({ at: Date.now(), states: `client ${s}` });
+});
 client.on('error', (e) => report.errors.push(`${e.code}: ${e.message}`));
 
 /**
@@ -128,8 +137,14 @@ async function main(): Promise<void> {
   }
 }
 
+let lastStates = '';
 setInterval(() => {
   report.at = Date.now();
+  if (args.role === 'viewer')
+    void client.getStats().then(
+      (s) => (report.bytesReceived = s.video.bytesReceived),
+      () => undefined,
+    );
   const session = (
     client as unknown as {
       session?: { transports?: { connectionState: string; closed: boolean }[] };
@@ -139,6 +154,9 @@ setInterval(() => {
   report.transports = (session?.transports ?? [])
     .filter((t) => !t.closed)
     .map((t) => t.connectionState);
+  const states = `transports ${report.transports.join(',')}`;
+  if (states !== lastStates) report.stateLog.push({ at: report.at, states });
+  lastStates = states;
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }, 200);
 
