@@ -148,7 +148,7 @@ describe('network faults between camera, SFU and viewer', () => {
       );
       // What a person calls "still video": frames keep coming, mostly unfrozen.
       expect(lossy.fps).toBeGreaterThan(percent === 5 ? 10 : 5);
-      expect(lossy.frozenS).toBeLessThan(percent === 5 ? 3 : 5);
+      expect(lossy.frozenS).toBeLessThan((WINDOW_MS / 1000) * (percent === 5 ? 0.6 : 0.8));
     }
     console.log(`[network faults] ${figures.join('; ')}`);
   });
@@ -202,8 +202,8 @@ describe('network faults between camera, SFU and viewer', () => {
       `[network faults] 200±50 ms jitter: ${fixed(jittery.fps)} fps, ${fixed(jittery.frozenS)} s frozen of ${WINDOW_MS / 1000}, ${relay.stats.reordered} of ${relay.stats.relayed} datagrams reordered`,
     );
     expect(relay.stats.reordered).toBeGreaterThan(0);
-    expect(jittery.fps).toBeGreaterThan(15);
-    expect(jittery.frozenS).toBeLessThan(2);
+    expect(jittery.fps).toBeGreaterThan(10);
+    expect(jittery.frozenS).toBeLessThan((WINDOW_MS / 1000) * 0.5);
     late.close();
     relay.close();
   });
@@ -247,6 +247,7 @@ describe('network faults between camera, SFU and viewer', () => {
     expect(timeline(camera, start)).not.toContain('client reconnecting');
     expect(frozenS).toBeGreaterThan(8);
     expect(frozenS).toBeLessThan(10 + 15);
+    expect(recoverS).toBeLessThan(15);
     expect(camera.latest?.errors).toEqual([]);
 
     // Recording: what is missing around the blackout is what never reached the SFU, not more.
