@@ -434,6 +434,7 @@ export class PorchlightServer {
             : { iceServers: [] as IceServer[] },
         joinTimeoutMs: config.signaling.joinTimeoutMs,
         deviceStatsIntervalMs: config.signaling.deviceStatsIntervalMs,
+        pingTimeoutMs: config.signaling.pingTimeoutMs,
         calls: { join: (principal, callId) => bell.joinCall(principal, callId) },
         authenticateVisitor: (token) => bell.authenticateVisitor(token),
         ...(usage && { usage: usage.signaling }),

@@ -98,6 +98,13 @@ export const defaults = {
     joinTimeoutMs: 10_000,
     /** How often a camera's publish bitrate is sampled into the device registry. */
     deviceStatsIntervalMs: 10_000,
+    /**
+     * How long a socket may stay silent after a ping (sent every 10 s) before the server drops it,
+     * and with it the peer's transports and producers. 20 s: a 10 s network blackout heals by ICE
+     * alone (the camera keeps its producer, the recording its run); at 10 s it cost a full rejoin
+     * (docs/reliability.md "Network faults"). A dead peer is noticed after at most 30 s.
+     */
+    pingTimeoutMs: 20_000,
   },
   whip: {
     /** WHIP ingest and WHEP playback endpoints (docs/whip-whep.md). */

@@ -138,6 +138,7 @@ export const ConfigSchema = z
           .int()
           .min(250)
           .default(defaults.signaling.deviceStatsIntervalMs),
+        pingTimeoutMs: z.number().int().min(1000).default(defaults.signaling.pingTimeoutMs),
       })
       .default(defaults.signaling),
     whip: z

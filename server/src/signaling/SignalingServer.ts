@@ -50,6 +50,8 @@ export interface SignalingServerOptions extends SessionDeps {
    * (notifications) reach sockets on every node. Default: none (one box, in-memory adapter).
    */
   cluster?: { redis: Redis; keyPrefix: string };
+  /** socket.io's wait for a pong before it drops the socket (config signaling.pingTimeoutMs). */
+  pingTimeoutMs?: number;
 }
 
 /** socket.io rooms, one per principal, that notifications are emitted to (on every node). */
@@ -103,7 +105,7 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
       maxHttpBufferSize: Limits.maxMessageBytes,
       serveClient: false,
       pingInterval: 10_000,
-      pingTimeout: 10_000,
+      pingTimeout: options.pingTimeoutMs ?? 20_000,
       // No connection state recovery: the SDK rejoins (new transports) after any reconnect, so
       // replaying missed packets to a restored socket id would buy nothing (docs/deployment.md).
     });
