@@ -21,6 +21,7 @@ try {
     messages: arg('messages', 100_000),
     sockets: arg('sockets', 32),
     perSocketRate: 45,
+    onProgress: (n) => console.error(`socket fuzz: ${n} messages`),
   });
   const steady = s.frames.every((f, i) => i === 0 || f > s.frames[i - 1]!);
   console.log(

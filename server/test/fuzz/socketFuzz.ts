@@ -30,6 +30,8 @@ export interface SocketFuzzOptions {
   sockets: number;
   /** Per-socket pace below the server's 50 requests/s limit (0: as fast as acks come). */
   perSocketRate?: number;
+  /** Called at each tenth of the run (messages sent so far). */
+  onProgress?: (sent: number) => void;
 }
 
 export interface SocketFuzzResult {
@@ -242,7 +244,10 @@ export async function runSocketFuzz(
           const t0 = Date.now();
           const payload = withKnownIds(c, known);
           sent++;
-          if (sent % Math.ceil(o.messages / 10) === 0) frames.push(counter.state.frames);
+          if (sent % Math.ceil(o.messages / 10) === 0) {
+            frames.push(counter.state.frames);
+            o.onProgress?.(sent);
+          }
           let outcome: string;
           if (c.twist < 3) {
             socket.emit(c.event, payload, () => {});
