@@ -226,7 +226,11 @@ export async function runSocketFuzz(
       const known: Known = { transports: [], producers: [], consumers: [] };
       let socket: Socket | undefined;
       const fresh = async (): Promise<Socket> => {
-        const s = await connect(ts.url, tokens[index]!);
+        // Access tokens live 10 minutes; a long run under load outlives them: mint afresh.
+        const s = await connect(ts.url, tokens[index]!).catch(async () => {
+          tokens[index] = await ts.mint(index % 2 ? 'viewer' : 'camera');
+          return connect(ts.url, tokens[index]!);
+        });
         open.add(s);
         s.on('producerAdded', (p: { producerId: string }) => known.producers.push(p.producerId));
         s.on('disconnect', () => open.delete(s));
