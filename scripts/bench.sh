@@ -5,6 +5,8 @@
 # detection speed ~3.5 min, detection accuracy ~5 min, detection latency ~4 min, cluster fan-out ~1.5 min, cluster sites ~2.5 min).
 # Each bench also runs alone with options, e.g. `node --import tsx bench/fanout.ts --steps=25,100`
 # (see the header comment of each file).
+# The full-size fuzz (100,000 socket messages, 20,000 REST requests; pass/fail, ~10 min) is its
+# own script: `npm run fuzz` (docs/reliability.md "Fuzzing").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

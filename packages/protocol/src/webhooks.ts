@@ -118,7 +118,8 @@ export const WebhookUrlSchema = z
   .string()
   .trim()
   .max(WEBHOOK_LIMITS.urlLength)
-  .refine((s) => URL.canParse(s), 'not a URL')
+  // abort: zod runs later refinements after a failed one, and `new URL` throws on a non-URL.
+  .refine((s) => URL.canParse(s), { message: 'not a URL', abort: true })
   .refine((s) => ['https:', 'http:'].includes(new URL(s).protocol), 'must be an https:// URL')
   .refine((s) => {
     const u = new URL(s);

@@ -15,6 +15,7 @@ import { servesAppShell } from './spaFallback.ts';
 import { registerCaRoutes } from './ca/caRoutes.ts';
 import { CertificateRenewal } from './ca/CertificateRenewal.ts';
 import { installRequestLog, requestId, type RequestDone } from './requestLog.ts';
+import { clientErrorHandler, frameworkError } from './frameworkErrors.ts';
 
 const logger = createLogger('HttpServer');
 
@@ -74,6 +75,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     // Request ids: the caller's sane X-Request-Id or a UUID (requestLog.ts), never trusted blindly.
     requestIdHeader: false,
     genReqId: requestId,
+    frameworkErrors: (error, _req, reply) => {
+      const { status, body } = frameworkError(error);
+      // The option is typed generically over route generics; the reply is a plain one here.
+      void (reply as unknown as HttpReply).status(status).send(body);
+    },
+    clientErrorHandler,
   });
   installRequestLog(app, options.onRequestDone);
   app.addHook('onSend', async (_req, reply) => {

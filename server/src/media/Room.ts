@@ -72,6 +72,8 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   readonly #peers = new PeerSet();
   #slot: WorkerSlot;
   #router: types.Router;
+  /** Transports whose connect() was called (once only). */
+  readonly #connecting = new WeakSet<types.WebRtcTransport>();
   /** This site's producers on other nodes (cluster mode), by producer id. */
   readonly #remote = new Map<string, RemoteProducer>();
   #remoteMedia: RemoteMediaPort | undefined;
@@ -169,9 +171,19 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
   async connectTransport(peer: Peer, req: RequestOf<'connectTransport'>): Promise<void> {
     await this.ready();
     const transport = peer.transport(req.transportId);
-    await mediasoupCall(() =>
-      transport.connect({ dtlsParameters: req.dtlsParameters as types.DtlsParameters }),
-    );
+    // A second connect (even one racing the first) is the client's mistake, not a fault here:
+    // mediasoup throws a plain Error for it (found by the socket fuzz, docs/reliability.md).
+    if (this.#connecting.has(transport))
+      throw PorchlightError.conflict('transport already connected');
+    this.#connecting.add(transport);
+    try {
+      await mediasoupCall(() =>
+        transport.connect({ dtlsParameters: req.dtlsParameters as types.DtlsParameters }),
+      );
+    } catch (error) {
+      this.#connecting.delete(transport);
+      throw error;
+    }
   }
 
   async restartIce(

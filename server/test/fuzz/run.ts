@@ -1,0 +1,81 @@
+/**
+ * `npm run fuzz`: the full-size fuzz of docs/reliability.md ("Fuzzing") against one real server
+ * (real mediasoup worker, SQLite): 100,000 socket messages, then 20,000 REST requests. Prints the
+ * figures as JSON and exits non-zero on any finding. Options: --seed=N --messages=N --sockets=N
+ * --requests=N.
+ */
+import { startTestServer } from '../../../tests/support/testServer.ts';
+import { runRestFuzz } from './restFuzz.ts';
+import { runSocketFuzz } from './socketFuzz.ts';
+
+const arg = (name: string, dflt: number): number => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.split('=')[1]) : dflt;
+};
+const seed = arg('seed', Date.now() % 1_000_000);
+const ts = await startTestServer();
+let failed = false;
+try {
+  const s = await runSocketFuzz(ts, {
+    seed,
+    messages: arg('messages', 100_000),
+    sockets: arg('sockets', 32),
+    perSocketRate: 45,
+    onProgress: (n) => console.error(`socket fuzz: ${n} messages`),
+  });
+  const steady = s.frames.every((f, i) => i === 0 || f > s.frames[i - 1]!);
+  console.log(
+    JSON.stringify(
+      {
+        socket: {
+          seed,
+          messages: s.messages,
+          seconds: s.durationMs / 1000,
+          messagesPerSecond: Math.round(s.messages / (s.durationMs / 1000)),
+          outcomes: s.outcomes,
+          disconnectsMidRequest: s.disconnects,
+          bugs: s.bugs.slice(0, 20),
+          bugCount: s.bugs.length,
+          leaked: s.leaked,
+          unhandled: s.unhandled.slice(0, 5),
+          workerAlive: s.workerAlive,
+          honestViewerFrames: s.frames,
+          honestVideoSteady: steady,
+        },
+      },
+      null,
+      1,
+    ),
+  );
+  failed ||=
+    s.bugs.length > 0 ||
+    s.unhandled.length > 0 ||
+    !s.workerAlive ||
+    !steady ||
+    s.leaked.transports + s.leaked.producers + s.leaked.consumers > 0;
+
+  const r = await runRestFuzz(ts, { seed, requests: arg('requests', 20_000), concurrency: 16 });
+  console.log(
+    JSON.stringify(
+      {
+        rest: {
+          seed,
+          requests: r.requests,
+          seconds: r.durationMs / 1000,
+          requestsPerSecond: Math.round(r.requests / (r.durationMs / 1000)),
+          statuses: r.statuses,
+          codes: r.codes,
+          bugs: r.bugs.slice(0, 20),
+          bugCount: r.bugs.length,
+          unhandled: r.unhandled.slice(0, 5),
+        },
+      },
+      null,
+      1,
+    ),
+  );
+  failed ||= r.bugs.length > 0 || r.unhandled.length > 0;
+} finally {
+  await ts.close();
+}
+process.exit(failed ? 1 : 0);
