@@ -130,7 +130,7 @@ describe('sessions and passwords over the REST API', () => {
       token: laptopToken,
       body: { currentPassword: 'not the password', newPassword: 'new password 456' },
     });
-    expect(wrong.status).toBe(401);
+    expect(wrong.status).toBe(400);
 
     const changed = await call('POST', '/api/v1/auth/password', {
       token: laptopToken,

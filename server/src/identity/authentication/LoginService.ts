@@ -28,7 +28,10 @@ export interface LoginServiceOptions {
 }
 
 /** An account as shown to its owner: never the password hash. */
-export type PublicAccount = Omit<Account, 'passwordHash' | 'tokenGeneration' | 'mustChangePassword'> & {
+export type PublicAccount = Omit<
+  Account,
+  'passwordHash' | 'tokenGeneration' | 'mustChangePassword'
+> & {
   mustChangePassword: boolean;
 };
 
@@ -78,12 +81,7 @@ export class LoginService {
    * Throws RateLimitedError (RATE_LIMITED, retryAfterSeconds) while the e-mail or the address is
    * locked out, UNAUTHORIZED on wrong credentials or a disabled account.
    */
-  async login(
-    email: string,
-    password: string,
-    ip: string,
-    userAgent?: string,
-  ): Promise<Session> {
+  async login(email: string, password: string, ip: string, userAgent?: string): Promise<Session> {
     const emailKey = normalizeEmail(email);
     const ipKey = ipBucket(ip);
     const wait = Math.max(
@@ -137,7 +135,7 @@ export class LoginService {
   /**
    * Changes the password of an account that proved its current one. Every session and access
    * token of the account ends (the generation moves); the answer is a fresh session for the
-   * caller's client. UNAUTHORIZED on a wrong current password (counted like a failed login),
+   * caller's client. BAD_REQUEST on a wrong current password (counted like a failed login),
    * BAD_REQUEST when the new one breaks the policy or equals the current one.
    */
   async changePassword(
@@ -153,9 +151,12 @@ export class LoginService {
     const emailKey = normalizeEmail(account.email);
     const wait = await this.#accountLimiter.retryAfterSeconds(emailKey);
     if (wait > 0) throw new RateLimitedError(wait);
-    if (!(await this.#passwords.verify(current, account.passwordHash))) {
+    // A malformed stored hash cannot be matched: an admin reset is the way out, not a 500.
+    const ok = await this.#passwords.verify(current, account.passwordHash).catch(() => false);
+    if (!ok) {
       await this.#accountLimiter.recordFailure(emailKey);
-      throw PorchlightError.unauthorized('current password is wrong');
+      // Not 401: the caller is authenticated, and clients treat 401 as "refresh and retry".
+      throw PorchlightError.badRequest('current password is wrong');
     }
     if (current === next) throw PorchlightError.badRequest('the new password must differ');
     const passwordHash = await this.#passwords.hash(next);
