@@ -9,6 +9,7 @@ const httpStatus: Record<ErrorCode, number> = {
   UNKNOWN_EVENT: 400,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
+  PASSWORD_CHANGE_REQUIRED: 403,
   INTERNAL: 500,
 };
 
@@ -38,6 +39,12 @@ export class PorchlightError extends Error {
   }
   static conflict(message: string): PorchlightError {
     return new PorchlightError(ErrorCode.Conflict, message);
+  }
+  static passwordChangeRequired(): PorchlightError {
+    return new PorchlightError(
+      ErrorCode.PasswordChangeRequired,
+      'password change required: set a new password first',
+    );
   }
   static unavailable(message: string): PorchlightError {
     return new PorchlightError(ErrorCode.Unavailable, message);

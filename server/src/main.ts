@@ -1,4 +1,4 @@
-import { devBootstrap } from './bootstrap/devBootstrap.ts';
+import { devBootstrap, type BootstrapResult } from './bootstrap/devBootstrap.ts';
 import { loadConfig } from './config/loadConfig.ts';
 import { ConfigError } from './errors.ts';
 import { PorchlightServer } from './Server.ts';
@@ -62,9 +62,7 @@ async function main(): Promise<void> {
       'Watch (homeowner) - open on a laptop or phone and log in:',
       `  ${boot.viewerUrl}`,
       `  e-mail:   ${boot.ownerEmail}`,
-      boot.ownerPassword
-        ? `  password: ${boot.ownerPassword}   (from ${boot.passwordFile})`
-        : `  password: the one you set (the initial one was in ${boot.passwordFile})`,
+      ...ownerPasswordLines(boot),
       '',
       'Camera - open on the device that should become a camera (single use, valid until',
       `${new Date(boot.cameraCodeExpiresAt).toISOString()}; a new link is printed at every start):`,
@@ -86,3 +84,23 @@ main().catch((error: unknown) => {
   logger.error('failed to start', { error });
   process.exit(1);
 });
+
+/**
+ * The owner's password on the banner: the generated one only on the start that created it
+ * (finding 6: logs are often world-readable), afterwards only where to find or reset it.
+ */
+function ownerPasswordLines(boot: BootstrapResult): string[] {
+  if (boot.ownerPassword)
+    return [
+      `  password: ${boot.ownerPassword}   (shown this once; change it at first login)`,
+    ];
+  if (boot.ownerPasswordPending)
+    return [
+      `  password: the generated one, printed at first start and kept in ${boot.passwordFile}`,
+      '            (0600) until you change it at first login',
+    ];
+  return [
+    '  password: the one you set (forgot it? another admin resets it in the admin dashboard,',
+    '            Accounts; the account then picks a new one at next login)',
+  ];
+}

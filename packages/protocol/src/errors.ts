@@ -16,6 +16,11 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** Media is being re-established (e.g. worker respawn); retry shortly. */
   Unavailable: 'UNAVAILABLE',
+  /**
+   * The account must pick a new password first (a generated or admin-reset one): everything but
+   * the password change is refused until then. Apps answer by showing the change form.
+   */
+  PasswordChangeRequired: 'PASSWORD_CHANGE_REQUIRED',
   /** A bug or unexpected failure on the server; the details are logged there. */
   Internal: 'INTERNAL',
 } as const;

@@ -4,6 +4,7 @@
  */
 export * from './rest/enums.ts';
 export * from './rest/endpoints.ts';
+export * from './rest/sessionCookie.ts';
 export * from './alarms.ts';
 export * from './webhookEvents.ts';
 export * from './version.ts';

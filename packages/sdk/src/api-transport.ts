@@ -8,6 +8,8 @@ import type {
 } from '@porchlight/protocol';
 import {
   PROTOCOL_HEADER,
+  SESSION_MODE_COOKIE,
+  SESSION_MODE_HEADER,
   PROTOCOL_VERSION,
   REST_ENDPOINTS,
   type RestRouteName,
@@ -55,6 +57,11 @@ export interface RequestSpec {
   query?: Query;
   /** Public routes (login, provisioning) send no bearer. Default true. */
   auth?: boolean;
+  /**
+   * Cookie mode of the session routes (browsers): sends the `Porchlight-Session: cookie` header
+   * and same-origin credentials, so the refresh token travels in its HttpOnly cookie only.
+   */
+  sessionCookie?: boolean;
 }
 
 /** Input of one contract route, typed by its schemas; params fill the `:name` path segments. */
@@ -66,6 +73,8 @@ export interface CallSpec<R extends RestRoute> {
   raw?: RequestSpec['raw'];
   /** Public routes (login, provisioning) send no bearer. Default true. */
   auth?: boolean;
+  /** See RequestSpec.sessionCookie. */
+  sessionCookie?: boolean;
 }
 
 /** The own enumerable entries of an object input (params, query); none for anything else. */
@@ -248,6 +257,7 @@ export class ApiTransport {
         ...(spec.raw !== undefined ? { raw: spec.raw } : {}),
         query,
         ...(spec.auth !== undefined ? { auth: spec.auth } : {}),
+        ...(spec.sessionCookie ? { sessionCookie: true } : {}),
       },
     );
     if (this.#validate) await checkAnswer(name, result);
@@ -327,6 +337,7 @@ export class ApiTransport {
       [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
     };
     if (token !== null) headers['authorization'] = `Bearer ${token}`;
+    if (spec.sessionCookie) headers[SESSION_MODE_HEADER] = SESSION_MODE_COOKIE;
     let body: string | Blob | Uint8Array<ArrayBuffer> | undefined;
     if (spec.raw !== undefined) {
       headers['content-type'] = spec.raw.type;
@@ -347,8 +358,9 @@ export class ApiTransport {
         method,
         headers,
         ...(body !== undefined ? { body } : {}),
-        // Credentials travel in the Authorization header only; no cookies either way.
-        credentials: 'omit',
+        // Credentials travel in the Authorization header; the only cookie is the refresh token's,
+        // sent on the session routes in cookie mode.
+        credentials: spec.sessionCookie ? 'same-origin' : 'omit',
         cache: 'no-store',
       });
     } catch (error) {

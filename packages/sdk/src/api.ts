@@ -17,6 +17,7 @@ import type {
   ProvisioningCode,
   ProvisionResult,
   Session,
+  SessionInfo,
   Site,
   TurnUsageQuery,
   TurnUsageReport,
@@ -26,6 +27,12 @@ import type { TokenProvider } from './token.ts';
 
 export { clipUrl, snapshotUrl } from './api-recording.ts';
 export type { ApiOptions } from './api-transport.ts';
+
+/** Options of the session calls. */
+export interface SessionCallOptions {
+  /** Cookie mode (browsers): the refresh token stays in an HttpOnly cookie, never in the body. */
+  cookie?: boolean;
+}
 
 /**
  * Typed client of the REST API (`/api/v1`), one method per route of the contract in
@@ -41,18 +48,83 @@ export class PorchlightApi extends IngestApi {
   // ---- auth ------------------------------------------------------------------------------
 
   /** Logs a person in with email and password; the session holds short-lived access and refresh tokens. */
-  login(email: string, password: string): Promise<Session> {
-    return this.call('login', { body: { email, password }, auth: false });
+  login(email: string, password: string, options: SessionCallOptions = {}): Promise<Session> {
+    return this.call('login', {
+      body: { email, password },
+      auth: false,
+      ...(options.cookie ? { sessionCookie: true } : {}),
+    });
   }
 
-  /** Trades a refresh token for a new session (the old refresh token stops working). */
-  refresh(refreshToken: string): Promise<Session> {
-    return this.call('refresh', { body: { refreshToken }, auth: false });
+  /**
+   * Trades a refresh token for a new session (the old refresh token stops working). In cookie mode
+   * (`refreshToken` undefined, `cookie: true`) the browser's HttpOnly cookie is the token.
+   */
+  refresh(refreshToken: string | undefined, options: SessionCallOptions = {}): Promise<Session> {
+    return this.call('refresh', {
+      body: refreshToken === undefined ? {} : { refreshToken },
+      auth: false,
+      ...(options.cookie ? { sessionCookie: true } : {}),
+    });
   }
 
-  /** Ends the session of this refresh token on the server. */
-  logout(refreshToken: string): Promise<void> {
-    return this.call('logout', { body: { refreshToken }, auth: false });
+  /** Ends the session of this refresh token (or, in cookie mode, of the cookie) on the server. */
+  logout(refreshToken: string | undefined, options: SessionCallOptions = {}): Promise<void> {
+    return this.call('logout', {
+      body: refreshToken === undefined ? {} : { refreshToken },
+      auth: false,
+      ...(options.cookie ? { sessionCookie: true } : {}),
+    });
+  }
+
+  /**
+   * Changes the caller's password (the current one is required). Every session of the account
+   * ends; the answer is a fresh session for this client (adopt it: SessionManager.start).
+   */
+  changePassword(
+    currentPassword: string,
+    newPassword: string,
+    options: SessionCallOptions = {},
+  ): Promise<Session> {
+    return this.call('changePassword', {
+      body: { currentPassword, newPassword },
+      ...(options.cookie ? { sessionCookie: true } : {}),
+    });
+  }
+
+  /** The caller's live login sessions. */
+  listMySessions(): Promise<SessionInfo[]> {
+    return this.call('listMySessions', { sessionCookie: true });
+  }
+
+  /** Signs out one of the caller's sessions. */
+  revokeMySession(sessionId: string): Promise<void> {
+    return this.call('revokeMySession', { params: { sessionId } });
+  }
+
+  /** Signs out everywhere: every session and access token of the caller dies. */
+  revokeMySessions(): Promise<void> {
+    return this.call('revokeMySessions', { sessionCookie: true });
+  }
+
+  /** Admin: sets a temporary password the account must change at next login. */
+  resetAccountPassword(accountId: string): Promise<{ temporaryPassword: string }> {
+    return this.call('resetAccountPassword', { params: { accountId } });
+  }
+
+  /** Admin: an account's live sessions. */
+  listAccountSessions(accountId: string): Promise<SessionInfo[]> {
+    return this.call('listAccountSessions', { params: { accountId } });
+  }
+
+  /** Admin: ends one session of an account. */
+  revokeAccountSession(accountId: string, sessionId: string): Promise<void> {
+    return this.call('revokeAccountSession', { params: { accountId, sessionId } });
+  }
+
+  /** Admin: ends every session of an account and kills its access tokens. */
+  revokeAccountSessions(accountId: string): Promise<void> {
+    return this.call('revokeAccountSessions', { params: { accountId } });
   }
 
   /** The caller: the account (or device/key) and its grants. */

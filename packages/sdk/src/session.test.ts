@@ -277,3 +277,75 @@ describe('DeviceTokens', () => {
     expect(refused).toEqual(['UNAUTHORIZED']);
   });
 });
+
+describe('SessionManager in cookie mode (browsers)', () => {
+  /**
+   * A fake server plus the browser's cookie jar: in cookie mode the refresh token only ever
+   * travels in the (HttpOnly) cookie, which this fake keeps out of the page's reach.
+   */
+  function cookieServer() {
+    let issued = 0;
+    let jar: string | undefined;
+    const seen: { path: string; header: string | null; credentials: string | undefined }[] = [];
+    const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const path = new URL(String(input)).pathname.replace('/api/v1', '');
+      const header = new Headers(init?.headers).get('porchlight-session');
+      seen.push({ path, header, credentials: init?.credentials });
+      const body = JSON.parse(String(init?.body ?? '{}')) as Record<string, string>;
+      const session = () => {
+        issued++;
+        jar = `refresh-${issued}`;
+        return new Response(
+          JSON.stringify({
+            accessToken: `access-${issued}`,
+            accessTokenExpiresAt: clock + 10 * MINUTE,
+            refreshTokenExpiresAt: clock + 30 * 24 * 60 * MINUTE,
+            account,
+          }),
+          { status: 200 },
+        );
+      };
+      if (header !== 'cookie') return new Response(null, { status: 400 });
+      if (path === '/auth/login') return session();
+      if (path === '/auth/refresh') {
+        if (body['refreshToken'] === undefined && jar === undefined)
+          return new Response(
+            JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'refresh token missing' } }),
+            { status: 401 },
+          );
+        return session();
+      }
+      jar = undefined;
+      return new Response(null, { status: 204 });
+    }) as typeof globalThis.fetch;
+    return { fetch, seen, jar: () => jar };
+  }
+
+  it('keeps no refresh token in storage, refreshes with the cookie after a reload, and logs out through it', async () => {
+    clock = START;
+    const server = cookieServer();
+    const storage = new MemoryStorage();
+    const make = () =>
+      new SessionManager({
+        api: new PorchlightApi({ url: 'https://h', fetch: server.fetch }),
+        storage,
+        now,
+        cookie: true,
+      });
+    const first = make();
+    await first.login('owner@example.test', 'correct horse');
+    const stored = storage.getItem('porchlight.session')!;
+    expect(stored).not.toContain('refresh-');
+    expect(JSON.parse(stored)).toMatchObject({ account });
+    expect(server.seen[0]).toMatchObject({ header: 'cookie', credentials: 'same-origin' });
+
+    // A reload: a new manager finds the account marker and refreshes with the cookie.
+    const reloaded = make();
+    expect(reloaded.loggedIn).toBe(true);
+    expect(await reloaded.getToken()).toBe('access-2');
+    expect(storage.getItem('porchlight.session')).not.toContain('refresh-');
+    await reloaded.logout();
+    expect(server.jar()).toBeUndefined();
+    expect(server.seen.at(-1)).toMatchObject({ path: '/auth/logout', header: 'cookie' });
+  });
+});

@@ -10,9 +10,12 @@ export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'
 /** Runs `task` while holding a lock shared by every tab of the origin. */
 export type LockRunner = <T>(name: string, task: () => Promise<T>) => Promise<T>;
 
-/** What survives a reload: the refresh token, never the access token. */
+/**
+ * What survives a reload: the refresh token (body mode), never the access token. In cookie mode
+ * only the account and the expiry are kept: the token itself lives in an HttpOnly cookie.
+ */
 export interface StoredSession {
-  refreshToken: string;
+  refreshToken?: string;
   refreshTokenExpiresAt: number;
   account: SessionAccount;
 }
@@ -42,6 +45,12 @@ export interface SessionManagerOptions {
   now?: () => number;
   /** Default: the Web Locks API when present, else none. */
   lock?: LockRunner;
+  /**
+   * Cookie mode, for browsers: the server keeps the refresh token in an HttpOnly; Secure;
+   * SameSite=Strict cookie that page scripts cannot read (an XSS cannot steal the session), and
+   * storage keeps only the account. Default false (Node integrators keep the token themselves).
+   */
+  cookie?: boolean;
 }
 
 /** The storage key of the refresh token unless `storageKey` says otherwise. */
@@ -65,12 +74,13 @@ function defaultLock(): LockRunner {
   return <T>(name: string, task: () => Promise<T>) => locks.request(name, task) as Promise<T>;
 }
 
-function parseStored(raw: string | null): StoredSession | null {
+function parseStored(raw: string | null, cookie: boolean): StoredSession | null {
   if (!raw) return null;
   try {
     const value = JSON.parse(raw) as Partial<StoredSession> | null;
     if (
-      typeof value?.refreshToken === 'string' &&
+      value !== null &&
+      (cookie ? value.refreshToken === undefined : typeof value.refreshToken === 'string') &&
       typeof value.refreshTokenExpiresAt === 'number' &&
       typeof value.account?.id === 'string'
     )
@@ -97,7 +107,13 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
   readonly #now: () => number;
   readonly #lock: LockRunner;
   readonly #access: CachedToken;
+  readonly #cookie: boolean;
   #stored: StoredSession | null;
+  /**
+   * Cookie mode: a token handed over in a body (an invitation's session), traded for the cookie
+   * by the next refresh and never stored.
+   */
+  #pendingToken: string | undefined;
   /** Bumped by login/logout: a refresh started before must not resurrect the old session. */
   #generation = 0;
 
@@ -108,6 +124,7 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
     this.#key = options.storageKey ?? DEFAULT_SESSION_STORAGE_KEY;
     this.#now = options.now ?? Date.now;
     this.#lock = options.lock ?? defaultLock();
+    this.#cookie = options.cookie ?? false;
     this.#access = new CachedToken(() => this.#refresh(), {
       marginMs: options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS,
       now: this.#now,
@@ -127,7 +144,7 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
 
   /** Throws ApiError: UNAUTHORIZED (wrong credentials, disabled), RATE_LIMITED (with retry time). */
   async login(email: string, password: string): Promise<SessionAccount> {
-    const session = await this.#api.login(email, password);
+    const session = await this.#api.login(email, password, { cookie: this.#cookie });
     this.#generation++;
     this.#access.clear();
     this.#adopt(session);
@@ -142,6 +159,8 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
     this.#generation++;
     this.#access.clear();
     this.#adopt(session);
+    // Trade a body token for the cookie now, so a reload keeps the session.
+    if (this.#pendingToken !== undefined) void this.getToken({ forceRefresh: true }).catch(() => {});
     return session.account;
   }
 
@@ -162,7 +181,7 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
     this.#end('logout');
     if (!stored) return;
     try {
-      await this.#api.logout(stored.refreshToken);
+      await this.#api.logout(stored.refreshToken, { cookie: this.#cookie });
     } catch {
       // Offline: the token stays valid on the server until it expires, but it is gone here.
     }
@@ -174,7 +193,12 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
    */
   sync(): boolean {
     const stored = this.#readStorage();
-    if (stored?.refreshToken === this.#stored?.refreshToken) return false;
+    if (
+      stored?.refreshToken === this.#stored?.refreshToken &&
+      stored?.account.id === this.#stored?.account.id &&
+      stored?.refreshTokenExpiresAt === this.#stored?.refreshTokenExpiresAt
+    )
+      return false;
     if (!stored) {
       this.#end('logout', false);
       return true;
@@ -200,7 +224,9 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
       }
       let session: Session;
       try {
-        session = await this.#api.refresh(current.refreshToken);
+        session = await this.#api.refresh(current.refreshToken ?? this.#pendingToken, {
+          cookie: this.#cookie,
+        });
       } catch (error) {
         if (isPorchlightError(error, 'UNAUTHORIZED') && generation === this.#generation)
           this.#end('expired');
@@ -217,8 +243,11 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
 
   #adopt(session: Session): void {
     const previous = this.#stored?.account;
+    this.#pendingToken = this.#cookie ? session.refreshToken : undefined;
     this.#stored = {
-      refreshToken: session.refreshToken,
+      ...(!this.#cookie && session.refreshToken !== undefined
+        ? { refreshToken: session.refreshToken }
+        : {}),
       refreshTokenExpiresAt: session.refreshTokenExpiresAt,
       account: session.account,
     };
@@ -230,7 +259,8 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
     if (
       previous?.id !== session.account.id ||
       previous.displayName !== session.account.displayName ||
-      previous.isAdmin !== session.account.isAdmin
+      previous.isAdmin !== session.account.isAdmin ||
+      previous.mustChangePassword !== session.account.mustChangePassword
     )
       this.safeEmit('changed', session.account);
   }
@@ -244,6 +274,7 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
     const had = this.#stored !== null;
     this.#generation++;
     this.#stored = null;
+    this.#pendingToken = undefined;
     this.#access.clear();
     if (clearStorage) this.#writeStorage(null);
     if (!had) return;
@@ -258,7 +289,7 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
     } catch {
       return null;
     }
-    const stored = parseStored(raw);
+    const stored = parseStored(raw, this.#cookie);
     // An expired refresh token is worth nothing: do not even try it.
     return stored && stored.refreshTokenExpiresAt > this.#now() ? stored : null;
   }

@@ -4,6 +4,8 @@ export { ErrorBanner } from './components/ErrorBanner.tsx';
 export { AccountMenu, Brand, Tabs } from './components/header.tsx';
 export type { TabItem } from './components/header.tsx';
 export { LoginForm } from './components/LoginForm.tsx';
+export { ChangePasswordForm } from './components/ChangePasswordForm.tsx';
+export { changePasswordWith } from './session/changePassword.ts';
 export {
   formatAgo,
   formatBitrate,

@@ -40,6 +40,10 @@ export interface RouteRequest<P, Q, B> {
   principal: Principal | undefined;
   ip: string;
   userAgent: string | undefined;
+  /** Request headers (lower-case names), for routes that read cookies or CSRF headers. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Adds a `Set-Cookie` to the answer. */
+  setCookie(cookie: string): void;
 }
 
 /** What the server adds to a contract route: who may call it and what it does. */
@@ -57,6 +61,11 @@ export interface RouteImpl<
    * only its assigned cameras). Default: refused, whatever the policy.
    */
   detectorHost?: true;
+  /**
+   * An account that must change its password may call it (the change itself, `me`). Default:
+   * such an account is refused with PASSWORD_CHANGE_REQUIRED.
+   */
+  duringPasswordChange?: true;
   handler: (
     req: RouteRequest<z.output<P>, z.output<Q>, z.output<B>>,
     ctx: ApiContext,
@@ -70,12 +79,14 @@ export interface RawRequest {
   body: unknown;
   ip: string;
   userAgent: string | undefined;
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
+  setCookie?: (cookie: string) => void;
 }
 
 /** The steps registration supplies; the route runs them in order with its own types. */
 export interface RouteSteps {
   /** Bearer -> principal, or UNAUTHORIZED. */
-  authenticate(): Promise<Principal>;
+  authenticate(options?: { duringPasswordChange?: boolean }): Promise<Principal>;
   /** Bearer (a visitor credential) -> the visitor principal, or UNAUTHORIZED. */
   authenticateVisitor(): Promise<Principal>;
   /** FORBIDDEN (and audited) unless `principal` may do `action` on `resource`. */
@@ -141,7 +152,9 @@ export function route<
           ? undefined
           : auth === 'visitor'
             ? await steps.authenticateVisitor()
-            : await steps.authenticate();
+            : await steps.authenticate(
+                impl.duringPasswordChange ? { duringPasswordChange: true } : {},
+              );
       if (auth === 'detector' && principal?.kind !== 'detector')
         throw PorchlightError.unauthorized('a detector host token is required');
       if (auth !== 'detector' && principal?.kind === 'detector' && !impl.detectorHost)
@@ -152,7 +165,16 @@ export function route<
       const query = parse(contract.query, raw.query, 'query');
       const body = parse(contract.body, raw.body, 'body');
       return impl.handler(
-        { params, query, body, principal, ip: raw.ip, userAgent: raw.userAgent },
+        {
+          params,
+          query,
+          body,
+          principal,
+          ip: raw.ip,
+          userAgent: raw.userAgent,
+          headers: raw.headers ?? {},
+          setCookie: raw.setCookie ?? (() => {}),
+        },
         ctx,
       );
     },

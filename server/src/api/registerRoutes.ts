@@ -13,7 +13,7 @@ import type { ApiRoute, RouteSteps } from './Route.ts';
 
 /** Turns a bearer credential (access token, device token or API key) into a principal. */
 export interface Authenticator {
-  authenticate(bearer: string): Promise<Principal>;
+  authenticate(bearer: string, options?: { duringPasswordChange?: boolean }): Promise<Principal>;
 }
 
 function bearerOf(req: HttpRequest): string | undefined {
@@ -55,10 +55,10 @@ export function registerRoutes(
             error: { code: 'BAD_REQUEST', message: refusal.message, protocol: refusal },
           });
         const steps: RouteSteps = {
-          authenticate: async () => {
+          authenticate: async (options) => {
             const bearer = bearerOf(req);
             if (!bearer) throw PorchlightError.unauthorized('missing bearer credential');
-            return auth.authenticate(bearer);
+            return auth.authenticate(bearer, options);
           },
           authenticateVisitor: async () => {
             const bearer = bearerOf(req);
@@ -85,6 +85,12 @@ export function registerRoutes(
             body: req.body,
             ip: req.ip,
             userAgent: req.headers['user-agent'],
+            headers: req.headers,
+            setCookie: (cookie) => {
+              const prior = reply.getHeader('set-cookie');
+              const all = prior === undefined ? [] : Array.isArray(prior) ? prior : [String(prior)];
+              reply.header('set-cookie', [...all, cookie]);
+            },
           },
           steps,
           ctx,

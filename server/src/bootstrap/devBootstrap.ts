@@ -9,8 +9,14 @@ export const BOOTSTRAP_OWNER_EMAIL = 'owner@porchlight.local';
 export interface BootstrapResult {
   site: Site;
   ownerEmail: string;
-  /** The initial password, while its file exists (delete the file once you changed it). */
+  /**
+   * The generated password, only on the start that created the owner: printed once, never again
+   * (logs are often world-readable). The owner must change it at first login.
+   */
   ownerPassword: string | undefined;
+  /** The owner still has to replace the generated password (it is in `passwordFile`, 0600). */
+  ownerPasswordPending: boolean;
+  /** Holds the generated password until the owner changed it (then it is deleted). */
   passwordFile: string;
   /** Where a person logs in to watch. */
   viewerUrl: string;
@@ -21,7 +27,8 @@ export interface BootstrapResult {
 
 /**
  * Dev bootstrap for `npm start`: on first run, creates an owner (platform admin) with a random
- * password kept in dataDir/secrets (0600) and a first site; on every run, a fresh single-use
+ * password that must be changed at first login, kept in dataDir/secrets (0600) only until then,
+ * and a first site; on every run, a fresh single-use
  * camera provisioning link. The code rides in the URL fragment, which browsers never send to a
  * server, so it stays out of logs and Referer headers.
  */
@@ -34,8 +41,10 @@ export async function devBootstrap(o: {
   const { repos, passwords, provisioning } = o.identity;
   const passwordFile = path.join(o.dataDir, 'secrets', 'initial-owner-password');
   let owner = await repos.accounts.getByEmail(BOOTSTRAP_OWNER_EMAIL);
+  let created: string | undefined;
   if (!owner && (await repos.accounts.count()) === 0) {
     const password = randomBytes(12).toString('base64url');
+    created = password;
     fs.mkdirSync(path.dirname(passwordFile), { recursive: true, mode: 0o700 });
     fs.writeFileSync(passwordFile, password + '\n', { mode: 0o600 });
     owner = {
@@ -46,6 +55,8 @@ export async function devBootstrap(o: {
       isAdmin: true,
       createdAt: Date.now(),
       disabledAt: null,
+      // Finding 6: the generated password was printed; the API refuses all but the change.
+      mustChangePassword: true,
     };
     await repos.accounts.create(owner);
   }
@@ -76,16 +87,14 @@ export async function devBootstrap(o: {
     createdBy: owner?.id ?? 'bootstrap',
     ttlSeconds: o.codeTtlSeconds,
   });
-  let ownerPassword: string | undefined;
-  try {
-    ownerPassword = fs.readFileSync(passwordFile, 'utf8').trim();
-  } catch {
-    ownerPassword = undefined;
-  }
+  const ownerPasswordPending = owner?.mustChangePassword === true;
+  // Changed since: the generated one is worthless now, and a copy on disk only invites reading.
+  if (!ownerPasswordPending) fs.rmSync(passwordFile, { force: true });
   return {
     site,
     ownerEmail: owner?.email ?? BOOTSTRAP_OWNER_EMAIL,
-    ownerPassword,
+    ownerPassword: created,
+    ownerPasswordPending,
     passwordFile,
     viewerUrl: `${o.baseUrl}/`,
     cameraUrl: `${o.baseUrl}/#provision=${encodeURIComponent(code.code)}`,

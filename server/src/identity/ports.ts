@@ -6,7 +6,11 @@ import { localRateLimits, type RateLimits } from '../limits/RateLimits.ts';
 import type { LoginService, Session } from './authentication/LoginService.ts';
 import type { PasswordHasher } from './authentication/passwords.ts';
 import { RateLimitedError } from './authentication/RateLimitedError.ts';
-import type { RefreshTokens } from './authentication/RefreshTokens.ts';
+import type {
+  RefreshTokens,
+  SessionClient,
+  SessionInfo,
+} from './authentication/RefreshTokens.ts';
 import type { Provisioning } from './devices/Provisioning.ts';
 import type { Invitations } from './invitations/Invitations.ts';
 
@@ -39,11 +43,27 @@ export interface PublicGuard {
 }
 
 export interface AccountsPort {
-  login(email: string, password: string, ip: string): Promise<Session>;
-  refresh(refreshToken: string): Promise<Session>;
+  login(email: string, password: string, ip: string, userAgent?: string): Promise<Session>;
+  refresh(refreshToken: string, client?: SessionClient): Promise<Session>;
   logout(refreshToken: string): Promise<void>;
-  /** Revokes every refresh token of the account (disable, password change). */
+  /**
+   * Revokes every refresh token of the account and kills its access tokens at once (the token
+   * generation moves): disable, sign out everywhere. Re-enabling does not revive them.
+   */
   revokeSessions(accountId: string): Promise<void>;
+  changePassword(
+    accountId: string,
+    current: string,
+    next: string,
+    client?: SessionClient,
+  ): Promise<Session>;
+  /** Sets a temporary password the account must change at next login; returns it. */
+  resetPassword(accountId: string): Promise<string>;
+  listSessions(accountId: string): Promise<SessionInfo[]>;
+  /** False when the account has no such live session. */
+  revokeSession(accountId: string, sessionId: string): Promise<boolean>;
+  /** The session id (family) of a live refresh token, or null. */
+  sessionOf(refreshToken: string): Promise<string | null>;
   hashPassword(password: string): Promise<string>;
 }
 
@@ -109,12 +129,16 @@ export function identityPorts(o: {
       },
     },
     accounts: {
-      login: (email, password, ip) => login.login(email, password, ip),
-      refresh: (token) => login.refresh(token),
+      login: (email, password, ip, userAgent) => login.login(email, password, ip, userAgent),
+      refresh: (token, client) => login.refresh(token, client),
       logout: (token) => login.logout(token),
-      revokeSessions: async (accountId) => {
-        await refreshTokens.revokeAll(accountId);
-      },
+      revokeSessions: (accountId) => login.signOutEverywhere(accountId),
+      changePassword: (accountId, current, next, client) =>
+        login.changePassword(accountId, current, next, client),
+      resetPassword: (accountId) => login.resetPassword(accountId),
+      listSessions: (accountId) => refreshTokens.list(accountId),
+      revokeSession: (accountId, sessionId) => refreshTokens.revokeSession(accountId, sessionId),
+      sessionOf: (token) => refreshTokens.sessionOf(token),
       hashPassword: (password) => passwords.hash(password),
     },
     apiKeys: {

@@ -9,6 +9,11 @@ import { dayOf, exchangesOf, sdkFor, type Exchange, type World } from './sdkCont
 
 type Case = (w: World) => Promise<unknown>;
 
+const PERSON_PASSWORD = 'a long enough password';
+const PERSON_PASSWORD_2 = 'another long enough one';
+/** The contract person's session, across the session cases. */
+const person = { token: '', sessionId: '', temporary: '' };
+
 /** The current UTC month, `YYYY-MM`. */
 const thisMonth = (): string => new Date().toISOString().slice(0, 7);
 
@@ -21,7 +26,7 @@ const cases = {
   login: async (w) => w.anonymous.login(w.email, w.password),
   refresh: async (w) => {
     const session = await w.anonymous.login(w.email, w.password);
-    w.refreshToken = (await w.anonymous.refresh(session.refreshToken)).refreshToken;
+    w.refreshToken = (await w.anonymous.refresh(session.refreshToken)).refreshToken!;
   },
   logout: async (w) => w.anonymous.logout(w.refreshToken),
   me: async (w) => expect((await w.admin.me()).kind).toBe('account'),
@@ -38,6 +43,33 @@ const cases = {
     expect((await w.admin.updateAccount(w.accountId, { displayName: 'Renamed' })).displayName).toBe(
       'Renamed',
     ),
+  changePassword: async (w) => {
+    const session = await w.anonymous.login('contract-person@example.com', PERSON_PASSWORD);
+    person.token = (
+      await w.anonymous
+        .withToken(() => session.accessToken)
+        .changePassword(PERSON_PASSWORD, PERSON_PASSWORD_2)
+    ).accessToken;
+  },
+  listMySessions: async (w) => {
+    const sessions = await w.anonymous.withToken(() => person.token).listMySessions();
+    expect(sessions).toHaveLength(1);
+    person.sessionId = sessions[0]!.id;
+  },
+  revokeMySession: async (w) =>
+    w.anonymous.withToken(() => person.token).revokeMySession(person.sessionId),
+  revokeMySessions: async (w) => w.anonymous.withToken(() => person.token).revokeMySessions(),
+  resetAccountPassword: async (w) => {
+    person.temporary = (await w.admin.resetAccountPassword(w.accountId)).temporaryPassword;
+  },
+  listAccountSessions: async (w) => {
+    await w.anonymous.login('contract-person@example.com', person.temporary);
+    const sessions = await w.admin.listAccountSessions(w.accountId);
+    expect(sessions).toHaveLength(1);
+    person.sessionId = sessions[0]!.id;
+  },
+  revokeAccountSession: async (w) => w.admin.revokeAccountSession(w.accountId, person.sessionId),
+  revokeAccountSessions: async (w) => w.admin.revokeAccountSessions(w.accountId),
   listSites: async (w) => expect((await w.admin.listSites()).length).toBeGreaterThan(0),
   createSite: async (w) => {
     w.siteB = (await w.admin.createSite({ name: 'Contract site', ownerAccountId: w.adminId })).id;

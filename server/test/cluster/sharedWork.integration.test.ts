@@ -58,7 +58,12 @@ describe('rate limits shared through Redis', () => {
   function loginNode(cluster: Cluster): LoginService {
     const limits = rateLimitsOf(cluster, 'work:');
     return new LoginService({
-      accounts: { get: async () => null, getByEmail: async () => null, update: async () => true },
+      accounts: {
+        get: async () => null,
+        getByEmail: async () => null,
+        update: async () => true,
+        bumpTokenGeneration: async () => null,
+      },
       passwords: new PasswordHasher(),
       accessTokens: new AccessTokens({ secret: 'x'.repeat(40) }),
       refreshTokens: {} as never,

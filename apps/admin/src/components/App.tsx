@@ -1,4 +1,5 @@
-import { ErrorBanner, LoginForm } from '@porchlight/web-ui';
+import { ChangePasswordForm, changePasswordWith, ErrorBanner, LoginForm } from '@porchlight/web-ui';
+import { api, session } from '../services.ts';
 import { useStore } from '../store/index.ts';
 import { AccountsPage } from './AccountsPage.tsx';
 import { AdminsOnly } from './AdminsOnly.tsx';
@@ -23,6 +24,7 @@ export function App() {
         {mode === 'login' && <LoginForm title="Porchlight administration" login={login} />}
         {mode === 'checking' && <p className="muted center">Checking your access…</p>}
         {mode === 'forbidden' && <AdminsOnly />}
+        {mode === 'changePassword' && <ForcedPasswordChange />}
         {mode === 'admin' && <AdminPage />}
       </main>
     </div>
@@ -48,4 +50,21 @@ function AdminPage() {
     case 'alarms':
       return <AlarmsPage key={page.siteId ?? ''} siteId={page.siteId} />;
   }
+}
+
+/** A generated or reset password must be replaced before the dashboard opens. */
+function ForcedPasswordChange() {
+  const check = useStore((s) => s.check);
+  const change = changePasswordWith(api, session);
+  return (
+    <ChangePasswordForm
+      title="Choose your own password"
+      notice="This account has a generated or reset password. Set your own to continue."
+      change={async (current, next) => {
+        const error = await change(current, next);
+        if (!error) void check();
+        return error;
+      }}
+    />
+  );
 }

@@ -8,9 +8,10 @@ import type { Store } from './index.ts';
  * - login: nobody logged in;
  * - checking: logged in, asking the API whether this account is an admin;
  * - forbidden: logged in, not an admin (the API said 403);
+ * - changePassword: the account must set a new password first (PASSWORD_CHANGE_REQUIRED);
  * - admin: the dashboard.
  */
-export type Mode = 'login' | 'checking' | 'forbidden' | 'admin';
+export type Mode = 'login' | 'checking' | 'forbidden' | 'changePassword' | 'admin';
 
 export interface AuthSlice extends SessionSlice {
   mode: Mode;
@@ -46,7 +47,8 @@ export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get
       set({ mode: 'admin', accounts });
       void get().loadSites();
     } catch (error) {
-      if (isCode(error, 'FORBIDDEN')) set({ mode: 'forbidden' });
+      if (isCode(error, 'PASSWORD_CHANGE_REQUIRED')) set({ mode: 'changePassword' });
+      else if (isCode(error, 'FORBIDDEN')) set({ mode: 'forbidden' });
       else if (isCode(error, 'UNAUTHORIZED')) set({ mode: 'login', account: null });
       else {
         set({ mode: 'login' });

@@ -1,4 +1,5 @@
-import { LoginForm } from '@porchlight/web-ui';
+import { ChangePasswordForm, changePasswordWith, LoginForm } from '@porchlight/web-ui';
+import { api, session } from '../auth/services.ts';
 import { routeScreens } from '../routing/screens.tsx';
 import { useStore } from '../store/index.ts';
 import { CameraRemoved } from './CameraRemoved.tsx';
@@ -13,6 +14,7 @@ export function App() {
   const mode = useStore((s) => s.mode);
   const liveToken = useStore((s) => s.liveToken);
   const route = useStore((s) => s.route);
+  const mustChange = useStore((s) => s.account?.mustChangePassword === true);
   // A visitor's door page needs no login and no app shell.
   if (route.name === 'door') {
     const Door = routeScreens.door;
@@ -33,7 +35,7 @@ export function App() {
       body = <Login />;
       break;
     case 'person':
-      body = <PersonHome />;
+      body = mustChange ? <ForcedPasswordChange /> : <PersonHome />;
       break;
     case 'camera':
     case 'link':
@@ -51,5 +53,22 @@ function Login() {
         To turn this device into a camera, open the camera link the owner created for it instead.
       </p>
     </LoginForm>
+  );
+}
+
+/** A generated or reset password: the API refuses everything else until it is replaced. */
+function ForcedPasswordChange() {
+  const startPerson = useStore((s) => s.startPerson);
+  const change = changePasswordWith(api, session);
+  return (
+    <ChangePasswordForm
+      title="Choose your own password"
+      notice="This account has a generated or reset password. Set your own to continue."
+      change={async (current, next) => {
+        const error = await change(current, next);
+        if (!error) startPerson();
+        return error;
+      }}
+    />
   );
 }

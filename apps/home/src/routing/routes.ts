@@ -5,7 +5,7 @@
 
 import { hasUnsafeText } from '@porchlight/protocol';
 
-export type SettingsSection = 'notifications' | 'webhooks';
+export type SettingsSection = 'notifications' | 'webhooks' | 'account';
 
 export type Route =
   | { name: 'live' }
@@ -45,7 +45,7 @@ export const LIVE: Route = { name: 'live' };
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** A door token is a compact JWS (three base64url parts), longer than an id. */
 const DOOR_TOKEN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,2}$/;
-const SECTIONS: readonly SettingsSection[] = ['notifications', 'webhooks'];
+const SECTIONS: readonly SettingsSection[] = ['notifications', 'webhooks', 'account'];
 
 function segment(value: string | undefined, pattern = ID, maxLength = 128): string | null {
   if (value === undefined || value.length > maxLength * 3) return null;

@@ -143,6 +143,7 @@ export const createAuthSlice: StateCreator<Store, [], [], AuthSlice> = (set, get
       return;
     }
     set({ mode: 'person', account, liveToken: session.getToken });
-    void get().loadSites();
+    // Everything else is refused (PASSWORD_CHANGE_REQUIRED) until the App's form is done.
+    if (!account.mustChangePassword) void get().loadSites();
   },
 });

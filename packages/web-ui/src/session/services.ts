@@ -18,6 +18,7 @@ export interface ApiServices {
  */
 export function createApiServices(): ApiServices {
   const publicApi = new PorchlightApi();
-  const session = new SessionManager({ api: publicApi });
+  // Cookie mode: the refresh token lives in an HttpOnly cookie, out of reach of page scripts.
+  const session = new SessionManager({ api: publicApi, cookie: true });
   return { publicApi, session, api: publicApi.withToken(session.getToken) };
 }

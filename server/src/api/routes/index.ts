@@ -1,4 +1,5 @@
 import type { ApiRoute } from '../Route.ts';
+import { accountSessionRoutes } from './accountSessions.ts';
 import { adminRoutes } from './admin.ts';
 import { alarmRoutes } from './alarms.ts';
 import { apiKeyRoutes } from './apiKeys.ts';
@@ -29,6 +30,7 @@ export const routes: readonly ApiRoute[] = [
   ...deviceRoutes,
   ...apiKeyRoutes,
   ...adminRoutes,
+  ...accountSessionRoutes,
   ...recordingRoutes,
   ...doorRoutes,
   ...callRoutes,

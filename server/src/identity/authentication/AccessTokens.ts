@@ -39,6 +39,8 @@ export interface IssuedAccessToken {
 export interface AccountTokenClaims {
   kind: 'account';
   accountId: string;
+  /** The account's tokenGeneration at issue; the caller must compare it with the store's. */
+  generation: number;
   tokenId: string;
   /** Unix ms. */
   issuedAt: number;
@@ -64,7 +66,12 @@ const Common = {
   iat: z.number().int(),
   exp: z.number().int(),
 };
-const AccountClaimsSchema = z.object({ typ: z.literal(TokenKind.Account), ...Common });
+const AccountClaimsSchema = z.object({
+  typ: z.literal(TokenKind.Account),
+  ...Common,
+  // Optional: tokens minted before generations existed count as generation 0.
+  gen: z.number().int().min(0).optional(),
+});
 const DeviceClaimsSchema = z.object({
   typ: z.literal(TokenKind.Device),
   ...Common,
@@ -105,8 +112,9 @@ export class AccessTokens {
     this.#audience = o.audience ?? 'porchlight';
   }
 
-  issueAccount(accountId: string): Promise<IssuedAccessToken> {
-    return this.#sign(TokenKind.Account, accountId, {}, this.#accountTtl);
+  /** `generation`: the account's tokenGeneration now (see Authenticator). */
+  issueAccount(accountId: string, generation = 0): Promise<IssuedAccessToken> {
+    return this.#sign(TokenKind.Account, accountId, { gen: generation }, this.#accountTtl);
   }
 
   issueDevice(
@@ -127,6 +135,7 @@ export class AccessTokens {
     return {
       kind: 'account',
       accountId: c.data.sub,
+      generation: c.data.gen ?? 0,
       tokenId: c.data.jti,
       issuedAt: c.data.iat * 1000,
       expiresAt: c.data.exp * 1000,

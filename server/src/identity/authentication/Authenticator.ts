@@ -17,6 +17,14 @@ export function unverifiedTyp(token: string): unknown {
   }
 }
 
+export interface AuthenticateOptions {
+  /**
+   * The caller is the password change (or reading who one is): an account that must change its
+   * password is let through. Everything else refuses it with PASSWORD_CHANGE_REQUIRED.
+   */
+  duringPasswordChange?: boolean;
+}
+
 /**
  * Turns a bearer credential into a principal, for sockets and REST alike: an API key (`plk_...`),
  * a device token, or an account access token. Anything else is UNAUTHORIZED.
@@ -39,7 +47,7 @@ export class Authenticator {
     this.#authorizer = deps.authorizer;
   }
 
-  async authenticate(bearer: unknown): Promise<Principal> {
+  async authenticate(bearer: unknown, options: AuthenticateOptions = {}): Promise<Principal> {
     if (typeof bearer !== 'string' || bearer.length === 0)
       throw PorchlightError.unauthorized('token missing');
     if (bearer.length > 4096) throw PorchlightError.unauthorized('token too long');
@@ -60,6 +68,14 @@ export class Authenticator {
       return this.#authorizer.devicePrincipal(await this.#provisioning.checkDeviceToken(claims));
     }
     const claims = await this.#tokens.verifyAccount(bearer);
-    return this.#authorizer.accountPrincipal(claims.accountId);
+    const principal = await this.#authorizer.accountPrincipal(claims.accountId);
+    const account = principal.kind === 'account' ? principal.account : undefined;
+    // Disable, password change or reset and "sign out everywhere" bump the generation: a token
+    // from before dies now, not at its expiry (finding 8).
+    if ((account?.tokenGeneration ?? 0) !== claims.generation)
+      throw PorchlightError.unauthorized('token revoked');
+    if (account?.mustChangePassword && !options.duringPasswordChange)
+      throw PorchlightError.passwordChangeRequired();
+    return principal;
   }
 }

@@ -51,6 +51,7 @@ describe('LoginService', () => {
       isAdmin: false,
       createdAt: account.createdAt,
       disabledAt: null,
+      mustChangePassword: false,
     });
     expect(session.account).not.toHaveProperty('passwordHash');
     expect(session.refreshToken).toMatch(/^plr_/);

@@ -4,11 +4,14 @@ import type { Account, AccountRepository } from '../../store/repositories/Accoun
 import type { AccessTokens } from './AccessTokens.ts';
 import { ipBucket } from './ipBucket.ts';
 import { LoginRateLimiter, type LockoutLimiter } from './LoginRateLimiter.ts';
-import type { PasswordHasher } from './passwords.ts';
+import { PasswordHasher } from './passwords.ts';
 import { RateLimitedError } from './RateLimitedError.ts';
-import type { RefreshTokens } from './RefreshTokens.ts';
+import type { IssuedRefreshToken, RefreshTokens, SessionClient } from './RefreshTokens.ts';
 
-export type LoginAccounts = Pick<AccountRepository, 'get' | 'getByEmail' | 'update'>;
+export type LoginAccounts = Pick<
+  AccountRepository,
+  'get' | 'getByEmail' | 'update' | 'bumpTokenGeneration'
+>;
 
 export interface LoginServiceOptions {
   accounts: LoginAccounts;
@@ -25,13 +28,21 @@ export interface LoginServiceOptions {
 }
 
 /** An account as shown to its owner: never the password hash. */
-export type PublicAccount = Omit<Account, 'passwordHash'>;
+export type PublicAccount = Omit<
+  Account,
+  'passwordHash' | 'tokenGeneration' | 'mustChangePassword'
+> & {
+  mustChangePassword: boolean;
+};
 
 export interface Session {
   accessToken: string;
   /** Unix ms. */
   accessTokenExpiresAt: number;
+  /** The family's current token: a login session's id in lists is its family id. */
   refreshToken: string;
+  /** The session (refresh token family) id. */
+  sessionId: string;
   /** Unix ms. */
   refreshTokenExpiresAt: number;
   account: PublicAccount;
@@ -70,7 +81,7 @@ export class LoginService {
    * Throws RateLimitedError (RATE_LIMITED, retryAfterSeconds) while the e-mail or the address is
    * locked out, UNAUTHORIZED on wrong credentials or a disabled account.
    */
-  async login(email: string, password: string, ip: string): Promise<Session> {
+  async login(email: string, password: string, ip: string, userAgent?: string): Promise<Session> {
     const emailKey = normalizeEmail(email);
     const ipKey = ipBucket(ip);
     const wait = Math.max(
@@ -99,15 +110,15 @@ export class LoginService {
     // could reset their address's counter between guesses at others.
     await this.#accountLimiter.reset(emailKey);
     await this.#upgradeHash(account, password);
-    return this.#session(account, await this.#refresh.issue(account.id));
+    return this.#session(account, await this.#refresh.issue(account.id, { ip, userAgent }));
   }
 
   /**
    * Rotates a refresh token into a new session pair. UNAUTHORIZED when the token is invalid,
    * reused (the family is revoked), expired, or the account is gone or disabled.
    */
-  async refresh(refreshToken: string): Promise<Session> {
-    const next = await this.#refresh.rotate(refreshToken);
+  async refresh(refreshToken: string, client: SessionClient = {}): Promise<Session> {
+    const next = await this.#refresh.rotate(refreshToken, client);
     const account = await this.#accounts.get(next.accountId);
     if (!account || account.disabledAt !== null) {
       await this.#refresh.revokeAll(next.accountId);
@@ -121,15 +132,67 @@ export class LoginService {
     await this.#refresh.revoke(refreshToken);
   }
 
-  async #session(
-    account: Account,
-    refresh: { token: string; expiresAt: number },
+  /**
+   * Changes the password of an account that proved its current one. Every session and access
+   * token of the account ends (the generation moves); the answer is a fresh session for the
+   * caller's client. BAD_REQUEST on a wrong current password (counted like a failed login),
+   * BAD_REQUEST when the new one breaks the policy or equals the current one.
+   */
+  async changePassword(
+    accountId: string,
+    current: string,
+    next: string,
+    client: SessionClient = {},
   ): Promise<Session> {
-    const access = await this.#access.issueAccount(account.id);
+    PasswordHasher.assertAcceptable(next);
+    const account = await this.#accounts.get(accountId);
+    if (!account || account.disabledAt !== null)
+      throw PorchlightError.unauthorized('account unavailable');
+    const emailKey = normalizeEmail(account.email);
+    const wait = await this.#accountLimiter.retryAfterSeconds(emailKey);
+    if (wait > 0) throw new RateLimitedError(wait);
+    // A malformed stored hash cannot be matched: an admin reset is the way out, not a 500.
+    const ok = await this.#passwords.verify(current, account.passwordHash).catch(() => false);
+    if (!ok) {
+      await this.#accountLimiter.recordFailure(emailKey);
+      // Not 401: the caller is authenticated, and clients treat 401 as "refresh and retry".
+      throw PorchlightError.badRequest('current password is wrong');
+    }
+    if (current === next) throw PorchlightError.badRequest('the new password must differ');
+    const passwordHash = await this.#passwords.hash(next);
+    await this.#accounts.update(accountId, { passwordHash, mustChangePassword: false });
+    await this.signOutEverywhere(accountId);
+    const fresh = await this.#accounts.get(accountId);
+    if (!fresh) throw PorchlightError.unauthorized('account unavailable');
+    return this.#session(fresh, await this.#refresh.issue(accountId, client));
+  }
+
+  /**
+   * An admin's reset: a random temporary password the account must change at next login. Every
+   * session and access token of the account ends. Returns the temporary password (shown once).
+   */
+  async resetPassword(accountId: string): Promise<string> {
+    const temporary = randomBytes(12).toString('base64url');
+    const passwordHash = await this.#passwords.hash(temporary);
+    if (!(await this.#accounts.update(accountId, { passwordHash, mustChangePassword: true })))
+      throw PorchlightError.notFound('account');
+    await this.signOutEverywhere(accountId);
+    return temporary;
+  }
+
+  /** Ends every session and, by moving the token generation, every access token of the account. */
+  async signOutEverywhere(accountId: string): Promise<void> {
+    await this.#accounts.bumpTokenGeneration(accountId);
+    await this.#refresh.revokeAll(accountId);
+  }
+
+  async #session(account: Account, refresh: IssuedRefreshToken): Promise<Session> {
+    const access = await this.#access.issueAccount(account.id, account.tokenGeneration ?? 0);
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,
       refreshToken: refresh.token,
+      sessionId: refresh.familyId,
       refreshTokenExpiresAt: refresh.expiresAt,
       account: toPublicAccount(account),
     };
@@ -155,6 +218,7 @@ export function toPublicAccount(account: Account): PublicAccount {
     isAdmin: account.isAdmin,
     createdAt: account.createdAt,
     disabledAt: account.disabledAt,
+    mustChangePassword: account.mustChangePassword ?? false,
   };
 }
 

@@ -20,6 +20,28 @@ export interface RefreshTokensOptions {
   ttlSeconds?: number;
 }
 
+/** Who holds a session, as shown in the sessions list. */
+export interface SessionClient {
+  userAgent?: string | undefined;
+  ip?: string | undefined;
+}
+
+/** One live login session (a rotation family), as listed to its owner or an admin. */
+export interface SessionInfo {
+  /** The family id: what revocation takes. */
+  id: string;
+  userAgent: string | null;
+  ip: string | null;
+  /** Unix ms: the login. */
+  createdAt: number;
+  /** Unix ms: the last login or refresh. */
+  lastUsedAt: number;
+  expiresAt: number;
+}
+
+/** User agents are shown, not parsed: a cap keeps a hostile header from bloating the table. */
+const MAX_USER_AGENT = 256;
+
 /** A refresh token as handed to the client: the plaintext exists only here. */
 export interface IssuedRefreshToken {
   token: string;
@@ -48,15 +70,15 @@ export class RefreshTokens {
   }
 
   /** Starts a new family (a new login session). */
-  issue(accountId: string): Promise<IssuedRefreshToken> {
-    return this.#issue(accountId, randomUUID());
+  issue(accountId: string, client: SessionClient = {}): Promise<IssuedRefreshToken> {
+    return this.#issue(accountId, randomUUID(), this.#now(), client);
   }
 
   /**
    * Exchanges a valid token for its successor in the same family. Throws UNAUTHORIZED 'token
    * invalid' (unknown, revoked, reused — the family is then revoked) or 'token expired'.
    */
-  async rotate(token: string): Promise<IssuedRefreshToken> {
+  async rotate(token: string, client: SessionClient = {}): Promise<IssuedRefreshToken> {
     const record = await this.#find(token);
     if (!record || record.revokedAt !== null) throw PorchlightError.unauthorized('token invalid');
     const now = this.#now();
@@ -65,7 +87,39 @@ export class RefreshTokens {
     // The store marks it used atomically: of two concurrent rotations only one wins, and the
     // loser is treated as reuse.
     if (!(await this.#sessions.markUsed(record.id, now))) return this.#reused(record, now);
-    return this.#issue(record.accountId, record.familyId);
+    return this.#issue(
+      record.accountId,
+      record.familyId,
+      record.sessionCreatedAt ?? record.createdAt,
+      client,
+    );
+  }
+
+  /** The account's live sessions, most recently used first. */
+  async list(accountId: string): Promise<SessionInfo[]> {
+    const live = await this.#sessions.listLive(accountId, this.#now());
+    return live.map((t) => ({
+      id: t.familyId,
+      userAgent: t.userAgent ?? null,
+      ip: t.ip ?? null,
+      createdAt: t.sessionCreatedAt ?? t.createdAt,
+      lastUsedAt: t.createdAt,
+      expiresAt: t.expiresAt,
+    }));
+  }
+
+  /** Ends one session of the account; false when it has no such live session. */
+  async revokeSession(accountId: string, sessionId: string): Promise<boolean> {
+    const live = await this.#sessions.listLive(accountId, this.#now());
+    if (!live.some((t) => t.familyId === sessionId)) return false;
+    await this.#sessions.revokeFamily(sessionId, this.#now());
+    return true;
+  }
+
+  /** The session (family id) a token belongs to, if it is the live token of one. */
+  async sessionOf(token: string): Promise<string | null> {
+    const record = await this.#find(token);
+    return record && record.usedAt === null && record.revokedAt === null ? record.familyId : null;
   }
 
   /** Ends the session the token belongs to (logout). Unknown tokens are ignored; returns whether one was found. */
@@ -86,7 +140,12 @@ export class RefreshTokens {
     return this.#sessions.deleteExpired(this.#now());
   }
 
-  async #issue(accountId: string, familyId: string): Promise<IssuedRefreshToken> {
+  async #issue(
+    accountId: string,
+    familyId: string,
+    sessionCreatedAt: number,
+    client: SessionClient,
+  ): Promise<IssuedRefreshToken> {
     const token = REFRESH_TOKEN_PREFIX + randomSecret(32);
     const now = this.#now();
     const record: RefreshToken = {
@@ -98,6 +157,9 @@ export class RefreshTokens {
       createdAt: now,
       usedAt: null,
       revokedAt: null,
+      sessionCreatedAt,
+      userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+      ip: client.ip ?? null,
     };
     await this.#sessions.create(record);
     return { token, id: record.id, accountId, familyId, expiresAt: record.expiresAt };

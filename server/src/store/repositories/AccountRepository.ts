@@ -13,10 +13,17 @@ export interface Account {
   createdAt: number;
   /** Set when the account is disabled; all its sessions are cut. */
   disabledAt: number | null;
+  /**
+   * Carried by the account's access tokens; bumping it (disable, password change or reset, sign
+   * out everywhere) kills every token issued before. Absent on create: 0.
+   */
+  tokenGeneration?: number;
+  /** The API refuses everything but the password change until it is false. Absent on create: false. */
+  mustChangePassword?: boolean;
 }
 
 export type AccountPatch = Partial<
-  Pick<Account, 'displayName' | 'passwordHash' | 'isAdmin' | 'disabledAt'>
+  Pick<Account, 'displayName' | 'passwordHash' | 'isAdmin' | 'disabledAt' | 'mustChangePassword'>
 >;
 
 /** People who sign in. Lookups return null when missing; `update` returns whether it existed. */
@@ -28,6 +35,8 @@ export interface AccountRepository {
   list(): Promise<Account[]>;
   update(id: string, patch: AccountPatch): Promise<boolean>;
   count(): Promise<number>;
+  /** Adds one to the token generation; returns the new one (null: no such account). */
+  bumpTokenGeneration(id: string): Promise<number | null>;
 }
 
 const accounts = new Table<Account>('accounts', {
@@ -38,9 +47,23 @@ const accounts = new Table<Account>('accounts', {
   isAdmin: column('is_admin', bool),
   createdAt: column('created_at', int),
   disabledAt: column('disabled_at', nullable(int)),
+  tokenGeneration: column('token_generation', {
+    toSql: (v: number | undefined) => v ?? 0,
+    fromSql: (v) => Number(v ?? 0),
+  }),
+  mustChangePassword: column('must_change_password', {
+    toSql: (v: boolean | undefined) => v ?? false,
+    fromSql: (v) => bool.fromSql(v),
+  }),
 });
 
-const PATCHABLE = ['displayName', 'passwordHash', 'isAdmin', 'disabledAt'] as const;
+const PATCHABLE = [
+  'displayName',
+  'passwordHash',
+  'isAdmin',
+  'disabledAt',
+  'mustChangePassword',
+] as const;
 
 export class SqlAccountRepository implements AccountRepository {
   readonly #db: SqlExecutor;
@@ -72,5 +95,14 @@ export class SqlAccountRepository implements AccountRepository {
   async count(): Promise<number> {
     const { rows } = await this.#db.query('SELECT COUNT(*) AS n FROM accounts');
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async bumpTokenGeneration(id: string): Promise<number | null> {
+    const { rowCount } = await this.#db.query(
+      'UPDATE accounts SET token_generation = token_generation + 1 WHERE id = ?',
+      [id],
+    );
+    if (rowCount !== 1) return null;
+    return (await this.get(id))?.tokenGeneration ?? null;
   }
 }

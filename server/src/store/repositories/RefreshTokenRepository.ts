@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../executor/SqlExecutor.ts';
-import { column, int, nullable, Table, text } from '../executor/table.ts';
+import { column, int, nullable, Table, text, type Codec } from '../executor/table.ts';
 
 /** One refresh token of a login session. */
 export interface RefreshToken {
@@ -13,6 +13,11 @@ export interface RefreshToken {
   /** Set when rotated (replaced) or revoked. */
   usedAt: number | null;
   revokedAt: number | null;
+  /** When the session (the family's first token) started; null on rows from before v14. */
+  sessionCreatedAt?: number | null;
+  /** The client that logged in or last refreshed (user agent capped, address). */
+  userAgent?: string | null;
+  ip?: string | null;
 }
 
 /** Login sessions, as their refresh tokens. */
@@ -25,6 +30,8 @@ export interface RefreshTokenRepository {
   revokeFamily(familyId: string, at: number): Promise<number>;
   revokeForAccount(accountId: string, at: number): Promise<number>;
   deleteExpired(now: number): Promise<number>;
+  /** The current token of each live session of the account (unused, unrevoked, unexpired). */
+  listLive(accountId: string, now: number): Promise<RefreshToken[]>;
 }
 
 const tokens = new Table<RefreshToken>('refresh_tokens', {
@@ -36,7 +43,15 @@ const tokens = new Table<RefreshToken>('refresh_tokens', {
   createdAt: column('created_at', int),
   usedAt: column('used_at', nullable(int)),
   revokedAt: column('revoked_at', nullable(int)),
+  sessionCreatedAt: column('session_created_at', optional(int)),
+  userAgent: column('user_agent', optional(text)),
+  ip: column('ip', optional(text)),
 });
+
+function optional<T>(codec: Codec<T>): Codec<T | null | undefined> {
+  const n = nullable(codec);
+  return { toSql: (v) => n.toSql(v ?? null), fromSql: (v) => n.fromSql(v) };
+}
 
 export class SqlRefreshTokenRepository implements RefreshTokenRepository {
   readonly #db: SqlExecutor;
@@ -75,6 +90,15 @@ export class SqlRefreshTokenRepository implements RefreshTokenRepository {
       now,
     ]);
     return rowCount;
+  }
+
+  async listLive(accountId: string, now: number): Promise<RefreshToken[]> {
+    const { rows } = await this.#db.query(
+      `SELECT ${tokens.columnList} FROM refresh_tokens WHERE account_id = ? AND used_at IS NULL ` +
+        'AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC, id',
+      [accountId, now],
+    );
+    return rows.map((r) => tokens.fromRow(r));
   }
 
   async #revokeWhere(col: 'family_id' | 'account_id', value: string, at: number): Promise<number> {
