@@ -40,9 +40,14 @@ export class PorchlightApi extends IngestApi {
 
   // ---- auth ------------------------------------------------------------------------------
 
-  /** Logs a person in with email and password; the session holds short-lived access and refresh tokens. */
-  login(email: string, password: string): Promise<Session> {
-    return this.call('login', { body: { email, password }, auth: false });
+  /**
+   * Logs a person in with email and password; the session holds short-lived access and refresh
+   * tokens. `deviceToken` (from an earlier login's session) marks this browser as known, so
+   * others' failed guesses do not lock it out.
+   */
+  login(email: string, password: string, deviceToken?: string): Promise<Session> {
+    const body = deviceToken === undefined ? { email, password } : { email, password, deviceToken };
+    return this.call('login', { body, auth: false });
   }
 
   /** Trades a refresh token for a new session (the old refresh token stops working). */

@@ -39,7 +39,7 @@ export interface PublicGuard {
 }
 
 export interface AccountsPort {
-  login(email: string, password: string, ip: string): Promise<Session>;
+  login(email: string, password: string, ip: string, deviceToken?: string): Promise<Session>;
   refresh(refreshToken: string): Promise<Session>;
   logout(refreshToken: string): Promise<void>;
   /** Revokes every refresh token of the account (disable, password change). */
@@ -109,7 +109,7 @@ export function identityPorts(o: {
       },
     },
     accounts: {
-      login: (email, password, ip) => login.login(email, password, ip),
+      login: (email, password, ip, deviceToken) => login.login(email, password, ip, deviceToken),
       refresh: (token) => login.refresh(token),
       logout: (token) => login.logout(token),
       revokeSessions: async (accountId) => {

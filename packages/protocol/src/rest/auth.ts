@@ -24,6 +24,11 @@ export const SessionSchema = z.object({
   refreshToken: z.string(),
   refreshTokenExpiresAt: z.number(),
   account: SessionAccountSchema,
+  /**
+   * From a password login: a known-device token. Sent back with the next login, it lets this
+   * browser in while others' failed guesses have the account locked out or slowed down.
+   */
+  deviceToken: z.string().optional(),
 });
 export type Session = z.infer<typeof SessionSchema>;
 
@@ -44,6 +49,8 @@ export type Me = z.infer<typeof MeSchema>;
 export const LoginBodySchema = z.strictObject({
   email: EmailSchema,
   password: z.string().min(1).max(256),
+  /** The `deviceToken` of an earlier login from this browser (see SessionSchema). */
+  deviceToken: z.string().min(1).max(512).optional(),
 });
 export const RefreshBodySchema = z.strictObject({ refreshToken: z.string().min(1).max(512) });
 

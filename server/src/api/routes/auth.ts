@@ -8,7 +8,7 @@ export const authRoutes = [
     auth: 'public',
     handler: async ({ body, ip }, ctx) => {
       try {
-        const session = await ctx.accounts.login(body.email, body.password, ip);
+        const session = await ctx.accounts.login(body.email, body.password, ip, body.deviceToken);
         await ctx.audit.record({
           actor: { type: 'account', id: session.account.id },
           action: 'auth.login',
