@@ -29,6 +29,7 @@ import { v10 } from './migrations/010-usage.ts';
 import { v11 } from './migrations/011-billing.ts';
 import { v12 } from './migrations/012-webhooks.ts';
 import { v13 } from './migrations/013-ingest.ts';
+import { v15 } from './migrations/015-auditChain.ts';
 
 export interface Migration {
   readonly version: number;
@@ -56,6 +57,7 @@ export const MIGRATIONS: readonly Migration[] = [
   v11,
   v12,
   v13,
+  v15,
 ];
 
 /** The bookkeeping table; the same DDL is valid in both dialects. */
