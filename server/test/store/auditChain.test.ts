@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/identity/audit/AuditLog.ts';
+import { run as verifyCli } from '../../src/identity/audit/verifyCli.ts';
 import { createStore, type Store } from '../../src/store/createStore.ts';
 import { startPostgres, type TestPostgres } from '../../../tests/support/postgres.ts';
 
@@ -95,6 +96,20 @@ describe.each(engines)('audit hash chain: %s', (_name, start) => {
     expect((await log.verify()).firstBroken?.id).toBe(all[6]);
     await store.executor.query('DELETE FROM audit_events WHERE id > ?', [all[4]!]);
     expect((await log.verify()).ok).toBe(true);
+  });
+
+  it('npm run audit:verify reports the first broken row and exits 1', async () => {
+    const out: string[] = [];
+    const env = { PORCHLIGHT_DATABASE_URL: db.url, PORCHLIGHT_DATA_DIR: os.tmpdir() };
+    expect(await verifyCli(env, (l) => out.push(l))).toBe(0);
+    const victim = (await ids())[3]!;
+    await store.executor.query("UPDATE audit_events SET outcome = 'denied' WHERE id = ?", [victim]);
+    out.length = 0;
+    expect(await verifyCli(env, (l) => out.push(l))).toBe(1);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ ok: false, firstBroken: { id: victim } });
+    await store.executor.query("UPDATE audit_events SET outcome = 'success' WHERE id = ?", [
+      victim,
+    ]);
   });
 
   it('retention deletes old rows and the chain still verifies, also after new writes', async () => {
