@@ -101,11 +101,11 @@ describe.each(engines)('audit hash chain: %s', (_name, start) => {
   it('npm run audit:verify reports the first broken row and exits 1', async () => {
     const out: string[] = [];
     const env = { PORCHLIGHT_DATABASE_URL: db.url, PORCHLIGHT_DATA_DIR: os.tmpdir() };
-    expect(await verifyCli(env, (l) => out.push(l))).toBe(0);
+    expect(await verifyCli((l) => out.push(l), env)).toBe(0);
     const victim = (await ids())[3]!;
     await store.executor.query("UPDATE audit_events SET outcome = 'denied' WHERE id = ?", [victim]);
     out.length = 0;
-    expect(await verifyCli(env, (l) => out.push(l))).toBe(1);
+    expect(await verifyCli((l) => out.push(l), env)).toBe(1);
     expect(JSON.parse(out.join('\n'))).toMatchObject({ ok: false, firstBroken: { id: victim } });
     await store.executor.query("UPDATE audit_events SET outcome = 'success' WHERE id = ?", [
       victim,

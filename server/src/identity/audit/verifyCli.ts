@@ -10,10 +10,11 @@ import { ConfigError } from '../../errors.ts';
 import { createStore } from '../../store/createStore.ts';
 import { verifyAuditChain } from './AuditChain.ts';
 
-export async function run(env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+/** `env`: the environment to configure from (default: the process's, as loadConfig reads it). */
+export async function run(out: (line: string) => void, env?: NodeJS.ProcessEnv): Promise<number> {
   let url: string;
   try {
-    const config = loadConfig({}, env);
+    const config = env ? loadConfig({}, env) : loadConfig();
     url = config.database.url || `sqlite:${path.join(config.dataDir, 'porchlight.db')}`;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -31,5 +32,5 @@ export async function run(env: NodeJS.ProcessEnv, out: (line: string) => void): 
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await run(process.env, (line) => process.stdout.write(`${line}\n`));
+  process.exitCode = await run((line) => process.stdout.write(`${line}\n`));
 }
