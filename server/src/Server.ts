@@ -640,6 +640,7 @@ export class PorchlightServer {
         await this.identity.provisioning.purgeExpired();
         await this.identity.refreshTokens.purgeExpired();
         await this.doorbell.purge();
+        await this.identity.audit.prune(this.config.audit.retentionDays);
       });
     } catch (error) {
       logger.warn('purge failed', { error });

@@ -1,4 +1,5 @@
 import type {
+  AuditChainReport,
   ClusterDrain,
   ClusterNode,
   HealthSeries,
@@ -14,6 +15,11 @@ export abstract class HealthApi extends UsageApi {
    */
   getHealthSeries(query: HealthSeriesQuery = {}): Promise<HealthSeries> {
     return this.call('getHealthSeries', { query: { ...query } });
+  }
+
+  /** Checks the audit log's hash chain; names the first broken row. Admins only. */
+  verifyAudit(): Promise<AuditChainReport> {
+    return this.call('verifyAudit', {});
   }
 
   /** The cluster's live nodes with their load and draining state (a single box: itself). Admins. */

@@ -34,6 +34,12 @@ export interface SessionCallOptions {
   cookie?: boolean;
 }
 
+/** Options of {@link PorchlightApi.login}. */
+export interface LoginOptions extends SessionCallOptions {
+  /** From an earlier login's session: marks this client as a known device (see lockouts). */
+  deviceToken?: string;
+}
+
 /**
  * Typed client of the REST API (`/api/v1`), one method per route of the contract in
  * `@porchlight/protocol`. Framework-free; errors are {@link ApiError}s with the server's code
@@ -47,10 +53,15 @@ export class PorchlightApi extends IngestApi {
 
   // ---- auth ------------------------------------------------------------------------------
 
-  /** Logs a person in with email and password; the session holds short-lived access and refresh tokens. */
-  login(email: string, password: string, options: SessionCallOptions = {}): Promise<Session> {
+  /**
+   * Logs a person in with email and password; the session holds short-lived access and refresh
+   * tokens. `deviceToken` (from an earlier login's session) marks this browser as known, so
+   * others' failed guesses do not lock it out.
+   */
+  login(email: string, password: string, options: LoginOptions = {}): Promise<Session> {
+    const { deviceToken } = options;
     return this.call('login', {
-      body: { email, password },
+      body: deviceToken === undefined ? { email, password } : { email, password, deviceToken },
       auth: false,
       ...(options.cookie ? { sessionCookie: true } : {}),
     });

@@ -89,6 +89,7 @@ export type {
   UpdateEvent,
   ApiKey,
   AcceptInvitation,
+  AuditChainReport,
   AuditEvent,
   AuditQuery,
   CreatedApiKey,

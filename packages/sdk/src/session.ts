@@ -144,7 +144,14 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
 
   /** Throws ApiError: UNAUTHORIZED (wrong credentials, disabled), RATE_LIMITED (with retry time). */
   async login(email: string, password: string): Promise<SessionAccount> {
-    const session = await this.#api.login(email, password, { cookie: this.#cookie });
+    // The known-device token outlives logouts: it is what lets this browser past lockouts.
+    const deviceKey = `${this.#key}.device`;
+    const known = this.#safeGet(deviceKey) ?? undefined;
+    const session = await this.#api.login(email, password, {
+      cookie: this.#cookie,
+      ...(known === undefined ? {} : { deviceToken: known }),
+    });
+    if (session.deviceToken !== undefined) this.#safeSet(deviceKey, session.deviceToken);
     this.#generation++;
     this.#access.clear();
     this.#adopt(session);
@@ -292,6 +299,22 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
     const stored = parseStored(raw, this.#cookie);
     // An expired refresh token is worth nothing: do not even try it.
     return stored && stored.refreshTokenExpiresAt > this.#now() ? stored : null;
+  }
+
+  #safeGet(key: string): string | null {
+    try {
+      return this.#storage?.getItem(key) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  #safeSet(key: string, value: string): void {
+    try {
+      this.#storage?.setItem(key, value);
+    } catch {
+      // Full or disabled storage: this browser just stays unknown.
+    }
   }
 
   #writeStorage(value: StoredSession | null): void {

@@ -247,6 +247,13 @@ export const defaults = {
     /** How much history the sampler keeps (seconds); older points are dropped. */
     healthWindowSeconds: 3_600,
   },
+  audit: {
+    /**
+     * Audit rows older than this are deleted (days; 0 = keep forever). The hash chain stays
+     * verifiable: the hash of the last deleted row is kept as its anchor (docs/security.md).
+     */
+    retentionDays: 365,
+  },
   alarms: {
     /** Evaluate alarm rules (docs/operations.md "Alarms"); off: rules can be edited, nothing fires. */
     enabled: true,

@@ -384,6 +384,16 @@ export const ConfigSchema = z
           .default(defaults.ops.healthWindowSeconds),
       })
       .default(defaults.ops),
+    audit: z
+      .strictObject({
+        retentionDays: z
+          .number()
+          .int()
+          .min(0)
+          .max(36_500)
+          .default(defaults.audit.retentionDays),
+      })
+      .default(defaults.audit),
     webhooks: z
       .strictObject({
         allowPrivateTargets: z.boolean().default(defaults.webhooks.allowPrivateTargets),

@@ -2,7 +2,8 @@ import { ACTIONS } from './authorization/actions.ts';
 import { Authorizer } from './authorization/Authorizer.ts';
 import { AccessTokens } from './authentication/AccessTokens.ts';
 import { ApiKeys } from './authentication/ApiKeys.ts';
-import { LoginService } from './authentication/LoginService.ts';
+import { LoginService, SLOWDOWN } from './authentication/LoginService.ts';
+import { KnownDevices } from './authentication/KnownDevices.ts';
 import { PasswordHasher } from './authentication/passwords.ts';
 import { Provisioning } from './devices/Provisioning.ts';
 import { RefreshTokens } from './authentication/RefreshTokens.ts';
@@ -64,9 +65,13 @@ export function createIdentity(o: {
     passwords,
     accessTokens,
     refreshTokens,
-    // LoginService's defaults: 5 failures per e-mail, 20 per address, in 15 min.
-    accountLimiter: limits.lockout('login-account', { now }),
+    // LoginService's defaults: 5 failures per (e-mail, address), 20 per address, in 15 min; a
+    // slow-down of at most 30 s per e-mail; known devices limited on their own.
+    accountLimiter: limits.lockout('login-account-address', { now }),
+    slowdownLimiter: limits.lockout('login-account', { ...SLOWDOWN, now }),
+    deviceLimiter: limits.lockout('login-device', { now }),
     ipLimiter: limits.lockout('login-address', { maxFailures: 20, now }),
+    knownDevices: new KnownDevices({ secret: o.secret, now }),
   });
   const invitations = new Invitations({ repos, passwords, login, now });
   const authenticator = new Authenticator({

@@ -43,7 +43,13 @@ export interface PublicGuard {
 }
 
 export interface AccountsPort {
-  login(email: string, password: string, ip: string, userAgent?: string): Promise<Session>;
+  login(
+    email: string,
+    password: string,
+    ip: string,
+    userAgent?: string,
+    deviceToken?: string,
+  ): Promise<Session>;
   refresh(refreshToken: string, client?: SessionClient): Promise<Session>;
   logout(refreshToken: string): Promise<void>;
   /**
@@ -129,7 +135,8 @@ export function identityPorts(o: {
       },
     },
     accounts: {
-      login: (email, password, ip, userAgent) => login.login(email, password, ip, userAgent),
+      login: (email, password, ip, userAgent, deviceToken) =>
+        login.login(email, password, ip, userAgent, deviceToken),
       refresh: (token, client) => login.refresh(token, client),
       logout: (token) => login.logout(token),
       revokeSessions: (accountId) => login.signOutEverywhere(accountId),

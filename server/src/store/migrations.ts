@@ -30,6 +30,7 @@ import { v11 } from './migrations/011-billing.ts';
 import { v12 } from './migrations/012-webhooks.ts';
 import { v13 } from './migrations/013-ingest.ts';
 import { v14 } from './migrations/014-sessions.ts';
+import { v15 } from './migrations/015-auditChain.ts';
 
 export interface Migration {
   readonly version: number;
@@ -58,6 +59,7 @@ export const MIGRATIONS: readonly Migration[] = [
   v12,
   v13,
   v14,
+  v15,
 ];
 
 /** The bookkeeping table; the same DDL is valid in both dialects. */

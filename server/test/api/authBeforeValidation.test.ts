@@ -52,7 +52,7 @@ describe('authentication runs before validation', () => {
 
   it('an authenticated, allowed caller still gets the schema error', async () => {
     const owner = await ts.mint('viewer', { siteRole: 'owner' });
-    const res = await api<ErrorBody>(ts.url, 'POST', `/api/v1/sites/${ts.siteId}/grants`, {
+    const res = await api<ErrorBody>(ts.url, 'POST', `/api/v1/sites/${ts.siteId}/invitations`, {
       token: owner,
       body: { email: 'not an e-mail', role: 'owner' },
     });

@@ -227,8 +227,13 @@ describe('invitations by single-use link', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
     // The same explicit choice on the admin's direct grant route.
+    await ts.createPerson({
+      email: 'choice-admin@example.com',
+      password: 'a long password',
+      isAdmin: true,
+    });
     const grant = await api(ts.url, 'POST', `/api/v1/sites/${siteId}/grants`, {
-      token: ownerToken,
+      token: await login('choice-admin@example.com', 'a long password'),
       body: { email: 'nochoice@example.com', role: 'guest', password: 'a long password' },
     });
     expect(grant.status).toBe(400);

@@ -92,6 +92,9 @@ const cases = {
     const usage = await w.admin.getTurnUsage(w.siteB, { limit: 10 });
     expect(usage.totals[0]?.minutes).toBe(1.5);
   },
+  verifyAudit: async (w) => {
+    expect(await w.admin.verifyAudit()).toMatchObject({ ok: true, firstBroken: null });
+  },
   getHealthSeries: async (w) => {
     await w.ts.server.ops.health.sample();
     const series = await w.admin.getHealthSeries();

@@ -10,6 +10,7 @@ import {
   fromLocalInput,
 } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
+import { AuditIntegrity } from './AuditIntegrity.tsx';
 import { SitePicker } from './SitePicker.tsx';
 
 /**
@@ -71,6 +72,7 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
   return (
     <section className="page">
       <h1>Audit log</h1>
+      <AuditIntegrity />
       <form className="form card" onSubmit={onSubmit}>
         <div className="form-row">
           <SitePicker

@@ -61,6 +61,20 @@ export const AuditQuerySchema = z.strictObject({
 });
 export type AuditQuery = z.input<typeof AuditQuerySchema>;
 
+/** The audit log's hash chain, checked from the retention anchor to the newest row. */
+export const AuditChainReportSchema = z.object({
+  ok: z.boolean(),
+  /** Chained rows checked. */
+  checked: z.number(),
+  /** Rows written before the chain existed (not verifiable). */
+  unchained: z.number(),
+  /** The last row retention deleted, where verification started (null: the beginning). */
+  anchorId: z.number().nullable(),
+  /** The first row that fails and why (edited, or a row before it removed or inserted). */
+  firstBroken: z.object({ id: z.number(), reason: z.string() }).nullable(),
+});
+export type AuditChainReport = z.infer<typeof AuditChainReportSchema>;
+
 export const auditRoutes = {
   listAudit: defineRoute({
     ...REST_ENDPOINTS.listAudit,
@@ -71,6 +85,17 @@ export const auditRoutes = {
     query: AuditQuerySchema,
     body: NoInputSchema,
     response: z.array(AuditEventSchema),
+    status: 200,
+  }),
+  verifyAudit: defineRoute({
+    ...REST_ENDPOINTS.verifyAudit,
+    summary:
+      "Checks the audit log's hash chain (tamper evidence) and names the first broken row. Admins only.",
+    tag: 'audit',
+    params: NoInputSchema,
+    query: NoInputSchema,
+    body: NoInputSchema,
+    response: AuditChainReportSchema,
     status: 200,
   }),
 };

@@ -39,6 +39,11 @@ export const SessionSchema = z.object({
   refreshToken: z.string().optional(),
   refreshTokenExpiresAt: z.number(),
   account: SessionAccountSchema,
+  /**
+   * From a password login: a known-device token. Sent back with the next login, it lets this
+   * browser in while others' failed guesses have the account locked out or slowed down.
+   */
+  deviceToken: z.string().optional(),
 });
 export type Session = z.infer<typeof SessionSchema>;
 
@@ -59,6 +64,8 @@ export type Me = z.infer<typeof MeSchema>;
 export const LoginBodySchema = z.strictObject({
   email: EmailSchema,
   password: z.string().min(1).max(256),
+  /** The `deviceToken` of an earlier login from this browser (see SessionSchema). */
+  deviceToken: z.string().min(1).max(512).optional(),
 });
 /** The body carries the token (Node integrators), or is empty/absent in cookie mode (browsers). */
 export const RefreshBodySchema = z

@@ -30,6 +30,7 @@ export const REST_ENDPOINTS = {
   deleteSite: { method: 'DELETE', path: '/api/v1/sites/:siteId' },
   listAllSites: { method: 'GET', path: '/api/v1/admin/sites' },
   listAudit: { method: 'GET', path: '/api/v1/sites/:siteId/audit' },
+  verifyAudit: { method: 'GET', path: '/api/v1/admin/audit/verify' },
   getTurnUsage: { method: 'GET', path: '/api/v1/sites/:siteId/turn-usage' },
   getSiteUsage: { method: 'GET', path: '/api/v1/sites/:siteId/usage' },
   getAccountUsage: { method: 'GET', path: '/api/v1/admin/accounts/:accountId/usage' },

@@ -84,7 +84,8 @@ export const grantRoutes = {
   }),
   createGrant: defineRoute({
     ...REST_ENDPOINTS.createGrant,
-    summary: 'Give a person a role on the site, optionally limited to devices and a time window.',
+    summary:
+      'Platform admins: give an account (or a new one) a role on the site, optionally limited to devices and a time window. Site owners invite people instead (createInvitation), which reveals nothing about existing accounts.',
     tag: 'members',
     params: SiteParamsSchema,
     query: NoInputSchema,

@@ -36,7 +36,13 @@ export const authRoutes = [
     handler: async ({ body, ip, userAgent, headers, setCookie }, ctx) => {
       const cookie = cookieMode(headers);
       try {
-        const session = await ctx.accounts.login(body.email, body.password, ip, userAgent);
+        const session = await ctx.accounts.login(
+          body.email,
+          body.password,
+          ip,
+          userAgent,
+          body.deviceToken,
+        );
         await ctx.audit.record({
           actor: { type: 'account', id: session.account.id },
           action: 'auth.login',

@@ -20,8 +20,11 @@ export const grantRoutes = [
       );
     },
   }),
+  // Platform admins only (they manage every account anyway). A site owner invites people instead
+  // (createInvitation): granting by e-mail looked up other tenants' accounts without consent and
+  // answered known and unknown addresses differently (issue 16, finding 4).
   route(grants.createGrant, {
-    auth: { action: 'member:manage', resource: ({ params }) => siteResource(params.siteId) },
+    auth: { action: 'admin:accounts', resource: () => '*' },
     handler: async ({ params, body, principal, ip }, ctx) => {
       const p = principal!;
       const deviceIds = await checkAccessToGive(ctx, p, params.siteId, body.role, body.devices);

@@ -20,6 +20,7 @@ import { siteRoutes } from './sites.ts';
 import { usageRoutes } from './usage.ts';
 import { webhookRoutes } from './webhooks.ts';
 import { ingestRoutes } from './ingest.ts';
+import { auditVerifyRoutes } from './siteAudit.ts';
 
 /** The route table: the API server, the OpenAPI document and the authorization matrix test all read it. */
 export const routes: readonly ApiRoute[] = [
@@ -43,5 +44,6 @@ export const routes: readonly ApiRoute[] = [
   ...billingRoutes,
   ...alarmRoutes,
   ...webhookRoutes,
+  ...auditVerifyRoutes,
   ...ingestRoutes,
 ];

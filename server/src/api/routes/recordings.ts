@@ -62,7 +62,14 @@ async function statusView(ctx: ApiContext, siteId: string, deviceId: string) {
 function mint(
   ctx: ApiContext,
   principal: Principal,
-  o: { siteId: string; deviceId: string; from: number | null; to: number | null; ttl: number },
+  o: {
+    siteId: string;
+    deviceId: string;
+    from: number | null;
+    to: number | null;
+    ttl: number;
+    scope?: 'snapshot';
+  },
 ): { token: string; expiresAt: number } {
   if (principal.kind === 'device' || principal.kind === 'visitor' || principal.kind === 'detector')
     throw PorchlightError.forbidden(`${principal.kind}s cannot play back`);
@@ -74,6 +81,7 @@ function mint(
     from: o.from,
     to: o.to,
     expiresAt,
+    ...(o.scope ? { scope: o.scope } : {}),
   });
   return { token, expiresAt };
 }
@@ -209,6 +217,8 @@ export const recordingRoutes = [
         from: query.from,
         to: query.to,
         ttl: ctx.recordings.playbackTtlSeconds,
+        // Snapshots only: playing video needs createPlayback, which audits the view.
+        scope: 'snapshot',
       });
       const bucket = (query.to - query.from) / query.count;
       const thumbnails: { at: number; url: string }[] = [];

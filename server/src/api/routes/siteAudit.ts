@@ -1,6 +1,8 @@
+import { auditRoutes as contract } from '@porchlight/protocol';
 import type { Principal } from '../../identity/authorization/Principal.ts';
 import { siteResource } from '../../identity/authorization/resources.ts';
 import type { ApiContext } from '../ApiContext.ts';
+import { route } from '../Route.ts';
 
 /** The resource of a route under `/sites/:siteId` (its `auth.resource`). */
 export const onSite = ({ params }: { params: { siteId: string } }) => siteResource(params.siteId);
@@ -21,3 +23,11 @@ export async function auditSite(
     detail,
   });
 }
+
+/** The audit log's own integrity, for the admin dashboard (and `npm run audit:verify`). */
+export const auditVerifyRoutes = [
+  route(contract.verifyAudit, {
+    auth: { action: 'admin:accounts', resource: () => '*' },
+    handler: async (_req, ctx) => ctx.audit.verify(),
+  }),
+];

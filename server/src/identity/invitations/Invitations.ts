@@ -144,6 +144,9 @@ export class Invitations {
   /** Accepts into an existing account (the person is logged in). */
   async acceptAs(token: string, account: Account): Promise<Accepted> {
     const pending = await this.find(token);
+    // An invitation naming an e-mail is that person's: a forwarded link does not admit others.
+    if (pending.email !== null && pending.email.toLowerCase() !== account.email.toLowerCase())
+      throw PorchlightError.forbidden(`this invitation is for ${pending.email}`);
     const held = await this.#repos.grants.listForAccount(account.id);
     if (held.some((g) => g.siteId === pending.siteId))
       throw PorchlightError.conflict(

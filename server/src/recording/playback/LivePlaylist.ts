@@ -62,6 +62,37 @@ function view(s: LiveSegment): PlaylistSegment {
   };
 }
 
+/** Camera-time bounds of a ranged playback URL (null = unbounded). */
+export interface LiveRange {
+  from: number | null;
+  to: number | null;
+}
+
+function inRange(r: LiveRange, s: { producerTime: number; durationMs: number }): boolean {
+  if (r.from !== null && s.producerTime + s.durationMs <= r.from) return false;
+  return r.to === null || s.producerTime < r.to;
+}
+
+/** The playlist state cut to a ranged URL's bounds: nothing outside them is listed. */
+function within(s: Rendered, range: LiveRange | undefined): Rendered {
+  if (!range || (range.from === null && range.to === null)) return s;
+  const segments = s.segments.filter((x) => inRange(range, x));
+  const kept = new Set(segments.map((x) => x.seq));
+  // The open segment ends now or later: listed while it starts before `to` (and has reached `from`).
+  const open = s.ll.open !== null && inRange(range, s.ll.open) ? s.ll.open : null;
+  return {
+    segments,
+    runs: s.runs,
+    ll: {
+      ...s.ll,
+      parts: new Map([...s.ll.parts].filter(([seq]) => kept.has(seq))),
+      open,
+      // Past the range's end nothing more will be listed: no preload hint to wait on.
+      idle: s.ll.idle === true || (range.to !== null && open === null && s.ll.open !== null),
+    },
+  };
+}
+
 /** How many parts ahead of the last one a part request may wait for (a preload hint is 1). */
 const UPCOMING_PARTS = 3;
 
@@ -103,13 +134,14 @@ export class LivePlaylist {
     deviceId: string,
     want?: { msn: number; part?: number | undefined },
     signal?: AbortSignal,
+    range?: LiveRange,
   ): Promise<string> {
     const live = this.#d.live.of(deviceId);
     live.watch();
     const state = await waitForChange(
       live,
       async () => {
-        const s = await this.#state(deviceId);
+        const s = within(await this.#state(deviceId), range);
         if (!want) return s;
         const verdict = blockingVerdict(liveEdge(s.segments, s.runs, s.ll), want);
         if (verdict === 'too-far') {

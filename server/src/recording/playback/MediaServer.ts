@@ -13,7 +13,7 @@ import { ObjectNotFoundError } from '../storage/errors.ts';
 import type { ServedKind, UsageMeter } from '../UsageMeter.ts';
 import type { RecordingRun, SegmentRecord } from '../types.ts';
 import type { ClipExporter } from './ClipExporter.ts';
-import type { PlaybackGrant, PlaybackTokens } from './PlaybackTokens.ts';
+import type { PlaybackGrant, PlaybackScope, PlaybackTokens } from './PlaybackTokens.ts';
 import type { LivePlaylist } from './LivePlaylist.ts';
 import { mediaPlaylist } from './playlists.ts';
 import type { Snapshotter } from './Snapshotter.ts';
@@ -123,7 +123,9 @@ export class MediaServer {
       const grant = await this.#grant(parse(TokenParams, req.params).token);
       const q = parse(LivePlaylistQuerySchema, req.query);
       const want = q._HLS_msn === undefined ? undefined : { msn: q._HLS_msn, part: q._HLS_part };
-      const body = await this.#d.live.render(grant.deviceId, want, closed(reply));
+      // A ranged URL lists only its range, as vod does (its segments and parts refuse the rest).
+      const range = { from: grant.from, to: grant.to };
+      const body = await this.#d.live.render(grant.deviceId, want, closed(reply), range);
       return this.#playlist(reply, grant, body);
     });
 
@@ -228,7 +230,7 @@ export class MediaServer {
     });
 
     app.get('/media/:token/snapshot.jpg', async (req, reply) => {
-      const grant = await this.#grant(parse(TokenParams, req.params).token);
+      const grant = await this.#grant(parse(TokenParams, req.params).token, 'snapshot');
       const q = parse(SnapshotQuery, req.query);
       if ((grant.from !== null && q.at < grant.from) || (grant.to !== null && q.at > grant.to)) {
         throw PorchlightError.forbidden('time outside this playback URL');
@@ -250,8 +252,12 @@ export class MediaServer {
     for (const key of this.#authz.keys()) if (key.startsWith(prefix)) this.#authz.delete(key);
   }
 
-  async #grant(token: string): Promise<PlaybackGrant> {
+  async #grant(token: string, need: PlaybackScope = 'media'): Promise<PlaybackGrant> {
     const grant = this.#d.tokens.verify(token);
+    // A thumbnails URL opens snapshots only: not playlists, segments or clips.
+    if (grant.scope === 'snapshot' && need !== 'snapshot') {
+      throw PorchlightError.forbidden('this playback URL opens snapshots only');
+    }
     const owner = (await this.#d.lookups.streamOwner?.(grant.deviceId)) ?? grant.deviceId;
     const key = `${grant.principal.kind}:${grant.principal.id}:${grant.siteId}:${grant.deviceId}`;
     const now = this.#now();

@@ -12,7 +12,14 @@ export interface PlaybackGrant {
   to: number | null;
   /** Unix ms. */
   expiresAt: number;
+  /**
+   * What it opens: `media` (playlists, segments, clips, snapshots) or only `snapshot` (the
+   * thumbnails a timeline shows, which are not audited as a recording view). Default `media`.
+   */
+  scope?: PlaybackScope;
 }
+
+export type PlaybackScope = 'media' | 'snapshot';
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const Payload = z.strictObject({
@@ -24,6 +31,8 @@ const Payload = z.strictObject({
   f: z.number().int().nullable(),
   t: z.number().int().nullable(),
   e: z.number().int().positive(),
+  // Absent on full tokens (and on those minted before scopes existed).
+  sc: z.literal('snapshot').optional(),
 });
 
 /**
@@ -53,6 +62,7 @@ export class PlaybackTokens {
       f: g.from,
       t: g.to,
       e: g.expiresAt,
+      ...(g.scope === 'snapshot' ? { sc: 'snapshot' as const } : {}),
     });
   }
 
@@ -66,6 +76,7 @@ export class PlaybackTokens {
       from: p.f,
       to: p.t,
       expiresAt: p.e,
+      scope: p.sc ?? 'media',
     };
   }
 }

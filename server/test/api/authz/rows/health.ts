@@ -4,5 +4,6 @@ import type { ResourceRows } from '../world.ts';
 export const health: ResourceRows = {
   examples: {
     'GET /api/v1/admin/health/series': () => ({ path: '/api/v1/admin/health/series' }),
+    'GET /api/v1/admin/audit/verify': () => ({ path: '/api/v1/admin/audit/verify' }),
   },
 };
