@@ -333,6 +333,11 @@ export class PorchlightServer {
           { prefix: '/', root: path.join(appsDir, 'home', 'dist') },
         ],
         onRequestDone: (done) => observeHttp(metrics, done),
+        security: {
+          hsts: config.http.hsts === 'on' || (config.http.hsts === 'auto' && !tls.localCa),
+          connectSrc: config.http.connectSrc,
+          corsOrigins: config.http.corsOrigins,
+        },
       });
       const boundHttp = http;
       const publicUrl = (): string =>

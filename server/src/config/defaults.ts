@@ -20,6 +20,17 @@ export const defaults = {
     /** PEM private key; required when certFile is set. */
     keyFile: '',
   },
+  http: {
+    /**
+     * Strict-Transport-Security. 'auto': only with a configured (trusted) tls.certFile; never for
+     * the local CA's certificate, whose trust a device may lose (docs/security.md "HTTP headers").
+     */
+    hsts: 'auto' as 'auto' | 'on' | 'off',
+    /** Extra origins the apps may connect to (CSP connect-src); the server's own is always in. */
+    connectSrc: [] as string[],
+    /** Origins of integrators' web apps allowed to call the API from a browser (CORS). None. */
+    corsOrigins: [] as string[],
+  },
   media: {
     /** mediasoup workers; default one per core. */
     numWorkers: os.cpus().length,
