@@ -249,6 +249,10 @@ export class PorchlightServer {
           publicHost,
           listenIp: config.host,
           sfuAddress,
+          sfuPorts:
+            config.media.rtcPort === 0
+              ? []
+              : Array.from({ length: config.media.numWorkers }, (_, i) => config.media.rtcPort + i),
           tls: { certFile: tls.certFile, keyFile: tls.keyFile },
           dataDir: config.dataDir,
           // Its own secret, never the token secret: coturn keeps it in dataDir/turn/turndb.
