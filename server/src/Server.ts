@@ -544,7 +544,13 @@ export class PorchlightServer {
         identity.authenticator,
         overrides.protocolVersions,
       );
-      recording.media.register(http);
+      const mediaPerMinute = config.recording.mediaRequestsPerMinute;
+      recording.media.register(
+        http,
+        mediaPerMinute > 0
+          ? rateLimits.window('media', { limit: mediaPerMinute, windowMs: 60_000, now: Date.now })
+          : undefined,
+      );
       bell.register(http);
       detect.register(http);
       const whip = new WhipIngest({

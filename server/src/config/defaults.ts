@@ -72,6 +72,12 @@ export const defaults = {
     credentialTtl: 600,
     /** Public IP coturn advertises behind NAT ('' = none). */
     externalIp: '',
+    /**
+     * nftables table that lets relays reach this host only on the SFU's ports (coturn permits
+     * whole addresses; docs/security.md "TURN peer policy"). 'auto': in production mode when
+     * running as root with a fixed media.rtcPort, else a warning; 'on': refuse to start without it.
+     */
+    relayFirewall: 'auto' as 'auto' | 'on' | 'off',
   },
   database: {
     /** `sqlite:<file>` or `postgres://...`; default: SQLite file dataDir/porchlight.db. */
@@ -133,6 +139,15 @@ export const defaults = {
     enabled: true,
     /** ffmpeg binary that remuxes RTP into fMP4 (Debian's, installed by scripts/setup.sh). */
     ffmpegPath: 'ffmpeg',
+    /** snapshot.jpg decodes (one ffmpeg each) running at once; more wait in the queue. */
+    snapshotConcurrency: 2,
+    /** snapshot.jpg decodes waiting for a slot; beyond this 429 with Retry-After. */
+    snapshotQueue: 8,
+    /**
+     * /media/* requests per client address and per playback token per minute (a cluster counts
+     * across nodes). A LL-HLS player makes ~6 a second; 0 = no limit.
+     */
+    mediaRequestsPerMinute: 1200,
     /**
      * Who turns an H264 (+ Opus) camera's RTP into fragmented MP4: 'inprocess' (depacketized and
      * muxed in the server, no process per camera) or 'ffmpeg' (one `ffmpeg -c copy` per camera).

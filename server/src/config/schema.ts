@@ -112,6 +112,7 @@ export const ConfigSchema = z
           .string()
           .refine((v) => v === '' || net.isIP(v) !== 0, 'must be an IP address')
           .default(defaults.turn.externalIp),
+        relayFirewall: z.enum(['auto', 'on', 'off']).default(defaults.turn.relayFirewall),
       })
       .default(defaults.turn),
     database: z
@@ -212,6 +213,18 @@ export const ConfigSchema = z
       .strictObject({
         enabled: z.boolean().default(defaults.recording.enabled),
         ffmpegPath: z.string().min(1).default(defaults.recording.ffmpegPath),
+        snapshotConcurrency: z
+          .number()
+          .int()
+          .min(1)
+          .max(64)
+          .default(defaults.recording.snapshotConcurrency),
+        snapshotQueue: z.number().int().min(0).max(1000).default(defaults.recording.snapshotQueue),
+        mediaRequestsPerMinute: z
+          .number()
+          .int()
+          .min(0)
+          .default(defaults.recording.mediaRequestsPerMinute),
         muxer: z.enum(['inprocess', 'ffmpeg']).default(defaults.recording.muxer),
         segmentSeconds: z.number().min(1).max(10).default(defaults.recording.segmentSeconds),
         defaultMode: z
