@@ -1,4 +1,4 @@
-import os from 'node:os';
+import type os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintTurnCredentials } from '../src/credentials.ts';
 import { hostSubnets } from '../src/ipRanges.ts';
