@@ -58,16 +58,8 @@ test('home, camera with detector and admin run under the CSP without violations'
     ts.url,
     code,
   );
-  // The detector loaded its WASM backend (the one thing 'wasm-unsafe-eval' is there for).
-  await expect
-    .poll(
-      () =>
-        camera.evaluate(() =>
-          performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm')),
-        ),
-      { timeout: 60_000 },
-    )
-    .toBe(true);
+  // The detector runs on its WASM backend (the one thing 'wasm-unsafe-eval' is there for).
+  await expect(camera.getByTestId('detection-status')).toHaveText(/wasm/, { timeout: 90_000 });
   const viewer = await logIn(
     {
       newContext: async (o?: object) => {
@@ -87,5 +79,8 @@ test('home, camera with detector and admin run under the CSP without violations'
   await admin.getByTestId('login-password').fill('root-password-1');
   await admin.getByTestId('login-submit').click();
   await expect(admin.getByTestId('admin-accounts')).toBeVisible({ timeout: 15_000 });
-  expect(violations).toEqual([]);
+  // Known gap (docs/security.md): zod's JIT probes `new Function` once per page in a try/catch;
+  // the CSP blocks it (as it should) and zod falls back to interpreted parsing. Anything else fails.
+  const zodProbe = /^script-src eval at https:\/\/[^/]+\/assets\/src-[\w-]+\.js:1$/;
+  expect(violations.filter((v) => !zodProbe.test(v))).toEqual([]);
 });
