@@ -249,6 +249,10 @@ export class PorchlightServer {
           publicHost,
           listenIp: config.host,
           sfuAddress,
+          sfuPorts:
+            config.media.rtcPort === 0
+              ? []
+              : Array.from({ length: config.media.numWorkers }, (_, i) => config.media.rtcPort + i),
           tls: { certFile: tls.certFile, keyFile: tls.keyFile },
           dataDir: config.dataDir,
           // Its own secret, never the token secret: coturn keeps it in dataDir/turn/turndb.
@@ -333,6 +337,11 @@ export class PorchlightServer {
           { prefix: '/', root: path.join(appsDir, 'home', 'dist') },
         ],
         onRequestDone: (done) => observeHttp(metrics, done),
+        security: {
+          hsts: config.http.hsts === 'on' || (config.http.hsts === 'auto' && !tls.localCa),
+          connectSrc: config.http.connectSrc,
+          corsOrigins: config.http.corsOrigins,
+        },
       });
       const boundHttp = http;
       const publicUrl = (): string =>
@@ -536,7 +545,13 @@ export class PorchlightServer {
         identity.authenticator,
         overrides.protocolVersions,
       );
-      recording.media.register(http);
+      const mediaPerMinute = config.recording.mediaRequestsPerMinute;
+      recording.media.register(
+        http,
+        mediaPerMinute > 0
+          ? rateLimits.window('media', { limit: mediaPerMinute, windowMs: 60_000, now: Date.now })
+          : undefined,
+      );
       bell.register(http);
       detect.register(http);
       const whip = new WhipIngest({

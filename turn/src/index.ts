@@ -38,4 +38,6 @@ export { stunProbe, StunProbeError } from './stunProbe.ts';
 export type { StunProbeOptions, StunProbeResult } from './stunProbe.ts';
 export { parseCoturnLogLine, UsageTracker } from './usage.ts';
 export type { CoturnLogEvent, ParsedLogLine, TrafficCounters, TurnUsageRecord } from './usage.ts';
-export { toCoturnRange, IpRangeError } from './ipRanges.ts';
+export { toCoturnRange, IpRangeError, hostSubnets, hostAddresses } from './ipRanges.ts';
+export { RelayFirewall, renderRelayFirewall } from './RelayFirewall.ts';
+export type { RelayFirewallOptions } from './RelayFirewall.ts';

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import os from 'node:os';
 
 /**
  * CIDR -> "first-last" conversion for coturn's allowed/denied-peer-ip, which in 4.6.1 only
@@ -79,4 +80,34 @@ export function toCoturnRange(spec: string): string {
   const last = first | hostMask;
   const fmt = family === 4 ? bigToV4 : bigToV6;
   return first === last ? fmt(first) : `${fmt(first)}-${fmt(last)}`;
+}
+
+/**
+ * The subnets of this host's own interfaces as CIDRs ("192.168.1.0/24", "2001:db8:1::/64"): a
+ * relay must not reach the host's neighbours or its own services through them. Read at start;
+ * `interfaces` is injectable for tests.
+ */
+export function hostSubnets(
+  interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces(),
+): string[] {
+  const subnets = new Set<string>();
+  for (const infos of Object.values(interfaces)) {
+    for (const info of infos ?? []) {
+      if (!info.cidr) continue;
+      // Link-local IPv6 carries a zone ("fe80::1%eth0"); fe80::/10 is denied anyway.
+      if (info.address.includes('%') || info.scopeid) continue;
+      const [first] = toCoturnRange(info.cidr).split('-');
+      const bits = info.cidr.split('/')[1];
+      subnets.add(`${first}/${bits}`);
+    }
+  }
+  return [...subnets];
+}
+
+/** The addresses of this host's own interfaces (what a relay must only reach on allowed ports). */
+export function hostAddresses(
+  interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces(),
+): string[] {
+  const all = Object.values(interfaces).flatMap((infos) => infos ?? []);
+  return [...new Set(all.filter((i) => !i.scopeid).map((i) => i.address))];
 }

@@ -29,7 +29,14 @@ export const grantView = (g: Grant): Wire.Grant => ({
   revoked: g.revokedAt !== null,
 });
 
-export const deviceView = (d: Device): Wire.Device => ({
+/**
+ * A device as the API shows it. Its network identity (last address, user agent) is for those who
+ * manage it only: a guest who may merely watch learns neither (docs/security.md, finding 10).
+ */
+export const deviceView = (
+  d: Device,
+  o: { network: boolean } = { network: true },
+): Wire.Device => ({
   id: d.id,
   siteId: d.siteId,
   kind: d.kind,
@@ -38,8 +45,8 @@ export const deviceView = (d: Device): Wire.Device => ({
   revoked: d.revokedAt !== null,
   online: d.online,
   lastSeenAt: d.lastSeenAt,
-  lastAddress: d.lastAddress,
-  userAgent: d.userAgent,
+  lastAddress: o.network ? d.lastAddress : null,
+  userAgent: o.network ? d.userAgent : null,
   firmware: d.firmware,
   bitrate: d.bitrate,
   createdAt: d.createdAt,

@@ -20,6 +20,17 @@ export const defaults = {
     /** PEM private key; required when certFile is set. */
     keyFile: '',
   },
+  http: {
+    /**
+     * Strict-Transport-Security. 'auto': only with a configured (trusted) tls.certFile; never for
+     * the local CA's certificate, whose trust a device may lose (docs/security.md "HTTP headers").
+     */
+    hsts: 'auto' as 'auto' | 'on' | 'off',
+    /** Extra origins the apps may connect to (CSP connect-src); the server's own is always in. */
+    connectSrc: [] as string[],
+    /** Origins of integrators' web apps allowed to call the API from a browser (CORS). None. */
+    corsOrigins: [] as string[],
+  },
   media: {
     /** mediasoup workers; default one per core. */
     numWorkers: os.cpus().length,
@@ -61,6 +72,12 @@ export const defaults = {
     credentialTtl: 600,
     /** Public IP coturn advertises behind NAT ('' = none). */
     externalIp: '',
+    /**
+     * nftables table that lets relays reach this host only on the SFU's ports (coturn permits
+     * whole addresses; docs/security.md "TURN peer policy"). 'auto': in production mode when
+     * running as root with a fixed media.rtcPort, else a warning; 'on': refuse to start without it.
+     */
+    relayFirewall: 'auto' as 'auto' | 'on' | 'off',
   },
   database: {
     /** `sqlite:<file>` or `postgres://...`; default: SQLite file dataDir/porchlight.db. */
@@ -129,6 +146,15 @@ export const defaults = {
     enabled: true,
     /** ffmpeg binary that remuxes RTP into fMP4 (Debian's, installed by scripts/setup.sh). */
     ffmpegPath: 'ffmpeg',
+    /** snapshot.jpg decodes (one ffmpeg each) running at once; more wait in the queue. */
+    snapshotConcurrency: 2,
+    /** snapshot.jpg decodes waiting for a slot; beyond this 429 with Retry-After. */
+    snapshotQueue: 8,
+    /**
+     * /media/* requests per client address and per playback token per minute (a cluster counts
+     * across nodes). A LL-HLS player makes ~6 a second; 0 = no limit.
+     */
+    mediaRequestsPerMinute: 1200,
     /**
      * Who turns an H264 (+ Opus) camera's RTP into fragmented MP4: 'inprocess' (depacketized and
      * muxed in the server, no process per camera) or 'ffmpeg' (one `ffmpeg -c copy` per camera).

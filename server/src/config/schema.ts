@@ -23,6 +23,21 @@ function isCidr(value: string): boolean {
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
+/** A bare origin (`scheme://host[:port]`, no path) with one of the given schemes. */
+function origin(schemes: readonly string[]) {
+  return z.string().refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return schemes.includes(u.protocol) && `${u.protocol}//${u.host}` === v;
+      } catch {
+        return false;
+      }
+    },
+    `must be an origin (${schemes.join(' or ')}//host[:port], no path)`,
+  );
+}
+
 /** The validated configuration. Unknown keys are rejected so typos fail loudly. */
 export const ConfigSchema = z
   .strictObject({
@@ -37,6 +52,19 @@ export const ConfigSchema = z
         keyFile: z.string().default(defaults.tls.keyFile),
       })
       .default(defaults.tls),
+    http: z
+      .strictObject({
+        hsts: z.enum(['auto', 'on', 'off']).default(defaults.http.hsts),
+        connectSrc: z
+          .array(origin(['https:', 'wss:']))
+          .max(32)
+          .default(defaults.http.connectSrc),
+        corsOrigins: z
+          .array(origin(['https:', 'http:']))
+          .max(32)
+          .default(defaults.http.corsOrigins),
+      })
+      .default(defaults.http),
     media: z
       .strictObject({
         numWorkers: z.number().int().min(1).max(64).default(defaults.media.numWorkers),
@@ -84,6 +112,7 @@ export const ConfigSchema = z
           .string()
           .refine((v) => v === '' || net.isIP(v) !== 0, 'must be an IP address')
           .default(defaults.turn.externalIp),
+        relayFirewall: z.enum(['auto', 'on', 'off']).default(defaults.turn.relayFirewall),
       })
       .default(defaults.turn),
     database: z
@@ -185,6 +214,18 @@ export const ConfigSchema = z
       .strictObject({
         enabled: z.boolean().default(defaults.recording.enabled),
         ffmpegPath: z.string().min(1).default(defaults.recording.ffmpegPath),
+        snapshotConcurrency: z
+          .number()
+          .int()
+          .min(1)
+          .max(64)
+          .default(defaults.recording.snapshotConcurrency),
+        snapshotQueue: z.number().int().min(0).max(1000).default(defaults.recording.snapshotQueue),
+        mediaRequestsPerMinute: z
+          .number()
+          .int()
+          .min(0)
+          .default(defaults.recording.mediaRequestsPerMinute),
         muxer: z.enum(['inprocess', 'ffmpeg']).default(defaults.recording.muxer),
         segmentSeconds: z.number().min(1).max(10).default(defaults.recording.segmentSeconds),
         defaultMode: z

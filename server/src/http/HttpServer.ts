@@ -16,6 +16,11 @@ import { registerCaRoutes } from './ca/caRoutes.ts';
 import { CertificateRenewal } from './ca/CertificateRenewal.ts';
 import { installRequestLog, requestId, type RequestDone } from './requestLog.ts';
 import { clientErrorHandler, frameworkError } from './frameworkErrors.ts';
+import {
+  installSecurityHeaders,
+  NO_SECURITY_OPTIONS,
+  type SecurityHeaderOptions,
+} from './securityHeaders.ts';
 
 const logger = createLogger('HttpServer');
 
@@ -39,19 +44,12 @@ export interface HttpServerOptions {
   apps: { prefix: string; root: string }[];
   /** Told of every answered request (metrics), after its log line. */
   onRequestDone?: (done: RequestDone) => void;
+  /** HSTS, extra connect-src origins and the CORS allow-list (securityHeaders.ts). */
+  security?: SecurityHeaderOptions;
 }
 
-/** Security headers on every response. getUserMedia needs the secure context TLS gives. */
-const SECURITY_HEADERS: Record<string, string> = {
-  'strict-transport-security': 'max-age=31536000',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'permissions-policy': 'camera=(self), microphone=(self)',
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' wss:; " +
-    "script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-};
+/** Source maps of the admin app are never served, even if a build produced them (finding 10). */
+const ADMIN_SOURCE_MAP = /^\/admin\/.*\.map(?:\?|$)/;
 
 /** The fastify app over HTTP/2 (TLS), HTTP/1.1 still accepted on the same port. */
 export type HttpApp = FastifyInstance<Http2SecureServer, Http2ServerRequest, Http2ServerResponse>;
@@ -83,8 +81,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     clientErrorHandler,
   });
   installRequestLog(app, options.onRequestDone);
-  app.addHook('onSend', async (_req, reply) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+  installSecurityHeaders(app, options.security ?? NO_SECURITY_OPTIONS);
+  app.addHook('onRequest', async (req, reply) => {
+    if (ADMIN_SOURCE_MAP.test(req.url)) await reply.status(404).send();
   });
   app.setErrorHandler((error, _req, reply) => {
     if (error instanceof PorchlightError) {

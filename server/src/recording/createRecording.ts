@@ -135,7 +135,10 @@ export async function createRecording(o: {
     index,
     vault,
     clips: new ClipExporter(index, vault, { ffmpegPath: c.ffmpegPath }),
-    snapshots: new Snapshotter(index, vault, c.ffmpegPath),
+    snapshots: new Snapshotter(index, vault, c.ffmpegPath, {
+      concurrent: c.snapshotConcurrency,
+      queued: c.snapshotQueue,
+    }),
     usage: service.usage,
     authorizer: o.authorizer,
     lookups: o.lookups,

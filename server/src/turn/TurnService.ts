@@ -1,11 +1,19 @@
 import path from 'node:path';
 import net from 'node:net';
-import { TurnSupervisor, iceServersFor, type TurnUsageRecord } from '@porchlight/turn';
+import {
+  RelayFirewall,
+  TurnSupervisor,
+  hostAddresses,
+  hostSubnets,
+  iceServersFor,
+  type TurnUsageRecord,
+} from '@porchlight/turn';
 import type { IceServer } from '@porchlight/protocol';
 import type { Principal } from '../identity/authorization/Principal.ts';
 import type { Config } from '../config/schema.ts';
 import type { TurnUsageRepository } from '../store/repositories/TurnUsageRepository.ts';
 import { createLogger } from '@porchlight/runtime';
+import { ConfigError } from '../errors.ts';
 
 const logger = createLogger('TurnService');
 
@@ -17,6 +25,8 @@ export interface TurnServiceOptions {
   listenIp: string;
   /** The SFU's media address: the relay must reach it even in production (private range). */
   sfuAddress: string;
+  /** The SFU's UDP ports on this host (WebRtcServer ports); empty when ephemeral. */
+  sfuPorts: readonly number[];
   tls: { certFile: string; keyFile: string };
   dataDir: string;
   secret: string;
@@ -31,10 +41,16 @@ export interface TurnServiceOptions {
 export class TurnService {
   readonly #supervisor: TurnSupervisor;
   readonly #options: TurnServiceOptions;
+  readonly #firewall: RelayFirewall | undefined;
 
-  private constructor(supervisor: TurnSupervisor, options: TurnServiceOptions) {
+  private constructor(
+    supervisor: TurnSupervisor,
+    options: TurnServiceOptions,
+    firewall: RelayFirewall | undefined,
+  ) {
     this.#supervisor = supervisor;
     this.#options = options;
+    this.#firewall = firewall;
     supervisor.on('usage', (u) => void this.#record(u));
     supervisor.on('restarted', (pid) => logger.warn('coturn restarted', { pid }));
     supervisor.on('unhealthy', (error) =>
@@ -61,14 +77,20 @@ export class TurnService {
         maxPort: c.maxPort,
         certFile: o.tls.certFile,
         keyFile: o.tls.keyFile,
-        // Production denies private peers; the SFU itself usually lives on one.
-        ...(c.mode === 'production' && net.isIP(o.sfuAddress)
-          ? { allowedPeerIps: [o.sfuAddress] }
+        // Production denies private peers and this host's own subnets (read now, at start);
+        // the SFU's address is allowed again, its other ports closed by the relay firewall.
+        ...(c.mode === 'production'
+          ? {
+              deniedPeerIps: hostSubnets(),
+              ...(net.isIP(o.sfuAddress) ? { allowedPeerIps: [o.sfuAddress] } : {}),
+            }
           : {}),
       },
     });
+    let firewall: RelayFirewall | undefined;
     try {
       await supervisor.ready();
+      firewall = await TurnService.#installFirewall(o);
     } catch (error) {
       await supervisor.close();
       throw error;
@@ -79,7 +101,41 @@ export class TurnService {
       tlsPort: c.tlsPort,
       mode: c.mode,
     });
-    return new TurnService(supervisor, o);
+    return new TurnService(supervisor, o, firewall);
+  }
+
+  /** The relay firewall (RelayFirewall.ts) where config and privileges allow it. */
+  static async #installFirewall(o: TurnServiceOptions): Promise<RelayFirewall | undefined> {
+    const want = o.config.relayFirewall;
+    if (want === 'off' || o.config.mode !== 'production') return undefined;
+    const why =
+      o.sfuPorts.length === 0
+        ? 'media.rtcPort is 0 (ephemeral SFU ports)'
+        : process.getuid?.() !== 0
+          ? 'not running as root (needs CAP_NET_ADMIN for nftables)'
+          : undefined;
+    if (why === undefined) {
+      try {
+        return await RelayFirewall.install({
+          table: `porchlight_turn_${o.config.minPort}`,
+          relayPorts: { min: o.config.minPort, max: o.config.maxPort },
+          hostAddresses: [
+            ...new Set([...hostAddresses(), ...(net.isIP(o.sfuAddress) ? [o.sfuAddress] : [])]),
+          ],
+          allowedPorts: o.sfuPorts,
+        });
+      } catch (error) {
+        if (want === 'on') throw error;
+        logger.warn('relay firewall not installed', { error: (error as Error).message });
+        return undefined;
+      }
+    }
+    if (want === 'on') throw new ConfigError(`turn.relayFirewall is 'on' but ${why}`);
+    logger.warn(
+      'relay firewall not installed: TURN relays can reach every UDP port of the SFU address',
+      { reason: why },
+    );
+    return undefined;
   }
 
   get supervisor(): TurnSupervisor {
@@ -120,7 +176,8 @@ export class TurnService {
     }
   }
 
-  close(): Promise<void> {
-    return this.#supervisor.close();
+  async close(): Promise<void> {
+    await this.#supervisor.close();
+    await this.#firewall?.close();
   }
 }

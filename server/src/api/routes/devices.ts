@@ -18,14 +18,20 @@ export const deviceRoutes = [
     auth: { action: 'site:read', resource: ({ params }) => siteResource(params.siteId) },
     handler: async ({ params, principal }, ctx) => {
       const devices = await ctx.repos.devices.list(params.siteId);
-      // A guest limited to some cameras only learns about those.
-      return devices
-        .filter(
-          (d) =>
-            ctx.authorizer.can(principal!, 'stream:view-live', deviceResource(d.siteId, d.id)) ||
-            ctx.authorizer.can(principal!, 'device:manage', deviceResource(d.siteId, d.id)),
-        )
-        .map(deviceView);
+      // A guest limited to some cameras only learns about those, and not their address or agent.
+      return devices.flatMap((d) => {
+        const manages = ctx.authorizer.can(
+          principal!,
+          'device:manage',
+          deviceResource(d.siteId, d.id),
+        );
+        const views = ctx.authorizer.can(
+          principal!,
+          'stream:view-live',
+          deviceResource(d.siteId, d.id),
+        );
+        return manages || views ? [deviceView(d, { network: manages })] : [];
+      });
     },
   }),
   route(devices.createProvisioningCode, {

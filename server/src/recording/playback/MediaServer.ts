@@ -18,6 +18,9 @@ import type { LivePlaylist } from './LivePlaylist.ts';
 import { mediaPlaylist } from './playlists.ts';
 import type { Snapshotter } from './Snapshotter.ts';
 import { trimRunEdges } from './clipRange.ts';
+import type { WindowLimiter } from '../../SlidingWindowLimiter.ts';
+import { ipBucket } from '../../identity/authentication/ipBucket.ts';
+import { RateLimitedError } from '../../identity/authentication/RateLimitedError.ts';
 
 /** A revoked grant stops playback within this long (authorization is re-checked, cached). */
 const AUTHZ_CACHE_MS = 5_000;
@@ -118,7 +121,18 @@ export class MediaServer {
     this.#now = deps.now ?? Date.now;
   }
 
-  register(app: HttpApp): void {
+  /** `limiter`: /media/* requests per client address and per token (finding 5); none = no limit. */
+  register(app: HttpApp, limiter?: WindowLimiter): void {
+    if (limiter) {
+      app.addHook('onRequest', async (req) => {
+        if (!req.url.startsWith('/media/')) return;
+        const token = req.url.split('/')[2] ?? '';
+        for (const key of [`a:${ipBucket(req.ip)}`, `t:${token.slice(-43)}`]) {
+          const wait = await limiter.attempt(key);
+          if (wait > 0) throw new RateLimitedError(wait, 'too many media requests; slow down');
+        }
+      });
+    }
     app.get('/media/:token/live.m3u8', async (req, reply) => {
       const grant = await this.#grant(parse(TokenParams, req.params).token);
       const q = parse(LivePlaylistQuerySchema, req.query);

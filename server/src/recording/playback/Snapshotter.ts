@@ -3,6 +3,7 @@ import { ErrorCode } from '@porchlight/protocol';
 import { PorchlightError } from '../../errors.ts';
 import type { RecordingIndex } from '../index/RecordingIndex.ts';
 import type { SegmentVault } from '../SegmentVault.ts';
+import { DecodeSlots } from './DecodeSlots.ts';
 
 const TIMEOUT_MS = 10_000;
 const CACHE_ENTRIES = 512;
@@ -17,11 +18,18 @@ export class Snapshotter {
   readonly #vault: SegmentVault;
   readonly #ffmpeg: string;
   readonly #cache = new Map<string, Buffer>();
+  readonly #slots: DecodeSlots;
 
-  constructor(index: RecordingIndex, vault: SegmentVault, ffmpegPath: string) {
+  constructor(
+    index: RecordingIndex,
+    vault: SegmentVault,
+    ffmpegPath: string,
+    limits: { concurrent: number; queued: number },
+  ) {
     this.#index = index;
     this.#vault = vault;
     this.#ffmpeg = ffmpegPath;
+    this.#slots = new DecodeSlots({ running: limits.concurrent, queued: limits.queued });
   }
 
   async snapshot(deviceId: string, at: number, width: number | null): Promise<Buffer> {
@@ -40,12 +48,17 @@ export class Snapshotter {
     ]);
     const input = Buffer.concat([init, media]);
     // A seek past the last decodable frame (a short or partial segment) yields nothing: fall back
-    // to the segment's first frame, which is a keyframe.
-    const jpeg =
-      (await this.#decode(input, offsetMs / 1000, width).catch(() => null)) ??
-      (await this.#decode(input, 0, width).catch(() => {
-        throw new PorchlightError(ErrorCode.Unavailable, 'no frame could be decoded at that time');
-      }));
+    // to the segment's first frame, which is a keyframe. Both decodes hold one slot.
+    const jpeg = await this.#slots.run(
+      async () =>
+        (await this.#decode(input, offsetMs / 1000, width).catch(() => null)) ??
+        (await this.#decode(input, 0, width).catch(() => {
+          throw new PorchlightError(
+            ErrorCode.Unavailable,
+            'no frame could be decoded at that time',
+          );
+        })),
+    );
     this.#cache.set(cacheKey, jpeg);
     if (this.#cache.size > CACHE_ENTRIES) {
       const oldest = this.#cache.keys().next().value;

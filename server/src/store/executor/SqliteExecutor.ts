@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { DuplicateError, MissingReferenceError, StoreClosedError } from '../errors.ts';
 import { migrateSqlite } from '../migrateSqlite.ts';
@@ -11,6 +12,24 @@ export interface SqliteExecutorOptions {
 }
 
 type Statement = Database.Statement<unknown[], unknown>;
+
+/** Owner-only mode of the database and its WAL files (they hold accounts and hashes). */
+const DB_FILE_MODE = 0o600;
+
+/**
+ * Creates the database file 0600 before SQLite opens it (SQLite gives its -wal and -shm files the
+ * main file's mode), and tightens a file and its WAL files left 0644 by an older version.
+ */
+function ownerOnly(file: string): void {
+  fs.closeSync(fs.openSync(file, 'a', DB_FILE_MODE));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(f).mode & 0o077) !== 0) fs.chmodSync(f, DB_FILE_MODE);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+}
 
 /**
  * The embedded database: one better-sqlite3 connection. Its API is synchronous, so each statement
@@ -30,6 +49,7 @@ export class SqliteExecutor implements SqlExecutor {
 
   /** Opens the file; does not migrate (see openStore). */
   static async create(options: SqliteExecutorOptions): Promise<SqliteExecutor> {
+    if (options.file !== ':memory:') ownerOnly(options.file);
     const db = new Database(options.file);
     try {
       // WAL: readers do not block the writer. NORMAL is durable across application crashes in WAL
