@@ -91,9 +91,7 @@ main().catch((error: unknown) => {
  */
 function ownerPasswordLines(boot: BootstrapResult): string[] {
   if (boot.ownerPassword)
-    return [
-      `  password: ${boot.ownerPassword}   (shown this once; change it at first login)`,
-    ];
+    return [`  password: ${boot.ownerPassword}   (shown this once; change it at first login)`];
   if (boot.ownerPasswordPending)
     return [
       `  password: the generated one, printed at first start and kept in ${boot.passwordFile}`,

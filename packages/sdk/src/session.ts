@@ -167,7 +167,8 @@ export class SessionManager extends TypedEmitter<SessionEvents> {
     this.#access.clear();
     this.#adopt(session);
     // Trade a body token for the cookie now, so a reload keeps the session.
-    if (this.#pendingToken !== undefined) void this.getToken({ forceRefresh: true }).catch(() => {});
+    if (this.#pendingToken !== undefined)
+      void this.getToken({ forceRefresh: true }).catch(() => {});
     return session.account;
   }
 

@@ -427,12 +427,7 @@ export const ConfigSchema = z
       .default(defaults.ops),
     audit: z
       .strictObject({
-        retentionDays: z
-          .number()
-          .int()
-          .min(0)
-          .max(36_500)
-          .default(defaults.audit.retentionDays),
+        retentionDays: z.number().int().min(0).max(36_500).default(defaults.audit.retentionDays),
       })
       .default(defaults.audit),
     webhooks: z

@@ -6,11 +6,7 @@ import { localRateLimits, type RateLimits } from '../limits/RateLimits.ts';
 import type { LoginService, Session } from './authentication/LoginService.ts';
 import type { PasswordHasher } from './authentication/passwords.ts';
 import { RateLimitedError } from './authentication/RateLimitedError.ts';
-import type {
-  RefreshTokens,
-  SessionClient,
-  SessionInfo,
-} from './authentication/RefreshTokens.ts';
+import type { RefreshTokens, SessionClient, SessionInfo } from './authentication/RefreshTokens.ts';
 import type { Provisioning } from './devices/Provisioning.ts';
 import type { Invitations } from './invitations/Invitations.ts';
 

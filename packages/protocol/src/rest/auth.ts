@@ -218,7 +218,7 @@ export const authRoutes = {
   }),
   revokeAccountSessions: defineRoute({
     ...REST_ENDPOINTS.revokeAccountSessions,
-    summary: "End every session of an account and kill its access tokens (admin).",
+    summary: 'End every session of an account and kill its access tokens (admin).',
     tag: 'admin',
     params: AccountParamsSchema,
     query: NoInputSchema,

@@ -13,7 +13,10 @@ export const REST_ENDPOINTS = {
   listMySessions: { method: 'GET', path: '/api/v1/auth/sessions' },
   revokeMySession: { method: 'DELETE', path: '/api/v1/auth/sessions/:sessionId' },
   revokeMySessions: { method: 'DELETE', path: '/api/v1/auth/sessions' },
-  resetAccountPassword: { method: 'POST', path: '/api/v1/admin/accounts/:accountId/password-reset' },
+  resetAccountPassword: {
+    method: 'POST',
+    path: '/api/v1/admin/accounts/:accountId/password-reset',
+  },
   listAccountSessions: { method: 'GET', path: '/api/v1/admin/accounts/:accountId/sessions' },
   revokeAccountSession: {
     method: 'DELETE',

@@ -118,7 +118,12 @@ export const authRoutes = [
         { ip, userAgent },
       );
       ctx.events.safeEmit('principalChanged', { kind: 'account', id: p.account.id });
-      await ctx.audit.record({ principal: p, action: 'auth.password-change', outcome: 'success', ip });
+      await ctx.audit.record({
+        principal: p,
+        action: 'auth.password-change',
+        outcome: 'success',
+        ip,
+      });
       return answerSession(session, cookie, setCookie, ctx.now());
     },
   }),
@@ -160,7 +165,13 @@ export const authRoutes = [
       await ctx.accounts.revokeSessions(p.account.id);
       setCookie(refreshCookieHeader(null));
       ctx.events.safeEmit('principalChanged', { kind: 'account', id: p.account.id });
-      await ctx.audit.record({ principal: p, action: 'auth.session-revoke', outcome: 'success', ip, detail: { all: true } });
+      await ctx.audit.record({
+        principal: p,
+        action: 'auth.session-revoke',
+        outcome: 'success',
+        ip,
+        detail: { all: true },
+      });
     },
   }),
 ];

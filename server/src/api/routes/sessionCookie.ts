@@ -16,8 +16,7 @@ export interface IssuedSession {
   refreshTokenExpiresAt: number;
 }
 
-const one = (v: string | string[] | undefined): string | undefined =>
-  Array.isArray(v) ? v[0] : v;
+const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 /**
  * Whether the client asked for cookie mode (browsers). Throws FORBIDDEN when the request comes

@@ -152,7 +152,10 @@ export class LoginService {
       ...(deviceId !== null ? [this.#deviceLimiter.reset(deviceId)] : []),
     ]);
     await this.#upgradeHash(account, password);
-    const session = await this.#session(account, await this.#refresh.issue(account.id, { ip, userAgent }));
+    const session = await this.#session(
+      account,
+      await this.#refresh.issue(account.id, { ip, userAgent }),
+    );
     const known = this.#knownDevices?.issue(emailKey, deviceId ?? undefined);
     return known === undefined ? session : { ...session, deviceToken: known };
   }
