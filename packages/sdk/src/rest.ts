@@ -4,6 +4,7 @@
  * socket.io-client, which cost ~400 kB for nothing there.
  */
 export { clipUrl, PorchlightApi, snapshotUrl } from './api.ts';
+export type { LoginOptions, SessionCallOptions } from './api.ts';
 export type { ApiOptions, Method, Query, RequestSpec } from './api-transport.ts';
 export { SessionManager, DEFAULT_SESSION_STORAGE_KEY } from './session.ts';
 export type {
