@@ -34,7 +34,8 @@ export function assertSameOrigin(headers: Headers): void {
   if (site !== undefined && site !== 'same-origin' && site !== 'none')
     throw PorchlightError.forbidden(`cross-site session request refused (Sec-Fetch-Site: ${site})`);
   const origin = one(headers.origin);
-  const host = one(headers.host);
+  // HTTP/2 (what browsers speak to us) carries the host as :authority, not Host.
+  const host = one(headers.host) ?? one(headers[':authority']);
   if (origin !== undefined && origin !== 'null') {
     let originHost: string | undefined;
     try {
