@@ -52,7 +52,7 @@ describe.each(modes)('login lockouts: %s', (_name, setup) => {
   });
 
   const login = (ip: string, pw = password, deviceToken?: string) =>
-    identity.login.login(email, pw, ip, deviceToken);
+    identity.login.login(email, pw, ip, undefined, deviceToken);
   const refused = async (p: Promise<unknown>): Promise<string> => {
     const e = await p.then(
       () => null,
