@@ -9,6 +9,7 @@ import Fastify, {
 } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { PorchlightError } from '../errors.ts';
+import { MissingReferenceError } from '../store/errors.ts';
 import { createLogger } from '@porchlight/runtime';
 import type { TlsMaterial } from './tls.ts';
 import { servesAppShell } from './spaFallback.ts';
@@ -93,6 +94,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       return reply
         .status(error.httpStatus)
         .send({ error: { code: error.code, message: error.message } });
+    }
+    // A write that names a row that does not exist (a site id from the path the route did not
+    // check): the client named something missing, so NOT_FOUND rather than a 500.
+    if (error instanceof MissingReferenceError) {
+      logger.warn('unchecked missing reference', { error: error.message });
+      return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {

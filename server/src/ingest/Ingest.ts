@@ -10,6 +10,7 @@ import type {
 import { createLogger } from '@porchlight/runtime';
 import type { Config } from '../config/schema.ts';
 import { PorchlightError } from '../errors.ts';
+import { MissingReferenceError } from '../store/errors.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import { SecretBox } from '../secrets.ts';
 import type { SqlExecutor } from '../store/executor/SqlExecutor.ts';
@@ -329,7 +330,13 @@ export class Ingest {
       firmware: null,
       bitrate: null,
     };
-    await this.#o.devices.create(device);
+    try {
+      await this.#o.devices.create(device);
+    } catch (error) {
+      // An admin may name any site id: a device of no site is NOT_FOUND, not a 500.
+      if (error instanceof MissingReferenceError) throw PorchlightError.notFound('site');
+      throw error;
+    }
     return device;
   }
 

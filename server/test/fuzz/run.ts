@@ -41,6 +41,7 @@ try {
           workerAlive: s.workerAlive,
           honestViewerFrames: s.frames,
           honestVideoSteady: steady,
+          honestEvents: s.honestEvents.slice(0, 40),
         },
       },
       null,

@@ -48,6 +48,8 @@ export interface SocketFuzzResult {
   leaked: { transports: number; producers: number; consumers: number };
   unhandled: string[];
   workerAlive: boolean;
+  /** State changes of the honest pair's clients and subscription (a reconnect shows here). */
+  honestEvents: string[];
 }
 
 interface Command {
@@ -198,7 +200,14 @@ export async function runSocketFuzz(
       'the honest camera',
       30_000,
     );
+    const honestEvents: string[] = [];
+    const note = (who: string) => (state: unknown) =>
+      honestEvents.push(`${Date.now() - honestStart}ms ${who} ${String(state)}`);
+    const honestStart = Date.now();
+    cam.on('stateChanged', note('camera'));
+    viewer.on('stateChanged', note('viewer'));
     const sub = await viewer.watch(info.producerId);
+    sub.on('stateChanged', note('subscription'));
     const counter = frameCounter(sub.track!);
     cleanup.push(counter.stop);
     await until(
@@ -323,6 +332,7 @@ export async function runSocketFuzz(
       leaked,
       unhandled,
       workerAlive: worker.pid === workerPid && !worker.closed,
+      honestEvents,
     };
   } finally {
     for (const c of cleanup.reverse()) c();

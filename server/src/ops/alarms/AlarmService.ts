@@ -58,6 +58,8 @@ export class AlarmService {
   /** One rule per kind for the site, the first time only. Idempotent, safe across processes. */
   async ensureDefaults(siteId: string): Promise<void> {
     if (this.#seeded.has(siteId)) return;
+    // An admin may name any site id: an unknown one is NOT_FOUND, not a FOREIGN KEY failure.
+    if (!(await this.#o.sites.get(siteId))) throw PorchlightError.notFound('site');
     const now = this.#o.now();
     if (await this.#o.repo.claimDefaults(siteId, now)) {
       for (const kind of ALARM_KINDS)
