@@ -4,6 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-results
+# Every log line of vitest and Playwright (and their child servers) is captured and scanned for secrets.
+rm -rf test-results/logs
+export PORCHLIGHT_LOG_CAPTURE_DIR="$PWD/test-results/logs"
 status=0
 step() {
   printf '\n=== %s ===\n' "$1"
@@ -18,5 +21,6 @@ step 'dependency direction' npm run -s depcheck
 step 'build web app' npm run -s build
 step 'unit + integration' npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 step 'end-to-end' npx playwright test
+step 'secrets in logs' node scripts/scan-log-secrets.mjs test-results/logs
 node scripts/test-summary.mjs test-results/vitest.json test-results/playwright.json || status=1
 exit $status
