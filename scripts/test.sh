@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 mkdir -p test-results
 # Every log line of vitest and Playwright (and their child servers) is captured and scanned for secrets.
 rm -rf test-results/logs
-export PORCHLIGHT_LOG_CAPTURE_DIR=test-results/logs
+export PORCHLIGHT_LOG_CAPTURE_DIR="$PWD/test-results/logs"
 status=0
 step() {
   printf '\n=== %s ===\n' "$1"

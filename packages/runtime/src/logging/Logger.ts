@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { captureLine } from './capture.ts';
 import { defaultSink, type LogSink } from './sinks.ts';
 
 /**
@@ -32,8 +33,14 @@ function root(write: (line: string) => void): pino.Logger {
     { write },
   );
 }
-const outRoot = root((line) => sink.out.write(line));
-const errRoot = root((line) => sink.err.write(line));
+const outRoot = root((line) => {
+  captureLine(line);
+  sink.out.write(line);
+});
+const errRoot = root((line) => {
+  captureLine(line);
+  sink.err.write(line);
+});
 
 /** Sets the threshold of every logger, existing or future (the validated config's logLevel). */
 export function setLogLevel(level: LogLevel): void {
