@@ -70,6 +70,27 @@ describe('Logger', () => {
     expect(error['stack']).toMatch(/TypeError: bad input\n\s+at /);
   });
 
+  it('drops objects libraries hang on errors and redacts secret-named properties', () => {
+    const lines = capture();
+    const cause = Object.assign(new Error('inner'), { client: { secretKey: 42 }, code: 'E1' });
+    const error = Object.assign(new Error('outer', { cause }), {
+      client: { processID: 7, secretKey: 123456789 },
+      password: 'hunter2',
+      code: 'ECONNRESET',
+    });
+    createLogger('x').error('failed', { error });
+    const line = JSON.stringify(lines.err[0]);
+    expect(line).not.toContain('123456789');
+    expect(line).not.toContain('hunter2');
+    expect(line).not.toContain('secretKey');
+    expect(lines.err[0]?.['error']).toMatchObject({
+      message: expect.stringContaining('outer') as unknown,
+      code: 'ECONNRESET',
+      password: '[redacted]',
+      cause: { message: 'inner', code: 'E1' },
+    });
+  });
+
   it('renames fields that would collide with the keys pino writes', () => {
     const lines = capture();
     createLogger('x').info('m', { name: 'camera 1', pid: 7 });

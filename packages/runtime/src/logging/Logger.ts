@@ -57,12 +57,40 @@ export function setLogSink(next: LogSink | undefined): void {
   sink = next ?? defaultSink();
 }
 
+/** Error properties named like these are written as "[redacted]". */
+const SECRET_KEY = /password|secret|token|authorization|cookie|credential/i;
+/** Object-valued error properties kept (pino serializes them as errors). */
+const NESTED_ERRORS = new Set(['cause', 'aggregateErrors']);
+
+/**
+ * pino's error serializer plus two rules: object-valued properties other than causes are dropped
+ * (libraries hang whole clients on errors: pg's carries its backend `secretKey`), and properties
+ * named like secrets are redacted.
+ */
+function serializeError(error: Error): Record<string, unknown> {
+  return scrub(pino.stdSerializers.err(error) as unknown as Record<string, unknown>);
+}
+
+function scrub(out: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(out)) {
+    if (SECRET_KEY.test(key)) out[key] = '[redacted]';
+    else if (typeof value !== 'object' || value === null) continue;
+    else if (!NESTED_ERRORS.has(key)) delete out[key];
+    else if (Array.isArray(value)) value.forEach((v) => isRecord(v) && scrub(v));
+    else scrub(value as Record<string, unknown>);
+  }
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
 function serialize(fields: LogFields | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!fields) return out;
   for (const [key, value] of Object.entries(fields)) {
-    out[RESERVED.has(key) ? `${key}_` : key] =
-      value instanceof Error ? pino.stdSerializers.err(value) : value;
+    out[RESERVED.has(key) ? `${key}_` : key] = value instanceof Error ? serializeError(value) : value;
   }
   return out;
 }

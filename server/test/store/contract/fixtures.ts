@@ -46,6 +46,8 @@ export function account(over: Partial<Account> = {}): Account {
     isAdmin: false,
     createdAt: T0,
     disabledAt: null,
+    tokenGeneration: 0,
+    mustChangePassword: false,
     ...over,
   };
 }
