@@ -98,6 +98,9 @@ export function refreshToken(accountId: string, over: Partial<RefreshToken> = {}
     createdAt: T0,
     usedAt: null,
     revokedAt: null,
+    sessionCreatedAt: T0,
+    userAgent: 'Mozilla/5.0 (contract test)',
+    ip: '192.0.2.7',
     ...over,
   };
 }
