@@ -73,7 +73,19 @@ describe('the server process', () => {
       body: JSON.stringify({ email: 'owner@porchlight.local', password }),
     });
     expect(login.status).toBe(200);
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    const first = (await login.json()) as {
+      accessToken: string;
+      account: { mustChangePassword?: boolean };
+    };
+    // The printed password is for the first login only: the owner must choose their own first.
+    expect(first.account.mustChangePassword).toBe(true);
+    const changed = await fetch(`${url}/api/v1/auth/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${first.accessToken}` },
+      body: JSON.stringify({ currentPassword: password, newPassword: 'a-new-long-passphrase-9' }),
+    });
+    expect(changed.status).toBe(200);
+    const { accessToken } = (await changed.json()) as { accessToken: string };
     const client = await connectRaw(url, accessToken);
     expect((await client.request('join', {})).ok).toBe(true);
     expect((await client.request('createTransport', { direction: 'recv' })).ok).toBe(true);

@@ -139,7 +139,9 @@ async function events(deviceId: string): Promise<EventView[]> {
 
 /**
  * The amber outline the detector draws, found in the snapshot: [x, y, w, h] in pixels. Only
- * amber pixels that the empty street does not have there (its cones and road lines are amber too).
+ * amber pixels that the empty street does not have there (its cones and road lines are amber too),
+ * and of those the group that outlines a rectangle: an orange coat or a shop sign in the people's
+ * footage is amber too, but a blob, not an outline.
  */
 function amberBox(
   rgb: Buffer,
@@ -147,24 +149,79 @@ function amberBox(
   width: number,
   height: number,
 ): [number, number, number, number] {
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < height; y += 1)
-    for (let x = 0; x < width; x += 1) {
-      const i = (y * width + x) * 3;
-      const [r, g, b] = [rgb[i]!, rgb[i + 1]!, rgb[i + 2]!];
-      const change =
-        Math.abs(r - empty[i]!) + Math.abs(g - empty[i + 1]!) + Math.abs(b - empty[i + 2]!);
-      if (r > 200 && g > 130 && g < 215 && b < 90 && change > 120) {
-        x0 = Math.min(x0, x);
-        y0 = Math.min(y0, y);
-        x1 = Math.max(x1, x);
-        y1 = Math.max(y1, y);
-      }
+  const mask = new Uint8Array(width * height);
+  for (let p = 0; p < width * height; p += 1) {
+    const i = p * 3;
+    const [r, g, b] = [rgb[i]!, rgb[i + 1]!, rgb[i + 2]!];
+    const change =
+      Math.abs(r - empty[i]!) + Math.abs(g - empty[i + 1]!) + Math.abs(b - empty[i + 2]!);
+    if (r > 200 && g > 130 && g < 215 && b < 90 && change > 120) mask[p] = 1;
+  }
+  // Groups of amber pixels (8-neighbours, bridging one-pixel JPEG gaps).
+  const group = new Int32Array(width * height).fill(-1);
+  const boxes: [number, number, number, number][] = [];
+  for (let start = 0; start < mask.length; start += 1) {
+    if (!mask[start] || group[start]! >= 0) continue;
+    const id = boxes.length;
+    const box: [number, number, number, number] = [width, height, -1, -1];
+    const stack = [start];
+    group[start] = id;
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      const [x, y] = [p % width, Math.floor(p / width)];
+      box[0] = Math.min(box[0], x);
+      box[1] = Math.min(box[1], y);
+      box[2] = Math.max(box[2], x);
+      box[3] = Math.max(box[3], y);
+      for (let dy = -2; dy <= 2; dy += 1)
+        for (let dx = -2; dx <= 2; dx += 1) {
+          const [nx, ny] = [x + dx, y + dy];
+          if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+          const q = ny * width + nx;
+          if (mask[q] && group[q]! < 0) {
+            group[q] = id;
+            stack.push(q);
+          }
+        }
     }
-  if (x1 < 0) throw new Error('no amber box in the snapshot');
+    boxes.push(box);
+  }
+  // How much of a group's bounding rectangle's border is amber: near 1 for the drawn outline.
+  const outlined = ([x0, y0, x1, y1]: [number, number, number, number]): number => {
+    if (x1 - x0 < 8 || y1 - y0 < 8) return 0;
+    const near = (x: number, y: number): boolean => {
+      for (let d = -2; d <= 2; d += 1) {
+        const [hx, vy] = [
+          Math.min(width - 1, Math.max(0, x + d)),
+          Math.min(height - 1, Math.max(0, y + d)),
+        ];
+        if (mask[y * width + hx] || mask[vy * width + x]) return true;
+      }
+      return false;
+    };
+    let hit = 0;
+    let all = 0;
+    for (let x = x0; x <= x1; x += 1) {
+      hit += Number(near(x, y0)) + Number(near(x, y1));
+      all += 2;
+    }
+    for (let y = y0; y <= y1; y += 1) {
+      hit += Number(near(x0, y)) + Number(near(x1, y));
+      all += 2;
+    }
+    return hit / all;
+  };
+  const ranked = boxes
+    .map((b) => ({ b, score: outlined(b) }))
+    .sort(
+      (a, c) =>
+        c.score - a.score ||
+        (c.b[2] - c.b[0]) * (c.b[3] - c.b[1]) - (a.b[2] - a.b[0]) * (a.b[3] - a.b[1]),
+    );
+  const best = ranked[0];
+  if (!best || best.score < 0.7)
+    throw new Error(`no amber outline in the snapshot (best border cover ${best?.score ?? 0})`);
+  const [x0, y0, x1, y1] = best.b;
   return [x0, y0, x1 - x0 + 1, y1 - y0 + 1];
 }
 

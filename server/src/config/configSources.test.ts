@@ -17,6 +17,8 @@ const ALLOWED = new Set([
   'server/src/config/loadConfig.ts',
   // Test-only S3 server child (started by tests, not by the platform).
   'server/src/recording/storage/s3rverProcess.mjs',
+  // Test-run log capture (scripts/test.sh scans every line for secrets): process-wide, before any config.
+  'packages/runtime/src/logging/capture.ts',
 ]);
 
 describe('configuration sources', () => {

@@ -14,18 +14,20 @@ const PER_MINUTE = 80;
 
 /** ffmpeg processes of this server decoding a snapshot (image2pipe), read from /proc. */
 function snapshotDecoders(): number {
-  let n = 0;
-  for (const pid of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
+  const isDecoder = (pid: string): boolean => {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       const ppid = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1];
-      if (cmd.includes('image2pipe') && ppid === String(process.pid)) n++;
+      return cmd.includes('image2pipe') && ppid === String(process.pid);
     } catch {
-      // exited meanwhile
+      return false; // exited meanwhile
     }
-  }
-  return n;
+  };
+  // A scan of /proc is not instantaneous: on a busy box a decoder read early may exit and a later
+  // one start before the scan ends. Counting only those still there after the scan counts
+  // processes that all ran at one instant (between the last first read and the first re-read).
+  const seen = fs.readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && isDecoder(pid));
+  return seen.filter(isDecoder).length;
 }
 
 describe('media request limits', () => {

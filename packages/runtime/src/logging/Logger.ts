@@ -90,7 +90,8 @@ function serialize(fields: LogFields | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!fields) return out;
   for (const [key, value] of Object.entries(fields)) {
-    out[RESERVED.has(key) ? `${key}_` : key] = value instanceof Error ? serializeError(value) : value;
+    out[RESERVED.has(key) ? `${key}_` : key] =
+      value instanceof Error ? serializeError(value) : value;
   }
   return out;
 }
