@@ -22,6 +22,7 @@ test.afterAll(async () => {
 async function adminLogin(browser: Browser, phone = false): Promise<Page> {
   const ctx = await browser.newContext({
     ignoreHTTPSErrors: true,
+    permissions: ['clipboard-read', 'clipboard-write'],
     ...(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : {}),
   });
   const page = await ctx.newPage();
@@ -49,10 +50,10 @@ const refresh = (refreshToken: string) =>
 
 test('an admin resets a password: the old one is refused, the temporary one forces a change', async ({
   browser,
-}) => {
+}, info) => {
   const id = await ts.createPerson({ email: 'pat@example.com', password: 'pat-password-1' });
   const before = await signIn('pat@example.com', 'pat-password-1', 'PatPhone/1.0');
-  const admin = await adminLogin(browser);
+  const admin = await adminLogin(browser, true);
   const row = admin.locator(`[data-testid="admin-account-row"][data-account-id="${id}"]`);
 
   // Two clicks: the first only says what will happen.
@@ -63,7 +64,10 @@ test('an admin resets a password: the old one is refused, the temporary one forc
   await expect(box).toContainText('must choose a new password');
   const temporary = (await box.getByTestId('temporary-password').textContent())!.trim();
   expect(temporary.length).toBeGreaterThanOrEqual(10);
-  await expect(box.getByTestId('temporary-password-copy')).toBeVisible();
+  await box.getByTestId('temporary-password-copy').click();
+  await expect(box.getByTestId('temporary-password-copy')).toHaveText('Copied');
+  expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(temporary);
+  await admin.screenshot({ path: info.outputPath('reset-390x844.png'), fullPage: true });
   // The reset ended the sessions from before.
   expect((await refresh(before.refreshToken)).status).toBe(401);
 

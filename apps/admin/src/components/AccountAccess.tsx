@@ -37,9 +37,10 @@ function TemporaryPasswordBox({ account }: { account: Account }) {
   };
   return (
     <div className="secret-box" data-testid="temporary-password-box">
+      <h3 className="account-panel__title">Temporary password for {account.displayName}</h3>
       <p>
-        <strong>{account.displayName}</strong>’s password was reset and they were signed out
-        everywhere. Their temporary password, shown only now:
+        Shown only now. {account.displayName} must choose a new password the next time they sign in.
+        Their old password no longer works and they were signed out everywhere.
       </p>
       <p className="temporary-password">
         <code className="wrap" data-testid="temporary-password">
@@ -59,11 +60,7 @@ function TemporaryPasswordBox({ account }: { account: Account }) {
           Could not copy. Select the password and copy it by hand.
         </p>
       )}
-      <p className="muted small">
-        Give it to {account.displayName} in person or by phone, not by e-mail. Their old password no
-        longer works. When they sign in with this one, they must choose a new password before they
-        can do anything else.
-      </p>
+      <p className="muted small">Hand it over in person or by phone rather than by e-mail.</p>
     </div>
   );
 }

@@ -57,9 +57,16 @@ function AccountRow({ account }: { account: Account }) {
           <div>{account.displayName}</div>
           <div className="muted small">{account.email}</div>
         </td>
-        <td>{account.isAdmin ? 'admin' : '—'}</td>
-        <td>{account.disabled ? 'disabled' : 'active'}</td>
-        <td>{formatTime(account.createdAt)}</td>
+        {/* data-label: a phone shows no header row, so each value says what it is. */}
+        <td className="account-cell" data-label="Admin">
+          {account.isAdmin ? 'yes' : 'no'}
+        </td>
+        <td className="account-cell" data-label="Status">
+          {account.disabled ? 'disabled' : 'active'}
+        </td>
+        <td className="account-cell" data-label="Created">
+          {formatTime(account.createdAt)}
+        </td>
         <td className="row-actions account-actions">
           <button
             type="button"
