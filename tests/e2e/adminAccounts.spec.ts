@@ -94,6 +94,10 @@ test('an admin resets a password: the old one is refused, the temporary one forc
     ).status,
   ).toBe(200);
 
+  // Looking at Pat's sessions meanwhile does not lose the password before it is handed over.
+  await row.getByTestId('account-sessions-toggle').click();
+  await expect(admin.getByTestId('account-session').first()).toBeVisible();
+  await expect(admin.getByTestId('temporary-password')).toHaveText(temporary);
   // The password is shown once: hidden when done, and not shown again.
   await admin.getByTestId('account-panel-close').click();
   await expect(admin.getByTestId('temporary-password')).toHaveCount(0);

@@ -6,17 +6,15 @@ import { useStore } from '../store/index.ts';
 /** The open panel under an account's row: its temporary password or its sessions. */
 export function AccountAccessPanel({ account, self }: { account: Account; self: boolean }) {
   const panel = useStore((s) => s.accountPanel);
+  const hasPassword = useStore((s) => s.temporaryPassword?.accountId === account.id);
   const close = useStore((s) => s.closeAccountPanel);
   if (panel?.accountId !== account.id) return null;
   return (
     <div className="account-panel" data-testid="account-panel">
-      {panel.view === 'reset' ? (
-        <TemporaryPasswordBox account={account} />
-      ) : (
-        <AccountSessions account={account} self={self} />
-      )}
+      {hasPassword && <TemporaryPasswordBox account={account} />}
+      {panel.view === 'sessions' && <AccountSessions account={account} self={self} />}
       <button type="button" className="icon-btn" data-testid="account-panel-close" onClick={close}>
-        {panel.view === 'reset' ? 'Done, hide the password' : 'Close'}
+        {hasPassword ? 'Done, hide the password' : 'Close'}
       </button>
     </div>
   );

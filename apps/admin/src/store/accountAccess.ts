@@ -63,15 +63,19 @@ export const createAccountAccessSlice: StateCreator<Store, [], [], AccountAccess
 
     toggleAccountSessions: async (accountId) => {
       const open = get().accountPanel;
+      // A temporary password of this account stays until the admin says they have it.
+      const temporary =
+        get().temporaryPassword?.accountId === accountId ? get().temporaryPassword : null;
       if (open?.accountId === accountId && open.view === 'sessions') {
-        get().closeAccountPanel();
+        if (temporary) set({ accountPanel: { accountId, view: 'reset' }, accountSessions: null });
+        else get().closeAccountPanel();
         return;
       }
       set({
         accountError: null,
         accountPanel: { accountId, view: 'sessions' },
         accountSessions: null,
-        temporaryPassword: null,
+        temporaryPassword: temporary,
       });
       await loadSessions(accountId);
     },
