@@ -129,6 +129,7 @@ export type {
   RecordingUsageQuery,
   Session,
   SessionAccount,
+  SessionInfo,
   Site,
   SiteRole,
   TimeRange,

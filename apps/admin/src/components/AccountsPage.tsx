@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Account } from '@porchlight/sdk/rest';
-import { formatTime } from '@porchlight/web-ui';
+import { ConfirmButton, formatTime } from '@porchlight/web-ui';
 import { useStore } from '../store/index.ts';
+import { AccountAccessPanel } from './AccountAccess.tsx';
 
 export function AccountsPage() {
   const accounts = useStore((s) => s.accounts);
@@ -37,44 +38,89 @@ export function AccountsPage() {
 function AccountRow({ account }: { account: Account }) {
   const me = useStore((s) => s.account?.id);
   const updateAccount = useStore((s) => s.updateAccount);
-  // The server refuses both for oneself (no locking yourself out); do not offer them.
+  const panel = useStore((s) => s.accountPanel);
+  const error = useStore((s) => s.accountError);
+  const toggleSessions = useStore((s) => s.toggleAccountSessions);
+  const resetPassword = useStore((s) => s.resetAccountPassword);
+  // The server refuses disabling or demoting oneself (no locking yourself out); do not offer
+  // them. One's own password is changed, not reset, in the home app.
   const self = account.id === me;
+  const sessionsOpen = panel?.accountId === account.id && panel.view === 'sessions';
   return (
-    <tr
-      data-testid="admin-account-row"
-      data-account-id={account.id}
-      className={account.disabled ? 'row--disabled' : undefined}
-    >
-      <td>
-        <div>{account.displayName}</div>
-        <div className="muted small">{account.email}</div>
-      </td>
-      <td>{account.isAdmin ? 'admin' : '—'}</td>
-      <td>{account.disabled ? 'disabled' : 'active'}</td>
-      <td>{formatTime(account.createdAt)}</td>
-      <td className="row-actions">
-        {!self && (
-          <>
-            <button
-              type="button"
-              className="icon-btn"
-              data-testid="account-toggle-admin"
-              onClick={() => void updateAccount(account.id, { isAdmin: !account.isAdmin })}
-            >
-              {account.isAdmin ? 'Remove admin' : 'Make admin'}
-            </button>
-            <button
-              type="button"
-              className={`icon-btn${account.disabled ? '' : ' icon-btn--danger'}`}
-              data-testid="account-toggle-disabled"
-              onClick={() => void updateAccount(account.id, { disabled: !account.disabled })}
-            >
-              {account.disabled ? 'Enable' : 'Disable'}
-            </button>
-          </>
-        )}
-      </td>
-    </tr>
+    <>
+      <tr
+        data-testid="admin-account-row"
+        data-account-id={account.id}
+        className={account.disabled ? 'row--disabled' : undefined}
+      >
+        <td>
+          <div>{account.displayName}</div>
+          <div className="muted small">{account.email}</div>
+        </td>
+        {/* data-label: a phone shows no header row, so each value says what it is. */}
+        <td className="account-cell" data-label="Admin">
+          {account.isAdmin ? 'yes' : 'no'}
+        </td>
+        <td className="account-cell" data-label="Status">
+          {account.disabled ? 'disabled' : 'active'}
+        </td>
+        <td className="account-cell" data-label="Created">
+          {formatTime(account.createdAt)}
+        </td>
+        <td className="row-actions account-actions">
+          <button
+            type="button"
+            className="icon-btn"
+            aria-expanded={sessionsOpen}
+            data-testid="account-sessions-toggle"
+            onClick={() => void toggleSessions(account.id)}
+          >
+            Sessions
+          </button>
+          {!self && (
+            <>
+              <ConfirmButton
+                label="Reset password"
+                confirmLabel="Yes, reset"
+                className="icon-btn"
+                testId="account-reset-password"
+                onConfirm={() => void resetPassword(account.id)}
+              >
+                Their password stops working and they are signed out everywhere.
+              </ConfirmButton>
+              <button
+                type="button"
+                className="icon-btn"
+                data-testid="account-toggle-admin"
+                onClick={() => void updateAccount(account.id, { isAdmin: !account.isAdmin })}
+              >
+                {account.isAdmin ? 'Remove admin' : 'Make admin'}
+              </button>
+              <button
+                type="button"
+                className={`icon-btn${account.disabled ? '' : ' icon-btn--danger'}`}
+                data-testid="account-toggle-disabled"
+                onClick={() => void updateAccount(account.id, { disabled: !account.disabled })}
+              >
+                {account.disabled ? 'Enable' : 'Disable'}
+              </button>
+            </>
+          )}
+        </td>
+      </tr>
+      {(panel?.accountId === account.id || error?.accountId === account.id) && (
+        <tr className="account-panel-row" data-account-id={account.id}>
+          <td colSpan={5}>
+            {error?.accountId === account.id && (
+              <p className="field-error" role="alert" data-testid="account-error">
+                {error.message}
+              </p>
+            )}
+            <AccountAccessPanel account={account} self={self} />
+          </td>
+        </tr>
+      )}
+    </>
   );
 }
 

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { createAccountAccessSlice, type AccountAccessSlice } from './accountAccess.ts';
 import { createAlarmsSlice, type AlarmsSlice } from './alarms.ts';
 import { createAuditSlice, type AuditSlice } from './audit.ts';
 import { createAuthSlice, type AuthSlice } from './auth.ts';
@@ -11,6 +12,7 @@ import { createUiSlice, type UiSlice } from './ui.ts';
 
 export type Store = AuthSlice &
   DirectorySlice &
+  AccountAccessSlice &
   SiteSlice &
   AuditSlice &
   HealthSlice &
@@ -22,6 +24,7 @@ export type Store = AuthSlice &
 export const useStore = create<Store>()((...a) => ({
   ...createAuthSlice(...a),
   ...createDirectorySlice(...a),
+  ...createAccountAccessSlice(...a),
   ...createSiteSlice(...a),
   ...createAuditSlice(...a),
   ...createHealthSlice(...a),

@@ -39,6 +39,11 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set, get) =>
       alarms: null,
       alarmHistory: null,
       alarmHistoryNext: null,
+      // A temporary password is shown once: leaving the page drops it.
+      accountPanel: null,
+      accountSessions: null,
+      temporaryPassword: null,
+      accountError: null,
     }),
   attempt: async (run) => {
     try {

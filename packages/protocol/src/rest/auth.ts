@@ -90,6 +90,7 @@ export const SessionInfoSchema = z.object({
   /** The session this request's refresh cookie belongs to (own list only). */
   current: z.boolean(),
 });
+/** One login session of an account: device, address, start and last use. */
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 export const SessionListSchema = z.array(SessionInfoSchema);
 export const SessionParamsSchema = z.strictObject({ sessionId: ResourceIdSchema });

@@ -80,10 +80,15 @@ export class Authorizer {
     return this.#detectorHosts;
   }
 
+  /**
+   * An API key acts for its owner: it stops when the owner is disabled, and while the owner must
+   * change their password (an admin's reset) it is refused like their access tokens.
+   */
   async apiKeyPrincipal(key: ApiKey): Promise<Principal> {
     if (key.revokedAt !== null) throw PorchlightError.unauthorized('api key revoked');
     const owner = await this.accountPrincipal(key.accountId);
     if (owner.kind !== 'account') throw PorchlightError.unauthorized();
+    if (owner.account.mustChangePassword) throw PorchlightError.passwordChangeRequired();
     return {
       kind: 'apikey',
       id: key.id,
@@ -96,8 +101,16 @@ export class Authorizer {
   /** Re-reads the principal from the store (grants, revocations). */
   async refresh(p: Principal): Promise<Principal> {
     switch (p.kind) {
-      case 'account':
-        return this.accountPrincipal(p.id);
+      case 'account': {
+        const next = await this.accountPrincipal(p.id);
+        const account = next.kind === 'account' ? next.account : undefined;
+        // The generation a session was opened with moves on a password change or reset and on
+        // "sign out everywhere": the access token it came with is dead, so is the session.
+        if ((account?.tokenGeneration ?? 0) !== (p.account.tokenGeneration ?? 0))
+          throw PorchlightError.unauthorized('token revoked');
+        if (account?.mustChangePassword) throw PorchlightError.passwordChangeRequired();
+        return next;
+      }
       case 'device': {
         const device = await this.#repos.devices.get(p.id);
         if (!device) throw PorchlightError.unauthorized('device unavailable');
