@@ -60,6 +60,8 @@ export interface Caller {
 export class WhipIngest {
   readonly #d: WhipIngestDeps;
   readonly #sessions = new Map<string, AnySession>();
+  /** Offers admitted but not set up yet, by `kind:deviceId`: they count against the limits. */
+  readonly #pending = new Map<string, number>();
   #closed = false;
 
   constructor(deps: WhipIngestDeps) {
@@ -82,21 +84,25 @@ export class WhipIngest {
    * (a stranger learns nothing about what we would take).
    */
   async publish(deviceId: string, caller: Caller, sdp: () => string): Promise<AnySession> {
-    const { principal, device } = await this.#admit('whip', deviceId, caller);
-    const offer = parseSdp(sdp());
-    const room = await this.#d.rooms.getOrCreate(device.siteId);
-    const s = await WhipSession.create({
-      room,
-      deviceId,
-      label: device.name,
-      offer,
-      can: (a, r) => this.#d.authorizer.can(principal, a, r),
-      connectTimeoutMs: this.#d.limits.connectTimeoutMs,
-    });
-    const entry: AnySession = { kind: 'whip', s, principal };
-    this.#track(entry);
-    this.#publisherOnline(s, caller);
-    return entry;
+    const { principal, device, release } = await this.#admit('whip', deviceId, caller);
+    try {
+      const offer = parseSdp(sdp());
+      const room = await this.#d.rooms.getOrCreate(device.siteId);
+      const s = await WhipSession.create({
+        room,
+        deviceId,
+        label: device.name,
+        offer,
+        can: (a, r) => this.#d.authorizer.can(principal, a, r),
+        connectTimeoutMs: this.#d.limits.connectTimeoutMs,
+      });
+      const entry: AnySession = { kind: 'whip', s, principal };
+      this.#track(entry);
+      this.#publisherOnline(s, caller);
+      return entry;
+    } finally {
+      release();
+    }
   }
 
   /** WHEP POST: the caller watches `deviceId` live. */
@@ -106,22 +112,27 @@ export class WhipIngest {
     sdp: () => string,
     layer: WhepLayerName | undefined,
   ): Promise<AnySession> {
-    const { principal, device } = await this.#admit('whep', deviceId, caller);
-    const offer = parseSdp(sdp());
-    // Watching never opens a site: no room means no live camera.
-    const room = this.#d.rooms.rooms.get(device.siteId);
-    if (!room || room.closed) throw PorchlightError.notFound('live stream of this camera');
-    const s = await WhepSession.create({
-      room,
-      slot: await this.#d.pool.acquire(),
-      deviceId,
-      offer,
-      layer,
-      initialOutgoingBitrate: this.#d.initialOutgoingBitrate,
-      connectTimeoutMs: this.#d.limits.connectTimeoutMs,
-    });
-    const entry: AnySession = { kind: 'whep', s, principal };
-    this.#track(entry);
+    const { principal, device, release } = await this.#admit('whep', deviceId, caller);
+    let entry: AnySession;
+    try {
+      const offer = parseSdp(sdp());
+      // Watching never opens a site: no room means no live camera.
+      const room = this.#d.rooms.rooms.get(device.siteId);
+      if (!room || room.closed) throw PorchlightError.notFound('live stream of this camera');
+      const s = await WhepSession.create({
+        room,
+        slot: await this.#d.pool.acquire(),
+        deviceId,
+        offer,
+        layer,
+        initialOutgoingBitrate: this.#d.initialOutgoingBitrate,
+        connectTimeoutMs: this.#d.limits.connectTimeoutMs,
+      });
+      entry = { kind: 'whep', s, principal };
+      this.#track(entry);
+    } finally {
+      release();
+    }
     void this.#d.audit.record({
       principal,
       action: 'stream.view-live',
@@ -152,17 +163,27 @@ export class WhipIngest {
     kind: SessionKind,
     deviceId: string,
     caller: Caller,
-  ): Promise<{ principal: Principal; device: Device }> {
+  ): Promise<{ principal: Principal; device: Device; release: () => void }> {
     if (this.#closed) throw PorchlightError.unavailable('shutting down');
     const principal = await this.#d.authenticate(caller.bearer);
     const device = await this.#authorize(principal, deviceId, kind);
-    const count = [...this.#sessions.values()].filter(
-      (x) => x.kind === kind && x.s.deviceId === deviceId,
-    ).length;
+    // Counted and reserved in one synchronous step: offers arriving together cannot all pass.
+    const key = `${kind}:${deviceId}`;
+    const pending = this.#pending.get(key) ?? 0;
+    const count =
+      pending +
+      [...this.#sessions.values()].filter((x) => x.kind === kind && x.s.deviceId === deviceId)
+        .length;
     const { maxPublishersPerDevice, maxViewersPerDevice } = this.#d.limits;
     if (count >= (kind === 'whip' ? maxPublishersPerDevice : maxViewersPerDevice))
       throw PorchlightError.conflict(`too many ${kind.toUpperCase()} sessions for this device`);
-    return { principal, device };
+    this.#pending.set(key, pending + 1);
+    const release = (): void => {
+      const left = (this.#pending.get(key) ?? 1) - 1;
+      if (left > 0) this.#pending.set(key, left);
+      else this.#pending.delete(key);
+    };
+    return { principal, device, release };
   }
 
   /** The device, if `principal` may publish (WHIP) or watch (WHEP) it; unknown devices are 403. */
