@@ -14,7 +14,7 @@ describe('media fuzz (seeded, small)', () => {
   });
 
   it('WHIP, WHEP, HLS and uploads with valid and mutated input: deliberate answers, no leaks, honest video flows', async () => {
-    const r = await runMediaFuzz(ts, { seed: 1600, requests: 1000, concurrency: 6 });
+    const r = await runMediaFuzz(ts, { seed: 1600, requests: 800, concurrency: 6 });
     expect(r.bugs).toEqual([]);
     expect(r.unhandled).toEqual([]);
     expect(r.workerAlive).toBe(true);

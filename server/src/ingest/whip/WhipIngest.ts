@@ -62,11 +62,16 @@ export class WhipIngest {
   readonly #sessions = new Map<string, AnySession>();
   /** Offers admitted but not set up yet, by `kind:deviceId`: they count against the limits. */
   readonly #pending = new Map<string, number>();
+  /** Bumped by every principal change: an offer set up across one is authorized again. */
+  #generation = 0;
   #closed = false;
 
   constructor(deps: WhipIngestDeps) {
     this.#d = deps;
-    deps.events.on('principalChanged', () => void this.#reauthorize());
+    deps.events.on('principalChanged', () => {
+      this.#generation++;
+      void this.#reauthorize();
+    });
   }
 
   /** Live sessions (tests, monitoring). */
@@ -84,7 +89,7 @@ export class WhipIngest {
    * (a stranger learns nothing about what we would take).
    */
   async publish(deviceId: string, caller: Caller, sdp: () => string): Promise<AnySession> {
-    const { principal, device, release } = await this.#admit('whip', deviceId, caller);
+    const { principal, device, release, generation } = await this.#admit('whip', deviceId, caller);
     try {
       const offer = parseSdp(sdp());
       const room = await this.#d.rooms.getOrCreate(device.siteId);
@@ -99,6 +104,7 @@ export class WhipIngest {
       const entry: AnySession = { kind: 'whip', s, principal };
       this.#track(entry);
       this.#publisherOnline(s, caller);
+      await this.#recheck(entry, generation);
       return entry;
     } finally {
       release();
@@ -112,7 +118,7 @@ export class WhipIngest {
     sdp: () => string,
     layer: WhepLayerName | undefined,
   ): Promise<AnySession> {
-    const { principal, device, release } = await this.#admit('whep', deviceId, caller);
+    const { principal, device, release, generation } = await this.#admit('whep', deviceId, caller);
     let entry: AnySession;
     try {
       const offer = parseSdp(sdp());
@@ -130,6 +136,7 @@ export class WhipIngest {
       });
       entry = { kind: 'whep', s, principal };
       this.#track(entry);
+      await this.#recheck(entry, generation);
     } finally {
       release();
     }
@@ -163,8 +170,9 @@ export class WhipIngest {
     kind: SessionKind,
     deviceId: string,
     caller: Caller,
-  ): Promise<{ principal: Principal; device: Device; release: () => void }> {
+  ): Promise<{ principal: Principal; device: Device; release: () => void; generation: number }> {
     if (this.#closed) throw PorchlightError.unavailable('shutting down');
+    const generation = this.#generation;
     const principal = await this.#d.authenticate(caller.bearer);
     const device = await this.#authorize(principal, deviceId, kind);
     // Counted and reserved in one synchronous step: offers arriving together cannot all pass.
@@ -183,7 +191,7 @@ export class WhipIngest {
       if (left > 0) this.#pending.set(key, left);
       else this.#pending.delete(key);
     };
-    return { principal, device, release };
+    return { principal, device, release, generation };
   }
 
   /** The device, if `principal` may publish (WHIP) or watch (WHEP) it; unknown devices are 403. */
@@ -236,12 +244,30 @@ export class WhipIngest {
     });
   }
 
+  /**
+   * A principal changed while this offer was set up (after its check, before it was listed, so
+   * #reauthorize passed it by): checked again; no longer allowed, it ends and the offer fails.
+   */
+  async #recheck(entry: AnySession, generation: number): Promise<void> {
+    if (generation === this.#generation) return;
+    try {
+      await this.#stillAllowed(entry);
+    } catch (error) {
+      entry.s.close();
+      throw error;
+    }
+  }
+
+  async #stillAllowed(entry: AnySession): Promise<void> {
+    entry.principal = await this.#d.authorizer.refresh(entry.principal);
+    await this.#authorize(entry.principal, entry.s.deviceId, entry.kind);
+  }
+
   /** A revoked device or narrowed grant ends what it may no longer do. */
   async #reauthorize(): Promise<void> {
     for (const entry of [...this.#sessions.values()]) {
       try {
-        entry.principal = await this.#d.authorizer.refresh(entry.principal);
-        await this.#authorize(entry.principal, entry.s.deviceId, entry.kind);
+        await this.#stillAllowed(entry);
       } catch {
         logger.info('session no longer authorized, closing', {
           kind: entry.kind,
