@@ -89,7 +89,7 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
     const producers = o.room
       .producersOfDevice(o.deviceId)
       .filter((p) => p.appData.source === 'camera' || p.appData.source === 'microphone');
-    if (producers.length === 0) throw PorchlightError.notFound('live stream of this camera');
+    if (producers.length === 0) throw notLive();
     const sources = producers.map((p) => ({
       kind: p.kind,
       codec: p.rtpParameters.codecs.find((c) => !c.mimeType.toLowerCase().endsWith('/rtx'))!,
@@ -156,9 +156,14 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
         kind: first.kind,
         mid: first.mid!,
       });
+      // Gone during the awaits above: its consumers are (or are about to be) closed.
+      if (cameraGone(o.room, sources)) throw notLive();
       return new WhepSession(o, router, transport, consumers, answer, ice);
     } catch (error) {
       router.close();
+      // mediasoup's own errors (producer not found, transport closed) when the camera stopped
+      // while this session was being set up: for the viewer, the camera is simply not live.
+      if (cameraGone(o.room, sources)) throw notLive();
       throw error;
     }
   }
@@ -202,6 +207,12 @@ export class WhepSession extends EnhancedEventEmitter<WhepSessionEvents> {
     logger.info('WHEP session closed', { deviceId: this.deviceId, sessionId: this.id });
     this.safeEmit('close');
   }
+}
+
+const notLive = (): PorchlightError => PorchlightError.notFound('live stream of this camera');
+
+function cameraGone(room: Room, sources: { producer: types.Producer }[]): boolean {
+  return room.closed || sources.some((s) => s.producer.closed);
 }
 
 function layersFor(

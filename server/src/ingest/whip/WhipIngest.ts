@@ -60,11 +60,18 @@ export interface Caller {
 export class WhipIngest {
   readonly #d: WhipIngestDeps;
   readonly #sessions = new Map<string, AnySession>();
+  /** Offers admitted but not set up yet, by `kind:deviceId`: they count against the limits. */
+  readonly #pending = new Map<string, number>();
+  /** Bumped by every principal change: an offer set up across one is authorized again. */
+  #generation = 0;
   #closed = false;
 
   constructor(deps: WhipIngestDeps) {
     this.#d = deps;
-    deps.events.on('principalChanged', () => void this.#reauthorize());
+    deps.events.on('principalChanged', () => {
+      this.#generation++;
+      void this.#reauthorize();
+    });
   }
 
   /** Live sessions (tests, monitoring). */
@@ -82,21 +89,26 @@ export class WhipIngest {
    * (a stranger learns nothing about what we would take).
    */
   async publish(deviceId: string, caller: Caller, sdp: () => string): Promise<AnySession> {
-    const { principal, device } = await this.#admit('whip', deviceId, caller);
-    const offer = parseSdp(sdp());
-    const room = await this.#d.rooms.getOrCreate(device.siteId);
-    const s = await WhipSession.create({
-      room,
-      deviceId,
-      label: device.name,
-      offer,
-      can: (a, r) => this.#d.authorizer.can(principal, a, r),
-      connectTimeoutMs: this.#d.limits.connectTimeoutMs,
-    });
-    const entry: AnySession = { kind: 'whip', s, principal };
-    this.#track(entry);
-    this.#publisherOnline(s, caller);
-    return entry;
+    const { principal, device, release, generation } = await this.#admit('whip', deviceId, caller);
+    try {
+      const offer = parseSdp(sdp());
+      const room = await this.#d.rooms.getOrCreate(device.siteId);
+      const s = await WhipSession.create({
+        room,
+        deviceId,
+        label: device.name,
+        offer,
+        can: (a, r) => this.#d.authorizer.can(principal, a, r),
+        connectTimeoutMs: this.#d.limits.connectTimeoutMs,
+      });
+      const entry: AnySession = { kind: 'whip', s, principal };
+      this.#track(entry);
+      this.#publisherOnline(s, caller);
+      await this.#recheck(entry, generation);
+      return entry;
+    } finally {
+      release();
+    }
   }
 
   /** WHEP POST: the caller watches `deviceId` live. */
@@ -106,22 +118,28 @@ export class WhipIngest {
     sdp: () => string,
     layer: WhepLayerName | undefined,
   ): Promise<AnySession> {
-    const { principal, device } = await this.#admit('whep', deviceId, caller);
-    const offer = parseSdp(sdp());
-    // Watching never opens a site: no room means no live camera.
-    const room = this.#d.rooms.rooms.get(device.siteId);
-    if (!room || room.closed) throw PorchlightError.notFound('live stream of this camera');
-    const s = await WhepSession.create({
-      room,
-      slot: await this.#d.pool.acquire(),
-      deviceId,
-      offer,
-      layer,
-      initialOutgoingBitrate: this.#d.initialOutgoingBitrate,
-      connectTimeoutMs: this.#d.limits.connectTimeoutMs,
-    });
-    const entry: AnySession = { kind: 'whep', s, principal };
-    this.#track(entry);
+    const { principal, device, release, generation } = await this.#admit('whep', deviceId, caller);
+    let entry: AnySession;
+    try {
+      const offer = parseSdp(sdp());
+      // Watching never opens a site: no room means no live camera.
+      const room = this.#d.rooms.rooms.get(device.siteId);
+      if (!room || room.closed) throw PorchlightError.notFound('live stream of this camera');
+      const s = await WhepSession.create({
+        room,
+        slot: await this.#d.pool.acquire(),
+        deviceId,
+        offer,
+        layer,
+        initialOutgoingBitrate: this.#d.initialOutgoingBitrate,
+        connectTimeoutMs: this.#d.limits.connectTimeoutMs,
+      });
+      entry = { kind: 'whep', s, principal };
+      this.#track(entry);
+      await this.#recheck(entry, generation);
+    } finally {
+      release();
+    }
     void this.#d.audit.record({
       principal,
       action: 'stream.view-live',
@@ -152,17 +170,28 @@ export class WhipIngest {
     kind: SessionKind,
     deviceId: string,
     caller: Caller,
-  ): Promise<{ principal: Principal; device: Device }> {
+  ): Promise<{ principal: Principal; device: Device; release: () => void; generation: number }> {
     if (this.#closed) throw PorchlightError.unavailable('shutting down');
+    const generation = this.#generation;
     const principal = await this.#d.authenticate(caller.bearer);
     const device = await this.#authorize(principal, deviceId, kind);
-    const count = [...this.#sessions.values()].filter(
-      (x) => x.kind === kind && x.s.deviceId === deviceId,
-    ).length;
+    // Counted and reserved in one synchronous step: offers arriving together cannot all pass.
+    const key = `${kind}:${deviceId}`;
+    const pending = this.#pending.get(key) ?? 0;
+    const count =
+      pending +
+      [...this.#sessions.values()].filter((x) => x.kind === kind && x.s.deviceId === deviceId)
+        .length;
     const { maxPublishersPerDevice, maxViewersPerDevice } = this.#d.limits;
     if (count >= (kind === 'whip' ? maxPublishersPerDevice : maxViewersPerDevice))
       throw PorchlightError.conflict(`too many ${kind.toUpperCase()} sessions for this device`);
-    return { principal, device };
+    this.#pending.set(key, pending + 1);
+    const release = (): void => {
+      const left = (this.#pending.get(key) ?? 1) - 1;
+      if (left > 0) this.#pending.set(key, left);
+      else this.#pending.delete(key);
+    };
+    return { principal, device, release, generation };
   }
 
   /** The device, if `principal` may publish (WHIP) or watch (WHEP) it; unknown devices are 403. */
@@ -215,12 +244,30 @@ export class WhipIngest {
     });
   }
 
+  /**
+   * A principal changed while this offer was set up (after its check, before it was listed, so
+   * #reauthorize passed it by): checked again; no longer allowed, it ends and the offer fails.
+   */
+  async #recheck(entry: AnySession, generation: number): Promise<void> {
+    if (generation === this.#generation) return;
+    try {
+      await this.#stillAllowed(entry);
+    } catch (error) {
+      entry.s.close();
+      throw error;
+    }
+  }
+
+  async #stillAllowed(entry: AnySession): Promise<void> {
+    entry.principal = await this.#d.authorizer.refresh(entry.principal);
+    await this.#authorize(entry.principal, entry.s.deviceId, entry.kind);
+  }
+
   /** A revoked device or narrowed grant ends what it may no longer do. */
   async #reauthorize(): Promise<void> {
     for (const entry of [...this.#sessions.values()]) {
       try {
-        entry.principal = await this.#d.authorizer.refresh(entry.principal);
-        await this.#authorize(entry.principal, entry.s.deviceId, entry.kind);
+        await this.#stillAllowed(entry);
       } catch {
         logger.info('session no longer authorized, closing', {
           kind: entry.kind,
