@@ -146,6 +146,7 @@ function mutate(d: Buffer, m: Mutation): Buffer {
       b[0] = (b[0]! & 0xf0) | m.count;
       return b;
     case 'header':
+      if (b.length < 12) return b;
       b[1] = (b[1]! & 0x80) | m.pt;
       if (m.ssrc) b.writeUInt32BE(b.readUInt32BE(8) ^ 1, 8);
       return b;
