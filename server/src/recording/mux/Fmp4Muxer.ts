@@ -100,7 +100,7 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
   #lastEndMs = 0;
   #anchored = false;
   #ended = false;
-  /** Frames dropped because they could not start a recording (no SPS/PPS) or went backwards. */
+  /** Frames dropped because they could not start a recording (no SPS/PPS) or came late (a repeat). */
   dropped = 0;
 
   constructor(o: Fmp4MuxerOptions) {

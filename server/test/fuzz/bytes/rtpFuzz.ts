@@ -37,6 +37,8 @@ interface FrameSpec {
   /** Arrival after the previous frame, ms. */
   gapMs: number;
   audio: number;
+  /** Keyframes: SPS bytes overwritten (odd or broken parameter sets, a new init each time). */
+  spsEdits: [number, number][];
 }
 
 type Mutation =
@@ -69,6 +71,10 @@ const frameSpec: fc.Arbitrary<FrameSpec> = fc.record({
     fc.integer({ min: 0, max: 120_000 }),
   ),
   audio: fc.integer({ min: 0, max: 3 }),
+  spsEdits: fc.oneof(
+    { weight: 3, arbitrary: fc.constant([]) },
+    fc.array(fc.tuple(fc.nat(40), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+  ),
 });
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -112,8 +118,12 @@ export const rtpSession: fc.Arbitrary<RtpSession> = fc.record({
 function framePayloadNals(f: FrameSpec, fill: number): Buffer[] {
   const body = Buffer.alloc(f.size, fill);
   switch (f.kind) {
-    case 'key':
-      return [SPS, PPS, Buffer.concat([Buffer.from([0x65]), body])];
+    case 'key': {
+      const sps = Buffer.from(SPS);
+      // Byte 0 stays an SPS header; the rest (profile, level, sizes, VUI) takes any value.
+      for (const [at, value] of f.spsEdits) sps[1 + (at % (sps.length - 1))] = value;
+      return [sps, PPS, Buffer.concat([Buffer.from([0x65]), body])];
+    }
     case 'delta':
       return [Buffer.concat([Buffer.from([0x41]), body])];
     case 'sps-only':
