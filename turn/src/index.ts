@@ -34,7 +34,7 @@ export type {
   TurnLogLine,
 } from './TurnSupervisorTypes.ts';
 export { TurnSecretStore } from './TurnSecretStore.ts';
-export { stunProbe, StunProbeError } from './stunProbe.ts';
+export { readBindingResponse, stunProbe, StunProbeError } from './stunProbe.ts';
 export type { StunProbeOptions, StunProbeResult } from './stunProbe.ts';
 export { parseCoturnLogLine, UsageTracker } from './usage.ts';
 export type { CoturnLogEvent, ParsedLogLine, TrafficCounters, TurnUsageRecord } from './usage.ts';

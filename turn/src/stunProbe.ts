@@ -1,6 +1,13 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { StunAttr, StunClass, StunMessage, StunMethod, type StunAddress } from './stun.ts';
+import {
+  StunAttr,
+  StunClass,
+  StunMessage,
+  StunMethod,
+  StunParseError,
+  type StunAddress,
+} from './stun.ts';
 
 /**
  * One STUN Binding request over UDP, answered or not within `timeoutMs`. A real request rather
@@ -48,36 +55,55 @@ export async function stunProbe(options: StunProbeOptions): Promise<StunProbeRes
         reject(new StunProbeError(`STUN probe socket error: ${error.message}`));
       });
       socket.on('message', (buf) => {
-        let msg: StunMessage;
+        let result: Omit<StunProbeResult, 'rttMs'> | undefined;
         try {
-          msg = StunMessage.decode(buf);
-        } catch {
-          return; // not STUN: ignore, keep waiting
+          result = readBindingResponse(buf, request.transactionId);
+        } catch (error) {
+          clearTimeout(timer);
+          reject(error as Error);
+          return;
         }
-        if (!msg.transactionId.equals(request.transactionId)) return;
+        if (!result) return;
         clearTimeout(timer);
-        if (msg.cls !== StunClass.SuccessResponse) {
-          const err = msg.getError();
-          reject(
-            new StunProbeError(`STUN error response ${err ? `${err.code} ${err.reason}` : ''}`),
-          );
-          return;
-        }
-        const mapped = msg.getXorAddress(StunAttr.XorMappedAddress);
-        if (!mapped) {
-          reject(new StunProbeError('STUN success response without XOR-MAPPED-ADDRESS'));
-          return;
-        }
-        const software = msg.getString(StunAttr.Software);
-        resolve({
-          mapped,
-          rttMs: performance.now() - started,
-          ...(software !== undefined ? { software } : {}),
-        });
+        resolve({ ...result, rttMs: performance.now() - started });
       });
       socket.send(request.encode({ fingerprint: true }), options.port, options.host);
     });
   } finally {
     socket.close();
   }
+}
+
+/**
+ * The answer to our Binding request in one datagram: undefined when it is not one (not STUN,
+ * another transaction: keep waiting), else the mapped address, else a StunProbeError. Whatever
+ * the bytes, nothing else is thrown: this runs in a socket handler, where a throw would crash.
+ */
+export function readBindingResponse(
+  buf: Buffer,
+  transactionId: Buffer,
+): Omit<StunProbeResult, 'rttMs'> | undefined {
+  let msg: StunMessage;
+  try {
+    msg = StunMessage.decode(buf);
+  } catch {
+    return undefined;
+  }
+  if (!msg.transactionId.equals(transactionId)) return undefined;
+  if (msg.cls !== StunClass.SuccessResponse) {
+    const err = msg.getError();
+    throw new StunProbeError(`STUN error response ${err ? `${err.code} ${err.reason}` : ''}`);
+  }
+  let mapped: StunAddress | undefined;
+  try {
+    mapped = msg.getXorAddress(StunAttr.XorMappedAddress);
+  } catch (error) {
+    if (!(error instanceof StunParseError)) throw error;
+    throw new StunProbeError(
+      `STUN success response with a malformed XOR-MAPPED-ADDRESS: ${error.message}`,
+    );
+  }
+  if (!mapped) throw new StunProbeError('STUN success response without XOR-MAPPED-ADDRESS');
+  const software = msg.getString(StunAttr.Software);
+  return software !== undefined ? { mapped, software } : { mapped };
 }

@@ -1,10 +1,12 @@
 /**
  * `npm run fuzz`: the full-size fuzz of docs/reliability.md ("Fuzzing") against one real server
- * (real mediasoup worker, SQLite): 100,000 socket messages, then 20,000 REST requests. Prints the
- * figures as JSON and exits non-zero on any finding. Options: --seed=N --messages=N --sockets=N
- * --requests=N.
+ * (real mediasoup worker, SQLite): 100,000 socket messages, then 20,000 REST requests, then the
+ * bytes fuzz (1,000,000 inputs into each of the RTP recorder path, the STUN probe parser and the
+ * fMP4 parsers; no server needed). Prints the figures as JSON and exits non-zero on any finding.
+ * Options: --seed=N --messages=N --sockets=N --requests=N --bytes=N --only=socket,rest,bytes.
  */
 import { startTestServer } from '../../../tests/support/testServer.ts';
+import { runBytesFuzz } from './bytes/bytesFuzz.ts';
 import { runRestFuzz } from './restFuzz.ts';
 import { runSocketFuzz } from './socketFuzz.ts';
 
@@ -13,70 +15,97 @@ const arg = (name: string, dflt: number): number => {
   return a ? Number(a.split('=')[1]) : dflt;
 };
 const seed = arg('seed', Date.now() % 1_000_000);
-const ts = await startTestServer();
+const onlyArg = process.argv.find((x) => x.startsWith('--only='))?.split('=')[1];
+const parts = new Set(onlyArg ? onlyArg.split(',') : ['socket', 'rest', 'bytes']);
+for (const p of parts) {
+  if (!['socket', 'rest', 'bytes'].includes(p)) {
+    console.error(`--only: unknown part ${p} (socket, rest, bytes)`);
+    process.exit(2);
+  }
+}
 let failed = false;
-try {
-  const s = await runSocketFuzz(ts, {
+if (parts.has('socket') || parts.has('rest')) failed = await serverFuzz();
+if (parts.has('bytes')) {
+  const b = await runBytesFuzz({
     seed,
-    messages: arg('messages', 100_000),
-    sockets: arg('sockets', 32),
-    perSocketRate: 45,
-    onProgress: (n) => console.error(`socket fuzz: ${n} messages`),
+    inputs: arg('bytes', 1_000_000),
+    onProgress: (line) => console.error(line),
   });
-  const steady = s.frames.every((f, i) => i === 0 || f > s.frames[i - 1]!);
-  console.log(
-    JSON.stringify(
-      {
-        socket: {
-          seed,
-          messages: s.messages,
-          seconds: s.durationMs / 1000,
-          messagesPerSecond: Math.round(s.messages / (s.durationMs / 1000)),
-          outcomes: s.outcomes,
-          disconnectsMidRequest: s.disconnects,
-          bugs: s.bugs.slice(0, 20),
-          bugCount: s.bugs.length,
-          leaked: s.leaked,
-          unhandled: s.unhandled.slice(0, 5),
-          workerAlive: s.workerAlive,
-          honestViewerFrames: s.frames,
-          honestVideoSteady: steady,
-          honestEvents: s.honestEvents.slice(0, 40),
-        },
-      },
-      null,
-      1,
-    ),
-  );
-  failed ||=
-    s.bugs.length > 0 ||
-    s.unhandled.length > 0 ||
-    !s.workerAlive ||
-    !steady ||
-    s.leaked.transports + s.leaked.producers + s.leaked.consumers > 0;
-
-  const r = await runRestFuzz(ts, { seed, requests: arg('requests', 20_000), concurrency: 16 });
-  console.log(
-    JSON.stringify(
-      {
-        rest: {
-          seed,
-          requests: r.requests,
-          seconds: r.durationMs / 1000,
-          requestsPerSecond: Math.round(r.requests / (r.durationMs / 1000)),
-          statuses: r.statuses,
-          codes: r.codes,
-          bugs: r.bugs.slice(0, 20),
-          bugCount: r.bugs.length,
-          unhandled: r.unhandled.slice(0, 5),
-        },
-      },
-      null,
-      1,
-    ),
-  );
-  failed ||= r.bugs.length > 0 || r.unhandled.length > 0;
-} finally {
-  await ts.close();
+  console.log(JSON.stringify({ bytes: b }, null, 1));
+  failed ||= b.findings.length > 0;
 }
 process.exit(failed ? 1 : 0);
+
+async function serverFuzz(): Promise<boolean> {
+  const ts = await startTestServer();
+  let failed = false;
+  try {
+    if (parts.has('socket')) {
+      const s = await runSocketFuzz(ts, {
+        seed,
+        messages: arg('messages', 100_000),
+        sockets: arg('sockets', 32),
+        perSocketRate: 45,
+        onProgress: (n) => console.error(`socket fuzz: ${n} messages`),
+      });
+      const steady = s.frames.every((f, i) => i === 0 || f > s.frames[i - 1]!);
+      console.log(
+        JSON.stringify(
+          {
+            socket: {
+              seed,
+              messages: s.messages,
+              seconds: s.durationMs / 1000,
+              messagesPerSecond: Math.round(s.messages / (s.durationMs / 1000)),
+              outcomes: s.outcomes,
+              disconnectsMidRequest: s.disconnects,
+              bugs: s.bugs.slice(0, 20),
+              bugCount: s.bugs.length,
+              leaked: s.leaked,
+              unhandled: s.unhandled.slice(0, 5),
+              workerAlive: s.workerAlive,
+              honestViewerFrames: s.frames,
+              honestVideoSteady: steady,
+              honestEvents: s.honestEvents.slice(0, 40),
+            },
+          },
+          null,
+          1,
+        ),
+      );
+      failed ||=
+        s.bugs.length > 0 ||
+        s.unhandled.length > 0 ||
+        !s.workerAlive ||
+        !steady ||
+        s.leaked.transports + s.leaked.producers + s.leaked.consumers > 0;
+    }
+
+    if (parts.has('rest')) {
+      const r = await runRestFuzz(ts, { seed, requests: arg('requests', 20_000), concurrency: 16 });
+      console.log(
+        JSON.stringify(
+          {
+            rest: {
+              seed,
+              requests: r.requests,
+              seconds: r.durationMs / 1000,
+              requestsPerSecond: Math.round(r.requests / (r.durationMs / 1000)),
+              statuses: r.statuses,
+              codes: r.codes,
+              bugs: r.bugs.slice(0, 20),
+              bugCount: r.bugs.length,
+              unhandled: r.unhandled.slice(0, 5),
+            },
+          },
+          null,
+          1,
+        ),
+      );
+      failed ||= r.bugs.length > 0 || r.unhandled.length > 0;
+    }
+  } finally {
+    await ts.close();
+  }
+  return failed;
+}

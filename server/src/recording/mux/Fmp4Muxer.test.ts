@@ -325,3 +325,86 @@ describe('Fmp4Muxer (H264 + Opus from RTP, checked by ffprobe and a full ffmpeg 
     }
   });
 });
+
+describe('Fmp4Muxer across RTP timestamp jumps', () => {
+  /** Muxes 30 fps video and 20 ms audio whose timestamps jump by `jump` ticks at 1 s. */
+  async function jumped(o: { videoJump: number; audioJump: number; pauseMs?: number }) {
+    const video = await h264AccessUnits({ width: 320, height: 240, frames: 60, gop: 30 });
+    const audio = await opusPackets(2);
+    const clock = (rate: number): MediaClock => {
+      const c = new MediaClock(rate);
+      c.observe(0, 0);
+      return c;
+    };
+    const muxer = new Fmp4Muxer({
+      video: { clock: clock(90_000) },
+      audio: { clock: clock(48_000), channels: 2 },
+    });
+    const runs: Run[] = [];
+    muxer.on('init', (init) => runs.push({ init, segments: [] }));
+    muxer.on('segment', (seg) => runs.at(-1)!.segments.push(seg));
+    const pause = o.pauseMs ?? 0;
+    const events: { at: number; add: () => void }[] = [];
+    video.forEach((nals, i) => {
+      const after = i >= 30;
+      const at = (i * 1000) / 30 + (after ? pause : 0);
+      const time = i * 3000 + (after ? o.videoJump : 0);
+      const data = avcc(nals);
+      events.push({
+        at,
+        add: () => muxer.addVideo({ data, keyframe: i % 30 === 0, time, arrivedAt: at }),
+      });
+    });
+    audio.forEach((data, j) => {
+      const after = j >= 50;
+      const at = j * 20 + (after ? pause : 0);
+      const time = j * 960 + (after ? o.audioJump : 0);
+      events.push({
+        at,
+        add: () => muxer.addAudio({ data, time, samples: 960, arrivedAt: at }),
+      });
+    });
+    events.sort((a, b) => a.at - b.at);
+    for (const e of events) e.add();
+    muxer.end();
+    expect(runs).toHaveLength(1);
+    const r = runs[0]!;
+    const tracks = r.segments.map((s) => parseFragment(s.bytes, r.init.info).tracks);
+    const total = (id: number): number =>
+      tracks.flat().reduce((n, t) => (t.id === id ? n + t.duration : n), 0);
+    return { run: r, videoTicks: total(1), audioTicks: total(2) };
+  }
+
+  it("a jump of 2^33 ticks (beyond trun's 32 bits) is a discontinuity: the timeline goes on, every frame decodes", async () => {
+    const { run, videoTicks, audioTicks } = await jumped({
+      videoJump: 2 ** 33,
+      audioJump: 2 ** 34,
+    });
+    // 60 frames of 1/30 s and 100 packets of 20 ms: the jumps are gone, within a frame or two.
+    expect(Math.abs(videoTicks - 2 * 90_000)).toBeLessThan(3 * 3000);
+    expect(Math.abs(audioTicks - 2 * 48_000)).toBeLessThan(3 * 960);
+    const got = await check(run, 'jump.mp4');
+    expect(got.errors).toBe('');
+    expect(got.frames).toBe(60);
+  });
+
+  it('a jump back by an hour goes on too, instead of dropping every frame after it', async () => {
+    const { run, videoTicks } = await jumped({
+      videoJump: -3600 * 90_000,
+      audioJump: -3600 * 48_000,
+    });
+    expect(Math.abs(videoTicks - 2 * 90_000)).toBeLessThan(3 * 3000);
+    expect((await check(run, 'back.mp4')).frames).toBe(60);
+  });
+
+  it('a real pause (arrivals as far apart as the timestamps) keeps its length', async () => {
+    const pauseMs = 60_000;
+    const { videoTicks, audioTicks } = await jumped({
+      videoJump: 60 * 90_000,
+      audioJump: 60 * 48_000,
+      pauseMs,
+    });
+    expect(Math.abs(videoTicks - 62 * 90_000)).toBeLessThan(3 * 3000);
+    expect(Math.abs(audioTicks - 62 * 48_000)).toBeLessThan(3 * 960);
+  });
+});

@@ -54,6 +54,15 @@ interface Timed extends MuxSample {
 /** Keyframe intervals on camera clocks jitter by a few ms: a GOP 1 ms short must not double a segment. */
 const CUT_SLACK = 0.01;
 
+/** trun stores a sample duration in 32 bits; readers that take it as signed need 31. */
+const MAX_SAMPLE_DURATION = 0x7fffffff;
+
+/**
+ * Media time may run ahead of arrival time by this much before a gap counts as a timestamp jump:
+ * after a network stall, seconds of media arrive at once.
+ */
+const JUMP_SLACK_MS = 10_000;
+
 /**
  * Depacketized H264 and Opus in, fragmented MP4 out, in process: the init segment, ~0.5 s
  * fragments (a new one at each keyframe) and keyframe-aligned segments. Decode times come from the
@@ -70,6 +79,8 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
   /** Extended RTP time of the timeline zero, per track. */
   #videoZero: number | undefined;
   #audioZero: number | undefined;
+  /** The first of those zeros on the anchoring track (a discontinuity moves the zeros, not this). */
+  #anchorZero: number | undefined;
   /** Wall clock of the timeline zero. */
   #zeroWall: number | undefined;
   #lastVideo: Timed | undefined;
@@ -89,7 +100,7 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
   #lastEndMs = 0;
   #anchored = false;
   #ended = false;
-  /** Frames dropped because they could not start a recording (no SPS/PPS) or went backwards. */
+  /** Frames dropped because they could not start a recording (no SPS/PPS) or came late (a repeat). */
   dropped = 0;
 
   constructor(o: Fmp4MuxerOptions) {
@@ -119,11 +130,16 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
         return;
       }
     }
-    const dts = v.time - this.#videoZero!;
+    let dts = v.time - this.#videoZero!;
     const last = this.#lastVideo;
-    if (last && dts <= last.dts) {
-      this.dropped++;
-      return;
+    if (last) {
+      const step = spacing(last, dts, v.arrivedAt, VIDEO_TIMESCALE);
+      if (!step) {
+        this.dropped++;
+        return;
+      }
+      this.#videoZero! += step.shift;
+      dts -= step.shift;
     }
     const sample: Timed = {
       data: v.data,
@@ -158,6 +174,7 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
       if (!this.#video) {
         this.#zeroWall = this.#audio.clock.toWall(a.time);
         this.#audioZero = a.time;
+        this.#anchorZero = a.time;
         this.#emitInit();
       } else {
         // Audio joins the timeline the first keyframe started; earlier audio has no video to go with.
@@ -169,9 +186,14 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
         this.#audioZero = a.time - offset;
       }
     }
-    const dts = a.time - this.#audioZero;
+    let dts = a.time - this.#audioZero;
     const last = this.#lastAudio;
-    if (last && dts <= last.dts) return;
+    if (last) {
+      const step = spacing(last, dts, a.arrivedAt, AUDIO_TIMESCALE);
+      if (!step) return;
+      this.#audioZero += step.shift;
+      dts -= step.shift;
+    }
     if (last) {
       last.duration = dts - last.dts;
       this.#audioQueue.push(last);
@@ -217,6 +239,7 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
     if (!sets || !usable(sets)) return false;
     this.#sets = copySets(sets);
     this.#videoZero = v.time;
+    this.#anchorZero = v.time;
     this.#zeroWall = this.#video!.clock.toWall(v.time);
     this.#emitInit();
     return true;
@@ -313,8 +336,7 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
       this.#anchored = true;
       // The clock's lower envelope has had a fragment's worth of packets (~0.5 s) to settle.
       const clock = this.#video?.clock ?? this.#audio!.clock;
-      const zero = this.#video ? this.#videoZero! : this.#audioZero!;
-      this.safeEmit('anchor', { wallMs: clock.toWall(zero) });
+      this.safeEmit('anchor', { wallMs: clock.toWall(this.#anchorZero!) });
     }
     this.safeEmit('fragment', fragment);
     const open = this.#segment!;
@@ -337,6 +359,28 @@ export class Fmp4Muxer extends EnhancedEventEmitter<Fmp4MuxerEvents> {
       fragments: s.parts.length,
     });
   }
+}
+
+/**
+ * Where a sample `dts` goes after `last`: undefined if it is late or a duplicate (dropped), else
+ * the sample is placed at `dts - shift`, `shift` moving the track's zero. A gap the arrival times
+ * do not show (a sender restarted with a new timestamp base, a forged timestamp) is a
+ * discontinuity: the timeline goes on by the time that really passed, and no sample outgrows the
+ * 32 bits trun has for it. A real pause (arrivals as far apart as the timestamps) keeps its length.
+ */
+function spacing(
+  last: Timed,
+  dts: number,
+  arrivedAt: number,
+  scale: number,
+): { shift: number } | undefined {
+  const gap = dts - last.dts;
+  const slack = (JUMP_SLACK_MS * scale) / 1000;
+  const passed = Math.max(0, Math.round(((arrivedAt - last.arrivedAt) * scale) / 1000));
+  if (gap > 0 && gap <= passed + slack && gap <= MAX_SAMPLE_DURATION) return { shift: 0 };
+  // Slightly back: reordered or repeated media, not a new timeline.
+  if (gap <= 0 && gap > -slack) return undefined;
+  return { shift: gap - Math.min(Math.max(passed, 1), MAX_SAMPLE_DURATION) };
 }
 
 /** Copies: the sets must not keep a whole frame's buffer alive. */

@@ -2,13 +2,9 @@ import dgram from 'node:dgram';
 import type { types } from 'mediasoup';
 import { EnhancedEventEmitter, createLogger } from '@porchlight/runtime';
 import { Fmp4Muxer } from '../mux/Fmp4Muxer.ts';
-import { H264Depacketizer } from '../rtp/H264Depacketizer.ts';
-import { MediaClock } from '../rtp/MediaClock.ts';
-import { depacketizeOpus } from '../rtp/OpusDepacketizer.ts';
-import { ReorderBuffer, type Ordered } from '../rtp/ReorderBuffer.ts';
-import { parseRtp, type RtpParseFailure } from '../rtp/RtpPacket.ts';
 import type { RecorderEvents } from './Recorder.ts';
 import type { RecorderBaseOptions, RecorderRun } from './RecorderTypes.ts';
+import { RtpPipeline, rtpTrack, type RtpTrack } from './RtpPipeline.ts';
 
 const logger = createLogger('InProcessRecorder');
 
@@ -22,15 +18,6 @@ export interface InProcessRecorderOptions extends RecorderBaseOptions {
    * read). Default 'direct': cheaper per packet for Node (see docs/recording.md).
    */
   transport?: 'udp' | 'direct';
-}
-
-interface Track {
-  kind: 'video' | 'audio';
-  ssrc: number;
-  payloadType: number;
-  clock: MediaClock;
-  reorder: ReorderBuffer;
-  depacketizer: H264Depacketizer | undefined;
 }
 
 /**
@@ -47,24 +34,26 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
   readonly #socket: dgram.Socket | undefined;
   readonly #transport: types.Transport;
   readonly #consumers: types.Consumer[];
-  readonly #tracks: Track[];
+  readonly #tracks: RtpTrack[];
   readonly #muxer: Fmp4Muxer;
+  readonly #pipeline: RtpPipeline;
   readonly #keyframeTimer: NodeJS.Timeout;
   readonly #stallTimer: NodeJS.Timeout;
-  #bytes = 0;
   #lastOutput = Date.now();
   #lastLossRequest = 0;
   #aborted = false;
   #done = false;
   #exited: Promise<void> | undefined;
   /** Datagrams dropped, by reason (malformed, RTCP, unknown SSRC). */
-  readonly dropped: Partial<Record<RtpParseFailure | 'ssrc', number>> = {};
+  get dropped(): RtpPipeline['dropped'] {
+    return this.#pipeline.dropped;
+  }
 
   private constructor(o: {
     socket: dgram.Socket | undefined;
     transport: types.Transport;
     consumers: types.Consumer[];
-    tracks: Track[];
+    tracks: RtpTrack[];
     segmentMs: number;
     stallTimeoutMs: number;
   }) {
@@ -85,6 +74,7 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
       targetSegmentMs: o.segmentMs * 0.8,
       maxSegmentMs: o.segmentMs * 3,
     });
+    this.#pipeline = new RtpPipeline(o.tracks, this.#muxer);
     this.#muxer.on('init', (init) => this.safeEmit('init', init));
     this.#muxer.on('anchor', ({ wallMs }) =>
       this.safeEmit('firstFragment', { endWallMs: wallMs, endMediaMs: 0 }),
@@ -163,7 +153,7 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
         transport = await o.router.createDirectTransport();
       }
       const consumers: types.Consumer[] = [];
-      const tracks: Track[] = [];
+      const tracks: RtpTrack[] = [];
       for (const producer of producers) {
         const consumer = await transport.consume({
           producerId: producer.id,
@@ -180,14 +170,14 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
         ) {
           throw new Error(`the in-process recorder cannot mux ${codec.mimeType}`);
         }
-        tracks.push({
-          kind: consumer.kind,
-          ssrc,
-          payloadType: codec.payloadType,
-          clock: new MediaClock(codec.clockRate),
-          reorder: new ReorderBuffer(),
-          depacketizer: video ? new H264Depacketizer() : undefined,
-        });
+        tracks.push(
+          rtpTrack({
+            kind: consumer.kind,
+            ssrc,
+            payloadType: codec.payloadType,
+            clockRate: codec.clockRate,
+          }),
+        );
       }
       const recorder = new InProcessRecorder({
         socket,
@@ -223,7 +213,7 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
   }
 
   bytesIngested(): Promise<number> {
-    return Promise.resolve(this.#bytes);
+    return Promise.resolve(this.#pipeline.bytes);
   }
 
   async stop(): Promise<void> {
@@ -244,45 +234,7 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
 
   #onDatagram(msg: Buffer): void {
     if (this.#done) return;
-    const arrivedAt = Date.now();
-    this.#bytes += msg.length;
-    const parsed = parseRtp(msg);
-    if (!parsed.ok) {
-      this.dropped[parsed.reason] = (this.dropped[parsed.reason] ?? 0) + 1;
-      return;
-    }
-    const p = parsed.packet;
-    const track = this.#tracks.find((t) => t.ssrc === p.ssrc && t.payloadType === p.payloadType);
-    if (!track) {
-      this.dropped.ssrc = (this.dropped.ssrc ?? 0) + 1;
-      return;
-    }
-    track.clock.observe(p.timestamp, arrivedAt);
-    this.#deliver(track, track.reorder.push(p, arrivedAt));
-  }
-
-  #deliver(track: Track, ordered: Ordered[]): void {
-    for (const o of ordered) {
-      if (track.depacketizer) {
-        for (const au of track.depacketizer.push(o.seq, o.packet, o.arrivedAt)) {
-          this.#muxer.addVideo({
-            data: au.data,
-            keyframe: au.keyframe,
-            time: track.clock.extend(au.timestamp),
-            arrivedAt: au.arrivedAt,
-          });
-        }
-      } else {
-        const frame = depacketizeOpus(o.packet, o.arrivedAt);
-        if (!frame) continue;
-        this.#muxer.addAudio({
-          data: frame.data,
-          samples: frame.samples,
-          time: track.clock.extend(frame.timestamp),
-          arrivedAt: frame.arrivedAt,
-        });
-      }
-    }
+    this.#pipeline.push(msg, Date.now());
   }
 
   #requestAfterLoss(): void {
@@ -300,13 +252,7 @@ export class InProcessRecorder extends EnhancedEventEmitter<RecorderEvents> impl
     clearInterval(this.#stallTimer);
     this.#socket?.removeAllListeners('message');
     for (const c of this.#consumers) c.removeAllListeners('rtp');
-    if (expected && !this.#aborted) {
-      for (const t of this.#tracks) {
-        this.#deliver(t, t.reorder.flush());
-        t.depacketizer?.end();
-      }
-      this.#muxer.end();
-    }
+    if (expected && !this.#aborted) this.#pipeline.flush();
     this.#transport.close();
     this.#exited = new Promise((resolve) => {
       const exit = (): void => {

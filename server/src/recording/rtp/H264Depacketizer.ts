@@ -11,6 +11,12 @@ export const NAL_PPS = 8;
 const STAP_A = 24;
 const FU_A = 28;
 
+/**
+ * A frame larger than this is dropped while it is assembled: a 4K intra frame is a few MiB, and
+ * a sender that never sets the marker nor changes the timestamp must not grow memory without end.
+ */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
 export interface AccessUnit {
   /** The frame's NAL units, each prefixed with its 4-byte big-endian length (AVCC). */
   data: Buffer;
@@ -28,6 +34,8 @@ export interface DepacketizerStats {
   droppedFrames: number;
   /** Packets of a NAL type this depacketizer does not handle (STAP-B, MTAP, FU-B). */
   unsupported: number;
+  /** Frames dropped for growing past MAX_FRAME_BYTES. */
+  oversized: number;
 }
 
 interface Pending {
@@ -39,6 +47,8 @@ interface Pending {
   fu: Buffer[] | undefined;
   keyframe: boolean;
   broken: boolean;
+  /** Payload bytes of the frame so far. */
+  bytes: number;
 }
 
 export class H264Depacketizer {
@@ -47,7 +57,12 @@ export class H264Depacketizer {
   #waitForKeyframe = true;
   /** After a gap: the timestamp of the frame it may have hit (all of it is dropped). */
   #skipTimestamp: number | undefined;
-  readonly stats: DepacketizerStats = { frames: 0, droppedFrames: 0, unsupported: 0 };
+  readonly stats: DepacketizerStats = {
+    frames: 0,
+    droppedFrames: 0,
+    unsupported: 0,
+    oversized: 0,
+  };
   /** Called when a frame was lost and a keyframe is needed to go on. */
   onKeyframeNeeded: () => void = () => {};
 
@@ -95,6 +110,7 @@ export class H264Depacketizer {
       fu: undefined,
       keyframe: false,
       broken: false,
+      bytes: 0,
     };
     this.#payload(this.#pending, p.payload);
     if (p.marker) {
@@ -111,6 +127,12 @@ export class H264Depacketizer {
 
   #payload(f: Pending, payload: Buffer): void {
     if (f.broken) return;
+    f.bytes += payload.length;
+    if (f.bytes > MAX_FRAME_BYTES) {
+      // Its packets go on until the timestamp changes; none of them is held.
+      this.stats.oversized++;
+      return this.#break(f);
+    }
     const type = payload[0]! & 0x1f;
     if (payload[0]! & 0x80) return this.#break(f); // forbidden_zero_bit
     if (type !== FU_A && f.fu) return this.#break(f); // an unfinished fragmented NAL
@@ -157,6 +179,8 @@ export class H264Depacketizer {
 
   #break(f: Pending): void {
     f.broken = true;
+    f.nals = [];
+    f.fu = undefined;
   }
 
   #complete(): AccessUnit | undefined {

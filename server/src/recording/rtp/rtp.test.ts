@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { H264Depacketizer, type AccessUnit } from './H264Depacketizer.ts';
+import { H264Depacketizer, MAX_FRAME_BYTES, type AccessUnit } from './H264Depacketizer.ts';
 import { opusPacketSamples } from './OpusDepacketizer.ts';
 import { ReorderBuffer } from './ReorderBuffer.ts';
 import { Unwrapper, parseRtp, serializeRtp } from './RtpPacket.ts';
@@ -254,6 +254,36 @@ describe('H264 depacketizer behind a reorder buffer (property)', () => {
     expect(k).toHaveLength(1);
     expect(k[0]!.keyframe).toBe(true);
     expect(d.stats.droppedFrames).toBe(2);
+  });
+
+  it('drops a frame that grows past 16 MiB and resumes at the next keyframe', () => {
+    const d = new H264Depacketizer();
+    const sps = nal(7, Buffer.from([66, 0, 31, 1]));
+    const pps = nal(8, Buffer.from([1]));
+    let seq = 0;
+    // An IDR of 17 MiB in 60 kB FU-A fragments, marker on the last: whole, but too large.
+    const huge = nal(5, Buffer.alloc(MAX_FRAME_BYTES + 1024 * 1024, 0x11));
+    const out = packetizeH264([sps, pps, huge], 0, 60_000).flatMap((p) => d.push(seq++, p, 0));
+    expect(out).toHaveLength(0);
+    expect(d.stats.oversized).toBe(1);
+    const next = packetizeH264([sps, pps, nal(5, Buffer.alloc(100))], 3000, 1200).flatMap((p) =>
+      d.push(seq++, p, 0),
+    );
+    expect(next).toHaveLength(1);
+    expect(next[0]!.keyframe).toBe(true);
+    expect(next[0]!.timestamp).toBe(3000);
+    // A sender that never ends its frame (no marker, one timestamp) is cut off the same way.
+    const start = Buffer.concat([Buffer.from([0x7c, 0x85]), Buffer.alloc(60_000)]);
+    const middle = Buffer.concat([Buffer.from([0x7c, 0x05]), Buffer.alloc(60_000)]);
+    d.push(seq++, { payload: start, timestamp: 6000, marker: false }, 0);
+    for (let i = 0; i < 300; i++) {
+      d.push(seq++, { payload: middle, timestamp: 6000, marker: false }, 0);
+    }
+    expect(d.stats.oversized).toBe(2);
+    const after = packetizeH264([sps, pps, nal(5, Buffer.alloc(100))], 9000, 1200).flatMap((p) =>
+      d.push(seq++, p, 0),
+    );
+    expect(after.map((f) => f.timestamp)).toEqual([9000]);
   });
 });
 
