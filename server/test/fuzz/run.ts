@@ -1,12 +1,15 @@
 /**
  * `npm run fuzz`: the full-size fuzz of docs/reliability.md ("Fuzzing") against one real server
- * (real mediasoup worker, SQLite): 100,000 socket messages, then 20,000 REST requests, then the
+ * (real mediasoup worker, SQLite): 100,000 socket messages, then 20,000 REST requests, then
+ * 20,000 WHIP/WHEP/`/media`/upload requests (a server of its own recording continuously), then the
  * bytes fuzz (1,000,000 inputs into each of the RTP recorder path, the STUN probe parser and the
  * fMP4 parsers; no server needed). Prints the figures as JSON and exits non-zero on any finding.
- * Options: --seed=N --messages=N --sockets=N --requests=N --bytes=N --only=socket,rest,bytes.
+ * Options: --seed=N --messages=N --sockets=N --requests=N --media=N --bytes=N
+ * --only=socket,rest,media,bytes.
  */
 import { startTestServer } from '../../../tests/support/testServer.ts';
 import { runBytesFuzz } from './bytes/bytesFuzz.ts';
+import { runMediaFuzz } from './mediaFuzz.ts';
 import { runRestFuzz } from './restFuzz.ts';
 import { runSocketFuzz } from './socketFuzz.ts';
 
@@ -16,15 +19,17 @@ const arg = (name: string, dflt: number): number => {
 };
 const seed = arg('seed', Date.now() % 1_000_000);
 const onlyArg = process.argv.find((x) => x.startsWith('--only='))?.split('=')[1];
-const parts = new Set(onlyArg ? onlyArg.split(',') : ['socket', 'rest', 'bytes']);
+const ALL = ['socket', 'rest', 'media', 'bytes'];
+const parts = new Set(onlyArg ? onlyArg.split(',') : ALL);
 for (const p of parts) {
-  if (!['socket', 'rest', 'bytes'].includes(p)) {
-    console.error(`--only: unknown part ${p} (socket, rest, bytes)`);
+  if (!ALL.includes(p)) {
+    console.error(`--only: unknown part ${p} (${ALL.join(', ')})`);
     process.exit(2);
   }
 }
 let failed = false;
 if (parts.has('socket') || parts.has('rest')) failed = await serverFuzz();
+if (parts.has('media')) failed = (await mediaFuzz()) || failed;
 if (parts.has('bytes')) {
   const b = await runBytesFuzz({
     seed,
@@ -108,4 +113,50 @@ async function serverFuzz(): Promise<boolean> {
     await ts.close();
   }
   return failed;
+}
+
+async function mediaFuzz(): Promise<boolean> {
+  // Recording on, so `/media` requests reach real playlists and segments.
+  const ts = await startTestServer({ recording: { defaultMode: 'continuous' } });
+  try {
+    const r = await runMediaFuzz(ts, {
+      seed,
+      requests: arg('media', 20_000),
+      concurrency: 8,
+      onProgress: (n) => console.error(`media fuzz: ${n} requests`),
+    });
+    const steady = r.frames.every((f, i) => i === 0 || f > r.frames[i - 1]!);
+    console.log(
+      JSON.stringify(
+        {
+          media: {
+            seed,
+            requests: r.requests,
+            seconds: r.durationMs / 1000,
+            requestsPerSecond: Math.round(r.requests / (r.durationMs / 1000)),
+            statuses: r.statuses,
+            bugs: r.bugs.slice(0, 20),
+            bugCount: r.bugs.length,
+            unhandled: r.unhandled.slice(0, 5),
+            workerAlive: r.workerAlive,
+            leaked: r.leaked,
+            sessions: r.sessions,
+            honestViewerFrames: r.frames,
+            honestVideoSteady: steady,
+          },
+        },
+        null,
+        1,
+      ),
+    );
+    return (
+      r.bugs.length > 0 ||
+      r.unhandled.length > 0 ||
+      !r.workerAlive ||
+      !steady ||
+      Object.values(r.leaked).some((n) => n !== 0)
+    );
+  } finally {
+    await ts.close();
+  }
 }

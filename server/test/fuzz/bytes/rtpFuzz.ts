@@ -72,7 +72,7 @@ const frameSpec: fc.Arbitrary<FrameSpec> = fc.record({
   ),
   audio: fc.integer({ min: 0, max: 3 }),
   spsEdits: fc.oneof(
-    { weight: 3, arbitrary: fc.constant([]) },
+    { weight: 3, arbitrary: fc.constant<[number, number][]>([]) },
     fc.array(fc.tuple(fc.nat(40), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
   ),
 });
