@@ -41,7 +41,17 @@ const PACKAGE_ROOT = '/usr/lib/postgresql';
 /** Attempts when another process takes the free port between our probe and the server's bind. */
 const PORT_ATTEMPTS = 3;
 
-export async function startPostgres(): Promise<TestPostgres> {
+export interface StartPostgresOptions {
+  /**
+   * Acknowledge a commit only once its WAL is written (synchronous_commit=on), so a kill -9 of
+   * the server loses no acknowledged transaction, as in production. Default false: with
+   * synchronous_commit=off a crash drops the last ~200 ms of commits, which only crash tests mind.
+   */
+  crashSafe?: boolean;
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
+  const synchronousCommit = options.crashSafe ? 'on' : 'off';
   const bin = findPostgresBinaries();
   const user = serverUser();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-pg-'));
@@ -53,7 +63,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     for (let attempt = 1; server === undefined; attempt++) {
       const port = await freePort();
       try {
-        server = await startServer(bin, dataDir, root, port, user);
+        server = await startServer(bin, dataDir, root, port, user, synchronousCommit);
       } catch (error) {
         const portTaken =
           error instanceof PostgresStartError && /could not bind/i.test(error.message);
@@ -74,7 +84,7 @@ export async function startPostgres(): Promise<TestPostgres> {
         const deadline = Date.now() + START_TIMEOUT_MS;
         for (;;) {
           try {
-            running = await startServer(bin, dataDir, root, running.port, user);
+            running = await startServer(bin, dataDir, root, running.port, user, synchronousCommit);
             return;
           } catch (error) {
             if (Date.now() > deadline) throw error;
@@ -199,15 +209,18 @@ async function startServer(
   socketDir: string,
   port: number,
   user: ServerUser | null,
+  synchronousCommit: 'on' | 'off',
 ): Promise<RunningServer> {
-  // Durability off: the data is thrown away, and fsync dominates test time otherwise.
+  // Durability off: the data is thrown away, and fsync dominates test time otherwise. fsync=off
+  // only matters if the machine crashes; a killed server loses what synchronous_commit=off let
+  // it acknowledge early.
   const args = [
     ['-D', dataDir],
     ['-k', socketDir],
     ['-p', String(port)],
     ['-c', 'listen_addresses=127.0.0.1'],
     ['-c', 'fsync=off'],
-    ['-c', 'synchronous_commit=off'],
+    ['-c', `synchronous_commit=${synchronousCommit}`],
     ['-c', 'full_page_writes=off'],
   ].flat();
   const child = spawn(path.join(bin, 'postgres'), args, {

@@ -16,7 +16,8 @@ describe('kill -9 of PostgreSQL', () => {
   let w: Watched;
 
   beforeAll(async () => {
-    postgres = await startPostgres();
+    // A production database does not forget an acknowledged commit when killed.
+    postgres = await startPostgres({ crashSafe: true });
     ts = await startTestServer({
       database: { url: `${postgres.url}?schema=faults_pg` },
       recording: { defaultMode: 'continuous' },

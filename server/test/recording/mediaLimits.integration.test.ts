@@ -102,7 +102,9 @@ describe('media request limits', () => {
     const refused = results.filter((r) => r.status === 429);
     expect(served + refused.length).toBe(20);
     expect(served).toBeGreaterThanOrEqual(CONCURRENT);
-    expect(served).toBeLessThanOrEqual(CONCURRENT + QUEUED);
+    // Not `served <= CONCURRENT + QUEUED`: on a busy box the first decodes can finish before the
+    // last requests arrive, and their slots serve those. The burst still overflows the queue.
+    expect(refused.length).toBeGreaterThan(0);
     for (const r of refused) expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(peak).toBeGreaterThan(0); // the sampler does see decoders
     expect(peak).toBeLessThanOrEqual(CONCURRENT);
