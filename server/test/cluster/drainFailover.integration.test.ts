@@ -127,10 +127,13 @@ describe('cluster: drain and node failure with real node processes', () => {
     );
     const joinedMs = Date.now() - t0;
     expect(joinedMs).toBeLessThan(5_000);
+    // Video comes back once the survivor has declared the dead node down (its heartbeat expired:
+    // ~6 s on an idle box, the longest frame gap printed below); on a loaded box that and the
+    // re-subscription take longer.
     await until(
       '30 frames after the failover',
       () => clock.framesSince(framesBefore) >= 30,
-      30_000,
+      60_000,
     );
     await until('the dead node gone from the directory', async () =>
       (await redisLive(w)).every((id) => id !== victim.id),
