@@ -15,6 +15,7 @@ import type { TestServer } from '../../../tests/support/testServer.ts';
 import { until } from '../../../tests/support/until.ts';
 import { offer as handOffer } from '../whip/offers.ts';
 import { startHonestPair, type HonestPair } from './honestPair.ts';
+import { extra, mediasoupObjects } from './mediasoupObjects.ts';
 import { int, mutateSdp, pick, rng, trickleFragment, type Rng } from './sdpMutations.ts';
 import { hostileString, valid } from './zodArbitrary.ts';
 import '../../../tests/support/http.ts';
@@ -658,37 +659,6 @@ function tamper(token: string, r: Rng): string {
   if (how === 2) return token.split('.').reverse().join('.');
   return `${token}.${token}`;
 }
-
-interface MediasoupObjects {
-  routers: Set<string>;
-  transports: Set<string>;
-  producers: Set<string>;
-  consumers: Set<string>;
-}
-
-/** The worker's routers, and every router's transports, producers and consumers. */
-async function mediasoupObjects(ts: TestServer): Promise<MediasoupObjects> {
-  const out: MediasoupObjects = {
-    routers: new Set(),
-    transports: new Set(),
-    producers: new Set(),
-    consumers: new Set(),
-  };
-  for (const slot of ts.server.pool.slots) {
-    const w = await slot.worker.dump();
-    w.routerIds.forEach((id) => out.routers.add(id));
-  }
-  for (const room of ts.server.rooms.rooms.values()) {
-    const d = await room.router.dump();
-    d.transportIds.forEach((id) => out.transports.add(id));
-    d.mapProducerIdConsumerIds.forEach(({ key }) => out.producers.add(key));
-    d.mapConsumerIdProducerId.forEach(({ key }) => out.consumers.add(key));
-  }
-  return out;
-}
-
-const extra = (now: Set<string>, base: Set<string>): number =>
-  [...now].filter((id) => !base.has(id)).length;
 
 async function fixture(ts: TestServer, honest: HonestPair, seed: number): Promise<Fixture> {
   const owner = await ts.mint('viewer');

@@ -22,6 +22,7 @@ import {
   syntheticCamera,
   YUV,
 } from '../../../tests/support/wrtc.ts';
+import { extra, mediasoupObjects } from './mediasoupObjects.ts';
 import { hostileString, mixed } from './zodArbitrary.ts';
 
 export interface SocketFuzzOptions {
@@ -144,26 +145,6 @@ function connect(url: string, token: string): Promise<Socket> {
   });
 }
 
-interface RouterCounts {
-  transports: Set<string>;
-  producers: Set<string>;
-  consumers: Set<string>;
-}
-
-async function routerObjects(ts: TestServer): Promise<RouterCounts> {
-  const out: RouterCounts = { transports: new Set(), producers: new Set(), consumers: new Set() };
-  for (const room of ts.server.rooms.rooms.values()) {
-    const d = await room.router.dump();
-    d.transportIds.forEach((id) => out.transports.add(id));
-    d.mapProducerIdConsumerIds.forEach(({ key }) => out.producers.add(key));
-    d.mapConsumerIdProducerId.forEach(({ key }) => out.consumers.add(key));
-  }
-  return out;
-}
-
-const extra = (now: Set<string>, base: Set<string>): number =>
-  [...now].filter((id) => !base.has(id)).length;
-
 function sdkClient(ts: TestServer, token: string): PorchlightClient {
   return new PorchlightClient({
     url: ts.url,
@@ -215,7 +196,7 @@ export async function runSocketFuzz(
       'first honest frames',
       30_000,
     );
-    const baseline = await routerObjects(ts);
+    const baseline = await mediasoupObjects(ts);
 
     // The fuzz sockets: half cameras, half viewers; each reconnects after a disconnect.
     const tokens = await Promise.all(
@@ -303,7 +284,7 @@ export async function runSocketFuzz(
     let leaked = { transports: -1, producers: -1, consumers: -1 };
     await until(
       async () => {
-        const now = await routerObjects(ts);
+        const now = await mediasoupObjects(ts);
         leaked = {
           transports: extra(now.transports, baseline.transports),
           producers: extra(now.producers, baseline.producers),
