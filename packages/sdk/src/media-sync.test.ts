@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRANSIENT_RETRY_POLICY } from './defaults.ts';
+import { RequestError } from './errors.ts';
 import type { MediaSession } from './media-session.ts';
 import { MediaSync } from './media-sync.ts';
 import type { ProducerDirectory } from './producer-directory.ts';
@@ -58,5 +59,81 @@ describe('MediaSync binding order', () => {
     expect(log.indexOf('talk start')).toBeGreaterThan(log.indexOf('watch done'));
     expect(log).toContain('talk done');
     expect(log.filter((l) => l.startsWith('error'))).toEqual([]);
+  });
+});
+
+/**
+ * A consume of a producer that died (its node was killed) can answer NOT_FOUND after the
+ * subscription already claimed the camera's new producer on the surviving node: that answer must
+ * not cost the subscription its new producer (it used to: the subscription ended after its grace).
+ */
+describe('MediaSync and a NOT_FOUND for a producer already replaced', () => {
+  it('keeps the replacement and binds it', async () => {
+    const session = { closed: false } as MediaSession;
+    const consumed: string[] = [];
+    const lost: string[] = [];
+    const subscription = {
+      state: 'active',
+      producerId: 'old',
+      bind: async () => {
+        const id = subscription.producerId;
+        consumed.push(id);
+        await tick();
+        if (id === 'old') {
+          subscription.producerId = 'new'; // claimed while the consume was in flight
+          throw new RequestError('consume', 'NOT_FOUND', 'producer not found');
+        }
+      },
+    };
+    const subs = new Set([subscription as unknown as Subscription]);
+    const queue = new SerialQueue();
+    const follower = {
+      lose: (s: Subscription) => lost.push(s.producerId),
+      reconcile: () => undefined,
+    } as unknown as SourceFollower;
+    const errors: unknown[] = [];
+    const sync = new MediaSync({
+      pubs: new Set(),
+      subs,
+      queue,
+      follower,
+      transientRetry: DEFAULT_TRANSIENT_RETRY_POLICY,
+      session: () => session,
+      reportError: (error) => errors.push(error),
+    });
+    sync.schedule();
+    for (let i = 0; i < 100 && consumed.length < 2; i++) await tick();
+    expect(consumed).toEqual(['old', 'new']);
+    expect(lost).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('still loses the producer when the NOT_FOUND is for the one it follows', async () => {
+    const session = { closed: false } as MediaSession;
+    const lost: string[] = [];
+    const subscription = {
+      state: 'active',
+      producerId: 'gone',
+      bind: async () => {
+        await tick();
+        throw new RequestError('consume', 'NOT_FOUND', 'producer not found');
+      },
+    };
+    const subs = new Set([subscription as unknown as Subscription]);
+    const follower = {
+      lose: (s: Subscription) => lost.push(s.producerId),
+      reconcile: () => undefined,
+    } as unknown as SourceFollower;
+    const sync = new MediaSync({
+      pubs: new Set(),
+      subs,
+      queue: new SerialQueue(),
+      follower,
+      transientRetry: DEFAULT_TRANSIENT_RETRY_POLICY,
+      session: () => session,
+      reportError: () => undefined,
+    });
+    await sync.sync();
+    expect(lost).toEqual(['gone']);
   });
 });

@@ -44,9 +44,11 @@ export class MediaSync {
       );
     const jobs = publish([...this.host.pubs].filter((p) => !untargeted(p)));
     for (const subscription of this.host.subs) {
+      const producerId = subscription.producerId;
       jobs.push(
         this.bindSubscription(subscription, session).catch((error: unknown) => {
-          if (isPorchlightError(error, 'NOT_FOUND')) this.onConsumeNotFound(subscription);
+          if (isPorchlightError(error, 'NOT_FOUND'))
+            this.onConsumeNotFound(subscription, producerId);
           else this.host.reportError(error);
         }),
       );
@@ -93,9 +95,18 @@ export class MediaSync {
     }
   }
 
-  /** The producer vanished before its producerClosed arrived: treat it as closed. */
-  private onConsumeNotFound(subscription: Subscription): void {
+  /**
+   * The producer vanished before its producerClosed arrived: treat it as closed. Unless the
+   * subscription follows another producer by now (a replacement claimed while this consume was
+   * in flight, e.g. a camera back on a surviving node while its old producer's node was dying):
+   * losing that one would end the subscription; bind it instead.
+   */
+  private onConsumeNotFound(subscription: Subscription, producerId: string): void {
     if (subscription.state !== 'active') return;
+    if (subscription.producerId !== producerId) {
+      this.schedule();
+      return;
+    }
     this.host.follower.lose(subscription);
     this.host.follower.reconcile();
     this.schedule();

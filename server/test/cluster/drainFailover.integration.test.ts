@@ -16,6 +16,7 @@ describe('cluster: drain and node failure with real node processes', () => {
   let cam: PorchlightClient;
   let viewer: PorchlightClient;
   let clock: ReturnType<typeof frameClock>;
+  const trail: string[] = [];
   let stopSource: () => void;
 
   const backend = (n: NodeProcess) => ({ host: n.host, port: n.port });
@@ -33,6 +34,11 @@ describe('cluster: drain and node failure with real node processes', () => {
     await viewer.connect();
     await until('the camera announced', () => viewer.producers.some((p) => p.source === 'camera'));
     const sub = await viewer.watch(viewer.producers.find((p) => p.source === 'camera')!.producerId);
+    // What the viewer's subscription went through, printed if video does not come back.
+    sub.on('stateChanged', (state) => trail.push(`${Date.now()} sub ${state} ${sub.producerId}`));
+    sub.on('closed', (reason) => trail.push(`${Date.now()} sub closed: ${reason}`));
+    sub.on('trackChanged', () => trail.push(`${Date.now()} sub track ${sub.producerId}`));
+    viewer.on('error', (e) => trail.push(`${Date.now()} viewer error ${String(e)}`));
     clock = frameClock(sub);
     await until('30 frames', () => clock.state.frames >= 30);
     w.balancer.setBackends(w.cluster.nodes.map(backend));
@@ -130,11 +136,17 @@ describe('cluster: drain and node failure with real node processes', () => {
     // Video comes back once the survivor has declared the dead node down (its heartbeat expired:
     // ~6 s on an idle box, the longest frame gap printed below); on a loaded box that and the
     // re-subscription take longer.
+    trail.push(`${t0} kill`);
     await until(
       '30 frames after the failover',
       () => clock.framesSince(framesBefore) >= 30,
       60_000,
-    );
+    ).catch((error: unknown) => {
+      const producers = viewer.producers.map((p) => `${p.producerId} ${p.source} ${p.peerId}`);
+      throw new Error(
+        `${String(error)}; frames ${clock.framesSince(framesBefore)}; producers ${JSON.stringify(producers)}; trail ${JSON.stringify(trail)}`,
+      );
+    });
     await until('the dead node gone from the directory', async () =>
       (await redisLive(w)).every((id) => id !== victim.id),
     );
