@@ -127,6 +127,13 @@ test('an admin signs a session out, then every session, on a phone-sized screen'
   await expect(sessions).toHaveCount(1);
   await expect(sessions).toContainText('SamLaptop/2.0');
   expect((await refresh(phone.refreshToken)).status).toBe(401);
+  // That session's access token died with it; the laptop's lives on.
+  expect((await api(ts.url, 'GET', '/api/v1/sites', { token: phone.accessToken })).status).toBe(
+    401,
+  );
+  expect((await api(ts.url, 'GET', '/api/v1/sites', { token: laptop.accessToken })).status).toBe(
+    200,
+  );
 
   await admin.getByTestId('account-sessions-revoke-all').click();
   await admin.getByTestId('account-sessions-revoke-all-confirm').click();

@@ -33,6 +33,10 @@ export interface NetPeerReport {
   spatialLayer: number | null;
   /** Viewer: inbound video bytes so far. */
   bytesReceived: number;
+  /** Local candidate type of the selected ICE pair ('host', 'srflx', 'relay'), once known. */
+  candidatePairType: string | null;
+  /** For a relayed pair: how this peer reaches the TURN server ('udp', 'tcp', 'tls'). */
+  relayProtocol: string | null;
   /** Every change of the client's state and its transports' connection states, with when. */
   stateLog: { at: number; states: string }[];
   errors: string[];
@@ -54,6 +58,8 @@ const report: NetPeerReport = {
   lastFrameAt: 0,
   spatialLayer: null,
   bytesReceived: 0,
+  candidatePairType: null,
+  relayProtocol: null,
   stateLog: [],
   errors: [],
 };
@@ -140,11 +146,14 @@ async function main(): Promise<void> {
 let lastStates = '';
 setInterval(() => {
   report.at = Date.now();
-  if (args.role === 'viewer')
-    void client.getStats().then(
-      (s) => (report.bytesReceived = s.video.bytesReceived),
-      () => undefined,
-    );
+  void client.getStats().then(
+    (s) => {
+      report.bytesReceived = s.video.bytesReceived;
+      report.candidatePairType = s.candidatePairType ?? null;
+      report.relayProtocol = s.relayProtocol ?? null;
+    },
+    () => undefined,
+  );
   const session = (
     client as unknown as {
       session?: { transports?: { connectionState: string; closed: boolean }[] };

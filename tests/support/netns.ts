@@ -63,9 +63,36 @@ export class NetNamespace {
     if (on) this.nft('add rule inet fault in drop\nadd rule inet fault out drop');
   }
 
-  /** Drops UDP to `address` (direct media to the SFU) while TCP and other UDP still pass. */
-  blockUdpTo(address: string): void {
-    this.nft(`add rule inet fault out ip daddr ${address} meta l4proto udp drop`);
+  /**
+   * A firewall between this namespace and `address` that lets through only the listed ports, both
+   * ways (UDP and TCP separately): e.g. the server's HTTPS and TURN ports but not the SFU's media
+   * ports. With `udp: 'none'` every UDP packet leaving or entering the namespace is dropped, to
+   * anywhere (a network that allows TCP only).
+   */
+  only(address: string, allow: { tcp: number[]; udp: number[] | 'none' }): void {
+    this.clearRules();
+    const set = (ports: number[]): string => `{ ${ports.join(', ')} }`;
+    const rules = [
+      `add rule inet fault out ip daddr ${address} tcp dport != ${set(allow.tcp)} drop`,
+      `add rule inet fault in ip saddr ${address} tcp sport != ${set(allow.tcp)} drop`,
+    ];
+    if (allow.udp === 'none') {
+      rules.push(
+        'add rule inet fault out oifname != "lo" meta l4proto udp drop',
+        'add rule inet fault in iifname != "lo" meta l4proto udp drop',
+      );
+    } else if (allow.udp.length === 0) {
+      rules.push(
+        `add rule inet fault out ip daddr ${address} meta l4proto udp drop`,
+        `add rule inet fault in ip saddr ${address} meta l4proto udp drop`,
+      );
+    } else {
+      rules.push(
+        `add rule inet fault out ip daddr ${address} udp dport != ${set(allow.udp)} drop`,
+        `add rule inet fault in ip saddr ${address} udp sport != ${set(allow.udp)} drop`,
+      );
+    }
+    this.nft(rules.join('\n'));
   }
 
   /** Redirects UDP from the namespace to `to` (address:port) to `via` (a relay on the host). */

@@ -48,7 +48,10 @@ export function createIdentity(o: {
   const repos = o.repos;
   const { accounts, sessions, sites, grants, devices, provisioningCodes } = repos;
   const events = new IdentityEvents();
-  const authorizer = new Authorizer({ accounts, grants, devices, apiKeys: repos.apiKeys }, now);
+  const authorizer = new Authorizer(
+    { accounts, grants, devices, apiKeys: repos.apiKeys, sessions },
+    now,
+  );
   const audit = new AuditLog(repos.audit, now);
   const registry = new DeviceRegistry(devices, events, now);
   const passwords = new PasswordHasher();

@@ -47,7 +47,8 @@ export interface AccountsPort {
     deviceToken?: string,
   ): Promise<Session>;
   refresh(refreshToken: string, client?: SessionClient): Promise<Session>;
-  logout(refreshToken: string): Promise<void>;
+  /** Ends the refresh token's session; its account, or null for an unknown token. */
+  logout(refreshToken: string): Promise<string | null>;
   /**
    * Revokes every refresh token of the account and kills its access tokens at once (the token
    * generation moves): disable, sign out everywhere. Re-enabling does not revive them.

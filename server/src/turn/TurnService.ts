@@ -78,13 +78,10 @@ export class TurnService {
         certFile: o.tls.certFile,
         keyFile: o.tls.keyFile,
         // Production denies private peers and this host's own subnets (read now, at start);
-        // the SFU's address is allowed again, its other ports closed by the relay firewall.
-        ...(c.mode === 'production'
-          ? {
-              deniedPeerIps: hostSubnets(),
-              ...(net.isIP(o.sfuAddress) ? { allowedPeerIps: [o.sfuAddress] } : {}),
-            }
-          : {}),
+        // the SFU's address is allowed again (in both modes: an SFU on a private address must
+        // stay reachable), its other ports closed by the relay firewall (production only).
+        ...(c.mode === 'production' ? { deniedPeerIps: hostSubnets() } : {}),
+        ...(net.isIP(o.sfuAddress) ? { allowedPeerIps: [o.sfuAddress] } : {}),
       },
     });
     let firewall: RelayFirewall | undefined;

@@ -93,6 +93,45 @@ describe('live sessions after password resets and sign-outs', () => {
     expect(await closed).toBe(true);
   });
 
+  it('signing one session out ends its access token and socket at once; the other login goes on', async () => {
+    await ts.createPerson({ email: 'lost@example.com', password: 'lost phone pass 1' });
+    const phone = await login('lost@example.com', 'lost phone pass 1');
+    const laptop = await login('lost@example.com', 'lost phone pass 1');
+    const phoneToken = phone.body['accessToken'] as string;
+    const laptopToken = laptop.body['accessToken'] as string;
+    const phoneSocket = await connect(phoneToken);
+    const laptopSocket = await connect(laptopToken);
+    const listed = await api<Json[]>(ts.url, 'GET', '/api/v1/auth/sessions', {
+      token: laptopToken,
+    });
+    // The bearer's own session is marked, also without the refresh cookie.
+    expect(listed.body).toHaveLength(2);
+    expect(listed.body.filter((x) => x['current'])).toHaveLength(1);
+    const phoneSession = listed.body.find((x) => !x['current'])!['id'] as string;
+    const phoneClosed = closedWithin(phoneSocket);
+    const laptopClosed = closedWithin(laptopSocket, 1500);
+    const revoked = await api(ts.url, 'DELETE', `/api/v1/auth/sessions/${phoneSession}`, {
+      token: laptopToken,
+    });
+    expect(revoked.status).toBe(204);
+    expect(await phoneClosed).toBe(true);
+    const refused = await api<Json>(ts.url, 'GET', '/api/v1/sites', { token: phoneToken });
+    expect(refused.status).toBe(401);
+    await expect(connectRaw(ts.url, phoneToken)).rejects.toThrow(/session ended/);
+    // The laptop's session was re-checked and kept.
+    expect(await laptopClosed).toBe(false);
+    expect((await api(ts.url, 'GET', '/api/v1/sites', { token: laptopToken })).status).toBe(200);
+
+    // Logging out (the refresh token) does the same for the laptop.
+    const laptopGone = closedWithin(laptopSocket);
+    const out = await api(ts.url, 'POST', '/api/v1/auth/logout', {
+      body: { refreshToken: laptop.body['refreshToken'] },
+    });
+    expect(out.status).toBe(204);
+    expect(await laptopGone).toBe(true);
+    expect((await api(ts.url, 'GET', '/api/v1/sites', { token: laptopToken })).status).toBe(401);
+  });
+
   it('API keys of an account that must change its password are refused with PASSWORD_CHANGE_REQUIRED, live sockets too', async () => {
     const id = await ts.createPerson({
       email: 'keys@example.com',

@@ -58,7 +58,11 @@ const cases = {
   },
   revokeMySession: async (w) =>
     w.anonymous.withToken(() => person.token).revokeMySession(person.sessionId),
-  revokeMySessions: async (w) => w.anonymous.withToken(() => person.token).revokeMySessions(),
+  revokeMySessions: async (w) => {
+    // The session signed out above took its access token with it: log in again.
+    const session = await w.anonymous.login('contract-person@example.com', PERSON_PASSWORD_2);
+    await w.anonymous.withToken(() => session.accessToken).revokeMySessions();
+  },
   resetAccountPassword: async (w) => {
     person.temporary = (await w.admin.resetAccountPassword(w.accountId)).temporaryPassword;
   },

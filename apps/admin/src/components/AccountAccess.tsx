@@ -108,25 +108,34 @@ function AccountSessions({ account, self }: { account: Account; self: boolean })
 
 function SessionItem({ session, onSignOut }: { session: SessionInfo; onSignOut: () => void }) {
   return (
-    <li className="session-item" data-testid="account-session" data-session-id={session.id}>
+    <li
+      className="session-item"
+      data-testid="account-session"
+      data-session-id={session.id}
+      data-current={session.current ? 'true' : 'false'}
+    >
       <div className="session-item__what">
         <div className="ua" data-testid="account-session-agent">
           {session.userAgent ?? 'Unknown device'}
+          {session.current && <strong> (this browser)</strong>}
         </div>
         <div className="muted small">
           {session.ip ?? 'unknown address'} · started {formatTime(session.createdAt)} · last used{' '}
           {formatAgo(session.lastUsedAt)}
         </div>
       </div>
-      <ConfirmButton
-        label="Sign out"
-        confirmLabel="Yes, sign out"
-        className="icon-btn icon-btn--danger"
-        testId="account-session-revoke"
-        onConfirm={onSignOut}
-      >
-        Sign this device out?
-      </ConfirmButton>
+      {/* Signing out the browser in use here would end this dashboard: use Sign out. */}
+      {!session.current && (
+        <ConfirmButton
+          label="Sign out"
+          confirmLabel="Yes, sign out"
+          className="icon-btn icon-btn--danger"
+          testId="account-session-revoke"
+          onConfirm={onSignOut}
+        >
+          Sign this device out?
+        </ConfirmButton>
+      )}
     </li>
   );
 }

@@ -26,14 +26,24 @@ export const accountSessionRoutes = [
   }),
   route(contract.listAccountSessions, {
     auth: accountsAdmin,
-    handler: async ({ params }, ctx) =>
-      (await ctx.accounts.listSessions(params.accountId)).map((s) => ({ ...s, current: false })),
+    handler: async ({ params, principal }, ctx) => {
+      // An admin looking at their own account sees which session is the one in use.
+      const own =
+        principal?.kind === 'account' && principal.id === params.accountId
+          ? principal.sessionId
+          : undefined;
+      return (await ctx.accounts.listSessions(params.accountId)).map((s) => ({
+        ...s,
+        current: s.id === own,
+      }));
+    },
   }),
   route(contract.revokeAccountSession, {
     auth: accountsAdmin,
     handler: async ({ params, principal, ip }, ctx) => {
       if (!(await ctx.accounts.revokeSession(params.accountId, params.sessionId)))
         throw PorchlightError.notFound('session');
+      ctx.events.safeEmit('principalChanged', { kind: 'account', id: params.accountId });
       await ctx.audit.record({
         principal,
         action: 'account.session-revoke',

@@ -81,7 +81,9 @@ export const authRoutes = [
     handler: async ({ body, headers, setCookie }, ctx) => {
       const { cookie, token } = presentedToken(headers, body);
       if (cookie) setCookie(refreshCookieHeader(null));
-      if (token) await ctx.accounts.logout(token);
+      const accountId = token ? await ctx.accounts.logout(token) : null;
+      // Sockets opened with this session's access tokens close (the others re-check and stay).
+      if (accountId) ctx.events.safeEmit('principalChanged', { kind: 'account', id: accountId });
     },
   }),
   route(contract.me, {
@@ -133,7 +135,7 @@ export const authRoutes = [
       const p = principal!;
       if (p.kind !== 'account') throw PorchlightError.forbidden('only a logged-in person can');
       const token = refreshCookie(headers);
-      const current = token ? await ctx.accounts.sessionOf(token) : null;
+      const current = (token ? await ctx.accounts.sessionOf(token) : null) ?? p.sessionId;
       return (await ctx.accounts.listSessions(p.account.id)).map((s) => ({
         ...s,
         current: s.id === current,
@@ -147,6 +149,7 @@ export const authRoutes = [
       if (p.kind !== 'account') throw PorchlightError.forbidden('only a logged-in person can');
       if (!(await ctx.accounts.revokeSession(p.account.id, params.sessionId)))
         throw PorchlightError.notFound('session');
+      ctx.events.safeEmit('principalChanged', { kind: 'account', id: p.account.id });
       await ctx.audit.record({
         principal: p,
         action: 'auth.session-revoke',

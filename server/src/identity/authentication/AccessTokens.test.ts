@@ -47,6 +47,21 @@ describe('AccessTokens', () => {
     expect(claims.tokenId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('carries the login session an account token was issued for, when there is one', async () => {
+    const { tokens } = setup(Date.now());
+    const withSession = await tokens.issueAccount('account-1', 2, 'family-1');
+    expect(await tokens.verifyAccount(withSession.token)).toMatchObject({
+      generation: 2,
+      sessionId: 'family-1',
+    });
+    const without = await tokens.verifyAccount((await tokens.issueAccount('account-1')).token);
+    expect(without).not.toHaveProperty('sessionId');
+    // A session id is bounded like the other ids.
+    await expect(
+      tokens.verifyAccount(await forge({ typ: 'account', sid: 'x'.repeat(129) })),
+    ).rejects.toMatchObject(invalid);
+  });
+
   it('issues and verifies device tokens carrying site and credential generation', async () => {
     const { tokens, now } = setup();
     const { token } = await tokens.issueDevice(device);

@@ -41,6 +41,12 @@ export interface AccountTokenClaims {
   accountId: string;
   /** The account's tokenGeneration at issue; the caller must compare it with the store's. */
   generation: number;
+  /**
+   * The login session (refresh token family) the token was issued for; the caller checks that
+   * it is still live, so signing one session out ends its access tokens at once. Absent on
+   * tokens issued without a session (tests, older tokens).
+   */
+  sessionId?: string;
   tokenId: string;
   /** Unix ms. */
   issuedAt: number;
@@ -71,6 +77,7 @@ const AccountClaimsSchema = z.object({
   ...Common,
   // Optional: tokens minted before generations existed count as generation 0.
   gen: z.number().int().min(0).optional(),
+  sid: Id.optional(),
 });
 const DeviceClaimsSchema = z.object({
   typ: z.literal(TokenKind.Device),
@@ -112,9 +119,13 @@ export class AccessTokens {
     this.#audience = o.audience ?? 'porchlight';
   }
 
-  /** `generation`: the account's tokenGeneration now (see Authenticator). */
-  issueAccount(accountId: string, generation = 0): Promise<IssuedAccessToken> {
-    return this.#sign(TokenKind.Account, accountId, { gen: generation }, this.#accountTtl);
+  /**
+   * `generation`: the account's tokenGeneration now; `sessionId`: the login session it belongs
+   * to (see Authenticator).
+   */
+  issueAccount(accountId: string, generation = 0, sessionId?: string): Promise<IssuedAccessToken> {
+    const claims = { gen: generation, ...(sessionId !== undefined ? { sid: sessionId } : {}) };
+    return this.#sign(TokenKind.Account, accountId, claims, this.#accountTtl);
   }
 
   issueDevice(
@@ -136,6 +147,7 @@ export class AccessTokens {
       kind: 'account',
       accountId: c.data.sub,
       generation: c.data.gen ?? 0,
+      ...(c.data.sid !== undefined ? { sessionId: c.data.sid } : {}),
       tokenId: c.data.jti,
       issuedAt: c.data.iat * 1000,
       expiresAt: c.data.exp * 1000,

@@ -76,6 +76,9 @@ export class Authenticator {
       throw PorchlightError.unauthorized('token revoked');
     if (account?.mustChangePassword && !options.duringPasswordChange)
       throw PorchlightError.passwordChangeRequired();
-    return principal;
+    // Signing one session out (a lost phone) ends its access tokens now, not at their expiry.
+    return claims.sessionId === undefined
+      ? principal
+      : this.#authorizer.sessionPrincipal(principal, claims.sessionId);
   }
 }

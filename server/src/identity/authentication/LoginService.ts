@@ -174,9 +174,12 @@ export class LoginService {
     return this.#session(account, next);
   }
 
-  /** Ends the session of this refresh token. Unknown tokens are ignored (logout always succeeds). */
-  async logout(refreshToken: string): Promise<void> {
-    await this.#refresh.revoke(refreshToken);
+  /**
+   * Ends the session of this refresh token; returns its account (whose live sockets must be
+   * re-checked), or null. Unknown tokens are ignored (logout always succeeds).
+   */
+  logout(refreshToken: string): Promise<string | null> {
+    return this.#refresh.revoke(refreshToken);
   }
 
   /**
@@ -234,7 +237,11 @@ export class LoginService {
   }
 
   async #session(account: Account, refresh: IssuedRefreshToken): Promise<Session> {
-    const access = await this.#access.issueAccount(account.id, account.tokenGeneration ?? 0);
+    const access = await this.#access.issueAccount(
+      account.id,
+      account.tokenGeneration ?? 0,
+      refresh.familyId,
+    );
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,

@@ -107,8 +107,8 @@ describe('RefreshTokens', () => {
     const stranger = await addAccount(store, 'other@example.com', 'scrypt$unused');
     const theirs = await tokens.issue(stranger.id);
 
-    expect(await tokens.revoke(a.token)).toBe(true);
-    expect(await tokens.revoke('plr_' + 'B'.repeat(43))).toBe(false);
+    expect(await tokens.revoke(a.token)).toBe(account.id);
+    expect(await tokens.revoke('plr_' + 'B'.repeat(43))).toBeNull();
     await expect(tokens.rotate(a.token)).rejects.toMatchObject(invalid);
     const b2 = await tokens.rotate(b.token);
 

@@ -122,12 +122,12 @@ export class RefreshTokens {
     return record && record.usedAt === null && record.revokedAt === null ? record.familyId : null;
   }
 
-  /** Ends the session the token belongs to (logout). Unknown tokens are ignored; returns whether one was found. */
-  async revoke(token: string): Promise<boolean> {
+  /** Ends the session the token belongs to (logout). Unknown tokens are ignored; returns its account, or null. */
+  async revoke(token: string): Promise<string | null> {
     const record = await this.#find(token);
-    if (!record) return false;
+    if (!record) return null;
     await this.#sessions.revokeFamily(record.familyId, this.#now());
-    return true;
+    return record.accountId;
   }
 
   /** Ends every session of an account; returns how many tokens were revoked. */

@@ -3,6 +3,7 @@ import type { AccountRepository } from '../../store/repositories/AccountReposito
 import type { ApiKey, ApiKeyRepository } from '../../store/repositories/ApiKeyRepository.ts';
 import type { Device, DeviceRepository } from '../../store/repositories/DeviceRepository.ts';
 import type { GrantRepository } from '../../store/repositories/GrantRepository.ts';
+import type { RefreshTokenRepository } from '../../store/repositories/RefreshTokenRepository.ts';
 import type { Action } from './actions.ts';
 import { evaluate, type Decision } from './evaluate.ts';
 import type { CameraRef, DetectorHostAuthority, Principal, VisitorScope } from './Principal.ts';
@@ -22,6 +23,8 @@ export interface AuthorizerRepos {
   grants: Pick<GrantRepository, 'listForAccount'>;
   devices: Pick<DeviceRepository, 'get'>;
   apiKeys: Pick<ApiKeyRepository, 'get'>;
+  /** Login sessions (refresh token families): an access token dies with its session. */
+  sessions: Pick<RefreshTokenRepository, 'listLive'>;
 }
 
 /**
@@ -45,6 +48,18 @@ export class Authorizer {
     const grants = await this.#repos.grants.listForAccount(accountId);
     const statements = account.isAdmin ? [...ADMIN_STATEMENTS] : grants.flatMap(statementsForGrant);
     return { kind: 'account', id: account.id, account, statements };
+  }
+
+  /**
+   * The principal of an access token issued for login session `sessionId`, which must still be
+   * live (not signed out, rotated into reuse, or expired): UNAUTHORIZED 'session ended' if not.
+   */
+  async sessionPrincipal(p: Principal, sessionId: string): Promise<Principal> {
+    if (p.kind !== 'account') return p;
+    const live = await this.#repos.sessions.listLive(p.id, this.#now());
+    if (!live.some((t) => t.familyId === sessionId))
+      throw PorchlightError.unauthorized('session ended');
+    return { ...p, sessionId };
   }
 
   devicePrincipal(device: Device): Principal {
@@ -109,7 +124,8 @@ export class Authorizer {
         if ((account?.tokenGeneration ?? 0) !== (p.account.tokenGeneration ?? 0))
           throw PorchlightError.unauthorized('token revoked');
         if (account?.mustChangePassword) throw PorchlightError.passwordChangeRequired();
-        return next;
+        // Signing this one login session out ends what was opened with its access token.
+        return p.sessionId === undefined ? next : this.sessionPrincipal(next, p.sessionId);
       }
       case 'device': {
         const device = await this.#repos.devices.get(p.id);

@@ -3,7 +3,14 @@ import type { Statement } from './roles.ts';
 
 /** Who is asking, with the statements that decide what they may do. Built by the Authorizer. */
 export type Principal =
-  | { kind: 'account'; id: string; account: Account; statements: Statement[] }
+  | {
+      kind: 'account';
+      id: string;
+      account: Account;
+      statements: Statement[];
+      /** The login session its access token belongs to (ends with it); see AccessTokens. */
+      sessionId?: string;
+    }
   | { kind: 'device'; id: string; device: Device; statements: Statement[] }
   | { kind: 'apikey'; id: string; key: ApiKey; account: Account; statements: Statement[] }
   /**
