@@ -18,8 +18,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PorchlightClient } from '@porchlight/sdk';
-import type { VisitorSession } from '@porchlight/protocol';
+import { PorchlightClient, type ClientOptions } from '@porchlight/sdk';
+import type { Session, VisitorSession } from '@porchlight/protocol';
 import { api } from '../tests/support/http.ts';
 import { frameCounter, installWrtcGlobals, syntheticCamera, YUV } from '../tests/support/wrtc.ts';
 import { ChildRpc } from './lib/ipc.ts';
@@ -51,10 +51,56 @@ async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Pro
 }
 
 interface Camera {
-  token: string;
+  credential: string;
   id: string;
+  /** Device tokens from the credential, as a camera gets them (POST /api/v1/devices/token). */
+  token: () => Promise<string>;
   client?: PorchlightClient;
   stop?: () => void;
+}
+
+/** Fresh tokens until this long before they expire. */
+const RENEW_BEFORE_MS = 60_000;
+
+/** A person's access tokens: a login, then refreshes (rotating the refresh token) as they age. */
+async function sessionOf(
+  url: string,
+  email: string,
+  password: string,
+): Promise<() => Promise<string>> {
+  const login = await api<Session>(url, 'POST', '/api/v1/auth/login', {
+    body: { email, password },
+  });
+  if (login.status !== 200) throw new Error(`login ${email}: ${login.status}`);
+  let session = login.body;
+  return async () => {
+    if (Date.now() < session.accessTokenExpiresAt - RENEW_BEFORE_MS) return session.accessToken;
+    const r = await api<Session>(url, 'POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: session.refreshToken },
+    });
+    if (r.status !== 200) throw new Error(`refresh ${email}: ${r.status}`);
+    session = r.body;
+    return session.accessToken;
+  };
+}
+
+/** A camera's device tokens, exchanged for its credential as they age. */
+function deviceTokens(url: string, credential: string): () => Promise<string> {
+  let token = '';
+  let expiresAt = 0;
+  return async () => {
+    if (Date.now() < expiresAt - RENEW_BEFORE_MS) return token;
+    const r = await api<{ token: string; expiresIn: number }>(
+      url,
+      'POST',
+      '/api/v1/devices/token',
+      { body: { credential } },
+    );
+    if (r.status !== 200) throw new Error(`device token: ${r.status}`);
+    token = r.body.token;
+    expiresAt = Date.now() + r.body.expiresIn * 1000;
+    return token;
+  };
 }
 
 async function main(): Promise<void> {
@@ -62,7 +108,7 @@ async function main(): Promise<void> {
   installWrtcGlobals();
   const rpc = ChildRpc.fork(path.join(here, 'lib/soakServerChild.ts'), [], ['--expose-gc']);
   const { url, siteId } = await rpc.waitEvent<{ url: string; siteId: string }>('ready', 60_000);
-  const client = (token: string, callId?: string): PorchlightClient =>
+  const client = (token: ClientOptions['token'], callId?: string): PorchlightClient =>
     new PorchlightClient({
       url,
       token,
@@ -80,22 +126,30 @@ async function main(): Promise<void> {
     }
   };
 
-  const owner = await rpc.request<{ token: string; id: string }>('mint', {
-    role: 'viewer',
-    label: 'Owner',
-  });
-  const admin = await rpc.request<string>('admin');
+  // People log in with a password and refresh before their access token runs out; an hour
+  // outlives every token several times, so refresh-token rotation is soaked too.
+  const person = async (email: string, admin: boolean): Promise<() => Promise<string>> => {
+    const password = 'soak password 1234';
+    await rpc.request('person', { email, password, admin });
+    return sessionOf(url, email, password);
+  };
+  const owner = await person('owner@soak.example', false);
+  const admin = await person('admin@soak.example', true);
   const doorId = await rpc.request<string>('doorbell');
   const doorToken = (
     await api<{ token: string }>(url, 'POST', `/api/v1/sites/${siteId}/doors/${doorId}/tokens`, {
-      token: owner.token,
+      token: await owner(),
       body: {},
     })
   ).body.token;
 
   const cameras: Camera[] = [];
-  for (let i = 0; i < CAMERAS; i++)
-    cameras.push(await rpc.request<Camera>('mint', { role: 'camera', label: `Cam ${i}` }));
+  for (let i = 0; i < CAMERAS; i++) {
+    const c = await rpc.request<{ credential: string; id: string }>('camera', {
+      label: `Cam ${i}`,
+    });
+    cameras.push({ ...c, token: deviceTokens(url, c.credential) });
+  }
   const bringUp = async (c: Camera, colour: number): Promise<void> => {
     const cl = client(c.token);
     c.client = cl;
@@ -133,7 +187,7 @@ async function main(): Promise<void> {
       await bringUp(cam, cycle);
     });
     await step('viewer', async () => {
-      const v = client(owner.token);
+      const v = client(owner);
       try {
         await v.connect();
         await until(`${cameras.length} cameras announced`, () =>
@@ -154,7 +208,7 @@ async function main(): Promise<void> {
     await step('detection event', async () => {
       const c = cameras[(cycle + 1) % cameras.length]!;
       const r = await api(url, 'POST', `/api/v1/devices/${c.id}/events`, {
-        token: c.token,
+        token: await c.token(),
         body: {
           label: 'person',
           startedAt: Date.now() - 500,
@@ -175,13 +229,13 @@ async function main(): Promise<void> {
       if (rung.status !== 201) throw new Error(`ring: ${rung.status}`);
       const callId = rung.body.call.callId;
       const visitor = client(rung.body.credential, callId);
-      const home = client(owner.token, callId);
+      const home = client(owner, callId);
       const source = syntheticCamera(320, 240, YUV.red);
       try {
         await visitor.connect();
         await visitor.publish(source.track, { source: 'camera', simulcast: false });
         const answered = await api(url, 'POST', `/api/v1/calls/${callId}/answer`, {
-          token: owner.token,
+          token: await owner(),
           body: { deviceLabel: 'Soak phone' },
         });
         if (answered.status !== 200) throw new Error(`answer: ${answered.status}`);
@@ -191,7 +245,10 @@ async function main(): Promise<void> {
         const frames = frameCounter(sub.track!);
         await until('call frames', () => frames.state.frames >= 5);
         frames.stop();
-        await api(url, 'POST', `/api/v1/calls/${callId}/hangup`, { token: owner.token, body: {} });
+        await api(url, 'POST', `/api/v1/calls/${callId}/hangup`, {
+          token: await owner(),
+          body: {},
+        });
         calls++;
       } finally {
         source.stop();
@@ -202,7 +259,7 @@ async function main(): Promise<void> {
     if (cycle % ROTATE_EVERY === 0)
       await step('key rotation', async () => {
         const r = await api(url, 'POST', '/api/v1/admin/recording-keys/rotate', {
-          token: admin,
+          token: await admin(),
           body: {},
         });
         if (r.status !== 200) throw new Error(`rotate: ${r.status} ${JSON.stringify(r.body)}`);

@@ -3,18 +3,19 @@
  * its numbers. A real test server (one mediasoup worker, continuous recording with a small quota
  * so the disk guard deletes all the time, detection on). Sends { event: 'ready', data: { url } },
  * then answers (bench/lib/ipc.ts):
- *   mint { role, label }  -> { token, id } (a camera device or an owner)
- *   admin                 -> token of an instance admin (key rotation)
+ *   camera { label }      -> { credential, id } of a new camera of the site (provisioned)
+ *   person { email, password, admin } -> id of a person who logs in (the site's owner, or an
+ *                            instance admin for key rotation)
  *   doorbell              -> id of a new doorbell device of the site
+ * The soak then authenticates as clients do: logins and refreshes, device credentials exchanged
+ * for device tokens, so an hour outlives every access token many times over.
  *   sample                -> SoakSample (this process, its worker(s) and recorder processes)
  *   close
  */
 import fs from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { types } from 'mediasoup';
 import { startTestServer } from '../../tests/support/testServer.ts';
-import { accountRecord } from '../../tests/support/records.ts';
 import { emitEvent, serveRpc } from './ipc.ts';
 import { quietLogs } from './main.ts';
 import { processRssBytes } from './resources.ts';
@@ -90,13 +91,27 @@ const childPids = (): number[] => {
 
 serveRpc(
   {
-    mint: async (p: { role: 'camera' | 'viewer'; label: string }) =>
-      ts.mintWithId(p.role, { label: p.label }),
-    admin: async () => {
-      const id = randomUUID();
-      await server.store.accounts.create(accountRecord({ id, isAdmin: true }));
-      return (await server.identity.accessTokens.issueAccount(id)).token;
+    camera: async (p: { label: string }) => {
+      const { provisioning } = server.identity;
+      const code = await provisioning.createCode({
+        siteId: ts.siteId,
+        kind: 'camera',
+        name: p.label,
+        createdBy: 'soak',
+      });
+      const { credential, device } = await provisioning.redeem(code.code, {
+        userAgent: 'soak',
+        firmware: null,
+        address: null,
+      });
+      return { credential, id: device.id };
     },
+    person: async (p: { email: string; password: string; admin: boolean }) =>
+      ts.createPerson({
+        email: p.email,
+        password: p.password,
+        ...(p.admin ? { isAdmin: true } : { siteId: ts.siteId, siteRole: 'owner' as const }),
+      }),
     doorbell: async () => {
       const { provisioning } = server.identity;
       const code = await provisioning.createCode({
