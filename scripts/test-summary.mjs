@@ -43,7 +43,17 @@ for (const file of process.argv.slice(2)) {
       // A file can fail with no failed test: an error outside tests, or its worker died.
       if (result.status === 'failed' && bad.length === 0)
         failures.push(`${rel(result.name)}: ${firstLine(result.message)}`);
+      // Tests that never ran: the file's worker died before them (nothing here is skipped).
+      const notRun = (result.assertionResults ?? []).filter((a) => a.status === 'pending');
+      if (notRun.length > 0)
+        failures.push(
+          `${rel(result.name)}: ${notRun.length} test(s) never ran, from "${notRun[0].fullName}" (its worker died?)`,
+        );
     }
+    for (const file of report.workerCrashes ?? [])
+      console.log(
+        `\nWORKER CRASH in ${file}: the file was run again, its second result is counted (see the log above)`,
+      );
   } else if (report.stats) {
     passed += report.stats.expected + report.stats.flaky;
     failed += report.stats.unexpected;
