@@ -167,3 +167,50 @@ test('a failed action says so next to the account', async ({ browser }) => {
   await expect(admin.getByTestId('account-sessions-empty')).toBeVisible();
   await admin.context().close();
 });
+
+test('the whole audit log shows password resets and sign-outs, which belong to no site', async ({
+  browser,
+}, info) => {
+  const id = await ts.createPerson({ email: 'lee@example.com', password: 'lee-password-1' });
+  await signIn('lee@example.com', 'lee-password-1', 'LeePhone/1.0');
+  const root = await signIn('root@example.com', 'root-password-1', 'RootScript/1.0');
+  const as = { token: root.accessToken };
+  expect(
+    (await api(ts.url, 'POST', `/api/v1/admin/accounts/${id}/password-reset`, as)).status,
+  ).toBe(200);
+  await ts.createPerson({ email: 'max@example.com', password: 'max-password-1' });
+  const max = await signIn('max@example.com', 'max-password-1', 'MaxPhone/1.0');
+  const maxId = (await ts.server.store.accounts.getByEmail('max@example.com'))!.id;
+  expect((await api(ts.url, 'DELETE', `/api/v1/admin/accounts/${maxId}/sessions`, as)).status).toBe(
+    204,
+  );
+  expect((await refresh(max.refreshToken)).status).toBe(401);
+
+  const admin = await adminLogin(browser);
+  await admin.getByTestId('nav-audit').click();
+  // The dashboard opens on the whole log.
+  await expect(admin.getByTestId('audit-site')).toHaveValue('');
+  // (Earlier tests of this file reset and signed out other people on the same server.)
+  const reset = admin
+    .getByTestId('audit-row')
+    .filter({ hasText: "Reset someone's password" })
+    .filter({ hasText: 'person: lee' });
+  await expect(reset).toHaveCount(1);
+  await expect(reset.getByTestId('audit-who')).toContainText('root');
+  const signOut = admin
+    .getByTestId('audit-row')
+    .filter({ hasText: 'Signed someone out' })
+    .filter({ hasText: 'person: max · every session' });
+  await expect(signOut).toHaveCount(1);
+  await admin.screenshot({ path: info.outputPath('audit-all.png'), fullPage: true });
+  // One site's log does not hold them; back on the whole log they are there again.
+  await admin.getByTestId('audit-site').selectOption(ts.siteId);
+  await expect(admin.getByTestId('audit-site')).toHaveValue(ts.siteId);
+  await expect(admin.getByText('Loading…')).toHaveCount(0);
+  await expect(
+    admin.getByTestId('audit-row').filter({ hasText: "Reset someone's password" }),
+  ).toHaveCount(0);
+  await admin.getByTestId('audit-site').selectOption('');
+  await expect(reset).toHaveCount(1);
+  await admin.context().close();
+});

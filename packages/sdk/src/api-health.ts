@@ -1,5 +1,7 @@
 import type {
   AuditChainReport,
+  AuditEvent,
+  AuditQuery,
   ClusterDrain,
   ClusterNode,
   HealthSeries,
@@ -15,6 +17,14 @@ export abstract class HealthApi extends UsageApi {
    */
   getHealthSeries(query: HealthSeriesQuery = {}): Promise<HealthSeries> {
     return this.call('getHealthSeries', { query: { ...query } });
+  }
+
+  /**
+   * The whole audit log, newest first: every site's events and those of no site (logins,
+   * password changes and resets, sign-outs). Admins only; the same filters as `listAudit`.
+   */
+  listInstanceAudit(query: AuditQuery = {}): Promise<AuditEvent[]> {
+    return this.call('listInstanceAudit', { query: { ...query } });
   }
 
   /** Checks the audit log's hash chain; names the first broken row. Admins only. */

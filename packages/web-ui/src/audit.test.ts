@@ -25,5 +25,8 @@ describe('audit wording', () => {
     });
     expect(text).toBe('person: Dog walker · role: guest · cameras: Front door, d2');
     expect(auditDetailText({ detail: { deviceIds: null }, names: {} })).toBe('cameras: all');
+    expect(auditDetailText({ detail: { accountId: 'a1', all: true }, names: { a1: 'Max' } })).toBe(
+      'person: Max · every session',
+    );
   });
 });

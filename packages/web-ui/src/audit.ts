@@ -8,6 +8,10 @@ const ACTION_LABELS: Record<string, string> = {
   'billing.config': 'Changed the price lists',
   'apikey.revoke': 'Revoked an API key',
   'auth.login': 'Logged in',
+  'auth.password-change': 'Changed their password',
+  'auth.session-revoke': 'Signed out a session of theirs',
+  'account.password-reset': "Reset someone's password",
+  'account.session-revoke': 'Signed someone out',
   'device.provision': 'Set up a camera',
   'device.provision-code': 'Created a camera setup link',
   'device.rename': 'Renamed a camera',
@@ -122,6 +126,11 @@ export function auditDetailText(e: Pick<AuditEvent, 'detail' | 'names'>): string
     const named = (v: unknown): string =>
       typeof v === 'string' ? (e.names[v] ?? v) : JSON.stringify(v);
     if (/Id$/.test(key) && typeof value === 'string' && !e.names[value]) continue;
+    // A sign-out of every session of someone.
+    if (key === 'all' && value === true) {
+      parts.push('every session');
+      continue;
+    }
     const label = DETAIL_LABELS[key] ?? key;
     if (Array.isArray(value)) parts.push(`${label}: ${value.map(named).join(', ')}`);
     else if (/At$/.test(key) && typeof value === 'number')

@@ -1,4 +1,6 @@
 import type * as Wire from '@porchlight/protocol';
+import type { z } from 'zod';
+import type { AuditQuery } from '../store/repositories/AuditRepository.ts';
 import type { AuditEvent } from '../store/types.ts';
 import type { ApiContext } from './ApiContext.ts';
 
@@ -77,4 +79,18 @@ export async function withNames(
       names: await detailNames(e.detail),
     })),
   );
+}
+
+/** A REST audit query (`AuditQuerySchema`, parsed) as the audit log's query, for one site or all. */
+export function auditQuery(q: z.output<typeof Wire.AuditQuerySchema>, siteId?: string): AuditQuery {
+  return {
+    ...(siteId !== undefined ? { siteId } : {}),
+    ...(q.action !== undefined ? { action: q.action } : {}),
+    ...(q.actorId !== undefined ? { actorId: q.actorId } : {}),
+    ...(q.outcome !== undefined ? { outcome: q.outcome } : {}),
+    ...(q.since !== undefined ? { since: q.since } : {}),
+    ...(q.until !== undefined ? { until: q.until } : {}),
+    ...(q.before !== undefined ? { before: q.before } : {}),
+    limit: q.limit ?? 100,
+  };
 }

@@ -96,6 +96,12 @@ const cases = {
     const usage = await w.admin.getTurnUsage(w.siteB, { limit: 10 });
     expect(usage.totals[0]?.minutes).toBe(1.5);
   },
+  listInstanceAudit: async (w) => {
+    const logins = await w.admin.listInstanceAudit({ action: 'auth.', limit: 20 });
+    // Logins belong to no site: only the whole log shows them.
+    expect(logins.length).toBeGreaterThan(0);
+    expect(logins.every((e) => e.action.startsWith('auth.'))).toBe(true);
+  },
   verifyAudit: async (w) => {
     expect(await w.admin.verifyAudit()).toMatchObject({ ok: true, firstBroken: null });
   },

@@ -18,7 +18,7 @@ describe('TURN fallback when direct media is blocked', () => {
   let viewNs: NetNamespace;
   let ts: TestServer;
   let url: string;
-  let turn: { port: number; tlsPort: number };
+  let turn: Awaited<ReturnType<typeof testTurnConfig>>;
   const closers: (() => void)[] = [];
 
   beforeAll(async () => {
@@ -27,11 +27,7 @@ describe('TURN fallback when direct media is blocked', () => {
     // TURN as a real box runs it: production peer policy (private ranges and the host's own
     // subnets denied but the SFU's address) behind the relay firewall, which needs a fixed
     // media port (and root, as this test has).
-    turn = {
-      ...(await testTurnConfig()),
-      mode: 'production' as const,
-      relayFirewall: 'on' as const,
-    };
+    turn = await testTurnConfig();
     ts = await startTestServer({
       host: camNs.hostIp,
       publicHost: camNs.hostIp,
@@ -40,7 +36,7 @@ describe('TURN fallback when direct media is blocked', () => {
         announcedAddress: camNs.hostIp,
         rtcPort: await freePort(),
       },
-      turn,
+      turn: { ...turn, mode: 'production', relayFirewall: 'on' },
     });
     await until(() => ts.server.turn!.supervisor.healthy, 'coturn healthy', 30_000);
     url = `https://${camNs.hostIp}:${ts.server.port}`;

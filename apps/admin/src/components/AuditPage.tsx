@@ -14,11 +14,12 @@ import { AuditIntegrity } from './AuditIntegrity.tsx';
 import { SitePicker } from './SitePicker.tsx';
 
 /**
- * Who did what on a site, newest first: names (resolved by the server) instead of ids, times
- * relative with the exact time on hover, filtered by actor, action, outcome and time range.
+ * Who did what, newest first, on the whole instance (`siteId` null: every site, and what belongs
+ * to no site: logins, password resets, sign-outs) or on one site: names (resolved by the server)
+ * instead of ids, times relative with the exact time on hover, filtered by actor, action, outcome
+ * and time range.
  */
 export function AuditPage({ siteId }: { siteId: string | null }) {
-  const sites = useStore((s) => s.sites);
   const loadSites = useStore((s) => s.loadSites);
   const loadAccounts = useStore((s) => s.loadAccounts);
   const go = useStore((s) => s.go);
@@ -43,19 +44,15 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
     void loadAccounts();
   }, [loadSites, loadAccounts]);
 
-  // No site chosen yet: the first one.
-  const effectiveSite = siteId ?? sites?.[0]?.id ?? null;
   useEffect(() => {
-    if (!effectiveSite) return;
     setApplied({});
-    void searchAudit(effectiveSite, {});
+    void searchAudit(siteId, {});
     // The site's cameras, for the actor filter.
-    void loadSite(effectiveSite);
-  }, [effectiveSite, searchAudit, loadSite]);
+    if (siteId !== null) void loadSite(siteId);
+  }, [siteId, searchAudit, loadSite]);
 
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
-    if (!effectiveSite) return;
     const from = fromLocalInput(since);
     const to = fromLocalInput(until);
     const filters: AuditQuery = {
@@ -66,7 +63,7 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
       ...(to !== undefined ? { until: to } : {}),
     };
     setApplied(filters);
-    void searchAudit(effectiveSite, filters);
+    void searchAudit(siteId, filters);
   };
 
   return (
@@ -77,8 +74,12 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
         <div className="form-row">
           <SitePicker
             testId="audit-site"
-            value={effectiveSite}
-            onChange={(siteId) => go({ name: 'audit', siteId })}
+            value={siteId}
+            all={{
+              label: 'All sites and accounts',
+              onPick: () => go({ name: 'audit', siteId: null }),
+            }}
+            onChange={(picked) => go({ name: 'audit', siteId: picked })}
           />
           <label className="field">
             <span>Who</span>
@@ -153,12 +154,12 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
             />
           </label>
         </div>
-        <button type="submit" className="btn" data-testid="audit-search" disabled={!effectiveSite}>
+        <button type="submit" className="btn" data-testid="audit-search">
           Search
         </button>
       </form>
       {events === null ? (
-        <p className="muted">{effectiveSite ? 'Loading…' : 'No sites yet.'}</p>
+        <p className="muted">Loading…</p>
       ) : events.length === 0 ? (
         <p className="muted">Nothing recorded for these filters.</p>
       ) : (
@@ -180,12 +181,12 @@ export function AuditPage({ siteId }: { siteId: string | null }) {
           </tbody>
         </table>
       )}
-      {more && effectiveSite && (
+      {more && (
         <button
           type="button"
           className="icon-btn"
           data-testid="audit-more"
-          onClick={() => void moreAudit(effectiveSite, applied)}
+          onClick={() => void moreAudit(siteId, applied)}
         >
           Older events
         </button>

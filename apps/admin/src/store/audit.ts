@@ -10,11 +10,15 @@ export interface AuditSlice {
   /** The last page was full: there may be older events. */
   auditMore: boolean;
 
-  /** First page for these filters (paging resets). */
-  searchAudit(siteId: string, filters: AuditQuery): Promise<void>;
+  /** First page for these filters (paging resets); `siteId` null: the whole instance's log. */
+  searchAudit(siteId: string | null, filters: AuditQuery): Promise<void>;
   /** The next (older) page for the same filters. */
-  moreAudit(siteId: string, filters: AuditQuery): Promise<void>;
+  moreAudit(siteId: string | null, filters: AuditQuery): Promise<void>;
 }
+
+/** One site's log, or the whole instance's (every site, and logins and accounts). */
+const listAudit = (siteId: string | null, query: AuditQuery) =>
+  siteId === null ? api.listInstanceAudit(query) : api.listAudit(siteId, query);
 
 export const createAuditSlice: StateCreator<Store, [], [], AuditSlice> = (set, get) => ({
   auditEvents: null,
@@ -23,7 +27,7 @@ export const createAuditSlice: StateCreator<Store, [], [], AuditSlice> = (set, g
   searchAudit: async (siteId, filters) => {
     set({ auditEvents: null, auditMore: false });
     const events = await get().attempt(() =>
-      api.listAudit(siteId, { ...filters, limit: AUDIT_PAGE_SIZE }),
+      listAudit(siteId, { ...filters, limit: AUDIT_PAGE_SIZE }),
     );
     set({ auditEvents: events ?? [], auditMore: (events?.length ?? 0) === AUDIT_PAGE_SIZE });
   },
@@ -33,7 +37,7 @@ export const createAuditSlice: StateCreator<Store, [], [], AuditSlice> = (set, g
     const oldest = current.at(-1);
     if (!oldest) return;
     const events = await get().attempt(() =>
-      api.listAudit(siteId, { ...filters, before: oldest.id, limit: AUDIT_PAGE_SIZE }),
+      listAudit(siteId, { ...filters, before: oldest.id, limit: AUDIT_PAGE_SIZE }),
     );
     if (!events) return;
     set({ auditEvents: [...current, ...events], auditMore: events.length === AUDIT_PAGE_SIZE });

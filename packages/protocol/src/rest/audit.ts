@@ -87,6 +87,17 @@ export const auditRoutes = {
     response: z.array(AuditEventSchema),
     status: 200,
   }),
+  listInstanceAudit: defineRoute({
+    ...REST_ENDPOINTS.listInstanceAudit,
+    summary:
+      'The whole audit log, newest first: every site, and what belongs to no site (logins, password changes and resets, sign-outs, accounts). Admins only.',
+    tag: 'audit',
+    params: NoInputSchema,
+    query: AuditQuerySchema,
+    body: NoInputSchema,
+    response: z.array(AuditEventSchema),
+    status: 200,
+  }),
   verifyAudit: defineRoute({
     ...REST_ENDPOINTS.verifyAudit,
     summary:

@@ -34,6 +34,7 @@ export const REST_ENDPOINTS = {
   listAllSites: { method: 'GET', path: '/api/v1/admin/sites' },
   listAudit: { method: 'GET', path: '/api/v1/sites/:siteId/audit' },
   verifyAudit: { method: 'GET', path: '/api/v1/admin/audit/verify' },
+  listInstanceAudit: { method: 'GET', path: '/api/v1/admin/audit' },
   getTurnUsage: { method: 'GET', path: '/api/v1/sites/:siteId/turn-usage' },
   getSiteUsage: { method: 'GET', path: '/api/v1/sites/:siteId/usage' },
   getAccountUsage: { method: 'GET', path: '/api/v1/admin/accounts/:accountId/usage' },

@@ -2,6 +2,7 @@ import { auditRoutes as contract } from '@porchlight/protocol';
 import type { Principal } from '../../identity/authorization/Principal.ts';
 import { siteResource } from '../../identity/authorization/resources.ts';
 import type { ApiContext } from '../ApiContext.ts';
+import { auditQuery, withNames } from '../auditNames.ts';
 import { route } from '../Route.ts';
 
 /** The resource of a route under `/sites/:siteId` (its `auth.resource`). */
@@ -24,8 +25,16 @@ export async function auditSite(
   });
 }
 
-/** The audit log's own integrity, for the admin dashboard (and `npm run audit:verify`). */
+/**
+ * The whole instance's audit log and its integrity, for the admin dashboard (and
+ * `npm run audit:verify`).
+ */
 export const auditVerifyRoutes = [
+  route(contract.listInstanceAudit, {
+    auth: { action: 'admin:accounts', resource: () => '*' },
+    handler: async ({ query }, ctx) =>
+      withNames(ctx.repos, await ctx.audit.query(auditQuery(query))),
+  }),
   route(contract.verifyAudit, {
     auth: { action: 'admin:accounts', resource: () => '*' },
     handler: async (_req, ctx) => ctx.audit.verify(),

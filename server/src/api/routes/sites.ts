@@ -6,7 +6,7 @@ import {
 } from '@porchlight/protocol';
 import { siteResource } from '../../identity/authorization/resources.ts';
 import { PorchlightError } from '../../errors.ts';
-import { withNames } from '../auditNames.ts';
+import { auditQuery, withNames } from '../auditNames.ts';
 import { route } from '../Route.ts';
 import { siteView } from '../views.ts';
 
@@ -97,19 +97,7 @@ export const siteRoutes = [
   route(audit.listAudit, {
     auth: { action: 'audit:read', resource: ({ params }) => siteResource(params.siteId) },
     handler: async ({ params, query }, ctx) =>
-      withNames(
-        ctx.repos,
-        await ctx.audit.query({
-          siteId: params.siteId,
-          ...(query.action !== undefined ? { action: query.action } : {}),
-          ...(query.actorId !== undefined ? { actorId: query.actorId } : {}),
-          ...(query.outcome !== undefined ? { outcome: query.outcome } : {}),
-          ...(query.since !== undefined ? { since: query.since } : {}),
-          ...(query.until !== undefined ? { until: query.until } : {}),
-          ...(query.before !== undefined ? { before: query.before } : {}),
-          limit: query.limit ?? 100,
-        }),
-      ),
+      withNames(ctx.repos, await ctx.audit.query(auditQuery(query, params.siteId))),
   }),
   route(turnUsage.getTurnUsage, {
     auth: { action: 'usage:read', resource: ({ params }) => siteResource(params.siteId) },
