@@ -56,6 +56,9 @@ import { ClusterAdmin, NodeDrain } from './cluster/Drain.ts';
 import { ClusterMedia } from './media/cluster/ClusterMedia.ts';
 
 const logger = createLogger('Server');
+
+/** A graceful close longer than this logs how long each of its steps took. */
+const SLOW_SHUTDOWN_MS = 5_000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const APPS_DIR = path.resolve(here, '../../apps');
 const VERSION = packageVersion();
@@ -129,6 +132,7 @@ export class PorchlightServer {
   readonly clusterMedia: ClusterMedia | undefined;
   readonly #purgeTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
+  #closeStep: string | undefined;
 
   private constructor(parts: {
     config: Config;
@@ -662,37 +666,68 @@ export class PorchlightServer {
     }
   }
 
+  /** What a graceful close is doing now (undefined before `close()`), for a stuck shutdown's log. */
+  get closingStep(): string | undefined {
+    return this.#closeStep;
+  }
+
   /** Graceful shutdown: signaling first (peers leave, transports close), then workers. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      const started = Date.now();
+      // How long each step took, for the log of a slow shutdown.
+      const took: Record<string, number> = {};
+      let stepStart = started;
+      const step = (name: string): void => {
+        const now = Date.now();
+        if (this.#closeStep !== undefined) took[this.#closeStep] = now - stepStart;
+        this.#closeStep = name;
+        stepStart = now;
+      };
       logger.info('shutting down');
       clearInterval(this.#purgeTimer);
       // RTP counters are read while the producers still exist; closing peers ends them.
+      step('usage sample');
       await this.usage?.sampler.sample();
       this.ops.close();
       // Live calls end first, so their visitors and homeowners are told before sockets close.
+      step('doorbell');
       await this.doorbell.close();
       this.detection.close();
+      step('alarms');
       await this.alarms.close();
+      step('webhooks');
       await this.webhooks.close();
       // Before recording stops: the cameras' last segments are kept; no ffmpeg outlives us.
+      step('camera ingest');
       await this.ingest.close();
+      step('signaling');
       await this.signaling.close();
       this.whip.close();
       // Recorders stop gracefully first so their last segments are kept.
+      step('recording (last segments)');
       await this.recording.close();
       // After recording: its last segments are part of the stored bytes.
+      step('usage');
       await this.usage?.close();
       // Rooms first: their producers leave the cluster's directory as they close.
       this.rooms.closeAll();
       this.clusterMedia?.close();
+      step('media workers');
       await this.pool.close();
+      step('turn');
       await this.turn?.close();
+      step('http');
       await this.http.close();
       // Leases and the heartbeat go last: the other nodes take over what this one did.
+      step('cluster');
       await this.cluster.close();
+      step('store');
       await this.store.close();
-      logger.info('stopped');
+      step('stopped');
+      const ms = Date.now() - started;
+      if (ms > SLOW_SHUTDOWN_MS) logger.warn('slow shutdown', { ms, steps: took });
+      else logger.info('stopped', { ms });
     })();
     return this.#closing;
   }

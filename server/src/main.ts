@@ -7,6 +7,12 @@ import { trustLines } from './http/ca/startupLines.ts';
 
 const logger = createLogger('main');
 
+/**
+ * How long a graceful close may take before the process exits anyway (code 1). It flushes every
+ * camera's last segment to storage and the index; 10 s was seen to be too short on a loaded box.
+ */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -26,7 +32,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { why });
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => {
+      logger.warn('shutdown timed out: exiting anyway', {
+        step: server.closingStep,
+        timeoutMs: SHUTDOWN_TIMEOUT_MS,
+      });
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
     force.unref();
     server.close().then(
       () => process.exit(0),
