@@ -48,6 +48,16 @@ async function main(): Promise<void> {
       },
     );
   };
+  // A stray rejection or exception (a late reply of a connection the close just ended) is logged
+  // where the operator looks. Running, the process still dies of it, as Node would; draining or
+  // closing, it goes on: the exit code then says whether the close itself worked.
+  const fatal = (kind: string) => (error: unknown) => {
+    if (stopping || server.drain.draining) return logger.warn(`${kind} while stopping`, { error });
+    logger.error(kind, { error });
+    process.exit(1);
+  };
+  process.on('unhandledRejection', fatal('unhandled rejection'));
+  process.on('uncaughtException', fatal('uncaught exception'));
   // In a cluster SIGTERM drains first (clients move to the other nodes), then stops; an admin's
   // drain ends the same way. A single box stops at once, as it always did. A second signal
   // while draining stops at once too.
