@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Http2SecureServer, Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Duplex } from 'node:stream';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -124,6 +125,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     app.addHook('onClose', async () => renewal.close());
   }
 
+  closeLingeringConnections(app);
+
   // Built web apps, most specific prefix first; each falls back to its own index.html (SPA).
   const apps = options.apps
     .filter((a) => fs.existsSync(path.join(a.root, 'index.html')))
@@ -166,4 +169,28 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
   });
   return app;
+}
+
+/** How long a closing server lets open connections finish before it cuts them. */
+export const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * Closing waits for every open connection, and keep-alive ones (a balancer's health checks, a
+ * client's pooled HTTP/1.1 sockets, HTTP/2 sessions) may never end by themselves: the process
+ * then hung until its shutdown timeout. Once `close()` starts, connections still open after
+ * CLOSE_GRACE_MS are destroyed.
+ */
+function closeLingeringConnections(app: HttpApp): void {
+  const open = new Set<Duplex>();
+  app.server.on('secureConnection', (socket: Duplex) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  app.addHook('preClose', (done) => {
+    const timer = setTimeout(() => {
+      for (const socket of open) socket.destroy();
+    }, CLOSE_GRACE_MS);
+    timer.unref();
+    done();
+  });
 }

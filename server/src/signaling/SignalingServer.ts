@@ -270,7 +270,11 @@ export class SignalingServer extends EnhancedEventEmitter<SignalingServerEvents>
     this.io.disconnectSockets(true);
     for (const s of this.#sessions) s.close();
     this.#sessions.clear();
-    await this.io.close();
+    // Not io.close(): it also closes the HTTP server, waiting for every keep-alive connection to
+    // end (a balancer's health checks kept a drained node from ever exiting); the HTTP server is
+    // closed last, by its owner.
+    await this.io.of('/').adapter.close();
+    this.io.engine.close();
     this.#adapterClient?.disconnect();
   }
 }
