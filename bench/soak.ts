@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PorchlightClient, type ClientOptions } from '@porchlight/sdk';
-import type { Session, VisitorSession } from '@porchlight/protocol';
+import { DeviceTokens, PorchlightApi, SessionManager } from '@porchlight/sdk/rest';
+import type { VisitorSession } from '@porchlight/protocol';
 import { api } from '../tests/support/http.ts';
 import { frameCounter, installWrtcGlobals, syntheticCamera, YUV } from '../tests/support/wrtc.ts';
 import { ChildRpc } from './lib/ipc.ts';
@@ -53,54 +54,10 @@ async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Pro
 interface Camera {
   credential: string;
   id: string;
-  /** Device tokens from the credential, as a camera gets them (POST /api/v1/devices/token). */
+  /** Device tokens from the credential, as a camera gets them (the SDK's DeviceTokens). */
   token: () => Promise<string>;
   client?: PorchlightClient;
   stop?: () => void;
-}
-
-/** Fresh tokens until this long before they expire. */
-const RENEW_BEFORE_MS = 60_000;
-
-/** A person's access tokens: a login, then refreshes (rotating the refresh token) as they age. */
-async function sessionOf(
-  url: string,
-  email: string,
-  password: string,
-): Promise<() => Promise<string>> {
-  const login = await api<Session>(url, 'POST', '/api/v1/auth/login', {
-    body: { email, password },
-  });
-  if (login.status !== 200) throw new Error(`login ${email}: ${login.status}`);
-  let session = login.body;
-  return async () => {
-    if (Date.now() < session.accessTokenExpiresAt - RENEW_BEFORE_MS) return session.accessToken;
-    const r = await api<Session>(url, 'POST', '/api/v1/auth/refresh', {
-      body: { refreshToken: session.refreshToken },
-    });
-    if (r.status !== 200) throw new Error(`refresh ${email}: ${r.status}`);
-    session = r.body;
-    return session.accessToken;
-  };
-}
-
-/** A camera's device tokens, exchanged for its credential as they age. */
-function deviceTokens(url: string, credential: string): () => Promise<string> {
-  let token = '';
-  let expiresAt = 0;
-  return async () => {
-    if (Date.now() < expiresAt - RENEW_BEFORE_MS) return token;
-    const r = await api<{ token: string; expiresIn: number }>(
-      url,
-      'POST',
-      '/api/v1/devices/token',
-      { body: { credential } },
-    );
-    if (r.status !== 200) throw new Error(`device token: ${r.status}`);
-    token = r.body.token;
-    expiresAt = Date.now() + r.body.expiresIn * 1000;
-    return token;
-  };
 }
 
 async function main(): Promise<void> {
@@ -126,12 +83,16 @@ async function main(): Promise<void> {
     }
   };
 
-  // People log in with a password and refresh before their access token runs out; an hour
-  // outlives every token several times, so refresh-token rotation is soaked too.
+  // People log in with a password and the SDK refreshes before their access token runs out; an
+  // hour outlives every token several times, so refresh-token rotation is soaked too. Cameras
+  // exchange their credential for device tokens, as the SDK does for them.
+  const rest = new PorchlightApi({ url });
   const person = async (email: string, admin: boolean): Promise<() => Promise<string>> => {
     const password = 'soak password 1234';
     await rpc.request('person', { email, password, admin });
-    return sessionOf(url, email, password);
+    const session = new SessionManager({ api: rest, storage: null });
+    await session.login(email, password);
+    return () => session.getToken();
   };
   const owner = await person('owner@soak.example', false);
   const admin = await person('admin@soak.example', true);
@@ -148,7 +109,8 @@ async function main(): Promise<void> {
     const c = await rpc.request<{ credential: string; id: string }>('camera', {
       label: `Cam ${i}`,
     });
-    cameras.push({ ...c, token: deviceTokens(url, c.credential) });
+    const tokens = new DeviceTokens({ api: rest, credential: c.credential });
+    cameras.push({ ...c, token: () => tokens.getToken() });
   }
   const bringUp = async (c: Camera, colour: number): Promise<void> => {
     const cl = client(c.token);

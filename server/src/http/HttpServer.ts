@@ -172,7 +172,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 }
 
 /** How long a closing server lets open connections finish before it cuts them. */
-export const CLOSE_GRACE_MS = 2_000;
+const CLOSE_GRACE_MS = 2_000;
 
 /**
  * Closing waits for every open connection, and keep-alive ones (a balancer's health checks, a
