@@ -68,17 +68,10 @@ export class Authenticator {
       return this.#authorizer.devicePrincipal(await this.#provisioning.checkDeviceToken(claims));
     }
     const claims = await this.#tokens.verifyAccount(bearer);
-    const principal = await this.#authorizer.accountPrincipal(claims.accountId);
-    const account = principal.kind === 'account' ? principal.account : undefined;
-    // Disable, password change or reset and "sign out everywhere" bump the generation: a token
-    // from before dies now, not at its expiry (finding 8).
-    if ((account?.tokenGeneration ?? 0) !== claims.generation)
-      throw PorchlightError.unauthorized('token revoked');
-    if (account?.mustChangePassword && !options.duringPasswordChange)
-      throw PorchlightError.passwordChangeRequired();
-    // Signing one session out (a lost phone) ends its access tokens now, not at their expiry.
-    return claims.sessionId === undefined
-      ? principal
-      : this.#authorizer.sessionPrincipal(principal, claims.sessionId);
+    return this.#authorizer.tokenPrincipal(claims.accountId, {
+      generation: claims.generation,
+      sessionId: claims.sessionId,
+      duringPasswordChange: options.duringPasswordChange === true,
+    });
   }
 }

@@ -51,15 +51,28 @@ export class Authorizer {
   }
 
   /**
-   * The principal of an access token issued for login session `sessionId`, which must still be
-   * live (not signed out, rotated into reuse, or expired): UNAUTHORIZED 'session ended' if not.
+   * The principal of a person's access token (at the HTTP/socket door) or of what it opened (a
+   * socket, a WHEP session, re-checked by `refresh`). Refused when the account is unavailable;
+   * when its token generation moved on from `generation` (a disable, password change or reset,
+   * "sign out everywhere": the token dies now, not at its expiry); while the person must change
+   * their password (unless this request is that change); and when login session `sessionId` is
+   * no longer live (signed out, rotated into reuse, expired).
    */
-  async sessionPrincipal(p: Principal, sessionId: string): Promise<Principal> {
-    if (p.kind !== 'account') return p;
+  async tokenPrincipal(
+    accountId: string,
+    token: { generation: number; sessionId?: string | undefined; duringPasswordChange?: boolean },
+  ): Promise<Principal> {
+    const p = await this.accountPrincipal(accountId);
+    if (p.kind !== 'account') throw PorchlightError.unauthorized();
+    if ((p.account.tokenGeneration ?? 0) !== token.generation)
+      throw PorchlightError.unauthorized('token revoked');
+    if (p.account.mustChangePassword && !token.duringPasswordChange)
+      throw PorchlightError.passwordChangeRequired();
+    if (token.sessionId === undefined) return p;
     const live = await this.#repos.sessions.listLive(p.id, this.#now());
-    if (!live.some((t) => t.familyId === sessionId))
+    if (!live.some((t) => t.familyId === token.sessionId))
       throw PorchlightError.unauthorized('session ended');
-    return { ...p, sessionId };
+    return { ...p, sessionId: token.sessionId };
   }
 
   devicePrincipal(device: Device): Principal {
@@ -117,15 +130,11 @@ export class Authorizer {
   async refresh(p: Principal): Promise<Principal> {
     switch (p.kind) {
       case 'account': {
-        const next = await this.accountPrincipal(p.id);
-        const account = next.kind === 'account' ? next.account : undefined;
-        // The generation a session was opened with moves on a password change or reset and on
-        // "sign out everywhere": the access token it came with is dead, so is the session.
-        if ((account?.tokenGeneration ?? 0) !== (p.account.tokenGeneration ?? 0))
-          throw PorchlightError.unauthorized('token revoked');
-        if (account?.mustChangePassword) throw PorchlightError.passwordChangeRequired();
-        // Signing this one login session out ends what was opened with its access token.
-        return p.sessionId === undefined ? next : this.sessionPrincipal(next, p.sessionId);
+        // What the access token opened ends with it: same generation, same live session.
+        return this.tokenPrincipal(p.id, {
+          generation: p.account.tokenGeneration ?? 0,
+          sessionId: p.sessionId,
+        });
       }
       case 'device': {
         const device = await this.#repos.devices.get(p.id);
