@@ -5,6 +5,8 @@ import type { ProducerView } from './Peer.ts';
 export interface RemoteProducer extends ProducerView {
   /** The node whose router holds the original producer (and its recorder). */
   readonly nodeId: string;
+  /** When the origin published it (its clock, ms; 0 if unknown). */
+  readonly publishedAt: number;
 }
 
 /**

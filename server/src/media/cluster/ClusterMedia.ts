@@ -9,6 +9,8 @@ import { PipeReceiver } from './PipeReceiver.ts';
 import type { PipeListen } from './pipeListen.ts';
 import { ProducerDirectory, type ProducerChange } from './ProducerDirectory.ts';
 import { entryOf, remoteOf, type ProducerEntry } from './producerEntry.ts';
+import type { RemoteProducer } from '../remoteMedia.ts';
+import { isSuperseded, supersededBy, type Published } from './supersede.ts';
 
 const logger = createLogger('media.cluster');
 
@@ -22,6 +24,8 @@ export interface ClusterMediaOptions {
   /** Redis key prefix (cluster.keyPrefix). */
   keyPrefix: string;
   resyncMs?: number;
+  /** Wall clock for producers' publish times (default Date.now). */
+  now?: () => number;
 }
 
 /**
@@ -39,6 +43,9 @@ export class ClusterMedia {
   readonly #cluster: Cluster;
   readonly #unsubscribe: () => void;
   readonly #timer: NodeJS.Timeout;
+  readonly #now: () => number;
+  /** When each of this node's producers was published (ms): the newest of a device stream wins. */
+  readonly #publishedAt = new Map<string, number>();
   #closed = false;
 
   /**
@@ -56,6 +63,7 @@ export class ClusterMedia {
     this.#nodeId = o.cluster.nodeId;
     this.#rooms = o.rooms;
     this.#cluster = o.cluster;
+    this.#now = o.now ?? Date.now;
     this.directory = new ProducerDirectory({
       redis: o.cluster.redis,
       bus: o.cluster.bus,
@@ -105,10 +113,17 @@ export class ClusterMedia {
   }
 
   #publish(room: Room, producer: types.Producer<ProducerAppData>): void {
+    const publishedAt = this.#now();
+    this.#publishedAt.set(producer.id, publishedAt);
     this.#write(room, producer);
+    // The device reconnected here: its copies on other nodes are stale (a killed node's stay
+    // listed until its heartbeat expires), and its viewers here move to this one now.
+    for (const stale of supersededBy({ producer, publishedAt }, room.remoteProducers()))
+      this.#dropRemote(room, stale);
     producer.observer.on('pause', () => this.#write(room, producer));
     producer.observer.on('resume', () => this.#write(room, producer));
     producer.observer.once('close', () => {
+      this.#publishedAt.delete(producer.id);
       void this.directory.remove(room.scope, producer.id).catch((error: unknown) => {
         logger.warn('producer directory remove failed', { scope: room.scope, error });
       });
@@ -118,7 +133,7 @@ export class ClusterMedia {
   #write(room: Room, producer: types.Producer<ProducerAppData>): void {
     if (producer.closed) return;
     void this.directory
-      .upsert(entryOf(this.#nodeId, room.scope, producer))
+      .upsert(entryOf(this.#nodeId, room.scope, producer, this.#publishedAt.get(producer.id) ?? 0))
       .catch((error: unknown) => {
         logger.warn('producer directory write failed', { scope: room.scope, error });
       });
@@ -142,8 +157,39 @@ export class ClusterMedia {
   #upsert(e: ProducerEntry): void {
     const room = this.#rooms.rooms.get(e.siteId);
     if (!room || room.closed) return;
+    const remote = remoteOf(e);
+    if (isSuperseded(remote, this.#sameDevice(room, remote))) {
+      this.#dropRemote(room, remote);
+      return;
+    }
     void this.receiver.setPaused(e.producerId, e.paused);
-    room.upsertRemote(remoteOf(e));
+    room.upsertRemote(remote);
+    for (const stale of supersededBy(
+      { producer: remote, publishedAt: remote.publishedAt },
+      room.remoteProducers(),
+    ))
+      this.#dropRemote(room, stale);
+  }
+
+  /** The room's producers, here and elsewhere, of the device that published `remote`. */
+  #sameDevice(room: Room, remote: RemoteProducer): Published[] {
+    const deviceId = remote.appData.deviceId;
+    if (deviceId === undefined) return [];
+    const local = room.producersOfDevice(deviceId).map((producer) => ({
+      producer,
+      publishedAt: this.#publishedAt.get(producer.id) ?? 0,
+    }));
+    const remotes = room
+      .remoteProducers()
+      .filter((r) => r.appData.deviceId === deviceId)
+      .map((r) => ({ producer: r, publishedAt: r.publishedAt }));
+    return [...local, ...remotes];
+  }
+
+  /** Stops listing a remote producer here; its viewers here get producerClosed. Idempotent. */
+  #dropRemote(room: Room, remote: RemoteProducer): void {
+    this.receiver.closeProducer(remote.id, remote.nodeId);
+    room.removeRemote(remote.id);
   }
 
   /** Brings a room's remote producers in line with the directory (missed messages). */

@@ -20,6 +20,11 @@ export const producerEntrySchema = z.object({
   paused: z.boolean(),
   /** Simulcast layers (1 without simulcast). */
   layers: z.number().int().min(1).max(16),
+  /**
+   * When the origin node published it (its clock, ms): of one device's producers of a source and
+   * kind, the newest is current (see supersede.ts). Absent from older nodes' entries: 0.
+   */
+  publishedAt: z.number().int().min(0).optional(),
 });
 export type ProducerEntry = z.infer<typeof producerEntrySchema>;
 
@@ -27,6 +32,7 @@ export function entryOf(
   nodeId: string,
   siteId: string,
   producer: types.Producer<ProducerAppData>,
+  publishedAt: number,
 ): ProducerEntry {
   const a = producer.appData;
   return {
@@ -41,6 +47,7 @@ export function entryOf(
     targetPeerId: a.targetPeerId ?? null,
     paused: producer.paused,
     layers: Math.max(1, producer.rtpParameters.encodings?.length ?? 1),
+    publishedAt,
   };
 }
 
@@ -49,6 +56,7 @@ export function remoteOf(e: ProducerEntry): RemoteProducer {
   return {
     id: e.producerId,
     nodeId: e.nodeId,
+    publishedAt: e.publishedAt ?? 0,
     kind: e.kind,
     paused: e.paused,
     appData: {
