@@ -165,6 +165,14 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     this.#dropIfGone(peer, transport);
     peer.transports.set(transport.id, transport);
     transport.observer.once('close', () => peer.transports.delete(transport.id));
+    // A new path (an ICE restart onto TURN, a network change): what was in flight during the
+    // move is lost, so the viewer's decoders get a keyframe now instead of asking for one later.
+    if (req.direction === 'recv')
+      transport.on('iceselectedtuplechange', () => {
+        for (const consumer of peer.consumers.values())
+          if (consumer.appData.transportId === transport.id && consumer.kind === 'video')
+            void consumer.requestKeyFrame().catch(() => undefined);
+      });
     return transportInfo(transport);
   }
 
@@ -274,7 +282,12 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
       if (!canConsume)
         throw PorchlightError.badRequest('rtpCapabilities cannot receive this producer');
       consumer = await mediasoupCall(() =>
-        transport.consume({ producerId: producer.id, rtpCapabilities, paused: true }),
+        transport.consume({
+          producerId: producer.id,
+          rtpCapabilities,
+          paused: true,
+          appData: { transportId: transport.id },
+        }),
       );
     } catch (error) {
       release();

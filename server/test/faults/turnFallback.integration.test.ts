@@ -88,9 +88,12 @@ describe('TURN fallback when direct media is blocked', () => {
     );
     expect(back.relayProtocol).toBe('udp');
     expect(back.state).toBe('connected');
+    const firstFrame = back.freezes.at(-1)?.endAt ?? back.at;
+    const ice = back.stateLog.filter((l) => l.at >= t0).map((l) => `${l.states} ${l.at - t0}`);
     console.info(
-      `[faults] direct path cut: relayed video back ${Date.now() - t0} ms after the cut ` +
-        `(frozen from ${cut.lastFrameAt - t0} ms), pair ${direct.candidatePairType} -> relay/udp`,
+      `[faults] direct path cut: first frame ${firstFrame - t0} ms after the cut, 30 relayed ` +
+        `frames ${Date.now() - t0} ms (frozen from ${cut.lastFrameAt - t0} ms; ${ice.join(', ')} ` +
+        `ms), pair ${direct.candidatePairType} -> relay/udp`,
     );
     peer.close();
     viewNs.clearRules();
