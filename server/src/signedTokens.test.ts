@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SignedTokens } from './signedTokens.ts';
@@ -51,5 +52,29 @@ describe('SignedTokens', () => {
     expect(t.check(loose.mint({ e: 5_000, x: 1 } as { e: number }))).toBeNull();
     for (const junk of ['', '.', 'a.b.c', 'x'.repeat(2000), `${body}.`, `.${mac}`])
       expect(t.check(junk), junk.slice(0, 20)).toBeNull();
+  });
+
+  it('a clock step back does not stretch a token: one minted "in the future" is refused', () => {
+    let now = 10 * 3_600_000;
+    const t = tokens('test-v1', () => now);
+    const token = t.mint({ id: 'a1', e: now + 3_600_000 });
+    // Back by an hour: by `e` alone it would live two more hours; it was minted after "now".
+    now -= 3_600_000;
+    expect(t.check(token)).toBeNull();
+    // A small step (NTP, nodes a little apart) is tolerated.
+    now += 3_600_000 - 30_000;
+    expect(t.verify(token)).toStrictEqual({ id: 'a1', e: 10 * 3_600_000 + 3_600_000 });
+    // The mint time is signed: it cannot be dropped or changed, and a payload may not claim it.
+    const [body, mac] = token.split('.');
+    const json = JSON.parse(Buffer.from(body!, 'base64url').toString()) as Record<string, unknown>;
+    const { n: _dropped, ...rest } = json;
+    const stripped = Buffer.from(JSON.stringify(rest)).toString('base64url');
+    expect(t.check(`${stripped}.${mac}`)).toBeNull();
+    expect(() => t.mint({ id: 'a1', e: 1, n: 5 } as { id: string; e: number })).toThrow(/key n/);
+    // A token from before mint times existed (no `n`) is judged by its expiry alone.
+    const key = Buffer.from(hkdfSync('sha256', SECRET, 'porchlight', 'test-v1', 32));
+    const legacy = Buffer.from(JSON.stringify({ id: 'a1', e: now + 1_000 })).toString('base64url');
+    const legacyMac = createHmac('sha256', key).update(legacy).digest('base64url');
+    expect(t.check(`${legacy}.${legacyMac}`)).toStrictEqual({ id: 'a1', e: now + 1_000 });
   });
 });

@@ -2,6 +2,12 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import { PorchlightError } from './errors.ts';
 
+/**
+ * A token minted more than this after now was minted before the clock stepped back (beyond NTP
+ * corrections and nodes a little apart): it is refused rather than living longer by the step.
+ */
+const CLOCK_TOLERANCE_MS = 60_000;
+
 /** Every signed payload carries its expiry (unix ms) as `e`. */
 export interface ExpiringPayload {
   e: number;
@@ -25,7 +31,9 @@ export interface SignedTokensOptions<S extends z.ZodType<ExpiringPayload>> {
  * Compact signed, expiring tokens for URLs and push payloads: `<base64url JSON>.<base64url
  * HMAC-SHA256>`, the key derived by HKDF from the server secret and the token's purpose. Verify
  * checks length, the MAC in constant time, the payload schema, then the expiry (a token dies at
- * `e`). Small and dependency-free, so a service worker or a player can carry them in a URL.
+ * `e`). The signed JSON also carries when it was minted (`n`, unix ms, added here and not part of
+ * the schema): after a clock step back, tokens minted "in the future" are refused, so the step
+ * cannot stretch their life (tokens from before `n` existed have none and are judged by `e`). Small and dependency-free, so a service worker or a player can carry them in a URL.
  */
 export class SignedTokens<S extends z.ZodType<ExpiringPayload>> {
   readonly #key: Buffer;
@@ -44,7 +52,8 @@ export class SignedTokens<S extends z.ZodType<ExpiringPayload>> {
 
   /** The token of `payload` (its keys in the order given). */
   mint(payload: z.output<S>): string {
-    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    if ('n' in payload) throw new Error('a signed payload may not use the key n (its mint time)');
+    const body = Buffer.from(JSON.stringify({ ...payload, n: this.#now() })).toString('base64url');
     return `${body}.${this.#mac(body)}`;
   }
 
@@ -64,14 +73,23 @@ export class SignedTokens<S extends z.ZodType<ExpiringPayload>> {
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     let parsed: z.output<S>;
+    let mintedAt: unknown;
     try {
-      const r = this.#schema.safeParse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
+      const json: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
+      const { n, ...payload } = json as Record<string, unknown>;
+      mintedAt = n;
+      const r = this.#schema.safeParse(payload);
       if (!r.success) return null;
       parsed = r.data;
     } catch {
       return null;
     }
-    return parsed.e <= this.#now() ? null : parsed;
+    const now = this.#now();
+    if (mintedAt !== undefined && (typeof mintedAt !== 'number' || !Number.isFinite(mintedAt)))
+      return null;
+    if (typeof mintedAt === 'number' && mintedAt > now + CLOCK_TOLERANCE_MS) return null;
+    return parsed.e <= now ? null : parsed;
   }
 
   #mac(body: string): string {

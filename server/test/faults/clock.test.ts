@@ -3,6 +3,7 @@
  * tokens (expiry), retention (age cutoff) and playlists (wall-clock stamps of segments).
  * - Tokens: a jump forward past the TTL expires them; a jump back does not stretch a token's life
  *   (one issued "in the future" counts as expired and is refreshed; within 60 s it is tolerated).
+ *   The same for signed URLs (playback, snapshots, push actions, known devices, detector hosts).
  * - Retention: after a jump back, segments stamped "in the future" are not deleted early, and
  *   segments recorded after the jump (stamped earlier) are deleted by their own time, not by order.
  * - Playlists: a run started after a jump back is its own discontinuity with its own
@@ -13,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccessTokens } from '../../src/identity/authentication/AccessTokens.ts';
 import { Retention } from '../../src/recording/Retention.ts';
 import { mediaPlaylist } from '../../src/recording/playback/playlists.ts';
+import { PlaybackTokens } from '../../src/recording/playback/PlaybackTokens.ts';
 import type { RecordingRun } from '../../src/recording/types.ts';
 import { testVault } from '../recording/testVault.ts';
 
@@ -56,6 +58,45 @@ describe('clock jumps: access tokens', () => {
     now = start - HOUR + 11 * MIN;
     expect(await check(fresh.token)).toBe('token expired');
     now = start;
+  });
+});
+
+describe('clock jumps: signed URLs', () => {
+  let now = Date.UTC(2026, 0, 1, 12);
+  const urls = new PlaybackTokens(randomBytes(32).toString('base64url'), () => now);
+  const grant = (expiresAt: number) => ({
+    deviceId: 'cam1',
+    siteId: 'site1',
+    principal: { kind: 'account' as const, id: 'a1' },
+    from: null,
+    to: null,
+    expiresAt,
+  });
+  const check = (token: string): string => {
+    try {
+      urls.verify(token);
+      return 'valid';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it('a playback URL minted before a jump back of an hour is refused, not valid for two hours', () => {
+    const start = now;
+    const token = urls.mint(grant(start + HOUR));
+    expect(check(token)).toBe('valid');
+    now = start - HOUR;
+    expect(check(token)).toBe('invalid or expired playback URL');
+    now = start - 30_000; // a small step back is tolerated
+    expect(check(token)).toBe('valid');
+    now = start + HOUR; // forward past its expiry
+    expect(check(token)).toBe('invalid or expired playback URL');
+    // Minted on the new clock, it lives its hour there.
+    now = start - HOUR;
+    const fresh = urls.mint(grant(now + HOUR));
+    expect(check(fresh)).toBe('valid');
+    now = start;
+    expect(check(fresh)).toBe('invalid or expired playback URL');
   });
 });
 
