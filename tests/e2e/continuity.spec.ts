@@ -11,7 +11,7 @@ import type { Fragment } from './recordingHelpers.ts';
  * up, each step a new resolution), a reload of the camera page, the death of the media worker and
  * finally a disconnect. The SFU's own arrival times of the camera's RTP (mediasoup trace events)
  * are the reference: inside each stretch of media the recording has no hole or overlap larger
- * than a frame, it starts within 1 s of the media and keeps all but the last 0.5 s before a
+ * than a frame, it starts within START_MS of the media and keeps all but the last 0.5 s before a
  * disconnect (tests/support/continuity.ts).
  */
 
@@ -20,6 +20,13 @@ test.describe.configure({ mode: 'serial' });
 /** Media to let through in each phase. The first one covers the simulcast ramp-up. */
 const RAMP_UP_MS = 20_000;
 const PHASE_MS = 10_000;
+/**
+ * How late the recording of a stretch of media may start: up to 0.4 s waiting for the other track
+ * on a first recording, the recorder's start and a keyframe from the browser's encoder. Well under
+ * 1 s on a quiet box; 1.1 s was seen with a CPU hog beside a CI run. What this must catch is a
+ * recording that misses the start and waits for the next periodic keyframe or a later run.
+ */
+const START_MS = 1_500;
 
 let ts: TestServer;
 let camera: Page;
@@ -60,7 +67,9 @@ async function expectContinuous(ended: number): Promise<void> {
   await expect
     .poll(
       async () => {
-        report = checkContinuity(await fragments(), watch.spans().slice(0, ended));
+        report = checkContinuity(await fragments(), watch.spans().slice(0, ended), {
+          startMs: START_MS,
+        });
         return report.problems;
       },
       { timeout: 20_000, intervals: [500] },
@@ -92,7 +101,7 @@ test('connect and simulcast ramp-up are recorded without a hole; a reload loses 
   await expectContinuous(1);
 });
 
-test('after a reload the camera is recorded again within 1 s; then a worker dies', async () => {
+test('after a reload the camera is recorded again within 1.5 s; then a worker dies', async () => {
   test.setTimeout(120_000);
   const second = await mediaFor(PHASE_MS);
   const room = ts.server.rooms.rooms.get(ts.siteId)!;
@@ -101,7 +110,7 @@ test('after a reload the camera is recorded again within 1 s; then a worker dies
   await expectContinuous(2);
 });
 
-test('after a worker death the camera is recorded again within 1 s; a disconnect keeps its last frames', async () => {
+test('after a worker death the camera is recorded again within 1.5 s; a disconnect keeps its last frames', async () => {
   test.setTimeout(120_000);
   await mediaFor(PHASE_MS);
   await camera.close();
