@@ -150,7 +150,7 @@ async function answerOnce(
     const onAdded = (): void => {
       const p = visitor.producers.find((x) => x.source === 'callAudio');
       if (!p || ears) return;
-      ears = { state: { frames: 0, rms: 0, peak: 0, firstLoudAt: 0 }, stop: () => undefined };
+      ears = { state: { frames: 0, rms: 0, firstLoudAt: 0 }, stop: () => undefined };
       void visitor.watch(p.producerId).then((sub) => {
         const meter = audioMeter(sub.track!);
         stops.push(meter.stop);

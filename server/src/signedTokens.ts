@@ -3,10 +3,11 @@ import type { z } from 'zod';
 import { PorchlightError } from './errors.ts';
 
 /**
- * A token minted more than this after now was minted before the clock stepped back (beyond NTP
- * corrections and nodes a little apart): it is refused rather than living longer by the step.
+ * Clock steps smaller than this (NTP slewing, nodes a little apart) do not void tokens; a token
+ * minted more than this after now was minted before the clock stepped back, and is refused rather
+ * than living longer by the step. Access tokens follow the same rule.
  */
-const CLOCK_TOLERANCE_MS = 60_000;
+export const CLOCK_TOLERANCE_MS = 60_000;
 
 /** Every signed payload carries its expiry (unix ms) as `e`. */
 export interface ExpiringPayload {
@@ -33,7 +34,8 @@ export interface SignedTokensOptions<S extends z.ZodType<ExpiringPayload>> {
  * checks length, the MAC in constant time, the payload schema, then the expiry (a token dies at
  * `e`). The signed JSON also carries when it was minted (`n`, unix ms, added here and not part of
  * the schema): after a clock step back, tokens minted "in the future" are refused, so the step
- * cannot stretch their life (tokens from before `n` existed have none and are judged by `e`). Small and dependency-free, so a service worker or a player can carry them in a URL.
+ * cannot stretch their life (tokens from before `n` existed have none and are judged by `e`).
+ * Small and dependency-free, so a service worker or a player can carry them in a URL.
  */
 export class SignedTokens<S extends z.ZodType<ExpiringPayload>> {
   readonly #key: Buffer;
@@ -86,9 +88,9 @@ export class SignedTokens<S extends z.ZodType<ExpiringPayload>> {
       return null;
     }
     const now = this.#now();
-    if (mintedAt !== undefined && (typeof mintedAt !== 'number' || !Number.isFinite(mintedAt)))
-      return null;
-    if (typeof mintedAt === 'number' && mintedAt > now + CLOCK_TOLERANCE_MS) return null;
+    // Without `n` (minted before mint times existed) the expiry alone decides.
+    const mintedInTime = typeof mintedAt === 'number' && mintedAt <= now + CLOCK_TOLERANCE_MS;
+    if (mintedAt !== undefined && !mintedInTime) return null;
     return parsed.e <= now ? null : parsed;
   }
 

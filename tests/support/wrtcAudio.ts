@@ -36,16 +36,15 @@ export function syntheticMicrophone(amplitude = 8000) {
 export function audioMeter(track: MediaStreamTrack) {
   const w = installWrtcGlobals();
   const sink = new w.nonstandard.RTCAudioSink(track as never);
-  // rms: a level that decays 10 % per 10 ms frame; peak: the loudest frame so far (a poll can miss
-  // a short loud stretch in rms; Chromium's noise suppression fades a steady test tone).
-  const state = { frames: 0, rms: 0, peak: 0, firstLoudAt: 0 };
+  // rms: a level that decays 10 % per 10 ms frame (a poll can miss a short loud stretch in it);
+  // firstLoudAt: when the first frame louder than RMS 500 arrived (0: none yet).
+  const state = { frames: 0, rms: 0, firstLoudAt: 0 };
   sink.ondata = (data: { samples: Int16Array }) => {
     let sum = 0;
     for (const s of data.samples) sum += s * s;
     const rms = Math.sqrt(sum / Math.max(1, data.samples.length));
     state.frames++;
     state.rms = Math.max(state.rms * 0.9, rms);
-    state.peak = Math.max(state.peak, rms);
     if (rms > 500 && state.firstLoudAt === 0) state.firstLoudAt = performance.now();
   };
   return { state, stop: () => sink.stop() };

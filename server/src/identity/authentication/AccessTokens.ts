@@ -2,12 +2,11 @@ import { hkdfSync, randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { PorchlightError } from '../../errors.ts';
+import { CLOCK_TOLERANCE_MS } from '../../signedTokens.ts';
 import type { Device } from '../../store/types.ts';
 
 /** Tokens are small; anything larger is refused before any crypto. */
 export const MAX_ACCESS_TOKEN_LENGTH = 4096;
-/** Clock steps smaller than this (NTP slewing, nodes a little apart) do not void tokens. */
-const CLOCK_TOLERANCE_MS = 60_000;
 
 /**
  * The `typ` claim names the kind so one kind can never be accepted as another (an account token
